@@ -1,0 +1,516 @@
+//! The operation catalogue: what every other part of the project needs to
+//! know about each operation, read once from the resolved documents.
+
+use std::fmt;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::{Location, SpecError, pointer};
+
+/// The HTTP methods OpenAPI path items can hold, in document order.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One operation of one provider.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The document's `operationId`, verbatim.
+    pub operation_id: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The path template, e.g. `/operations/{id}:cancel`.
+    pub path: String,
+    /// The document's `summary`.
+    pub summary: Option<String>,
+    /// Index into the provider's documents of the one this operation comes from.
+    pub document: usize,
+    /// Path-item and operation parameters, references resolved, in document order.
+    pub parameters: Vec<Parameter>,
+    /// The request body, if the operation takes one.
+    pub request_body: Option<RequestBody>,
+    /// Declared responses, ordered by status (codes, then ranges, then `default`).
+    pub responses: Vec<Response>,
+    /// Alternatives (any one suffices), each a set of credentials sent together.
+    /// Empty means no authentication.
+    pub security: Vec<Vec<Credential>>,
+}
+
+impl Operation {
+    /// The declared response for exactly `status`, if any.
+    pub fn response(&self, status: u16) -> Option<&Response> {
+        self.responses
+            .iter()
+            .find(|r| r.status == Status::Code(status))
+    }
+}
+
+/// Where a parameter travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    /// A `{name}` segment of the path template.
+    Path,
+    /// The query string.
+    Query,
+    /// A request header.
+    Header,
+    /// A cookie.
+    Cookie,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parameter {
+    /// Its name (for headers, as the document spells it).
+    pub name: String,
+    /// Where it travels.
+    pub location: ParameterLocation,
+    /// Whether the request must carry it.
+    pub required: bool,
+    /// Its schema, as the resolved document has it (references stay references).
+    pub schema: Value,
+}
+
+/// A request body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestBody {
+    /// Whether the request must carry it.
+    pub required: bool,
+    /// Accepted media types with their schemas.
+    pub content: Vec<Body>,
+}
+
+/// A declared response status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// An exact code such as `404`.
+    Code(u16),
+    /// A range such as `4XX`, holding its first digit.
+    Range(u8),
+    /// `default`: every status not declared otherwise.
+    Default,
+}
+
+impl Status {
+    /// Whether this status is (or covers only) 2xx.
+    pub fn is_success(self) -> bool {
+        match self {
+            Status::Code(code) => (200..300).contains(&code),
+            Status::Range(digit) => digit == 2,
+            Status::Default => false,
+        }
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Code(code) => write!(f, "{code}"),
+            Status::Range(digit) => write!(f, "{digit}XX"),
+            Status::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// One declared response.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Response {
+    /// The status it is declared for.
+    pub status: Status,
+    /// The document's description.
+    pub description: String,
+    /// The body, if the response declares one (the JSON one when there are several).
+    pub body: Option<Body>,
+}
+
+/// A body in one media type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Body {
+    /// The media type, e.g. `application/json`.
+    pub media_type: String,
+    /// The schema as the resolved document has it.
+    pub schema: Value,
+    /// The `components.schemas` name the schema is (after hoisting, every JSON
+    /// response body has one).
+    pub type_name: Option<String>,
+    /// Examples: the media type's `example` (named `default`) and `examples`.
+    pub examples: Vec<(String, Value)>,
+}
+
+/// How a credential is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CredentialKind {
+    /// An API key in a header, e.g. `X-API-Key`.
+    ApiKeyHeader(String),
+    /// An API key in the query string.
+    ApiKeyQuery(String),
+    /// An API key in a cookie.
+    ApiKeyCookie(String),
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic <base64>`.
+    Basic,
+    /// OAuth 2 or OpenID Connect: a bearer token obtained elsewhere.
+    OAuth2,
+}
+
+/// One security scheme required by an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credential {
+    /// The scheme's name in `components.securitySchemes`.
+    pub scheme: String,
+    /// How it is sent.
+    pub kind: CredentialKind,
+}
+
+/// Reads every operation of a resolved document.
+pub(crate) fn operations(
+    document: &Value,
+    document_index: usize,
+    file: &Path,
+) -> Result<Vec<Operation>, SpecError> {
+    let reader = Reader { document, file };
+    let mut operations = Vec::new();
+    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
+        return Ok(operations);
+    };
+    for (path, item) in paths {
+        let item_at = pointer::join("/paths", path);
+        let shared = reader.parameters(item, &item_at)?;
+        for method in METHODS {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let at = pointer::join(&item_at, method);
+            let operation_id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    SpecError::invalid(
+                        reader.at(&at),
+                        "every operation needs an operationId (it names the SDK method)",
+                    )
+                })?;
+            let mut parameters = shared.clone();
+            for parameter in reader.parameters(operation, &at)? {
+                // An operation's parameter overrides the path item's of the same name and place.
+                parameters.retain(|p: &Parameter| {
+                    !(p.location == parameter.location && p.name == parameter.name)
+                });
+                parameters.push(parameter);
+            }
+            operations.push(Operation {
+                operation_id: operation_id.to_string(),
+                method: method.to_uppercase(),
+                path: path.clone(),
+                summary: operation
+                    .get("summary")
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                document: document_index,
+                parameters,
+                request_body: reader.request_body(operation, &at)?,
+                responses: reader.responses(operation, &at)?,
+                security: reader.security(operation, &at)?,
+            });
+        }
+    }
+    Ok(operations)
+}
+
+struct Reader<'a> {
+    document: &'a Value,
+    file: &'a Path,
+}
+
+impl<'a> Reader<'a> {
+    fn at(&self, pointer: &str) -> Location {
+        Location::new(self.file, pointer)
+    }
+
+    /// Follows a local `$ref` (one level at a time, at most a few levels).
+    fn resolve(&self, node: &'a Value, at: &str) -> Result<&'a Value, SpecError> {
+        let mut node = node;
+        for _ in 0..8 {
+            let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
+                return Ok(node);
+            };
+            let target = reference.strip_prefix('#').ok_or_else(|| {
+                SpecError::Unsupported {
+                    at: self.at(at),
+                    keyword: "$ref".into(),
+                    why: "only references inside the same document (`#/...`) are supported",
+                }
+            })?;
+            node = self.document.pointer(target).ok_or_else(|| {
+                SpecError::invalid(self.at(at), format!("`{reference}` points at nothing"))
+            })?;
+        }
+        Err(SpecError::invalid(self.at(at), "reference chain too long or circular"))
+    }
+
+    fn parameters(&self, owner: &'a Value, at: &str) -> Result<Vec<Parameter>, SpecError> {
+        let Some(list) = owner.get("parameters") else {
+            return Ok(Vec::new());
+        };
+        let at = pointer::join(at, "parameters");
+        let list = list
+            .as_array()
+            .ok_or_else(|| SpecError::invalid(self.at(&at), "`parameters` must be an array"))?;
+        let mut parameters = Vec::new();
+        for (index, parameter) in list.iter().enumerate() {
+            let at = pointer::join_index(&at, index);
+            let parameter = self.resolve(parameter, &at)?;
+            let name = parameter.get("name").and_then(Value::as_str);
+            let location = match parameter.get("in").and_then(Value::as_str) {
+                Some("path") => ParameterLocation::Path,
+                Some("query") => ParameterLocation::Query,
+                Some("header") => ParameterLocation::Header,
+                Some("cookie") => ParameterLocation::Cookie,
+                _ => {
+                    return Err(SpecError::invalid(
+                        self.at(&at),
+                        "a parameter's `in` must be path, query, header or cookie",
+                    ));
+                }
+            };
+            let name = name.ok_or_else(|| {
+                SpecError::invalid(self.at(&at), "a parameter needs a string `name`")
+            })?;
+            let schema = match (parameter.get("schema"), parameter.get("content")) {
+                (Some(schema), _) => schema.clone(),
+                (None, Some(_)) => {
+                    return Err(SpecError::Unsupported {
+                        at: self.at(&pointer::join(&at, "content")),
+                        keyword: "content".into(),
+                        why: "parameters serialised as a media type are not supported; use `schema`",
+                    });
+                }
+                (None, None) => Value::Object(Default::default()),
+            };
+            let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
+            if location == ParameterLocation::Path && !required {
+                return Err(SpecError::invalid(
+                    self.at(&at),
+                    "a path parameter must be `required: true`",
+                ));
+            }
+            parameters.push(Parameter {
+                name: name.to_string(),
+                location,
+                required,
+                schema,
+            });
+        }
+        Ok(parameters)
+    }
+
+    fn request_body(
+        &self,
+        operation: &'a Value,
+        at: &str,
+    ) -> Result<Option<RequestBody>, SpecError> {
+        let Some(body) = operation.get("requestBody") else {
+            return Ok(None);
+        };
+        let at = pointer::join(at, "requestBody");
+        let body = self.resolve(body, &at)?;
+        Ok(Some(RequestBody {
+            required: body.get("required").and_then(Value::as_bool) == Some(true),
+            content: self.content(body, &at)?,
+        }))
+    }
+
+    fn content(&self, holder: &'a Value, at: &str) -> Result<Vec<Body>, SpecError> {
+        let Some(content) = holder.get("content").and_then(Value::as_object) else {
+            return Ok(Vec::new());
+        };
+        let mut bodies = Vec::new();
+        for (media_type, media) in content {
+            let schema = media
+                .get("schema")
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Default::default()));
+            let type_name = schema
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(pointer::schema_ref_name);
+            let mut examples = Vec::new();
+            if let Some(example) = media.get("example") {
+                examples.push(("default".to_string(), example.clone()));
+            }
+            if let Some(named) = media.get("examples").and_then(Value::as_object) {
+                let at = pointer::join(&pointer::join(at, media_type), "examples");
+                for (name, example) in named {
+                    let example = self.resolve(example, &pointer::join(&at, name))?;
+                    if let Some(value) = example.get("value") {
+                        examples.push((name.clone(), value.clone()));
+                    }
+                }
+            }
+            bodies.push(Body {
+                media_type: media_type.clone(),
+                schema,
+                type_name,
+                examples,
+            });
+        }
+        Ok(bodies)
+    }
+
+    fn responses(&self, operation: &'a Value, at: &str) -> Result<Vec<Response>, SpecError> {
+        let at = pointer::join(at, "responses");
+        let map = operation
+            .get("responses")
+            .and_then(Value::as_object)
+            .ok_or_else(|| SpecError::invalid(self.at(&at), "an operation needs `responses`"))?;
+        let mut responses = Vec::new();
+        for (key, response) in map {
+            let at = pointer::join(&at, key);
+            let status = parse_status(key).ok_or_else(|| {
+                SpecError::invalid(
+                    self.at(&at),
+                    format!("`{key}` is not a status code (100-599), a range such as 4XX, or `default`"),
+                )
+            })?;
+            let response = self.resolve(response, &at)?;
+            let mut content = self.content(response, &at)?;
+            let json = content
+                .iter()
+                .position(|b| is_json(&b.media_type))
+                .unwrap_or(0);
+            let body = (!content.is_empty()).then(|| content.swap_remove(json));
+            responses.push(Response {
+                status,
+                description: response
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                body,
+            });
+        }
+        responses.sort_by_key(|r| r.status);
+        Ok(responses)
+    }
+
+    fn security(&self, operation: &'a Value, at: &str) -> Result<Vec<Vec<Credential>>, SpecError> {
+        let (requirements, at) = match operation.get("security") {
+            Some(own) => (own, pointer::join(at, "security")),
+            None => match self.document.get("security") {
+                Some(root) => (root, "/security".to_string()),
+                None => return Ok(Vec::new()),
+            },
+        };
+        let requirements = requirements
+            .as_array()
+            .ok_or_else(|| SpecError::invalid(self.at(&at), "`security` must be an array"))?;
+        let schemes = self.document.pointer("/components/securitySchemes");
+        let mut alternatives = Vec::new();
+        for (index, requirement) in requirements.iter().enumerate() {
+            let at = pointer::join_index(&at, index);
+            let Some(requirement) = requirement.as_object() else {
+                return Err(SpecError::invalid(self.at(&at), "a security requirement must be an object"));
+            };
+            if requirement.is_empty() {
+                // `{}` makes authentication optional.
+                return Ok(Vec::new());
+            }
+            let mut credentials = Vec::new();
+            for name in requirement.keys() {
+                let scheme = schemes.and_then(|s| s.get(name)).ok_or_else(|| {
+                    SpecError::invalid(
+                        self.at(&pointer::join(&at, name)),
+                        format!("security scheme `{name}` is not declared in components.securitySchemes"),
+                    )
+                })?;
+                let scheme_at = pointer::join("/components/securitySchemes", name);
+                credentials.push(Credential {
+                    scheme: name.clone(),
+                    kind: self.credential_kind(self.resolve(scheme, &scheme_at)?, &scheme_at)?,
+                });
+            }
+            alternatives.push(credentials);
+        }
+        Ok(alternatives)
+    }
+
+    fn credential_kind(&self, scheme: &Value, at: &str) -> Result<CredentialKind, SpecError> {
+        let text = |key: &str| scheme.get(key).and_then(Value::as_str);
+        match text("type") {
+            Some("apiKey") => {
+                let name = text("name").ok_or_else(|| {
+                    SpecError::invalid(self.at(at), "an apiKey scheme needs a `name`")
+                })?;
+                match text("in") {
+                    Some("header") => Ok(CredentialKind::ApiKeyHeader(name.into())),
+                    Some("query") => Ok(CredentialKind::ApiKeyQuery(name.into())),
+                    Some("cookie") => Ok(CredentialKind::ApiKeyCookie(name.into())),
+                    _ => Err(SpecError::invalid(
+                        self.at(at),
+                        "an apiKey scheme's `in` must be header, query or cookie",
+                    )),
+                }
+            }
+            Some("http") => match text("scheme").map(str::to_ascii_lowercase).as_deref() {
+                Some("bearer") => Ok(CredentialKind::Bearer),
+                Some("basic") => Ok(CredentialKind::Basic),
+                _ => Err(SpecError::Unsupported {
+                    at: self.at(&pointer::join(at, "scheme")),
+                    keyword: "scheme".into(),
+                    why: "only the bearer and basic HTTP authentication schemes are supported",
+                }),
+            },
+            Some("oauth2" | "openIdConnect") => Ok(CredentialKind::OAuth2),
+            _ => Err(SpecError::Unsupported {
+                at: self.at(&pointer::join(at, "type")),
+                keyword: "type".into(),
+                why: "security schemes must be apiKey, http, oauth2 or openIdConnect",
+            }),
+        }
+    }
+}
+
+/// Parses a response key: `404`, `4XX` or `default`.
+pub fn parse_status(key: &str) -> Option<Status> {
+    if key == "default" {
+        return Some(Status::Default);
+    }
+    if let [digit @ b'1'..=b'5', b'X' | b'x', b'X' | b'x'] = key.as_bytes() {
+        return Some(Status::Range(digit - b'0'));
+    }
+    let code: u16 = key.parse().ok()?;
+    (100..600).contains(&code).then_some(Status::Code(code))
+}
+
+/// Whether a media type carries JSON (`application/json`, `application/problem+json`, ...).
+pub fn is_json(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence == "application/json" || essence.ends_with("+json")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses() {
+        assert_eq!(parse_status("404"), Some(Status::Code(404)));
+        assert_eq!(parse_status("4XX"), Some(Status::Range(4)));
+        assert_eq!(parse_status("default"), Some(Status::Default));
+        assert_eq!(parse_status("99"), None);
+        assert_eq!(parse_status("6XX"), None);
+        assert_eq!(parse_status("ok"), None);
+        let mut sorted = vec![Status::Default, Status::Range(4), Status::Code(422), Status::Code(200)];
+        sorted.sort();
+        assert_eq!(sorted, [Status::Code(200), Status::Code(422), Status::Range(4), Status::Default]);
+    }
+
+    #[test]
+    fn json_media_types() {
+        assert!(is_json("application/json"));
+        assert!(is_json("application/problem+json; charset=utf-8"));
+        assert!(!is_json("text/plain"));
+    }
+}

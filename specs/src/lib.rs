@@ -1,0 +1,244 @@
+//! The vendored OpenAPI documents and the one library that reads them.
+//!
+//! `providers/<name>/` holds a provider's documents verbatim, the overlays
+//! that correct them, and a `provider.yaml` manifest. [`load_providers`] reads
+//! them all and, for each provider, yields:
+//!
+//! - every document as vendored and as *resolved* (overlays applied, inline
+//!   response schemas hoisted into `components.schemas`), still in its own
+//!   OpenAPI version: what the mock server validates against;
+//! - the operation catalogue ([`Operation`]), read from the resolved documents;
+//! - the *normalised* document: the resolved documents down-converted to
+//!   OpenAPI 3.0.3, merged, and reshaped for progenitor: what `sdk/build.rs`
+//!   generates the client from.
+//!
+//! Every error names the file and the JSON pointer ([`SpecError`]).
+
+mod catalogue;
+mod downconvert;
+mod error;
+mod load;
+mod merge;
+mod overlay;
+mod pointer;
+mod reshape;
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde_json::Value;
+
+pub use catalogue::{
+    Body, Credential, CredentialKind, METHODS, Operation, Parameter, ParameterLocation,
+    RequestBody, Response, Status, is_json, parse_status,
+};
+pub use downconvert::downconvert;
+pub use error::{Location, SpecError};
+pub use load::{parse_document, read_document};
+pub use merge::merge_documents;
+pub use overlay::apply_overlay;
+pub use reshape::{hoist_response_schemas, reshape_for_progenitor};
+
+/// The repository's `specs/providers` directory.
+pub fn providers_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("providers")
+}
+
+/// The repository root, against which document paths are reported.
+pub fn repository_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("specs/ has a parent")
+        .to_owned()
+}
+
+/// One provider: its documents, its operations and its normalised document.
+#[derive(Debug, Clone)]
+pub struct Provider {
+    /// Short lower-case name: the SDK module, the mock's URL prefix, the CLI's word.
+    pub name: String,
+    /// Human name, e.g. `Phala Cloud`.
+    pub title: String,
+    /// The environment variable the provider's own tools read the credential from.
+    pub credential_env: String,
+    /// The documents, in manifest order.
+    pub documents: Vec<SourceDocument>,
+    /// The overlays applied to them, in order.
+    pub overlays: Vec<PathBuf>,
+    /// Every operation of every document.
+    pub operations: Vec<Operation>,
+    /// OpenAPI 3.0.3, merged and reshaped for progenitor.
+    pub normalised: Value,
+}
+
+/// One vendored document.
+#[derive(Debug, Clone)]
+pub struct SourceDocument {
+    /// Its path, relative to the repository root when it is inside it.
+    pub path: PathBuf,
+    /// The document exactly as vendored.
+    pub verbatim: Value,
+    /// With overlays applied and inline response schemas hoisted.
+    pub resolved: Value,
+}
+
+impl Provider {
+    /// The first server URL of the normalised document: the provider's public host.
+    pub fn server_url(&self) -> Option<&str> {
+        self.normalised
+            .pointer("/servers/0/url")
+            .and_then(Value::as_str)
+    }
+
+    /// The normalised document in progenitor's `openapiv3` model.
+    pub fn openapi(&self) -> Result<openapiv3::OpenAPI, SpecError> {
+        let file = self
+            .documents
+            .first()
+            .map_or_else(PathBuf::new, |d| d.path.clone());
+        let text = serde_json::to_string(&self.normalised).expect("a Value serialises");
+        let deserializer = &mut serde_json::Deserializer::from_str(&text);
+        serde_path_to_error::deserialize(deserializer).map_err(|e| {
+            let pointer = e.path().iter().fold(String::new(), |at, segment| {
+                use serde_path_to_error::Segment;
+                match segment {
+                    Segment::Seq { index } => pointer::join_index(&at, *index),
+                    Segment::Map { key } | Segment::Enum { variant: key } => {
+                        pointer::join(&at, key)
+                    }
+                    Segment::Unknown => at,
+                }
+            });
+            SpecError::invalid(
+                Location::new(file, pointer),
+                format!(
+                    "not valid OpenAPI 3.0 after normalisation: {}",
+                    e.into_inner()
+                ),
+            )
+        })
+    }
+}
+
+/// A provider's `provider.yaml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Manifest {
+    name: String,
+    title: String,
+    documents: Vec<String>,
+    #[serde(default)]
+    overlays: Vec<String>,
+    credential_env: String,
+}
+
+/// Loads every provider under `dir` (one sub-directory each), sorted by name.
+pub fn load_providers(dir: &Path) -> Result<Vec<Provider>, SpecError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| SpecError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let mut dirs = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|source| SpecError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+        if entry.path().join("provider.yaml").is_file() {
+            dirs.push(entry.path());
+        }
+    }
+    dirs.sort();
+    dirs.iter().map(|d| load_provider(d)).collect()
+}
+
+/// Loads the provider in `dir`, described by its `provider.yaml`.
+pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
+    let root = repository_root();
+    let shown = |path: PathBuf| {
+        path.strip_prefix(&root)
+            .map(Path::to_owned)
+            .unwrap_or(path)
+    };
+    let manifest_path = shown(dir.join("provider.yaml"));
+    let manifest: Manifest =
+        serde_json::from_value(read_document(&dir.join("provider.yaml"))?).map_err(|e| {
+            SpecError::invalid(Location::new(&manifest_path, ""), e.to_string())
+        })?;
+    let valid_name = manifest.name.starts_with(|c: char| c.is_ascii_lowercase())
+        && manifest
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if !valid_name {
+        return Err(SpecError::invalid(
+            Location::new(&manifest_path, "/name"),
+            "a provider name must be lower-case ASCII letters, digits and `_`, starting with a letter",
+        ));
+    }
+    if manifest.documents.is_empty() {
+        return Err(SpecError::invalid(
+            Location::new(&manifest_path, "/documents"),
+            "a provider needs at least one document",
+        ));
+    }
+
+    let overlays = manifest
+        .overlays
+        .iter()
+        .map(|file| {
+            let path = dir.join(file);
+            Ok((shown(path.clone()), read_document(&path)?))
+        })
+        .collect::<Result<Vec<_>, SpecError>>()?;
+
+    let mut documents = Vec::new();
+    let mut converted = Vec::new();
+    let mut operations = Vec::new();
+    for (index, file) in manifest.documents.iter().enumerate() {
+        let full = dir.join(file);
+        let path = shown(full.clone());
+        let verbatim = read_document(&full)?;
+        let mut resolved = verbatim.clone();
+        for (overlay_path, overlay) in &overlays {
+            let extends = overlay.get("extends").and_then(Value::as_str);
+            if extends.is_none_or(|e| e == file) {
+                apply_overlay(&mut resolved, overlay, overlay_path)?;
+            }
+        }
+        hoist_response_schemas(&mut resolved, &path)?;
+        operations.extend(catalogue::operations(&resolved, index, &path)?);
+        let mut down = resolved.clone();
+        downconvert(&mut down, &path)?;
+        converted.push((path.clone(), down));
+        documents.push(SourceDocument {
+            path,
+            verbatim,
+            resolved,
+        });
+    }
+    let mut normalised = merge_documents(&converted)?;
+    reshape_for_progenitor(&mut normalised, &documents[0].path)?;
+
+    let mut seen = std::collections::HashSet::new();
+    for operation in &operations {
+        if !seen.insert(operation.operation_id.as_str()) {
+            return Err(SpecError::invalid(
+                Location::new(&documents[operation.document].path, "/paths"),
+                format!("operationId `{}` is used twice", operation.operation_id),
+            ));
+        }
+    }
+
+    let provider = Provider {
+        name: manifest.name,
+        title: manifest.title,
+        credential_env: manifest.credential_env,
+        documents,
+        overlays: overlays.into_iter().map(|(path, _)| path).collect(),
+        operations,
+        normalised,
+    };
+    provider.openapi()?;
+    Ok(provider)
+}
