@@ -1,1 +1,34 @@
-//! x
+//! Typed clients for the providers vendored in `specs/`, generated at build
+//! time by progenitor.
+//!
+//! Each provider is a module with its `Client`, its `types`, a `builder` per
+//! operation, and an error enum per operation in `errors`:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use sdk::chamelio::{Client, errors::CancelTaskError};
+//!
+//! let client = Client::builder().api_key("ca_...").build()?;
+//! match client.cancel_task().task_id(12345).send().await {
+//!     Ok(cancelled) => println!("{}", cancelled.status),
+//!     Err(CancelTaskError::Conflict(body)) => println!("too late: {}", body.detail),
+//!     Err(other) => return Err(other.into()),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! `send()` never panics on what a server sends: every documented status maps
+//! to its typed outcome, and anything else is a value too (an undocumented
+//! status, a body that does not parse, a transport failure, a timeout).
+
+mod config;
+mod response;
+
+pub use config::{
+    ApiKey, ClientBuilder, ConfigError, CredentialPlacement, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_TIMEOUT, Provider,
+};
+pub use progenitor_client::ResponseValue;
+pub use response::{Failure, InvalidBody, RawResponse};
+
+include!(concat!(env!("OUT_DIR"), "/providers.rs"));

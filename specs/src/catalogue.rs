@@ -8,6 +8,9 @@ use serde_json::Value;
 
 use crate::{Location, SpecError, pointer};
 
+/// The operation extension naming the operation in the SDK.
+pub const SDK_NAME: &str = "x-sdk-name";
+
 /// The HTTP methods OpenAPI path items can hold, in document order.
 pub const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -18,6 +21,10 @@ pub const METHODS: [&str; 8] = [
 pub struct Operation {
     /// The document's `operationId`, verbatim.
     pub operation_id: String,
+    /// The name the SDK gives the operation: the operation's `x-sdk-name`
+    /// (set by an overlay where upstream's operationId makes a poor method
+    /// name), else its `operationId`.
+    pub sdk_name: String,
     /// Upper-case HTTP method.
     pub method: String,
     /// The path template, e.g. `/operations/{id}:cancel`.
@@ -200,8 +207,26 @@ pub(crate) fn operations(
                 });
                 parameters.push(parameter);
             }
+            let sdk_name = match operation.get(SDK_NAME) {
+                None => operation_id,
+                Some(Value::String(name))
+                    if name.starts_with(|c: char| c.is_ascii_lowercase())
+                        && name
+                            .chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+                {
+                    name
+                }
+                Some(_) => {
+                    return Err(SpecError::invalid(
+                        reader.at(&pointer::join(&at, SDK_NAME)),
+                        "must be a snake_case identifier",
+                    ));
+                }
+            };
             operations.push(Operation {
                 operation_id: operation_id.to_string(),
+                sdk_name: sdk_name.to_string(),
                 method: method.to_uppercase(),
                 path: path.clone(),
                 summary: operation
@@ -236,18 +261,21 @@ impl<'a> Reader<'a> {
             let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
                 return Ok(node);
             };
-            let target = reference.strip_prefix('#').ok_or_else(|| {
-                SpecError::Unsupported {
+            let target = reference
+                .strip_prefix('#')
+                .ok_or_else(|| SpecError::Unsupported {
                     at: self.at(at),
                     keyword: "$ref".into(),
                     why: "only references inside the same document (`#/...`) are supported",
-                }
-            })?;
+                })?;
             node = self.document.pointer(target).ok_or_else(|| {
                 SpecError::invalid(self.at(at), format!("`{reference}` points at nothing"))
             })?;
         }
-        Err(SpecError::invalid(self.at(at), "reference chain too long or circular"))
+        Err(SpecError::invalid(
+            self.at(at),
+            "reference chain too long or circular",
+        ))
     }
 
     fn parameters(&self, owner: &'a Value, at: &str) -> Result<Vec<Parameter>, SpecError> {
@@ -371,7 +399,9 @@ impl<'a> Reader<'a> {
             let status = parse_status(key).ok_or_else(|| {
                 SpecError::invalid(
                     self.at(&at),
-                    format!("`{key}` is not a status code (100-599), a range such as 4XX, or `default`"),
+                    format!(
+                        "`{key}` is not a status code (100-599), a range such as 4XX, or `default`"
+                    ),
                 )
             })?;
             let response = self.resolve(response, &at)?;
@@ -411,7 +441,10 @@ impl<'a> Reader<'a> {
         for (index, requirement) in requirements.iter().enumerate() {
             let at = pointer::join_index(&at, index);
             let Some(requirement) = requirement.as_object() else {
-                return Err(SpecError::invalid(self.at(&at), "a security requirement must be an object"));
+                return Err(SpecError::invalid(
+                    self.at(&at),
+                    "a security requirement must be an object",
+                ));
             };
             if requirement.is_empty() {
                 // `{}` makes authentication optional.
@@ -422,7 +455,9 @@ impl<'a> Reader<'a> {
                 let scheme = schemes.and_then(|s| s.get(name)).ok_or_else(|| {
                     SpecError::invalid(
                         self.at(&pointer::join(&at, name)),
-                        format!("security scheme `{name}` is not declared in components.securitySchemes"),
+                        format!(
+                            "security scheme `{name}` is not declared in components.securitySchemes"
+                        ),
                     )
                 })?;
                 let scheme_at = pointer::join("/components/securitySchemes", name);
@@ -502,9 +537,22 @@ mod tests {
         assert_eq!(parse_status("99"), None);
         assert_eq!(parse_status("6XX"), None);
         assert_eq!(parse_status("ok"), None);
-        let mut sorted = vec![Status::Default, Status::Range(4), Status::Code(422), Status::Code(200)];
+        let mut sorted = vec![
+            Status::Default,
+            Status::Range(4),
+            Status::Code(422),
+            Status::Code(200),
+        ];
         sorted.sort();
-        assert_eq!(sorted, [Status::Code(200), Status::Code(422), Status::Range(4), Status::Default]);
+        assert_eq!(
+            sorted,
+            [
+                Status::Code(200),
+                Status::Code(422),
+                Status::Range(4),
+                Status::Default
+            ]
+        );
     }
 
     #[test]

@@ -143,26 +143,36 @@ impl Converter<'_> {
         for_each_entry(components, "requestBodies", "/components", |name, b, at| {
             self.content_holder(b, &pointer::join(at, name))
         })?;
-        for_each_entry(components, "securitySchemes", "/components", |name, s, at| {
-            if s.get("type").and_then(Value::as_str) == Some("mutualTLS") {
-                return Err(self.unsupported(
-                    &pointer::join(at, name),
-                    "mutualTLS",
-                    "OpenAPI 3.0 has no mutualTLS security scheme",
-                ));
-            }
-            strip_reference_siblings(s);
-            Ok(())
-        })?;
+        for_each_entry(
+            components,
+            "securitySchemes",
+            "/components",
+            |name, s, at| {
+                if s.get("type").and_then(Value::as_str) == Some("mutualTLS") {
+                    return Err(self.unsupported(
+                        &pointer::join(at, name),
+                        "mutualTLS",
+                        "OpenAPI 3.0 has no mutualTLS security scheme",
+                    ));
+                }
+                strip_reference_siblings(s);
+                Ok(())
+            },
+        )?;
         Ok(())
     }
 
     fn path_item(&self, item: &mut Value, at: &str) -> Result<(), SpecError> {
         let Some(item) = item.as_object_mut() else {
-            return Err(SpecError::invalid(self.at(at), "a path item must be an object"));
+            return Err(SpecError::invalid(
+                self.at(at),
+                "a path item must be an object",
+            ));
         };
         self.parameters(item, at)?;
-        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+        for method in [
+            "get", "put", "post", "delete", "options", "head", "patch", "trace",
+        ] {
             let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
                 continue;
             };
@@ -335,7 +345,8 @@ impl Converter<'_> {
             let Some(branches) = object.get(keyword).and_then(Value::as_array) else {
                 continue;
             };
-            let (nulls, rest): (Vec<&Value>, Vec<&Value>) = branches.iter().partition(|b| is_null_schema(b));
+            let (nulls, rest): (Vec<&Value>, Vec<&Value>) =
+                branches.iter().partition(|b| is_null_schema(b));
             if nulls.is_empty() {
                 continue;
             }
@@ -504,7 +515,8 @@ mod tests {
     #[test]
     fn any_of_with_null_inlines_a_single_branch() {
         assert_eq!(
-            schema(json!({"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Vm Uuid"})).unwrap(),
+            schema(json!({"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Vm Uuid"}))
+                .unwrap(),
             json!({"title": "Vm Uuid", "nullable": true, "type": "string"})
         );
     }
@@ -512,7 +524,8 @@ mod tests {
     #[test]
     fn any_of_with_null_wraps_a_single_reference() {
         assert_eq!(
-            schema(json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]})).unwrap(),
+            schema(json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}))
+                .unwrap(),
             json!({"nullable": true, "allOf": [{"$ref": "#/components/schemas/T"}]})
         );
     }
@@ -520,7 +533,8 @@ mod tests {
     #[test]
     fn any_of_with_null_keeps_several_branches() {
         assert_eq!(
-            schema(json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]})).unwrap(),
+            schema(json!({"oneOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}))
+                .unwrap(),
             json!({"nullable": true, "oneOf": [{"type": "string"}, {"type": "integer"}]})
         );
     }
@@ -548,13 +562,17 @@ mod tests {
 
     #[test]
     fn const_examples_and_exclusive_bounds() {
-        assert_eq!(schema(json!({"const": false})).unwrap(), json!({"enum": [false]}));
+        assert_eq!(
+            schema(json!({"const": false})).unwrap(),
+            json!({"enum": [false]})
+        );
         assert_eq!(
             schema(json!({"type": "string", "examples": ["a", "b"]})).unwrap(),
             json!({"type": "string", "example": "a"})
         );
         assert_eq!(
-            schema(json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10})).unwrap(),
+            schema(json!({"type": "integer", "exclusiveMinimum": 0, "exclusiveMaximum": 10}))
+                .unwrap(),
             json!({"type": "integer", "exclusiveMinimum": true, "exclusiveMaximum": true, "minimum": 0, "maximum": 10})
         );
     }
@@ -597,7 +615,8 @@ mod tests {
         }
         let err = schema(json!({"properties": {"p~/q": {"if": {}}}})).unwrap_err();
         assert!(
-            err.to_string().starts_with("doc.yaml#/components/schemas/S/properties/p~0~1q/if:"),
+            err.to_string()
+                .starts_with("doc.yaml#/components/schemas/S/properties/p~0~1q/if:"),
             "{err}"
         );
     }

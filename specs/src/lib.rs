@@ -30,7 +30,7 @@ use serde_json::Value;
 
 pub use catalogue::{
     Body, Credential, CredentialKind, METHODS, Operation, Parameter, ParameterLocation,
-    RequestBody, Response, Status, is_json, parse_status,
+    RequestBody, Response, SDK_NAME, Status, is_json, parse_status,
 };
 pub use downconvert::downconvert;
 pub use error::{Location, SpecError};
@@ -155,16 +155,10 @@ pub fn load_providers(dir: &Path) -> Result<Vec<Provider>, SpecError> {
 /// Loads the provider in `dir`, described by its `provider.yaml`.
 pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
     let root = repository_root();
-    let shown = |path: PathBuf| {
-        path.strip_prefix(&root)
-            .map(Path::to_owned)
-            .unwrap_or(path)
-    };
+    let shown = |path: PathBuf| path.strip_prefix(&root).map(Path::to_owned).unwrap_or(path);
     let manifest_path = shown(dir.join("provider.yaml"));
-    let manifest: Manifest =
-        serde_json::from_value(read_document(&dir.join("provider.yaml"))?).map_err(|e| {
-            SpecError::invalid(Location::new(&manifest_path, ""), e.to_string())
-        })?;
+    let manifest: Manifest = serde_json::from_value(read_document(&dir.join("provider.yaml"))?)
+        .map_err(|e| SpecError::invalid(Location::new(&manifest_path, ""), e.to_string()))?;
     let valid_name = manifest.name.starts_with(|c: char| c.is_ascii_lowercase())
         && manifest
             .name
@@ -194,16 +188,21 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
 
     let mut documents = Vec::new();
     let mut converted = Vec::new();
+    let mut overlay_hits: Vec<Vec<usize>> = overlays.iter().map(|_| Vec::new()).collect();
     let mut operations = Vec::new();
     for (index, file) in manifest.documents.iter().enumerate() {
         let full = dir.join(file);
         let path = shown(full.clone());
         let verbatim = read_document(&full)?;
         let mut resolved = verbatim.clone();
-        for (overlay_path, overlay) in &overlays {
+        for ((overlay_path, overlay), hits) in overlays.iter().zip(&mut overlay_hits) {
             let extends = overlay.get("extends").and_then(Value::as_str);
             if extends.is_none_or(|e| e == file) {
-                apply_overlay(&mut resolved, overlay, overlay_path)?;
+                let counts = apply_overlay(&mut resolved, overlay, overlay_path)?;
+                hits.resize(counts.len(), 0);
+                hits.iter_mut()
+                    .zip(counts)
+                    .for_each(|(hit, count)| *hit += count);
             }
         }
         hoist_response_schemas(&mut resolved, &path)?;
@@ -217,16 +216,38 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
             resolved,
         });
     }
+    for ((overlay_path, overlay), hits) in overlays.iter().zip(&overlay_hits) {
+        if let Some(action) = hits.iter().position(|&hits| hits == 0) {
+            return Err(SpecError::Overlay {
+                overlay: overlay_path.clone(),
+                action,
+                target: overlay
+                    .pointer(&format!("/actions/{action}/target"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                reason: "the target selects nothing in any document it applies to".into(),
+            });
+        }
+    }
     let mut normalised = merge_documents(&converted)?;
     reshape_for_progenitor(&mut normalised, &documents[0].path)?;
 
-    let mut seen = std::collections::HashSet::new();
-    for operation in &operations {
-        if !seen.insert(operation.operation_id.as_str()) {
-            return Err(SpecError::invalid(
-                Location::new(&documents[operation.document].path, "/paths"),
-                format!("operationId `{}` is used twice", operation.operation_id),
-            ));
+    for (what, name_of) in [
+        (
+            "operationId",
+            (|o: &Operation| &o.operation_id) as fn(&Operation) -> &String,
+        ),
+        ("SDK name (x-sdk-name)", |o: &Operation| &o.sdk_name),
+    ] {
+        let mut seen = std::collections::HashSet::new();
+        for operation in &operations {
+            if !seen.insert(name_of(operation)) {
+                return Err(SpecError::invalid(
+                    Location::new(&documents[operation.document].path, "/paths"),
+                    format!("{what} `{}` is used by two operations", name_of(operation)),
+                ));
+            }
         }
     }
 

@@ -55,7 +55,10 @@ mod tests {
         assert!(text.contains("line"), "{text}");
 
         let err = parse_document(Path::new("bad.json"), "{\"a\": }").unwrap_err();
-        assert!(err.to_string().contains("bad.json: not valid JSON"), "{err}");
+        assert!(
+            err.to_string().contains("bad.json: not valid JSON"),
+            "{err}"
+        );
         assert!(err.to_string().contains("column"), "{err}");
     }
 

@@ -3,9 +3,10 @@
 //!
 //! Targets are a subset of JSONPath (RFC 9535): the root `$`, child names
 //! (`.name`, `['name']`, `["name"]`), array indices (`[0]`) and wildcards
-//! (`.*`, `[*]`). Anything else is rejected rather than guessed at. An action
-//! whose target selects nothing is an error, so an overlay cannot silently
-//! stop applying when the upstream document changes.
+//! (`.*`, `[*]`). Anything else is rejected rather than guessed at.
+//! [`apply_overlay`] reports how many nodes each action selected, so the
+//! loader can reject an action that selects nothing in any of a provider's
+//! documents: an overlay must not silently stop applying when upstream changes.
 //!
 //! `update` follows the specification: merged into a selected object
 //! (objects merge recursively, arrays concatenate, scalars replace; other
@@ -17,12 +18,13 @@ use serde_json::Value;
 
 use crate::{SpecError, pointer};
 
-/// Applies every action of `overlay` (read from `overlay_path`) to `document`, in order.
+/// Applies every action of `overlay` (read from `overlay_path`) to `document`,
+/// in order, and returns how many nodes each action selected.
 pub fn apply_overlay(
     document: &mut Value,
     overlay: &Value,
     overlay_path: &Path,
-) -> Result<(), SpecError> {
+) -> Result<Vec<usize>, SpecError> {
     let invalid = |pointer: &str, reason: &str| {
         SpecError::invalid(crate::Location::new(overlay_path, pointer), reason)
     };
@@ -38,6 +40,7 @@ pub fn apply_overlay(
         .and_then(Value::as_array)
         .ok_or_else(|| invalid("/actions", "`actions` must be an array"))?;
 
+    let mut selected_counts = Vec::with_capacity(actions.len());
     for (index, action) in actions.iter().enumerate() {
         let target = action
             .get("target")
@@ -57,9 +60,7 @@ pub fn apply_overlay(
         let path = parse_path(target).map_err(fail)?;
         let mut selected = Vec::new();
         select(document, &path, String::new(), &mut selected);
-        if selected.is_empty() {
-            return Err(fail("the target selects nothing in the document".into()));
-        }
+        selected_counts.push(selected.len());
         let remove = action.get("remove").and_then(Value::as_bool) == Some(true);
         match (remove, action.get("update")) {
             (true, _) => remove_all(document, &selected).map_err(fail)?,
@@ -76,7 +77,7 @@ pub fn apply_overlay(
             (false, None) => return Err(fail("an action needs `update` or `remove: true`".into())),
         }
     }
-    Ok(())
+    Ok(selected_counts)
 }
 
 #[derive(Debug, PartialEq)]
@@ -227,7 +228,7 @@ mod tests {
 
     use super::*;
 
-    fn apply(document: &mut Value, overlay: Value) -> Result<(), SpecError> {
+    fn apply(document: &mut Value, overlay: Value) -> Result<Vec<usize>, SpecError> {
         apply_overlay(document, &overlay, Path::new("x.overlay.yaml"))
     }
 
@@ -283,7 +284,8 @@ mod tests {
 
     #[test]
     fn remove_deletes_every_selected_node() {
-        let mut document = json!({"paths": {"/a": {"get": {}, "post": {}}, "/b": {"get": {}}}, "list": [1, 2, 3]});
+        let mut document =
+            json!({"paths": {"/a": {"get": {}, "post": {}}, "/b": {"get": {}}}, "list": [1, 2, 3]});
         apply(
             &mut document,
             json!({"overlay": "1.0.0", "actions": [
@@ -301,14 +303,21 @@ mod tests {
     #[test]
     fn errors_name_the_overlay_and_action() {
         let mut document = json!({"a": {"b": 1}});
+        let counts = apply(
+            &mut document,
+            json!({"overlay": "1.0.0", "actions": [{"target": "$.*", "update": {}}, {"target": "$.missing", "update": {}}]}),
+        )
+        .unwrap();
+        assert_eq!(counts, [1, 0]);
+
         let err = apply(
             &mut document,
-            json!({"overlay": "1.0.0", "actions": [{"target": "$.a", "update": {}}, {"target": "$.missing", "update": {}}]}),
+            json!({"overlay": "1.0.0", "actions": [{"target": "$.a", "update": {}}, {"target": "$.a.b", "update": {}}]}),
         )
         .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "x.overlay.yaml: action 1 (target `$.missing`): the target selects nothing in the document"
+            "x.overlay.yaml: action 1 (target `$.a.b`): #/a/b is neither an object nor an array"
         );
 
         let err = apply(
@@ -319,6 +328,9 @@ mod tests {
         assert!(err.to_string().contains("incompatible"), "{err}");
 
         let err = apply(&mut document, json!({"overlay": "2.0.0", "actions": []})).unwrap_err();
-        assert!(err.to_string().starts_with("x.overlay.yaml#/overlay"), "{err}");
+        assert!(
+            err.to_string().starts_with("x.overlay.yaml#/overlay"),
+            "{err}"
+        );
     }
 }

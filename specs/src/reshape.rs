@@ -7,6 +7,8 @@
 //!   `components.schemas` under `<OperationId><Status>Response`, so every
 //!   documented body has a named type (applied to the resolved documents, so
 //!   the catalogue and the SDK agree on names);
+//! - an operation's `x-sdk-name` replaces its `operationId`, which progenitor
+//!   turns into the method name;
 //! - credentials declared as header parameters as well as security schemes
 //!   (PromptLayer's `X-API-KEY`) are dropped from the parameters: the client
 //!   sends them once for every call;
@@ -22,7 +24,7 @@ use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
-use crate::catalogue::{METHODS, is_json, parse_status};
+use crate::catalogue::{METHODS, SDK_NAME, is_json, parse_status};
 use crate::{Location, SpecError, pointer};
 
 /// Moves inline JSON response schemas into `components.schemas`.
@@ -40,7 +42,9 @@ pub fn hoist_response_schemas(document: &mut Value, file: &Path) -> Result<(), S
                 continue;
             };
             let type_prefix = pascal_case(id);
-            let Some(responses) = operation.get_mut("responses").and_then(Value::as_object_mut)
+            let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(Value::as_object_mut)
             else {
                 continue;
             };
@@ -89,13 +93,18 @@ pub fn hoist_response_schemas(document: &mut Value, file: &Path) -> Result<(), S
         .or_insert_with(|| json!({}))
         .as_object_mut()
         .ok_or_else(|| {
-            SpecError::invalid(Location::new(file, "/components/schemas"), "must be an object")
+            SpecError::invalid(
+                Location::new(file, "/components/schemas"),
+                "must be an object",
+            )
         })?;
     for (name, schema, at) in hoisted {
         if schemas.contains_key(&name) {
             return Err(SpecError::invalid(
                 Location::new(file, at),
-                format!("the inline response schema would be named `{name}`, which components.schemas already defines"),
+                format!(
+                    "the inline response schema would be named `{name}`, which components.schemas already defines"
+                ),
             ));
         }
         schemas.insert(name, schema);
@@ -105,9 +114,22 @@ pub fn hoist_response_schemas(document: &mut Value, file: &Path) -> Result<(), S
 
 /// Applies the progenitor-specific rewrites to a merged OpenAPI 3.0 document.
 pub fn reshape_for_progenitor(document: &mut Value, file: &Path) -> Result<(), SpecError> {
+    apply_sdk_names(document);
     drop_credential_parameters(document);
     move_nullability_to_references(document);
     make_responses_raw(document, file)
+}
+
+fn apply_sdk_names(document: &mut Value) {
+    for item in path_items(document) {
+        for method in METHODS {
+            if let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut)
+                && let Some(name) = operation.get(SDK_NAME).cloned()
+            {
+                operation.insert("operationId".into(), name);
+            }
+        }
+    }
 }
 
 /// Header parameters that are also apiKey security schemes of the document.
@@ -216,10 +238,7 @@ fn raw_body(response: &mut Value) {
         return;
     };
     response.shift_remove("content");
-    response.insert(
-        "content".into(),
-        json!({"application/octet-stream": {}}),
-    );
+    response.insert("content".into(), json!({"application/octet-stream": {}}));
 }
 
 fn path_items(document: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {

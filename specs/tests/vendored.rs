@@ -43,8 +43,16 @@ fn catalogue_lists_every_operation_and_status() {
         .iter()
         .flat_map(|p| {
             p.operations.iter().map(move |o| {
-                let statuses: Vec<String> = o.responses.iter().map(|r| r.status.to_string()).collect();
-                format!("{} {} {} {} [{}]", p.name, o.operation_id, o.method, o.path, statuses.join(" "))
+                let statuses: Vec<String> =
+                    o.responses.iter().map(|r| r.status.to_string()).collect();
+                format!(
+                    "{} {} {} {} [{}]",
+                    p.name,
+                    o.operation_id,
+                    o.method,
+                    o.path,
+                    statuses.join(" ")
+                )
             })
         })
         .collect();
@@ -64,17 +72,33 @@ fn catalogue_lists_every_operation_and_status() {
 fn catalogue_carries_bodies_parameters_and_security() {
     let phala = provider("phala");
     let cancel = &phala.operations[0];
-    assert_eq!(phala.documents[cancel.document].path, Path::new("specs/providers/phala/cancel-cvm-operation.yaml"));
+    assert_eq!(
+        phala.documents[cancel.document].path,
+        Path::new("specs/providers/phala/cancel-cvm-operation.yaml")
+    );
     assert_eq!(cancel.response(401).unwrap().body, None);
     assert_eq!(
-        cancel.response(422).unwrap().body.as_ref().unwrap().type_name.as_deref(),
+        cancel
+            .response(422)
+            .unwrap()
+            .body
+            .as_ref()
+            .unwrap()
+            .type_name
+            .as_deref(),
         Some("HTTPValidationError")
     );
     assert_eq!(
         cancel.security,
         vec![
-            vec![specs::Credential { scheme: "APIKeyHeader".into(), kind: CredentialKind::ApiKeyHeader("X-API-Key".into()) }],
-            vec![specs::Credential { scheme: "OAuth2AuthorizationCodeBearer".into(), kind: CredentialKind::Bearer }],
+            vec![specs::Credential {
+                scheme: "APIKeyHeader".into(),
+                kind: CredentialKind::ApiKeyHeader("X-API-Key".into())
+            }],
+            vec![specs::Credential {
+                scheme: "OAuth2AuthorizationCodeBearer".into(),
+                kind: CredentialKind::Bearer
+            }],
         ]
     );
 
@@ -88,23 +112,49 @@ fn catalogue_carries_bodies_parameters_and_security() {
         .collect();
     assert_eq!(headers, ["akua-context", "idempotency-key", "if-match"]);
     assert_eq!(op.security[0][0].kind, CredentialKind::Bearer);
-    assert!(op.responses.iter().skip(1).all(|r| r.body.as_ref().unwrap().type_name.as_deref() == Some("ApiErrorResponse")));
+    assert!(
+        op.responses
+            .iter()
+            .skip(1)
+            .all(|r| r.body.as_ref().unwrap().type_name.as_deref() == Some("ApiErrorResponse"))
+    );
 
     let chamelio = provider("chamelio");
-    let conflict = chamelio.operations[0].response(409).unwrap().body.as_ref().unwrap();
-    assert_eq!(conflict.examples, vec![("default".to_string(), serde_json::json!({"detail": "Task cannot be cancelled in its current state"}))]);
+    let conflict = chamelio.operations[0]
+        .response(409)
+        .unwrap()
+        .body
+        .as_ref()
+        .unwrap();
+    assert_eq!(
+        conflict.examples,
+        vec![(
+            "default".to_string(),
+            serde_json::json!({"detail": "Task cannot be cancelled in its current state"})
+        )]
+    );
 
     let promptlayer = provider("promptlayer");
     let op = &promptlayer.operations[0];
-    assert!(op.parameters.iter().any(|p| p.name == "X-API-KEY" && p.required));
-    assert_eq!(op.security[0][0].kind, CredentialKind::ApiKeyHeader("X-API-KEY".into()));
+    assert!(
+        op.parameters
+            .iter()
+            .any(|p| p.name == "X-API-KEY" && p.required)
+    );
+    assert_eq!(
+        op.security[0][0].kind,
+        CredentialKind::ApiKeyHeader("X-API-KEY".into())
+    );
     assert_eq!(op.responses[0].status, Status::Code(200));
 }
 
 #[test]
 fn overlays_and_servers() {
     let all = providers();
-    let servers: Vec<(&str, Option<&str>)> = all.iter().map(|p| (p.name.as_str(), p.server_url())).collect();
+    let servers: Vec<(&str, Option<&str>)> = all
+        .iter()
+        .map(|p| (p.name.as_str(), p.server_url()))
+        .collect();
     assert_eq!(
         servers,
         [
@@ -115,9 +165,24 @@ fn overlays_and_servers() {
         ]
     );
     let phala = provider("phala");
-    assert_eq!(phala.overlays, [Path::new("specs/providers/phala/security.overlay.yaml")]);
+    assert_eq!(
+        phala.overlays,
+        [
+            Path::new("specs/providers/phala/security.overlay.yaml"),
+            Path::new("specs/providers/phala/sdk-names.overlay.yaml")
+        ]
+    );
+    let names: Vec<&str> = phala
+        .operations
+        .iter()
+        .map(|o| o.sdk_name.as_str())
+        .collect();
+    assert_eq!(names, ["cancel_cvm_operation", "stop_cvm"]);
     // The verbatim document keeps upstream's `security: []`; the resolved one has the overlay.
-    assert_eq!(phala.documents[1].verbatim["security"], serde_json::json!([]));
+    assert_eq!(
+        phala.documents[1].verbatim["security"],
+        serde_json::json!([])
+    );
     assert_eq!(
         phala.documents[1].resolved["security"],
         serde_json::json!([{"APIKeyHeader": []}, {"OAuth2AuthorizationCodeBearer": []}])
@@ -139,9 +204,16 @@ fn normalised_documents_are_openapi_3_0_for_progenitor() {
     assert!(!text.contains("X-API-KEY\",\"in\":\"header\""));
     // Akua's nullable union is a non-null named type referenced as nullable.
     let akua = provider("akua");
-    assert_eq!(akua.normalised.pointer("/components/schemas/OperationResponse/nullable"), None);
     assert_eq!(
-        akua.normalised.pointer("/components/schemas/Operation/properties/response"),
-        Some(&serde_json::json!({"allOf": [{"$ref": "#/components/schemas/OperationResponse"}], "nullable": true}))
+        akua.normalised
+            .pointer("/components/schemas/OperationResponse/nullable"),
+        None
+    );
+    assert_eq!(
+        akua.normalised
+            .pointer("/components/schemas/Operation/properties/response"),
+        Some(
+            &serde_json::json!({"allOf": [{"$ref": "#/components/schemas/OperationResponse"}], "nullable": true})
+        )
     );
 }

@@ -1,0 +1,375 @@
+//! The typed layer over progenitor's builders, generated from the catalogue:
+//! per operation, a `send()` returning the documented success type, and an
+//! error enum with a variant per documented error status carrying its
+//! documented body, plus the failures any call can have.
+
+use heck::ToPascalCase;
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+use specs::{Body, CredentialKind, Operation, Provider, Response, Status};
+
+use crate::progenitor_output::Generated;
+
+pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStream, String> {
+    let client = client_config(provider)?;
+    let mut errors = Vec::new();
+    let mut impls = Vec::new();
+    for operation in &provider.operations {
+        let builder = progenitor_name(&operation.sdk_name);
+        if !generated.builders.contains(&builder) {
+            return Err(format!(
+                "progenitor generated no builder `{builder}` for operation `{}`",
+                operation.operation_id
+            ));
+        }
+        let (error_enum, send) = operation_code(operation, &builder, generated)?;
+        errors.push(error_enum);
+        impls.push(send);
+    }
+    Ok(quote! {
+        #client
+        /// The error type of each operation: one variant per documented error
+        /// status with its documented body, and the failures any call can have.
+        pub mod errors {
+            #[allow(unused_imports)]
+            use super::types;
+            #(#errors)*
+        }
+        #(#impls)*
+    })
+}
+
+/// The provider's `Client` constructors: credential placement, environment
+/// variable and default server, from the catalogue.
+fn client_config(provider: &Provider) -> Result<TokenStream, String> {
+    let url = provider
+        .server_url()
+        .ok_or("the document declares no server URL; add one with an overlay")?;
+    let env = &provider.credential_env;
+    let placement = credential_placement(provider)?;
+    let env_doc =
+        format!(" A client for {url} with the API key from the `{env}` environment variable.");
+    Ok(quote! {
+        impl crate::Provider for Client {
+            const DEFAULT_BASE_URL: &'static str = #url;
+            const CREDENTIAL_ENV: &'static str = #env;
+            const CREDENTIAL_PLACEMENT: crate::CredentialPlacement = #placement;
+            fn from_parts(base_url: &str, client: reqwest::Client) -> Self {
+                Self::new_with_client(base_url, client)
+            }
+        }
+        impl Client {
+            /// Configures a client: base URL, API key, timeouts.
+            pub fn builder() -> crate::ClientBuilder<Self> {
+                crate::ClientBuilder::default()
+            }
+            #[doc = #env_doc]
+            pub fn from_env() -> Result<Self, crate::ConfigError> {
+                Self::builder().api_key_from_env()?.build()
+            }
+        }
+    })
+}
+
+/// The first alternative every operation accepts that one key can satisfy.
+fn credential_placement(provider: &Provider) -> Result<TokenStream, String> {
+    let Some(first) = provider.operations.iter().find(|o| !o.security.is_empty()) else {
+        return Ok(quote!(crate::CredentialPlacement::None));
+    };
+    for alternative in &first.security {
+        let [credential] = alternative.as_slice() else {
+            continue;
+        };
+        let placement = match &credential.kind {
+            CredentialKind::ApiKeyHeader(name) => quote!(crate::CredentialPlacement::Header(#name)),
+            CredentialKind::Bearer | CredentialKind::OAuth2 => {
+                quote!(crate::CredentialPlacement::Bearer)
+            }
+            _ => continue,
+        };
+        let everywhere = provider
+            .operations
+            .iter()
+            .all(|o| o.security.is_empty() || o.security.iter().any(|a| a == alternative));
+        if everywhere {
+            return Ok(placement);
+        }
+    }
+    Err(format!(
+        "no single header or bearer credential is accepted by every operation of {}",
+        provider.name
+    ))
+}
+
+fn operation_code(
+    operation: &Operation,
+    builder: &str,
+    generated: &Generated,
+) -> Result<(TokenStream, TokenStream), String> {
+    let builder_ident = ident(builder);
+    let error_name = format!("{builder}Error");
+    let error = ident(&error_name);
+    let successes: Vec<&Response> = operation
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let failures: Vec<&Response> = operation
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .collect();
+
+    // Success: one type when all documented 2xx bodies agree.
+    let success_types: Vec<TokenStream> = successes
+        .iter()
+        .map(|r| body_type(r.body.as_ref(), generated))
+        .collect::<Result<_, _>>()?;
+    let success_type = match success_types.first() {
+        None => quote!(bytes::Bytes),
+        Some(first)
+            if success_types
+                .iter()
+                .all(|t| t.to_string() == first.to_string()) =>
+        {
+            first.clone()
+        }
+        Some(_) => {
+            return Err(format!(
+                "operation `{}` documents 2xx responses with different bodies; not supported yet",
+                operation.operation_id
+            ));
+        }
+    };
+
+    let mut variants = Vec::new();
+    let mut displays = Vec::new();
+    let mut statuses = Vec::new();
+    let mut arms = Vec::new();
+    for response in &successes {
+        let decode = decode(response.body.as_ref(), &error, None);
+        let pattern = status_pattern(response.status);
+        arms.push(quote!(#pattern => #decode,));
+    }
+    for response in &failures {
+        let variant = ident(&variant_name(response.status));
+        let ty = body_type(response.body.as_ref(), generated)?;
+        let doc = format!(" `{}`: {}", response.status, response.description);
+        let message = format!("{} {}", response.status, response.description);
+        variants.push(quote! {
+            #[doc = #doc]
+            #variant(crate::ResponseValue<#ty>),
+        });
+        displays.push(quote!(Self::#variant(_) => f.write_str(#message),));
+        statuses.push(quote!(Self::#variant(value) => Some(value.status()),));
+        let decode = decode(response.body.as_ref(), &error, Some(&variant));
+        let pattern = status_pattern(response.status);
+        arms.push(quote!(#pattern => #decode,));
+    }
+    if !operation
+        .responses
+        .iter()
+        .any(|r| r.status == Status::Default)
+    {
+        arms.push(quote!(_ => Err(#error::UnexpectedStatus(raw)),));
+    }
+
+    let error_doc = format!(
+        " Everything but a documented success of `{} {}` (`{}`).",
+        operation.method, operation.path, operation.operation_id
+    );
+    let error_enum = quote! {
+        #[doc = #error_doc]
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #error {
+            #(#variants)*
+            /// A status the document does not declare for this operation.
+            UnexpectedStatus(crate::RawResponse),
+            /// A documented status whose body does not match its documented schema.
+            InvalidBody(crate::InvalidBody),
+            /// The request could not be built (a parameter missing or invalid).
+            InvalidRequest(String),
+            /// Connecting, sending or reading failed.
+            Transport(reqwest::Error),
+            /// The connect or request timeout elapsed.
+            Timeout(reqwest::Error),
+        }
+
+        impl #error {
+            /// The HTTP status, when a response was received.
+            pub fn status(&self) -> Option<reqwest::StatusCode> {
+                match self {
+                    #(#statuses)*
+                    Self::UnexpectedStatus(raw) => Some(raw.status),
+                    Self::InvalidBody(invalid) => Some(invalid.response.status),
+                    Self::InvalidRequest(_) | Self::Transport(_) | Self::Timeout(_) => None,
+                }
+            }
+        }
+
+        impl std::fmt::Display for #error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#displays)*
+                    Self::UnexpectedStatus(raw) => write!(f, "undocumented status {}", raw.status),
+                    Self::InvalidBody(invalid) => invalid.fmt(f),
+                    Self::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+                    Self::Transport(error) => write!(f, "transport error: {error}"),
+                    Self::Timeout(error) => write!(f, "timed out: {error}"),
+                }
+            }
+        }
+
+        impl std::error::Error for #error {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    Self::InvalidBody(invalid) => Some(invalid),
+                    Self::Transport(error) | Self::Timeout(error) => Some(error),
+                    _ => None,
+                }
+            }
+        }
+
+        impl From<crate::Failure> for #error {
+            fn from(failure: crate::Failure) -> Self {
+                match failure {
+                    crate::Failure::InvalidRequest(message) => Self::InvalidRequest(message),
+                    crate::Failure::Transport(error) => Self::Transport(error),
+                    crate::Failure::Timeout(error) => Self::Timeout(error),
+                }
+            }
+        }
+    };
+
+    let send_doc = format!(
+        " Sends `{} {}` and decodes the documented response for the status received.",
+        operation.method, operation.path
+    );
+    let send = quote! {
+        impl builder::#builder_ident<'_> {
+            #[doc = #send_doc]
+            pub async fn send(self) -> Result<crate::ResponseValue<#success_type>, errors::#error> {
+                use errors::#error;
+                let raw = crate::response::collect(self.send_raw().await).await?;
+                match raw.status.as_u16() {
+                    #(#arms)*
+                }
+            }
+        }
+    };
+    Ok((error_enum, send))
+}
+
+/// The Rust type of a documented body.
+fn body_type(body: Option<&Body>, generated: &Generated) -> Result<TokenStream, String> {
+    let Some(body) = body.filter(|b| specs::is_json(&b.media_type)) else {
+        return Ok(quote!(bytes::Bytes));
+    };
+    let Some(name) = &body.type_name else {
+        return Ok(quote!(serde_json::Value));
+    };
+    let rust_name = progenitor_name(name);
+    if !generated.types.contains(&rust_name) {
+        return Err(format!(
+            "progenitor generated no type `{rust_name}` for schema `{name}`"
+        ));
+    }
+    let rust_name = ident(&rust_name);
+    Ok(quote!(types::#rust_name))
+}
+
+/// The expression turning `raw` into the operation's result for one status.
+fn decode(body: Option<&Body>, error: &Ident, variant: Option<&Ident>) -> TokenStream {
+    let json = body.is_some_and(|b| specs::is_json(&b.media_type));
+    match (json, variant) {
+        (true, None) => quote!(raw.json().map_err(#error::InvalidBody)),
+        (false, None) => quote!(Ok(raw.bytes())),
+        (true, Some(variant)) => {
+            quote!(Err(raw.json().map_or_else(#error::InvalidBody, #error::#variant)))
+        }
+        (false, Some(variant)) => quote!(Err(#error::#variant(raw.bytes()))),
+    }
+}
+
+fn status_pattern(status: Status) -> TokenStream {
+    match status {
+        Status::Code(code) => quote!(#code),
+        Status::Range(digit) => {
+            let low = u16::from(digit) * 100;
+            let high = low + 99;
+            quote!(#low..=#high)
+        }
+        Status::Default => quote!(_),
+    }
+}
+
+/// `404` -> `NotFound`; `4XX` -> `Status4xx`; `default` -> `Default`.
+fn variant_name(status: Status) -> String {
+    match status {
+        Status::Code(code) => {
+            reqwest_reason(code).map_or_else(|| format!("Status{code}"), |r| r.to_pascal_case())
+        }
+        Status::Range(digit) => format!("Status{digit}xx"),
+        Status::Default => "Default".to_string(),
+    }
+}
+
+/// IANA reason phrases of the error statuses APIs document.
+fn reqwest_reason(code: u16) -> Option<&'static str> {
+    Some(match code {
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => return None,
+    })
+}
+
+/// The identifier progenitor and typify derive from a name (their `sanitize`).
+fn progenitor_name(name: &str) -> String {
+    let cleaned: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    cleaned.to_pascal_case()
+}
+
+fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}

@@ -1,0 +1,135 @@
+//! Turning what progenitor's builders return into the typed outcomes of each
+//! operation. The generated `send()` of every operation calls [`collect`] and
+//! then decodes the body the catalogue declares for the status received.
+
+use std::fmt;
+
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use progenitor_client::{ByteStream, ResponseValue};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::de::DeserializeOwned;
+
+/// A response as received: status, headers and the whole body.
+#[derive(Clone)]
+pub struct RawResponse {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The body, unparsed.
+    pub body: Bytes,
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
+}
+
+impl RawResponse {
+    /// Parses the body as JSON into `T`, keeping the status and headers.
+    pub fn json<T: DeserializeOwned>(self) -> Result<ResponseValue<T>, InvalidBody> {
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(ResponseValue::new(value, self.status, self.headers)),
+            Err(source) => Err(InvalidBody {
+                response: Box::new(self),
+                source,
+            }),
+        }
+    }
+
+    /// The body as bytes, for statuses documented without a (JSON) body.
+    pub fn bytes(self) -> ResponseValue<Bytes> {
+        ResponseValue::new(self.body, self.status, self.headers)
+    }
+}
+
+/// A documented status whose body does not match its documented schema.
+#[derive(Debug, thiserror::Error)]
+#[error("the {} response body does not match its documented schema: {source}", response.status)]
+pub struct InvalidBody {
+    /// The response, body included (boxed: errors stay small to move around).
+    pub response: Box<RawResponse>,
+    /// Why it did not parse.
+    #[source]
+    pub source: serde_json::Error,
+}
+
+/// A call that produced no response to decode.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Failure {
+    /// The request could not be built (a parameter missing or invalid).
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// Connecting, sending or reading failed.
+    #[error("transport error: {0}")]
+    Transport(#[source] reqwest::Error),
+    /// The connect or request timeout elapsed.
+    #[error("timed out: {0}")]
+    Timeout(#[source] reqwest::Error),
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(error: reqwest::Error) -> Self {
+        if error.is_timeout() {
+            Failure::Timeout(error)
+        } else {
+            Failure::Transport(error)
+        }
+    }
+}
+
+/// Waits for the whole response, whatever its status.
+pub async fn collect(
+    outcome: Result<ResponseValue<ByteStream>, progenitor_client::Error<ByteStream>>,
+) -> Result<RawResponse, Failure> {
+    use progenitor_client::Error;
+    let (status, headers, stream) = match outcome {
+        Ok(value) | Err(Error::ErrorResponse(value)) => {
+            let status = value.status();
+            let headers = value.headers().clone();
+            (status, headers, value.into_inner().into_inner())
+        }
+        Err(Error::UnexpectedResponse(response)) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await?;
+            return Ok(RawResponse {
+                status,
+                headers,
+                body,
+            });
+        }
+        Err(
+            Error::CommunicationError(e) | Error::ResponseBodyError(e) | Error::InvalidUpgrade(e),
+        ) => {
+            return Err(e.into());
+        }
+        Err(Error::InvalidRequest(message) | Error::Custom(message)) => {
+            return Err(Failure::InvalidRequest(message));
+        }
+        Err(Error::InvalidResponsePayload(_, e)) => {
+            // Only typed bodies produce this, and every body reaches us untyped.
+            return Err(Failure::InvalidRequest(format!(
+                "unexpected payload error: {e}"
+            )));
+        }
+    };
+    let mut body = BytesMut::new();
+    let mut stream = stream;
+    while let Some(chunk) = stream.next().await {
+        body.extend_from_slice(&chunk?);
+    }
+    Ok(RawResponse {
+        status,
+        headers,
+        body: body.freeze(),
+    })
+}

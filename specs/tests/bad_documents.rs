@@ -1,0 +1,198 @@
+//! Malformed or unsupported documents fail with an error naming the file and
+//! the place, never a panic.
+
+use std::path::{Path, PathBuf};
+
+use specs::{SpecError, load_provider};
+
+/// A provider directory under the system temp dir, removed on drop.
+struct Fixture(PathBuf);
+
+impl Fixture {
+    fn new(test: &str, files: &[(&str, &str)]) -> Self {
+        let dir = std::env::temp_dir().join(format!("specs-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        Fixture(dir)
+    }
+
+    fn load(&self) -> SpecError {
+        load_provider(&self.0).expect_err("the fixture is invalid")
+    }
+
+    fn file(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for Fixture {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+const MANIFEST: &str = "name: demo\ntitle: Demo\ndocuments: [api.yaml]\ncredential_env: DEMO_KEY\n";
+
+fn document(schema: &str) -> String {
+    format!(
+        "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\nservers: [{{url: 'https://x'}}]\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content:\n            application/json:\n              schema: {schema}\n"
+    )
+}
+
+#[test]
+fn yaml_syntax_error_names_file_and_line() {
+    let fixture = Fixture::new(
+        "syntax",
+        &[
+            ("provider.yaml", MANIFEST),
+            ("api.yaml", "openapi: 3.1.0\npaths: [\n"),
+        ],
+    );
+    let err = fixture.load();
+    let text = err.to_string();
+    assert!(
+        text.starts_with(&format!("{}: not valid YAML", fixture.file("api.yaml"))),
+        "{text}"
+    );
+    assert!(text.contains("line"), "{text}");
+}
+
+#[test]
+fn unsupported_schema_keyword_names_file_and_pointer() {
+    let fixture = Fixture::new(
+        "unsupported",
+        &[
+            ("provider.yaml", MANIFEST),
+            (
+                "api.yaml",
+                &document("{type: object, patternProperties: {}}"),
+            ),
+        ],
+    );
+    assert_eq!(
+        fixture.load().to_string(),
+        format!(
+            "{}#/paths/~1a/get/responses/200/content/application~1json/schema/patternProperties: `patternProperties` is not supported: JSON Schema 2020-12 keyword with no OpenAPI 3.0 equivalent",
+            // Hoisting moved the inline schema; the pointer names where it was written.
+            fixture.file("api.yaml")
+        )
+        .replace("/paths/~1a/get/responses/200/content/application~1json/schema", "/components/schemas/GetA200Response")
+    );
+}
+
+#[test]
+fn dangling_reference_names_file_and_pointer() {
+    let fixture = Fixture::new(
+        "dangling",
+        &[
+            ("provider.yaml", MANIFEST),
+            (
+                "api.yaml",
+                "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{$ref: '#/components/parameters/Missing'}]\n      responses: {'200': {description: ok}}\n",
+            ),
+        ],
+    );
+    assert_eq!(
+        fixture.load().to_string(),
+        format!(
+            "{}#/paths/~1a/get/parameters/0: `#/components/parameters/Missing` points at nothing",
+            fixture.file("api.yaml")
+        )
+    );
+}
+
+#[test]
+fn missing_operation_id_is_an_error() {
+    let text = document("{type: object}").replace("      operationId: getA\n", "");
+    let fixture = Fixture::new("opid", &[("provider.yaml", MANIFEST), ("api.yaml", &text)]);
+    let err = fixture.load();
+    assert!(
+        matches!(&err, SpecError::Invalid { at, .. } if at.pointer == "/paths/~1a/get"),
+        "{err}"
+    );
+}
+
+#[test]
+fn overlay_that_selects_nothing_is_an_error() {
+    let fixture = Fixture::new(
+        "overlay",
+        &[
+            (
+                "provider.yaml",
+                &format!("{MANIFEST}overlays: [fix.overlay.yaml]\n"),
+            ),
+            ("api.yaml", &document("{type: object}")),
+            (
+                "fix.overlay.yaml",
+                "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nactions:\n  - target: $.paths['/b'].get\n    update: {summary: x}\n",
+            ),
+        ],
+    );
+    assert_eq!(
+        fixture.load().to_string(),
+        format!(
+            "{}: action 0 (target `$.paths['/b'].get`): the target selects nothing in any document it applies to",
+            fixture.file("fix.overlay.yaml")
+        )
+    );
+}
+
+#[test]
+fn documents_that_disagree_conflict() {
+    let other = document("{type: string}")
+        .replace("getA", "getB")
+        .replace("/a:", "/b:");
+    let fixture = Fixture::new(
+        "conflict",
+        &[
+            (
+                "provider.yaml",
+                "name: demo\ntitle: Demo\ndocuments: [api.yaml, other.yaml]\ncredential_env: DEMO_KEY\n",
+            ),
+            (
+                "api.yaml",
+                &document("{$ref: '#/components/schemas/E'}").replace(
+                    "paths:",
+                    "components: {schemas: {E: {type: object}}}\npaths:",
+                ),
+            ),
+            (
+                "other.yaml",
+                &other.replace(
+                    "paths:",
+                    "components: {schemas: {E: {type: string}}}\npaths:",
+                ),
+            ),
+        ],
+    );
+    let err = fixture.load();
+    assert!(
+        matches!(err, SpecError::Conflict { ref pointer, .. } if pointer == "/components/schemas/E"),
+        "{err}"
+    );
+}
+
+#[test]
+fn manifest_errors_name_the_manifest() {
+    let fixture = Fixture::new(
+        "manifest",
+        &[(
+            "provider.yaml",
+            "name: Demo-1\ntitle: D\ndocuments: [api.yaml]\ncredential_env: X\n",
+        )],
+    );
+    let err = fixture.load();
+    assert!(
+        err.to_string()
+            .starts_with(&format!("{}#/name:", fixture.file("provider.yaml"))),
+        "{err}"
+    );
+
+    let fixture = Fixture::new("manifest-missing", &[("provider.yaml", MANIFEST)]);
+    assert!(
+        matches!(fixture.load(), SpecError::Io { ref path, .. } if path == Path::new(&fixture.file("api.yaml")))
+    );
+}
