@@ -67,6 +67,10 @@ fn client_config(provider: &Provider) -> Result<TokenStream, String> {
             pub fn from_env() -> Result<Self, crate::ConfigError> {
                 Self::builder().api_key_from_env()?.build()
             }
+            /// The base URL requests go to.
+            pub fn base_url(&self) -> &str {
+                &self.baseurl
+            }
         }
     })
 }

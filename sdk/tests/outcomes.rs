@@ -15,7 +15,10 @@ async fn serve(status: u16, body: &Value) -> MockServer {
         Value::String(text) => ResponseTemplate::new(status).set_body_string(text.clone()),
         json => ResponseTemplate::new(status).set_body_json(json),
     };
-    Mock::given(any()).respond_with(template).mount(&server).await;
+    Mock::given(any())
+        .respond_with(template)
+        .mount(&server)
+        .await;
     server
 }
 
@@ -25,13 +28,18 @@ fn outcome<T: std::fmt::Debug, E: std::fmt::Debug>(result: Result<T, E>) -> (Str
         Ok(value) => ("Ok".into(), format!("{value:?}")),
         Err(error) => {
             let text = format!("{error:?}");
-            let name = text.split(['(', ' ', '{']).next().unwrap_or_default().to_string();
+            let name = text
+                .split(['(', ' ', '{'])
+                .next()
+                .unwrap_or_default()
+                .to_string();
             (name, text)
         }
     }
 }
 
-const PHALA_422: &str = r#"{"detail": [{"loc": ["path", "cvm_id"], "msg": "marker", "type": "value_error"}]}"#;
+const PHALA_422: &str =
+    r#"{"detail": [{"loc": ["path", "cvm_id"], "msg": "marker", "type": "value_error"}]}"#;
 
 fn akua_operation() -> Value {
     json!({
@@ -55,31 +63,70 @@ fn cases() -> Vec<(&'static str, u16, Value, &'static str)> {
     let chamelio_error = json!({"detail": "marker"});
     let promptlayer_error = json!({"success": false, "message": "marker"});
     vec![
-        ("cancel_cvm_operation", 200, json!({"cancelled": true, "correlation_id": "marker"}), "Ok"),
+        (
+            "cancel_cvm_operation",
+            200,
+            json!({"cancelled": true, "correlation_id": "marker"}),
+            "Ok",
+        ),
         ("cancel_cvm_operation", 401, json!("marker"), "Unauthorized"),
         ("cancel_cvm_operation", 403, json!("marker"), "Forbidden"),
         ("cancel_cvm_operation", 404, json!("marker"), "NotFound"),
         ("cancel_cvm_operation", 409, json!("marker"), "Conflict"),
-        ("cancel_cvm_operation", 422, serde_json::from_str(PHALA_422).unwrap(), "UnprocessableEntity"),
+        (
+            "cancel_cvm_operation",
+            422,
+            serde_json::from_str(PHALA_422).unwrap(),
+            "UnprocessableEntity",
+        ),
         ("stop_cvm", 200, phala_vm, "Ok"),
         ("stop_cvm", 401, json!("marker"), "Unauthorized"),
         ("stop_cvm", 403, json!("marker"), "Forbidden"),
         ("stop_cvm", 404, json!("marker"), "NotFound"),
-        ("stop_cvm", 422, serde_json::from_str(PHALA_422).unwrap(), "UnprocessableEntity"),
+        (
+            "stop_cvm",
+            422,
+            serde_json::from_str(PHALA_422).unwrap(),
+            "UnprocessableEntity",
+        ),
         ("operations.cancel", 202, akua_operation(), "Ok"),
         ("operations.cancel", 401, akua_error(), "Unauthorized"),
         ("operations.cancel", 403, akua_error(), "Forbidden"),
         ("operations.cancel", 404, akua_error(), "NotFound"),
-        ("operations.cancel", 422, akua_error(), "UnprocessableEntity"),
-        ("cancelTask", 200, json!({"task_id": 12345, "status": "cancelled", "message": "marker"}), "Ok"),
+        (
+            "operations.cancel",
+            422,
+            akua_error(),
+            "UnprocessableEntity",
+        ),
+        (
+            "cancelTask",
+            200,
+            json!({"task_id": 12345, "status": "cancelled", "message": "marker"}),
+            "Ok",
+        ),
         ("cancelTask", 401, chamelio_error.clone(), "Unauthorized"),
         ("cancelTask", 404, chamelio_error.clone(), "NotFound"),
         ("cancelTask", 409, chamelio_error.clone(), "Conflict"),
         ("cancelTask", 500, chamelio_error, "InternalServerError"),
-        ("cancelTableSheetOperation", 200,
-            json!({"success": true, "message": "marker", "operation_id": "op", "execution_ids": [], "cancelled_cell_count": 0}), "Ok"),
-        ("cancelTableSheetOperation", 400, promptlayer_error.clone(), "BadRequest"),
-        ("cancelTableSheetOperation", 404, promptlayer_error, "NotFound"),
+        (
+            "cancelTableSheetOperation",
+            200,
+            json!({"success": true, "message": "marker", "operation_id": "op", "execution_ids": [], "cancelled_cell_count": 0}),
+            "Ok",
+        ),
+        (
+            "cancelTableSheetOperation",
+            400,
+            promptlayer_error.clone(),
+            "BadRequest",
+        ),
+        (
+            "cancelTableSheetOperation",
+            404,
+            promptlayer_error,
+            "NotFound",
+        ),
     ]
 }
 
@@ -91,23 +138,43 @@ const SHEET: &str = "5d8f1e0a-7c4b-4f6e-8d2a-9b3c1e5f7a90";
 async fn call(operation: &str, base_url: &str) -> (String, String) {
     match operation {
         "cancel_cvm_operation" => {
-            let client = sdk::phala::Client::builder().base_url(base_url).api_key("k").build().unwrap();
+            let client = sdk::phala::Client::builder()
+                .base_url(base_url)
+                .api_key("k")
+                .build()
+                .unwrap();
             outcome(client.cancel_cvm_operation().cvm_id("cvm-1").send().await)
         }
         "stop_cvm" => {
-            let client = sdk::phala::Client::builder().base_url(base_url).api_key("k").build().unwrap();
+            let client = sdk::phala::Client::builder()
+                .base_url(base_url)
+                .api_key("k")
+                .build()
+                .unwrap();
             outcome(client.stop_cvm().cvm_id("cvm-1").send().await)
         }
         "operations.cancel" => {
-            let client = sdk::akua::Client::builder().base_url(base_url).api_key("k").build().unwrap();
+            let client = sdk::akua::Client::builder()
+                .base_url(base_url)
+                .api_key("k")
+                .build()
+                .unwrap();
             outcome(client.operations_cancel().id("op_1").send().await)
         }
         "cancelTask" => {
-            let client = sdk::chamelio::Client::builder().base_url(base_url).api_key("k").build().unwrap();
+            let client = sdk::chamelio::Client::builder()
+                .base_url(base_url)
+                .api_key("k")
+                .build()
+                .unwrap();
             outcome(client.cancel_task().task_id(12345).send().await)
         }
         "cancelTableSheetOperation" => {
-            let client = sdk::promptlayer::Client::builder().base_url(base_url).api_key("k").build().unwrap();
+            let client = sdk::promptlayer::Client::builder()
+                .base_url(base_url)
+                .api_key("k")
+                .build()
+                .unwrap();
             outcome(
                 client
                     .cancel_table_sheet_operation()
@@ -130,12 +197,22 @@ fn cases_cover_every_documented_status() {
         .flat_map(|p| &p.operations)
         .flat_map(|o| {
             o.responses.iter().map(move |r| match r.status {
-                specs::Status::Code(code) => (if o.sdk_name != o.operation_id { o.sdk_name.clone() } else { o.operation_id.clone() }, code),
+                specs::Status::Code(code) => (
+                    if o.sdk_name != o.operation_id {
+                        o.sdk_name.clone()
+                    } else {
+                        o.operation_id.clone()
+                    },
+                    code,
+                ),
                 other => panic!("{}: status {other} has no case", o.operation_id),
             })
         })
         .collect();
-    let covered: BTreeSet<(String, u16)> = cases().into_iter().map(|(op, status, _, _)| (op.to_string(), status)).collect();
+    let covered: BTreeSet<(String, u16)> = cases()
+        .into_iter()
+        .map(|(op, status, _, _)| (op.to_string(), status))
+        .collect();
     assert_eq!(declared, covered);
 }
 
@@ -145,14 +222,20 @@ async fn every_documented_status_maps_to_its_typed_outcome() {
         let server = serve(status, &body).await;
         let (variant, debug) = call(operation, &server.uri()).await;
         assert_eq!(variant, expected, "{operation} {status}: {debug}");
-        assert!(debug.contains("marker"), "{operation} {status}: body not carried: {debug}");
+        assert!(
+            debug.contains("marker"),
+            "{operation} {status}: body not carried: {debug}"
+        );
     }
 }
 
 #[tokio::test]
 async fn documented_bodies_are_parsed_into_their_types() {
     let server = serve(422, &serde_json::from_str(PHALA_422).unwrap()).await;
-    let client = sdk::phala::Client::builder().base_url(server.uri()).build().unwrap();
+    let client = sdk::phala::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
     let Err(sdk::phala::errors::CancelCvmOperationError::UnprocessableEntity(body)) =
         client.cancel_cvm_operation().cvm_id("x").send().await
     else {
@@ -163,15 +246,28 @@ async fn documented_bodies_are_parsed_into_their_types() {
     assert_eq!(body.detail[0].loc.len(), 2);
 
     let server = serve(202, &akua_operation()).await;
-    let client = sdk::akua::Client::builder().base_url(server.uri()).build().unwrap();
+    let client = sdk::akua::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
     let operation = client.operations_cancel().id("op_1").send().await.unwrap();
     assert_eq!(operation.status(), 202);
     assert!(!operation.done);
     assert!(operation.response.is_none());
-    assert!(matches!(operation.metadata, sdk::akua::types::OperationMetadata::MachineDelete { .. }));
+    assert!(matches!(
+        operation.metadata,
+        sdk::akua::types::OperationMetadata::MachineDelete { .. }
+    ));
 
-    let server = serve(409, &json!({"detail": "Task cannot be cancelled in its current state"})).await;
-    let client = sdk::chamelio::Client::builder().base_url(server.uri()).build().unwrap();
+    let server = serve(
+        409,
+        &json!({"detail": "Task cannot be cancelled in its current state"}),
+    )
+    .await;
+    let client = sdk::chamelio::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
     let Err(sdk::chamelio::errors::CancelTaskError::Conflict(body)) =
         client.cancel_task().task_id(1).send().await
     else {
@@ -183,7 +279,10 @@ async fn documented_bodies_are_parsed_into_their_types() {
 #[tokio::test]
 async fn undeclared_status_keeps_status_and_body() {
     let server = serve(418, &json!("short and stout")).await;
-    let client = sdk::chamelio::Client::builder().base_url(server.uri()).build().unwrap();
+    let client = sdk::chamelio::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
     let error = client.cancel_task().task_id(1).send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(418));
     assert_eq!(error.to_string(), "undocumented status 418 I'm a teapot");
@@ -197,7 +296,10 @@ async fn undeclared_status_keeps_status_and_body() {
 async fn body_that_does_not_parse_keeps_status_and_body() {
     // A success body missing a required field.
     let server = serve(200, &json!({"task_id": 1})).await;
-    let client = sdk::chamelio::Client::builder().base_url(server.uri()).build().unwrap();
+    let client = sdk::chamelio::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
     let error = client.cancel_task().task_id(1).send().await.unwrap_err();
     let sdk::chamelio::errors::CancelTaskError::InvalidBody(invalid) = &error else {
         panic!("expected InvalidBody, got {error:?}");
@@ -212,8 +314,16 @@ async fn body_that_does_not_parse_keeps_status_and_body() {
         .respond_with(ResponseTemplate::new(422).set_body_bytes(vec![0xff, 0xfe, 0x00, 0x7b]))
         .mount(&server)
         .await;
-    let client = sdk::akua::Client::builder().base_url(server.uri()).build().unwrap();
-    let error = client.operations_cancel().id("op_1").send().await.unwrap_err();
+    let client = sdk::akua::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    let error = client
+        .operations_cancel()
+        .id("op_1")
+        .send()
+        .await
+        .unwrap_err();
     let sdk::akua::errors::OperationsCancelError::InvalidBody(invalid) = error else {
         panic!("expected InvalidBody, got {error:?}");
     };
@@ -234,34 +344,67 @@ async fn timeout_is_its_own_variant() {
         .build()
         .unwrap();
     let error = client.cancel_task().task_id(1).send().await.unwrap_err();
-    assert!(matches!(error, sdk::chamelio::errors::CancelTaskError::Timeout(_)), "{error:?}");
+    assert!(
+        matches!(error, sdk::chamelio::errors::CancelTaskError::Timeout(_)),
+        "{error:?}"
+    );
     assert_eq!(error.status(), None);
 }
 
 #[tokio::test]
 async fn connection_failure_is_a_transport_error() {
     // A port nothing listens on: bind one, then free it.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let client = sdk::phala::Client::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
         .build()
         .unwrap();
     let error = client.stop_cvm().cvm_id("x").send().await.unwrap_err();
-    assert!(matches!(error, sdk::phala::errors::StopCvmError::Transport(_)), "{error:?}");
+    assert!(
+        matches!(error, sdk::phala::errors::StopCvmError::Transport(_)),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
 async fn invalid_parameters_are_rejected_before_sending() {
     let server = serve(200, &json!({})).await;
-    let client = sdk::akua::Client::builder().base_url(server.uri()).build().unwrap();
+    let client = sdk::akua::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
     // Missing required path parameter.
     let error = client.operations_cancel().send().await.unwrap_err();
-    assert!(matches!(error, sdk::akua::errors::OperationsCancelError::InvalidRequest(_)), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            sdk::akua::errors::OperationsCancelError::InvalidRequest(_)
+        ),
+        "{error:?}"
+    );
     // Longer than the documented maxLength of 53.
-    let error = client.operations_cancel().id("x".repeat(54)).send().await.unwrap_err();
-    assert!(matches!(error, sdk::akua::errors::OperationsCancelError::InvalidRequest(_)), "{error:?}");
+    let error = client
+        .operations_cancel()
+        .id("x".repeat(54))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            sdk::akua::errors::OperationsCancelError::InvalidRequest(_)
+        ),
+        "{error:?}"
+    );
     // Not a UUID.
-    let client = sdk::promptlayer::Client::builder().base_url(server.uri()).build().unwrap();
+    let client = sdk::promptlayer::Client::builder()
+        .base_url(server.uri())
+        .build()
+        .unwrap();
     let error = client
         .cancel_table_sheet_operation()
         .table_id("not-a-uuid")
@@ -270,6 +413,12 @@ async fn invalid_parameters_are_rejected_before_sending() {
         .send()
         .await
         .unwrap_err();
-    assert!(matches!(error, sdk::promptlayer::errors::CancelTableSheetOperationError::InvalidRequest(_)), "{error:?}");
+    assert!(
+        matches!(
+            error,
+            sdk::promptlayer::errors::CancelTableSheetOperationError::InvalidRequest(_)
+        ),
+        "{error:?}"
+    );
     assert!(server.received_requests().await.unwrap().is_empty());
 }
