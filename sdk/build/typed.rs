@@ -48,7 +48,7 @@ fn client_config(provider: &Provider) -> Result<TokenStream, String> {
     let env = &provider.credential_env;
     let placement = credential_placement(provider)?;
     let env_doc =
-        format!(" A client for {url} with the API key from the `{env}` environment variable.");
+        format!(" A client for <{url}> with the API key from the `{env}` environment variable.");
     Ok(quote! {
         impl crate::Provider for Client {
             const DEFAULT_BASE_URL: &'static str = #url;
