@@ -32,3 +32,8 @@ pub use progenitor_client::ResponseValue;
 pub use response::{Failure, InvalidBody, RawResponse};
 
 include!(concat!(env!("OUT_DIR"), "/providers.rs"));
+
+/// The README's examples, compiled as doctests so they cannot rot.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

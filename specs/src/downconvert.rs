@@ -107,6 +107,14 @@ impl Converter<'_> {
             }
         }
         root.entry("paths").or_insert_with(|| json!({}));
+        for member in ["paths", "components"] {
+            if root.get(member).is_some_and(|m| !m.is_object()) {
+                return Err(SpecError::invalid(
+                    self.at(&pointer::join("", member)),
+                    format!("`{member}` must be an object"),
+                ));
+            }
+        }
         if let Some(paths) = root.get_mut("paths").and_then(Value::as_object_mut) {
             for (path, item) in paths.iter_mut() {
                 self.path_item(item, &pointer::join("/paths", path))?;
@@ -282,7 +290,7 @@ impl Converter<'_> {
         }
         object.shift_remove("$comment");
 
-        self.null_branches(object, at)?;
+        null_branches(object);
         self.type_list(object, at)?;
 
         // Sub-schemas, after this level's rewrites so new branches are converted too.
@@ -339,41 +347,6 @@ impl Converter<'_> {
         Ok(())
     }
 
-    /// `anyOf`/`oneOf` branches that only admit null become `nullable: true`.
-    fn null_branches(&self, object: &mut Map<String, Value>, at: &str) -> Result<(), SpecError> {
-        for keyword in ["anyOf", "oneOf"] {
-            let Some(branches) = object.get(keyword).and_then(Value::as_array) else {
-                continue;
-            };
-            let (nulls, rest): (Vec<&Value>, Vec<&Value>) =
-                branches.iter().partition(|b| is_null_schema(b));
-            if nulls.is_empty() {
-                continue;
-            }
-            let rest: Vec<Value> = rest.into_iter().cloned().collect();
-            object.shift_remove(keyword);
-            object.insert("nullable".into(), json!(true));
-            match rest.as_slice() {
-                [] => {
-                    object.insert("enum".into(), json!([null]));
-                }
-                [single] if single.get("$ref").is_none() && can_inline(object, single) => {
-                    for (key, value) in single.as_object().expect("can_inline checks") {
-                        object.entry(key.clone()).or_insert_with(|| value.clone());
-                    }
-                }
-                [single] => {
-                    object.insert("allOf".into(), json!([single]));
-                }
-                _ => {
-                    object.insert(keyword.into(), Value::Array(rest));
-                }
-            }
-            let _ = at;
-        }
-        Ok(())
-    }
-
     /// `type: [T, "null"]` becomes `type: T, nullable: true`.
     fn type_list(&self, object: &mut Map<String, Value>, at: &str) -> Result<(), SpecError> {
         match object.get("type") {
@@ -426,6 +399,39 @@ impl Converter<'_> {
         if object.len() > 1 {
             let reference = object.shift_remove("$ref").expect("checked above");
             object.insert("allOf".into(), json!([{ "$ref": reference }]));
+        }
+    }
+}
+
+/// `anyOf`/`oneOf` branches that only admit null become `nullable: true`.
+fn null_branches(object: &mut Map<String, Value>) {
+    for keyword in ["anyOf", "oneOf"] {
+        let Some(branches) = object.get(keyword).and_then(Value::as_array) else {
+            continue;
+        };
+        let (nulls, rest): (Vec<&Value>, Vec<&Value>) =
+            branches.iter().partition(|b| is_null_schema(b));
+        if nulls.is_empty() {
+            continue;
+        }
+        let rest: Vec<Value> = rest.into_iter().cloned().collect();
+        object.shift_remove(keyword);
+        object.insert("nullable".into(), json!(true));
+        match rest.as_slice() {
+            [] => {
+                object.insert("enum".into(), json!([null]));
+            }
+            [single] if single.get("$ref").is_none() && can_inline(object, single) => {
+                for (key, value) in single.as_object().expect("can_inline checks") {
+                    object.entry(key.clone()).or_insert_with(|| value.clone());
+                }
+            }
+            [single] => {
+                object.insert("allOf".into(), json!([single]));
+            }
+            _ => {
+                object.insert(keyword.into(), Value::Array(rest));
+            }
         }
     }
 }

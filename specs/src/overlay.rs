@@ -168,9 +168,10 @@ fn select(node: &Value, path: &[Segment], at: String, out: &mut Vec<String>) {
 }
 
 fn remove_all(document: &mut Value, selected: &[String]) -> Result<(), String> {
-    // Deepest and last first, so removing one node never shifts another's pointer.
+    // Deepest and last first (array indices compared as numbers), so removing
+    // one node never shifts another's pointer.
     let mut ordered: Vec<&String> = selected.iter().collect();
-    ordered.sort_by(|a, b| b.cmp(a));
+    ordered.sort_by(|a, b| pointer_order(b, a));
     for at in ordered {
         let (parent, token) = at
             .rsplit_once('/')
@@ -188,6 +189,15 @@ fn remove_all(document: &mut Value, selected: &[String]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+fn pointer_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let tokens = |p: &str| -> Vec<(Option<usize>, String)> {
+        p.split('/')
+            .map(|t| (t.parse().ok(), t.to_string()))
+            .collect()
+    };
+    tokens(a).cmp(&tokens(b))
 }
 
 fn merge(target: &mut Value, update: &Value, at: &str) -> Result<(), String> {
@@ -284,8 +294,7 @@ mod tests {
 
     #[test]
     fn remove_deletes_every_selected_node() {
-        let mut document =
-            json!({"paths": {"/a": {"get": {}, "post": {}}, "/b": {"get": {}}}, "list": [1, 2, 3]});
+        let mut document = json!({"paths": {"/a": {"get": {}, "post": {}}, "/b": {"get": {}}}, "list": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]});
         apply(
             &mut document,
             json!({"overlay": "1.0.0", "actions": [
