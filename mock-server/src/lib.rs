@@ -1,0 +1,194 @@
+//! A mock server for the vendored APIs: every operation, every declared
+//! status, requests validated against the documents.
+//!
+//! The runtime here knows no provider by name; `generated/` (written by
+//! `cargo xtask codegen` from `specs/`) describes each API as static data
+//! ([`model`]), and the handler interprets it.
+//!
+//! Start one inside a test, on a random port:
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), mock_server::StartError> {
+//! let mock = mock_server::MockServer::start(mock_server::Config::default()).await?;
+//! let base_url = mock.base_url("chamelio").expect("chamelio is vendored");
+//! // ... point a client at base_url; the server stops when `mock` is dropped.
+//! # Ok(()) }
+//! ```
+
+pub mod generated;
+pub mod model;
+pub mod respond;
+pub mod routes;
+pub mod server;
+pub mod validate;
+
+use std::collections::HashSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub use generated::PROVIDERS;
+use server::{Mount, Shared};
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Where to listen; port 0 picks a free one.
+    pub addr: SocketAddr,
+    /// Serve only this provider, at the root (a drop-in for its real host).
+    pub provider: Option<String>,
+    /// Credentials that count as valid; empty accepts any non-empty one.
+    pub api_keys: Vec<String>,
+}
+
+impl Default for Config {
+    /// Loopback, a random port, every provider, any non-empty credential.
+    fn default() -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            provider: None,
+            api_keys: Vec::new(),
+        }
+    }
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// `--provider` named a provider that is not vendored.
+    #[error("unknown provider `{0}`; vendored: {1}")]
+    UnknownProvider(String, String),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// The providers to serve and their base paths, per `config`.
+pub fn mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
+    match &config.provider {
+        Some(name) => {
+            let provider = PROVIDERS.iter().find(|p| p.name == name).ok_or_else(|| {
+                let names: Vec<&str> = PROVIDERS.iter().map(|p| p.name).collect();
+                StartError::UnknownProvider(name.clone(), names.join(", "))
+            })?;
+            Ok(vec![Mount {
+                provider,
+                base_path: provider.server_path.to_string(),
+            }])
+        }
+        None => Ok(PROVIDERS
+            .iter()
+            .map(|provider| Mount {
+                provider,
+                base_path: format!("/{}{}", provider.name, provider.server_path),
+            })
+            .collect()),
+    }
+}
+
+/// The axum router for `config`, to embed in another server.
+pub fn router(config: &Config) -> Result<axum::Router, StartError> {
+    Ok(server::router(Arc::new(shared(config)?)))
+}
+
+fn shared(config: &Config) -> Result<Shared, StartError> {
+    Ok(Shared {
+        mounts: mounts(config)?,
+        api_keys: (!config.api_keys.is_empty())
+            .then(|| config.api_keys.iter().cloned().collect::<HashSet<_>>()),
+    })
+}
+
+/// A running server; it shuts down when dropped.
+#[derive(Debug)]
+pub struct MockServer {
+    addr: SocketAddr,
+    mounts: Vec<Mount>,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl MockServer {
+    /// Binds `config.addr` and serves in the background of the current tokio runtime.
+    pub async fn start(config: Config) -> Result<Self, StartError> {
+        let shared = shared(&config)?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        let mounts = shared.mounts.clone();
+        let app = server::router(Arc::new(shared));
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Self {
+            addr,
+            mounts,
+            shutdown: Some(shutdown),
+            task: Some(task),
+        })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The base URL of `provider` on this server, if it is served.
+    pub fn base_url(&self, provider: &str) -> Option<String> {
+        self.mounts
+            .iter()
+            .find(|m| m.provider.name == provider)
+            .map(|m| format!("{}{}", self.url(), m.base_path))
+    }
+
+    /// What `GET /__mock/routes` returns.
+    pub fn routes(&self) -> Value {
+        server::routes_json(&self.mounts, &self.url())
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and waits.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        match self.task.take() {
+            Some(task) => task.await.unwrap_or_else(|e| Err(std::io::Error::other(e))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+    }
+}

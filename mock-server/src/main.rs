@@ -1,0 +1,104 @@
+//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--log-format text|json]`
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use clap::{Parser, ValueEnum};
+use mock_server::{Config, MockServer};
+
+/// Mock server for the vendored APIs: every operation, every declared status.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+struct Args {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:4010")]
+    addr: SocketAddr,
+    /// Serve only this provider, at the root (a drop-in for its real host).
+    #[arg(long)]
+    provider: Option<String>,
+    /// A credential that counts as valid (repeatable); default: any non-empty one.
+    #[arg(long = "api-key", value_name = "KEY")]
+    api_keys: Vec<String>,
+    /// Request log format.
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match args.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+
+    let server = MockServer::start(Config {
+        addr: args.addr,
+        provider: args.provider,
+        api_keys: args.api_keys,
+    })
+    .await?;
+    print_routes(&server);
+    shutdown_signal().await?;
+    tracing::info!("shutting down");
+    server.shutdown().await.context("server error")?;
+    Ok(())
+}
+
+/// The same as `GET /__mock/routes`, as a short table.
+fn print_routes(server: &MockServer) {
+    let routes = server.routes();
+    println!("mock server listening on {}", server.url());
+    for provider in routes["providers"].as_array().into_iter().flatten() {
+        println!(
+            "\n{}  {}",
+            provider["title"].as_str().unwrap_or_default(),
+            provider["base_url"].as_str().unwrap_or_default()
+        );
+        for operation in provider["operations"].as_array().into_iter().flatten() {
+            let statuses: Vec<String> = operation["statuses"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|s| s.to_string())
+                .collect();
+            println!(
+                "  {:<7}{:<72} {}",
+                operation["method"].as_str().unwrap_or_default(),
+                operation["path"].as_str().unwrap_or_default(),
+                statuses.join(" ")
+            );
+        }
+    }
+    println!(
+        "\nGET {}/__mock/routes lists the same as JSON.",
+        server.url()
+    );
+}
+
+/// Ctrl-C, or SIGTERM on Unix.
+async fn shutdown_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result?,
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await?;
+    Ok(())
+}

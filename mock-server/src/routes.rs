@@ -1,0 +1,205 @@
+//! Matching a request path against the operations' templates.
+//!
+//! axum's router (matchit) rejects a segment like `{id}:cancel` (Google
+//! AIP-136 custom methods), so operations are matched here: the path is split
+//! into segments, each percent-decoded, and compared with the template; a
+//! parameter segment captures everything before its literal suffix. The most
+//! specific template (most literal segments) wins.
+
+use crate::model::{Operation, Segment};
+
+/// A path parameter's value: `None` when its percent-decoding is not UTF-8.
+pub type PathValue = Option<String>;
+
+/// What a path and method resolve to.
+#[derive(Debug)]
+pub enum RouteMatch {
+    /// The operation, with its path parameters in template order.
+    Found(&'static Operation, Vec<(&'static str, PathValue)>),
+    /// The path exists, but not with this method; the methods it has.
+    MethodNotAllowed(Vec<&'static str>),
+    /// No operation has this path.
+    NotFound,
+}
+
+/// Finds the operation for `method` and `path` (the part after the API's base URL).
+pub fn find(operations: &'static [Operation], method: &str, path: &str) -> RouteMatch {
+    let Some(path) = path.strip_prefix('/') else {
+        return RouteMatch::NotFound;
+    };
+    let segments: Vec<PathValue> = path.split('/').map(decode).collect();
+    let mut best: Option<(usize, &'static Operation, Vec<(&'static str, PathValue)>)> = None;
+    let mut allowed = Vec::new();
+    for operation in operations {
+        let Some(params) = match_template(operation.segments, &segments) else {
+            continue;
+        };
+        if !operation.method.eq_ignore_ascii_case(method) {
+            if !allowed.contains(&operation.method) {
+                allowed.push(operation.method);
+            }
+            continue;
+        }
+        let literals = operation
+            .segments
+            .iter()
+            .filter(|s| matches!(s, Segment::Literal(_)))
+            .count();
+        if best.as_ref().is_none_or(|(score, _, _)| literals > *score) {
+            best = Some((literals, operation, params));
+        }
+    }
+    match best {
+        Some((_, operation, params)) => RouteMatch::Found(operation, params),
+        None if !allowed.is_empty() => RouteMatch::MethodNotAllowed(allowed),
+        None => RouteMatch::NotFound,
+    }
+}
+
+fn match_template(
+    template: &'static [Segment],
+    segments: &[PathValue],
+) -> Option<Vec<(&'static str, PathValue)>> {
+    if template.len() != segments.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (expected, actual) in template.iter().zip(segments) {
+        match expected {
+            Segment::Literal(literal) => {
+                if actual.as_deref() != Some(*literal) {
+                    return None;
+                }
+            }
+            Segment::Param { name, suffix } => match actual {
+                Some(text) => {
+                    let value = text.strip_suffix(suffix)?;
+                    if value.is_empty() {
+                        return None;
+                    }
+                    params.push((*name, Some(value.to_string())));
+                }
+                // Not UTF-8: only a parameter without suffix can hold it.
+                None if suffix.is_empty() => params.push((*name, None)),
+                None => return None,
+            },
+        }
+    }
+    Some(params)
+}
+
+fn decode(segment: &str) -> PathValue {
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ErrorReply, Operation};
+
+    const REFUSE: ErrorReply = ErrorReply {
+        status: 400,
+        declared: false,
+        content_type: None,
+        body: None,
+    };
+
+    const fn operation(method: &'static str, segments: &'static [Segment]) -> Operation {
+        Operation {
+            operation_id: "op",
+            method,
+            path: "",
+            segments,
+            parameters: &[],
+            request_body: None,
+            security: &[],
+            responses: &[],
+            invalid_request: REFUSE,
+            unauthorized: REFUSE,
+        }
+    }
+
+    static OPERATIONS: [Operation; 3] = [
+        operation(
+            "POST",
+            &[
+                Segment::Literal("operations"),
+                Segment::Param {
+                    name: "id",
+                    suffix: ":cancel",
+                },
+            ],
+        ),
+        operation(
+            "GET",
+            &[
+                Segment::Literal("operations"),
+                Segment::Param {
+                    name: "id",
+                    suffix: "",
+                },
+            ],
+        ),
+        operation(
+            "GET",
+            &[Segment::Literal("operations"), Segment::Literal("latest")],
+        ),
+    ];
+
+    fn found(method: &str, path: &str) -> Option<(&'static str, Vec<PathValue>)> {
+        match find(&OPERATIONS, method, path) {
+            RouteMatch::Found(op, params) => {
+                Some((op.method, params.into_iter().map(|p| p.1).collect()))
+            }
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn custom_method_segments_capture_before_the_suffix() {
+        assert_eq!(
+            found("POST", "/operations/op_1:cancel"),
+            Some(("POST", vec![Some("op_1".into())]))
+        );
+        // An id holding `/` and `:` arrives percent-encoded; only the last `:cancel` is the verb.
+        assert_eq!(
+            found("POST", "/operations/op_a%2Fb:c:cancel"),
+            Some(("POST", vec![Some("op_a/b:c".into())]))
+        );
+        // Some clients encode the colon too.
+        assert_eq!(
+            found("POST", "/operations/op_1%3Acancel"),
+            Some(("POST", vec![Some("op_1".into())]))
+        );
+        assert!(found("POST", "/operations/:cancel").is_none());
+    }
+
+    #[test]
+    fn literal_segments_win_and_methods_are_reported() {
+        let RouteMatch::Found(op, params) = find(&OPERATIONS, "GET", "/operations/latest") else {
+            panic!("no match");
+        };
+        assert!(params.is_empty());
+        assert_eq!(op.segments.len(), 2);
+        assert!(matches!(
+            find(&OPERATIONS, "DELETE", "/operations/x"),
+            RouteMatch::MethodNotAllowed(methods) if methods == ["GET"]
+        ));
+        assert!(matches!(
+            find(&OPERATIONS, "GET", "/other"),
+            RouteMatch::NotFound
+        ));
+        assert!(matches!(
+            find(&OPERATIONS, "GET", "/operations/a/b"),
+            RouteMatch::NotFound
+        ));
+    }
+
+    #[test]
+    fn non_utf8_values_are_captured_as_none() {
+        assert_eq!(found("GET", "/operations/%FF"), Some(("GET", vec![None])));
+    }
+}
