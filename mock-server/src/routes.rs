@@ -11,11 +11,14 @@ use crate::model::{Operation, Segment};
 /// A path parameter's value: `None` when its percent-decoding is not UTF-8.
 pub type PathValue = Option<String>;
 
+/// Path parameters in template order.
+pub type PathParams = Vec<(&'static str, PathValue)>;
+
 /// What a path and method resolve to.
 #[derive(Debug)]
 pub enum RouteMatch {
     /// The operation, with its path parameters in template order.
-    Found(&'static Operation, Vec<(&'static str, PathValue)>),
+    Found(&'static Operation, PathParams),
     /// The path exists, but not with this method; the methods it has.
     MethodNotAllowed(Vec<&'static str>),
     /// No operation has this path.
@@ -28,7 +31,7 @@ pub fn find(operations: &'static [Operation], method: &str, path: &str) -> Route
         return RouteMatch::NotFound;
     };
     let segments: Vec<PathValue> = path.split('/').map(decode).collect();
-    let mut best: Option<(usize, &'static Operation, Vec<(&'static str, PathValue)>)> = None;
+    let mut best: Option<(usize, &'static Operation, PathParams)> = None;
     let mut allowed = Vec::new();
     for operation in operations {
         let Some(params) = match_template(operation.segments, &segments) else {
@@ -56,10 +59,7 @@ pub fn find(operations: &'static [Operation], method: &str, path: &str) -> Route
     }
 }
 
-fn match_template(
-    template: &'static [Segment],
-    segments: &[PathValue],
-) -> Option<Vec<(&'static str, PathValue)>> {
+fn match_template(template: &'static [Segment], segments: &[PathValue]) -> Option<PathParams> {
     if template.len() != segments.len() {
         return None;
     }

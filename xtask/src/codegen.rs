@@ -7,7 +7,6 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result, bail};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 use specs::{Body, CredentialKind, Operation, ParameterLocation, Provider, Status};
 
 use crate::resolve::Document;

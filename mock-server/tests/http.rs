@@ -1,0 +1,505 @@
+//! The mock server through real HTTP on loopback: every operation and
+//! declared status, validation, auth, routing. Each test starts its own
+//! server on a random port.
+
+use mock_server::{Config, MockServer};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+use specs::{CredentialKind, Operation, Provider};
+
+fn providers() -> Vec<Provider> {
+    specs::load_providers(&specs::providers_dir()).unwrap()
+}
+
+async fn start() -> MockServer {
+    MockServer::start(Config::default()).await.unwrap()
+}
+
+/// A validator for the body the *verbatim* document declares for `status`
+/// (JSON Schema 2020-12 for these 3.1 documents, formats asserted).
+fn body_validator(
+    provider: &Provider,
+    operation: &Operation,
+    status: u16,
+) -> jsonschema::Validator {
+    let document = &provider.documents[operation.document].verbatim;
+    let response = &document["paths"][&operation.path][operation.method.to_lowercase()]["responses"]
+        [status.to_string()];
+    let schema = &response["content"]["application/json"]["schema"];
+    assert!(
+        schema.is_object(),
+        "{} {status} declares no JSON body",
+        operation.operation_id
+    );
+    let mut root = schema.clone();
+    root["components"] = document["components"].clone();
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&root)
+        .unwrap()
+}
+
+fn assert_valid(validator: &jsonschema::Validator, body: &Value, context: &str) {
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{context}: {body} does not match the document: {errors:?}"
+    );
+}
+
+/// Headers satisfying the operation's first security alternative.
+fn credentials(operation: &Operation) -> Vec<(String, String)> {
+    operation
+        .security
+        .first()
+        .into_iter()
+        .flatten()
+        .map(|credential| match &credential.kind {
+            CredentialKind::ApiKeyHeader(name) => (name.clone(), "test-key".to_string()),
+            CredentialKind::Bearer | CredentialKind::OAuth2 => {
+                ("authorization".into(), "Bearer test-key".into())
+            }
+            other => panic!("no test credential for {other:?}"),
+        })
+        .collect()
+}
+
+/// The operation's path with valid values for its parameters.
+fn valid_path(operation: &Operation) -> String {
+    let mut path = operation.path.clone();
+    for parameter in &operation.parameters {
+        let value = match (
+            parameter.schema["type"].as_str(),
+            parameter.schema["format"].as_str(),
+        ) {
+            (_, Some("uuid")) => "0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10",
+            (Some("integer"), _) => "12345",
+            _ => "op_1",
+        };
+        path = path.replace(&format!("{{{}}}", parameter.name), value);
+    }
+    path
+}
+
+async fn send(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+) -> (StatusCode, reqwest::header::HeaderMap, String) {
+    let client = reqwest::Client::new();
+    let mut request = client.request(Method::from_bytes(method.as_bytes()).unwrap(), url);
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    (status, headers, response.text().await.unwrap())
+}
+
+fn with(headers: &[(String, String)], name: &str, value: &str) -> Vec<(String, String)> {
+    let mut headers = headers.to_vec();
+    headers.push((name.into(), value.into()));
+    headers
+}
+
+#[tokio::test]
+async fn every_operation_answers_every_declared_status() {
+    let mock = start().await;
+    let mut rows = 0;
+    for provider in providers() {
+        let base = mock.base_url(&provider.name).unwrap();
+        for operation in &provider.operations {
+            let url = format!("{base}{}", valid_path(operation));
+            for response in &operation.responses {
+                let specs::Status::Code(code) = response.status else {
+                    continue;
+                };
+                let headers = with(&credentials(operation), "Prefer", &format!("code={code}"));
+                let (status, headers, body) = send(&operation.method, &url, &headers).await;
+                let context = format!("{} {} {code}", provider.name, operation.operation_id);
+                assert_eq!(status.as_u16(), code, "{context}: {body}");
+                match &response.body {
+                    Some(_) => {
+                        assert_eq!(headers["content-type"], "application/json", "{context}");
+                        let body: Value = serde_json::from_str(&body).unwrap();
+                        assert_valid(&body_validator(&provider, operation, code), &body, &context);
+                    }
+                    None => {
+                        assert!(
+                            body.is_empty(),
+                            "{context}: declared without a body, got {body}"
+                        );
+                        assert!(headers.get("content-type").is_none(), "{context}");
+                    }
+                }
+                rows += 1;
+            }
+        }
+    }
+    assert_eq!(rows, 24);
+}
+
+#[tokio::test]
+async fn status_is_chosen_by_query_example_or_default() {
+    let mock = start().await;
+    let url = format!("{}/tasks/1/cancel", mock.base_url("chamelio").unwrap());
+    let key = vec![("X-API-Key".to_string(), "k".to_string())];
+    // Default: the lowest declared 2xx, with the document's example.
+    let (status, _, body) = send("POST", &url, &key).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({"task_id": 12345, "status": "cancelled", "message": "Task cancelled successfully"})
+    );
+    // `?__code=` and `Prefer: code=` agree; the query parameter wins over the header.
+    let (status, _, body) = send(
+        "POST",
+        &format!("{url}?__code=409"),
+        &with(&key, "Prefer", "code=404"),
+    )
+    .await;
+    assert_eq!(status, 409);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap(),
+        json!({"detail": "Task cannot be cancelled in its current state"})
+    );
+    // `Prefer: example=NAME` picks the response holding that example.
+    let (status, _, _) = send(
+        "POST",
+        &url,
+        &with(&key, "Prefer", "code=500, example=default"),
+    )
+    .await;
+    assert_eq!(status, 500);
+}
+
+#[tokio::test]
+async fn an_undeclared_status_is_a_clear_error() {
+    let mock = start().await;
+    let url = format!("{}/tasks/1/cancel", mock.base_url("chamelio").unwrap());
+    let key = vec![("X-API-Key".to_string(), "k".to_string())];
+    let (status, headers, body) = send("POST", &url, &with(&key, "Prefer", "code=418")).await;
+    assert_eq!(status, 400);
+    assert_eq!(headers["x-mock-error"], "mock_selection");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["message"],
+        "operation cancelTask does not declare status 418; declared: 200, 401, 404, 409, 500"
+    );
+    let (status, _, body) = send("POST", &url, &with(&key, "Prefer", "example=nope")).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("has no example named `nope`"), "{body}");
+}
+
+#[tokio::test]
+async fn bad_parameters_get_the_declared_validation_status_in_the_apis_shape() {
+    let mock = start().await;
+    let all = providers();
+    let find = |name: &str| all.iter().find(|p| p.name == name).unwrap();
+
+    // Akua: id longer than maxLength 53 -> 422 ApiErrorResponse.
+    let akua = find("akua");
+    let operation = &akua.operations[0];
+    let bearer = credentials(operation);
+    let url = format!(
+        "{}/operations/{}:cancel",
+        mock.base_url("akua").unwrap(),
+        "x".repeat(54)
+    );
+    let (status, _, body) = send("POST", &url, &bearer).await;
+    assert_eq!(status, 422);
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_valid(&body_validator(akua, operation, 422), &body, "akua long id");
+    assert_eq!(body["errors"][0]["path"], json!(["path", "id"]));
+    assert_eq!(
+        body["errors"][0]["message"],
+        "String should have at most 53 characters"
+    );
+
+    // Akua: an optional header present but empty (minLength 1) -> 422.
+    let url = format!("{}/operations/op_1:cancel", mock.base_url("akua").unwrap());
+    let (status, _, body) = send("POST", &url, &with(&bearer, "idempotency-key", "")).await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["errors"][0]["path"],
+        json!(["header", "idempotency-key"])
+    );
+
+    // Phala: a path parameter that is not UTF-8 -> 422 HTTPValidationError with loc/msg/type.
+    let phala = find("phala");
+    let operation = &phala.operations[0];
+    let url = format!(
+        "{}/api/v1/cvms/%FF%FE/operations/cancel",
+        mock.base_url("phala").unwrap()
+    );
+    let (status, _, body) = send("POST", &url, &credentials(operation)).await;
+    assert_eq!(status, 422);
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_valid(
+        &body_validator(phala, operation, 422),
+        &body,
+        "phala non-utf8",
+    );
+    assert_eq!(
+        body,
+        json!({"detail": [{"loc": ["path", "cvm_id"], "msg": "Input should be a valid UTF-8 string", "type": "string_unicode"}]})
+    );
+
+    // PromptLayer: ids that are not UUIDs -> 400 ErrorResponse naming both.
+    let promptlayer = find("promptlayer");
+    let operation = &promptlayer.operations[0];
+    let url = format!(
+        "{}/api/public/v2/tables/nope/sheets/also-nope/operations/x",
+        mock.base_url("promptlayer").unwrap()
+    );
+    let (status, headers, body) = send("DELETE", &url, &credentials(operation)).await;
+    assert_eq!(status, 400);
+    assert!(headers.get("x-mock-undeclared-status").is_none());
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_valid(
+        &body_validator(promptlayer, operation, 400),
+        &body,
+        "promptlayer uuid",
+    );
+    assert_eq!(
+        body["message"],
+        "path.table_id: Input should be a valid uuid; path.sheet_id: Input should be a valid uuid"
+    );
+
+    // Chamelio declares no validation status: 400, marked undeclared, in its `{detail}` shape.
+    let chamelio = find("chamelio");
+    let operation = &chamelio.operations[0];
+    let url = format!("{}/tasks/abc/cancel", mock.base_url("chamelio").unwrap());
+    let (status, headers, body) = send("POST", &url, &credentials(operation)).await;
+    assert_eq!(status, 400);
+    assert_eq!(headers["x-mock-undeclared-status"], "true");
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_valid(
+        &body_validator(chamelio, operation, 404),
+        &body,
+        "chamelio integer",
+    );
+    assert_eq!(
+        body["detail"],
+        "path.task_id: Input should be a valid integer, unable to parse string as an integer"
+    );
+}
+
+#[tokio::test]
+async fn missing_or_unknown_credentials_get_the_declared_401() {
+    let mock = start().await;
+    // Phala: 401 declared without a body.
+    let url = format!("{}/api/v1/cvms/c1/stop", mock.base_url("phala").unwrap());
+    let (status, headers, body) = send("POST", &url, &[]).await;
+    assert_eq!(status, 401);
+    assert!(body.is_empty() && headers.get("content-type").is_none());
+    // Either of Phala's schemes authenticates.
+    let (status, _, _) = send(
+        "POST",
+        &url,
+        &[("authorization".into(), "Bearer jwt".into())],
+    )
+    .await;
+    assert_eq!(status, 200);
+
+    // Akua: bearer, so WWW-Authenticate; an empty token does not count.
+    let url = format!("{}/operations/op_1:cancel", mock.base_url("akua").unwrap());
+    let (status, headers, body) =
+        send("POST", &url, &[("authorization".into(), "Bearer ".into())]).await;
+    assert_eq!(status, 401);
+    assert_eq!(headers["www-authenticate"], "Bearer");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["success"],
+        false
+    );
+
+    // PromptLayer declares no 401: its missing key is a 400 in its own shape.
+    let url = format!(
+        "{}/api/public/v2/tables/0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10/sheets/0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10/operations/x",
+        mock.base_url("promptlayer").unwrap()
+    );
+    let (status, _, body) = send("DELETE", &url, &[]).await;
+    assert_eq!(status, 400);
+    assert!(body.contains("header.X-API-KEY"), "{body}");
+
+    // Configured keys: only those count.
+    let strict = MockServer::start(Config {
+        api_keys: vec!["right".into()],
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let url = format!("{}/tasks/1/cancel", strict.base_url("chamelio").unwrap());
+    let (status, _, body) = send("POST", &url, &[("X-API-Key".into(), "wrong".into())]).await;
+    assert_eq!(status, 401);
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["detail"],
+        "header.X-API-Key: Not authenticated: missing or invalid credentials"
+    );
+    let (status, _, _) = send("POST", &url, &[("x-api-key".into(), "right".into())]).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn unknown_paths_and_methods() {
+    let mock = start().await;
+    let (status, headers, body) = send("POST", &format!("{}/nowhere", mock.url()), &[]).await;
+    assert_eq!(status, 404);
+    assert_eq!(headers["content-type"], "application/json");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["error"],
+        "not_found"
+    );
+
+    let (status, _, _) = send(
+        "POST",
+        &format!("{}/tasks/1/nope", mock.base_url("chamelio").unwrap()),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 404);
+
+    let (status, headers, body) = send(
+        "GET",
+        &format!("{}/tasks/1/cancel", mock.base_url("chamelio").unwrap()),
+        &[],
+    )
+    .await;
+    assert_eq!(status, 405);
+    assert_eq!(headers["allow"], "POST");
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["error"],
+        "method_not_allowed"
+    );
+}
+
+#[tokio::test]
+async fn custom_method_paths_route_with_awkward_ids() {
+    let mock = start().await;
+    let bearer = [("authorization".to_string(), "Bearer k".to_string())];
+    let base = mock.base_url("akua").unwrap();
+    for id in ["op_1", "op_a%2Fb:c", "op%20with%20space", "op_1%3A"] {
+        let (status, _, body) =
+            send("POST", &format!("{base}/operations/{id}:cancel"), &bearer).await;
+        assert_eq!(status, 202, "{id}: {body}");
+    }
+    let (status, _, _) = send("POST", &format!("{base}/operations/op_1:pause"), &bearer).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn absurd_paths_get_clean_errors() {
+    let mock = start().await;
+    let long = format!(
+        "{}/tasks/{}/cancel",
+        mock.base_url("chamelio").unwrap(),
+        "1".repeat(10_000)
+    );
+    let (status, _, body) = send("POST", &long, &[]).await;
+    assert_eq!(status, 414, "{body}");
+    let (status, _, _) = send("POST", &format!("{}/%FF/%00", mock.url()), &[]).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn routes_lists_every_provider_and_operation() {
+    let mock = start().await;
+    let (status, _, body) = send("GET", &format!("{}/__mock/routes", mock.url()), &[]).await;
+    assert_eq!(status, 200);
+    let routes: Value = serde_json::from_str(&body).unwrap();
+    let akua = routes["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "akua")
+        .unwrap();
+    assert_eq!(akua["base_url"], "/akua/v1");
+    assert_eq!(
+        akua["documents"],
+        json!(["specs/providers/akua/operations-cancel.json"])
+    );
+    assert_eq!(
+        akua["operations"],
+        json!([{"method": "POST", "path": "/operations/{id}:cancel", "operation_id": "operations.cancel", "statuses": [202, 401, 403, 404, 422]}])
+    );
+    assert_eq!(
+        mock.routes()["providers"][0]["base_url"],
+        format!("{}/akua/v1", mock.url())
+    );
+    let names: Vec<&str> = routes["providers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["akua", "chamelio", "phala", "promptlayer"]);
+}
+
+#[tokio::test]
+async fn one_provider_at_the_root_is_a_drop_in_for_its_host() {
+    let mock = MockServer::start(Config {
+        provider: Some("akua".into()),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(mock.base_url("akua").unwrap(), format!("{}/v1", mock.url()));
+    assert_eq!(mock.base_url("phala"), None);
+    let (status, _, _) = send(
+        "POST",
+        &format!("{}/v1/operations/op_1:cancel", mock.url()),
+        &[("authorization".into(), "Bearer k".into())],
+    )
+    .await;
+    assert_eq!(status, 202);
+
+    let error = MockServer::start(Config {
+        provider: Some("nope".into()),
+        ..Config::default()
+    })
+    .await
+    .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "unknown provider `nope`; vendored: akua, chamelio, phala, promptlayer"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_stops_serving() {
+    let mock = start().await;
+    let url = mock.url();
+    mock.shutdown().await.unwrap();
+    assert!(reqwest::get(format!("{url}/__mock/routes")).await.is_err());
+}
+
+/// The checks above would pass vacuously if the validator accepted anything.
+#[test]
+fn the_document_validator_rejects_wrong_bodies() {
+    let all = providers();
+    let akua = all.iter().find(|p| p.name == "akua").unwrap();
+    let validator = body_validator(akua, &akua.operations[0], 202);
+    assert!(!validator.is_valid(&json!({})));
+    let mut operation = json!({
+            "id": "op_1", "workspace_id": null, "organization_id": null, "owner_type": "machine", "owner_id": "mch_1",
+            "parent_operation_id": null, "state": "RUNNING", "done": false, "html_url": "https://akua.dev/x",
+            "metadata": {"type": "machine.delete", "workspace_id": "ws_1", "machine_id": "mch_1", "request_fingerprint": "f"},
+            "response": null, "error": null, "last_error": null, "started_at": 1, "completed_at": null
+    });
+    assert!(validator.is_valid(&operation));
+    operation["html_url"] = json!("not a uri");
+    assert!(!validator.is_valid(&operation), "formats are asserted");
+    operation["html_url"] = json!("https://akua.dev/x");
+    operation["metadata"]["type"] = json!("machine.unknown");
+    assert!(
+        !validator.is_valid(&operation),
+        "oneOf branches are checked"
+    );
+
+    let phala = all.iter().find(|p| p.name == "phala").unwrap();
+    let validator = body_validator(phala, &phala.operations[0], 422);
+    assert!(!validator.is_valid(&json!({"detail": "text"})));
+}
