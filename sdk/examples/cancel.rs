@@ -1,7 +1,7 @@
 //! Cancel an operation on any of the four providers and print the typed outcome.
 //!
 //! ```text
-//! cargo run -p sdk --example cancel -- <provider> <id>... [--base-url URL]
+//! cargo run -p sdk --example cancel -- <provider> <id>... [--base-url URL] [--prefer code=N]
 //!
 //!   phala       <cvm_id>
 //!   akua        <operation_id>
@@ -19,7 +19,8 @@ use std::process::ExitCode;
 
 use common::{client, parse_args, report};
 
-const USAGE: &str = "usage: cancel <phala|akua|chamelio|promptlayer> <id>... [--base-url URL]
+const USAGE: &str =
+    "usage: cancel <phala|akua|chamelio|promptlayer> <id>... [--base-url URL] [--prefer code=N]
   phala       <cvm_id>
   akua        <operation_id>
   chamelio    <task_id>
@@ -27,21 +28,21 @@ const USAGE: &str = "usage: cancel <phala|akua|chamelio|promptlayer> <id>... [--
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let (positional, base_url) = match parse_args(std::env::args().skip(1)) {
+    let (positional, options) = match parse_args(std::env::args().skip(1)) {
         Ok(parsed) => parsed,
         Err(message) => return usage(&message),
     };
     let ids: Vec<&str> = positional.iter().skip(1).map(String::as_str).collect();
     match (positional.first().map(String::as_str), ids.as_slice()) {
         (Some("phala"), [cvm_id]) => {
-            let client = match client::<sdk::phala::Client>(base_url) {
+            let client = match client::<sdk::phala::Client>(options) {
                 Ok(client) => client,
                 Err(code) => return code,
             };
             report(client.cancel_cvm_operation().cvm_id(*cvm_id).send().await)
         }
         (Some("akua"), [operation_id]) => {
-            let client = match client::<sdk::akua::Client>(base_url) {
+            let client = match client::<sdk::akua::Client>(options) {
                 Ok(client) => client,
                 Err(code) => return code,
             };
@@ -51,14 +52,14 @@ async fn main() -> ExitCode {
             let Ok(task_id) = task_id.parse::<i64>() else {
                 return usage(&format!("chamelio task ids are integers, not `{task_id}`"));
             };
-            let client = match client::<sdk::chamelio::Client>(base_url) {
+            let client = match client::<sdk::chamelio::Client>(options) {
                 Ok(client) => client,
                 Err(code) => return code,
             };
             report(client.cancel_task().task_id(task_id).send().await)
         }
         (Some("promptlayer"), [table_id, sheet_id, operation_id]) => {
-            let client = match client::<sdk::promptlayer::Client>(base_url) {
+            let client = match client::<sdk::promptlayer::Client>(options) {
                 Ok(client) => client,
                 Err(code) => return code,
             };

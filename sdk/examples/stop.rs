@@ -2,7 +2,7 @@
 //! operation) and print the typed outcome.
 //!
 //! ```text
-//! cargo run -p sdk --example stop -- <cvm_id> [--base-url URL]
+//! cargo run -p sdk --example stop -- <cvm_id> [--base-url URL] [--prefer code=N]
 //! ```
 //!
 //! The API key comes from `PHALA_CLOUD_API_KEY`. Exits 0 on success, 1 on any
@@ -14,14 +14,14 @@ mod common;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let (positional, base_url) = match common::parse_args(std::env::args().skip(1)) {
+    let (positional, options) = match common::parse_args(std::env::args().skip(1)) {
         Ok(parsed) => parsed,
         Err(message) => return usage(&message),
     };
     let [cvm_id] = positional.as_slice() else {
         return usage("expected exactly one CVM id");
     };
-    let client = match common::client::<sdk::phala::Client>(base_url) {
+    let client = match common::client::<sdk::phala::Client>(options) {
         Ok(client) => client,
         Err(code) => return code,
     };
@@ -32,6 +32,6 @@ fn usage(message: &str) -> ExitCode {
     if !message.is_empty() {
         eprintln!("error: {message}");
     }
-    eprintln!("usage: stop <cvm_id> [--base-url URL]");
+    eprintln!("usage: stop <cvm_id> [--base-url URL] [--prefer code=N]");
     ExitCode::from(2)
 }

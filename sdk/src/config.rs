@@ -73,6 +73,9 @@ pub enum ConfigError {
     /// The credential cannot be sent in an HTTP header.
     #[error("the API key contains characters that cannot be sent in an HTTP header")]
     InvalidCredential,
+    /// A header set with [`ClientBuilder::header`] has an invalid name or value.
+    #[error("header `{0}` has an invalid name or value")]
+    InvalidHeader(String),
     /// The base URL is not an absolute http(s) URL.
     #[error("base URL `{0}` is not an absolute http:// or https:// URL")]
     InvalidBaseUrl(String),
@@ -90,6 +93,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 pub struct ClientBuilder<C> {
     base_url: Option<String>,
     api_key: Option<ApiKey>,
+    headers: Vec<(String, String)>,
     connect_timeout: Duration,
     timeout: Duration,
     provider: std::marker::PhantomData<fn() -> C>,
@@ -100,6 +104,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("api_key", &self.api_key)
+            .field("headers", &self.headers)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .finish()
@@ -111,6 +116,7 @@ impl<C: Provider> Default for ClientBuilder<C> {
         Self {
             base_url: None,
             api_key: None,
+            headers: Vec::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
             provider: std::marker::PhantomData,
@@ -140,6 +146,14 @@ impl<C: Provider> ClientBuilder<C> {
         }
     }
 
+    /// A header to send with every request, e.g. `Prefer: code=404` to pick a
+    /// mock server's response. Not for credentials: use [`Self::api_key`],
+    /// which keeps them out of `Debug`.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
     /// Time allowed to establish a connection (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -164,6 +178,13 @@ impl<C: Provider> ClientBuilder<C> {
             return Err(ConfigError::InvalidBaseUrl(base_url.to_string()));
         }
         let mut headers = HeaderMap::new();
+        for (name, value) in &self.headers {
+            let name = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| ConfigError::InvalidHeader(name.clone()))?;
+            let value = HeaderValue::from_str(value)
+                .map_err(|_| ConfigError::InvalidHeader(name.to_string()))?;
+            headers.append(name, value);
+        }
         if let Some(key) = &self.api_key {
             let (name, value) = match C::CREDENTIAL_PLACEMENT {
                 CredentialPlacement::None => (None, String::new()),

@@ -5,18 +5,37 @@ use std::process::ExitCode;
 
 use sdk::{ClientBuilder, Provider, ResponseValue};
 
-/// Splits `--base-url URL` (or `--base-url=URL`) from the positional arguments.
-pub fn parse_args(
-    args: impl Iterator<Item = String>,
-) -> Result<(Vec<String>, Option<String>), String> {
+/// Options every example takes.
+#[derive(Debug, Default)]
+pub struct Options {
+    /// `--base-url URL`: another server, e.g. the mock.
+    pub base_url: Option<String>,
+    /// `--prefer code=404`: sent as `Prefer`, to pick a mock server's response.
+    pub prefer: Option<String>,
+}
+
+/// Splits `--base-url URL` and `--prefer VALUE` (or `--x=VALUE`) from the positional arguments.
+pub fn parse_args(args: impl Iterator<Item = String>) -> Result<(Vec<String>, Options), String> {
     let mut positional = Vec::new();
-    let mut base_url = None;
+    let mut options = Options::default();
     let mut args = args.peekable();
     while let Some(arg) = args.next() {
-        if arg == "--base-url" {
-            base_url = Some(args.next().ok_or("--base-url needs a URL")?);
-        } else if let Some(url) = arg.strip_prefix("--base-url=") {
-            base_url = Some(url.to_string());
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if arg.starts_with("--") => {
+                (flag.to_string(), Some(value.to_string()))
+            }
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| args.next())
+                .ok_or(format!("{name} needs a value"))
+        };
+        if flag == "--base-url" {
+            options.base_url = Some(value("--base-url")?);
+        } else if flag == "--prefer" {
+            options.prefer = Some(value("--prefer")?);
         } else if arg == "--help" || arg == "-h" {
             return Err(String::new());
         } else if arg.starts_with("--") {
@@ -25,14 +44,17 @@ pub fn parse_args(
             positional.push(arg);
         }
     }
-    Ok((positional, base_url))
+    Ok((positional, options))
 }
 
 /// A client with the key from the provider's environment variable.
-pub fn client<C: Provider>(base_url: Option<String>) -> Result<C, ExitCode> {
+pub fn client<C: Provider>(options: Options) -> Result<C, ExitCode> {
     let mut builder = ClientBuilder::<C>::default();
-    if let Some(url) = base_url {
+    if let Some(url) = options.base_url {
         builder = builder.base_url(url);
+    }
+    if let Some(prefer) = options.prefer {
+        builder = builder.header("Prefer", prefer);
     }
     builder
         .api_key_from_env()
