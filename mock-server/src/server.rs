@@ -52,9 +52,15 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// `GET /__mock/routes`: every provider, its base path and operations.
-async fn routes(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(routes_json(&shared.mounts, ""))
+/// `GET /__mock/routes`: every provider, its base URL and operations.
+async fn routes(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Json<Value> {
+    // Base URLs as the client reached this server.
+    let origin = headers
+        .get(axum::http::header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .map(|host| format!("http://{host}"))
+        .unwrap_or_default();
+    Json(routes_json(&shared.mounts, &origin))
 }
 
 /// The routes document, with base URLs under `origin` (e.g. `http://127.0.0.1:4010`).

@@ -416,7 +416,7 @@ async fn routes_lists_every_provider_and_operation() {
         .iter()
         .find(|p| p["name"] == "akua")
         .unwrap();
-    assert_eq!(akua["base_url"], "/akua/v1");
+    assert_eq!(akua["base_url"], format!("{}/akua/v1", mock.url()));
     assert_eq!(
         akua["documents"],
         json!(["specs/providers/akua/operations-cancel.json"])
