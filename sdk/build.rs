@@ -51,12 +51,19 @@ fn main() {
         .expect("writing to a String");
     }
     write_if_changed(&out_dir.join("providers.rs"), &index);
+    write_if_changed(
+        &out_dir.join("dynamic_providers.rs"),
+        &typed::dynamic_dispatch(&providers).to_string(),
+    );
 }
 
 fn generate(provider: &specs::Provider) -> Result<String, String> {
     let spec = provider.openapi().map_err(|e| e.to_string())?;
     let mut settings = progenitor::GenerationSettings::default();
-    settings.with_interface(progenitor::InterfaceStyle::Builder);
+    settings
+        .with_interface(progenitor::InterfaceStyle::Builder)
+        // Every type publishes its JSON Schema, so tests can check it against the documents.
+        .with_derive("schemars::JsonSchema");
     let mut generator = progenitor::Generator::new(&settings);
     let tokens = generator
         .generate_tokens(&spec)

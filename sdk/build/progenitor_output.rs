@@ -1,6 +1,6 @@
 //! Reading and adjusting the code progenitor generates.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use syn::visit_mut::VisitMut;
 
@@ -8,6 +8,8 @@ use syn::visit_mut::VisitMut;
 pub struct Generated {
     /// Builder structs in `mod builder`, one per operation.
     pub builders: HashSet<String>,
+    /// Each builder's setters: (builder, setter) -> the type the setter converts into.
+    pub setters: HashMap<(String, String), syn::Type>,
     /// Type names in `mod types`.
     pub types: HashSet<String>,
 }
@@ -17,6 +19,7 @@ pub struct Generated {
 pub fn take_apart(file: &mut syn::File) -> Generated {
     let mut generated = Generated {
         builders: HashSet::new(),
+        setters: HashMap::new(),
         types: HashSet::new(),
     };
     for item in &mut file.items {
@@ -33,7 +36,10 @@ pub fn take_apart(file: &mut syn::File) -> Generated {
                         syn::Item::Struct(s) => {
                             generated.builders.insert(s.ident.to_string());
                         }
-                        syn::Item::Impl(block) => RenameSend.visit_item_impl_mut(block),
+                        syn::Item::Impl(block) => {
+                            RenameSend.visit_item_impl_mut(block);
+                            collect_setters(block, &mut generated.setters);
+                        }
                         _ => {}
                     }
                 }
@@ -61,6 +67,49 @@ impl VisitMut for RenameSend {
             function.sig.ident = syn::Ident::new("send_raw", function.sig.ident.span());
             function.vis = syn::parse_quote!(pub(super));
             function.attrs.retain(|a| !a.path().is_ident("doc"));
+        }
+    }
+}
+
+/// `pub fn id<V>(mut self, value: V) -> Self where V: TryInto<T>`: records `T`.
+fn collect_setters(block: &syn::ItemImpl, setters: &mut HashMap<(String, String), syn::Type>) {
+    let syn::Type::Path(self_type) = &*block.self_ty else {
+        return;
+    };
+    let Some(builder) = self_type.path.segments.last() else {
+        return;
+    };
+    for item in &block.items {
+        let syn::ImplItem::Fn(function) = item else {
+            continue;
+        };
+        let Some(where_clause) = &function.sig.generics.where_clause else {
+            continue;
+        };
+        for predicate in &where_clause.predicates {
+            let syn::WherePredicate::Type(predicate) = predicate else {
+                continue;
+            };
+            for bound in &predicate.bounds {
+                let syn::TypeParamBound::Trait(bound) = bound else {
+                    continue;
+                };
+                let Some(last) = bound.path.segments.last() else {
+                    continue;
+                };
+                if last.ident != "TryInto" {
+                    continue;
+                }
+                let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+                    continue;
+                };
+                if let Some(syn::GenericArgument::Type(target)) = arguments.args.first() {
+                    setters.insert(
+                        (builder.ident.to_string(), function.sig.ident.to_string()),
+                        target.clone(),
+                    );
+                }
+            }
         }
     }
 }

@@ -14,6 +14,9 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
     let client = client_config(provider)?;
     let mut errors = Vec::new();
     let mut impls = Vec::new();
+    let mut dynamic_arms = Vec::new();
+    let mut dynamic_fns = Vec::new();
+    let mut schema_arms = Vec::new();
     for operation in &provider.operations {
         let builder = progenitor_name(&operation.sdk_name);
         if !generated.builders.contains(&builder) {
@@ -25,6 +28,10 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
         let (error_enum, send) = operation_code(operation, &builder, generated)?;
         errors.push(error_enum);
         impls.push(send);
+        let (arm, outcome_fn, schemas) = dynamic_code(operation, &builder, generated)?;
+        dynamic_arms.push(arm);
+        dynamic_fns.push(outcome_fn);
+        schema_arms.extend(schemas);
     }
     Ok(quote! {
         #client
@@ -36,7 +43,160 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
             #(#errors)*
         }
         #(#impls)*
+        /// Every operation by operationId with text arguments: for contract
+        /// tests and tools that are driven by the documents, not by code.
+        #[cfg(feature = "dynamic")]
+        pub mod dynamic {
+            #[allow(unused_imports)]
+            use super::{errors, types, Client};
+            use crate::dynamic::{Arguments, CallError, Outcome};
+
+            /// Calls the operation `operation_id` (as the document spells it)
+            /// with `arguments` parsed into its parameters' types.
+            pub async fn call(client: &Client, operation_id: &str, arguments: &Arguments) -> Result<Outcome, CallError> {
+                match operation_id {
+                    #(#dynamic_arms)*
+                    _ => Err(CallError::UnknownOperation(operation_id.to_string())),
+                }
+            }
+
+            /// The JSON Schema of the SDK type a documented response body is
+            /// parsed into (schemars), if it has a typed body.
+            pub fn response_schema(operation_id: &str, status: u16) -> Option<schemars::schema::RootSchema> {
+                match (operation_id, status) {
+                    #(#schema_arms)*
+                    _ => None,
+                }
+            }
+
+            #(#dynamic_fns)*
+        }
     })
+}
+
+/// `sdk::dynamic::{call, response_schema}`: dispatch by provider name.
+pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
+    let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+    let modules: Vec<Ident> = names.iter().map(|n| ident(n)).collect();
+    quote! {
+        /// Calls `operation_id` of `provider` over `connection`.
+        pub async fn call(provider: &str, connection: &Connection, operation_id: &str, arguments: &Arguments) -> Result<Outcome, CallError> {
+            match provider {
+                #(#names => {
+                    let client: crate::#modules::Client = connection.client()?;
+                    crate::#modules::dynamic::call(&client, operation_id, arguments).await
+                })*
+                _ => Err(CallError::UnknownProvider(provider.to_string())),
+            }
+        }
+
+        /// The JSON Schema of the SDK type `provider`'s `operation_id` parses
+        /// a `status` body into, if it has a typed body.
+        pub fn response_schema(provider: &str, operation_id: &str, status: u16) -> Option<schemars::schema::RootSchema> {
+            match provider {
+                #(#names => crate::#modules::dynamic::response_schema(operation_id, status),)*
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The `dynamic::call` arm of one operation, its outcome conversion, and its
+/// `response_schema` arms.
+fn dynamic_code(
+    operation: &Operation,
+    builder: &str,
+    generated: &Generated,
+) -> Result<(TokenStream, TokenStream, Vec<TokenStream>), String> {
+    let operation_id = &operation.operation_id;
+    let method = ident(&progenitor_snake(&operation.sdk_name));
+    let error = ident(&format!("{builder}Error"));
+    let mut setters = Vec::new();
+    for parameter in &operation.parameters {
+        let setter = progenitor_snake(&parameter.name);
+        let Some(target) = generated
+            .setters
+            .get(&(builder.to_string(), setter.clone()))
+        else {
+            if parameter.location == specs::ParameterLocation::Header {
+                continue; // a credential header: the client sends it
+            }
+            return Err(format!(
+                "no setter `{setter}` for parameter `{}` of `{operation_id}`",
+                parameter.name
+            ));
+        };
+        let name = &parameter.name;
+        let setter = ident(&setter);
+        setters.push(quote! {
+            if let Some(value) = arguments.get(#name) {
+                let value: #target = value.parse().map_err(|error| CallError::InvalidArgument {
+                    name: #name.to_string(),
+                    message: format!("{error}"),
+                })?;
+                builder = builder.#setter(value);
+            }
+        });
+    }
+    let outcome_fn = ident(&format!(
+        "outcome_{}",
+        progenitor_snake(&operation.sdk_name)
+    ));
+    let arm = quote! {
+        #operation_id => {
+            let mut builder = client.#method();
+            #(#setters)*
+            Ok(#outcome_fn(builder.send().await))
+        }
+    };
+
+    let successes: Vec<&Response> = operation
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let success_type = successes
+        .first()
+        .map(|r| body_type(r.body.as_ref(), generated))
+        .transpose()?
+        .unwrap_or_else(|| quote!(bytes::Bytes));
+    let to_json = |body: Option<&Body>| {
+        if body.is_some_and(|b| specs::is_json(&b.media_type)) {
+            quote!(serde_json::to_value(value.into_inner()).ok())
+        } else {
+            quote!(crate::dynamic::bytes_json(&value.into_inner()))
+        }
+    };
+    let success_json = to_json(successes.first().and_then(|r| r.body.as_ref()));
+    let mut error_arms = Vec::new();
+    let mut schema_arms = Vec::new();
+    for response in &operation.responses {
+        if let (Status::Code(code), Some(body)) = (response.status, &response.body)
+            && specs::is_json(&body.media_type)
+        {
+            let ty = body_type(Some(body), generated)?;
+            schema_arms.push(quote!((#operation_id, #code) => Some(schemars::schema_for!(#ty)),));
+        }
+        if response.status.is_success() {
+            continue;
+        }
+        let variant_name = variant_name(response.status);
+        let variant = ident(&variant_name);
+        let json = to_json(response.body.as_ref());
+        error_arms.push(quote! {
+            Err(errors::#error::#variant(value)) => Outcome::documented(value.status().as_u16(), #variant_name, #json),
+        });
+    }
+    let outcome = quote! {
+        fn #outcome_fn(result: Result<crate::ResponseValue<#success_type>, errors::#error>) -> Outcome {
+            match result {
+                Ok(value) => Outcome::documented(value.status().as_u16(), "Ok", #success_json),
+                #(#error_arms)*
+                Err(other) => Outcome::failure(other.status().map(|s| s.as_u16()), other.variant(), other.to_string()),
+            }
+        }
+    };
+    Ok((arm, outcome, schema_arms))
 }
 
 /// The provider's `Client` constructors: credential placement, environment
@@ -149,6 +309,7 @@ fn operation_code(
     let mut variants = Vec::new();
     let mut displays = Vec::new();
     let mut statuses = Vec::new();
+    let mut names = Vec::new();
     let mut arms = Vec::new();
     for response in &successes {
         let decode = decode(response.body.as_ref(), &error, None);
@@ -166,6 +327,8 @@ fn operation_code(
         });
         displays.push(quote!(Self::#variant(_) => f.write_str(#message),));
         statuses.push(quote!(Self::#variant(value) => Some(value.status()),));
+        let variant_text = variant.to_string();
+        names.push(quote!(Self::#variant(_) => #variant_text,));
         let decode = decode(response.body.as_ref(), &error, Some(&variant));
         let pattern = status_pattern(response.status);
         arms.push(quote!(#pattern => #decode,));
@@ -208,6 +371,18 @@ fn operation_code(
                     Self::UnexpectedStatus(raw) => Some(raw.status),
                     Self::InvalidBody(invalid) => Some(invalid.response.status),
                     Self::InvalidRequest(_) | Self::Transport(_) | Self::Timeout(_) => None,
+                }
+            }
+
+            /// The variant's name, e.g. `NotFound` or `Timeout`: for logs and metrics.
+            pub fn variant(&self) -> &'static str {
+                match self {
+                    #(#names)*
+                    Self::UnexpectedStatus(_) => "UnexpectedStatus",
+                    Self::InvalidBody(_) => "InvalidBody",
+                    Self::InvalidRequest(_) => "InvalidRequest",
+                    Self::Transport(_) => "Transport",
+                    Self::Timeout(_) => "Timeout",
                 }
             }
         }
@@ -356,6 +531,23 @@ fn reqwest_reason(code: u16) -> Option<&'static str> {
         504 => "Gateway Timeout",
         _ => return None,
     })
+}
+
+/// The snake-case identifier progenitor derives from a name (methods, setters).
+fn progenitor_snake(name: &str) -> String {
+    use heck::ToSnakeCase;
+    let cleaned: String = name
+        .replace('\'', "")
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    cleaned.to_snake_case()
 }
 
 /// The identifier progenitor and typify derive from a name (their `sanitize`).

@@ -22,6 +22,8 @@
 //! status, a body that does not parse, a transport failure, a timeout).
 
 mod config;
+#[cfg(feature = "dynamic")]
+pub mod dynamic;
 mod response;
 
 pub use config::{

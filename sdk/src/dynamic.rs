@@ -1,0 +1,112 @@
+//! Calling operations by name with text arguments (feature `dynamic`): what
+//! the contract suite and other document-driven tools use, through the same
+//! typed builders and decoding as hand-written code.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// Parameter values by the document's parameter names, as text.
+pub type Arguments = BTreeMap<String, String>;
+
+/// Where and how to call: the client configuration, as data.
+#[derive(Debug, Clone, Default)]
+pub struct Connection {
+    /// The server; `None` for the provider's public one.
+    pub base_url: Option<String>,
+    /// The credential; `None` sends none.
+    pub api_key: Option<String>,
+    /// Extra headers, e.g. `Prefer: code=404` for a mock server.
+    pub headers: Vec<(String, String)>,
+}
+
+impl Connection {
+    /// A client of provider `C` configured like this.
+    pub fn client<C: crate::Provider>(&self) -> Result<C, CallError> {
+        let mut builder = crate::ClientBuilder::<C>::default();
+        if let Some(url) = &self.base_url {
+            builder = builder.base_url(url);
+        }
+        if let Some(key) = &self.api_key {
+            builder = builder.api_key(key.as_str());
+        }
+        for (name, value) in &self.headers {
+            builder = builder.header(name, value);
+        }
+        builder.build().map_err(CallError::Config)
+    }
+}
+
+include!(concat!(env!("OUT_DIR"), "/dynamic_providers.rs"));
+
+/// Why an operation could not be called.
+#[derive(Debug, thiserror::Error)]
+pub enum CallError {
+    /// No vendored provider has this name.
+    #[error("no provider `{0}`")]
+    UnknownProvider(String),
+    /// The client could not be built.
+    #[error(transparent)]
+    Config(#[from] crate::ConfigError),
+    /// No operation of the provider has this operationId.
+    #[error("no operation `{0}`")]
+    UnknownOperation(String),
+    /// An argument does not parse into its parameter's type.
+    #[error("argument `{name}`: {message}")]
+    InvalidArgument {
+        /// The parameter.
+        name: String,
+        /// Why.
+        message: String,
+    },
+}
+
+/// A call's typed outcome, flattened.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// The HTTP status, when a response was received.
+    pub status: Option<u16>,
+    /// `Ok` or the error variant, e.g. `NotFound`, `UnexpectedStatus`, `Timeout`.
+    pub variant: &'static str,
+    /// Whether the outcome is a documented response (success or error).
+    pub documented: bool,
+    /// A documented response's body as the SDK parsed it, re-serialised
+    /// (bodies documented without a schema: their JSON, else their text).
+    pub body: Option<Value>,
+    /// For failures, the error's message.
+    pub message: Option<String>,
+}
+
+impl Outcome {
+    /// A documented response.
+    pub fn documented(status: u16, variant: &'static str, body: Option<Value>) -> Self {
+        Self {
+            status: Some(status),
+            variant,
+            documented: true,
+            body,
+            message: None,
+        }
+    }
+
+    /// Anything else.
+    pub fn failure(status: Option<u16>, variant: &'static str, message: String) -> Self {
+        Self {
+            status,
+            variant,
+            documented: false,
+            body: None,
+            message: Some(message),
+        }
+    }
+}
+
+/// A body documented without a JSON schema: its JSON if it is JSON, its text otherwise, nothing if empty.
+pub fn bytes_json(body: &[u8]) -> Option<Value> {
+    if body.is_empty() {
+        return None;
+    }
+    serde_json::from_slice(body)
+        .ok()
+        .or_else(|| Some(Value::String(String::from_utf8_lossy(body).into_owned())))
+}
