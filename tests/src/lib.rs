@@ -12,6 +12,9 @@
 //! - `param`: a parameter with a wrong type, format or length gets the
 //!   declared validation status (in the documented shape) from the mock, and
 //!   the SDK refuses to send it;
+//! - `routes`: the mock serves the operation at the documented method and
+//!   path with exactly the documented statuses (a stale mock is caught here,
+//!   not only by `cargo xtask codegen --check`);
 //! - `drift`: the JSON Schema of each generated response type (schemars)
 //!   accepts the document's examples and the mock's fixtures.
 //!
@@ -55,6 +58,8 @@ pub enum Check {
     },
     /// A declared body's generated type against the document's examples.
     Drift(u16),
+    /// The mock's route table against the document.
+    Routes,
 }
 
 /// Where a row's operation is.
@@ -108,6 +113,7 @@ pub fn rows(providers: &[Provider]) -> Vec<(Target, Row)> {
                     }
                 }
             }
+            push(Check::Routes, String::new(), "routes");
             push(Check::Request, String::new(), "request");
             if !operation.security.is_empty() {
                 push(Check::Auth, String::new(), "auth");
@@ -134,7 +140,40 @@ pub async fn run(target: &Target, row: &Row) -> Result<(), String> {
         Check::Auth => auth_row(target).await,
         Check::Param { index, value } => param_row(target, *index, value).await,
         Check::Drift(code) => drift_row(target, *code).await,
+        Check::Routes => routes_row(target).await,
     }
+}
+
+async fn routes_row(target: &Target) -> Result<(), String> {
+    let operation = target.operation();
+    let mock = start_mock().await?;
+    let routes = mock.routes();
+    let served = routes["providers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|p| p["name"] == target.provider.name.as_str())
+        .flat_map(|p| p["operations"].as_array().into_iter().flatten())
+        .find(|o| o["operation_id"] == operation.operation_id.as_str())
+        .ok_or("the mock does not serve this operation")?;
+    let documented: Vec<u16> = operation
+        .responses
+        .iter()
+        .filter_map(|r| match r.status {
+            Status::Code(code) => Some(code),
+            _ => None,
+        })
+        .collect();
+    let expected = serde_json::json!({
+        "method": operation.method,
+        "path": operation.path,
+        "operation_id": operation.operation_id,
+        "statuses": documented,
+    });
+    check(
+        *served == expected,
+        format!("the mock serves {served}, the document says {expected}"),
+    )
 }
 
 async fn status_row(target: &Target, code: u16) -> Result<(), String> {
