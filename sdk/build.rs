@@ -63,7 +63,9 @@ fn generate(provider: &specs::Provider) -> Result<String, String> {
     settings
         .with_interface(progenitor::InterfaceStyle::Builder)
         // Every type publishes its JSON Schema, so tests can check it against the documents.
-        .with_derive("schemars::JsonSchema");
+        .with_derive("schemars::JsonSchema")
+        // Retry policy and timeouts travel with the client (progenitor's "inner" value).
+        .with_inner_type(quote::quote!(crate::Settings));
     let mut generator = progenitor::Generator::new(&settings);
     let tokens = generator
         .generate_tokens(&spec)

@@ -15,7 +15,8 @@ pub struct Generated {
 }
 
 /// Renames every builder's `send()` to a private `send_raw()` (the typed
-/// layer's `send()` calls it) and lists the builders and types.
+/// layer's `send()` calls it), opens builder fields to the provider module,
+/// and lists the builders, their setters and the types.
 pub fn take_apart(file: &mut syn::File) -> Generated {
     let mut generated = Generated {
         builders: HashSet::new(),
@@ -35,6 +36,10 @@ pub fn take_apart(file: &mut syn::File) -> Generated {
                     match item {
                         syn::Item::Struct(s) => {
                             generated.builders.insert(s.ident.to_string());
+                            // The typed layer reads the client and fills in idempotency keys.
+                            for field in &mut s.fields {
+                                field.vis = syn::parse_quote!(pub(super));
+                            }
                         }
                         syn::Item::Impl(block) => {
                             RenameSend.visit_item_impl_mut(block);

@@ -25,7 +25,7 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
                 operation.operation_id
             ));
         }
-        let (error_enum, send) = operation_code(operation, &builder, generated)?;
+        let (error_enum, send) = operation_code(provider, operation, &builder, generated)?;
         errors.push(error_enum);
         impls.push(send);
         let (arm, outcome_fn, schemas) = dynamic_code(operation, &builder, generated)?;
@@ -214,8 +214,8 @@ fn client_config(provider: &Provider) -> Result<TokenStream, String> {
             const DEFAULT_BASE_URL: &'static str = #url;
             const CREDENTIAL_ENV: &'static str = #env;
             const CREDENTIAL_PLACEMENT: crate::CredentialPlacement = #placement;
-            fn from_parts(base_url: &str, client: reqwest::Client) -> Self {
-                Self::new_with_client(base_url, client)
+            fn from_parts(base_url: &str, client: reqwest::Client, settings: crate::Settings) -> Self {
+                Self::new_with_client(base_url, client, settings)
             }
         }
         impl Client {
@@ -266,6 +266,7 @@ fn credential_placement(provider: &Provider) -> Result<TokenStream, String> {
 }
 
 fn operation_code(
+    provider: &Provider,
     operation: &Operation,
     builder: &str,
     generated: &Generated,
@@ -357,10 +358,10 @@ fn operation_code(
             InvalidBody(crate::InvalidBody),
             /// The request could not be built (a parameter missing or invalid).
             InvalidRequest(String),
-            /// Connecting, sending or reading failed.
-            Transport(reqwest::Error),
-            /// The connect or request timeout elapsed.
-            Timeout(reqwest::Error),
+            /// Connecting, sending or reading failed (on the last attempt).
+            Transport(crate::TransportError),
+            /// The connect or request timeout elapsed (on the last attempt).
+            Timeout(crate::TransportError),
         }
 
         impl #error {
@@ -410,27 +411,74 @@ fn operation_code(
             }
         }
 
-        impl From<crate::Failure> for #error {
-            fn from(failure: crate::Failure) -> Self {
-                match failure {
+        impl From<crate::Failed> for #error {
+            fn from(failed: crate::Failed) -> Self {
+                let attempts = failed.attempts;
+                match failed.failure {
                     crate::Failure::InvalidRequest(message) => Self::InvalidRequest(message),
-                    crate::Failure::Transport(error) => Self::Transport(error),
-                    crate::Failure::Timeout(error) => Self::Timeout(error),
+                    crate::Failure::Transport(error) => Self::Transport(crate::TransportError { attempts, source: Some(error) }),
+                    crate::Failure::Timeout(error) => Self::Timeout(crate::TransportError { attempts, source: error }),
                 }
             }
         }
     };
 
     let send_doc = format!(
-        " Sends `{} {}` and decodes the documented response for the status received.",
+        " Sends `{} {}` and decodes the documented response for the status received,\n retrying as the client's policy allows.",
         operation.method, operation.path
     );
+    let provider_name = &provider.name;
+    let operation_id = &operation.operation_id;
+    let method = &operation.method;
+    let path = &operation.path;
+    // An idempotency-key parameter: filled per logical call unless the caller set one,
+    // so every retry carries the same key.
+    let key_parameter = operation.parameters.iter().find(|p| {
+        p.location == specs::ParameterLocation::Header
+            && p.name.eq_ignore_ascii_case("idempotency-key")
+    });
+    let fill_key = match key_parameter {
+        Some(parameter) => {
+            let setter = progenitor_snake(&parameter.name);
+            let target = generated
+                .setters
+                .get(&(builder.to_string(), setter.clone()))
+                .ok_or_else(|| format!("no setter `{setter}` on `{builder}`"))?;
+            let field = ident(&setter);
+            quote! {
+                if matches!(self.#field, Ok(None)) {
+                    self.#field = <#target>::try_from(crate::new_idempotency_key())
+                        .map(Some)
+                        .map_err(|error| error.to_string());
+                }
+            }
+        }
+        None => quote!(),
+    };
+    let idempotent = key_parameter.is_some()
+        || ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]
+            .contains(&operation.method.as_str());
     let send = quote! {
         impl builder::#builder_ident<'_> {
             #[doc = #send_doc]
             pub async fn send(self) -> Result<crate::ResponseValue<#success_type>, errors::#error> {
+                self.send_with(crate::CallOptions::default()).await
+            }
+
+            /// [`Self::send`] with this call's own timeout or retry count.
+            #[allow(unused_mut)]
+            pub async fn send_with(mut self, options: crate::CallOptions) -> Result<crate::ResponseValue<#success_type>, errors::#error> {
                 use errors::#error;
-                let raw = crate::response::collect(self.send_raw().await).await?;
+                #fill_key
+                let call = crate::Call {
+                    provider: #provider_name,
+                    operation_id: #operation_id,
+                    method: #method,
+                    path: #path,
+                    idempotent: #idempotent,
+                };
+                let settings = self.client.inner();
+                let raw = crate::execute(settings, &call, options, || self.clone().send_raw()).await?;
                 match raw.status.as_u16() {
                     #(#arms)*
                 }

@@ -25,8 +25,8 @@ pub trait Provider: Sized {
     /// Where the credential goes on the wire.
     const CREDENTIAL_PLACEMENT: CredentialPlacement;
 
-    /// Wraps a configured `reqwest::Client`.
-    fn from_parts(base_url: &str, client: reqwest::Client) -> Self;
+    /// Wraps a configured `reqwest::Client` and the call settings.
+    fn from_parts(base_url: &str, client: reqwest::Client, settings: crate::Settings) -> Self;
 }
 
 /// A credential: kept out of `Debug` and `Display`, and marked sensitive on the wire.
@@ -96,6 +96,7 @@ pub struct ClientBuilder<C> {
     headers: Vec<(String, String)>,
     connect_timeout: Duration,
     timeout: Duration,
+    retry: crate::RetryPolicy,
     provider: std::marker::PhantomData<fn() -> C>,
 }
 
@@ -107,6 +108,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("headers", &self.headers)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -119,6 +121,7 @@ impl<C: Provider> Default for ClientBuilder<C> {
             headers: Vec::new(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            retry: crate::RetryPolicy::default(),
             provider: std::marker::PhantomData,
         }
     }
@@ -160,9 +163,42 @@ impl<C: Provider> ClientBuilder<C> {
         self
     }
 
-    /// Time allowed for a whole request, including reading the response (default 30 s).
+    /// Time allowed for one attempt, including reading the response (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// Retries after the first attempt (default 2; 0 disables retrying).
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.retry.retries = retries;
+        self
+    }
+
+    /// Backoff: the first ceiling (default 500 ms, doubling per retry) and the
+    /// largest (default 8 s); each wait is uniformly random below the ceiling.
+    pub fn backoff(mut self, initial: Duration, max: Duration) -> Self {
+        self.retry.initial_backoff = initial;
+        self.retry.max_backoff = max;
+        self
+    }
+
+    /// The longest `Retry-After` honoured (default 20 s); a longer one ends the retries.
+    pub fn max_retry_after(mut self, max: Duration) -> Self {
+        self.retry.max_retry_after = max;
+        self
+    }
+
+    /// Also retry `POST`/`PATCH` calls that carry no idempotency key (default
+    /// false: such a call may have taken effect, and repeating it may do so twice).
+    pub fn retry_non_idempotent(mut self, retry: bool) -> Self {
+        self.retry.retry_non_idempotent = retry;
+        self
+    }
+
+    /// How to wait between attempts (default: tokio's timer).
+    pub fn sleep(mut self, sleep: impl crate::Sleep + 'static) -> Self {
+        self.retry.sleep = std::sync::Arc::new(sleep);
         self
     }
 
@@ -216,6 +252,10 @@ impl<C: Provider> ClientBuilder<C> {
             ))
             .build()
             .map_err(ConfigError::Http)?;
-        Ok(C::from_parts(base_url, client))
+        let settings = crate::Settings {
+            retry: self.retry,
+            timeout: None,
+        };
+        Ok(C::from_parts(base_url, client, settings))
     }
 }

@@ -21,17 +21,23 @@
 //! to its typed outcome, and anything else is a value too (an undocumented
 //! status, a body that does not parse, a transport failure, a timeout).
 
+mod call;
 mod config;
 #[cfg(feature = "dynamic")]
 pub mod dynamic;
 mod response;
 
+pub use call::{
+    Call, CallOptions, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_RETRIES, RETRYABLE_STATUSES, RetryPolicy, Settings, Sleep, TokioSleep, execute,
+    is_retryable, new_idempotency_key,
+};
 pub use config::{
     ApiKey, ClientBuilder, ConfigError, CredentialPlacement, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT, Provider,
 };
 pub use progenitor_client::ResponseValue;
-pub use response::{Failure, InvalidBody, RawResponse};
+pub use response::{Failed, Failure, InvalidBody, RawResponse, TransportError};
 
 include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 

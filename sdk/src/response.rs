@@ -20,6 +20,8 @@ pub struct RawResponse {
     pub headers: HeaderMap,
     /// The body, unparsed.
     pub body: Bytes,
+    /// How many attempts the call took (retries included).
+    pub attempts: u32,
 }
 
 impl fmt::Debug for RawResponse {
@@ -28,6 +30,7 @@ impl fmt::Debug for RawResponse {
             .field("status", &self.status)
             .field("headers", &self.headers)
             .field("body", &String::from_utf8_lossy(&self.body))
+            .field("attempts", &self.attempts)
             .finish()
     }
 }
@@ -61,7 +64,7 @@ pub struct InvalidBody {
     pub source: serde_json::Error,
 }
 
-/// A call that produced no response to decode.
+/// An attempt that produced no response to decode.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Failure {
@@ -71,18 +74,67 @@ pub enum Failure {
     /// Connecting, sending or reading failed.
     #[error("transport error: {0}")]
     Transport(#[source] reqwest::Error),
-    /// The connect or request timeout elapsed.
-    #[error("timed out: {0}")]
-    Timeout(#[source] reqwest::Error),
+    /// The connect or request timeout elapsed (`None`: a per-call timeout).
+    #[error("timed out")]
+    Timeout(Option<reqwest::Error>),
 }
 
 impl From<reqwest::Error> for Failure {
     fn from(error: reqwest::Error) -> Self {
         if error.is_timeout() {
-            Failure::Timeout(error)
+            Failure::Timeout(Some(error))
         } else {
             Failure::Transport(error)
         }
+    }
+}
+
+impl Failure {
+    /// The failure of a whole call that took `attempts` attempts.
+    pub fn after(self, attempts: u32) -> Failed {
+        Failed {
+            failure: self,
+            attempts,
+        }
+    }
+}
+
+/// A logical call that ended without a response: its last failure and how
+/// many attempts ran.
+#[derive(Debug)]
+pub struct Failed {
+    /// The last attempt's failure.
+    pub failure: Failure,
+    /// Attempts made.
+    pub attempts: u32,
+}
+
+/// A call that got no response (transport failure or timeout), after retries.
+#[derive(Debug)]
+pub struct TransportError {
+    /// Attempts made.
+    pub attempts: u32,
+    /// The last attempt's error (`None` for a per-call timeout).
+    pub source: Option<reqwest::Error>,
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = if self.attempts == 1 { "" } else { "s" };
+        match &self.source {
+            Some(error) => write!(f, "{error} (after {} attempt{plural})", self.attempts),
+            None => write!(
+                f,
+                "no response in time (after {} attempt{plural})",
+                self.attempts
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TransportError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as _)
     }
 }
 
@@ -105,6 +157,7 @@ pub async fn collect(
                 status,
                 headers,
                 body,
+                attempts: 1,
             });
         }
         Err(
@@ -131,5 +184,6 @@ pub async fn collect(
         status,
         headers,
         body: body.freeze(),
+        attempts: 1,
     })
 }
