@@ -22,6 +22,7 @@
 //! status, a body that does not parse, a transport failure, a timeout).
 
 mod call;
+pub mod cancel;
 mod config;
 #[cfg(feature = "dynamic")]
 pub mod dynamic;

@@ -1,0 +1,319 @@
+//! One way to cancel long-running work on any of the providers.
+//!
+//! [`Canceller::cancel`] takes a [`Target`] (the provider and the ids its
+//! cancel operation takes) and answers with a [`Cancellation`]: a neutral
+//! [`CancelStatus`] plus the provider's own typed response or error. The
+//! mapping, from each provider's documented statuses and bodies:
+//!
+//! | provider    | documented answer                          | status            |
+//! |-------------|--------------------------------------------|-------------------|
+//! | Phala Cloud | 200, `cancelled: true`                     | `Cancelled`       |
+//! | Phala Cloud | 200, `cancelled: false`                    | `NothingToCancel` |
+//! | Phala Cloud | 401, 403                                   | `NotAllowed`      |
+//! | Phala Cloud | 404                                        | `NotFound`        |
+//! | Phala Cloud | 409 (this operation type cannot be cancelled), 422 | `Rejected` |
+//! | Akua        | 202, `done: false` (or `state: RUNNING`)   | `Requested`       |
+//! | Akua        | 202, `done: true`, `state: CANCELLED`      | `Cancelled`       |
+//! | Akua        | 202, `done: true`, `SUCCEEDED`/`FAILED`    | `AlreadyFinished` |
+//! | Akua        | 401, 403                                   | `NotAllowed`      |
+//! | Akua        | 404                                        | `NotFound`        |
+//! | Akua        | 422 (the operation is already terminal)    | `AlreadyFinished` |
+//! | Chamelio    | 200                                        | `Cancelled`       |
+//! | Chamelio    | 401                                        | `NotAllowed`      |
+//! | Chamelio    | 404                                        | `NotFound`        |
+//! | Chamelio    | 409 (completed, failed or cancelled)       | `AlreadyFinished` |
+//! | PromptLayer | 200, `cancelled_cell_count > 0`            | `Cancelled`       |
+//! | PromptLayer | 200, `cancelled_cell_count: 0`             | `NothingToCancel` |
+//! | PromptLayer | 400 (invalid workspace context)            | `Rejected`        |
+//! | PromptLayer | 404                                        | `NotFound`        |
+//!
+//! Anything else (Chamelio's 500, an undocumented status, a body that does
+//! not parse, a transport failure, a timeout) has no neutral meaning and is a
+//! [`CancelError`] holding the provider's typed error. Phala's force-stop is a
+//! different action (it stops the machine) and is not offered here.
+
+use crate::{ResponseValue, akua, chamelio, phala, promptlayer};
+
+/// What to cancel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The in-progress operation of a Phala Cloud CVM.
+    PhalaCvmOperation {
+        /// The CVM.
+        cvm_id: String,
+    },
+    /// An Akua long-running operation.
+    AkuaOperation {
+        /// The operation, e.g. `op_...`.
+        operation_id: String,
+    },
+    /// A Chamelio task.
+    ChamelioTask {
+        /// The task.
+        task_id: i64,
+    },
+    /// A PromptLayer table-sheet recalculation.
+    PromptLayerSheetOperation {
+        /// The table (a UUID).
+        table_id: String,
+        /// The sheet (a UUID).
+        sheet_id: String,
+        /// The recalculation operation.
+        operation_id: String,
+    },
+}
+
+/// What a cancel request achieved, in the same words for every provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CancelStatus {
+    /// The work is cancelled.
+    Cancelled,
+    /// Cancellation is under way; the work may still report progress for a while.
+    Requested,
+    /// Nothing was running to cancel.
+    NothingToCancel,
+    /// The work had already finished (succeeded, failed or was cancelled).
+    AlreadyFinished,
+    /// No such work, or not visible to this credential.
+    NotFound,
+    /// The credential is missing, invalid or not allowed to cancel it.
+    NotAllowed,
+    /// The provider refused this cancel request (e.g. this kind of work cannot be cancelled).
+    Rejected,
+}
+
+/// The neutral status and the provider's own typed answer.
+#[derive(Debug)]
+pub struct Cancellation {
+    /// What happened, provider-neutral.
+    pub status: CancelStatus,
+    /// The provider's typed response (or documented error).
+    pub response: ProviderResponse,
+}
+
+/// A provider's own typed answer to its cancel operation (boxed: the
+/// providers' types differ a lot in size).
+#[derive(Debug)]
+pub enum ProviderResponse {
+    /// Phala Cloud's `cancel_cvm_operation`.
+    Phala(Box<PhalaResult>),
+    /// Akua's `operations.cancel`.
+    Akua(Box<AkuaResult>),
+    /// Chamelio's `cancelTask`.
+    Chamelio(Box<ChamelioResult>),
+    /// PromptLayer's `cancelTableSheetOperation`.
+    PromptLayer(Box<PromptLayerResult>),
+}
+
+/// What Phala Cloud's `send()` returned.
+pub type PhalaResult = Result<
+    ResponseValue<phala::types::CancelOperationRequest>,
+    phala::errors::CancelCvmOperationError,
+>;
+/// What Akua's `send()` returned.
+pub type AkuaResult =
+    Result<ResponseValue<akua::types::Operation>, akua::errors::OperationsCancelError>;
+/// What Chamelio's `send()` returned.
+pub type ChamelioResult =
+    Result<ResponseValue<chamelio::types::CancelTaskResponse>, chamelio::errors::CancelTaskError>;
+/// What PromptLayer's `send()` returned.
+pub type PromptLayerResult = Result<
+    ResponseValue<promptlayer::types::CancelTableSheetOperationResponse>,
+    promptlayer::errors::CancelTableSheetOperationError,
+>;
+
+/// A cancel call whose answer has no neutral meaning.
+#[derive(Debug, thiserror::Error)]
+pub enum CancelError {
+    /// No client is configured for the target's provider.
+    #[error("no {0} client is configured")]
+    NotConfigured(&'static str),
+    /// Phala Cloud's typed error.
+    #[error("Phala Cloud: {0}")]
+    Phala(#[source] phala::errors::CancelCvmOperationError),
+    /// Akua's typed error.
+    #[error("Akua: {0}")]
+    Akua(#[source] akua::errors::OperationsCancelError),
+    /// Chamelio's typed error.
+    #[error("Chamelio: {0}")]
+    Chamelio(#[source] chamelio::errors::CancelTaskError),
+    /// PromptLayer's typed error.
+    #[error("PromptLayer: {0}")]
+    PromptLayer(#[source] promptlayer::errors::CancelTableSheetOperationError),
+}
+
+/// The clients to cancel with; a provider without one cannot be a target.
+#[derive(Debug, Clone, Default)]
+pub struct Canceller {
+    /// Phala Cloud.
+    pub phala: Option<phala::Client>,
+    /// Akua.
+    pub akua: Option<akua::Client>,
+    /// Chamelio.
+    pub chamelio: Option<chamelio::Client>,
+    /// PromptLayer.
+    pub promptlayer: Option<promptlayer::Client>,
+}
+
+impl Canceller {
+    /// A client for every provider whose credential variable is set.
+    pub fn from_env() -> Self {
+        Self {
+            phala: phala::Client::from_env().ok(),
+            akua: akua::Client::from_env().ok(),
+            chamelio: chamelio::Client::from_env().ok(),
+            promptlayer: promptlayer::Client::from_env().ok(),
+        }
+    }
+
+    /// Cancels `target` and says what that achieved.
+    pub async fn cancel(&self, target: &Target) -> Result<Cancellation, CancelError> {
+        use CancelStatus::*;
+        match target {
+            Target::PhalaCvmOperation { cvm_id } => {
+                use phala::errors::CancelCvmOperationError as E;
+                let client = self
+                    .phala
+                    .as_ref()
+                    .ok_or(CancelError::NotConfigured("Phala Cloud"))?;
+                let result = client
+                    .cancel_cvm_operation()
+                    .cvm_id(cvm_id.as_str())
+                    .send()
+                    .await;
+                let (status, result) = neutral(
+                    result,
+                    |body| {
+                        if body.cancelled {
+                            Cancelled
+                        } else {
+                            NothingToCancel
+                        }
+                    },
+                    |error| match error {
+                        E::Unauthorized(_) | E::Forbidden(_) => Some(NotAllowed),
+                        E::NotFound(_) => Some(NotFound),
+                        E::Conflict(_) | E::UnprocessableEntity(_) => Some(Rejected),
+                        _ => None,
+                    },
+                )
+                .map_err(CancelError::Phala)?;
+                Ok(Cancellation {
+                    status,
+                    response: ProviderResponse::Phala(Box::new(result)),
+                })
+            }
+            Target::AkuaOperation { operation_id } => {
+                use akua::errors::OperationsCancelError as E;
+                use akua::types::OperationState;
+                let client = self
+                    .akua
+                    .as_ref()
+                    .ok_or(CancelError::NotConfigured("Akua"))?;
+                let result = client
+                    .operations_cancel()
+                    .id(operation_id.as_str())
+                    .send()
+                    .await;
+                let (status, result) = neutral(
+                    result,
+                    |operation| match (operation.done, operation.state) {
+                        (false, _) | (true, OperationState::Running) => Requested,
+                        (true, OperationState::Cancelled) => Cancelled,
+                        (true, OperationState::Succeeded | OperationState::Failed) => {
+                            AlreadyFinished
+                        }
+                    },
+                    |error| match error {
+                        E::Unauthorized(_) | E::Forbidden(_) => Some(NotAllowed),
+                        E::NotFound(_) => Some(NotFound),
+                        E::UnprocessableEntity(_) => Some(AlreadyFinished),
+                        _ => None,
+                    },
+                )
+                .map_err(CancelError::Akua)?;
+                Ok(Cancellation {
+                    status,
+                    response: ProviderResponse::Akua(Box::new(result)),
+                })
+            }
+            Target::ChamelioTask { task_id } => {
+                use chamelio::errors::CancelTaskError as E;
+                let client = self
+                    .chamelio
+                    .as_ref()
+                    .ok_or(CancelError::NotConfigured("Chamelio"))?;
+                let result = client.cancel_task().task_id(*task_id).send().await;
+                let (status, result) = neutral(
+                    result,
+                    |_| Cancelled,
+                    |error| match error {
+                        E::Unauthorized(_) => Some(NotAllowed),
+                        E::NotFound(_) => Some(NotFound),
+                        E::Conflict(_) => Some(AlreadyFinished),
+                        _ => None,
+                    },
+                )
+                .map_err(CancelError::Chamelio)?;
+                Ok(Cancellation {
+                    status,
+                    response: ProviderResponse::Chamelio(Box::new(result)),
+                })
+            }
+            Target::PromptLayerSheetOperation {
+                table_id,
+                sheet_id,
+                operation_id,
+            } => {
+                use promptlayer::errors::CancelTableSheetOperationError as E;
+                let client = self
+                    .promptlayer
+                    .as_ref()
+                    .ok_or(CancelError::NotConfigured("PromptLayer"))?;
+                let result = client
+                    .cancel_table_sheet_operation()
+                    .table_id(table_id.as_str())
+                    .sheet_id(sheet_id.as_str())
+                    .operation_id(operation_id.as_str())
+                    .send()
+                    .await;
+                let (status, result) = neutral(
+                    result,
+                    |body| {
+                        if body.cancelled_cell_count > 0 {
+                            Cancelled
+                        } else {
+                            NothingToCancel
+                        }
+                    },
+                    |error| match error {
+                        E::BadRequest(_) => Some(Rejected),
+                        E::NotFound(_) => Some(NotFound),
+                        _ => None,
+                    },
+                )
+                .map_err(CancelError::PromptLayer)?;
+                Ok(Cancellation {
+                    status,
+                    response: ProviderResponse::PromptLayer(Box::new(result)),
+                })
+            }
+        }
+    }
+}
+
+/// The neutral status of a typed result, keeping the result; an error with
+/// no neutral meaning is handed back.
+fn neutral<T, E>(
+    result: Result<T, E>,
+    success: impl FnOnce(&T) -> CancelStatus,
+    failure: impl FnOnce(&E) -> Option<CancelStatus>,
+) -> Result<(CancelStatus, Result<T, E>), E> {
+    match result {
+        Ok(value) => Ok((success(&value), Ok(value))),
+        Err(error) => match failure(&error) {
+            Some(status) => Ok((status, Err(error))),
+            None => Err(error),
+        },
+    }
+}

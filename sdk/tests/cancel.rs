@@ -1,0 +1,236 @@
+//! The provider-neutral cancel API: every declared status of every cancel
+//! operation, against the mock server, and the body-dependent cases against
+//! `wiremock`.
+
+use sdk::cancel::{CancelError, CancelStatus, Canceller, ProviderResponse, Target};
+use serde_json::{Value, json};
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+const UUID: &str = "0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10";
+
+fn targets() -> [(&'static str, Target); 4] {
+    [
+        (
+            "phala",
+            Target::PhalaCvmOperation {
+                cvm_id: "cvm-1".into(),
+            },
+        ),
+        (
+            "akua",
+            Target::AkuaOperation {
+                operation_id: "op_1".into(),
+            },
+        ),
+        ("chamelio", Target::ChamelioTask { task_id: 12345 }),
+        (
+            "promptlayer",
+            Target::PromptLayerSheetOperation {
+                table_id: UUID.into(),
+                sheet_id: UUID.into(),
+                operation_id: "op".into(),
+            },
+        ),
+    ]
+}
+
+/// A canceller whose clients all call `base_url(provider)` and send `Prefer`.
+fn canceller(base_url: impl Fn(&str) -> String, prefer: Option<String>) -> Canceller {
+    macro_rules! client {
+        ($module:ident) => {{
+            let mut builder = sdk::$module::Client::builder()
+                .base_url(base_url(stringify!($module)))
+                .api_key("k")
+                .retries(0);
+            if let Some(prefer) = &prefer {
+                builder = builder.header("Prefer", prefer.as_str());
+            }
+            Some(builder.build().unwrap())
+        }};
+    }
+    Canceller {
+        phala: client!(phala),
+        akua: client!(akua),
+        chamelio: client!(chamelio),
+        promptlayer: client!(promptlayer),
+    }
+}
+
+#[tokio::test]
+async fn every_declared_status_of_every_cancel_operation_has_its_neutral_outcome() {
+    use CancelStatus::*;
+    let mock = mock_server::MockServer::start(mock_server::Config::default())
+        .await
+        .unwrap();
+    let expected: &[(&str, u16, Option<CancelStatus>)] = &[
+        // The mock's default bodies: Phala `cancelled: true`, Akua `state: RUNNING`,
+        // PromptLayer `cancelled_cell_count: 1`.
+        ("phala", 200, Some(Cancelled)),
+        ("phala", 401, Some(NotAllowed)),
+        ("phala", 403, Some(NotAllowed)),
+        ("phala", 404, Some(NotFound)),
+        ("phala", 409, Some(Rejected)),
+        ("phala", 422, Some(Rejected)),
+        ("akua", 202, Some(Requested)),
+        ("akua", 401, Some(NotAllowed)),
+        ("akua", 403, Some(NotAllowed)),
+        ("akua", 404, Some(NotFound)),
+        ("akua", 422, Some(AlreadyFinished)),
+        ("chamelio", 200, Some(Cancelled)),
+        ("chamelio", 401, Some(NotAllowed)),
+        ("chamelio", 404, Some(NotFound)),
+        ("chamelio", 409, Some(AlreadyFinished)),
+        ("chamelio", 500, None),
+        ("promptlayer", 200, Some(Cancelled)),
+        ("promptlayer", 400, Some(Rejected)),
+        ("promptlayer", 404, Some(NotFound)),
+    ];
+    // Every declared status of every cancel operation is in the table.
+    let providers = specs::load_providers(&specs::providers_dir()).unwrap();
+    let declared: Vec<(String, u16)> = providers
+        .iter()
+        .flat_map(|p| {
+            p.operations
+                .iter()
+                .filter(|o| o.sdk_name != "stop_cvm")
+                .flat_map(move |o| {
+                    o.responses.iter().filter_map(move |r| match r.status {
+                        specs::Status::Code(code) => Some((p.name.clone(), code)),
+                        _ => None,
+                    })
+                })
+        })
+        .collect();
+    let mut listed: Vec<(String, u16)> = expected
+        .iter()
+        .map(|(p, c, _)| (p.to_string(), *c))
+        .collect();
+    let mut declared_sorted = declared.clone();
+    declared_sorted.sort();
+    listed.sort();
+    assert_eq!(listed, declared_sorted);
+
+    for (provider, code, status) in expected {
+        let canceller = canceller(
+            |name| mock.base_url(name).unwrap(),
+            Some(format!("code={code}")),
+        );
+        let target = targets()
+            .into_iter()
+            .find(|(name, _)| name == provider)
+            .unwrap()
+            .1;
+        match (canceller.cancel(&target).await, status) {
+            (Ok(cancellation), Some(status)) => {
+                assert_eq!(cancellation.status, *status, "{provider} {code}")
+            }
+            (Err(CancelError::Chamelio(error)), None) => {
+                assert_eq!(error.variant(), "InternalServerError")
+            }
+            (other, _) => panic!("{provider} {code}: {other:?}"),
+        }
+    }
+}
+
+async fn answering(status: u16, body: Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    server
+}
+
+fn akua_operation(done: bool, state: &str) -> Value {
+    json!({
+        "id": "op_1", "workspace_id": null, "organization_id": null, "owner_type": "machine",
+        "owner_id": "mch_1", "parent_operation_id": null, "state": state, "done": done,
+        "html_url": "https://akua.dev/ops/op_1",
+        "metadata": {"type": "machine.delete", "workspace_id": "ws_1", "machine_id": "mch_1", "request_fingerprint": "f"},
+        "response": null, "error": null, "last_error": null, "started_at": 1, "completed_at": null
+    })
+}
+
+#[tokio::test]
+async fn outcomes_that_depend_on_the_body() {
+    use CancelStatus::*;
+    let cases = [
+        (
+            "phala",
+            200,
+            json!({"cancelled": false, "correlation_id": null}),
+            NothingToCancel,
+        ),
+        (
+            "phala",
+            200,
+            json!({"cancelled": true, "correlation_id": "c"}),
+            Cancelled,
+        ),
+        ("akua", 202, akua_operation(false, "RUNNING"), Requested),
+        ("akua", 202, akua_operation(true, "CANCELLED"), Cancelled),
+        (
+            "akua",
+            202,
+            akua_operation(true, "SUCCEEDED"),
+            AlreadyFinished,
+        ),
+        ("akua", 202, akua_operation(true, "FAILED"), AlreadyFinished),
+        (
+            "promptlayer",
+            200,
+            json!({"success": true, "message": "none", "operation_id": "op", "execution_ids": [], "cancelled_cell_count": 0}),
+            NothingToCancel,
+        ),
+        (
+            "promptlayer",
+            200,
+            json!({"success": true, "message": "ok", "operation_id": "op", "execution_ids": ["e"], "cancelled_cell_count": 3}),
+            Cancelled,
+        ),
+    ];
+    for (provider, status, body, expected) in cases {
+        let server = answering(status, body.clone()).await;
+        let canceller = canceller(|_| server.uri(), None);
+        let target = targets()
+            .into_iter()
+            .find(|(name, _)| *name == provider)
+            .unwrap()
+            .1;
+        let cancellation = canceller.cancel(&target).await.unwrap();
+        assert_eq!(cancellation.status, expected, "{provider} {body}");
+    }
+}
+
+#[tokio::test]
+async fn the_providers_typed_answer_stays_reachable() {
+    let server = answering(
+        409,
+        json!({"detail": "Task cannot be cancelled in its current state"}),
+    )
+    .await;
+    let cancellation = canceller(|_| server.uri(), None)
+        .cancel(&Target::ChamelioTask { task_id: 1 })
+        .await
+        .unwrap();
+    assert_eq!(cancellation.status, CancelStatus::AlreadyFinished);
+    let ProviderResponse::Chamelio(result) = cancellation.response else {
+        panic!("not Chamelio's")
+    };
+    let Err(sdk::chamelio::errors::CancelTaskError::Conflict(body)) = *result else {
+        panic!("not a 409")
+    };
+    assert_eq!(body.detail, "Task cannot be cancelled in its current state");
+}
+
+#[tokio::test]
+async fn a_provider_without_a_client_is_an_error() {
+    let error = Canceller::default()
+        .cancel(&Target::AkuaOperation {
+            operation_id: "op_1".into(),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(error.to_string(), "no Akua client is configured");
+}
