@@ -361,6 +361,7 @@ async fn connection_failure_is_a_transport_error() {
         .port();
     let client = sdk::phala::Client::builder()
         .base_url(format!("http://127.0.0.1:{port}"))
+        .retries(0)
         .build()
         .unwrap();
     let error = client.stop_cvm().cvm_id("x").send().await.unwrap_err();
