@@ -6,6 +6,8 @@
 //! parameter segment captures everything before its literal suffix. The most
 //! specific template (most literal segments) wins.
 
+use std::borrow::Cow;
+
 use crate::model::{Operation, Segment};
 
 /// A path parameter's value: `None` when its percent-decoding is not UTF-8.
@@ -30,7 +32,8 @@ pub fn find(operations: &'static [Operation], method: &str, path: &str) -> Route
     let Some(path) = path.strip_prefix('/') else {
         return RouteMatch::NotFound;
     };
-    let segments: Vec<PathValue> = path.split('/').map(decode).collect();
+    // Decoded once; borrowed from the path unless a segment has escapes.
+    let segments: Vec<Option<Cow<'_, str>>> = path.split('/').map(decode).collect();
     let mut best: Option<(usize, &'static Operation, PathParams)> = None;
     let mut allowed = Vec::new();
     for operation in operations {
@@ -59,7 +62,10 @@ pub fn find(operations: &'static [Operation], method: &str, path: &str) -> Route
     }
 }
 
-fn match_template(template: &'static [Segment], segments: &[PathValue]) -> Option<PathParams> {
+fn match_template(
+    template: &'static [Segment],
+    segments: &[Option<Cow<'_, str>>],
+) -> Option<PathParams> {
     if template.len() != segments.len() {
         return None;
     }
@@ -88,11 +94,10 @@ fn match_template(template: &'static [Segment], segments: &[PathValue]) -> Optio
     Some(params)
 }
 
-fn decode(segment: &str) -> PathValue {
+fn decode(segment: &str) -> Option<Cow<'_, str>> {
     percent_encoding::percent_decode_str(segment)
         .decode_utf8()
         .ok()
-        .map(|s| s.into_owned())
 }
 
 #[cfg(test)]

@@ -96,11 +96,11 @@ pub fn routes_json(mounts: &[Mount], origin: &str) -> Value {
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let uri = request.uri().clone();
     let (response, operation) = answer(&shared, request).await;
     tracing::info!(
         method = %method,
-        path = %truncate(&path, 256),
+        path = %truncate(uri.path(), 256),
         operation = operation.unwrap_or("-"),
         status = response.status().as_u16(),
         micros = started.elapsed().as_micros() as u64,

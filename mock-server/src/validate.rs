@@ -20,11 +20,8 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub(crate) fn new(
-        location: Vec<String>,
-        message: impl Into<String>,
-        kind: &'static str,
-    ) -> Self {
+    /// A problem at `location`.
+    pub fn new(location: Vec<String>, message: impl Into<String>, kind: &'static str) -> Self {
         Self {
             location,
             message: message.into(),
@@ -297,12 +294,11 @@ fn check_string(rules: &StringRules, text: &str, at: &[String], problems: &mut V
 }
 
 fn is_uuid(text: &str) -> bool {
-    let groups: Vec<&str> = text.split('-').collect();
-    groups.len() == 5
-        && groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
-        && groups
-            .iter()
-            .all(|g| g.chars().all(|c| c.is_ascii_hexdigit()))
+    text.len() == 36
+        && text.bytes().enumerate().all(|(index, byte)| match index {
+            8 | 13 | 18 | 23 => byte == b'-',
+            _ => byte.is_ascii_hexdigit(),
+        })
 }
 
 fn is_date(text: &str) -> bool {

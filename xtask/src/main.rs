@@ -1,5 +1,6 @@
 //! The workspace's workflows, run as `cargo xtask <command>` (rust-analyzer style).
 
+mod bench;
 mod codegen;
 mod resolve;
 mod schema;
@@ -11,7 +12,8 @@ use anyhow::{Result, bail};
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  codegen [--check]   write mock-server/src/generated/ from specs/ (--check: fail if stale)";
+  codegen [--check]   write mock-server/src/generated/ from specs/ (--check: fail if stale)
+  bench [REQUESTS]    the mock server against bare axum (and Prism), default 1000000 requests each";
 
 fn main() -> std::process::ExitCode {
     match run() {
@@ -29,6 +31,8 @@ fn run() -> Result<()> {
     match args.as_slice() {
         ["codegen"] => codegen::run(false),
         ["codegen", "--check"] => codegen::run(true),
+        ["bench"] => bench::run(1_000_000),
+        ["bench", requests] => bench::run(requests.parse()?),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())
