@@ -43,6 +43,8 @@ async fn main() -> anyhow::Result<()> {
         LogFormat::Json => logs.json().init(),
     }
 
+    // Listen for signals before serving, so an early SIGTERM still shuts down cleanly.
+    let shutdown = shutdown_signal()?;
     let server = MockServer::start(Config {
         addr: args.addr,
         provider: args.provider,
@@ -50,7 +52,7 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     print_routes(&server);
-    shutdown_signal().await?;
+    shutdown.await;
     tracing::info!("shutting down");
     server.shutdown().await.context("server error")?;
     Ok(())
@@ -87,18 +89,24 @@ fn print_routes(server: &MockServer) {
     );
 }
 
-/// Ctrl-C, or SIGTERM on Unix.
-async fn shutdown_signal() -> anyhow::Result<()> {
+/// Ctrl-C, or SIGTERM on Unix; the handlers are installed when this is called.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
-        let mut terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            result = tokio::signal::ctrl_c() => result?,
-            _ = terminate.recv() => {}
-        }
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+        })
     }
     #[cfg(not(unix))]
-    tokio::signal::ctrl_c().await?;
-    Ok(())
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    }
 }
