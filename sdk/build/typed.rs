@@ -584,24 +584,18 @@ fn reqwest_reason(code: u16) -> Option<&'static str> {
 /// The snake-case identifier progenitor derives from a name (methods, setters).
 fn progenitor_snake(name: &str) -> String {
     use heck::ToSnakeCase;
-    let cleaned: String = name
-        .replace('\'', "")
-        .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    cleaned.to_snake_case()
+    progenitor_words(name).to_snake_case()
 }
 
-/// The identifier progenitor and typify derive from a name (their `sanitize`).
+/// The type identifier progenitor and typify derive from a name.
 fn progenitor_name(name: &str) -> String {
-    let cleaned: String = name
-        .replace('\'', "")
+    progenitor_words(name).to_pascal_case()
+}
+
+/// progenitor's and typify's `sanitize` before the case change: quotes go,
+/// anything that cannot be in an identifier separates words.
+fn progenitor_words(name: &str) -> String {
+    name.replace('\'', "")
         .chars()
         .map(|c| {
             if c.is_alphanumeric() || c == '_' {
@@ -610,8 +604,7 @@ fn progenitor_name(name: &str) -> String {
                 '-'
             }
         })
-        .collect();
-    cleaned.to_pascal_case()
+        .collect()
 }
 
 fn ident(name: &str) -> Ident {

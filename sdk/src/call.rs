@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use progenitor_client::{ByteStream, ResponseValue};
-use reqwest::StatusCode;
 use tracing::Instrument;
 
 use crate::response::{Failed, Failure, RawResponse, collect};
@@ -254,11 +253,6 @@ fn retry_after(
         }
     };
     Some((wait <= policy.max_retry_after).then_some(wait))
-}
-
-/// Whether `status` is one [`execute`] may retry.
-pub fn is_retryable(status: StatusCode) -> bool {
-    RETRYABLE_STATUSES.contains(&status.as_u16())
 }
 
 /// Random bits without a dependency: std's per-process random hasher keys,

@@ -20,6 +20,10 @@
 //! `send()` never panics on what a server sends: every documented status maps
 //! to its typed outcome, and anything else is a value too (an undocumented
 //! status, a body that does not parse, a transport failure, a timeout).
+//! Calls retry what is safe to retry, with backoff ([`RetryPolicy`], set on
+//! the [`ClientBuilder`]; per call with `send_with(`[`CallOptions`]`)`), and
+//! each is one `tracing` span. [`cancel`] cancels work on any provider
+//! through one API.
 
 mod call;
 pub mod cancel;
@@ -28,17 +32,18 @@ mod config;
 pub mod dynamic;
 mod response;
 
+pub(crate) use call::{Call, execute, new_idempotency_key};
 pub use call::{
-    Call, CallOptions, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRY_AFTER,
-    DEFAULT_RETRIES, RETRYABLE_STATUSES, RetryPolicy, Settings, Sleep, TokioSleep, execute,
-    is_retryable, new_idempotency_key,
+    CallOptions, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRY_AFTER,
+    DEFAULT_RETRIES, RETRYABLE_STATUSES, RetryPolicy, Settings, Sleep, TokioSleep,
 };
 pub use config::{
     ApiKey, ClientBuilder, ConfigError, CredentialPlacement, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_TIMEOUT, Provider,
 };
 pub use progenitor_client::ResponseValue;
-pub use response::{Failed, Failure, InvalidBody, RawResponse, TransportError};
+pub(crate) use response::{Failed, Failure};
+pub use response::{InvalidBody, RawResponse, TransportError};
 
 include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 

@@ -29,6 +29,17 @@ impl<'a> Document<'a> {
         }
     }
 
+    /// The schema's `required` member names.
+    pub fn required(schema: &Value) -> Vec<&str> {
+        schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect()
+    }
+
     /// Whether the schema admits `null` (3.1 `type` lists and unions, 3.0 `nullable`).
     pub fn is_nullable(self, schema: &Value) -> bool {
         schema.get("nullable") == Some(&Value::Bool(true))

@@ -140,13 +140,7 @@ fn without_null(document: Document<'_>, schema: &Value, depth: usize) -> TokenSt
                     quote!((#name, #property))
                 })
                 .collect();
-            let required: Vec<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let required = Document::required(schema);
             let additional = schema.get("additionalProperties") != Some(&Value::Bool(false));
             quote!(Schema::Object {
                 properties: &[#(#properties),*],

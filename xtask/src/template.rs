@@ -86,13 +86,7 @@ fn template(document: Document<'_>, schema: &Value, name: &str, depth: usize) ->
         ("string", "type" | "code" | "kind" | "reason") => quote!(Template::Kind),
         ("integer", "code" | "status") => quote!(Template::Status),
         ("object", _) => {
-            let required: Vec<&str> = resolved
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect();
+            let required = Document::required(resolved);
             let members: Vec<TokenStream> = resolved
                 .get("properties")
                 .and_then(Value::as_object)
