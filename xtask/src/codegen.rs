@@ -159,7 +159,10 @@ fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenS
         let content_type = option(response.body.as_ref().map(|b| b.media_type.as_str()));
         let examples: Vec<TokenStream> = examples(document, response.body.as_ref())
             .into_iter()
-            .map(|(name, body)| quote!(Example { name: #name, body: #body }))
+            .map(|(name, body)| {
+                let body = raw_string(&body);
+                quote!(Example { name: #name, body: #body })
+            })
             .collect();
         responses.push(quote!(Response {
             status: #status,
@@ -287,6 +290,17 @@ fn error_reply(
         content_type: #content_type,
         body: #template,
     })
+}
+
+/// `r#"..."#`: JSON bodies stay readable in the generated files.
+pub fn raw_string(text: &str) -> TokenStream {
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .expect("a raw string literal is a valid token")
 }
 
 fn option(value: Option<&str>) -> TokenStream {

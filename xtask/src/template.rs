@@ -30,7 +30,7 @@ pub fn template_tokens(document: Document<'_>, schema: &Value) -> TokenStream {
 
 fn template(document: Document<'_>, schema: &Value, name: &str, depth: usize) -> TokenStream {
     let fixed = |schema: &Value| {
-        let json = synthesize(document, schema).to_string();
+        let json = crate::codegen::raw_string(&synthesize(document, schema).to_string());
         quote!(Template::Json(#json))
     };
     let Some(resolved) = document.deref(schema) else {

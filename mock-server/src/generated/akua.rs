@@ -71,7 +71,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "generated",
-                    body: "{\"id\":\"id\",\"workspace_id\":\"workspace_id\",\"organization_id\":\"organization_id\",\"owner_type\":\"install\",\"owner_id\":\"owner_id\",\"parent_operation_id\":\"parent_operation_id\",\"state\":\"RUNNING\",\"done\":true,\"html_url\":\"https://akua.dev/installs/inst_j572abc123def456?tab=operations\",\"metadata\":{\"type\":\"machine.create\",\"workspace_id\":\"workspace_id\",\"cluster_id\":\"cluster_id\",\"compute_config_id\":\"compute_config_id\",\"instance_type\":\"instance_type\",\"managed\":true,\"request_fingerprint\":\"request_fingerprint\"},\"response\":{\"type\":\"machine.create\",\"machine_id\":\"machine_id\",\"provider_id\":\"provider_id\"},\"error\":{\"message\":\"message\"},\"last_error\":{\"message\":\"message\",\"step_name\":\"step_name\"},\"started_at\":1,\"completed_at\":1,\"steps\":[{\"name\":\"name\",\"status\":\"pending\",\"execution_type\":\"system\",\"started_at\":1,\"completed_at\":1,\"error_message\":\"error_message\",\"retryable\":true,\"skippable\":true}]}",
+                    body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"machine.create","workspace_id":"workspace_id","cluster_id":"cluster_id","compute_config_id":"compute_config_id","instance_type":"instance_type","managed":true,"request_fingerprint":"request_fingerprint"},"response":{"type":"machine.create","machine_id":"machine_id","provider_id":"provider_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
                 }],
             },
             Response {
@@ -80,7 +80,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "generated",
-                    body: "{\"success\":false,\"errors\":[{\"code\":7002,\"message\":\"Resource not found\",\"path\":[\"body\",\"name\"],\"metadata\":{}}],\"result\":{}}",
+                    body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,
                 }],
             },
             Response {
@@ -89,7 +89,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "generated",
-                    body: "{\"success\":false,\"errors\":[{\"code\":7002,\"message\":\"Resource not found\",\"path\":[\"body\",\"name\"],\"metadata\":{}}],\"result\":{}}",
+                    body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,
                 }],
             },
             Response {
@@ -98,7 +98,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "generated",
-                    body: "{\"success\":false,\"errors\":[{\"code\":7002,\"message\":\"Resource not found\",\"path\":[\"body\",\"name\"],\"metadata\":{}}],\"result\":{}}",
+                    body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,
                 }],
             },
             Response {
@@ -107,7 +107,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "generated",
-                    body: "{\"success\":false,\"errors\":[{\"code\":7002,\"message\":\"Resource not found\",\"path\":[\"body\",\"name\"],\"metadata\":{}}],\"result\":{}}",
+                    body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,
                 }],
             },
         ],
@@ -116,7 +116,7 @@ pub static PROVIDER: Provider = Provider {
             declared: true,
             content_type: Some("application/json"),
             body: Some(&Template::Object(&[
-                ("success", Template::Json("false")),
+                ("success", Template::Json(r#"false"#)),
                 (
                     "errors",
                     Template::EachProblem(&Template::Object(&[
@@ -133,7 +133,7 @@ pub static PROVIDER: Provider = Provider {
             declared: true,
             content_type: Some("application/json"),
             body: Some(&Template::Object(&[
-                ("success", Template::Json("false")),
+                ("success", Template::Json(r#"false"#)),
                 (
                     "errors",
                     Template::EachProblem(&Template::Object(&[

@@ -42,7 +42,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "default",
-                    body: "{\"task_id\":12345,\"status\":\"cancelled\",\"message\":\"Task cancelled successfully\"}",
+                    body: r#"{"task_id":12345,"status":"cancelled","message":"Task cancelled successfully"}"#,
                 }],
             },
             Response {
@@ -51,7 +51,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "default",
-                    body: "{\"detail\":\"Invalid API key\"}",
+                    body: r#"{"detail":"Invalid API key"}"#,
                 }],
             },
             Response {
@@ -60,7 +60,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "default",
-                    body: "{\"detail\":\"Task not found\"}",
+                    body: r#"{"detail":"Task not found"}"#,
                 }],
             },
             Response {
@@ -69,7 +69,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "default",
-                    body: "{\"detail\":\"Task cannot be cancelled in its current state\"}",
+                    body: r#"{"detail":"Task cannot be cancelled in its current state"}"#,
                 }],
             },
             Response {
@@ -78,7 +78,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "default",
-                    body: "{\"detail\":\"Failed to cancel task\"}",
+                    body: r#"{"detail":"Failed to cancel task"}"#,
                 }],
             },
         ],

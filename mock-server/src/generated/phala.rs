@@ -47,7 +47,7 @@ pub static PROVIDER: Provider = Provider {
                     content_type: Some("application/json"),
                     examples: &[Example {
                         name: "generated",
-                        body: "{\"cancelled\":true,\"correlation_id\":\"correlation_id\"}",
+                        body: r#"{"cancelled":true,"correlation_id":"correlation_id"}"#,
                     }],
                 },
                 Response {
@@ -80,7 +80,7 @@ pub static PROVIDER: Provider = Provider {
                     content_type: Some("application/json"),
                     examples: &[Example {
                         name: "generated",
-                        body: "{\"detail\":[{\"loc\":[\"loc\"],\"msg\":\"msg\",\"type\":\"type\"}]}",
+                        body: r#"{"detail":[{"loc":["loc"],"msg":"msg","type":"type"}]}"#,
                     }],
                 },
             ],
@@ -137,7 +137,7 @@ pub static PROVIDER: Provider = Provider {
                     content_type: Some("application/json"),
                     examples: &[Example {
                         name: "generated",
-                        body: "{\"id\":1,\"name\":\"name\",\"status\":\"status\",\"teepod_id\":1,\"teepod\":{\"id\":1,\"name\":\"name\"},\"user_id\":1,\"app_id\":\"app_id\",\"vm_uuid\":\"vm_uuid\",\"instance_id\":\"instance_id\",\"app_url\":\"app_url\",\"base_image\":\"base_image\",\"vcpu\":1,\"memory\":1,\"disk_size\":1,\"manifest_version\":1,\"version\":\"version\",\"runner\":\"runner\",\"docker_compose_file\":\"docker_compose_file\",\"features\":[\"features\"],\"created_at\":\"2026-01-01T00:00:00Z\",\"encrypted_env_pubkey\":\"encrypted_env_pubkey\"}",
+                        body: r#"{"id":1,"name":"name","status":"status","teepod_id":1,"teepod":{"id":1,"name":"name"},"user_id":1,"app_id":"app_id","vm_uuid":"vm_uuid","instance_id":"instance_id","app_url":"app_url","base_image":"base_image","vcpu":1,"memory":1,"disk_size":1,"manifest_version":1,"version":"version","runner":"runner","docker_compose_file":"docker_compose_file","features":["features"],"created_at":"2026-01-01T00:00:00Z","encrypted_env_pubkey":"encrypted_env_pubkey"}"#,
                     }],
                 },
                 Response {
@@ -164,7 +164,7 @@ pub static PROVIDER: Provider = Provider {
                     content_type: Some("application/json"),
                     examples: &[Example {
                         name: "generated",
-                        body: "{\"detail\":[{\"loc\":[\"loc\"],\"msg\":\"msg\",\"type\":\"type\"}]}",
+                        body: r#"{"detail":[{"loc":["loc"],"msg":"msg","type":"type"}]}"#,
                     }],
                 },
             ],

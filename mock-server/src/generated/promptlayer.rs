@@ -84,7 +84,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "generated",
-                    body: "{\"success\":true,\"message\":\"message\",\"operation_id\":\"operation_id\",\"execution_ids\":[\"execution_ids\"],\"cancelled_cell_count\":1,\"not_started_reset_count\":1,\"running_invalidated_count\":1}",
+                    body: r#"{"success":true,"message":"message","operation_id":"operation_id","execution_ids":["execution_ids"],"cancelled_cell_count":1,"not_started_reset_count":1,"running_invalidated_count":1}"#,
                 }],
             },
             Response {
@@ -93,7 +93,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "generated",
-                    body: "{\"success\":false,\"message\":\"message\",\"error\":\"error\"}",
+                    body: r#"{"success":false,"message":"message","error":"error"}"#,
                 }],
             },
             Response {
@@ -102,7 +102,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 examples: &[Example {
                     name: "generated",
-                    body: "{\"success\":false,\"message\":\"message\",\"error\":\"error\"}",
+                    body: r#"{"success":false,"message":"message","error":"error"}"#,
                 }],
             },
         ],
