@@ -69,6 +69,12 @@ struct RenameSend;
 impl VisitMut for RenameSend {
     fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
         if function.sig.ident == "send" {
+            // progenitor sends `api-version: <info.version>` (a Dropshot
+            // convention); the providers document no such header.
+            function.block.stmts.retain(|statement| {
+                let text = quote::ToTokens::to_token_stream(statement).to_string();
+                !(text.starts_with("header_map . append") && text.contains("\"api-version\""))
+            });
             function.sig.ident = syn::Ident::new("send_raw", function.sig.ident.span());
             function.vis = syn::parse_quote!(pub(super));
             function.attrs.retain(|a| !a.path().is_ident("doc"));

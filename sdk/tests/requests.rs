@@ -44,6 +44,8 @@ async fn phala_sends_x_api_key_and_encodes_awkward_ids() {
     );
     assert_eq!(header(&request, "x-api-key"), Some("phala-secret"));
     assert_eq!(header(&request, "authorization"), None);
+    // Only documented headers: not progenitor's `api-version`.
+    assert_eq!(header(&request, "api-version"), None);
     assert!(request.body.is_empty());
 }
 
