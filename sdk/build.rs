@@ -40,7 +40,7 @@ fn main() {
             index,
             // Upstream descriptions become doc comments verbatim: rustdoc's
             // markup lints cannot hold text we do not write.
-            "#[doc = {:?}]\n#[allow(missing_docs, unused_imports, clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\npub mod {} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{file}\")); }}",
+            "#[doc = {:?}]\n#[allow(missing_docs, unused_imports, unused_mut, clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\npub mod {} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{file}\")); }}",
             format!(
                 "{}: a typed client generated from {}.",
                 provider.title,
