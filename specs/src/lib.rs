@@ -144,9 +144,18 @@ pub fn load_providers(dir: &Path) -> Result<Vec<Provider>, SpecError> {
             path: dir.to_owned(),
             source,
         })?;
-        if entry.path().join("provider.yaml").is_file() {
-            dirs.push(entry.path());
+        let path = entry.path();
+        if !path.is_dir() {
+            continue;
         }
+        if !path.join("provider.yaml").is_file() {
+            // Documents without a manifest would silently not be served.
+            return Err(SpecError::invalid(
+                Location::new(path.join("provider.yaml"), ""),
+                "every provider directory needs a provider.yaml",
+            ));
+        }
+        dirs.push(path);
     }
     dirs.sort();
     dirs.iter().map(|d| load_provider(d)).collect()

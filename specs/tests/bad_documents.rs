@@ -196,3 +196,12 @@ fn manifest_errors_name_the_manifest() {
         matches!(fixture.load(), SpecError::Io { ref path, .. } if path == Path::new(&fixture.file("api.yaml")))
     );
 }
+
+#[test]
+fn a_provider_directory_without_a_manifest_is_an_error() {
+    let fixture = Fixture::new("no-manifest", &[]);
+    std::fs::create_dir_all(fixture.0.join("orphan")).unwrap();
+    std::fs::write(fixture.0.join("orphan/api.yaml"), "openapi: 3.1.0\n").unwrap();
+    let err = specs::load_providers(&fixture.0).unwrap_err();
+    assert!(err.to_string().contains("orphan/provider.yaml"), "{err}");
+}
