@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::model::{Credential, ErrorReply, Location, Operation, Provider};
+use crate::model::{Credential, ErrorReply, Location, Operation, Provider, RequestBody};
 use crate::respond::{Preference, error_body, select};
 use crate::routes::{RouteMatch, find};
 use crate::validate::{Problem, check_parameter, check_value};
@@ -172,45 +172,93 @@ async fn respond(
 ) -> Response {
     let (parts, body) = request.into_parts();
     let query = parts.uri.query().map(url_pairs).unwrap_or_default();
-
     if !authenticated(shared, operation, &parts.headers, &query) {
-        let bearer = operation
-            .security
-            .iter()
-            .any(|alternative| alternative.iter().any(|c| matches!(c, Credential::Bearer)));
-        let location = match operation.security.first().and_then(|a| a.first()) {
-            Some(Credential::Header(name)) => vec!["header".into(), (*name).into()],
-            Some(Credential::Query(name)) => vec!["query".into(), (*name).into()],
-            Some(Credential::Cookie(name)) => vec!["cookie".into(), (*name).into()],
-            _ => vec!["header".into(), "Authorization".into()],
-        };
-        let problem = Problem::new(
-            location,
-            "Not authenticated: missing or invalid credentials",
-            "not_authenticated",
-        );
-        let mut response = refuse(&operation.unauthorized, &[problem]);
-        if bearer {
-            response
-                .headers_mut()
-                .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-        }
-        return response;
+        return unauthorized(operation);
     }
 
+    let mut problems = check_parameters(operation, &path_params, &query, &parts.headers);
+    if let Some(expected) = &operation.request_body {
+        match to_bytes(body, MAX_BODY_BYTES).await {
+            Ok(bytes) => check_body(expected, &parts.headers, &bytes, &mut problems),
+            Err(_) => {
+                let message = format!("the request body is larger than {MAX_BODY_BYTES} bytes");
+                return mock_error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", &message);
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return refuse(&operation.invalid_request, &problems);
+    }
+
+    let prefer = parts.headers.get("prefer").and_then(|v| v.to_str().ok());
+    let preference = Preference::read(prefer, query_value(&query, CODE_PARAMETER));
+    match select(operation, &preference) {
+        Ok((response, example)) => {
+            let status =
+                StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+            let builder = Response::builder().status(status);
+            let built = match (response.content_type, example) {
+                (Some(content_type), Some(example)) => builder
+                    .header(CONTENT_TYPE, content_type)
+                    .body(Body::from(example.body)),
+                _ => builder.body(Body::empty()),
+            };
+            built.unwrap_or_else(|_| internal())
+        }
+        Err(error) => mock_error(
+            StatusCode::BAD_REQUEST,
+            "mock_selection",
+            &error.to_string(),
+        ),
+    }
+}
+
+/// The operation's refusal of a request without valid credentials.
+fn unauthorized(operation: &Operation) -> Response {
+    let location = match operation.security.first().and_then(|a| a.first()) {
+        Some(Credential::Header(name)) => vec!["header".into(), (*name).into()],
+        Some(Credential::Query(name)) => vec!["query".into(), (*name).into()],
+        Some(Credential::Cookie(name)) => vec!["cookie".into(), (*name).into()],
+        _ => vec!["header".into(), "Authorization".into()],
+    };
+    let problem = Problem::new(
+        location,
+        "Not authenticated: missing or invalid credentials",
+        "not_authenticated",
+    );
+    let mut response = refuse(&operation.unauthorized, &[problem]);
+    let bearer = operation
+        .security
+        .iter()
+        .any(|alternative| alternative.iter().any(|c| matches!(c, Credential::Bearer)));
+    if bearer {
+        response
+            .headers_mut()
+            .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+/// Every parameter against its schema; required ones must be present.
+fn check_parameters(
+    operation: &Operation,
+    path_params: &[(&'static str, Option<String>)],
+    query: &[(String, String)],
+    headers: &HeaderMap,
+) -> Vec<Problem> {
     let mut problems = Vec::new();
     for parameter in operation.parameters {
+        // Outer `None`: absent; inner `None`: present but not UTF-8.
         let raw: Option<Option<String>> = match parameter.location {
             Location::Path => path_params
                 .iter()
                 .find(|(name, _)| *name == parameter.name)
                 .map(|(_, value)| value.clone()),
-            Location::Query => query_value(&query, parameter.name).map(|v| Some(v.to_string())),
-            Location::Header => parts
-                .headers
+            Location::Query => query_value(query, parameter.name).map(|v| Some(v.to_string())),
+            Location::Header => headers
                 .get(parameter.name)
                 .map(|v| v.to_str().ok().map(str::to_string)),
-            Location::Cookie => cookie(&parts.headers, parameter.name).map(Some),
+            Location::Cookie => cookie(headers, parameter.name).map(Some),
         };
         match raw {
             Some(value) => check_parameter(
@@ -228,76 +276,46 @@ async fn respond(
             None => {}
         }
     }
+    problems
+}
 
-    if let Some(expected) = &operation.request_body {
-        match to_bytes(body, MAX_BODY_BYTES).await {
-            Err(_) => {
-                let message = format!("the request body is larger than {MAX_BODY_BYTES} bytes");
-                return mock_error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", &message);
-            }
-            Ok(bytes) if bytes.is_empty() => {
-                if expected.required {
-                    problems.push(Problem::new(
-                        vec!["body".into()],
-                        "Field required",
-                        "missing",
-                    ));
-                }
-            }
-            Ok(bytes) => {
-                let content_type = parts
-                    .headers
-                    .get(CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("");
-                let essence = content_type.split(';').next().unwrap_or("").trim();
-                if !essence.eq_ignore_ascii_case(expected.media_type) {
-                    problems.push(Problem::new(
-                        vec!["header".into(), "content-type".into()],
-                        format!("Content-Type should be {}", expected.media_type),
-                        "content_type",
-                    ));
-                } else {
-                    match serde_json::from_slice::<Value>(&bytes) {
-                        Ok(value) => {
-                            check_value(expected.schema, &value, &["body".into()], &mut problems)
-                        }
-                        Err(error) => problems.push(Problem::new(
-                            vec!["body".into()],
-                            format!("JSON decode error: {error}"),
-                            "json_invalid",
-                        )),
-                    }
-                }
-            }
+/// A JSON request body: present if required, the declared content type, valid JSON, valid against its schema.
+fn check_body(
+    expected: &RequestBody,
+    headers: &HeaderMap,
+    bytes: &[u8],
+    problems: &mut Vec<Problem>,
+) {
+    if bytes.is_empty() {
+        if expected.required {
+            problems.push(Problem::new(
+                vec!["body".into()],
+                "Field required",
+                "missing",
+            ));
         }
+        return;
     }
-    if !problems.is_empty() {
-        return refuse(&operation.invalid_request, &problems);
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case(expected.media_type) {
+        problems.push(Problem::new(
+            vec!["header".into(), "content-type".into()],
+            format!("Content-Type should be {}", expected.media_type),
+            "content_type",
+        ));
+        return;
     }
-
-    let prefer = parts.headers.get("prefer").and_then(|v| v.to_str().ok());
-    let preference = Preference::read(prefer, query_value(&query, CODE_PARAMETER));
-    match select(operation, &preference) {
-        Ok((response, example)) => {
-            let status =
-                StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let mut builder = Response::builder().status(status);
-            match (response.content_type, example) {
-                (Some(content_type), Some(example)) => {
-                    builder = builder.header(CONTENT_TYPE, content_type);
-                    builder
-                        .body(Body::from(example.body))
-                        .unwrap_or_else(|_| internal())
-                }
-                _ => builder.body(Body::empty()).unwrap_or_else(|_| internal()),
-            }
-        }
-        Err(error) => mock_error(
-            StatusCode::BAD_REQUEST,
-            "mock_selection",
-            &error.to_string(),
-        ),
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) => check_value(expected.schema, &value, &["body".into()], problems),
+        Err(error) => problems.push(Problem::new(
+            vec!["body".into()],
+            format!("JSON decode error: {error}"),
+            "json_invalid",
+        )),
     }
 }
 
@@ -418,5 +436,54 @@ fn truncate(text: &str, max: usize) -> &str {
     match text.char_indices().nth(max) {
         Some((index, _)) => &text[..index],
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Schema, StringRules};
+
+    static BODY: RequestBody = RequestBody {
+        required: true,
+        media_type: "application/json",
+        schema: &Schema::Object {
+            properties: &[(
+                "name",
+                Schema::String(StringRules {
+                    min_length: Some(1),
+                    max_length: None,
+                    format: None,
+                }),
+            )],
+            required: &["name"],
+            additional: true,
+        },
+    };
+
+    fn kinds(content_type: Option<&str>, body: &[u8]) -> Vec<&'static str> {
+        let mut headers = HeaderMap::new();
+        if let Some(content_type) = content_type {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());
+        }
+        let mut problems = Vec::new();
+        check_body(&BODY, &headers, body, &mut problems);
+        problems.into_iter().map(|p| p.kind).collect()
+    }
+
+    #[test]
+    fn request_bodies_are_checked() {
+        let json = Some("application/json; charset=utf-8");
+        assert!(kinds(json, br#"{"name": "x"}"#).is_empty());
+        assert_eq!(kinds(json, b""), ["missing"]);
+        assert_eq!(
+            kinds(Some("text/plain"), br#"{"name": "x"}"#),
+            ["content_type"]
+        );
+        assert_eq!(kinds(None, br#"{"name": "x"}"#), ["content_type"]);
+        assert_eq!(kinds(json, br#"{"name": "#), ["json_invalid"]);
+        assert_eq!(kinds(json, &[0x7b, 0xff, 0xfe, 0x7d]), ["json_invalid"]);
+        assert_eq!(kinds(json, br#"{"name": ""}"#), ["string_too_short"]);
+        assert_eq!(kinds(json, br#"{}"#), ["missing"]);
     }
 }
