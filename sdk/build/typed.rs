@@ -324,9 +324,11 @@ fn operation_code(
         let message = format!("{} {}", response.status, response.description);
         variants.push(quote! {
             #[doc = #doc]
-            #variant(crate::ResponseValue<#ty>),
+            #variant(crate::Documented<#ty>),
         });
-        displays.push(quote!(Self::#variant(_) => f.write_str(#message),));
+        displays.push(
+            quote!(Self::#variant(value) => write!(f, "{}{}", #message, value.attempts_note()),),
+        );
         statuses.push(quote!(Self::#variant(value) => Some(value.status()),));
         let variant_text = variant.to_string();
         names.push(quote!(Self::#variant(_) => #variant_text,));
@@ -513,9 +515,9 @@ fn decode(body: Option<&Body>, error: &Ident, variant: Option<&Ident>) -> TokenS
         (true, None) => quote!(raw.json().map_err(#error::InvalidBody)),
         (false, None) => quote!(Ok(raw.bytes())),
         (true, Some(variant)) => {
-            quote!(Err(raw.json().map_or_else(#error::InvalidBody, #error::#variant)))
+            quote!(Err(raw.documented_json().map_or_else(#error::InvalidBody, #error::#variant)))
         }
-        (false, Some(variant)) => quote!(Err(#error::#variant(raw.bytes()))),
+        (false, Some(variant)) => quote!(Err(#error::#variant(raw.documented_bytes()))),
     }
 }
 

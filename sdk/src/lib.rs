@@ -42,8 +42,8 @@ pub use config::{
     DEFAULT_TIMEOUT, Provider,
 };
 pub use progenitor_client::ResponseValue;
+pub use response::{Documented, InvalidBody, RawResponse, TransportError};
 pub(crate) use response::{Failed, Failure};
-pub use response::{InvalidBody, RawResponse, TransportError};
 
 include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 

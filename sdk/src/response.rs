@@ -51,6 +51,57 @@ impl RawResponse {
     pub fn bytes(self) -> ResponseValue<Bytes> {
         ResponseValue::new(self.body, self.status, self.headers)
     }
+
+    /// A documented error status with its JSON body parsed into `T`.
+    pub fn documented_json<T: DeserializeOwned>(self) -> Result<Documented<T>, InvalidBody> {
+        let attempts = self.attempts;
+        self.json()
+            .map(|response| Documented { response, attempts })
+    }
+
+    /// A documented error status without a (JSON) body.
+    pub fn documented_bytes(self) -> Documented<Bytes> {
+        let attempts = self.attempts;
+        Documented {
+            response: self.bytes(),
+            attempts,
+        }
+    }
+}
+
+/// A documented error response (status, headers, parsed body), and how many
+/// attempts the call took to get it. Dereferences to the [`ResponseValue`],
+/// and through it to the body: `error.detail`, `error.status()`.
+#[derive(Debug)]
+pub struct Documented<T> {
+    /// The response.
+    pub response: ResponseValue<T>,
+    /// Attempts made (more than one when retryable statuses were retried).
+    pub attempts: u32,
+}
+
+impl<T> Documented<T> {
+    /// The body.
+    pub fn into_inner(self) -> T {
+        self.response.into_inner()
+    }
+
+    /// ` (after N attempts)` when the call was retried, else nothing.
+    pub fn attempts_note(&self) -> String {
+        if self.attempts > 1 {
+            format!(" (after {} attempts)", self.attempts)
+        } else {
+            String::new()
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Documented<T> {
+    type Target = ResponseValue<T>;
+
+    fn deref(&self) -> &ResponseValue<T> {
+        &self.response
+    }
 }
 
 /// A documented status whose body does not match its documented schema.
@@ -186,4 +237,34 @@ pub async fn collect(
         body: body.freeze(),
         attempts: 1,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(status: u16, body: &str, attempts: u32) -> RawResponse {
+        RawResponse {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            body: Bytes::from(body.to_string()),
+            attempts,
+        }
+    }
+
+    #[test]
+    fn documented_errors_keep_their_attempts() {
+        let once: Documented<serde_json::Value> =
+            raw(404, r#"{"detail":"x"}"#, 1).documented_json().unwrap();
+        assert_eq!(once.attempts_note(), "");
+        assert_eq!(once.status(), 404);
+        let retried = raw(429, "slow down", 3).documented_bytes();
+        assert_eq!(retried.attempts, 3);
+        assert_eq!(retried.attempts_note(), " (after 3 attempts)");
+        assert_eq!(&retried.into_inner()[..], b"slow down");
+        let invalid = raw(422, "not json", 2)
+            .documented_json::<serde_json::Value>()
+            .unwrap_err();
+        assert_eq!(invalid.response.attempts, 2);
+    }
 }
