@@ -627,9 +627,10 @@ fn expected_segments(operation: &Operation, arguments: &Arguments) -> Vec<String
         .collect()
 }
 
-/// The path with argument values percent-encoded as one segment each.
+/// The path with argument values percent-encoded (all but unreserved
+/// characters), so each stays one segment.
 fn fill_template_encoded(operation: &Operation, arguments: &Arguments) -> String {
-    fill(operation, arguments, |value| {
+    let encode = |value: &str| -> String {
         value
             .bytes()
             .map(|b| match b {
@@ -639,10 +640,7 @@ fn fill_template_encoded(operation: &Operation, arguments: &Arguments) -> String
                 _ => format!("%{b:02X}"),
             })
             .collect()
-    })
-}
-
-fn fill(operation: &Operation, arguments: &Arguments, encode: impl Fn(&str) -> String) -> String {
+    };
     let mut path = operation.path.clone();
     for parameter in operation
         .parameters
