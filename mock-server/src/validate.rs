@@ -88,8 +88,16 @@ pub fn check_value(schema: &Schema, value: &Value, at: &[String], problems: &mut
                 ));
             }
         }
-        Schema::Integer(rules) => match value.as_f64() {
-            Some(number) if number.fract() == 0.0 => check_number(rules, number, at, problems),
+        Schema::Integer(rules) => match value.as_number() {
+            Some(number) if number.as_f64().is_some_and(|n| n.fract() == 0.0) => {
+                if !fits_format(number, rules.format) {
+                    problems.push(problem(
+                        format!("Input should fit in {}", rules.format.unwrap_or_default()),
+                        "int_overflow",
+                    ));
+                }
+                check_number(rules, number.as_f64().unwrap_or_default(), at, problems);
+            }
             _ => problems.push(problem(
                 "Input should be a valid integer, unable to parse string as an integer".into(),
                 "int_parsing",
@@ -234,18 +242,31 @@ fn check_number(rules: &NumberRules, number: f64, at: &[String], problems: &mut 
             );
         }
     }
-    let bounds = match rules.format {
-        Some("int32") => Some((f64::from(i32::MIN), f64::from(i32::MAX))),
-        Some("int64") => Some((i64::MIN as f64, i64::MAX as f64)),
-        _ => None,
+}
+
+/// Whether an integral JSON number fits `int32`/`int64` exactly. Compared as
+/// integers: as `f64`, 2^63 and `i64::MAX` are the same number.
+fn fits_format(number: &serde_json::Number, format: Option<&str>) -> bool {
+    const TWO_31: f64 = 2_147_483_648.0;
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    let range = match format {
+        Some("int32") => i64::from(i32::MIN)..=i64::from(i32::MAX),
+        Some("int64") => i64::MIN..=i64::MAX,
+        _ => return true,
     };
-    if let Some((low, high)) = bounds
-        && !(low..=high).contains(&number)
-    {
-        push(
-            format!("Input should fit in {}", rules.format.unwrap_or_default()),
-            "int_overflow",
-        );
+    if let Some(integer) = number.as_i64() {
+        return range.contains(&integer);
+    }
+    if number.is_u64() {
+        return false; // above i64::MAX
+    }
+    // Anything else arrived as a float (`1e3`, or an integer beyond 64 bits),
+    // rounded to the nearest f64: one that rounds to -2^63 may have been
+    // below it, so that bound is exclusive for floats.
+    let float = number.as_f64().unwrap_or(f64::NAN);
+    match format {
+        Some("int32") => (-TWO_31..TWO_31).contains(&float),
+        _ => float > -TWO_63 && float < TWO_63,
     }
 }
 
@@ -301,41 +322,75 @@ fn is_uuid(text: &str) -> bool {
         })
 }
 
+/// RFC 3339 `full-date`: `2026-02-28`, with the month's real length (leap years included).
 fn is_date(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.len() == 10
-        && bytes[4] == b'-'
-        && bytes[7] == b'-'
-        && [0..4, 5..7, 8..10]
-            .iter()
-            .all(|r| bytes[r.clone()].iter().all(u8::is_ascii_digit))
-        && (1..=12).contains(&text[5..7].parse::<u8>().unwrap_or(0))
-        && (1..=31).contains(&text[8..10].parse::<u8>().unwrap_or(0))
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let (Some(year), Some(month), Some(day)) = (
+        digits(&bytes[0..4]),
+        digits(&bytes[5..7]),
+        digits(&bytes[8..10]),
+    ) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
 }
 
-/// RFC 3339: `2026-01-01T00:00:00Z`, with optional fraction and offset.
+/// RFC 3339 `date-time`: `full-date "T" partial-time time-offset`, with
+/// hours 00-23, minutes 00-59, seconds 00-60 (a leap second), an optional
+/// fraction, and `Z` or `±hh:mm` with the same hour and minute ranges.
 fn is_date_time(text: &str) -> bool {
     let Some((date, time)) = text.split_once(['T', 't']) else {
         return false;
     };
-    let time = time.as_bytes();
-    is_date(date)
-        && time.len() >= 9
-        && time[2] == b':'
-        && time[5] == b':'
-        && [0..2, 3..5, 6..8]
-            .iter()
-            .all(|r| time[r.clone()].iter().all(u8::is_ascii_digit))
-        && {
-            let rest = &text[date.len() + 1 + 8..];
-            let rest = rest
-                .strip_prefix('.')
-                .map_or(rest, |f| f.trim_start_matches(|c: char| c.is_ascii_digit()));
-            matches!(rest, "Z" | "z")
-                || (rest.len() == 6
-                    && (rest.starts_with('+') || rest.starts_with('-'))
-                    && rest.as_bytes()[3] == b':')
+    let bytes = time.as_bytes();
+    if !is_date(date) || bytes.len() < 9 || bytes[2] != b':' || bytes[5] != b':' {
+        return false;
+    }
+    let clock = (
+        digits(&bytes[0..2]),
+        digits(&bytes[3..5]),
+        digits(&bytes[6..8]),
+    );
+    let (Some(0..=23), Some(0..=59), Some(0..=60)) = clock else {
+        return false;
+    };
+    let mut rest = &time[8..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let after = fraction.trim_start_matches(|c: char| c.is_ascii_digit());
+        if after.len() == fraction.len() {
+            return false; // `.` without digits
         }
+        rest = after;
+    }
+    match rest.as_bytes() {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', offset @ ..] => {
+            offset.len() == 5
+                && offset[2] == b':'
+                && matches!(digits(&offset[0..2]), Some(0..=23))
+                && matches!(digits(&offset[3..5]), Some(0..=59))
+        }
+        _ => false,
+    }
+}
+
+/// ASCII digits as a number; `None` if any byte is not a digit.
+fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0u32, |number, byte| {
+        byte.is_ascii_digit()
+            .then(|| number * 10 + u32::from(byte - b'0'))
+    })
 }
 
 fn is_uri(text: &str) -> bool {
@@ -394,8 +449,76 @@ mod tests {
         assert_eq!(parameter(&ID, None)[0].1, "string_unicode");
         assert!(is_date_time("2026-01-01T00:00:00.123+02:00"));
         assert!(!is_date_time("2026-01-01 00:00"));
+        assert_eq!(
+            parameter(&uuid, Some("0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e1g"))[0].1,
+            "uuid_parsing"
+        );
         assert!(is_uri("https://example.com/x"));
         assert!(!is_uri("example"));
+    }
+
+    #[test]
+    fn dates_follow_the_calendar_and_the_clock() {
+        for valid in ["2026-02-28", "2024-02-29", "2000-02-29", "2026-12-31"] {
+            assert!(is_date(valid), "{valid}");
+        }
+        for invalid in [
+            "2026-02-31",
+            "2026-02-29",
+            "1900-02-29",
+            "2026-04-31",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-1-01",
+            "２０２６-01-01",
+        ] {
+            assert!(!is_date(invalid), "{invalid}");
+        }
+        for valid in [
+            "2026-01-01T23:59:59Z",
+            "2016-12-31T23:59:60Z",
+            "2026-01-01t00:00:00.5z",
+            "2026-01-01T00:00:00-23:59",
+        ] {
+            assert!(is_date_time(valid), "{valid}");
+        }
+        for invalid in [
+            "2026-01-01T99:99:99Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T00:60:00Z",
+            "2026-01-01T00:00:61Z",
+            "2026-02-31T00:00:00Z",
+            "2026-01-01T00:00:00.Z",
+            "2026-01-01T00:00:00+24:00",
+            "2026-01-01T00:00:00+01:60",
+            "2026-01-01T00:00:00+0100",
+            "2026-01-01T00:00:00",
+        ] {
+            assert!(!is_date_time(invalid), "{invalid}");
+        }
+    }
+
+    #[test]
+    fn int64_and_int32_are_exact() {
+        let int64 = Schema::Integer(NumberRules {
+            format: Some("int64"),
+            ..NumberRules::default()
+        });
+        assert!(parameter(&int64, Some("9223372036854775807")).is_empty());
+        assert!(parameter(&int64, Some("-9223372036854775808")).is_empty());
+        assert_eq!(
+            parameter(&int64, Some("9223372036854775808"))[0].1,
+            "int_overflow"
+        );
+        assert_eq!(
+            parameter(&int64, Some("-9223372036854775809"))[0].1,
+            "int_overflow"
+        );
+        assert_eq!(parameter(&int64, Some("9.3e18"))[0].1, "int_overflow");
+        assert!(parameter(&int64, Some("1e3")).is_empty());
+        assert!(parameter(&COUNT, Some("2147483647")).is_empty());
+        assert_eq!(parameter(&COUNT, Some("2147483648"))[0].1, "int_overflow");
     }
 
     #[test]

@@ -161,6 +161,36 @@ pub fn load_providers(dir: &Path) -> Result<Vec<Provider>, SpecError> {
     dirs.iter().map(|d| load_provider(d)).collect()
 }
 
+/// The index of the manifest document an overlay's `extends` names, or
+/// `None` when it has no `extends` (it applies to every document).
+fn extended_document(
+    overlay: &Value,
+    overlay_path: &Path,
+    documents: &[String],
+) -> Result<Option<usize>, SpecError> {
+    let Some(extends) = overlay.get("extends") else {
+        return Ok(None);
+    };
+    let at = Location::new(overlay_path, "/extends");
+    let target = extends
+        .as_str()
+        .ok_or_else(|| SpecError::invalid(at.clone(), "`extends` must be a string"))?;
+    let normal = |file: &str| file.trim_start_matches("./").to_string();
+    documents
+        .iter()
+        .position(|document| normal(document) == normal(target))
+        .map(Some)
+        .ok_or_else(|| {
+            SpecError::invalid(
+                at,
+                format!(
+                    "`extends: {target}` matches none of the provider's documents ({})",
+                    documents.join(", ")
+                ),
+            )
+        })
+}
+
 /// Loads the provider in `dir`, described by its `provider.yaml`.
 pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
     let root = repository_root();
@@ -195,6 +225,15 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         })
         .collect::<Result<Vec<_>, SpecError>>()?;
 
+    // Which document each overlay extends (`None`: every one). An `extends`
+    // that names no document would otherwise silently stop applying.
+    let extended = overlays
+        .iter()
+        .map(|(overlay_path, overlay)| {
+            extended_document(overlay, overlay_path, &manifest.documents)
+        })
+        .collect::<Result<Vec<_>, SpecError>>()?;
+
     let mut documents = Vec::new();
     let mut converted = Vec::new();
     let mut overlay_hits: Vec<Vec<usize>> = overlays.iter().map(|_| Vec::new()).collect();
@@ -204,9 +243,10 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         let path = shown(full.clone());
         let verbatim = read_document(&full)?;
         let mut resolved = verbatim.clone();
-        for ((overlay_path, overlay), hits) in overlays.iter().zip(&mut overlay_hits) {
-            let extends = overlay.get("extends").and_then(Value::as_str);
-            if extends.is_none_or(|e| e == file) {
+        for (((overlay_path, overlay), hits), extends) in
+            overlays.iter().zip(&mut overlay_hits).zip(&extended)
+        {
+            if extends.is_none_or(|target| target == index) {
                 let counts = apply_overlay(&mut resolved, overlay, overlay_path)?;
                 hits.resize(counts.len(), 0);
                 hits.iter_mut()

@@ -141,6 +141,31 @@ fn overlay_that_selects_nothing_is_an_error() {
 }
 
 #[test]
+fn overlay_extending_no_document_is_an_error() {
+    let fixture = Fixture::new(
+        "extends",
+        &[
+            (
+                "provider.yaml",
+                &format!("{MANIFEST}overlays: [fix.overlay.yaml]\n"),
+            ),
+            ("api.yaml", &document("{type: object}")),
+            (
+                "fix.overlay.yaml",
+                "overlay: 1.0.0\ninfo: {title: t, version: '1'}\nextends: apii.yaml\nactions:\n  - target: $.info\n    update: {summary: x}\n",
+            ),
+        ],
+    );
+    assert_eq!(
+        fixture.load().to_string(),
+        format!(
+            "{}#/extends: `extends: apii.yaml` matches none of the provider's documents (api.yaml)",
+            fixture.file("fix.overlay.yaml")
+        )
+    );
+}
+
+#[test]
 fn documents_that_disagree_conflict() {
     let other = document("{type: string}")
         .replace("getA", "getB")
