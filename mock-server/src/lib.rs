@@ -16,13 +16,16 @@
 //! ```
 
 pub mod generated;
+pub mod limits;
 pub mod model;
 pub mod respond;
 pub mod routes;
+pub mod serve;
 pub mod server;
 pub mod validate;
 
 use std::collections::HashSet;
+use std::fmt;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -35,7 +38,7 @@ pub use generated::PROVIDERS;
 use server::{Mount, Shared};
 
 /// How to run the server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Config {
     /// Where to listen; port 0 picks a free one.
     pub addr: SocketAddr,
@@ -43,6 +46,28 @@ pub struct Config {
     pub provider: Option<String>,
     /// Credentials that count as valid; empty accepts any non-empty one.
     pub api_keys: Vec<String>,
+    /// Per-connection limits (header read timeout).
+    pub limits: serve::Limits,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("addr", &self.addr)
+            .field("provider", &self.provider)
+            .field("api_keys", &Redacted(self.api_keys.len()))
+            .field("limits", &self.limits)
+            .finish()
+    }
+}
+
+/// Stands for `n` secrets in `Debug` output.
+pub(crate) struct Redacted(pub usize);
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} redacted>", self.0)
+    }
 }
 
 impl Default for Config {
@@ -52,6 +77,7 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             provider: None,
             api_keys: Vec::new(),
+            limits: serve::Limits::default(),
         }
     }
 }
@@ -115,7 +141,7 @@ pub struct MockServer {
     addr: SocketAddr,
     mounts: Vec<Mount>,
     shutdown: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+    task: Option<JoinHandle<()>>,
 }
 
 impl MockServer {
@@ -135,13 +161,10 @@ impl MockServer {
         let mounts = shared.mounts.clone();
         let app = server::router(Arc::new(shared));
         let (shutdown, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await
-        });
+        let limits = config.limits;
+        let task = tokio::spawn(serve::serve(listener, app, limits, async {
+            let _ = stopped.await;
+        }));
         Ok(Self {
             addr,
             mounts,
@@ -179,7 +202,7 @@ impl MockServer {
             let _ = shutdown.send(());
         }
         match self.task.take() {
-            Some(task) => task.await.unwrap_or_else(|e| Err(std::io::Error::other(e))),
+            Some(task) => task.await.map_err(std::io::Error::other),
             None => Ok(()),
         }
     }

@@ -1,9 +1,11 @@
-//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--log-format text|json]`
+//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--header-timeout SECONDS] [--log-format text|json]`
 
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, ValueEnum};
+use mock_server::serve::Limits;
 use mock_server::{Config, MockServer};
 
 /// Mock server for the vendored APIs: every operation, every declared status.
@@ -19,6 +21,10 @@ struct Args {
     /// A credential that counts as valid (repeatable); default: any non-empty one.
     #[arg(long = "api-key", value_name = "KEY")]
     api_keys: Vec<String>,
+    /// Seconds a client has to send a request's headers (also the longest a
+    /// keep-alive connection may idle).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    header_timeout: u64,
     /// Request log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -49,6 +55,9 @@ async fn main() -> anyhow::Result<()> {
         addr: args.addr,
         provider: args.provider,
         api_keys: args.api_keys,
+        limits: Limits {
+            header_read_timeout: Duration::from_secs(args.header_timeout),
+        },
     })
     .await?;
     print_routes(&server);

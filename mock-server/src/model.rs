@@ -38,6 +38,9 @@ pub struct Operation {
     pub responses: &'static [Response],
     /// What an invalid request gets (see ARCHITECTURE.md for the rule).
     pub invalid_request: ErrorReply,
+    /// What a request whose only problems are path parameters gets: the
+    /// same, except that a declared `404` is used before an undeclared status.
+    pub invalid_path: ErrorReply,
     /// What a request without valid credentials gets.
     pub unauthorized: ErrorReply,
 }

@@ -123,6 +123,7 @@ mod tests {
             security: &[],
             responses: &[],
             invalid_request: REFUSE,
+            invalid_path: REFUSE,
             unauthorized: REFUSE,
         }
     }

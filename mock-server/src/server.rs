@@ -14,15 +14,12 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
+use crate::limits;
 use crate::model::{Credential, ErrorReply, Location, Operation, Provider, RequestBody};
 use crate::respond::{Preference, error_body, select};
 use crate::routes::{RouteMatch, find};
 use crate::validate::{Problem, check_parameter, check_value};
 
-/// Requests with longer paths get 414.
-pub const MAX_PATH_LENGTH: usize = 8 * 1024;
-/// Request bodies larger than this get 413.
-pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// The query parameter that selects a status, like `Prefer: code=N`.
 pub const CODE_PARAMETER: &str = "__code";
 
@@ -36,12 +33,23 @@ pub struct Mount {
 }
 
 /// What the handler needs; shared by every request.
-#[derive(Debug)]
 pub struct Shared {
     /// The mounted providers.
     pub mounts: Vec<Mount>,
     /// Accepted credentials; `None` accepts any non-empty one.
     pub api_keys: Option<HashSet<String>>,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("mounts", &self.mounts)
+            .field(
+                "api_keys",
+                &self.api_keys.as_ref().map(|k| crate::Redacted(k.len())),
+            )
+            .finish()
+    }
 }
 
 /// The server's routes.
@@ -110,14 +118,10 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 }
 
 async fn answer(shared: &Shared, request: Request) -> (Response, Option<&'static str>) {
-    let path = request.uri().path();
-    if path.len() > MAX_PATH_LENGTH {
-        let message = format!("the path is longer than {MAX_PATH_LENGTH} bytes");
-        return (
-            mock_error(StatusCode::URI_TOO_LONG, "uri_too_long", &message),
-            None,
-        );
+    if let Err(exceeded) = limits::check_head(request.uri(), request.headers()) {
+        return (refuse_oversized(exceeded), None);
     }
+    let path = request.uri().path();
     let Some((mount, rest)) = mount_for(&shared.mounts, path) else {
         let message = format!("no API is served under {}", truncate(path, 256));
         return (
@@ -171,6 +175,10 @@ async fn respond(
     request: Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
+    // Read (bounded) on every route, so an oversized body is refused wherever it is sent.
+    let Ok(body) = to_bytes(body, limits::MAX_BODY_BYTES).await else {
+        return refuse_oversized(limits::Exceeded::Body);
+    };
     let query = parts.uri.query().map(url_pairs).unwrap_or_default();
     if !authenticated(shared, operation, &parts.headers, &query) {
         return unauthorized(operation);
@@ -178,16 +186,18 @@ async fn respond(
 
     let mut problems = check_parameters(operation, &path_params, &query, &parts.headers);
     if let Some(expected) = &operation.request_body {
-        match to_bytes(body, MAX_BODY_BYTES).await {
-            Ok(bytes) => check_body(expected, &parts.headers, &bytes, &mut problems),
-            Err(_) => {
-                let message = format!("the request body is larger than {MAX_BODY_BYTES} bytes");
-                return mock_error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", &message);
-            }
-        }
+        check_body(expected, &parts.headers, &body, &mut problems);
     }
     if !problems.is_empty() {
-        return refuse(&operation.invalid_request, &problems);
+        let reply = if problems
+            .iter()
+            .all(|p| p.location.first().is_some_and(|l| l == "path"))
+        {
+            &operation.invalid_path
+        } else {
+            &operation.invalid_request
+        };
+        return refuse(reply, &problems);
     }
 
     let prefer = parts.headers.get("prefer").and_then(|v| v.to_str().ok());
@@ -370,6 +380,11 @@ fn refuse(reply: &ErrorReply, problems: &[Problem]) -> Response {
             .unwrap_or_else(|_| internal()),
         _ => builder.body(Body::empty()).unwrap_or_else(|_| internal()),
     }
+}
+
+/// `413`, `414` or `431`: a request beyond the mock's limits.
+fn refuse_oversized(exceeded: limits::Exceeded) -> Response {
+    mock_error(exceeded.status(), exceeded.kind(), &exceeded.to_string())
 }
 
 /// An answer from the mock itself (not from a document): JSON, marked `X-Mock-Error`.

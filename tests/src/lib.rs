@@ -313,7 +313,7 @@ async fn auth_row(target: &Target) -> Result<(), String> {
     let expected = if operation.response(401).is_some() {
         401
     } else {
-        validation_status(operation)
+        validation_status(operation, ParameterLocation::Header)
     };
     check(
         outcome.status == Some(expected),
@@ -349,7 +349,7 @@ async fn param_row(target: &Target, index: usize, value: &str) -> Result<(), Str
         headers.retain(|(name, _)| !name.eq_ignore_ascii_case(&parameter.name));
     }
     let (status, body) = raw_request(target, &base, &arguments, &headers, &[]).await?;
-    let expected = validation_status(operation);
+    let expected = validation_status(operation, parameter.location);
     check(
         status == expected,
         format!("mock answered {status}, expected {expected}"),
@@ -483,10 +483,17 @@ async fn raw_request(
     Ok((status, body.to_vec()))
 }
 
-/// The operation's documented validation status: 422, else 400 (declared or not).
-fn validation_status(operation: &Operation) -> u16 {
-    [422, 400]
-        .into_iter()
+/// The status a bad value at `location` must get: the documented validation
+/// status (422, else 400); for a path parameter without one, a documented 404
+/// (no resource has that id); else 400, declared or not.
+fn validation_status(operation: &Operation, location: ParameterLocation) -> u16 {
+    let fitting: &[u16] = match location {
+        ParameterLocation::Path => &[422, 400, 404],
+        _ => &[422, 400],
+    };
+    fitting
+        .iter()
+        .copied()
         .find(|code| operation.response(*code).is_some())
         .unwrap_or(400)
 }

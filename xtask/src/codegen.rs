@@ -172,6 +172,9 @@ fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenS
         }));
     }
     let invalid_request = error_reply(document, operation, &[422, 400], 400);
+    // A path parameter that cannot be valid names no resource: where no
+    // validation status is declared, a declared 404 fits that request.
+    let invalid_path = error_reply(document, operation, &[422, 400, 404], 400);
     let unauthorized = if operation.response(401).is_some() {
         error_reply(document, operation, &[401], 401)
     } else {
@@ -188,6 +191,7 @@ fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenS
         security: &[#(#security),*],
         responses: &[#(#responses),*],
         invalid_request: #invalid_request,
+        invalid_path: #invalid_path,
         unauthorized: #unauthorized,
     }))
 }

@@ -128,6 +128,23 @@ pub static PROVIDER: Provider = Provider {
                 ("result", Template::Object(&[])),
             ])),
         },
+        invalid_path: ErrorReply {
+            status: 422u16,
+            declared: true,
+            content_type: Some("application/json"),
+            body: Some(&Template::Object(&[
+                ("success", Template::Json(r#"false"#)),
+                (
+                    "errors",
+                    Template::EachProblem(&Template::Object(&[
+                        ("code", Template::Status),
+                        ("message", Template::Message),
+                        ("path", Template::Location),
+                    ])),
+                ),
+                ("result", Template::Object(&[])),
+            ])),
+        },
         unauthorized: ErrorReply {
             status: 401u16,
             declared: true,

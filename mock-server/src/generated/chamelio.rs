@@ -88,6 +88,12 @@ pub static PROVIDER: Provider = Provider {
             content_type: Some("application/json"),
             body: Some(&Template::Object(&[("detail", Template::Message)])),
         },
+        invalid_path: ErrorReply {
+            status: 404u16,
+            declared: true,
+            content_type: Some("application/json"),
+            body: Some(&Template::Object(&[("detail", Template::Message)])),
+        },
         unauthorized: ErrorReply {
             status: 401u16,
             declared: true,

@@ -97,6 +97,19 @@ pub static PROVIDER: Provider = Provider {
                     ])),
                 )])),
             },
+            invalid_path: ErrorReply {
+                status: 422u16,
+                declared: true,
+                content_type: Some("application/json"),
+                body: Some(&Template::Object(&[(
+                    "detail",
+                    Template::EachProblem(&Template::Object(&[
+                        ("loc", Template::Location),
+                        ("msg", Template::Message),
+                        ("type", Template::Kind),
+                    ])),
+                )])),
+            },
             unauthorized: ErrorReply {
                 status: 401u16,
                 declared: true,
@@ -169,6 +182,19 @@ pub static PROVIDER: Provider = Provider {
                 },
             ],
             invalid_request: ErrorReply {
+                status: 422u16,
+                declared: true,
+                content_type: Some("application/json"),
+                body: Some(&Template::Object(&[(
+                    "detail",
+                    Template::EachProblem(&Template::Object(&[
+                        ("loc", Template::Location),
+                        ("msg", Template::Message),
+                        ("type", Template::Kind),
+                    ])),
+                )])),
+            },
+            invalid_path: ErrorReply {
                 status: 422u16,
                 declared: true,
                 content_type: Some("application/json"),

@@ -115,6 +115,15 @@ pub static PROVIDER: Provider = Provider {
                 ("error", Template::Message),
             ])),
         },
+        invalid_path: ErrorReply {
+            status: 400u16,
+            declared: true,
+            content_type: Some("application/json"),
+            body: Some(&Template::Object(&[
+                ("message", Template::Message),
+                ("error", Template::Message),
+            ])),
+        },
         unauthorized: ErrorReply {
             status: 400u16,
             declared: true,

@@ -1,0 +1,112 @@
+//! What the mock refuses before looking for an operation: requests too large
+//! to be anyone's API call. Each limit has its own status (`413`, `414`,
+//! `431`) and a mock-level JSON answer marked `X-Mock-Error`.
+
+use axum::http::{HeaderMap, StatusCode, Uri, header::CONTENT_LENGTH};
+
+/// Longest request target (path and query) in bytes; beyond it, `414`.
+pub const MAX_TARGET_BYTES: usize = 8 * 1024;
+/// Most headers in one request; beyond it, `431`. Also hyper's own limit.
+pub const MAX_HEADERS: usize = 100;
+/// Largest total of header names and values in bytes; beyond it, `431`.
+pub const MAX_HEADER_BYTES: usize = 32 * 1024;
+/// Largest request body in bytes, on every route; beyond it, `413`.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// A limit a request exceeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Exceeded {
+    /// The path and query are too long.
+    #[error("the request target (path and query) is longer than {MAX_TARGET_BYTES} bytes")]
+    Target,
+    /// Too many headers.
+    #[error("the request has more than {MAX_HEADERS} headers")]
+    HeaderCount,
+    /// The headers are too large.
+    #[error("the request's headers are larger than {MAX_HEADER_BYTES} bytes in all")]
+    HeaderBytes,
+    /// The body is too large.
+    #[error("the request body is larger than {MAX_BODY_BYTES} bytes")]
+    Body,
+}
+
+impl Exceeded {
+    /// The status that answers it.
+    pub fn status(self) -> StatusCode {
+        match self {
+            Exceeded::Target => StatusCode::URI_TOO_LONG,
+            Exceeded::HeaderCount | Exceeded::HeaderBytes => {
+                StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
+            }
+            Exceeded::Body => StatusCode::PAYLOAD_TOO_LARGE,
+        }
+    }
+
+    /// The machine-readable name sent as `X-Mock-Error`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Exceeded::Target => "uri_too_long",
+            Exceeded::HeaderCount | Exceeded::HeaderBytes => "headers_too_large",
+            Exceeded::Body => "body_too_large",
+        }
+    }
+}
+
+/// Checks what can be checked before reading the body: the target, the
+/// headers, and a declared `Content-Length`.
+pub fn check_head(uri: &Uri, headers: &HeaderMap) -> Result<(), Exceeded> {
+    let target = uri.path_and_query().map_or(0, |p| p.as_str().len());
+    if target > MAX_TARGET_BYTES {
+        return Err(Exceeded::Target);
+    }
+    if headers.len() > MAX_HEADERS {
+        return Err(Exceeded::HeaderCount);
+    }
+    let header_bytes: usize = headers
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len())
+        .sum();
+    if header_bytes > MAX_HEADER_BYTES {
+        return Err(Exceeded::HeaderBytes);
+    }
+    let declared_length = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared_length.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return Err(Exceeded::Body);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn head(target: &str, headers: &[(&'static str, String)]) -> Result<(), Exceeded> {
+        let uri: Uri = target.parse().unwrap();
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        check_head(&uri, &map)
+    }
+
+    #[test]
+    fn each_limit_has_its_status() {
+        assert_eq!(head("/a?b=c", &[]), Ok(()));
+        let long = format!("/a?q={}", "x".repeat(MAX_TARGET_BYTES));
+        assert_eq!(head(&long, &[]), Err(Exceeded::Target));
+        let many: Vec<_> = (0..=MAX_HEADERS).map(|i| ("x-n", i.to_string())).collect();
+        assert_eq!(head("/", &many), Err(Exceeded::HeaderCount));
+        let big = vec![("x-big", "v".repeat(MAX_HEADER_BYTES))];
+        assert_eq!(head("/", &big), Err(Exceeded::HeaderBytes));
+        let length = vec![("content-length", (MAX_BODY_BYTES + 1).to_string())];
+        assert_eq!(head("/", &length), Err(Exceeded::Body));
+        assert_eq!(Exceeded::Body.status(), 413);
+        assert_eq!(Exceeded::Target.status(), 414);
+        assert_eq!(Exceeded::HeaderBytes.status(), 431);
+    }
+}
