@@ -215,3 +215,26 @@ impl Drop for MockServer {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_output_redacts_credentials() {
+        let config = Config {
+            api_keys: vec!["sekrit-key-1".into()],
+            ..Config::default()
+        };
+        let shared = shared(&config).unwrap();
+        for text in [
+            format!("{config:?}"),
+            format!("{config:#?}"),
+            format!("{shared:?}"),
+            format!("{shared:#?}"),
+        ] {
+            assert!(!text.contains("sekrit-key-1"), "{text}");
+            assert!(text.contains("<1 redacted>"), "{text}");
+        }
+    }
+}
