@@ -47,6 +47,10 @@ pub enum SelectionError {
         /// What the operation declares.
         declared: Vec<u16>,
     },
+    /// The operation declares no response at all (the spec library refuses
+    /// such documents; hand-built data might not).
+    #[error("operation {0} declares no response")]
+    NothingDeclared(&'static str),
     /// No declared response has the requested example.
     #[error("operation {operation} has no example named `{requested}`; examples: {}", list(.available))]
     ExampleNotFound {
@@ -112,15 +116,16 @@ pub fn select(
                     .collect(),
             });
     }
-    let response = by_code.unwrap_or_else(|| {
-        operation
+    let response = match by_code {
+        Some(response) => response,
+        None => operation
             .responses
             .iter()
             .filter(|r| (200..300).contains(&r.status))
             .min_by_key(|r| r.status)
             .or_else(|| operation.responses.iter().min_by_key(|r| r.status))
-            .expect("an operation declares at least one response")
-    });
+            .ok_or(SelectionError::NothingDeclared(operation.operation_id))?,
+    };
     Ok((response, response.examples.first()))
 }
 

@@ -392,7 +392,13 @@ impl<'a> Reader<'a> {
         let map = operation
             .get("responses")
             .and_then(Value::as_object)
-            .ok_or_else(|| SpecError::invalid(self.at(&at), "an operation needs `responses`"))?;
+            .filter(|map| !map.is_empty())
+            .ok_or_else(|| {
+                SpecError::invalid(
+                    self.at(&at),
+                    "an operation needs `responses` with at least one response",
+                )
+            })?;
         let mut responses = Vec::new();
         for (key, response) in map {
             let at = pointer::join(&at, key);

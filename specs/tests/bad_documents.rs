@@ -116,6 +116,19 @@ fn missing_operation_id_is_an_error() {
 }
 
 #[test]
+fn an_operation_without_responses_is_an_error() {
+    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://x'}]\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {}\n";
+    let fixture = Fixture::new("noresp", &[("provider.yaml", MANIFEST), ("api.yaml", text)]);
+    assert_eq!(
+        fixture.load().to_string(),
+        format!(
+            "{}#/paths/~1a/get/responses: an operation needs `responses` with at least one response",
+            fixture.file("api.yaml")
+        )
+    );
+}
+
+#[test]
 fn overlay_that_selects_nothing_is_an_error() {
     let fixture = Fixture::new(
         "overlay",
