@@ -1,19 +1,29 @@
-//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--header-timeout SECONDS] [--log-format text|json]`
+//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--log-format text|json] [--check-health]`
 
-use std::net::SocketAddr;
+use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::time::Duration;
 
-use anyhow::Context;
+use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use mock_server::serve::Limits;
 use mock_server::{Config, MockServer};
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
+use tracing_subscriber::EnvFilter;
+
+/// Log lines queued for the writer thread before new ones are dropped
+/// (a few MB at most).
+const LOG_QUEUE_LINES: usize = 16_384;
+
+/// How long `--check-health` waits to connect, send and read.
+const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// Mock server for the vendored APIs: every operation, every declared status.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:4010")]
+    /// Address to listen on (with --check-health: the server to ask).
+    #[arg(long, env = "MOCK_SERVER_ADDR", default_value = "127.0.0.1:4010")]
     addr: SocketAddr,
     /// Serve only this provider, at the root (a drop-in for its real host).
     #[arg(long)]
@@ -28,6 +38,10 @@ struct Args {
     /// Request log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    /// Do not serve: ask the server at --addr for GET /__mock/health and exit
+    /// 0 if it answers 200, else 1 (a container health check).
+    #[arg(long)]
+    check_health: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -36,19 +50,19 @@ enum LogFormat {
     Json,
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<()> {
     let args = Args::parse();
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
-    match args.log_format {
-        LogFormat::Text => logs.init(),
-        LogFormat::Json => logs.json().init(),
+    if args.check_health {
+        return check_health(args.addr);
     }
+    // Dropped when main returns, after the server has stopped: writes the lines still queued.
+    let _logs = init_logs(args.log_format);
+    tokio::runtime::Runtime::new()
+        .context("starting the tokio runtime")?
+        .block_on(serve(args))
+}
 
+async fn serve(args: Args) -> anyhow::Result<()> {
     // Listen for signals before serving, so an early SIGTERM still shuts down cleanly.
     let shutdown = shutdown_signal()?;
     let server = MockServer::start(Config {
@@ -64,6 +78,62 @@ async fn main() -> anyhow::Result<()> {
     shutdown.await;
     tracing::info!("shutting down");
     server.shutdown().await.context("server error")?;
+    Ok(())
+}
+
+/// Logs to stderr through a writer thread, so no request waits for the
+/// terminal or pipe; the thread writes each batch of queued lines with one
+/// flush. When the queue is full (stderr slower than the requests), lines are
+/// dropped rather than requests slowed. Colour only at a terminal, and not
+/// with `NO_COLOR` set.
+fn init_logs(format: LogFormat) -> WorkerGuard {
+    let stderr = std::io::stderr();
+    let ansi = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(true)
+        .buffered_lines_limit(LOG_QUEUE_LINES)
+        .thread_name("mock-server-logs")
+        .finish(BufWriter::new(stderr));
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(ansi);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
+    guard
+}
+
+/// `GET /__mock/health` on `addr` (on loopback when `addr` is unspecified,
+/// like `0.0.0.0:4010`); an error unless the answer is `200`.
+fn check_health(mut addr: SocketAddr) -> anyhow::Result<()> {
+    if addr.ip().is_unspecified() {
+        addr.set_ip(match addr {
+            SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+            SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+        });
+    }
+    let mut stream = TcpStream::connect_timeout(&addr, HEALTH_TIMEOUT)
+        .with_context(|| format!("connecting to {addr}"))?;
+    stream.set_read_timeout(Some(HEALTH_TIMEOUT))?;
+    stream.set_write_timeout(Some(HEALTH_TIMEOUT))?;
+    write!(
+        stream,
+        "GET /__mock/health HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .with_context(|| format!("asking {addr}"))?;
+    let mut status_line = [0u8; 12];
+    stream
+        .read_exact(&mut status_line)
+        .with_context(|| format!("reading the answer of {addr}"))?;
+    if &status_line != b"HTTP/1.1 200" {
+        bail!(
+            "{addr} answered `{}`, not 200",
+            String::from_utf8_lossy(&status_line)
+        );
+    }
     Ok(())
 }
 

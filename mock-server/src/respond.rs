@@ -1,37 +1,75 @@
 //! Choosing the declared response to send, and rendering refusals in the
 //! API's own error shape.
 
+use std::borrow::Cow;
+
 use serde_json::{Map, Value, json};
 
 use crate::model::{ErrorReply, Example, Operation, Response, Template};
 use crate::validate::Problem;
 
-/// What the client asked for: `Prefer: code=404, example=NAME` or `?__code=404`.
+/// The name of the example `cargo xtask codegen` synthesises from a response's schema.
+pub const GENERATED_EXAMPLE: &str = "generated";
+
+/// What the client asked for, in Prism's words: `Prefer: code=404,
+/// example=NAME, dynamic=true`, or the same as query parameters with `__`
+/// before the name: `__code=404`, `__example=NAME`, `__dynamic=true`.
 #[derive(Debug, Default, PartialEq)]
 pub struct Preference<'a> {
     /// The status requested.
-    pub code: Option<&'a str>,
+    pub code: Option<Cow<'a, str>>,
     /// The example requested, by name.
-    pub example: Option<&'a str>,
+    pub example: Option<Cow<'a, str>>,
+    /// Whether data synthesised from the schema is preferred to the document's examples.
+    pub dynamic: bool,
 }
 
 impl<'a> Preference<'a> {
-    /// Reads the `Prefer` header (RFC 7240 tokens, comma or semicolon separated)
-    /// and the `__code` query parameter; the query parameter wins.
-    pub fn read(prefer: Option<&'a str>, query_code: Option<&'a str>) -> Self {
+    /// Reads the `Prefer` header (RFC 7240 tokens, comma or semicolon
+    /// separated) and the request's query string (as [`http::Uri::query`]
+    /// gives it, still percent-encoded); a query parameter wins over the
+    /// header. Unknown tokens and parameters are ignored.
+    ///
+    /// [`http::Uri::query`]: axum::http::Uri::query
+    pub fn read(prefer: Option<&'a str>, query: Option<&'a str>) -> Self {
         let mut preference = Preference::default();
         for token in prefer.into_iter().flat_map(|p| p.split([',', ';'])) {
-            match token.trim().split_once('=') {
-                Some(("code", code)) => preference.code = Some(code.trim().trim_matches('"')),
-                Some(("example", name)) => preference.example = Some(name.trim().trim_matches('"')),
-                _ => {}
+            if let Some((name, value)) = token.trim().split_once('=') {
+                preference.set(name.trim(), Cow::Borrowed(value.trim().trim_matches('"')));
             }
         }
-        if query_code.is_some() {
-            preference.code = query_code;
+        for pair in query.into_iter().flat_map(|q| q.split('&')) {
+            let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+            if let Some(name) = form_decode(name).strip_prefix("__") {
+                preference.set(name, form_decode(value));
+            }
         }
         preference
     }
+
+    /// Records one `name=value` preference (names as in `Prefer`).
+    fn set(&mut self, name: &str, value: Cow<'a, str>) {
+        match name {
+            "code" => self.code = Some(value),
+            "example" => self.example = Some(value),
+            "dynamic" => self.dynamic = value.eq_ignore_ascii_case("true"),
+            _ => {}
+        }
+    }
+}
+
+/// Decodes one query component (form encoding: `+` is a space); borrows
+/// when there is nothing to decode.
+pub(crate) fn form_decode(text: &str) -> Cow<'_, str> {
+    if !text.contains(['%', '+']) {
+        return Cow::Borrowed(text);
+    }
+    let spaced = text.replace('+', " ");
+    Cow::Owned(
+        percent_encoding::percent_decode_str(&spaced)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 /// Why a preference cannot be honoured.
@@ -72,13 +110,15 @@ fn list<T: ToString>(items: &[T]) -> String {
 }
 
 /// Picks the response (and example) to send. Default: the lowest declared
-/// 2xx (else the lowest declared status) with its first example.
+/// 2xx (else the lowest declared status) with its first example. A named
+/// example wins over `dynamic`, which picks the [`GENERATED_EXAMPLE`] where
+/// the response has one.
 pub fn select(
     operation: &'static Operation,
     preference: &Preference<'_>,
 ) -> Result<(&'static Response, Option<&'static Example>), SelectionError> {
     let declared = || operation.responses.iter().map(|r| r.status).collect();
-    let by_code = match preference.code {
+    let by_code = match preference.code.as_deref() {
         Some(code) => {
             let found = code
                 .parse::<u16>()
@@ -92,7 +132,7 @@ pub fn select(
         }
         None => None,
     };
-    if let Some(name) = preference.example {
+    if let Some(name) = preference.example.as_deref() {
         let candidates = by_code.map_or(operation.responses, std::slice::from_ref);
         return candidates
             .iter()
@@ -126,7 +166,17 @@ pub fn select(
             .or_else(|| operation.responses.iter().min_by_key(|r| r.status))
             .ok_or(SelectionError::NothingDeclared(operation.operation_id))?,
     };
-    Ok((response, response.examples.first()))
+    let first = response.examples.first();
+    let example = if preference.dynamic {
+        let generated = response
+            .examples
+            .iter()
+            .find(|e| e.name == GENERATED_EXAMPLE);
+        generated.or(first)
+    } else {
+        first
+    };
+    Ok((response, example))
 }
 
 /// The body of a refusal, in the shape `reply` declares, listing `problems`.
@@ -198,23 +248,134 @@ fn describe(problem: &Problem) -> String {
 mod tests {
     use super::*;
 
+    fn read(prefer: Option<&str>, query: Option<&str>) -> (Option<String>, Option<String>, bool) {
+        let preference = Preference::read(prefer, query);
+        (
+            preference.code.map(Cow::into_owned),
+            preference.example.map(Cow::into_owned),
+            preference.dynamic,
+        )
+    }
+
+    fn some(text: &str) -> Option<String> {
+        Some(text.to_string())
+    }
+
     #[test]
     fn prefer_header_and_query() {
         assert_eq!(
-            Preference::read(Some("code=404, example=\"gone\""), None),
-            Preference {
-                code: Some("404"),
-                example: Some("gone")
-            }
+            read(Some("code=404, example=\"gone\""), None),
+            (some("404"), some("gone"), false)
         );
         assert_eq!(
-            Preference::read(Some("respond-async; code=409"), Some("422")),
-            Preference {
-                code: Some("422"),
-                example: None
-            }
+            read(Some("respond-async; code=409"), Some("__code=422")),
+            (some("422"), None, false)
         );
-        assert_eq!(Preference::read(None, None), Preference::default());
+        assert_eq!(read(None, None), (None, None, false));
+        assert_eq!(Preference::read(None, Some("")), Preference::default());
+    }
+
+    #[test]
+    fn prism_query_forms_and_dynamic() {
+        assert_eq!(read(Some("dynamic=true"), None), (None, None, true));
+        assert_eq!(
+            read(Some("dynamic=TRUE ; code=200"), None),
+            (some("200"), None, true)
+        );
+        assert_eq!(read(Some("dynamic=yes"), None), (None, None, false));
+        assert_eq!(
+            read(None, Some("id=1&__example=two%20words&__dynamic=true")),
+            (None, some("two words"), true)
+        );
+        // The query wins over the header, either way.
+        assert_eq!(
+            read(Some("dynamic=true"), Some("__dynamic=false")),
+            (None, None, false)
+        );
+        assert_eq!(
+            read(Some("example=a"), Some("__example=b+c&%5F%5Fcode=500")),
+            (some("500"), some("b c"), false)
+        );
+        // Ordinary parameters, odd pairs and bad encodings are not preferences (and do not panic).
+        assert_eq!(
+            read(
+                None,
+                Some("code=404&example=x&dynamic=true&__&=&__code&__example=%FF%")
+            ),
+            (some(""), some("\u{FFFD}%"), false)
+        );
+    }
+
+    static OPERATION: Operation = Operation {
+        operation_id: "op",
+        method: "POST",
+        path: "/x",
+        segments: &[],
+        parameters: &[],
+        request_body: None,
+        security: &[],
+        responses: &[
+            Response {
+                status: 200,
+                description: "ok",
+                content_type: Some("application/json"),
+                examples: &[
+                    Example {
+                        name: "documented",
+                        body: "1",
+                    },
+                    Example {
+                        name: GENERATED_EXAMPLE,
+                        body: "2",
+                    },
+                ],
+            },
+            Response {
+                status: 404,
+                description: "gone",
+                content_type: Some("application/json"),
+                examples: &[Example {
+                    name: "default",
+                    body: "3",
+                }],
+            },
+        ],
+        invalid_request: REFUSAL,
+        invalid_path: REFUSAL,
+        unauthorized: REFUSAL,
+    };
+
+    const REFUSAL: ErrorReply = ErrorReply {
+        status: 400,
+        declared: false,
+        content_type: None,
+        body: None,
+    };
+
+    /// The status and body `select` picks for `prefer` and `query`.
+    fn picked(prefer: &str, query: &str) -> Result<(u16, &'static str), SelectionError> {
+        let preference = Preference::read(Some(prefer), Some(query));
+        select(&OPERATION, &preference)
+            .map(|(response, example)| (response.status, example.map_or("", |e| e.body)))
+    }
+
+    #[test]
+    fn dynamic_prefers_the_generated_example() {
+        assert_eq!(picked("", ""), Ok((200, "1")));
+        assert_eq!(picked("dynamic=true", ""), Ok((200, "2")));
+        assert_eq!(picked("", "__dynamic=true"), Ok((200, "2")));
+        // Without a generated example, dynamic is the first example.
+        assert_eq!(picked("dynamic=true, code=404", ""), Ok((404, "3")));
+        // A named example wins over dynamic.
+        assert_eq!(
+            picked("dynamic=true", "__example=documented"),
+            Ok((200, "1"))
+        );
+        assert_eq!(picked("", "__example=default"), Ok((404, "3")));
+        assert_eq!(
+            picked("", "__example=nope").unwrap_err().to_string(),
+            "operation op has no example named `nope`; examples: 200:documented, 200:generated, 404:default"
+        );
     }
 
     #[test]

@@ -8,15 +8,24 @@
 //! left idle that long, and headers are bounded in number and size (hyper
 //! answers `431` beyond them and closes the connection).
 
+use std::convert::Infallible;
 use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
+use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::{TcpListener, TcpStream};
+use tower::ServiceExt;
 
 use crate::limits::MAX_HEADER_BYTES;
 
@@ -67,8 +76,23 @@ pub async fn serve(
         };
         // Small answers: do not let Nagle's algorithm hold them back.
         let _ = stream.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let abort = Arc::new(AtomicU8::new(NO_ABORT));
+        let service = hyper::service::service_fn({
+            let app = app.clone();
+            let abort = abort.clone();
+            move |request: hyper::Request<Incoming>| {
+                let (app, abort) = (app.clone(), abort.clone());
+                async move {
+                    let response = app.oneshot(request.map(Body::new)).await?;
+                    if let Some(kind) = response.extensions().get::<Abort>() {
+                        abort.store(*kind as u8, Ordering::Release);
+                    }
+                    Ok::<_, Infallible>(response)
+                }
+            }
+        });
+        let io = TokioIo::new(Breakable { stream, abort });
+        let connection = graceful.watch(http.serve_connection(io, service));
         tokio::spawn(async move {
             if let Err(error) = connection.await {
                 tracing::debug!(%error, "connection ended with an error");
@@ -91,4 +115,87 @@ async fn accept_failed(error: std::io::Error) {
     }
     tracing::warn!(%error, "accepting a connection failed; pausing");
     tokio::time::sleep(Duration::from_millis(50)).await;
+}
+
+/// Put in a response's extensions to drop the connection instead of sending
+/// the response (fault injection). Served through [`Router`] alone, without
+/// this accept loop, it has no effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Abort {
+    /// Close cleanly (FIN) without answering.
+    Close = 1,
+    /// Reset the connection (RST) without answering.
+    Reset = 2,
+}
+
+const NO_ABORT: u8 = 0;
+
+/// A connection whose writes fail once its response asked for an [`Abort`]:
+/// hyper then drops it, and a zero linger turns the close into a reset.
+struct Breakable {
+    stream: TcpStream,
+    abort: Arc<AtomicU8>,
+}
+
+impl Breakable {
+    fn broken(&self) -> Option<io::Error> {
+        let kind = self.abort.load(Ordering::Acquire);
+        if kind == NO_ABORT {
+            return None;
+        }
+        if kind == Abort::Reset as u8 {
+            let _ = self.stream.set_zero_linger();
+        }
+        Some(io::Error::new(
+            io::ErrorKind::ConnectionAborted,
+            "connection dropped by an injected fault",
+        ))
+    }
+}
+
+impl AsyncRead for Breakable {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Breakable {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        if let Some(error) = self.broken() {
+            return Poll::Ready(Err(error));
+        }
+        Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        if let Some(error) = self.broken() {
+            return Poll::Ready(Err(error));
+        }
+        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
 }

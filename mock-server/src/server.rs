@@ -1,5 +1,5 @@
 //! The HTTP side: one axum fallback handler that routes, authenticates,
-//! validates and answers, plus `GET /__mock/routes`.
+//! validates and answers, plus `GET /__mock/routes` and `GET /__mock/health`.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -16,12 +16,9 @@ use serde_json::{Value, json};
 
 use crate::limits;
 use crate::model::{Credential, ErrorReply, Location, Operation, Provider, RequestBody};
-use crate::respond::{Preference, error_body, select};
+use crate::respond::{Preference, error_body, form_decode, select};
 use crate::routes::{RouteMatch, find};
 use crate::validate::{Problem, check_parameter, check_value};
-
-/// The query parameter that selects a status, like `Prefer: code=N`.
-pub const CODE_PARAMETER: &str = "__code";
 
 /// A provider mounted at a base path on this server.
 #[derive(Debug, Clone)]
@@ -56,6 +53,7 @@ impl std::fmt::Debug for Shared {
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route("/__mock/routes", get(routes))
+        .route("/__mock/health", get(health))
         .fallback(handle)
         .with_state(shared)
 }
@@ -69,6 +67,12 @@ async fn routes(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Json<V
         .map(|host| format!("http://{host}"))
         .unwrap_or_default();
     Json(routes_json(&shared.mounts, &origin))
+}
+
+/// `GET /__mock/health`: `{"status": "ok"}` once the server answers
+/// requests (a readiness probe for containers and orchestrators).
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
 }
 
 /// The routes document, with base URLs under `origin` (e.g. `http://127.0.0.1:4010`).
@@ -201,7 +205,7 @@ async fn respond(
     }
 
     let prefer = parts.headers.get("prefer").and_then(|v| v.to_str().ok());
-    let preference = Preference::read(prefer, query_value(&query, CODE_PARAMETER));
+    let preference = Preference::read(prefer, parts.uri.query());
     match select(operation, &preference) {
         Ok((response, example)) => {
             let status =
@@ -432,11 +436,7 @@ fn query_value<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str>
 
 /// Decodes `a=1&b=x%20y` (form encoding: `+` is a space).
 fn url_pairs(query: &str) -> Vec<(String, String)> {
-    let decode = |text: &str| {
-        percent_encoding::percent_decode_str(&text.replace('+', " "))
-            .decode_utf8_lossy()
-            .into_owned()
-    };
+    let decode = |text: &str| form_decode(text).into_owned();
     query
         .split('&')
         .filter(|pair| !pair.is_empty())

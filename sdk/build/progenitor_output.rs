@@ -16,7 +16,9 @@ pub struct Generated {
 
 /// Renames every builder's `send()` to a private `send_raw()` (the typed
 /// layer's `send()` calls it), opens builder fields to the provider module,
-/// and lists the builders, their setters and the types.
+/// drops `Client`'s derived `Debug` (the typed layer writes one that leaves
+/// out the HTTP client and its credential header), and lists the builders,
+/// their setters and the types.
 pub fn take_apart(file: &mut syn::File) -> Generated {
     let mut generated = Generated {
         builders: HashSet::new(),
@@ -24,6 +26,12 @@ pub fn take_apart(file: &mut syn::File) -> Generated {
         types: HashSet::new(),
     };
     for item in &mut file.items {
+        if let syn::Item::Struct(client) = item
+            && client.ident == "Client"
+        {
+            drop_derived_debug(&mut client.attrs);
+            continue;
+        }
         let syn::Item::Mod(module) = item else {
             continue;
         };
@@ -122,5 +130,25 @@ fn collect_setters(block: &syn::ItemImpl, setters: &mut HashMap<(String, String)
                 }
             }
         }
+    }
+}
+
+/// Removes `Debug` from `#[derive(..)]` attributes.
+fn drop_derived_debug(attributes: &mut [syn::Attribute]) {
+    use syn::punctuated::Punctuated;
+    for attribute in attributes.iter_mut() {
+        if !attribute.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(derives) =
+            attribute.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let kept: Vec<&syn::Path> = derives
+            .iter()
+            .filter(|path| path.segments.last().is_none_or(|s| s.ident != "Debug"))
+            .collect();
+        *attribute = syn::parse_quote!(#[derive(#(#kept),*)]);
     }
 }

@@ -81,9 +81,14 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
     quote! {
         /// Calls `operation_id` of `provider` over `connection`.
         pub async fn call(provider: &str, connection: &Connection, operation_id: &str, arguments: &Arguments) -> Result<Outcome, CallError> {
+            call_with(provider, connection, operation_id, arguments).await
+        }
+
+        /// Calls `operation_id` of `provider` with a client from `clients`.
+        pub async fn call_with<F: ClientFactory>(provider: &str, clients: &F, operation_id: &str, arguments: &Arguments) -> Result<Outcome, CallError> {
             match provider {
                 #(#names => {
-                    let client: crate::#modules::Client = connection.client()?;
+                    let client: crate::#modules::Client = clients.client()?;
                     crate::#modules::dynamic::call(&client, operation_id, arguments).await
                 })*
                 _ => Err(CallError::UnknownProvider(provider.to_string())),
@@ -218,8 +223,18 @@ fn client_config(provider: &Provider) -> Result<TokenStream, String> {
                 Self::new_with_client(base_url, client, settings)
             }
         }
+        /// The base URL (a user name or password in it redacted) and the
+        /// settings; never the HTTP client, whose default headers hold the credential.
+        impl std::fmt::Debug for Client {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("Client")
+                    .field("base_url", &crate::RedactedUrl(&self.baseurl))
+                    .field("settings", &self.inner)
+                    .finish_non_exhaustive()
+            }
+        }
         impl Client {
-            /// Configures a client: base URL, API key, timeouts.
+            /// Configures a client: base URL, API key, timeouts, redirects, response size.
             pub fn builder() -> crate::ClientBuilder<Self> {
                 crate::ClientBuilder::default()
             }
@@ -364,6 +379,8 @@ fn operation_code(
             Transport(crate::TransportError),
             /// The connect or request timeout elapsed (on the last attempt).
             Timeout(crate::TransportError),
+            /// The response body is larger than the client's limit (`max_response_bytes`).
+            ResponseTooLarge(crate::ResponseTooLarge),
         }
 
         impl #error {
@@ -373,6 +390,7 @@ fn operation_code(
                     #(#statuses)*
                     Self::UnexpectedStatus(raw) => Some(raw.status),
                     Self::InvalidBody(invalid) => Some(invalid.response.status),
+                    Self::ResponseTooLarge(too_large) => Some(too_large.status),
                     Self::InvalidRequest(_) | Self::Transport(_) | Self::Timeout(_) => None,
                 }
             }
@@ -386,6 +404,7 @@ fn operation_code(
                     Self::InvalidRequest(_) => "InvalidRequest",
                     Self::Transport(_) => "Transport",
                     Self::Timeout(_) => "Timeout",
+                    Self::ResponseTooLarge(_) => "ResponseTooLarge",
                 }
             }
         }
@@ -399,6 +418,7 @@ fn operation_code(
                     Self::InvalidRequest(message) => write!(f, "invalid request: {message}"),
                     Self::Transport(error) => write!(f, "transport error: {error}"),
                     Self::Timeout(error) => write!(f, "timed out: {error}"),
+                    Self::ResponseTooLarge(too_large) => too_large.fmt(f),
                 }
             }
         }
@@ -407,6 +427,7 @@ fn operation_code(
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
                     Self::InvalidBody(invalid) => Some(invalid),
+                    Self::ResponseTooLarge(too_large) => Some(too_large),
                     Self::Transport(error) | Self::Timeout(error) => Some(error),
                     _ => None,
                 }
@@ -420,6 +441,7 @@ fn operation_code(
                     crate::Failure::InvalidRequest(message) => Self::InvalidRequest(message),
                     crate::Failure::Transport(error) => Self::Transport(crate::TransportError { attempts, source: Some(error) }),
                     crate::Failure::Timeout(error) => Self::Timeout(crate::TransportError { attempts, source: error }),
+                    crate::Failure::ResponseTooLarge(too_large) => Self::ResponseTooLarge(crate::ResponseTooLarge { attempts, ..too_large }),
                 }
             }
         }

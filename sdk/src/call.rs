@@ -92,12 +92,24 @@ impl Default for RetryPolicy {
 }
 
 /// What every generated client carries besides its HTTP client (progenitor's "inner" value).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Settings {
     /// Retrying.
     pub retry: RetryPolicy,
     /// The per-attempt timeout, when it is shorter than the HTTP client's.
     pub timeout: Option<Duration>,
+    /// The largest response body read, in bytes.
+    pub max_response_bytes: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            retry: RetryPolicy::default(),
+            timeout: None,
+            max_response_bytes: crate::DEFAULT_MAX_RESPONSE_BYTES,
+        }
+    }
 }
 
 /// Per-call overrides: `builder.send_with(CallOptions { .. })`.
@@ -153,6 +165,7 @@ where
     let policy = &settings.retry;
     let retries = options.retries.unwrap_or(policy.retries);
     let timeout = options.timeout.or(settings.timeout);
+    let limit = settings.max_response_bytes;
     let started = Instant::now();
     async move {
         let mut attempts = 0;
@@ -161,12 +174,12 @@ where
             let attempt_span = tracing::debug_span!("sdk.attempt", attempt = attempts);
             let sent = async {
                 match timeout {
-                    Some(limit) => {
-                        tokio::time::timeout(limit, async { collect(attempt().await).await })
-                            .await
-                            .unwrap_or(Err(Failure::Timeout(None)))
-                    }
-                    None => collect(attempt().await).await,
+                    Some(timeout) => tokio::time::timeout(timeout, async {
+                        collect(attempt().await, limit).await
+                    })
+                    .await
+                    .unwrap_or(Err(Failure::Timeout(None))),
+                    None => collect(attempt().await, limit).await,
                 }
             }
             .instrument(attempt_span)
@@ -228,7 +241,8 @@ pub fn backoff(policy: &RetryPolicy, attempt: u32) -> Duration {
         .saturating_mul(1u32 << attempt.saturating_sub(1).min(16))
         .min(policy.max_backoff);
     let fraction = (random_u64() >> 11) as f64 / (1u64 << 53) as f64;
-    ceiling.mul_f64(fraction)
+    // Rounding can carry a huge configured ceiling past `Duration::MAX`.
+    Duration::try_from_secs_f64(ceiling.as_secs_f64() * fraction).unwrap_or(ceiling)
 }
 
 /// The wait a `Retry-After` header asks for: `Some(Some(wait))` to honour,

@@ -10,7 +10,7 @@ use serde_json::Value;
 pub type Arguments = BTreeMap<String, String>;
 
 /// Where and how to call: the client configuration, as data.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Connection {
     /// The server; `None` for the provider's public one.
     pub base_url: Option<String>,
@@ -18,6 +18,36 @@ pub struct Connection {
     pub api_key: Option<String>,
     /// Extra headers, e.g. `Prefer: code=404` for a mock server.
     pub headers: Vec<(String, String)>,
+}
+
+/// The key and the header values are redacted, as in [`crate::ClientBuilder`].
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection")
+            .field(
+                "base_url",
+                &self.base_url.as_deref().map(crate::RedactedUrl),
+            )
+            .field(
+                "api_key",
+                &self.api_key.as_ref().map(|_| crate::config::REDACTED),
+            )
+            .field("headers", &crate::config::HeaderNames(&self.headers))
+            .finish()
+    }
+}
+
+/// Makes a client of any provider, for [`call_with`]: how a caller configures
+/// clients beyond a [`Connection`] (retries, timeouts, limits).
+pub trait ClientFactory {
+    /// A client of provider `C`.
+    fn client<C: crate::Provider>(&self) -> Result<C, CallError>;
+}
+
+impl ClientFactory for Connection {
+    fn client<C: crate::Provider>(&self) -> Result<C, CallError> {
+        Connection::client(self)
+    }
 }
 
 impl Connection {

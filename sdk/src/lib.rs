@@ -24,6 +24,11 @@
 //! the [`ClientBuilder`]; per call with `send_with(`[`CallOptions`]`)`), and
 //! each is one `tracing` span. [`cancel`] cancels work on any provider
 //! through one API.
+//!
+//! A server cannot make a call spend unbounded memory (bodies stop at
+//! [`ClientBuilder::max_response_bytes`], 4 MiB by default) nor lead the
+//! credential elsewhere (only same-origin redirects are followed, see
+//! [`Redirects`]); nothing that holds a credential prints it in `Debug`.
 
 mod call;
 pub mod cancel;
@@ -37,12 +42,13 @@ pub use call::{
     CallOptions, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRY_AFTER,
     DEFAULT_RETRIES, RETRYABLE_STATUSES, RetryPolicy, Settings, Sleep, TokioSleep,
 };
+pub(crate) use config::RedactedUrl;
 pub use config::{
     ApiKey, ClientBuilder, ConfigError, CredentialPlacement, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_TIMEOUT, Provider,
+    DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Provider, Redirects,
 };
 pub use progenitor_client::ResponseValue;
-pub use response::{Documented, InvalidBody, RawResponse, TransportError};
+pub use response::{Documented, InvalidBody, RawResponse, ResponseTooLarge, TransportError};
 pub(crate) use response::{Failed, Failure};
 
 include!(concat!(env!("OUT_DIR"), "/providers.rs"));

@@ -8,7 +8,7 @@ use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
 use progenitor_client::{ByteStream, ResponseValue};
 use reqwest::StatusCode;
-use reqwest::header::HeaderMap;
+use reqwest::header::{CONTENT_LENGTH, HeaderMap};
 use serde::de::DeserializeOwned;
 
 /// A response as received: status, headers and the whole body.
@@ -28,11 +28,40 @@ impl fmt::Debug for RawResponse {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RawResponse")
             .field("status", &self.status)
-            .field("headers", &self.headers)
+            .field("headers", &ResponseHeaders(&self.headers))
             .field("body", &String::from_utf8_lossy(&self.body))
             .field("attempts", &self.attempts)
             .finish()
     }
+}
+
+/// Response headers for `Debug`, with the values of those that carry
+/// credentials or sessions (`Set-Cookie`, an echoed key, a token) redacted.
+/// Response headers are the server's, so only credential-like names are hidden:
+/// the rest (`Retry-After`, `Content-Type`) is what debugging needs.
+struct ResponseHeaders<'a>(&'a HeaderMap);
+
+impl fmt::Debug for ResponseHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if value.is_sensitive() || credential_like(name.as_str()) {
+                map.entry(&name.as_str(), &crate::config::REDACTED);
+            } else {
+                map.entry(&name.as_str(), value);
+            }
+        }
+        map.finish()
+    }
+}
+
+/// Header names (lower case, as `http` stores them) that may carry a credential.
+fn credential_like(name: &str) -> bool {
+    [
+        "auth", "cookie", "key", "token", "secret", "session", "password",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
 }
 
 impl RawResponse {
@@ -128,7 +157,43 @@ pub enum Failure {
     /// The connect or request timeout elapsed (`None`: a per-call timeout).
     #[error("timed out")]
     Timeout(Option<reqwest::Error>),
+    /// The body is larger than the client's limit.
+    #[error(transparent)]
+    ResponseTooLarge(ResponseTooLarge),
 }
+
+/// A response whose body is larger than the client's limit
+/// ([`crate::ClientBuilder::max_response_bytes`]); the rest of it was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResponseTooLarge {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The limit, in bytes.
+    pub limit: usize,
+    /// The `Content-Length` the server declared, if any.
+    pub content_length: Option<u64>,
+    /// Attempts made (the last one got this response).
+    pub attempts: u32,
+}
+
+impl fmt::Display for ResponseTooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the {} response body is larger than the limit of {} bytes",
+            self.status, self.limit
+        )?;
+        if let Some(length) = self.content_length {
+            write!(f, " (Content-Length: {length})")?;
+        }
+        if self.attempts > 1 {
+            write!(f, " (after {} attempts)", self.attempts)?;
+        }
+        f.write_str("; see ClientBuilder::max_response_bytes")
+    }
+}
+
+impl std::error::Error for ResponseTooLarge {}
 
 impl From<reqwest::Error> for Failure {
     fn from(error: reqwest::Error) -> Self {
@@ -189,12 +254,18 @@ impl std::error::Error for TransportError {
     }
 }
 
-/// Waits for the whole response, whatever its status.
+type BodyStream =
+    std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<Bytes>> + Send>>;
+
+/// Reads the whole response, whatever its status, up to `limit` bytes of
+/// body: a larger one is refused as soon as its `Content-Length` or the bytes
+/// received so far exceed the limit, and dropping the body closes the connection.
 pub async fn collect(
     outcome: Result<ResponseValue<ByteStream>, progenitor_client::Error<ByteStream>>,
+    limit: usize,
 ) -> Result<RawResponse, Failure> {
     use progenitor_client::Error;
-    let (status, headers, stream) = match outcome {
+    let (status, headers, mut stream): (_, _, BodyStream) = match outcome {
         Ok(value) | Err(Error::ErrorResponse(value)) => {
             let status = value.status();
             let headers = value.headers().clone();
@@ -203,13 +274,7 @@ pub async fn collect(
         Err(Error::UnexpectedResponse(response)) => {
             let status = response.status();
             let headers = response.headers().clone();
-            let body = response.bytes().await?;
-            return Ok(RawResponse {
-                status,
-                headers,
-                body,
-                attempts: 1,
-            });
+            (status, headers, Box::pin(response.bytes_stream()))
         }
         Err(
             Error::CommunicationError(e) | Error::ResponseBodyError(e) | Error::InvalidUpgrade(e),
@@ -226,10 +291,30 @@ pub async fn collect(
             )));
         }
     };
+    let content_length = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok());
+    let too_large = || {
+        Failure::ResponseTooLarge(ResponseTooLarge {
+            status,
+            limit,
+            content_length,
+            attempts: 1,
+        })
+    };
+    // `204` and `304` have no body whatever `Content-Length` says.
+    let bodiless = status == StatusCode::NO_CONTENT || status == StatusCode::NOT_MODIFIED;
+    if !bodiless && content_length.is_some_and(|length| length > limit as u64) {
+        return Err(too_large());
+    }
     let mut body = BytesMut::new();
-    let mut stream = stream;
     while let Some(chunk) = stream.next().await {
-        body.extend_from_slice(&chunk?);
+        let chunk = chunk?;
+        if chunk.len() > limit - body.len() {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
     }
     Ok(RawResponse {
         status,

@@ -226,25 +226,28 @@ fn representative_status(status: Status) -> u16 {
     }
 }
 
-/// The document's examples, else one synthesised from the schema.
+/// The document's examples first (the first is the default answer), then
+/// one synthesised from the schema, named `generated`: what `Prefer:
+/// dynamic=true` sends.
 fn examples(document: Document<'_>, body: Option<&Body>) -> Vec<(String, String)> {
     let Some(body) = body else {
         return Vec::new();
     };
-    if !body.examples.is_empty() {
-        return body
-            .examples
-            .iter()
-            .map(|(name, value)| (name.clone(), value.to_string()))
-            .collect();
+    let mut examples: Vec<(String, String)> = body
+        .examples
+        .iter()
+        .map(|(name, value)| (name.clone(), value.to_string()))
+        .collect();
+    let taken = examples.iter().any(|(name, _)| name == "generated");
+    if specs::is_json(&body.media_type) && !taken {
+        examples.push((
+            "generated".into(),
+            synthesize(document, &body.schema).to_string(),
+        ));
+    } else if examples.is_empty() {
+        examples.push(("generated".into(), String::new()));
     }
-    if !specs::is_json(&body.media_type) {
-        return vec![("generated".into(), String::new())];
-    }
-    vec![(
-        "generated".into(),
-        synthesize(document, &body.schema).to_string(),
-    )]
+    examples
 }
 
 /// The reply for a refused request: the first of `preferred` the operation

@@ -40,46 +40,76 @@ pub static PROVIDER: Provider = Provider {
                 status: 200u16,
                 description: "Task cancelled",
                 content_type: Some("application/json"),
-                examples: &[Example {
-                    name: "default",
-                    body: r#"{"task_id":12345,"status":"cancelled","message":"Task cancelled successfully"}"#,
-                }],
+                examples: &[
+                    Example {
+                        name: "default",
+                        body: r#"{"task_id":12345,"status":"cancelled","message":"Task cancelled successfully"}"#,
+                    },
+                    Example {
+                        name: "generated",
+                        body: r#"{"task_id":1,"status":"status","message":"message"}"#,
+                    },
+                ],
             },
             Response {
                 status: 401u16,
                 description: "Authentication failed",
                 content_type: Some("application/json"),
-                examples: &[Example {
-                    name: "default",
-                    body: r#"{"detail":"Invalid API key"}"#,
-                }],
+                examples: &[
+                    Example {
+                        name: "default",
+                        body: r#"{"detail":"Invalid API key"}"#,
+                    },
+                    Example {
+                        name: "generated",
+                        body: r#"{"detail":"detail"}"#,
+                    },
+                ],
             },
             Response {
                 status: 404u16,
                 description: "The task does not exist or you do not have access to it",
                 content_type: Some("application/json"),
-                examples: &[Example {
-                    name: "default",
-                    body: r#"{"detail":"Task not found"}"#,
-                }],
+                examples: &[
+                    Example {
+                        name: "default",
+                        body: r#"{"detail":"Task not found"}"#,
+                    },
+                    Example {
+                        name: "generated",
+                        body: r#"{"detail":"detail"}"#,
+                    },
+                ],
             },
             Response {
                 status: 409u16,
                 description: "The task cannot be cancelled (e.g. already completed or already cancelled)",
                 content_type: Some("application/json"),
-                examples: &[Example {
-                    name: "default",
-                    body: r#"{"detail":"Task cannot be cancelled in its current state"}"#,
-                }],
+                examples: &[
+                    Example {
+                        name: "default",
+                        body: r#"{"detail":"Task cannot be cancelled in its current state"}"#,
+                    },
+                    Example {
+                        name: "generated",
+                        body: r#"{"detail":"detail"}"#,
+                    },
+                ],
             },
             Response {
                 status: 500u16,
                 description: "Cancellation failed due to a server error",
                 content_type: Some("application/json"),
-                examples: &[Example {
-                    name: "default",
-                    body: r#"{"detail":"Failed to cancel task"}"#,
-                }],
+                examples: &[
+                    Example {
+                        name: "default",
+                        body: r#"{"detail":"Failed to cancel task"}"#,
+                    },
+                    Example {
+                        name: "generated",
+                        body: r#"{"detail":"detail"}"#,
+                    },
+                ],
             },
         ],
         invalid_request: ErrorReply {

@@ -1,0 +1,256 @@
+//! Credentials stay with the provider's origin and out of `Debug`: redirects
+//! to another origin are not followed (for every credential placement the
+//! providers use), and every type that can hold a key prints it redacted.
+
+mod support;
+
+use std::net::SocketAddr;
+
+use sdk::dynamic::{Connection, Outcome};
+use support::{Clients, catalogue, valid_arguments};
+use wiremock::matchers::{any, path};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+const KEY: &str = "sk-redirect-bait-7f3a9c";
+
+fn carries_key(request: &Request) -> bool {
+    request
+        .headers
+        .values()
+        .any(|value| String::from_utf8_lossy(value.as_bytes()).contains(KEY))
+}
+
+async fn answering(status: u16, location: Option<&str>) -> MockServer {
+    let server = MockServer::start().await;
+    let mut reply = ResponseTemplate::new(status);
+    if let Some(location) = location {
+        reply = reply.insert_header("Location", location);
+    }
+    Mock::given(any()).respond_with(reply).mount(&server).await;
+    server
+}
+
+/// Calls every operation of every provider with a client of `clients`'s
+/// configuration pointed at `base_url`, and returns each outcome.
+async fn call_everything(clients: &Clients) -> Vec<(String, Outcome)> {
+    let mut outcomes = Vec::new();
+    for provider in catalogue() {
+        for operation in &provider.operations {
+            let outcome = sdk::dynamic::call_with(
+                &provider.name,
+                clients,
+                &operation.operation_id,
+                &valid_arguments(operation),
+            )
+            .await
+            .expect("the operation can be called");
+            outcomes.push((
+                format!("{} {}", provider.name, operation.operation_id),
+                outcome,
+            ));
+        }
+    }
+    outcomes
+}
+
+#[tokio::test]
+async fn no_redirect_takes_a_key_to_another_origin() {
+    let elsewhere = answering(200, None).await;
+    let port = elsewhere.address().port();
+    // Another host on another port, and the same host on another port: both other origins.
+    let targets = [
+        format!("http://localhost:{port}/collect"),
+        format!("http://127.0.0.1:{port}/collect"),
+    ];
+    for target in &targets {
+        for status in [301, 302, 303, 307, 308] {
+            let origin = answering(status, Some(target)).await;
+            let outcomes = call_everything(&Clients::new(origin.uri(), KEY)).await;
+            let stolen = elsewhere.received_requests().await.unwrap();
+            assert!(
+                stolen.is_empty(),
+                "after {status} to {target}, {} requests reached the other origin, {} with the key",
+                stolen.len(),
+                stolen.iter().filter(|r| carries_key(r)).count()
+            );
+            for (operation, outcome) in &outcomes {
+                assert_eq!(
+                    outcome.status,
+                    Some(status),
+                    "{operation} after {status} to {target}: {outcome:?}"
+                );
+            }
+            let sent = origin.received_requests().await.unwrap();
+            assert_eq!(sent.len(), outcomes.len(), "one request per operation");
+            assert!(
+                sent.iter().all(carries_key),
+                "every provider sends its key to its own origin"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn same_origin_redirects_are_followed_with_the_key() {
+    let server = MockServer::start().await;
+    Mock::given(path("/moved"))
+        .respond_with(ResponseTemplate::new(599))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(307).insert_header("Location", "/moved"))
+        .mount(&server)
+        .await;
+    let outcomes = call_everything(&Clients::new(server.uri(), KEY)).await;
+    for (operation, outcome) in &outcomes {
+        assert_eq!(outcome.status, Some(599), "{operation}: {outcome:?}");
+    }
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2 * outcomes.len());
+    let followed: Vec<&Request> = requests
+        .iter()
+        .filter(|r| r.url.path() == "/moved")
+        .collect();
+    assert_eq!(followed.len(), outcomes.len());
+    assert!(followed.iter().all(|r| carries_key(r)));
+}
+
+#[tokio::test]
+async fn same_origin_redirects_stop_after_the_limit() {
+    let server = answering(307, Some("/again")).await;
+    let outcome = sdk::dynamic::call_with(
+        "chamelio",
+        &Clients::new(server.uri(), KEY),
+        "cancelTask",
+        &[("task_id".to_string(), "1".to_string())].into(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, Some(307));
+    assert_eq!(outcome.variant, "UnexpectedStatus");
+    let requests = server.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 1 + sdk::DEFAULT_MAX_REDIRECTS);
+
+    let server = answering(307, Some("/again")).await;
+    let client = sdk::chamelio::Client::builder()
+        .base_url(server.uri())
+        .api_key(KEY)
+        .redirects(sdk::Redirects::None)
+        .build()
+        .unwrap();
+    let error = client.cancel_task().task_id(1).send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(307), "{error}");
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+#[test]
+fn credentials_in_the_base_url_are_refused_and_not_echoed() {
+    let error = sdk::akua::Client::builder()
+        .base_url(format!("https://user:{KEY}@api.example.com/v1"))
+        .build()
+        .unwrap_err();
+    assert!(matches!(error, sdk::ConfigError::CredentialsInBaseUrl));
+    assert!(!error.to_string().contains(KEY) && !format!("{error:?}").contains(KEY));
+}
+
+const SECRET: &str = "tr0ub4dor-debug-secret";
+
+#[track_caller]
+fn assert_redacted(name: &str, value: &impl std::fmt::Debug) {
+    for text in [format!("{value:?}"), format!("{value:#?}")] {
+        assert!(!text.contains(SECRET), "{name} prints the secret: {text}");
+    }
+}
+
+fn builder<C: sdk::Provider>() -> sdk::ClientBuilder<C> {
+    sdk::ClientBuilder::default()
+        .api_key(SECRET)
+        .header("Cookie", format!("session={SECRET}"))
+        .header("X-Gateway-Token", SECRET)
+}
+
+#[tokio::test]
+async fn nothing_that_holds_a_key_prints_it() {
+    assert_redacted("ApiKey", &sdk::ApiKey::new(SECRET));
+    assert_redacted(
+        "ClientBuilder",
+        &builder::<sdk::phala::Client>().base_url(format!("https://me:{SECRET}@example.com")),
+    );
+    let phala = builder::<sdk::phala::Client>().build().unwrap();
+    let akua = builder::<sdk::akua::Client>().build().unwrap();
+    let chamelio = builder::<sdk::chamelio::Client>().build().unwrap();
+    let promptlayer = builder::<sdk::promptlayer::Client>().build().unwrap();
+    assert_redacted("phala::Client", &phala);
+    assert_redacted("akua::Client", &akua);
+    assert_redacted("chamelio::Client", &chamelio);
+    assert_redacted("promptlayer::Client", &promptlayer);
+    // progenitor's own constructor takes any URL; Debug still hides its password.
+    assert_redacted(
+        "Client::new",
+        &sdk::chamelio::Client::new(
+            &format!("https://me:{SECRET}@example.com"),
+            sdk::Settings::default(),
+        ),
+    );
+    assert_redacted("phala builder", &phala.cancel_cvm_operation().cvm_id("x"));
+    assert_redacted("akua builder", &akua.operations_cancel().id("op"));
+    assert_redacted("chamelio builder", &chamelio.cancel_task().task_id(1));
+    assert_redacted(
+        "promptlayer builder",
+        &promptlayer.cancel_table_sheet_operation(),
+    );
+    assert_redacted(
+        "Canceller",
+        &sdk::cancel::Canceller {
+            phala: Some(phala),
+            akua: Some(akua),
+            chamelio: Some(chamelio.clone()),
+            promptlayer: Some(promptlayer),
+        },
+    );
+    assert_redacted(
+        "Connection",
+        &Connection {
+            base_url: Some(format!("https://me:{SECRET}@example.com")),
+            api_key: Some(SECRET.to_string()),
+            headers: vec![("Authorization".into(), format!("Basic {SECRET}"))],
+        },
+    );
+    assert_redacted("Settings", &sdk::Settings::default());
+
+    // Errors: a response echoing the key and setting a session, and a failed connection.
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert("set-cookie", format!("id={SECRET}").parse().unwrap());
+    headers.insert("x-api-key", SECRET.parse().unwrap());
+    headers.insert("retry-after", "3".parse().unwrap());
+    let raw = sdk::RawResponse {
+        status: reqwest::StatusCode::IM_A_TEAPOT,
+        headers,
+        body: Default::default(),
+        attempts: 1,
+    };
+    assert!(format!("{raw:?}").contains("retry-after"));
+    assert_redacted(
+        "UnexpectedStatus",
+        &sdk::chamelio::errors::CancelTaskError::UnexpectedStatus(raw),
+    );
+    let closed: SocketAddr = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    };
+    let unreachable = builder::<sdk::chamelio::Client>()
+        .base_url(format!("http://{closed}"))
+        .retries(0)
+        .build()
+        .unwrap();
+    let error = unreachable
+        .cancel_task()
+        .task_id(1)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.variant(), "Transport", "{error}");
+    assert_redacted("Transport", &error);
+    assert!(!error.to_string().contains(SECRET));
+}
