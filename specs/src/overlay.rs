@@ -1,20 +1,23 @@
 //! OpenAPI Overlay Specification 1.0: corrections to an upstream document kept
 //! beside it instead of inside it.
 //!
-//! Targets are a subset of JSONPath (RFC 9535): the root `$`, child names
-//! (`.name`, `['name']`, `["name"]`), array indices (`[0]`) and wildcards
-//! (`.*`, `[*]`). Anything else is rejected rather than guessed at.
-//! [`apply_overlay`] reports how many nodes each action selected, so the
-//! loader can reject an action that selects nothing in any of a provider's
-//! documents: an overlay must not silently stop applying when upstream changes.
+//! Targets are JSONPath queries (RFC 9535, evaluated by `serde_json_path`):
+//! names, indices, wildcards, slices (`[1:]`), unions, descendants (`..`) and
+//! filters (`[?@.name == 'X']`) all select. A node selected twice counts and
+//! changes once. [`apply_overlay`] reports how many nodes each action selected,
+//! so the loader can reject an action that selects nothing in any of a
+//! provider's documents: an overlay must not silently stop applying when
+//! upstream changes.
 //!
 //! `update` follows the specification: merged into a selected object
 //! (objects merge recursively, arrays concatenate, scalars replace; other
 //! combinations are incompatible) and appended to a selected array.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use serde_json::Value;
+use serde_json_path::{JsonPath, PathElement};
 
 use crate::{SpecError, pointer};
 
@@ -57,19 +60,24 @@ pub fn apply_overlay(
             target: target.to_owned(),
             reason,
         };
-        let path = parse_path(target).map_err(fail)?;
-        let mut selected = Vec::new();
-        select(document, &path, String::new(), &mut selected);
+        if nesting(target) > MAX_NESTING {
+            return Err(fail(format!(
+                "brackets and parentheses nest deeper than {MAX_NESTING} levels"
+            )));
+        }
+        let path = JsonPath::parse(target)
+            .map_err(|e| fail(format!("not a JSONPath query (RFC 9535): {e}")))?;
+        let selected = select(document, &path);
         selected_counts.push(selected.len());
         let remove = action.get("remove").and_then(Value::as_bool) == Some(true);
         match (remove, action.get("update")) {
-            (true, _) => remove_all(document, &selected).map_err(fail)?,
+            (true, _) => remove_all(document, selected).map_err(fail)?,
             (false, Some(update)) => {
-                for at in &selected {
-                    let node = document.pointer_mut(at).expect("selected pointers exist");
-                    match node {
-                        Value::Array(items) => items.push(update.clone()),
-                        Value::Object(_) => merge(node, update, at).map_err(&fail)?,
+                for steps in &selected {
+                    let at = to_pointer(steps);
+                    match document.pointer_mut(&at) {
+                        Some(Value::Array(items)) => items.push(update.clone()),
+                        Some(node @ Value::Object(_)) => merge(node, update, &at).map_err(&fail)?,
                         _ => return Err(fail(format!("#{at} is neither an object nor an array"))),
                     }
                 }
@@ -80,124 +88,92 @@ pub fn apply_overlay(
     Ok(selected_counts)
 }
 
-#[derive(Debug, PartialEq)]
-enum Segment {
+/// serde_json_path's parser recurses without a limit (a 2 MiB test thread
+/// overflows at about 30 nested filters in a debug build); real targets nest
+/// two or three levels.
+const MAX_NESTING: usize = 10;
+
+/// How deeply `[` and `(` nest in `target`, outside quoted names.
+fn nesting(target: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0);
+    let (mut quote, mut escaped) = (None, false);
+    for c in target.chars() {
+        match quote {
+            Some(_) if escaped => escaped = false,
+            Some(_) if c == '\\' => escaped = true,
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                '\'' | '"' => quote = Some(c),
+                '[' | '(' => {
+                    depth += 1;
+                    deepest = deepest.max(depth);
+                }
+                ']' | ')' => depth = depth.saturating_sub(1),
+                _ => {}
+            },
+        }
+    }
+    deepest
+}
+
+/// One step of a selected node's normalized path, owned so that the document
+/// can change while the selection is applied. Indices order as numbers.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Step {
     Name(String),
     Index(usize),
-    Wildcard,
 }
 
-fn parse_path(target: &str) -> Result<Vec<Segment>, String> {
-    let unsupported = |rest: &str| {
-        format!(
-            "unsupported JSONPath at `{rest}` (supported: $, .name, ['name'], [index], .*, [*])"
-        )
-    };
-    let mut rest = target
-        .strip_prefix('$')
-        .ok_or_else(|| "a target must start with `$`".to_string())?;
-    let mut segments = Vec::new();
-    while !rest.is_empty() {
-        if let Some(after) = rest.strip_prefix(".*") {
-            segments.push(Segment::Wildcard);
-            rest = after;
-        } else if let Some(after) = rest.strip_prefix('.') {
-            let end = after.find(['.', '[']).unwrap_or(after.len());
-            let name = &after[..end];
-            if name.is_empty() || name.starts_with('.') {
-                return Err(unsupported(rest));
-            }
-            segments.push(Segment::Name(name.to_string()));
-            rest = &after[end..];
-        } else if let Some(after) = rest.strip_prefix("[*]") {
-            segments.push(Segment::Wildcard);
-            rest = after;
-        } else if let Some(after) = rest.strip_prefix('[') {
-            let quote = after.chars().next().filter(|c| *c == '\'' || *c == '"');
-            if let Some(quote) = quote {
-                let body = &after[1..];
-                let end = body.find(quote).ok_or_else(|| unsupported(rest))?;
-                let after_quote = &body[end + 1..];
-                let after_bracket = after_quote
-                    .strip_prefix(']')
-                    .ok_or_else(|| unsupported(rest))?;
-                segments.push(Segment::Name(body[..end].to_string()));
-                rest = after_bracket;
-            } else {
-                let end = after.find(']').ok_or_else(|| unsupported(rest))?;
-                let index = after[..end].parse().map_err(|_| unsupported(rest))?;
-                segments.push(Segment::Index(index));
-                rest = &after[end + 1..];
-            }
-        } else {
-            return Err(unsupported(rest));
-        }
-    }
-    Ok(segments)
+/// The normalized paths of the nodes `path` selects, in document order, each once.
+fn select(document: &Value, path: &JsonPath) -> Vec<Vec<Step>> {
+    let mut seen = HashSet::new();
+    path.query_located(document)
+        .locations()
+        .map(|location| {
+            location
+                .iter()
+                .map(|element| match element {
+                    PathElement::Name(name) => Step::Name((*name).to_owned()),
+                    PathElement::Index(index) => Step::Index(*index),
+                })
+                .collect::<Vec<_>>()
+        })
+        .filter(|steps| seen.insert(steps.clone()))
+        .collect()
 }
 
-/// Collects the JSON pointers of every node `path` selects under `node`.
-fn select(node: &Value, path: &[Segment], at: String, out: &mut Vec<String>) {
-    let Some((first, rest)) = path.split_first() else {
-        out.push(at);
-        return;
-    };
-    match (first, node) {
-        (Segment::Name(name), Value::Object(map)) => {
-            if let Some(child) = map.get(name) {
-                select(child, rest, pointer::join(&at, name), out);
-            }
-        }
-        (Segment::Index(index), Value::Array(items)) => {
-            if let Some(child) = items.get(*index) {
-                select(child, rest, pointer::join_index(&at, *index), out);
-            }
-        }
-        (Segment::Wildcard, Value::Object(map)) => {
-            for (name, child) in map {
-                select(child, rest, pointer::join(&at, name), out);
-            }
-        }
-        (Segment::Wildcard, Value::Array(items)) => {
-            for (index, child) in items.iter().enumerate() {
-                select(child, rest, pointer::join_index(&at, index), out);
-            }
-        }
-        _ => {}
-    }
+fn to_pointer(steps: &[Step]) -> String {
+    steps.iter().fold(String::new(), |at, step| match step {
+        Step::Name(name) => pointer::join(&at, name),
+        Step::Index(index) => pointer::join_index(&at, *index),
+    })
 }
 
-fn remove_all(document: &mut Value, selected: &[String]) -> Result<(), String> {
-    // Deepest and last first (array indices compared as numbers), so removing
-    // one node never shifts another's pointer.
-    let mut ordered: Vec<&String> = selected.iter().collect();
-    ordered.sort_by(|a, b| pointer_order(b, a));
-    for at in ordered {
-        let (parent, token) = at
-            .rsplit_once('/')
-            .ok_or_else(|| "the root cannot be removed".to_string())?;
-        let token = token.replace("~1", "/").replace("~0", "~");
-        match document.pointer_mut(parent) {
-            Some(Value::Object(map)) => {
-                map.shift_remove(&token);
+fn remove_all(document: &mut Value, mut selected: Vec<Vec<Step>>) -> Result<(), String> {
+    // Reverse order: descendants before their ancestors, later indices
+    // before earlier ones, so removing one node never moves another.
+    selected.sort_unstable_by(|a, b| b.cmp(a));
+    for steps in &selected {
+        let Some((last, parent)) = steps.split_last() else {
+            return Err("the root cannot be removed".into());
+        };
+        match (document.pointer_mut(&to_pointer(parent)), last) {
+            (Some(Value::Object(map)), Step::Name(name)) => {
+                map.shift_remove(name);
             }
-            Some(Value::Array(items)) => {
-                let index: usize = token.parse().expect("array pointers end in an index");
-                items.remove(index);
+            (Some(Value::Array(items)), Step::Index(index)) if *index < items.len() => {
+                items.remove(*index);
             }
-            _ => unreachable!("a selected node's parent is a container"),
+            _ => {
+                return Err(format!(
+                    "#{} is no longer in the document",
+                    to_pointer(steps)
+                ));
+            }
         }
     }
     Ok(())
-}
-
-fn pointer_order(a: &str, b: &str) -> std::cmp::Ordering {
-    let tokens = |p: &str| -> Vec<(Option<usize>, String)> {
-        p.split('/')
-            .map(|t| (t.parse().ok(), t.to_string()))
-            .collect()
-    };
-    tokens(a).cmp(&tokens(b))
 }
 
 fn merge(target: &mut Value, update: &Value, at: &str) -> Result<(), String> {
@@ -242,28 +218,42 @@ mod tests {
         apply_overlay(document, &overlay, Path::new("x.overlay.yaml"))
     }
 
+    fn pointers(document: &Value, target: &str) -> Vec<String> {
+        let path = JsonPath::parse(target).unwrap();
+        select(document, &path)
+            .iter()
+            .map(|s| to_pointer(s))
+            .collect()
+    }
+
     #[test]
-    fn parses_the_supported_paths() {
+    fn selects_what_the_former_subset_did_and_more() {
+        let document = json!({
+            "paths": {"/a/{id}": {"post": {"x": 1}}},
+            "servers": [{"url": ["u"], "v": {}}, {"url": ["w"]}],
+        });
         assert_eq!(
-            parse_path("$.paths['/a/{id}'].post").unwrap(),
-            vec![
-                Segment::Name("paths".into()),
-                Segment::Name("/a/{id}".into()),
-                Segment::Name("post".into())
-            ]
+            pointers(&document, "$.paths['/a/{id}'].post"),
+            ["/paths/~1a~1{id}/post"]
         );
         assert_eq!(
-            parse_path("$.servers[0].*[*]").unwrap(),
-            vec![
-                Segment::Name("servers".into()),
-                Segment::Index(0),
-                Segment::Wildcard,
-                Segment::Wildcard
-            ]
+            pointers(&document, "$.servers[0].*[*]"),
+            ["/servers/0/url/0"]
         );
-        assert!(parse_path("$..x").is_err());
-        assert!(parse_path("$.a[?(@.x)]").is_err());
-        assert!(parse_path("paths").is_err());
+        assert_eq!(pointers(&document, "$..x"), ["/paths/~1a~1{id}/post/x"]);
+        assert_eq!(
+            pointers(&document, "$.paths.*[?(@.x)]"),
+            ["/paths/~1a~1{id}/post"]
+        );
+        assert_eq!(
+            pointers(&document, "$.servers[-1:].url"),
+            ["/servers/1/url"]
+        );
+        assert_eq!(
+            pointers(&document, "$.servers[0,0,1]"),
+            ["/servers/0", "/servers/1"]
+        );
+        assert!(JsonPath::parse("paths").is_err());
     }
 
     #[test]
