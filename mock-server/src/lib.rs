@@ -15,11 +15,19 @@
 //! # Ok(()) }
 //! ```
 
+pub mod admin;
+pub mod auth;
+pub mod cors;
+pub mod faults;
 pub mod generated;
+pub mod journal;
 pub mod limits;
 pub mod model;
-pub mod respond;
+pub mod refusal;
+pub mod render;
+pub mod request;
 pub mod routes;
+pub mod select;
 pub mod serve;
 pub mod server;
 pub mod validate;
@@ -34,7 +42,9 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use faults::{ActiveFault, Fault, FaultKind, InvalidFault};
 pub use generated::PROVIDERS;
+pub use journal::{Entry, Expectation, Filter, VerificationError};
 use server::{Mount, Shared};
 
 /// How to run the server.
@@ -48,6 +58,10 @@ pub struct Config {
     pub api_keys: Vec<String>,
     /// Per-connection limits (header read timeout).
     pub limits: serve::Limits,
+    /// Requests kept in the journal (`0`: none recorded).
+    pub journal: usize,
+    /// Answer CORS preflights and allow every origin (as Prism does).
+    pub cors: bool,
 }
 
 impl fmt::Debug for Config {
@@ -57,6 +71,8 @@ impl fmt::Debug for Config {
             .field("provider", &self.provider)
             .field("api_keys", &Redacted(self.api_keys.len()))
             .field("limits", &self.limits)
+            .field("journal", &self.journal)
+            .field("cors", &self.cors)
             .finish()
     }
 }
@@ -71,13 +87,16 @@ impl fmt::Debug for Redacted {
 }
 
 impl Default for Config {
-    /// Loopback, a random port, every provider, any non-empty credential.
+    /// Loopback, a random port, every provider, any non-empty credential,
+    /// a journal of 10,000 requests, CORS on.
     fn default() -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             provider: None,
             api_keys: Vec::new(),
             limits: serve::Limits::default(),
+            journal: journal::DEFAULT_CAPACITY,
+            cors: true,
         }
     }
 }
@@ -124,22 +143,29 @@ pub fn mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
 
 /// The axum router for `config`, to embed in another server.
 pub fn router(config: &Config) -> Result<axum::Router, StartError> {
-    Ok(server::router(Arc::new(shared(config)?)))
+    Ok(app(Arc::new(shared(config)?), config))
+}
+
+fn app(shared: Arc<Shared>, config: &Config) -> axum::Router {
+    let router = server::router(shared);
+    if config.cors {
+        router.layer(axum::middleware::from_fn(cors::cors))
+    } else {
+        router
+    }
 }
 
 fn shared(config: &Config) -> Result<Shared, StartError> {
-    Ok(Shared {
-        mounts: mounts(config)?,
-        api_keys: (!config.api_keys.is_empty())
-            .then(|| config.api_keys.iter().cloned().collect::<HashSet<_>>()),
-    })
+    let api_keys = (!config.api_keys.is_empty())
+        .then(|| config.api_keys.iter().cloned().collect::<HashSet<_>>());
+    Ok(Shared::new(mounts(config)?, api_keys, config.journal))
 }
 
 /// A running server; it shuts down when dropped.
 #[derive(Debug)]
 pub struct MockServer {
     addr: SocketAddr,
-    mounts: Vec<Mount>,
+    shared: Arc<Shared>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -158,8 +184,8 @@ impl MockServer {
             addr: config.addr,
             source,
         })?;
-        let mounts = shared.mounts.clone();
-        let app = server::router(Arc::new(shared));
+        let shared = Arc::new(shared);
+        let app = app(shared.clone(), &config);
         let (shutdown, stopped) = oneshot::channel::<()>();
         let limits = config.limits;
         let task = tokio::spawn(serve::serve(listener, app, limits, async {
@@ -167,7 +193,7 @@ impl MockServer {
         }));
         Ok(Self {
             addr,
-            mounts,
+            shared,
             shutdown: Some(shutdown),
             task: Some(task),
         })
@@ -178,14 +204,25 @@ impl MockServer {
         self.addr
     }
 
+    /// The address it listens on (wiremock's name for [`Self::addr`]).
+    pub fn address(&self) -> &SocketAddr {
+        &self.addr
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
     }
 
+    /// `http://127.0.0.1:PORT` (wiremock's name for [`Self::url`]).
+    pub fn uri(&self) -> String {
+        self.url()
+    }
+
     /// The base URL of `provider` on this server, if it is served.
     pub fn base_url(&self, provider: &str) -> Option<String> {
-        self.mounts
+        self.shared
+            .mounts
             .iter()
             .find(|m| m.provider.name == provider)
             .map(|m| format!("{}{}", self.url(), m.base_path))
@@ -193,7 +230,49 @@ impl MockServer {
 
     /// What `GET /__mock/routes` returns.
     pub fn routes(&self) -> Value {
-        server::routes_json(&self.mounts, &self.url())
+        admin::routes_json(&self.shared.mounts, &self.url())
+    }
+
+    /// Every request answered so far, oldest first (at most the journal's
+    /// capacity); `None` when the journal is off (`Config::journal == 0`),
+    /// as wiremock's `received_requests`.
+    pub fn received_requests(&self) -> Option<Vec<Arc<Entry>>> {
+        let journal = &self.shared.journal;
+        journal
+            .enabled()
+            .then(|| journal.entries(&Filter::default()))
+    }
+
+    /// The journal's entries passing `filter`, oldest first.
+    pub fn requests(&self, filter: &Filter) -> Vec<Arc<Entry>> {
+        self.shared.journal.entries(filter)
+    }
+
+    /// Forgets every recorded request.
+    pub fn reset_requests(&self) {
+        self.shared.journal.clear();
+    }
+
+    /// Checks the journal against `expectation`: e.g. "operation X was
+    /// called exactly twice with header H".
+    pub fn verify(&self, expectation: &Expectation) -> Result<(), VerificationError> {
+        expectation.verify(&self.shared.journal)
+    }
+
+    /// Injects a fault (see [`Fault`]) and returns its id.
+    pub fn inject(&self, fault: Fault) -> Result<u64, InvalidFault> {
+        fault.validate(&self.shared.mounts)?;
+        Ok(self.shared.faults.inject(fault))
+    }
+
+    /// The active faults with their remaining counts.
+    pub fn faults(&self) -> Vec<ActiveFault> {
+        self.shared.faults.list()
+    }
+
+    /// Removes every fault.
+    pub fn clear_faults(&self) {
+        self.shared.faults.clear();
     }
 
     /// Stops accepting connections, lets in-flight requests finish, and waits.

@@ -1,4 +1,4 @@
-//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--log-format text|json] [--check-health]`
+//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--journal N] [--no-cors] [--log-format text|json] [--check-health]`
 
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
@@ -35,6 +35,12 @@ struct Args {
     /// keep-alive connection may idle).
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     header_timeout: u64,
+    /// Requests kept in the journal (GET /__mock/requests); 0 turns it off.
+    #[arg(long, value_name = "N", default_value_t = mock_server::journal::DEFAULT_CAPACITY)]
+    journal: usize,
+    /// Do not answer CORS preflights or add Access-Control-* headers.
+    #[arg(long)]
+    no_cors: bool,
     /// Request log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -72,6 +78,8 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         limits: Limits {
             header_read_timeout: Duration::from_secs(args.header_timeout),
         },
+        journal: args.journal,
+        cors: !args.no_cors,
     })
     .await?;
     print_routes(&server);

@@ -133,6 +133,8 @@ pub struct Response {
     pub description: &'static str,
     /// The body's media type; `None` when the document declares no body.
     pub content_type: Option<&'static str>,
+    /// Declared headers (lower-case names) with their example or synthesised values.
+    pub headers: &'static [(&'static str, &'static str)],
     /// Bodies, by example name; the first is the default. Document examples
     /// come first; without any, one synthesised from the schema (`generated`).
     pub examples: &'static [Example],

@@ -1,24 +1,43 @@
-//! The HTTP side: one axum fallback handler that routes, authenticates,
-//! validates and answers, plus `GET /__mock/routes` and `GET /__mock/health`.
+//! A request's path through the mock. [`router`] serves the mock's own API
+//! (`admin`) and sends everything else to `handle`, which runs the stages
+//! in order and records what happened (a log line, a journal entry):
+//!
+//! ```text
+//! read (limits, body)     request.rs, limits.rs
+//! route (mount, operation) routes.rs
+//! fault (injected)        faults.rs
+//! authenticate            auth.rs
+//! validate                validate.rs
+//! select                  select.rs
+//! render                  render.rs
+//! ```
+//!
+//! A stage that declines answers with a [`Refusal`].
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use axum::body::{Body, to_bytes};
+use axum::Router;
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{ALLOW, AUTHORIZATION, CONTENT_TYPE, COOKIE, WWW_AUTHENTICATE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use serde_json::{Value, json};
+use futures_util::StreamExt;
+use serde_json::json;
 
-use crate::limits;
-use crate::model::{Credential, ErrorReply, Location, Operation, Provider, RequestBody};
-use crate::respond::{Preference, error_body, form_decode, select};
-use crate::routes::{RouteMatch, find};
-use crate::validate::{Problem, check_parameter, check_value};
+use crate::auth;
+use crate::faults::{Fault, FaultKind, Faults};
+use crate::journal::{self, Journal};
+use crate::model::{Credential, Operation, Provider};
+use crate::refusal::Refusal;
+use crate::render;
+use crate::request::Incoming;
+use crate::routes::{PathParams, RouteMatch, find};
+use crate::select::{Preference, select};
+use crate::serve::Abort;
+use crate::validate::{Problem, check_request};
 
 /// A provider mounted at a base path on this server.
 #[derive(Debug, Clone)]
@@ -35,6 +54,45 @@ pub struct Shared {
     pub mounts: Vec<Mount>,
     /// Accepted credentials; `None` accepts any non-empty one.
     pub api_keys: Option<HashSet<String>>,
+    /// Every request answered.
+    pub journal: Journal,
+    /// Injected faults.
+    pub faults: Faults,
+    /// Where the mounted APIs carry credentials, so the journal can redact them.
+    pub secrets: journal::Secrets,
+}
+
+impl Shared {
+    /// The state for `mounts`, with a journal of `journal_capacity` entries.
+    pub fn new(
+        mounts: Vec<Mount>,
+        api_keys: Option<HashSet<String>>,
+        journal_capacity: usize,
+    ) -> Self {
+        let mut secrets = journal::Secrets::default();
+        let credentials = mounts
+            .iter()
+            .flat_map(|m| m.provider.operations)
+            .flat_map(|o| o.security.iter().copied().flatten());
+        for credential in credentials {
+            match credential {
+                Credential::Header(name) => secrets.headers.push(name.to_ascii_lowercase()),
+                Credential::Query(name) => secrets.query.push((*name).to_string()),
+                Credential::Cookie(_) | Credential::Bearer | Credential::Basic => {}
+            }
+        }
+        secrets.headers.sort();
+        secrets.headers.dedup();
+        secrets.query.sort();
+        secrets.query.dedup();
+        Self {
+            mounts,
+            api_keys,
+            journal: Journal::new(journal_capacity),
+            faults: Faults::default(),
+            secrets,
+        }
+    }
 }
 
 impl std::fmt::Debug for Shared {
@@ -45,460 +103,265 @@ impl std::fmt::Debug for Shared {
                 "api_keys",
                 &self.api_keys.as_ref().map(|k| crate::Redacted(k.len())),
             )
-            .finish()
+            .field("journal", &self.journal)
+            .field("faults", &self.faults)
+            .finish_non_exhaustive()
     }
 }
 
 /// The server's routes.
 pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route("/__mock/routes", get(routes))
-        .route("/__mock/health", get(health))
-        .fallback(handle)
-        .with_state(shared)
+    crate::admin::routes().fallback(handle).with_state(shared)
 }
 
-/// `GET /__mock/routes`: every provider, its base URL and operations.
-async fn routes(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Json<Value> {
-    // Base URLs as the client reached this server.
-    let origin = headers
-        .get(axum::http::header::HOST)
-        .and_then(|host| host.to_str().ok())
-        .map(|host| format!("http://{host}"))
-        .unwrap_or_default();
-    Json(routes_json(&shared.mounts, &origin))
+/// What became of a request, for the log and the journal.
+struct Answered {
+    response: Response,
+    route: Option<(&'static str, &'static str)>,
+    problems: Vec<Problem>,
+    fault: Option<u64>,
+    body: Bytes,
 }
 
-/// `GET /__mock/health`: `{"status": "ok"}` once the server answers
-/// requests (a readiness probe for containers and orchestrators).
-async fn health() -> Json<Value> {
-    Json(json!({ "status": "ok" }))
-}
+impl Answered {
+    fn new(response: Response) -> Self {
+        Self {
+            response,
+            route: None,
+            problems: Vec::new(),
+            fault: None,
+            body: Bytes::new(),
+        }
+    }
 
-/// The routes document, with base URLs under `origin` (e.g. `http://127.0.0.1:4010`).
-pub fn routes_json(mounts: &[Mount], origin: &str) -> Value {
-    let providers: Vec<Value> = mounts
-        .iter()
-        .map(|mount| {
-            let operations: Vec<Value> = mount
-                .provider
-                .operations
-                .iter()
-                .map(|op| {
-                    json!({
-                        "method": op.method,
-                        "path": op.path,
-                        "operation_id": op.operation_id,
-                        "statuses": op.responses.iter().map(|r| r.status).collect::<Vec<_>>(),
-                    })
-                })
-                .collect();
-            json!({
-                "name": mount.provider.name,
-                "title": mount.provider.title,
-                "base_url": format!("{origin}{}", mount.base_path),
-                "documents": mount.provider.documents,
-                "operations": operations,
-            })
-        })
-        .collect();
-    json!({ "providers": providers })
+    /// The status sent; `0` when the connection is dropped instead.
+    fn status(&self) -> u16 {
+        match self.response.extensions().get::<Abort>() {
+            Some(_) => 0,
+            None => self.response.status().as_u16(),
+        }
+    }
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
     let uri = request.uri().clone();
-    let (response, operation) = answer(&shared, request).await;
+    let noted = shared
+        .journal
+        .enabled()
+        .then(|| journal::Request::new(&method, &uri, request.headers(), &shared.secrets));
+    let answered = answer(&shared, request).await;
+    let status = answered.status();
+    let operation_id = answered.route.map(|(_, operation)| operation);
     tracing::info!(
         method = %method,
         path = %truncate(uri.path(), 256),
-        operation = operation.unwrap_or("-"),
-        status = response.status().as_u16(),
+        operation = operation_id.unwrap_or("-"),
+        status,
         micros = started.elapsed().as_micros() as u64,
         "request"
     );
-    response
-}
-
-async fn answer(shared: &Shared, request: Request) -> (Response, Option<&'static str>) {
-    if let Err(exceeded) = limits::check_head(request.uri(), request.headers()) {
-        return (refuse_oversized(exceeded), None);
-    }
-    let path = request.uri().path();
-    let Some((mount, rest)) = mount_for(&shared.mounts, path) else {
-        let message = format!("no API is served under {}", truncate(path, 256));
-        return (
-            mock_error(StatusCode::NOT_FOUND, "not_found", &message),
-            None,
+    if let Some(noted) = noted {
+        shared.journal.record(
+            noted,
+            &answered.body,
+            journal::Answer {
+                provider: answered.route.map(|(provider, _)| provider),
+                operation_id,
+                status,
+                problems: &answered.problems,
+                fault: answered.fault,
+            },
         );
-    };
-    let operation = match find(mount.provider.operations, request.method().as_str(), rest) {
-        RouteMatch::Found(operation, params) => (operation, params),
-        RouteMatch::MethodNotAllowed(allowed) => {
-            let message = format!(
-                "{} {} is not an operation of {}; allowed: {}",
-                request.method(),
-                truncate(rest, 256),
-                mount.provider.name,
-                allowed.join(", ")
-            );
-            let mut response = mock_error(
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                &message,
-            );
-            if let Ok(allow) = HeaderValue::from_str(&allowed.join(", ")) {
-                response.headers_mut().insert(ALLOW, allow);
-            }
-            return (response, None);
-        }
-        RouteMatch::NotFound => {
-            let message = format!(
-                "{} has no operation at {}",
-                mount.provider.name,
-                truncate(rest, 256)
-            );
-            return (
-                mock_error(StatusCode::NOT_FOUND, "not_found", &message),
-                None,
-            );
-        }
-    };
-    let (operation, path_params) = operation;
-    (
-        respond(shared, operation, path_params, request).await,
-        Some(operation.operation_id),
-    )
+    }
+    answered.response
 }
 
-async fn respond(
+async fn answer(shared: &Shared, request: Request) -> Answered {
+    let request = match Incoming::read(request).await {
+        Ok(request) => request,
+        Err(exceeded) => return Answered::new(Refusal::Oversized(exceeded).into_response()),
+    };
+    let (provider, operation, path_params) = match route(&shared.mounts, &request) {
+        Ok(routed) => routed,
+        Err(refusal) => {
+            let mut answered = Answered::new(refusal.into_response());
+            answered.body = request.body;
+            return answered;
+        }
+    };
+    let fault = shared.faults.take(provider.name, operation.operation_id);
+    if let Some((_, fault)) = &fault
+        && fault.delay_ms > 0
+    {
+        tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
+    }
+    let mut problems = Vec::new();
+    let response = match &fault {
+        Some((
+            _,
+            Fault {
+                fault: Some(kind @ (FaultKind::Reset | FaultKind::Close)),
+                ..
+            },
+        )) => {
+            let mut response = StatusCode::OK.into_response();
+            let abort = if *kind == FaultKind::Reset {
+                Abort::Reset
+            } else {
+                Abort::Close
+            };
+            response.extensions_mut().insert(abort);
+            response
+        }
+        Some((id, fault)) if fault.status.is_some() => fault_answer(*id, fault, operation),
+        _ => respond(shared, operation, &path_params, &request).unwrap_or_else(|refusal| {
+            problems = refusal.problems().to_vec();
+            refusal.into_response()
+        }),
+    };
+    let fault_id = fault.as_ref().map(|(id, _)| *id);
+    let response = match fault {
+        Some((id, fault)) => apply_fault(response, id, &fault).await,
+        None => response,
+    };
+    Answered {
+        response,
+        route: Some((provider.name, operation.operation_id)),
+        problems,
+        fault: fault_id,
+        body: request.body,
+    }
+}
+
+/// Authenticate, validate, select, render.
+fn respond(
     shared: &Shared,
     operation: &'static Operation,
-    path_params: Vec<(&'static str, Option<String>)>,
-    request: Request,
-) -> Response {
-    let (parts, body) = request.into_parts();
-    // Read (bounded) on every route, so an oversized body is refused wherever it is sent.
-    let Ok(body) = to_bytes(body, limits::MAX_BODY_BYTES).await else {
-        return refuse_oversized(limits::Exceeded::Body);
-    };
-    let query = parts.uri.query().map(url_pairs).unwrap_or_default();
-    if !authenticated(shared, operation, &parts.headers, &query) {
-        return unauthorized(operation);
+    path_params: &PathParams,
+    request: &Incoming,
+) -> Result<Response, Refusal> {
+    if !auth::authenticated(operation, request, shared.api_keys.as_ref()) {
+        return Err(Refusal::Unauthenticated {
+            operation,
+            problem: auth::missing_credentials(operation),
+        });
     }
-
-    let mut problems = check_parameters(operation, &path_params, &query, &parts.headers);
-    if let Some(expected) = &operation.request_body {
-        check_body(expected, &parts.headers, &body, &mut problems);
-    }
+    let problems = check_request(operation, path_params, request);
     if !problems.is_empty() {
-        let reply = if problems
-            .iter()
-            .all(|p| p.location.first().is_some_and(|l| l == "path"))
-        {
-            &operation.invalid_path
-        } else {
-            &operation.invalid_request
-        };
-        return refuse(reply, &problems);
+        return Err(Refusal::Invalid {
+            operation,
+            problems,
+        });
     }
-
-    let prefer = parts.headers.get("prefer").and_then(|v| v.to_str().ok());
-    let preference = Preference::read(prefer, parts.uri.query());
-    match select(operation, &preference) {
-        Ok((response, example)) => {
-            let status =
-                StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-            let builder = Response::builder().status(status);
-            let built = match (response.content_type, example) {
-                (Some(content_type), Some(example)) => builder
-                    .header(CONTENT_TYPE, content_type)
-                    .body(Body::from(example.body)),
-                _ => builder.body(Body::empty()),
-            };
-            built.unwrap_or_else(|_| internal())
-        }
-        Err(error) => mock_error(
-            StatusCode::BAD_REQUEST,
-            "mock_selection",
-            &error.to_string(),
-        ),
-    }
+    let preference = Preference::read(request.header("prefer"), request.uri.query());
+    let (response, example) = select(operation, &preference).map_err(Refusal::Selection)?;
+    Ok(render::declared(response, example))
 }
 
-/// The operation's refusal of a request without valid credentials.
-fn unauthorized(operation: &Operation) -> Response {
-    let location = match operation.security.first().and_then(|a| a.first()) {
-        Some(Credential::Header(name)) => vec!["header".into(), (*name).into()],
-        Some(Credential::Query(name)) => vec!["query".into(), (*name).into()],
-        Some(Credential::Cookie(name)) => vec!["cookie".into(), (*name).into()],
-        _ => vec!["header".into(), "Authorization".into()],
-    };
-    let problem = Problem::new(
-        location,
-        "Not authenticated: missing or invalid credentials",
-        "not_authenticated",
-    );
-    let mut response = refuse(&operation.unauthorized, &[problem]);
-    let bearer = operation
-        .security
-        .iter()
-        .any(|alternative| alternative.iter().any(|c| matches!(c, Credential::Bearer)));
-    if bearer {
-        response
-            .headers_mut()
-            .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    }
-    response
-}
-
-/// Every parameter against its schema; required ones must be present.
-fn check_parameters(
-    operation: &Operation,
-    path_params: &[(&'static str, Option<String>)],
-    query: &[(String, String)],
-    headers: &HeaderMap,
-) -> Vec<Problem> {
-    let mut problems = Vec::new();
-    for parameter in operation.parameters {
-        // Outer `None`: absent; inner `None`: present but not UTF-8.
-        let raw: Option<Option<String>> = match parameter.location {
-            Location::Path => path_params
-                .iter()
-                .find(|(name, _)| *name == parameter.name)
-                .map(|(_, value)| value.clone()),
-            Location::Query => query_value(query, parameter.name).map(|v| Some(v.to_string())),
-            Location::Header => headers
-                .get(parameter.name)
-                .map(|v| v.to_str().ok().map(str::to_string)),
-            Location::Cookie => cookie(headers, parameter.name).map(Some),
-        };
-        match raw {
-            Some(value) => check_parameter(
-                parameter.location,
-                parameter.name,
-                value.as_deref(),
-                parameter.schema,
-                &mut problems,
-            ),
-            None if parameter.required => problems.push(Problem::new(
-                vec![parameter.location.as_str().into(), parameter.name.into()],
-                "Field required",
-                "missing",
-            )),
-            None => {}
-        }
-    }
-    problems
-}
-
-/// A JSON request body: present if required, the declared content type, valid JSON, valid against its schema.
-fn check_body(
-    expected: &RequestBody,
-    headers: &HeaderMap,
-    bytes: &[u8],
-    problems: &mut Vec<Problem>,
-) {
-    if bytes.is_empty() {
-        if expected.required {
-            problems.push(Problem::new(
-                vec!["body".into()],
-                "Field required",
-                "missing",
-            ));
-        }
-        return;
-    }
-    let content_type = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    if !essence.eq_ignore_ascii_case(expected.media_type) {
-        problems.push(Problem::new(
-            vec!["header".into(), "content-type".into()],
-            format!("Content-Type should be {}", expected.media_type),
-            "content_type",
-        ));
-        return;
-    }
-    match serde_json::from_slice::<Value>(bytes) {
-        Ok(value) => check_value(expected.schema, &value, &["body".into()], problems),
-        Err(error) => problems.push(Problem::new(
-            vec!["body".into()],
-            format!("JSON decode error: {error}"),
-            "json_invalid",
-        )),
-    }
-}
-
-/// Whether any security alternative of `operation` is satisfied.
-fn authenticated(
-    shared: &Shared,
-    operation: &Operation,
-    headers: &HeaderMap,
-    query: &[(String, String)],
-) -> bool {
-    if operation.security.is_empty() {
-        return true;
-    }
-    let accepted = |key: Option<&str>| {
-        key.is_some_and(|key| {
-            !key.trim().is_empty()
-                && shared
-                    .api_keys
-                    .as_ref()
-                    .is_none_or(|keys| keys.contains(key))
-        })
-    };
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
-    let authorization = |scheme: &str| {
-        header(AUTHORIZATION.as_str()).and_then(|value| {
-            let (given, token) = value.split_once(' ')?;
-            given.eq_ignore_ascii_case(scheme).then_some(token.trim())
-        })
-    };
-    operation.security.iter().any(|alternative| {
-        alternative.iter().all(|credential| match credential {
-            Credential::Header(name) => accepted(header(name)),
-            Credential::Query(name) => accepted(query_value(query, name)),
-            Credential::Cookie(name) => accepted(cookie(headers, name).as_deref()),
-            Credential::Bearer => accepted(authorization("Bearer")),
-            Credential::Basic => accepted(authorization("Basic")),
-        })
-    })
-}
-
-/// A refusal in the API's own shape.
-fn refuse(reply: &ErrorReply, problems: &[Problem]) -> Response {
-    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
-    let mut builder = Response::builder().status(status);
-    if !reply.declared {
-        builder = builder.header("x-mock-undeclared-status", "true");
-    }
-    match (reply.content_type, error_body(reply, problems)) {
-        (Some(content_type), Some(body)) => builder
-            .header(CONTENT_TYPE, content_type)
-            .body(Body::from(body))
-            .unwrap_or_else(|_| internal()),
-        _ => builder.body(Body::empty()).unwrap_or_else(|_| internal()),
-    }
-}
-
-/// `413`, `414` or `431`: a request beyond the mock's limits.
-fn refuse_oversized(exceeded: limits::Exceeded) -> Response {
-    mock_error(exceeded.status(), exceeded.kind(), &exceeded.to_string())
-}
-
-/// An answer from the mock itself (not from a document): JSON, marked `X-Mock-Error`.
-fn mock_error(status: StatusCode, error: &'static str, message: &str) -> Response {
-    let mut response =
-        (status, Json(json!({ "error": error, "message": message }))).into_response();
-    response
-        .headers_mut()
-        .insert("x-mock-error", HeaderValue::from_static(error));
-    response
-}
-
-fn internal() -> Response {
-    StatusCode::INTERNAL_SERVER_ERROR.into_response()
-}
-
-/// The mount whose base path is the longest prefix of `path`, and the rest.
-fn mount_for<'a>(mounts: &'a [Mount], path: &'a str) -> Option<(&'a Mount, &'a str)> {
-    mounts
+/// The mount whose base path is the longest prefix of the path, then the operation.
+fn route(
+    mounts: &[Mount],
+    request: &Incoming,
+) -> Result<(&'static Provider, &'static Operation, PathParams), Refusal> {
+    let path = request.uri.path();
+    let Some((mount, rest)) = mounts
         .iter()
         .filter_map(|mount| {
             let rest = path.strip_prefix(mount.base_path.as_str())?;
             (rest.is_empty() || rest.starts_with('/')).then_some((mount, rest))
         })
         .max_by_key(|(mount, _)| mount.base_path.len())
+    else {
+        return Err(Refusal::NoApi {
+            path: truncate(path, 256).to_string(),
+        });
+    };
+    let provider = mount.provider;
+    match find(provider.operations, request.method.as_str(), rest) {
+        RouteMatch::Found(operation, params) => Ok((provider, operation, params)),
+        RouteMatch::MethodNotAllowed(allowed) => Err(Refusal::MethodNotAllowed {
+            provider: provider.name,
+            method: request.method.to_string(),
+            path: truncate(rest, 256).to_string(),
+            allowed,
+        }),
+        RouteMatch::NotFound => Err(Refusal::NoOperation {
+            provider: provider.name,
+            path: truncate(rest, 256).to_string(),
+        }),
+    }
 }
 
-fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value.to_string())
+/// A fault's status: the operation's declared answer for it where there is
+/// one, else a JSON body saying it is injected.
+fn fault_answer(id: u64, fault: &Fault, operation: &Operation) -> Response {
+    let status = fault.status.unwrap_or(500);
+    match operation.responses.iter().find(|r| r.status == status) {
+        Some(declared) => render::declared(declared, declared.examples.first()),
+        None => {
+            let body = json!({
+                "error": "injected_fault",
+                "message": format!("fault {id} answers {status}, which the document does not declare"),
+            });
+            let mut response = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                body.to_string(),
+            )
+                .into_response();
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+    }
 }
 
-fn query_value<'a>(query: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    query
-        .iter()
-        .find(|(key, _)| key == name)
-        .map(|(_, value)| value.as_str())
-}
-
-/// Decodes `a=1&b=x%20y` (form encoding: `+` is a space).
-fn url_pairs(query: &str) -> Vec<(String, String)> {
-    let decode = |text: &str| form_decode(text).into_owned();
-    query
-        .split('&')
-        .filter(|pair| !pair.is_empty())
-        .map(|pair| {
-            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(key), decode(value))
-        })
-        .collect()
+/// Marks a fault's answer (`X-Mock-Fault`), adds its headers, and cuts its
+/// body in half for `truncate`.
+async fn apply_fault(mut response: Response, id: u64, fault: &Fault) -> Response {
+    if response.extensions().get::<Abort>().is_some() {
+        return response;
+    }
+    let headers = response.headers_mut();
+    headers.insert("x-mock-fault", HeaderValue::from(id));
+    for (name, value) in &fault.headers {
+        // Checked when the fault was injected.
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
+            headers.insert(name, value);
+        }
+    }
+    if fault.fault != Some(FaultKind::Truncate) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let full = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    if full.is_empty() {
+        // Nothing to cut: break the connection instead of answering.
+        let mut response = Response::from_parts(parts, Body::empty());
+        response.extensions_mut().insert(Abort::Close);
+        return response;
+    }
+    parts
+        .headers
+        .insert(CONTENT_LENGTH, HeaderValue::from(full.len()));
+    let half = futures_util::stream::iter([Ok(full.slice(..full.len() / 2))]);
+    // Pending once before failing, so hyper writes out the head and the half
+    // body before the error makes it drop the connection.
+    let cut = futures_util::stream::once(async {
+        tokio::task::yield_now().await;
+        Err(std::io::Error::other("body truncated by an injected fault"))
+    });
+    Response::from_parts(parts, Body::from_stream(half.chain(cut)))
 }
 
 fn truncate(text: &str, max: usize) -> &str {
     match text.char_indices().nth(max) {
         Some((index, _)) => &text[..index],
         None => text,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::{Schema, StringRules};
-
-    static BODY: RequestBody = RequestBody {
-        required: true,
-        media_type: "application/json",
-        schema: &Schema::Object {
-            properties: &[(
-                "name",
-                Schema::String(StringRules {
-                    min_length: Some(1),
-                    max_length: None,
-                    format: None,
-                }),
-            )],
-            required: &["name"],
-            additional: true,
-        },
-    };
-
-    fn kinds(content_type: Option<&str>, body: &[u8]) -> Vec<&'static str> {
-        let mut headers = HeaderMap::new();
-        if let Some(content_type) = content_type {
-            headers.insert(CONTENT_TYPE, HeaderValue::from_str(content_type).unwrap());
-        }
-        let mut problems = Vec::new();
-        check_body(&BODY, &headers, body, &mut problems);
-        problems.into_iter().map(|p| p.kind).collect()
-    }
-
-    #[test]
-    fn request_bodies_are_checked() {
-        let json = Some("application/json; charset=utf-8");
-        assert!(kinds(json, br#"{"name": "x"}"#).is_empty());
-        assert_eq!(kinds(json, b""), ["missing"]);
-        assert_eq!(
-            kinds(Some("text/plain"), br#"{"name": "x"}"#),
-            ["content_type"]
-        );
-        assert_eq!(kinds(None, br#"{"name": "x"}"#), ["content_type"]);
-        assert_eq!(kinds(json, br#"{"name": "#), ["json_invalid"]);
-        assert_eq!(kinds(json, &[0x7b, 0xff, 0xfe, 0x7d]), ["json_invalid"]);
-        assert_eq!(kinds(json, br#"{"name": ""}"#), ["string_too_short"]);
-        assert_eq!(kinds(json, br#"{}"#), ["missing"]);
     }
 }

@@ -4,9 +4,13 @@
 //! Problems are reported the way FastAPI/pydantic does (`loc`, `msg`,
 //! `type`), which the error templates then pour into each API's own shape.
 
+use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
 use serde_json::Value;
 
-use crate::model::{Location, NumberRules, Schema, StringRules};
+use crate::model::{Location, NumberRules, Operation, RequestBody, Schema, StringRules};
+use crate::request::Incoming;
+use crate::routes::PathParams;
 
 /// One thing wrong with a request.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +31,88 @@ impl Problem {
             message: message.into(),
             kind,
         }
+    }
+}
+
+/// Everything wrong with `request` as a call of `operation`: every
+/// parameter against its schema (required ones present), and the body.
+pub fn check_request(
+    operation: &Operation,
+    path_params: &PathParams,
+    request: &Incoming,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for parameter in operation.parameters {
+        // Outer `None`: absent; inner `None`: present but not UTF-8.
+        let raw: Option<Option<&str>> = match parameter.location {
+            Location::Path => path_params
+                .iter()
+                .find(|(name, _)| *name == parameter.name)
+                .map(|(_, value)| value.as_deref()),
+            Location::Query => request.query_value(parameter.name).map(Some),
+            Location::Header => request.headers.get(parameter.name).map(|v| v.to_str().ok()),
+            Location::Cookie => request.cookie(parameter.name).map(Some),
+        };
+        match raw {
+            Some(value) => check_parameter(
+                parameter.location,
+                parameter.name,
+                value,
+                parameter.schema,
+                &mut problems,
+            ),
+            None if parameter.required => problems.push(Problem::new(
+                vec![parameter.location.as_str().into(), parameter.name.into()],
+                "Field required",
+                "missing",
+            )),
+            None => {}
+        }
+    }
+    if let Some(expected) = &operation.request_body {
+        check_body(expected, &request.headers, &request.body, &mut problems);
+    }
+    problems
+}
+
+/// A JSON request body: present if required, the declared content type,
+/// valid JSON, valid against its schema.
+fn check_body(
+    expected: &RequestBody,
+    headers: &HeaderMap,
+    bytes: &[u8],
+    problems: &mut Vec<Problem>,
+) {
+    if bytes.is_empty() {
+        if expected.required {
+            problems.push(Problem::new(
+                vec!["body".into()],
+                "Field required",
+                "missing",
+            ));
+        }
+        return;
+    }
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case(expected.media_type) {
+        problems.push(Problem::new(
+            vec!["header".into(), "content-type".into()],
+            format!("Content-Type should be {}", expected.media_type),
+            "content_type",
+        ));
+        return;
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) => check_value(expected.schema, &value, &["body".into()], problems),
+        Err(error) => problems.push(Problem::new(
+            vec!["body".into()],
+            format!("JSON decode error: {error}"),
+            "json_invalid",
+        )),
     }
 }
 
@@ -408,6 +494,52 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    static BODY: RequestBody = RequestBody {
+        required: true,
+        media_type: "application/json",
+        schema: &Schema::Object {
+            properties: &[(
+                "name",
+                Schema::String(StringRules {
+                    min_length: Some(1),
+                    max_length: None,
+                    format: None,
+                }),
+            )],
+            required: &["name"],
+            additional: true,
+        },
+    };
+
+    fn kinds(content_type: Option<&str>, body: &[u8]) -> Vec<&'static str> {
+        let mut headers = HeaderMap::new();
+        if let Some(content_type) = content_type {
+            headers.insert(
+                CONTENT_TYPE,
+                axum::http::HeaderValue::from_str(content_type).unwrap(),
+            );
+        }
+        let mut problems = Vec::new();
+        check_body(&BODY, &headers, body, &mut problems);
+        problems.into_iter().map(|p| p.kind).collect()
+    }
+
+    #[test]
+    fn request_bodies_are_checked() {
+        let json = Some("application/json; charset=utf-8");
+        assert!(kinds(json, br#"{"name": "x"}"#).is_empty());
+        assert_eq!(kinds(json, b""), ["missing"]);
+        assert_eq!(
+            kinds(Some("text/plain"), br#"{"name": "x"}"#),
+            ["content_type"]
+        );
+        assert_eq!(kinds(None, br#"{"name": "x"}"#), ["content_type"]);
+        assert_eq!(kinds(json, br#"{"name": "#), ["json_invalid"]);
+        assert_eq!(kinds(json, &[0x7b, 0xff, 0xfe, 0x7d]), ["json_invalid"]);
+        assert_eq!(kinds(json, br#"{"name": ""}"#), ["string_too_short"]);
+        assert_eq!(kinds(json, br#"{}"#), ["missing"]);
+    }
 
     const ID: Schema = Schema::String(StringRules {
         min_length: Some(1),

@@ -129,6 +129,21 @@ pub struct Response {
     pub description: String,
     /// The body, if the response declares one (the JSON one when there are several).
     pub body: Option<Body>,
+    /// Declared response headers (`Content-Type` excluded: OpenAPI ignores it there).
+    pub headers: Vec<ResponseHeader>,
+}
+
+/// A header a response declares (`Retry-After`, `Location`, `ETag`, ...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseHeader {
+    /// Its name, as the document spells it.
+    pub name: String,
+    /// Whether the response always carries it.
+    pub required: bool,
+    /// Its schema, as the resolved document has it.
+    pub schema: Value,
+    /// The header's `example` (or first of `examples`), else its schema's `example`.
+    pub example: Option<Value>,
 }
 
 /// A body in one media type.
@@ -425,10 +440,51 @@ impl<'a> Reader<'a> {
                     .unwrap_or_default()
                     .to_string(),
                 body,
+                headers: self.response_headers(response, &at)?,
             });
         }
         responses.sort_by_key(|r| r.status);
         Ok(responses)
+    }
+
+    fn response_headers(
+        &self,
+        response: &'a Value,
+        at: &str,
+    ) -> Result<Vec<ResponseHeader>, SpecError> {
+        let Some(headers) = response.get("headers").and_then(Value::as_object) else {
+            return Ok(Vec::new());
+        };
+        let at = pointer::join(at, "headers");
+        let mut declared = Vec::new();
+        for (name, header) in headers {
+            if name.eq_ignore_ascii_case("content-type") {
+                continue;
+            }
+            let header = self.resolve(header, &pointer::join(&at, name))?;
+            let schema = header
+                .get("schema")
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Default::default()));
+            let example = header
+                .get("example")
+                .or_else(|| {
+                    header
+                        .get("examples")
+                        .and_then(Value::as_object)
+                        .and_then(|examples| examples.values().next())
+                        .and_then(|example| example.get("value"))
+                })
+                .or_else(|| schema.get("example"))
+                .cloned();
+            declared.push(ResponseHeader {
+                name: name.clone(),
+                required: header.get("required").and_then(Value::as_bool) == Some(true),
+                schema,
+                example,
+            });
+        }
+        Ok(declared)
     }
 
     fn security(&self, operation: &'a Value, at: &str) -> Result<Vec<Vec<Credential>>, SpecError> {

@@ -30,7 +30,7 @@ use serde_json::Value;
 
 pub use catalogue::{
     Body, Credential, CredentialKind, METHODS, Operation, Parameter, ParameterLocation,
-    RequestBody, Response, SDK_NAME, Status, is_json, parse_status,
+    RequestBody, Response, ResponseHeader, SDK_NAME, Status, is_json, parse_status,
 };
 pub use downconvert::downconvert;
 pub use error::{Location, SpecError};

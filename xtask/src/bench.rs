@@ -4,22 +4,28 @@
 //! Each server is started from its release binary; start-up is the time from
 //! exec to its first answered request. Load: 32 keep-alive connections (one
 //! thread each) for a fixed number of requests, from the load loop below, the
-//! same for every server. It counts requests rather than running for a time
-//! (as `wrk` does) so that resident memory is read, from `/proc`, after
-//! exactly the number of requests asked for (default: a million).
+//! same for every server (and for `cargo xtask soak`). It counts requests
+//! rather than running for a time (as `wrk` does) so that resident memory is
+//! read, from `/proc`, after exactly the number of requests asked for
+//! (default: a million).
 
+use std::collections::BTreeMap;
+use std::fmt;
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
+use serde_json::Value;
 
 /// Keep-alive connections, as in the performance targets.
-const CONNECTIONS: usize = 32;
+pub const CONNECTIONS: usize = 32;
+
+/// The longest the load loop waits for one read or write.
+const IO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// One server to measure.
 struct Scenario {
@@ -45,53 +51,49 @@ struct Measured {
 pub fn run(requests: u64) -> Result<()> {
     let root = specs::repository_root();
     println!("building release binaries ...");
-    let status = Command::new(env!("CARGO"))
-        .current_dir(&root)
-        .args([
-            "build",
-            "--release",
-            "--quiet",
-            "-p",
-            "mock-server",
-            "--bin",
-            "mock-server",
-            "--example",
-            "bare_axum",
-        ])
-        .status()?;
-    if !status.success() {
-        bail!("cargo build --release failed");
-    }
-    let release = root.join("target/release");
+    let binaries = build_release(&[
+        "-p",
+        "mock-server",
+        "--bin",
+        "mock-server",
+        "--example",
+        "bare_axum",
+    ])?;
+    let binary = |name: &str| {
+        binaries
+            .get(name)
+            .with_context(|| format!("cargo built no `{name}`"))
+    };
     let request = |path: &str, headers: &str| {
         format!(
             "POST {path} HTTP/1.1\r\nHost: {{host}}\r\nX-API-Key: bench-key\r\n{headers}Content-Length: 0\r\n\r\n"
         )
     };
+    let mock_binary = binary("mock-server")?;
     let mut scenarios = vec![
         Scenario {
             name: "bare axum, fixed body (baseline)".into(),
-            command: with_port(Command::new(release.join("examples/bare_axum")), ""),
+            command: with_port(Command::new(binary("bare_axum")?), ""),
             request: request("/chamelio/tasks/12345/cancel", ""),
         },
         Scenario {
             name: "mock, all providers, default 200".into(),
-            command: mock(&release, &[]),
+            command: mock(mock_binary, &[]),
             request: request("/chamelio/tasks/12345/cancel", ""),
         },
         Scenario {
             name: "mock, all providers, Prefer: code=409".into(),
-            command: mock(&release, &[]),
+            command: mock(mock_binary, &[]),
             request: request("/chamelio/tasks/12345/cancel", "Prefer: code=409\r\n"),
         },
         Scenario {
             name: "mock, all providers, Akua 202 (bearer, 4 params)".into(),
-            command: mock(&release, &[]),
+            command: mock(mock_binary, &[]),
             request: "POST /akua/v1/operations/op_123:cancel HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer bench\r\nIdempotency-Key: k-1\r\nContent-Length: 0\r\n\r\n".into(),
         },
         Scenario {
             name: "mock --provider chamelio".into(),
-            command: mock(&release, &["--provider", "chamelio"]),
+            command: mock(mock_binary, &["--provider", "chamelio"]),
             request: request("/tasks/12345/cancel", ""),
         },
     ];
@@ -123,8 +125,41 @@ pub fn run(requests: u64) -> Result<()> {
     Ok(())
 }
 
-fn mock(release: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(release.join("mock-server"));
+/// `cargo build --release ARGS` in the workspace, through the target directory
+/// cargo picks for this run (so `CARGO_TARGET_DIR` is honoured); returns each
+/// built executable by target name.
+pub fn build_release(args: &[&str]) -> Result<BTreeMap<String, PathBuf>> {
+    let output = Command::new(env!("CARGO"))
+        .current_dir(specs::repository_root())
+        .args([
+            "build",
+            "--release",
+            "--message-format=json-render-diagnostics",
+        ])
+        .args(args)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("running cargo build --release")?;
+    if !output.status.success() {
+        bail!("cargo build --release failed");
+    }
+    let mut executables = BTreeMap::new();
+    for line in output.stdout.split(|&b| b == b'\n') {
+        let Ok(message) = serde_json::from_slice::<Value>(line) else {
+            continue;
+        };
+        if let (Some(name), Some(path)) = (
+            message.pointer("/target/name").and_then(Value::as_str),
+            message.get("executable").and_then(Value::as_str),
+        ) {
+            executables.insert(name.to_string(), PathBuf::from(path));
+        }
+    }
+    Ok(executables)
+}
+
+fn mock(binary: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(binary);
     command.args(args).env("RUST_LOG", "warn");
     with_port(command, "--addr")
 }
@@ -159,152 +194,331 @@ fn prism(root: &Path) -> Option<Command> {
 }
 
 fn measure(scenario: Scenario, requests: u64) -> Result<Measured> {
-    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
-    let program = scenario.command.get_program().to_owned();
-    let args: Vec<String> = scenario
-        .command
-        .get_args()
-        .map(|a| {
-            a.to_string_lossy()
-                .replace("{addr}", &addr.to_string())
-                .replace("{port}", &port.to_string())
-        })
-        .collect();
-    let mut command = Command::new(program);
-    command
-        .args(&args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    for (key, value) in scenario.command.get_envs() {
-        if let Some(value) = value {
-            command.env(key, value);
-        }
-    }
-    let request = scenario.request.replace("{host}", &addr.to_string());
-
-    let started = Instant::now();
-    let child = command
-        .spawn()
-        .with_context(|| format!("starting {}", scenario.name))?;
-    let mut child = KillOnDrop(child);
-    let startup = first_answer(addr, &request, started, Duration::from_secs(60))?;
-
-    let (count, errors, elapsed, mut latencies) = load(addr, &request, requests)?;
-    let rss_kib = rss_kib(child.0.id()).unwrap_or(0);
-    let _ = child.0.kill();
-    latencies.sort_unstable();
-    let percentile = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
-            .map_or(Duration::ZERO, |micros| {
-                Duration::from_micros(u64::from(*micros))
-            })
+    let server = Server::start(&scenario.name, &scenario.command, Stdio::null())?;
+    let probe = Probe {
+        kind: "bench",
+        name: scenario.name.clone(),
+        request: scenario
+            .request
+            .replace("{host}", &server.addr.to_string())
+            .into_bytes(),
+        expect: Expect::NotServerError,
     };
+    let mut load = load(server.addr, &[probe], requests, CONNECTIONS, None);
     Ok(Measured {
         name: scenario.name,
-        startup,
-        requests: count,
-        errors,
-        per_second: count as f64 / elapsed.as_secs_f64(),
-        p50: percentile(0.50),
-        p99: percentile(0.99),
-        rss_kib,
+        startup: server.startup,
+        requests: load.requests(),
+        errors: load.failures(),
+        per_second: load.per_second(),
+        p50: load.percentile(0.50),
+        p99: load.percentile(0.99),
+        rss_kib: server.rss_kib().unwrap_or(0),
     })
 }
 
-struct KillOnDrop(Child);
+/// A server process on a free loopback port, killed when dropped.
+pub struct Server {
+    child: Child,
+    /// Where it listens.
+    pub addr: SocketAddr,
+    /// From exec to its first answer.
+    pub startup: Duration,
+}
 
-impl Drop for KillOnDrop {
+impl Server {
+    /// Runs `template` with `{addr}` and `{port}` in its arguments filled in,
+    /// and waits (polling, no fixed sleeps) until it answers a request.
+    pub fn start(name: &str, template: &Command, stderr: Stdio) -> Result<Self> {
+        let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse()?;
+        let mut command = Command::new(template.get_program());
+        command
+            .args(template.get_args().map(|a| {
+                a.to_string_lossy()
+                    .replace("{addr}", &addr.to_string())
+                    .replace("{port}", &port.to_string())
+            }))
+            .stdout(Stdio::null())
+            .stderr(stderr);
+        for (key, value) in template.get_envs() {
+            if let Some(value) = value {
+                command.env(key, value);
+            }
+        }
+        let started = Instant::now();
+        let child = command
+            .spawn()
+            .with_context(|| format!("starting {name}"))?;
+        let mut server = Server {
+            child,
+            addr,
+            startup: Duration::ZERO,
+        };
+        let request = format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+        loop {
+            if let Ok(mut stream) = TcpStream::connect(addr)
+                && stream.write_all(request.as_bytes()).is_ok()
+                && read_response(&mut stream, &mut Vec::new()).is_ok()
+            {
+                server.startup = started.elapsed();
+                return Ok(server);
+            }
+            if let Some(status) = server.child.try_wait()? {
+                bail!("{name} exited before answering: {status}");
+            }
+            if started.elapsed() > Duration::from_secs(60) {
+                bail!("no answer from {name} on {addr} within 60 s");
+            }
+            std::thread::yield_now();
+        }
+    }
+
+    /// Its resident memory (`VmRSS`), in KiB.
+    pub fn rss_kib(&self) -> Result<u64> {
+        let path = format!("/proc/{}/status", self.child.id());
+        let status = std::fs::read_to_string(&path).with_context(|| format!("reading {path}"))?;
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix("VmRSS:"))
+            .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+            .with_context(|| format!("no VmRSS in {path} (has the server exited?)"))
+    }
+}
+
+impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
-/// Polls (connect, send, read) until the server answers; no fixed sleeps.
-fn first_answer(
-    addr: SocketAddr,
-    request: &str,
-    started: Instant,
-    limit: Duration,
-) -> Result<Duration> {
-    loop {
-        if let Ok(mut stream) = TcpStream::connect(addr)
-            && stream.write_all(request.as_bytes()).is_ok()
-            && read_response(&mut stream, &mut Vec::new()).is_ok()
-        {
-            return Ok(started.elapsed());
+/// What a request must be answered with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expect {
+    /// Exactly this status.
+    Status(u16),
+    /// Some 4xx.
+    ClientError,
+    /// Anything below 500.
+    NotServerError,
+}
+
+impl Expect {
+    /// Whether `status` is what was expected.
+    pub fn accepts(self, status: u16) -> bool {
+        match self {
+            Expect::Status(expected) => status == expected,
+            Expect::ClientError => (400..500).contains(&status),
+            Expect::NotServerError => status < 500,
         }
-        if started.elapsed() > limit {
-            bail!("no answer from {addr} within {limit:?}");
-        }
-        std::thread::yield_now();
     }
 }
 
-/// `requests` requests over [`CONNECTIONS`] keep-alive connections; returns
-/// (answered, errors, elapsed, latencies in µs).
-fn load(addr: SocketAddr, request: &str, requests: u64) -> Result<(u64, u64, Duration, Vec<u32>)> {
-    let remaining = Arc::new(AtomicU64::new(requests));
-    let errors = Arc::new(AtomicU64::new(0));
-    let started = Instant::now();
-    let workers: Vec<_> = (0..CONNECTIONS)
-        .map(|_| {
-            let remaining = remaining.clone();
-            let errors = errors.clone();
-            let request = request.as_bytes().to_vec();
-            std::thread::spawn(move || -> Vec<u32> {
-                let mut latencies = Vec::new();
-                let mut buffer = Vec::with_capacity(4096);
-                let Ok(mut stream) = TcpStream::connect(addr) else {
-                    errors.fetch_add(1, Ordering::Relaxed);
-                    return latencies;
-                };
-                let _ = stream.set_nodelay(true);
-                while remaining
-                    .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
-                    .is_ok()
-                {
-                    let sent = Instant::now();
-                    let ok = stream.write_all(&request).is_ok()
-                        && read_response(&mut stream, &mut buffer).is_ok_and(|status| status < 500);
-                    if ok {
-                        latencies.push(sent.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
-                    } else {
-                        errors.fetch_add(1, Ordering::Relaxed);
-                        match TcpStream::connect(addr) {
-                            Ok(fresh) => stream = fresh,
-                            Err(_) => return latencies,
-                        }
-                    }
-                }
-                latencies
-            })
+impl fmt::Display for Expect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Expect::Status(status) => write!(f, "{status}"),
+            Expect::ClientError => f.write_str("a 4xx"),
+            Expect::NotServerError => f.write_str("a status below 500"),
+        }
+    }
+}
+
+/// One request of a load, with what it must get back.
+#[derive(Debug, Clone)]
+pub struct Probe {
+    /// What sort of request it is, for reports (`valid`, `wrong-method`, ...).
+    pub kind: &'static str,
+    /// What exactly it is, for reports.
+    pub name: String,
+    /// The request, as bytes on the wire.
+    pub request: Vec<u8>,
+    /// The answer it must get.
+    pub expect: Expect,
+}
+
+/// What a load (or one of its connections) did; counts are per probe.
+#[derive(Debug, Default)]
+pub struct Load {
+    /// Wall time.
+    pub elapsed: Duration,
+    /// Requests sent, per probe.
+    pub sent: Vec<u64>,
+    /// Requests answered otherwise than expected (or not at all), per probe.
+    pub failed: Vec<u64>,
+    /// Latencies of the requests answered as expected, in µs.
+    pub latencies: Vec<u32>,
+    /// The first few failures, described.
+    pub examples: Vec<String>,
+}
+
+/// How many failures [`Load::examples`] keeps.
+pub const EXAMPLES: usize = 5;
+
+impl Load {
+    /// Adds `other`'s counts to these (elapsed times add up too).
+    pub fn merge(&mut self, other: Load) {
+        self.elapsed += other.elapsed;
+        for (counts, more) in [
+            (&mut self.sent, other.sent),
+            (&mut self.failed, other.failed),
+        ] {
+            counts.resize(counts.len().max(more.len()), 0);
+            counts.iter_mut().zip(more).for_each(|(n, m)| *n += m);
+        }
+        self.latencies.extend(other.latencies);
+        self.examples.extend(other.examples);
+        self.examples.truncate(EXAMPLES);
+    }
+
+    /// Requests sent.
+    pub fn requests(&self) -> u64 {
+        self.sent.iter().sum()
+    }
+
+    /// Requests not answered as expected.
+    pub fn failures(&self) -> u64 {
+        self.failed.iter().sum()
+    }
+
+    /// Requests answered as expected, per second of wall time.
+    pub fn per_second(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// The latency below which a fraction `p` of the answered requests fall.
+    pub fn percentile(&mut self, p: f64) -> Duration {
+        self.latencies.sort_unstable();
+        let index = ((self.latencies.len() as f64 * p) as usize)
+            .min(self.latencies.len().saturating_sub(1));
+        self.latencies.get(index).map_or(Duration::ZERO, |&micros| {
+            Duration::from_micros(u64::from(micros))
         })
-        .collect();
-    let mut latencies = Vec::with_capacity(requests as usize);
-    for worker in workers {
-        latencies.extend(worker.join().unwrap_or_default());
     }
-    let elapsed = started.elapsed();
-    Ok((
-        latencies.len() as u64,
-        errors.load(Ordering::Relaxed),
-        elapsed,
-        latencies,
-    ))
 }
 
-/// Reads one HTTP/1.1 response (headers and a Content-Length body); returns its status.
-fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<u16> {
+/// `requests` requests over `connections` keep-alive connections (a thread
+/// each), cycling through `probes` in order, until done or past `deadline`.
+/// A connection that fails or that the server closes is replaced.
+pub fn load(
+    addr: SocketAddr,
+    probes: &[Probe],
+    requests: u64,
+    connections: usize,
+    deadline: Option<Instant>,
+) -> Load {
+    let remaining = AtomicU64::new(requests);
+    let started = Instant::now();
+    let mut total = Load::default();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..connections)
+            .map(|_| scope.spawn(|| connection_load(addr, probes, &remaining, deadline)))
+            .collect();
+        for worker in workers {
+            if let Ok(load) = worker.join() {
+                total.merge(load);
+            }
+        }
+    });
+    total.elapsed = started.elapsed();
+    total
+}
+
+/// One connection's share of [`load`].
+fn connection_load(
+    addr: SocketAddr,
+    probes: &[Probe],
+    remaining: &AtomicU64,
+    deadline: Option<Instant>,
+) -> Load {
+    let mut load = Load {
+        sent: vec![0; probes.len()],
+        failed: vec![0; probes.len()],
+        ..Load::default()
+    };
+    let mut buffer = Vec::with_capacity(4096);
+    let mut connection = None;
+    while deadline.is_none_or(|deadline| Instant::now() < deadline)
+        && let Ok(n) =
+            remaining.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| n.checked_sub(1))
+    {
+        let index = (n % probes.len() as u64) as usize;
+        let probe = &probes[index];
+        load.sent[index] += 1;
+        let sent = Instant::now();
+        let failure = match exchange(&mut connection, addr, &probe.request, &mut buffer) {
+            Ok(status) if probe.expect.accepts(status) => {
+                let micros = sent.elapsed().as_micros();
+                load.latencies.push(micros.min(u128::from(u32::MAX)) as u32);
+                continue;
+            }
+            Ok(status) => format!("status {status}"),
+            Err(error) => format!("{error:#}"),
+        };
+        load.failed[index] += 1;
+        if load.examples.len() < EXAMPLES {
+            load.examples.push(format!(
+                "{}: expected {}, got {failure}",
+                probe.name, probe.expect
+            ));
+        }
+    }
+    load
+}
+
+/// Sends `request` on `connection` (connecting first if there is none) and
+/// reads the answer's status. The connection is dropped after an error or
+/// an answer with `Connection: close`.
+fn exchange(
+    connection: &mut Option<TcpStream>,
+    addr: SocketAddr,
+    request: &[u8],
+    buffer: &mut Vec<u8>,
+) -> Result<u16> {
+    let stream = match connection {
+        Some(stream) => stream,
+        None => connection.insert(connect(addr)?),
+    };
+    let answer = stream
+        .write_all(request)
+        .context("writing")
+        .and_then(|()| read_response(stream, buffer));
+    if !matches!(answer, Ok(Answer { close: false, .. })) {
+        *connection = None;
+    }
+    Ok(answer?.status)
+}
+
+/// A connection for a load: no Nagle delay, reads and writes time out.
+pub fn connect(addr: SocketAddr) -> Result<TcpStream> {
+    let stream = TcpStream::connect(addr).with_context(|| format!("connecting to {addr}"))?;
+    stream.set_nodelay(true)?;
+    stream.set_read_timeout(Some(IO_TIMEOUT))?;
+    stream.set_write_timeout(Some(IO_TIMEOUT))?;
+    Ok(stream)
+}
+
+/// The head of a response read by [`read_response`].
+#[derive(Debug, Clone, Copy)]
+pub struct Answer {
+    /// Its status.
+    pub status: u16,
+    /// Whether the server closes the connection after it.
+    pub close: bool,
+    /// Where the body starts in the buffer.
+    pub body: usize,
+}
+
+/// Reads one HTTP/1.1 response (headers and a Content-Length body) into `buffer`.
+pub fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<Answer> {
     buffer.clear();
     let mut chunk = [0u8; 4096];
     let header_end = loop {
         if let Some(end) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
             break end + 4;
         }
-        let read = stream.read(&mut chunk)?;
+        let read = stream.read(&mut chunk).context("reading")?;
         if read == 0 {
             bail!("connection closed");
         }
@@ -312,30 +526,29 @@ fn read_response(stream: &mut TcpStream, buffer: &mut Vec<u8>) -> Result<u16> {
     };
     let head = std::str::from_utf8(&buffer[..header_end])?;
     let status: u16 = head.split(' ').nth(1).context("no status")?.parse()?;
-    let length: usize = head
-        .lines()
-        .find_map(|line| {
+    let header = |wanted: &str| {
+        head.lines().find_map(|line| {
             let (name, value) = line.split_once(':')?;
-            name.eq_ignore_ascii_case("content-length")
-                .then(|| value.trim().parse().ok())?
+            name.eq_ignore_ascii_case(wanted).then(|| value.trim())
         })
-        .unwrap_or(0);
+    };
+    if header("transfer-encoding").is_some() {
+        bail!("a Transfer-Encoding body (only Content-Length bodies are read)");
+    }
+    let length: usize = header("content-length").map_or(Ok(0), str::parse)?;
+    let close = header("connection").is_some_and(|v| v.eq_ignore_ascii_case("close"));
     while buffer.len() < header_end + length {
-        let read = stream.read(&mut chunk)?;
+        let read = stream.read(&mut chunk).context("reading")?;
         if read == 0 {
             bail!("connection closed mid-body");
         }
         buffer.extend_from_slice(&chunk[..read]);
     }
-    Ok(status)
-}
-
-fn rss_kib(pid: u32) -> Option<u64> {
-    let status = std::fs::read_to_string(PathBuf::from(format!("/proc/{pid}/status"))).ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse().ok())
+    Ok(Answer {
+        status,
+        close,
+        body: header_end,
+    })
 }
 
 fn print_table(results: &[Measured]) {
@@ -354,7 +567,7 @@ fn print_table(results: &[Measured]) {
             m.p50.as_secs_f64() * 1000.0,
             m.p99.as_secs_f64() * 1000.0,
             m.errors,
-            m.requests + m.errors,
+            m.requests,
             m.rss_kib as f64 / 1024.0,
             m.startup.as_secs_f64() * 1000.0,
         );

@@ -164,10 +164,21 @@ fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenS
                 quote!(Example { name: #name, body: #body })
             })
             .collect();
+        let headers = response
+            .headers
+            .iter()
+            .map(|header| {
+                let name = header.name.to_ascii_lowercase();
+                let value = header_value(document, header)
+                    .with_context(|| format!("response {status} header `{}`", header.name))?;
+                Ok(quote!((#name, #value)))
+            })
+            .collect::<Result<Vec<TokenStream>>>()?;
         responses.push(quote!(Response {
             status: #status,
             description: #description,
             content_type: #content_type,
+            headers: &[#(#headers),*],
             examples: &[#(#examples),*],
         }));
     }
@@ -224,6 +235,27 @@ fn representative_status(status: Status) -> u16 {
         Status::Range(digit) => u16::from(digit) * 100,
         Status::Default => 500,
     }
+}
+
+/// A declared response header's value: its example, else one synthesised
+/// from its schema, as header text (strings unquoted).
+fn header_value(document: Document<'_>, header: &specs::ResponseHeader) -> Result<String> {
+    let value = header
+        .example
+        .clone()
+        .unwrap_or_else(|| synthesize(document, &header.schema));
+    let text = match value {
+        serde_json::Value::String(text) => text,
+        other => other.to_string(),
+    };
+    // RFC 9110 field-value: visible ASCII, spaces and tabs (no line breaks).
+    if !text
+        .bytes()
+        .all(|b| b == b'\t' || (b' '..=b'~').contains(&b))
+    {
+        bail!("value {text:?} cannot be sent in a header");
+    }
+    Ok(text)
 }
 
 /// The document's examples first (the first is the default answer), then
@@ -386,4 +418,44 @@ pub fn run(check: bool) -> Result<()> {
         println!("wrote {}", shown(path));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn header(
+        example: Option<serde_json::Value>,
+        schema: serde_json::Value,
+    ) -> specs::ResponseHeader {
+        specs::ResponseHeader {
+            name: "Retry-After".into(),
+            required: false,
+            schema,
+            example,
+        }
+    }
+
+    #[test]
+    fn declared_header_values_come_from_examples_or_schemas() {
+        let document = json!({});
+        let document = Document(&document);
+        let value = |h| header_value(document, &h).unwrap();
+        assert_eq!(
+            value(header(Some(json!(30)), json!({"type": "integer"}))),
+            "30"
+        );
+        assert_eq!(
+            value(header(Some(json!("W/\"abc\"")), json!({"type": "string"}))),
+            "W/\"abc\""
+        );
+        assert_eq!(
+            value(header(None, json!({"type": "integer", "minimum": 5}))),
+            "5"
+        );
+        assert!(!value(header(None, json!({"type": "string", "format": "uri"}))).is_empty());
+        assert!(header_value(document, &header(Some(json!("a\nb")), json!({}))).is_err());
+    }
 }

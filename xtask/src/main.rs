@@ -4,6 +4,7 @@ mod bench;
 mod codegen;
 mod resolve;
 mod schema;
+mod soak;
 mod synth;
 mod template;
 
@@ -13,7 +14,11 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   codegen [--check]   write mock-server/src/generated/ from specs/ (--check: fail if stale)
-  bench [REQUESTS]    the mock server against bare axum (and Prism), default 1000000 requests each";
+  bench [REQUESTS]    the mock server against bare axum (and Prism), default 1000000 requests each
+  soak [REQUESTS] [--connections N] [--open N] [--seconds S]
+                      the mock under a mixed valid/invalid load (default 10000000 requests over
+                      32 connections, at most 1800 s), then N (2000) connections open at once;
+                      fails on any unexpected answer or RSS growth of 1 MiB after warm-up";
 
 fn main() -> std::process::ExitCode {
     match run() {
@@ -33,6 +38,7 @@ fn run() -> Result<()> {
         ["codegen", "--check"] => codegen::run(true),
         ["bench"] => bench::run(1_000_000),
         ["bench", requests] => bench::run(requests.parse()?),
+        ["soak", options @ ..] => soak::run(options),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             Ok(())

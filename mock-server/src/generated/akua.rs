@@ -69,6 +69,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 202u16,
                 description: "Cancellation requested; operation transition is in progress",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[Example {
                     name: "generated",
                     body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"machine.create","workspace_id":"workspace_id","cluster_id":"cluster_id","compute_config_id":"compute_config_id","instance_type":"instance_type","managed":true,"request_fingerprint":"request_fingerprint"},"response":{"type":"machine.create","machine_id":"machine_id","provider_id":"provider_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
@@ -78,6 +79,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 401u16,
                 description: "Unauthorized",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[Example {
                     name: "generated",
                     body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,
@@ -87,6 +89,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 403u16,
                 description: "Forbidden",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[Example {
                     name: "generated",
                     body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,
@@ -96,6 +99,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 404u16,
                 description: "Not found",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[Example {
                     name: "generated",
                     body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,
@@ -105,6 +109,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 422u16,
                 description: "Unprocessable entity",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[Example {
                     name: "generated",
                     body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,

@@ -40,6 +40,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 200u16,
                 description: "Task cancelled",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[
                     Example {
                         name: "default",
@@ -55,6 +56,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 401u16,
                 description: "Authentication failed",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[
                     Example {
                         name: "default",
@@ -70,6 +72,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 404u16,
                 description: "The task does not exist or you do not have access to it",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[
                     Example {
                         name: "default",
@@ -85,6 +88,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 409u16,
                 description: "The task cannot be cancelled (e.g. already completed or already cancelled)",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[
                     Example {
                         name: "default",
@@ -100,6 +104,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 500u16,
                 description: "Cancellation failed due to a server error",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[
                     Example {
                         name: "default",

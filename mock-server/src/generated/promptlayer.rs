@@ -82,6 +82,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 200u16,
                 description: "Operation cancelled or no active operation found.",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[Example {
                     name: "generated",
                     body: r#"{"success":true,"message":"message","operation_id":"operation_id","execution_ids":["execution_ids"],"cancelled_cell_count":1,"not_started_reset_count":1,"running_invalidated_count":1}"#,
@@ -91,6 +92,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 400u16,
                 description: "Invalid workspace context.",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[Example {
                     name: "generated",
                     body: r#"{"success":false,"message":"message","error":"error"}"#,
@@ -100,6 +102,7 @@ pub static PROVIDER: Provider = Provider {
                 status: 404u16,
                 description: "Table or sheet not found.",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[Example {
                     name: "generated",
                     body: r#"{"success":false,"message":"message","error":"error"}"#,

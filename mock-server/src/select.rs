@@ -1,12 +1,10 @@
-//! Choosing the declared response to send, and rendering refusals in the
-//! API's own error shape.
+//! Choosing the declared response (and example) to send: `Prefer` and its
+//! query forms, else the lowest declared 2xx.
 
 use std::borrow::Cow;
 
-use serde_json::{Map, Value, json};
-
-use crate::model::{ErrorReply, Example, Operation, Response, Template};
-use crate::validate::Problem;
+use crate::model::{Example, Operation, Response};
+use crate::request::form_decode;
 
 /// The name of the example `cargo xtask codegen` synthesises from a response's schema.
 pub const GENERATED_EXAMPLE: &str = "generated";
@@ -56,20 +54,6 @@ impl<'a> Preference<'a> {
             _ => {}
         }
     }
-}
-
-/// Decodes one query component (form encoding: `+` is a space); borrows
-/// when there is nothing to decode.
-pub(crate) fn form_decode(text: &str) -> Cow<'_, str> {
-    if !text.contains(['%', '+']) {
-        return Cow::Borrowed(text);
-    }
-    let spaced = text.replace('+', " ");
-    Cow::Owned(
-        percent_encoding::percent_decode_str(&spaced)
-            .decode_utf8_lossy()
-            .into_owned(),
-    )
 }
 
 /// Why a preference cannot be honoured.
@@ -179,74 +163,10 @@ pub fn select(
     Ok((response, example))
 }
 
-/// The body of a refusal, in the shape `reply` declares, listing `problems`.
-pub fn error_body(reply: &ErrorReply, problems: &[Problem]) -> Option<String> {
-    let template = reply.body?;
-    let filler = Filler {
-        problems,
-        status: reply.status,
-    };
-    Some(filler.fill(template, None).to_string())
-}
-
-struct Filler<'a> {
-    problems: &'a [Problem],
-    status: u16,
-}
-
-impl Filler<'_> {
-    /// `item` is the problem whose list element is being filled, if any.
-    fn fill(&self, template: &Template, item: Option<&Problem>) -> Value {
-        let current = item.or(self.problems.first());
-        match template {
-            Template::Json(text) => serde_json::from_str(text).unwrap_or(Value::Null),
-            Template::Object(members) => Value::Object(
-                members
-                    .iter()
-                    .map(|(name, member)| (name.to_string(), self.fill(member, item)))
-                    .collect::<Map<String, Value>>(),
-            ),
-            Template::EachProblem(element) => Value::Array(
-                self.problems
-                    .iter()
-                    .map(|problem| self.fill(element, Some(problem)))
-                    .collect(),
-            ),
-            // In a list element the location has its own member; outside one,
-            // a single message has to say everything.
-            Template::Message => match item {
-                Some(problem) => json!(problem.message),
-                None if self.problems.is_empty() => json!("invalid request"),
-                None => json!(
-                    self.problems
-                        .iter()
-                        .map(describe)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ),
-            },
-            Template::Location => json!(current.map(|p| p.location.clone()).unwrap_or_default()),
-            Template::LocationText => {
-                json!(current.map(|p| p.location.join(".")).unwrap_or_default())
-            }
-            Template::Kind => json!(current.map_or("invalid_request", |p| p.kind)),
-            Template::Status => json!(self.status),
-        }
-    }
-}
-
-/// `path.cvm_id: Field required`.
-fn describe(problem: &Problem) -> String {
-    if problem.location.is_empty() {
-        problem.message.clone()
-    } else {
-        format!("{}: {}", problem.location.join("."), problem.message)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ErrorReply;
 
     fn read(prefer: Option<&str>, query: Option<&str>) -> (Option<String>, Option<String>, bool) {
         let preference = Preference::read(prefer, query);
@@ -319,6 +239,7 @@ mod tests {
                 status: 200,
                 description: "ok",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[
                     Example {
                         name: "documented",
@@ -334,6 +255,7 @@ mod tests {
                 status: 404,
                 description: "gone",
                 content_type: Some("application/json"),
+                headers: &[],
                 examples: &[Example {
                     name: "default",
                     body: "3",
@@ -375,52 +297,6 @@ mod tests {
         assert_eq!(
             picked("", "__example=nope").unwrap_err().to_string(),
             "operation op has no example named `nope`; examples: 200:documented, 200:generated, 404:default"
-        );
-    }
-
-    #[test]
-    fn error_bodies_fill_each_problem() {
-        static TEMPLATE: Template = Template::Object(&[
-            ("success", Template::Json("false")),
-            (
-                "errors",
-                Template::EachProblem(&Template::Object(&[
-                    ("code", Template::Status),
-                    ("message", Template::Message),
-                    ("path", Template::Location),
-                ])),
-            ),
-            ("summary", Template::Message),
-        ]);
-        let reply = ErrorReply {
-            status: 422,
-            declared: true,
-            content_type: Some("application/json"),
-            body: Some(&TEMPLATE),
-        };
-        let problems = [
-            Problem::new(
-                vec!["path".into(), "id".into()],
-                "String should have at most 53 characters",
-                "string_too_long",
-            ),
-            Problem::new(
-                vec!["header".into(), "if-match".into()],
-                "String should have at least 1 character",
-                "string_too_short",
-            ),
-        ];
-        let body: Value = serde_json::from_str(&error_body(&reply, &problems).unwrap()).unwrap();
-        assert_eq!(
-            body,
-            json!({
-                "success": false,
-                "errors": [
-                    {"code": 422, "message": "String should have at most 53 characters", "path": ["path", "id"]},
-                    {"code": 422, "message": "String should have at least 1 character", "path": ["header", "if-match"]}
-                ],
-                "summary": "path.id: String should have at most 53 characters; header.if-match: String should have at least 1 character"
-            })
         );
     }
 }

@@ -1,0 +1,165 @@
+//! The mock's own API under `/__mock/`: what is served, readiness, the
+//! request journal, and fault injection. Never journaled, never faulted.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{Value, json};
+
+use crate::faults::{Fault, InvalidFault};
+use crate::journal::{Entry, Filter};
+use crate::render::mock_error;
+use crate::request::form_decode;
+use crate::server::{Mount, Shared};
+
+/// The `/__mock/*` routes.
+pub fn routes() -> Router<Arc<Shared>> {
+    Router::new()
+        .route("/__mock/routes", get(routes_document))
+        .route("/__mock/health", get(health))
+        .route("/__mock/requests", get(requests).delete(clear_requests))
+        .route(
+            "/__mock/faults",
+            get(faults).post(inject_fault).delete(clear_faults),
+        )
+}
+
+/// `GET /__mock/routes`: every provider, its base URL and operations.
+async fn routes_document(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Json<Value> {
+    // Base URLs as the client reached this server.
+    let origin = headers
+        .get(axum::http::header::HOST)
+        .and_then(|host| host.to_str().ok())
+        .map(|host| format!("http://{host}"))
+        .unwrap_or_default();
+    Json(routes_json(&shared.mounts, &origin))
+}
+
+/// `GET /__mock/health`: `{"status": "ok"}` once the server answers
+/// requests (a readiness probe for containers and orchestrators).
+async fn health() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+/// The routes document, with base URLs under `origin` (e.g. `http://127.0.0.1:4010`).
+pub fn routes_json(mounts: &[Mount], origin: &str) -> Value {
+    let providers: Vec<Value> = mounts
+        .iter()
+        .map(|mount| {
+            let operations: Vec<Value> = mount
+                .provider
+                .operations
+                .iter()
+                .map(|op| {
+                    json!({
+                        "method": op.method,
+                        "path": op.path,
+                        "operation_id": op.operation_id,
+                        "statuses": op.responses.iter().map(|r| r.status).collect::<Vec<_>>(),
+                    })
+                })
+                .collect();
+            json!({
+                "name": mount.provider.name,
+                "title": mount.provider.title,
+                "base_url": format!("{origin}{}", mount.base_path),
+                "documents": mount.provider.documents,
+                "operations": operations,
+            })
+        })
+        .collect();
+    json!({ "providers": providers })
+}
+
+/// `GET /__mock/requests[?operation_id=&provider=&status=]`: the journal, oldest first.
+async fn requests(State(shared): State<Arc<Shared>>, RawQuery(query): RawQuery) -> Response {
+    match journal_filter(query.as_deref()) {
+        Ok(filter) => {
+            let entries = shared.journal.entries(&filter);
+            let entries: Vec<&Entry> = entries.iter().map(|entry| &**entry).collect();
+            Json(json!({ "requests": entries })).into_response()
+        }
+        Err(message) => mock_error(StatusCode::BAD_REQUEST, "invalid_filter", &message),
+    }
+}
+
+/// Reads `operation_id`, `provider` and `status`; other parameters are an error.
+fn journal_filter(query: Option<&str>) -> Result<Filter, String> {
+    let mut filter = Filter::default();
+    for pair in query.into_iter().flat_map(|q| q.split('&')) {
+        if pair.is_empty() {
+            continue;
+        }
+        let (name, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let value = form_decode(value).into_owned();
+        match &*form_decode(name) {
+            "operation_id" => filter.operation_id = Some(value),
+            "provider" => filter.provider = Some(value),
+            "status" => {
+                let status = value
+                    .parse()
+                    .map_err(|_| format!("`status={value}` is not a status code"))?;
+                filter.status = Some(status);
+            }
+            other => {
+                return Err(format!(
+                    "unknown filter `{other}`; filters: operation_id, provider, status"
+                ));
+            }
+        }
+    }
+    Ok(filter)
+}
+
+/// `DELETE /__mock/requests`: empties the journal.
+async fn clear_requests(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.journal.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// `GET /__mock/faults`: the active faults with their remaining counts.
+async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({ "faults": shared.faults.list() }))
+}
+
+/// `POST /__mock/faults`: injects a fault; `201 {"id": N}`, or `400` saying
+/// what is wrong with the definition.
+async fn inject_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let fault = serde_json::from_slice::<Fault>(&body)
+        .map_err(|error| InvalidFault::Shape(error.to_string()))
+        .and_then(|fault| fault.validate(&shared.mounts).map(|()| fault));
+    match fault {
+        Ok(fault) => {
+            let id = shared.faults.inject(fault);
+            (StatusCode::CREATED, Json(json!({ "id": id }))).into_response()
+        }
+        Err(error) => mock_error(StatusCode::BAD_REQUEST, "invalid_fault", &error.to_string()),
+    }
+}
+
+/// `DELETE /__mock/faults`: removes every fault.
+async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn journal_filters() {
+        let filter = journal_filter(Some("operation_id=a.b&provider=p&status=404")).unwrap();
+        assert_eq!(filter.operation_id.as_deref(), Some("a.b"));
+        assert_eq!(filter.provider.as_deref(), Some("p"));
+        assert_eq!(filter.status, Some(404));
+        assert!(journal_filter(Some("status=x")).is_err());
+        assert!(journal_filter(Some("colour=red")).is_err());
+        assert!(journal_filter(None).unwrap().status.is_none());
+    }
+}

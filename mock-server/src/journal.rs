@@ -1,0 +1,573 @@
+//! The request journal: every request the mock answers, oldest first, so a
+//! CI job (or a test) can ask what an app sent.
+//!
+//! Bounded twice so memory stays flat however long CI runs: at most
+//! `capacity` entries (the oldest go first), and each entry keeps at most
+//! [`MAX_BODY_BYTES`] of body and [`MAX_HEADER_BYTES`] of headers.
+//! Credentials are redacted before anything is stored.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::SystemTime;
+
+use axum::http::{HeaderMap, Method, Uri};
+use serde::Serialize;
+
+use crate::request::form_decode;
+use crate::validate::Problem;
+
+/// Entries kept by default (`--journal N`).
+pub const DEFAULT_CAPACITY: usize = 10_000;
+/// Body bytes kept per entry.
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+/// Header bytes (names and values) kept per entry.
+pub const MAX_HEADER_BYTES: usize = 8 * 1024;
+
+/// What replaces a credential's value.
+pub const REDACTED: &str = "<redacted>";
+
+/// One request and the mock's answer to it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// Sequence number, from 1.
+    pub id: u64,
+    /// When it arrived (serialised as RFC 3339, UTC, milliseconds).
+    #[serde(serialize_with = "rfc3339")]
+    pub time: SystemTime,
+    /// The method.
+    pub method: String,
+    /// The path, as sent (percent-encoded).
+    pub path: String,
+    /// The query string, as sent, if any.
+    pub query: Option<String>,
+    /// Header names (lower case) and values, credentials redacted; repeated
+    /// headers joined with `, `.
+    pub headers: BTreeMap<String, String>,
+    /// The body as text (invalid UTF-8 replaced), at most [`MAX_BODY_BYTES`].
+    pub body: String,
+    /// The body's full length in bytes.
+    pub body_bytes: usize,
+    /// Whether `body` was cut at [`MAX_BODY_BYTES`].
+    pub body_truncated: bool,
+    /// The provider whose base URL the path is under.
+    pub provider: Option<&'static str>,
+    /// The operation the request matched.
+    pub operation_id: Option<&'static str>,
+    /// The status sent (`0` when a fault dropped the connection instead).
+    pub status: u16,
+    /// What validation found wrong with the request.
+    pub problems: Vec<JournalProblem>,
+    /// The injected fault that answered, if one did.
+    pub fault: Option<u64>,
+}
+
+/// Formatted when read, not on the request's path.
+fn rfc3339<S: serde::Serializer>(time: &SystemTime, serializer: S) -> Result<S::Ok, S::Error> {
+    let time = chrono::DateTime::<chrono::Utc>::from(*time);
+    serializer.serialize_str(&time.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+}
+
+/// A validation problem as the journal shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct JournalProblem {
+    /// Where: `["path", "task_id"]`.
+    pub loc: Vec<String>,
+    /// What, for a person.
+    pub msg: String,
+    /// What, for a program.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+}
+
+impl From<&Problem> for JournalProblem {
+    fn from(problem: &Problem) -> Self {
+        Self {
+            loc: problem.location.clone(),
+            msg: problem.message.clone(),
+            kind: problem.kind,
+        }
+    }
+}
+
+/// Which entries to list: `?operation_id=&provider=&status=`.
+#[derive(Debug, Default, Clone, serde::Deserialize)]
+pub struct Filter {
+    /// Only this operation.
+    pub operation_id: Option<String>,
+    /// Only this provider.
+    pub provider: Option<String>,
+    /// Only answers with this status.
+    pub status: Option<u16>,
+}
+
+impl Filter {
+    /// Whether `entry` passes.
+    pub fn matches(&self, entry: &Entry) -> bool {
+        self.operation_id
+            .as_deref()
+            .is_none_or(|id| entry.operation_id == Some(id))
+            && self
+                .provider
+                .as_deref()
+                .is_none_or(|name| entry.provider == Some(name))
+            && self.status.is_none_or(|status| entry.status == status)
+    }
+}
+
+/// Where the served APIs carry credentials, whose values the journal
+/// never stores (besides `Authorization`, `Cookie` and `Proxy-Authorization`).
+#[derive(Debug, Default, Clone)]
+pub struct Secrets {
+    /// Header names, lower case.
+    pub headers: Vec<String>,
+    /// Query parameter names.
+    pub query: Vec<String>,
+}
+
+/// The request side of an entry, taken before the request is consumed.
+#[derive(Debug)]
+pub struct Request {
+    time: SystemTime,
+    method: Method,
+    path: String,
+    query: Option<String>,
+    headers: BTreeMap<String, String>,
+}
+
+impl Request {
+    /// Notes the request line and headers, redacting `secrets`.
+    pub fn new(method: &Method, uri: &Uri, headers: &HeaderMap, secrets: &Secrets) -> Self {
+        let mut kept = BTreeMap::<String, String>::new();
+        let mut budget = MAX_HEADER_BYTES;
+        for (name, value) in headers {
+            let name = name.as_str();
+            let secret = matches!(name, "authorization" | "cookie" | "proxy-authorization")
+                || secrets.headers.iter().any(|c| c == name);
+            let value = if secret {
+                REDACTED.into()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            let cost = name.len() + value.len();
+            if cost > budget {
+                continue;
+            }
+            budget -= cost;
+            kept.entry(name.to_string())
+                .and_modify(|existing| {
+                    existing.push_str(", ");
+                    existing.push_str(&value);
+                })
+                .or_insert(value);
+        }
+        let query = uri.query().map(|query| {
+            query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((name, _)) if secrets.query.iter().any(|s| *form_decode(name) == **s) => {
+                        format!("{name}={REDACTED}")
+                    }
+                    _ => pair.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        });
+        Self {
+            time: SystemTime::now(),
+            method: method.clone(),
+            path: uri.path().to_string(),
+            query,
+            headers: kept,
+        }
+    }
+}
+
+/// What the mock did with a request, to complete its entry.
+#[derive(Debug, Default)]
+pub struct Answer<'a> {
+    /// The provider matched.
+    pub provider: Option<&'static str>,
+    /// The operation matched.
+    pub operation_id: Option<&'static str>,
+    /// The status sent.
+    pub status: u16,
+    /// Validation problems.
+    pub problems: &'a [Problem],
+    /// The fault that answered.
+    pub fault: Option<u64>,
+}
+
+/// The journal itself; cheap to share.
+#[derive(Debug)]
+pub struct Journal {
+    capacity: usize,
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    next_id: u64,
+    entries: VecDeque<Arc<Entry>>,
+}
+
+impl Journal {
+    /// A journal keeping the last `capacity` entries; `0` records nothing.
+    pub fn new(capacity: usize) -> Self {
+        Self {
+            capacity,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// Whether it records anything.
+    pub fn enabled(&self) -> bool {
+        self.capacity > 0
+    }
+
+    /// Records a request with its body and the answer.
+    pub fn record(&self, request: Request, body: &[u8], answer: Answer<'_>) {
+        if !self.enabled() {
+            return;
+        }
+        let kept = &body[..body.len().min(MAX_BODY_BYTES)];
+        let mut entry = Entry {
+            id: 0,
+            time: request.time,
+            method: request.method.to_string(),
+            path: request.path,
+            query: request.query,
+            headers: request.headers,
+            body: String::from_utf8_lossy(kept).into_owned(),
+            body_bytes: body.len(),
+            body_truncated: kept.len() < body.len(),
+            provider: answer.provider,
+            operation_id: answer.operation_id,
+            status: answer.status,
+            problems: answer.problems.iter().map(JournalProblem::from).collect(),
+            fault: answer.fault,
+        };
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.next_id += 1;
+        entry.id = state.next_id;
+        if state.entries.len() == self.capacity {
+            state.entries.pop_front();
+        }
+        state.entries.push_back(Arc::new(entry));
+    }
+
+    /// The entries passing `filter`, oldest first.
+    pub fn entries(&self, filter: &Filter) -> Vec<Arc<Entry>> {
+        let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state
+            .entries
+            .iter()
+            .filter(|entry| filter.matches(entry))
+            .cloned()
+            .collect()
+    }
+
+    /// Forgets every entry (numbering continues).
+    pub fn clear(&self) {
+        self.state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entries
+            .clear();
+    }
+}
+
+/// What a test expects the journal to hold, in the spirit of wiremock's
+/// `expect(n)`: `Expectation::operation("cancelTask").with_header("idempotency-key").times(2)`.
+#[derive(Debug, Clone, Default)]
+pub struct Expectation {
+    filter: Filter,
+    headers: Vec<(String, Option<String>)>,
+    times: Option<std::ops::RangeInclusive<usize>>,
+}
+
+impl Expectation {
+    /// Requests that matched `operation_id` (in any provider).
+    pub fn operation(operation_id: impl Into<String>) -> Self {
+        Self {
+            filter: Filter {
+                operation_id: Some(operation_id.into()),
+                ..Filter::default()
+            },
+            ..Self::default()
+        }
+    }
+
+    /// Requests to any operation (narrow with the other methods).
+    pub fn any() -> Self {
+        Self::default()
+    }
+
+    /// Only requests to `provider`.
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.filter.provider = Some(provider.into());
+        self
+    }
+
+    /// Only requests answered with `status`.
+    pub fn status(mut self, status: u16) -> Self {
+        self.filter.status = Some(status);
+        self
+    }
+
+    /// Only requests carrying header `name` (any value).
+    pub fn with_header(mut self, name: impl Into<String>) -> Self {
+        self.headers.push((name.into().to_ascii_lowercase(), None));
+        self
+    }
+
+    /// Only requests carrying header `name` with exactly `value` (credentials
+    /// are redacted in the journal, so match those with [`Self::with_header`]).
+    pub fn with_header_value(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers
+            .push((name.into().to_ascii_lowercase(), Some(value.into())));
+        self
+    }
+
+    /// How many matching requests are expected: `2`, `1..=3`, `1..` (default: at least one).
+    pub fn times(mut self, times: impl Into<Times>) -> Self {
+        self.times = Some(times.into().0);
+        self
+    }
+
+    fn matches(&self, entry: &Entry) -> bool {
+        self.filter.matches(entry)
+            && self.headers.iter().all(|(name, value)| {
+                entry
+                    .headers
+                    .get(name)
+                    .is_some_and(|got| value.as_ref().is_none_or(|want| got == want))
+            })
+    }
+
+    /// Counts the matching entries of `journal` against the expectation.
+    pub fn verify(&self, journal: &Journal) -> Result<(), VerificationError> {
+        let entries = journal.entries(&Filter::default());
+        let matched = entries.iter().filter(|e| self.matches(e)).count();
+        let expected = self.times.clone().unwrap_or(1..=usize::MAX);
+        if expected.contains(&matched) {
+            return Ok(());
+        }
+        Err(VerificationError {
+            expectation: self.describe(&expected),
+            matched,
+            received: entries
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{} {} -> {} ({})",
+                        e.method,
+                        e.path,
+                        e.status,
+                        e.operation_id.unwrap_or("no operation")
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    fn describe(&self, expected: &std::ops::RangeInclusive<usize>) -> String {
+        let mut parts = Vec::new();
+        if let Some(id) = &self.filter.operation_id {
+            parts.push(format!("operation {id}"));
+        }
+        if let Some(provider) = &self.filter.provider {
+            parts.push(format!("provider {provider}"));
+        }
+        if let Some(status) = self.filter.status {
+            parts.push(format!("status {status}"));
+        }
+        for (name, value) in &self.headers {
+            match value {
+                Some(value) => parts.push(format!("header {name}: {value}")),
+                None => parts.push(format!("header {name}")),
+            }
+        }
+        let count = match (*expected.start(), *expected.end()) {
+            (low, high) if low == high => format!("exactly {low}"),
+            (low, usize::MAX) => format!("at least {low}"),
+            (low, high) => format!("{low} to {high}"),
+        };
+        let what = if parts.is_empty() {
+            "any request".to_string()
+        } else {
+            parts.join(", ")
+        };
+        format!("{count} request(s) matching {what}")
+    }
+}
+
+/// A count or range of counts for [`Expectation::times`].
+#[derive(Debug, Clone)]
+pub struct Times(std::ops::RangeInclusive<usize>);
+
+impl From<usize> for Times {
+    fn from(count: usize) -> Self {
+        Times(count..=count)
+    }
+}
+
+impl From<std::ops::RangeInclusive<usize>> for Times {
+    fn from(range: std::ops::RangeInclusive<usize>) -> Self {
+        Times(range)
+    }
+}
+
+impl From<std::ops::RangeFrom<usize>> for Times {
+    fn from(range: std::ops::RangeFrom<usize>) -> Self {
+        Times(range.start..=usize::MAX)
+    }
+}
+
+/// The journal did not hold what was expected.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("expected {expectation}, found {matched}; received:\n{}", received.join("\n"))]
+pub struct VerificationError {
+    /// What was expected.
+    pub expectation: String,
+    /// How many requests matched.
+    pub matched: usize,
+    /// Every request the journal holds, one line each.
+    pub received: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn request(headers: &[(&'static str, &str)]) -> Request {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        Request::new(
+            &Method::POST,
+            &"/p/tasks/1/cancel?x=1&key=sekrit".parse().unwrap(),
+            &map,
+            &Secrets {
+                headers: vec!["x-api-key".into()],
+                query: vec!["key".into()],
+            },
+        )
+    }
+
+    #[test]
+    fn bounded_oldest_first_and_filtered() {
+        let journal = Journal::new(3);
+        for status in [200, 404, 200, 409] {
+            journal.record(
+                request(&[]),
+                b"",
+                Answer {
+                    provider: Some("p"),
+                    operation_id: Some("cancel"),
+                    status,
+                    ..Answer::default()
+                },
+            );
+        }
+        let all = journal.entries(&Filter::default());
+        let statuses: Vec<u16> = all.iter().map(|e| e.status).collect();
+        assert_eq!(statuses, [404, 200, 409]);
+        assert_eq!(all[0].id, 2);
+        let filter = Filter {
+            status: Some(200),
+            ..Filter::default()
+        };
+        assert_eq!(journal.entries(&filter).len(), 1);
+        journal.clear();
+        assert!(journal.entries(&Filter::default()).is_empty());
+    }
+
+    #[test]
+    fn credentials_are_redacted_and_sizes_capped() {
+        let journal = Journal::new(1);
+        let body = vec![b'a'; MAX_BODY_BYTES + 10];
+        journal.record(
+            request(&[
+                ("x-api-key", "sekrit"),
+                ("authorization", "Bearer sekrit"),
+                ("prefer", "code=409"),
+                ("x-big", &"v".repeat(MAX_HEADER_BYTES)),
+            ]),
+            &body,
+            Answer::default(),
+        );
+        let entry = &journal.entries(&Filter::default())[0];
+        let text = serde_json::to_string(entry.as_ref()).unwrap();
+        assert!(!text.contains("sekrit"), "{text}");
+        assert_eq!(entry.headers["x-api-key"], REDACTED);
+        assert_eq!(entry.headers["prefer"], "code=409");
+        assert!(!entry.headers.contains_key("x-big"));
+        assert_eq!(entry.body.len(), MAX_BODY_BYTES);
+        assert!(entry.body_truncated);
+        assert_eq!(entry.body_bytes, MAX_BODY_BYTES + 10);
+        assert_eq!(entry.query.as_deref(), Some("x=1&key=<redacted>"));
+    }
+
+    #[test]
+    fn a_zero_capacity_journal_records_nothing() {
+        let journal = Journal::new(0);
+        journal.record(request(&[]), b"", Answer::default());
+        assert!(journal.entries(&Filter::default()).is_empty());
+    }
+
+    #[test]
+    fn expectations_count_matching_requests() {
+        let journal = Journal::new(10);
+        for prefer in ["code=503", "code=503", "code=200"] {
+            journal.record(
+                request(&[("prefer", prefer), ("x-api-key", "k")]),
+                b"",
+                Answer {
+                    provider: Some("p"),
+                    operation_id: Some("cancel"),
+                    status: 200,
+                    ..Answer::default()
+                },
+            );
+        }
+        let cancel = || Expectation::operation("cancel");
+        assert!(cancel().times(3).verify(&journal).is_ok());
+        assert!(
+            cancel()
+                .with_header("x-api-key")
+                .times(3)
+                .verify(&journal)
+                .is_ok()
+        );
+        assert!(
+            cancel()
+                .with_header_value("prefer", "code=503")
+                .times(2)
+                .verify(&journal)
+                .is_ok()
+        );
+        assert!(cancel().times(1..).verify(&journal).is_ok());
+        assert!(
+            Expectation::operation("other")
+                .times(0)
+                .verify(&journal)
+                .is_ok()
+        );
+        let error = cancel()
+            .with_header("idempotency-key")
+            .times(1)
+            .verify(&journal)
+            .unwrap_err();
+        assert_eq!(error.matched, 0);
+        assert!(
+            error
+                .to_string()
+                .starts_with("expected exactly 1 request(s) matching operation cancel, header idempotency-key, found 0"),
+            "{error}"
+        );
+        assert_eq!(error.received.len(), 3);
+    }
+}
