@@ -7,7 +7,7 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
@@ -16,6 +16,7 @@ use crate::journal::{Entry, Filter};
 use crate::render::mock_error;
 use crate::request::form_decode;
 use crate::server::{Mount, Shared};
+use crate::state::{ResourceState, StateError};
 
 /// The `/__mock/*` routes.
 pub fn routes() -> Router<Arc<Shared>> {
@@ -27,6 +28,8 @@ pub fn routes() -> Router<Arc<Shared>> {
             "/__mock/faults",
             get(faults).post(inject_fault).delete(clear_faults),
         )
+        .route("/__mock/state", get(states).post(seed_state))
+        .route("/__mock/state/reset", post(reset_state))
 }
 
 /// `GET /__mock/routes`: every provider, its base URL and operations.
@@ -145,6 +148,32 @@ async fn inject_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Respons
 /// `DELETE /__mock/faults`: removes every fault.
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
     shared.faults.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// `GET /__mock/state`: whether the mock is stateful, and every resource it remembers.
+async fn states(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({
+        "stateful": shared.states.enabled(),
+        "resources": shared.states.list(&shared.mounts),
+    }))
+}
+
+/// `POST /__mock/state`: puts one resource in a state; `204`, or `400`
+/// saying what is wrong.
+async fn seed_state(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let seeded = serde_json::from_slice::<ResourceState>(&body)
+        .map_err(|error| StateError::Shape(error.to_string()))
+        .and_then(|seed| shared.states.seed(&shared.mounts, &seed));
+    match seeded {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(error) => mock_error(StatusCode::BAD_REQUEST, "invalid_state", &error.to_string()),
+    }
+}
+
+/// `POST /__mock/state/reset`: forgets every resource.
+async fn reset_state(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.states.reset();
     StatusCode::NO_CONTENT
 }
 

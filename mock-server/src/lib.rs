@@ -30,6 +30,7 @@ pub mod routes;
 pub mod select;
 pub mod serve;
 pub mod server;
+pub mod state;
 pub mod validate;
 
 use std::collections::HashSet;
@@ -46,6 +47,7 @@ pub use faults::{ActiveFault, Fault, FaultKind, InvalidFault};
 pub use generated::PROVIDERS;
 pub use journal::{Entry, Expectation, Filter, VerificationError};
 use server::{Mount, Shared};
+pub use state::{ResourceState, StateError};
 
 /// How to run the server.
 #[derive(Clone)]
@@ -62,6 +64,9 @@ pub struct Config {
     pub journal: usize,
     /// Answer CORS preflights and allow every origin (as Prism does).
     pub cors: bool,
+    /// Keep resource states, so answers follow each API's lifecycle
+    /// (`lifecycle.yaml`): cancelling twice gets the "already" answer.
+    pub stateful: bool,
 }
 
 impl fmt::Debug for Config {
@@ -73,6 +78,7 @@ impl fmt::Debug for Config {
             .field("limits", &self.limits)
             .field("journal", &self.journal)
             .field("cors", &self.cors)
+            .field("stateful", &self.stateful)
             .finish()
     }
 }
@@ -88,7 +94,7 @@ impl fmt::Debug for Redacted {
 
 impl Default for Config {
     /// Loopback, a random port, every provider, any non-empty credential,
-    /// a journal of 10,000 requests, CORS on.
+    /// a journal of 10,000 requests, CORS on, stateless.
     fn default() -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -97,6 +103,7 @@ impl Default for Config {
             limits: serve::Limits::default(),
             journal: journal::DEFAULT_CAPACITY,
             cors: true,
+            stateful: false,
         }
     }
 }
@@ -158,7 +165,12 @@ fn app(shared: Arc<Shared>, config: &Config) -> axum::Router {
 fn shared(config: &Config) -> Result<Shared, StartError> {
     let api_keys = (!config.api_keys.is_empty())
         .then(|| config.api_keys.iter().cloned().collect::<HashSet<_>>());
-    Ok(Shared::new(mounts(config)?, api_keys, config.journal))
+    Ok(Shared::new(
+        mounts(config)?,
+        api_keys,
+        config.journal,
+        config.stateful,
+    ))
 }
 
 /// A running server; it shuts down when dropped.
@@ -273,6 +285,22 @@ impl MockServer {
     /// Removes every fault.
     pub fn clear_faults(&self) {
         self.shared.faults.clear();
+    }
+
+    /// Puts a resource in a state (`--stateful` only), e.g. Chamelio's task
+    /// `{"task_id": "7"}` in `completed`.
+    pub fn seed_state(&self, seed: &ResourceState) -> Result<(), StateError> {
+        self.shared.states.seed(&self.shared.mounts, seed)
+    }
+
+    /// Every resource the mock remembers, with its state.
+    pub fn resource_states(&self) -> Vec<ResourceState> {
+        self.shared.states.list(&self.shared.mounts)
+    }
+
+    /// Forgets every resource: each id is new again.
+    pub fn reset_state(&self) {
+        self.shared.states.reset();
     }
 
     /// Stops accepting connections, lets in-flight requests finish, and waits.

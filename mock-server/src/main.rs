@@ -1,4 +1,4 @@
-//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--journal N] [--no-cors] [--log-format text|json] [--check-health]`
+//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--journal N] [--no-cors] [--stateful] [--log-format text|json] [--check-health]`
 
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
@@ -41,6 +41,10 @@ struct Args {
     /// Do not answer CORS preflights or add Access-Control-* headers.
     #[arg(long)]
     no_cors: bool,
+    /// Keep resource states: answers follow each API's lifecycle.yaml
+    /// (cancelling twice gets the document's "already cancelled" answer).
+    #[arg(long)]
+    stateful: bool,
     /// Request log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -80,6 +84,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         },
         journal: args.journal,
         cors: !args.no_cors,
+        stateful: args.stateful,
     })
     .await?;
     print_routes(&server);

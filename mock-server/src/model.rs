@@ -13,6 +13,8 @@ pub struct Provider {
     pub server_path: &'static str,
     /// The vendored documents, relative to the repository root.
     pub documents: &'static [&'static str],
+    /// The resources its operations act on (for `--stateful`).
+    pub resources: &'static [Resource],
     /// Every operation.
     pub operations: &'static [Operation],
 }
@@ -43,6 +45,43 @@ pub struct Operation {
     pub invalid_path: ErrorReply,
     /// What a request without valid credentials gets.
     pub unauthorized: ErrorReply,
+    /// How `--stateful` answers it, if it acts on a resource.
+    pub lifecycle: Option<OperationLifecycle>,
+}
+
+/// A kind of resource whose state `--stateful` keeps (from `lifecycle.yaml`).
+#[derive(Debug)]
+pub struct Resource {
+    /// Its name.
+    pub name: &'static str,
+    /// The path parameters whose values name one resource.
+    pub key: &'static [&'static str],
+    /// The state of an id seen for the first time.
+    pub initial: &'static str,
+    /// Every state it can be in.
+    pub states: &'static [&'static str],
+}
+
+/// How an operation depends on and changes its resource's state.
+#[derive(Debug)]
+pub struct OperationLifecycle {
+    /// The resource's name.
+    pub resource: &'static str,
+    /// In order: the first whose `from` holds the state applies.
+    pub transitions: &'static [Transition],
+}
+
+/// In these states, answer this, then move to that state.
+#[derive(Debug)]
+pub struct Transition {
+    /// The states it applies in.
+    pub from: &'static [&'static str],
+    /// The state afterwards (unchanged when `None`).
+    pub to: Option<&'static str>,
+    /// The declared status to answer with.
+    pub status: u16,
+    /// The body; `None`: the status's first example.
+    pub body: Option<&'static str>,
 }
 
 /// One segment of a path template.

@@ -125,6 +125,7 @@ mod tests {
             invalid_request: REFUSE,
             invalid_path: REFUSE,
             unauthorized: REFUSE,
+            lifecycle: None,
         }
     }
 

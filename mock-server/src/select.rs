@@ -265,6 +265,7 @@ mod tests {
         invalid_request: REFUSAL,
         invalid_path: REFUSAL,
         unauthorized: REFUSAL,
+        lifecycle: None,
     };
 
     const REFUSAL: ErrorReply = ErrorReply {

@@ -8,6 +8,7 @@
 //! fault (injected)        faults.rs
 //! authenticate            auth.rs
 //! validate                validate.rs
+//! lifecycle (--stateful)  state.rs
 //! select                  select.rs
 //! render                  render.rs
 //! ```
@@ -30,13 +31,14 @@ use serde_json::json;
 use crate::auth;
 use crate::faults::{Fault, FaultKind, Faults};
 use crate::journal::{self, Journal};
-use crate::model::{Credential, Operation, Provider};
+use crate::model::{Credential, Example, Operation, Provider};
 use crate::refusal::Refusal;
 use crate::render;
 use crate::request::Incoming;
 use crate::routes::{PathParams, RouteMatch, find};
 use crate::select::{Preference, select};
 use crate::serve::Abort;
+use crate::state::States;
 use crate::validate::{Problem, check_request};
 
 /// A provider mounted at a base path on this server.
@@ -60,14 +62,18 @@ pub struct Shared {
     pub faults: Faults,
     /// Where the mounted APIs carry credentials, so the journal can redact them.
     pub secrets: journal::Secrets,
+    /// Resource states (`--stateful`).
+    pub states: States,
 }
 
 impl Shared {
-    /// The state for `mounts`, with a journal of `journal_capacity` entries.
+    /// The state for `mounts`, with a journal of `journal_capacity` entries,
+    /// keeping resource states when `stateful`.
     pub fn new(
         mounts: Vec<Mount>,
         api_keys: Option<HashSet<String>>,
         journal_capacity: usize,
+        stateful: bool,
     ) -> Self {
         let mut secrets = journal::Secrets::default();
         let credentials = mounts
@@ -91,6 +97,7 @@ impl Shared {
             journal: Journal::new(journal_capacity),
             faults: Faults::default(),
             secrets,
+            states: States::new(stateful),
         }
     }
 }
@@ -105,6 +112,7 @@ impl std::fmt::Debug for Shared {
             )
             .field("journal", &self.journal)
             .field("faults", &self.faults)
+            .field("states", &self.states)
             .finish_non_exhaustive()
     }
 }
@@ -216,10 +224,12 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
             response
         }
         Some((id, fault)) if fault.status.is_some() => fault_answer(*id, fault, operation),
-        _ => respond(shared, operation, &path_params, &request).unwrap_or_else(|refusal| {
-            problems = refusal.problems().to_vec();
-            refusal.into_response()
-        }),
+        _ => {
+            respond(shared, provider, operation, &path_params, &request).unwrap_or_else(|refusal| {
+                problems = refusal.problems().to_vec();
+                refusal.into_response()
+            })
+        }
     };
     let fault_id = fault.as_ref().map(|(id, _)| *id);
     let response = match fault {
@@ -235,9 +245,10 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
     }
 }
 
-/// Authenticate, validate, select, render.
+/// Authenticate, validate, follow the resource's lifecycle (`--stateful`), select, render.
 fn respond(
     shared: &Shared,
+    provider: &'static Provider,
     operation: &'static Operation,
     path_params: &PathParams,
     request: &Incoming,
@@ -256,6 +267,24 @@ fn respond(
         });
     }
     let preference = Preference::read(request.header("prefer"), request.uri.query());
+    // An explicit choice of answer wins over the lifecycle, and leaves the state alone.
+    let chosen = preference.code.is_some() || preference.example.is_some();
+    if !chosen
+        && let Some(transition) = shared.states.advance(provider, operation, path_params)
+        && let Some(response) = operation
+            .responses
+            .iter()
+            .find(|r| r.status == transition.status)
+    {
+        let example = transition.body.map(|body| Example {
+            name: "lifecycle",
+            body,
+        });
+        return Ok(render::declared(
+            response,
+            example.as_ref().or(response.examples.first()),
+        ));
+    }
     let (response, example) = select(operation, &preference).map_err(Refusal::Selection)?;
     Ok(render::declared(response, example))
 }

@@ -503,3 +503,240 @@ fn the_document_validator_rejects_wrong_bodies() {
     let validator = body_validator(phala, &phala.operations[0], 422);
     assert!(!validator.is_valid(&json!({"detail": "text"})));
 }
+
+/// The operation `operation_id` of `provider`, and the URL of its resource `id`.
+fn stateful_target<'a>(
+    providers: &'a [Provider],
+    mock: &MockServer,
+    provider: &str,
+    operation_id: &str,
+    ids: &[(&str, &str)],
+) -> (&'a Provider, &'a Operation, String) {
+    let provider = providers.iter().find(|p| p.name == provider).unwrap();
+    let operation = provider
+        .operations
+        .iter()
+        .find(|o| o.operation_id == operation_id)
+        .unwrap();
+    let mut path = operation.path.clone();
+    for (name, value) in ids {
+        path = path.replace(&format!("{{{name}}}"), value);
+    }
+    let url = format!("{}{path}", mock.base_url(&provider.name).unwrap());
+    (provider, operation, url)
+}
+
+/// Two calls on the same resource: the document's first answer, then its
+/// "already" answer; every body valid against the verbatim document.
+#[tokio::test]
+async fn stateful_lifecycles_answer_twice_as_the_documents_say() {
+    let providers = providers();
+    let mock = MockServer::start(Config {
+        stateful: true,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let uuid = "0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10";
+    /// A status, and a member of its body (by JSON pointer) with its value.
+    type Answer = (u16, &'static str, Value);
+    /// Provider, operation, the resource's path ids, the first and second answers.
+    type Case = (
+        &'static str,
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+        [Answer; 2],
+    );
+    let cases: [Case; 4] = [
+        (
+            "akua",
+            "operations.cancel",
+            vec![("id", "op_42")],
+            [
+                (202, "/done", json!(false)),
+                (422, "/success", json!(false)),
+            ],
+        ),
+        (
+            "chamelio",
+            "cancelTask",
+            vec![("task_id", "42")],
+            [
+                (200, "/status", json!("cancelled")),
+                (
+                    409,
+                    "/detail",
+                    json!("Task cannot be cancelled in its current state"),
+                ),
+            ],
+        ),
+        (
+            "phala",
+            "cancel_cvm_operation_api_v1_cvms__cvm_id__operations_cancel_post",
+            vec![("cvm_id", "cvm-42")],
+            [
+                (200, "/cancelled", json!(true)),
+                (200, "/cancelled", json!(false)),
+            ],
+        ),
+        (
+            "promptlayer",
+            "cancelTableSheetOperation",
+            vec![
+                ("table_id", uuid),
+                ("sheet_id", uuid),
+                ("operation_id", "op-42"),
+            ],
+            [
+                (200, "/cancelled_cell_count", json!(3)),
+                (200, "/cancelled_cell_count", json!(0)),
+            ],
+        ),
+    ];
+    for (name, operation_id, ids, answers) in cases {
+        let (provider, operation, url) =
+            stateful_target(&providers, &mock, name, operation_id, &ids);
+        for (status, pointer, value) in answers {
+            let (got, _, body) = send(&operation.method, &url, &credentials(operation)).await;
+            assert_eq!(got, status, "{name} {operation_id}: {body}");
+            let body: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(body.pointer(pointer), Some(&value), "{name}: {body}");
+            assert_valid(&body_validator(provider, operation, status), &body, name);
+        }
+    }
+
+    // `Prefer: code=` still chooses, and leaves the state alone.
+    let (_, operation, url) = stateful_target(
+        &providers,
+        &mock,
+        "chamelio",
+        "cancelTask",
+        &[("task_id", "43")],
+    );
+    let asked = with(&credentials(operation), "prefer", "code=404");
+    assert_eq!(send("POST", &url, &asked).await.0, 404);
+    assert_eq!(send("POST", &url, &credentials(operation)).await.0, 200);
+    assert_eq!(send("POST", &url, &credentials(operation)).await.0, 409);
+    // Another id is another resource.
+    let (_, _, other) = stateful_target(
+        &providers,
+        &mock,
+        "chamelio",
+        "cancelTask",
+        &[("task_id", "44")],
+    );
+    assert_eq!(send("POST", &other, &credentials(operation)).await.0, 200);
+}
+
+#[tokio::test]
+async fn state_is_seeded_listed_and_reset_over_http_and_in_process() {
+    let providers = providers();
+    let mock = MockServer::start(Config {
+        stateful: true,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let client = reqwest::Client::new();
+    let state = format!("{}/__mock/state", mock.url());
+    let seed = json!({"provider": "chamelio", "resource": "task", "key": {"task_id": "7"}, "state": "completed"});
+    let response = client
+        .post(&state)
+        .body(seed.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 204);
+    let (_, operation, url) = stateful_target(
+        &providers,
+        &mock,
+        "chamelio",
+        "cancelTask",
+        &[("task_id", "7")],
+    );
+    assert_eq!(send("POST", &url, &credentials(operation)).await.0, 409);
+    let listed: Value = client
+        .get(&state)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed, json!({"stateful": true, "resources": [seed]}));
+
+    for (bad, says) in [
+        (
+            json!({"provider": "chamelio", "resource": "task", "key": {"task_id": "7"}, "state": "lost"}),
+            "is not a state of `task`",
+        ),
+        (
+            json!({"provider": "chamelio", "resource": "job", "key": {"task_id": "7"}, "state": "running"}),
+            "has no resource `job`",
+        ),
+        (
+            json!({"provider": "chamelio", "resource": "task", "key": {"id": "7"}, "state": "running"}),
+            "keyed by task_id",
+        ),
+        (
+            json!({"provider": "nope", "resource": "task", "key": {}, "state": "running"}),
+            "no provider `nope`",
+        ),
+    ] {
+        let response = client
+            .post(&state)
+            .body(bad.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{bad}");
+        let text = response.text().await.unwrap();
+        assert!(text.contains(says), "{bad}: {text}");
+    }
+
+    let response = client.post(format!("{state}/reset")).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    assert!(mock.resource_states().is_empty());
+    assert_eq!(send("POST", &url, &credentials(operation)).await.0, 200);
+
+    // The same from Rust.
+    mock.seed_state(&mock_server::ResourceState {
+        provider: "akua".into(),
+        resource: "operation".into(),
+        key: [("id".to_string(), "op_9".to_string())].into(),
+        state: "SUCCEEDED".into(),
+    })
+    .unwrap();
+    let (_, operation, url) = stateful_target(
+        &providers,
+        &mock,
+        "akua",
+        "operations.cancel",
+        &[("id", "op_9")],
+    );
+    assert_eq!(send("POST", &url, &credentials(operation)).await.0, 422);
+}
+
+#[tokio::test]
+async fn a_stateless_mock_answers_the_same_twice_and_refuses_seeds() {
+    let providers = providers();
+    let mock = start().await;
+    let (_, operation, url) = stateful_target(
+        &providers,
+        &mock,
+        "chamelio",
+        "cancelTask",
+        &[("task_id", "7")],
+    );
+    for _ in 0..2 {
+        assert_eq!(send("POST", &url, &credentials(operation)).await.0, 200);
+    }
+    let response = reqwest::Client::new()
+        .post(format!("{}/__mock/state", mock.url()))
+        .body(r#"{"provider": "chamelio", "resource": "task", "key": {"task_id": "7"}, "state": "completed"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().contains("--stateful"));
+}

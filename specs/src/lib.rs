@@ -18,6 +18,7 @@ mod catalogue;
 mod downconvert;
 mod error;
 mod load;
+pub mod lifecycle;
 mod merge;
 mod overlay;
 mod pointer;
@@ -34,6 +35,7 @@ pub use catalogue::{
 };
 pub use downconvert::downconvert;
 pub use error::{Location, SpecError};
+pub use lifecycle::Lifecycle;
 pub use load::{parse_document, read_document};
 pub use merge::merge_documents;
 pub use overlay::apply_overlay;
@@ -69,6 +71,8 @@ pub struct Provider {
     pub operations: Vec<Operation>,
     /// OpenAPI 3.0.3, merged and reshaped for progenitor.
     pub normalised: Value,
+    /// The resources its operations act on (`lifecycle.yaml`), if described.
+    pub lifecycle: Option<Lifecycle>,
 }
 
 /// One vendored document.
@@ -130,6 +134,8 @@ struct Manifest {
     #[serde(default)]
     overlays: Vec<String>,
     credential_env: String,
+    #[serde(default)]
+    lifecycle: Option<String>,
 }
 
 /// Loads every provider under `dir` (one sub-directory each), sorted by name.
@@ -300,6 +306,14 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         }
     }
 
+    let lifecycle = match &manifest.lifecycle {
+        Some(file) => {
+            let path = dir.join(file);
+            Some(lifecycle::read(read_document(&path)?, &shown(path), &operations)?)
+        }
+        None => None,
+    };
+
     let provider = Provider {
         name: manifest.name,
         title: manifest.title,
@@ -308,6 +322,7 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         overlays: overlays.into_iter().map(|(path, _)| path).collect(),
         operations,
         normalised,
+        lifecycle,
     };
     provider.openapi()?;
     Ok(provider)

@@ -66,6 +66,16 @@ fn provider_file(provider: &Provider) -> Result<String> {
                 .with_context(|| format!("operation {}", operation.operation_id))
         })
         .collect::<Result<Vec<_>>>()?;
+    let resources: Vec<TokenStream> = provider
+        .lifecycle
+        .iter()
+        .flat_map(|lifecycle| &lifecycle.resources)
+        .map(|resource| {
+            let (name, initial) = (&resource.name, &resource.initial);
+            let (key, states) = (&resource.key, &resource.states);
+            quote!(Resource { name: #name, key: &[#(#key),*], initial: #initial, states: &[#(#states),*] })
+        })
+        .collect();
     let tokens = quote! {
         use crate::model::*;
 
@@ -75,6 +85,7 @@ fn provider_file(provider: &Provider) -> Result<String> {
             title: #title,
             server_path: #server_path,
             documents: &[#(#documents),*],
+            resources: &[#(#resources),*],
             operations: &[#(#operations),*],
         };
     };
@@ -182,6 +193,7 @@ fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenS
             examples: &[#(#examples),*],
         }));
     }
+    let lifecycle = lifecycle_tokens(document, provider, operation)?;
     let invalid_request = error_reply(document, operation, &[422, 400], 400);
     // A path parameter that cannot be valid names no resource: where no
     // validation status is declared, a declared 404 fits that request.
@@ -204,7 +216,57 @@ fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenS
         invalid_request: #invalid_request,
         invalid_path: #invalid_path,
         unauthorized: #unauthorized,
+        lifecycle: #lifecycle,
     }))
+}
+
+/// How `--stateful` answers `operation`: its resource and transitions, each
+/// with its whole body (the status's first example, patched) decided here.
+fn lifecycle_tokens(
+    document: Document<'_>,
+    provider: &Provider,
+    operation: &Operation,
+) -> Result<TokenStream> {
+    let Some(lifecycle) = &provider.lifecycle else {
+        return Ok(quote!(None));
+    };
+    let Some(own) = lifecycle
+        .operations
+        .iter()
+        .find(|o| o.operation_id == operation.operation_id)
+    else {
+        return Ok(quote!(None));
+    };
+    let transitions = own
+        .transitions
+        .iter()
+        .map(|transition| {
+            let status = transition.status;
+            let body = match &transition.body {
+                Some(patch) => {
+                    let declared = operation.response(status).and_then(|r| r.body.as_ref());
+                    let (_, first) = examples(document, declared)
+                        .into_iter()
+                        .next()
+                        .with_context(|| format!("status {status} has no body to patch"))?;
+                    let mut body: serde_json::Value = serde_json::from_str(&first)
+                        .with_context(|| format!("status {status}'s example is not JSON"))?;
+                    specs::lifecycle::merge_patch(&mut body, patch);
+                    let body = raw_string(&body.to_string());
+                    quote!(Some(#body))
+                }
+                None => quote!(None),
+            };
+            let from = &transition.from;
+            let to = option(transition.to.as_deref());
+            Ok(quote!(Transition { from: &[#(#from),*], to: #to, status: #status, body: #body }))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let resource = &own.resource;
+    Ok(quote!(Some(OperationLifecycle {
+        resource: #resource,
+        transitions: &[#(#transitions),*],
+    })))
 }
 
 /// Splits a path template; a segment may hold one `{param}` followed by a

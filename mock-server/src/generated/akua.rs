@@ -9,6 +9,12 @@ pub static PROVIDER: Provider = Provider {
     title: "Akua",
     server_path: "/v1",
     documents: &["specs/providers/akua/operations-cancel.json"],
+    resources: &[Resource {
+        name: "operation",
+        key: &["id"],
+        initial: "RUNNING",
+        states: &["RUNNING", "CANCELLED", "SUCCEEDED", "FAILED"],
+    }],
     operations: &[Operation {
         operation_id: "operations.cancel",
         method: "POST",
@@ -167,5 +173,24 @@ pub static PROVIDER: Provider = Provider {
                 ("result", Template::Object(&[])),
             ])),
         },
+        lifecycle: Some(OperationLifecycle {
+            resource: "operation",
+            transitions: &[
+                Transition {
+                    from: &["RUNNING"],
+                    to: Some("CANCELLED"),
+                    status: 202u16,
+                    body: Some(
+                        r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":false,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"machine.create","workspace_id":"workspace_id","cluster_id":"cluster_id","compute_config_id":"compute_config_id","instance_type":"instance_type","managed":true,"request_fingerprint":"request_fingerprint"},"response":{"type":"machine.create","machine_id":"machine_id","provider_id":"provider_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    ),
+                },
+                Transition {
+                    from: &["CANCELLED", "SUCCEEDED", "FAILED"],
+                    to: None,
+                    status: 422u16,
+                    body: None,
+                },
+            ],
+        }),
     }],
 };

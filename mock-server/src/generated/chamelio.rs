@@ -9,6 +9,12 @@ pub static PROVIDER: Provider = Provider {
     title: "Chamelio",
     server_path: "",
     documents: &["specs/providers/chamelio/cancel-task.yaml"],
+    resources: &[Resource {
+        name: "task",
+        key: &["task_id"],
+        initial: "running",
+        states: &["running", "cancelled", "completed"],
+    }],
     operations: &[Operation {
         operation_id: "cancelTask",
         method: "POST",
@@ -135,5 +141,22 @@ pub static PROVIDER: Provider = Provider {
             content_type: Some("application/json"),
             body: Some(&Template::Object(&[("detail", Template::Message)])),
         },
+        lifecycle: Some(OperationLifecycle {
+            resource: "task",
+            transitions: &[
+                Transition {
+                    from: &["running"],
+                    to: Some("cancelled"),
+                    status: 200u16,
+                    body: None,
+                },
+                Transition {
+                    from: &["cancelled", "completed"],
+                    to: None,
+                    status: 409u16,
+                    body: None,
+                },
+            ],
+        }),
     }],
 };

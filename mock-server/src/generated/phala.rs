@@ -12,6 +12,12 @@ pub static PROVIDER: Provider = Provider {
         "specs/providers/phala/cancel-cvm-operation.yaml",
         "specs/providers/phala/stop-cvm.yaml",
     ],
+    resources: &[Resource {
+        name: "cvm",
+        key: &["cvm_id"],
+        initial: "busy",
+        states: &["busy", "idle", "stopped"],
+    }],
     operations: &[
         Operation {
             operation_id: "cancel_cvm_operation_api_v1_cvms__cvm_id__operations_cancel_post",
@@ -122,6 +128,23 @@ pub static PROVIDER: Provider = Provider {
                 content_type: None,
                 body: None,
             },
+            lifecycle: Some(OperationLifecycle {
+                resource: "cvm",
+                transitions: &[
+                    Transition {
+                        from: &["busy"],
+                        to: Some("idle"),
+                        status: 200u16,
+                        body: Some(r#"{"cancelled":true,"correlation_id":"correlation_id"}"#),
+                    },
+                    Transition {
+                        from: &["idle", "stopped"],
+                        to: None,
+                        status: 200u16,
+                        body: Some(r#"{"cancelled":false}"#),
+                    },
+                ],
+            }),
         },
         Operation {
             operation_id: "handle_stop_cvm_api_v1_cvms__cvm_id__stop_post",
@@ -224,6 +247,17 @@ pub static PROVIDER: Provider = Provider {
                 content_type: None,
                 body: None,
             },
+            lifecycle: Some(OperationLifecycle {
+                resource: "cvm",
+                transitions: &[Transition {
+                    from: &["busy", "idle", "stopped"],
+                    to: Some("stopped"),
+                    status: 200u16,
+                    body: Some(
+                        r#"{"id":1,"name":"name","status":"stopping","teepod_id":1,"teepod":{"id":1,"name":"name"},"user_id":1,"app_id":"app_id","vm_uuid":"vm_uuid","instance_id":"instance_id","app_url":"app_url","base_image":"base_image","vcpu":1,"memory":1,"disk_size":1,"manifest_version":1,"version":"version","runner":"runner","docker_compose_file":"docker_compose_file","features":["features"],"created_at":"2026-01-01T00:00:00Z","encrypted_env_pubkey":"encrypted_env_pubkey"}"#,
+                    ),
+                }],
+            }),
         },
     ],
 };

@@ -9,6 +9,12 @@ pub static PROVIDER: Provider = Provider {
     title: "PromptLayer",
     server_path: "",
     documents: &["specs/providers/promptlayer/cancel-table-sheet-operation.yaml"],
+    resources: &[Resource {
+        name: "sheet_operation",
+        key: &["table_id", "sheet_id", "operation_id"],
+        initial: "running",
+        states: &["running", "finished"],
+    }],
     operations: &[Operation {
         operation_id: "cancelTableSheetOperation",
         method: "DELETE",
@@ -136,5 +142,26 @@ pub static PROVIDER: Provider = Provider {
                 ("error", Template::Message),
             ])),
         },
+        lifecycle: Some(OperationLifecycle {
+            resource: "sheet_operation",
+            transitions: &[
+                Transition {
+                    from: &["running"],
+                    to: Some("finished"),
+                    status: 200u16,
+                    body: Some(
+                        r#"{"success":true,"message":"Operation cancelled.","operation_id":"operation_id","execution_ids":["execution_ids"],"cancelled_cell_count":3,"not_started_reset_count":1,"running_invalidated_count":1}"#,
+                    ),
+                },
+                Transition {
+                    from: &["finished"],
+                    to: None,
+                    status: 200u16,
+                    body: Some(
+                        r#"{"success":true,"message":"No active operation found.","operation_id":"operation_id","execution_ids":[],"cancelled_cell_count":0,"not_started_reset_count":1,"running_invalidated_count":1}"#,
+                    ),
+                },
+            ],
+        }),
     }],
 };
