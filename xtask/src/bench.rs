@@ -82,6 +82,16 @@ pub fn run(requests: u64) -> Result<()> {
             request: request("/chamelio/tasks/12345/cancel", ""),
         },
         Scenario {
+            name: "mock, default 200, info logs (the default)".into(),
+            command: mock_logging(mock_binary, &[], "info"),
+            request: request("/chamelio/tasks/12345/cancel", ""),
+        },
+        Scenario {
+            name: "mock --journal 0, default 200".into(),
+            command: mock(mock_binary, &["--journal", "0"]),
+            request: request("/chamelio/tasks/12345/cancel", ""),
+        },
+        Scenario {
             name: "mock, all providers, Prefer: code=409".into(),
             command: mock(mock_binary, &[]),
             request: request("/chamelio/tasks/12345/cancel", "Prefer: code=409\r\n"),
@@ -95,6 +105,11 @@ pub fn run(requests: u64) -> Result<()> {
             name: "mock --provider chamelio".into(),
             command: mock(mock_binary, &["--provider", "chamelio"]),
             request: request("/tasks/12345/cancel", ""),
+        },
+        Scenario {
+            name: "mock --stateful (one task: 200, then 409)".into(),
+            command: mock(mock_binary, &["--stateful"]),
+            request: request("/chamelio/tasks/12345/cancel", ""),
         },
     ];
     match prism(&root) {
@@ -158,9 +173,16 @@ pub fn build_release(args: &[&str]) -> Result<BTreeMap<String, PathBuf>> {
     Ok(executables)
 }
 
+/// The mock with request logging off (`RUST_LOG=warn`).
 fn mock(binary: &Path, args: &[&str]) -> Command {
+    mock_logging(binary, args, "warn")
+}
+
+/// The mock logging at `level` (its stderr goes to /dev/null: lines are
+/// still formatted and written).
+fn mock_logging(binary: &Path, args: &[&str], level: &str) -> Command {
     let mut command = Command::new(binary);
-    command.args(args).env("RUST_LOG", "warn");
+    command.args(args).env("RUST_LOG", level);
     with_port(command, "--addr")
 }
 
