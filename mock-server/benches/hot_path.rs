@@ -102,18 +102,44 @@ fn hot_path(c: &mut Criterion) {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .expect("runtime");
-    let router = mock_server::router(&Config::default()).expect("router");
-    c.bench_function("whole request: chamelio 200 through the router", |b| {
-        b.iter(|| {
-            let request = Request::post("/chamelio/tasks/12345/cancel")
-                .header("x-api-key", "bench")
-                .body(Body::empty())
-                .expect("request");
-            runtime
-                .block_on(router.clone().oneshot(request))
-                .expect("infallible")
-        })
-    });
+    // A browser-like request: the journal copies every header.
+    let mut whole = |name: &str, config: Config| {
+        let router = mock_server::router(&config).expect("router");
+        c.bench_function(name, |b| {
+            b.iter(|| {
+                let request = Request::post("/chamelio/tasks/12345/cancel")
+                    .header("host", "127.0.0.1:4010")
+                    .header("x-api-key", "bench")
+                    .header("user-agent", "sdk/0.1.0")
+                    .header("accept", "*/*")
+                    .header("content-length", "0")
+                    .body(Body::empty())
+                    .expect("request");
+                runtime
+                    .block_on(router.clone().oneshot(request))
+                    .expect("infallible")
+            })
+        });
+    };
+    whole(
+        "whole request: chamelio 200 through the router (journal, CORS)",
+        Config::default(),
+    );
+    whole(
+        "whole request: chamelio 200, journal, no CORS",
+        Config {
+            cors: false,
+            ..Config::default()
+        },
+    );
+    whole(
+        "whole request: chamelio 200, no journal, no CORS",
+        Config {
+            journal: 0,
+            cors: false,
+            ..Config::default()
+        },
+    );
 }
 
 criterion_group!(benches, hot_path);

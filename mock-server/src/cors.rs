@@ -16,25 +16,37 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// Answers preflights; adds `Access-Control-*` to every other answer.
+/// As middleware (for `/__mock/*`): answers preflights, decorates the rest.
 pub async fn cors(request: Request, next: Next) -> Response {
-    let origin = request.headers().get(ORIGIN).cloned();
-    let preflight = request.method() == Method::OPTIONS
-        && origin.is_some()
-        && request
-            .headers()
-            .contains_key(ACCESS_CONTROL_REQUEST_METHOD);
-    if preflight {
-        return preflight_answer(request.headers());
+    if let Some(answer) = preflight(request.method(), request.headers()) {
+        return answer;
     }
+    let origin = request.headers().get(ORIGIN).cloned();
     let mut response = next.run(request).await;
-    let exposed = exposed_headers(response.headers());
+    decorate(origin, &mut response);
+    response
+}
+
+/// The answer to a CORS preflight, if the request is one.
+pub fn preflight(method: &Method, headers: &HeaderMap) -> Option<Response> {
+    let preflight = method == Method::OPTIONS
+        && headers.contains_key(ORIGIN)
+        && headers.contains_key(ACCESS_CONTROL_REQUEST_METHOD);
+    preflight.then(|| preflight_answer(headers))
+}
+
+/// Adds `Access-Control-*` to an answer to a request from `origin`.
+pub fn decorate(origin: Option<HeaderValue>, response: &mut Response) {
+    let exposed = match origin {
+        // With credentials allowed, `*` would mean a header named `*`.
+        Some(_) => exposed_headers(response.headers()),
+        None => Some(HeaderValue::from_static("*")),
+    };
     let headers = response.headers_mut();
     allow_origin(headers, origin);
     if let Some(exposed) = exposed {
         headers.insert(ACCESS_CONTROL_EXPOSE_HEADERS, exposed);
     }
-    response
 }
 
 fn preflight_answer(request: &HeaderMap) -> Response {

@@ -150,16 +150,7 @@ pub fn mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
 
 /// The axum router for `config`, to embed in another server.
 pub fn router(config: &Config) -> Result<axum::Router, StartError> {
-    Ok(app(Arc::new(shared(config)?), config))
-}
-
-fn app(shared: Arc<Shared>, config: &Config) -> axum::Router {
-    let router = server::router(shared);
-    if config.cors {
-        router.layer(axum::middleware::from_fn(cors::cors))
-    } else {
-        router
-    }
+    Ok(server::router(Arc::new(shared(config)?)))
 }
 
 fn shared(config: &Config) -> Result<Shared, StartError> {
@@ -170,6 +161,7 @@ fn shared(config: &Config) -> Result<Shared, StartError> {
         api_keys,
         config.journal,
         config.stateful,
+        config.cors,
     ))
 }
 
@@ -197,7 +189,7 @@ impl MockServer {
             source,
         })?;
         let shared = Arc::new(shared);
-        let app = app(shared.clone(), &config);
+        let app = server::router(shared.clone());
         let (shutdown, stopped) = oneshot::channel::<()>();
         let limits = config.limits;
         let task = tokio::spawn(serve::serve(listener, app, limits, async {

@@ -22,13 +22,12 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, ORIGIN};
 use axum::http::{HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde_json::json;
 
-use crate::auth;
 use crate::faults::{Fault, FaultKind, Faults};
 use crate::journal::{self, Journal};
 use crate::model::{Credential, Example, Operation, Provider};
@@ -40,6 +39,7 @@ use crate::select::{Preference, select};
 use crate::serve::Abort;
 use crate::state::States;
 use crate::validate::{Problem, check_request};
+use crate::{auth, cors};
 
 /// A provider mounted at a base path on this server.
 #[derive(Debug, Clone)]
@@ -64,16 +64,19 @@ pub struct Shared {
     pub secrets: journal::Secrets,
     /// Resource states (`--stateful`).
     pub states: States,
+    /// Whether answers carry CORS headers and preflights are answered.
+    pub cors: bool,
 }
 
 impl Shared {
     /// The state for `mounts`, with a journal of `journal_capacity` entries,
-    /// keeping resource states when `stateful`.
+    /// keeping resource states when `stateful`, answering CORS when `cors`.
     pub fn new(
         mounts: Vec<Mount>,
         api_keys: Option<HashSet<String>>,
         journal_capacity: usize,
         stateful: bool,
+        cors: bool,
     ) -> Self {
         let mut secrets = journal::Secrets::default();
         let credentials = mounts
@@ -98,6 +101,7 @@ impl Shared {
             faults: Faults::default(),
             secrets,
             states: States::new(stateful),
+            cors,
         }
     }
 }
@@ -117,9 +121,14 @@ impl std::fmt::Debug for Shared {
     }
 }
 
-/// The server's routes.
+/// The server's routes. CORS is a middleware on the mock's own API and a
+/// step of `handle` for the APIs (no boxed middleware on the hot path).
 pub fn router(shared: Arc<Shared>) -> Router {
-    crate::admin::routes().fallback(handle).with_state(shared)
+    let mut admin = crate::admin::routes();
+    if shared.cors {
+        admin = admin.layer(axum::middleware::from_fn(cors::cors));
+    }
+    admin.fallback(handle).with_state(shared)
 }
 
 /// What became of a request, for the log and the journal.
@@ -152,6 +161,15 @@ impl Answered {
 }
 
 async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+    if shared.cors
+        && let Some(answer) = cors::preflight(request.method(), request.headers())
+    {
+        return answer;
+    }
+    let origin = shared
+        .cors
+        .then(|| request.headers().get(ORIGIN).cloned())
+        .flatten();
     let started = Instant::now();
     let method = request.method().clone();
     let uri = request.uri().clone();
@@ -183,7 +201,11 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             },
         );
     }
-    answered.response
+    let mut response = answered.response;
+    if shared.cors {
+        cors::decorate(origin, &mut response);
+    }
+    response
 }
 
 async fn answer(shared: &Shared, request: Request) -> Answered {

@@ -392,6 +392,39 @@ async fn cors_is_on_by_default_and_can_be_turned_off() {
         answer.headers()["access-control-allow-origin"],
         "http://app.test"
     );
+    assert_eq!(answer.headers()["access-control-allow-credentials"], "true");
+    let exposed = answer.headers()["access-control-expose-headers"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(exposed.contains("content-type"), "{exposed}");
+    // Without an Origin (curl, server-side callers): any origin.
+    let answer = client
+        .post(&url)
+        .header("x-api-key", "k")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.headers()["access-control-allow-origin"], "*");
+    assert_eq!(answer.headers()["access-control-expose-headers"], "*");
+    // An OPTIONS that is not a preflight is an ordinary request: 405 here.
+    let options = client
+        .request(reqwest::Method::OPTIONS, &url)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(options.status(), 405);
+    // The mock's own API too, so a browser page can read the journal.
+    let journal = client
+        .get(format!("{}/__mock/requests", mock.url()))
+        .header("origin", "http://app.test")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        journal.headers()["access-control-allow-origin"],
+        "http://app.test"
+    );
 
     let plain = start(Config {
         cors: false,
