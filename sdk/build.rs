@@ -51,10 +51,58 @@ fn main() {
         .expect("writing to a String");
     }
     write_if_changed(&out_dir.join("providers.rs"), &index);
+    let table = providers_table(&providers).unwrap_or_else(|e| fail(&e));
+    write_if_changed(&out_dir.join("providers.md"), &table);
     write_if_changed(
         &out_dir.join("dynamic_providers.rs"),
         &typed::dynamic_dispatch(&providers).to_string(),
     );
+}
+
+/// The crate docs' table of providers, from the catalogue: module,
+/// operations, credential, environment variables, default server. Also
+/// checks that no two providers read the same variable.
+fn providers_table(providers: &[specs::Provider]) -> Result<String, String> {
+    let mut table = String::from(
+        "| module | provider | operations | credential | environment (key, base URL) | default server |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    let mut variables = std::collections::BTreeMap::new();
+    for provider in providers {
+        let base_url_env = typed::base_url_env(&provider.credential_env);
+        for variable in [&provider.credential_env, &base_url_env] {
+            if let Some(other) = variables.insert(variable.clone(), &provider.name) {
+                return Err(format!(
+                    "providers {other} and {} both read the environment variable {variable}",
+                    provider.name
+                ));
+            }
+        }
+        let operations: Vec<String> = provider
+            .operations
+            .iter()
+            .map(|o| {
+                format!(
+                    "[`{method}`]({module}::Client::{method})",
+                    method = typed::progenitor_snake(&o.sdk_name),
+                    module = provider.name
+                )
+            })
+            .collect();
+        let (_, credential) =
+            typed::credential_placement(provider).map_err(|e| format!("{}: {e}", provider.name))?;
+        writeln!(
+            table,
+            "| [`{name}`]({name}) | {title} | {operations} | {credential} | `{key}`, `{base_url_env}` | <{url}> |",
+            name = provider.name,
+            title = provider.title,
+            operations = operations.join(", "),
+            key = provider.credential_env,
+            url = provider.server_url().unwrap_or("none"),
+        )
+        .expect("writing to a String");
+    }
+    Ok(table)
 }
 
 fn generate(provider: &specs::Provider) -> Result<String, String> {
@@ -64,14 +112,16 @@ fn generate(provider: &specs::Provider) -> Result<String, String> {
         .with_interface(progenitor::InterfaceStyle::Builder)
         // Every type publishes its JSON Schema, so tests can check it against the documents.
         .with_derive("schemars::JsonSchema")
-        // Retry policy and timeouts travel with the client (progenitor's "inner" value).
-        .with_inner_type(quote::quote!(crate::Settings));
+        // Retry policy, timeouts and credentials travel with the client (progenitor's "inner" value).
+        .with_inner_type(quote::quote!(crate::Settings))
+        // `build/typed.rs` writes the `pre` hook that adds the credential to each request.
+        .with_hooks(progenitor::HooksMode::Expected);
     let mut generator = progenitor::Generator::new(&settings);
     let tokens = generator
         .generate_tokens(&spec)
         .map_err(|e| format!("progenitor: {e}"))?;
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| format!("progenitor output: {e}"))?;
-    let generated = progenitor_output::take_apart(&mut file);
+    let generated = progenitor_output::take_apart(&mut file)?;
     let typed = typed::operations(provider, &generated)?;
     file.items.extend(
         syn::parse2::<syn::File>(typed)

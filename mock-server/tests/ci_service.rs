@@ -1,6 +1,8 @@
 //! The mock as a CI service, through real HTTP: the request journal, fault
 //! injection (over HTTP and in process), and CORS.
 
+mod support;
+
 use std::time::{Duration, Instant};
 
 use mock_server::{Config, Expectation, Fault, FaultKind, MockServer};
@@ -22,7 +24,7 @@ fn cancel_operation(mock: &MockServer) -> String {
 }
 
 async fn post(url: &str, headers: &[(&str, &str)]) -> Result<reqwest::Response, reqwest::Error> {
-    let mut request = reqwest::Client::new().post(url);
+    let mut request = support::http_client().post(url);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -30,7 +32,7 @@ async fn post(url: &str, headers: &[(&str, &str)]) -> Result<reqwest::Response, 
 }
 
 async fn admin(method: reqwest::Method, url: String, body: Option<Value>) -> (StatusCode, Value) {
-    let mut request = reqwest::Client::new().request(method, url);
+    let mut request = support::http_client().request(method, url);
     if let Some(body) = body {
         request = request
             .header("content-type", "application/json")
@@ -53,7 +55,7 @@ async fn the_journal_records_every_answer_with_credentials_redacted() {
         .unwrap();
     post(&format!("{}/nowhere", mock.url()), &[]).await.unwrap();
     let bearer = format!("Bearer {KEY}");
-    reqwest::Client::new()
+    support::http_client()
         .post(format!("{}?reason=x", cancel_operation(&mock)))
         .header("authorization", &bearer)
         .header("content-type", "application/json")
@@ -302,7 +304,7 @@ async fn bad_fault_definitions_get_400_with_a_message() {
         let message = body["message"].as_str().unwrap();
         assert!(message.contains(says), "{definition}: {message}");
     }
-    let response = reqwest::Client::new()
+    let response = support::http_client()
         .post(&faults)
         .body("not json")
         .send()
@@ -360,7 +362,7 @@ async fn connection_faults_break_the_exchange() {
 #[tokio::test]
 async fn cors_is_on_by_default_and_can_be_turned_off() {
     let mock = start(Config::default()).await;
-    let client = reqwest::Client::new();
+    let client = support::http_client();
     let url = cancel_task(&mock, "1");
     let preflight = client
         .request(reqwest::Method::OPTIONS, &url)

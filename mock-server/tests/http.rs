@@ -2,6 +2,8 @@
 //! declared status, validation, auth, routing. Each test starts its own
 //! server on a random port.
 
+mod support;
+
 use mock_server::{Config, MockServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -89,7 +91,7 @@ async fn send(
     url: &str,
     headers: &[(String, String)],
 ) -> (StatusCode, reqwest::header::HeaderMap, String) {
-    let client = reqwest::Client::new();
+    let client = support::http_client();
     let mut request = client.request(Method::from_bytes(method.as_bytes()).unwrap(), url);
     for (name, value) in headers {
         request = request.header(name, value);
@@ -637,7 +639,7 @@ async fn state_is_seeded_listed_and_reset_over_http_and_in_process() {
     })
     .await
     .unwrap();
-    let client = reqwest::Client::new();
+    let client = support::http_client();
     let state = format!("{}/__mock/state", mock.url());
     let seed = json!({"provider": "chamelio", "resource": "task", "key": {"task_id": "7"}, "state": "completed"});
     let response = client
@@ -731,7 +733,7 @@ async fn a_stateless_mock_answers_the_same_twice_and_refuses_seeds() {
     for _ in 0..2 {
         assert_eq!(send("POST", &url, &credentials(operation)).await.0, 200);
     }
-    let response = reqwest::Client::new()
+    let response = support::http_client()
         .post(format!("{}/__mock/state", mock.url()))
         .body(r#"{"provider": "chamelio", "resource": "task", "key": {"task_id": "7"}, "state": "completed"}"#)
         .send()

@@ -14,12 +14,16 @@ pub struct Generated {
     pub types: HashSet<String>,
 }
 
-/// Renames every builder's `send()` to a private `send_raw()` (the typed
-/// layer's `send()` calls it), opens builder fields to the provider module,
+/// Renames every builder's `send()` to a private `send_raw()` returning the
+/// `reqwest::Response` as it is (the typed layer's `send()` calls it and
+/// decodes by status itself), opens builder fields to the provider module,
 /// drops `Client`'s derived `Debug` (the typed layer writes one that leaves
-/// out the HTTP client and its credential header), and lists the builders,
-/// their setters and the types.
-pub fn take_apart(file: &mut syn::File) -> Generated {
+/// out the HTTP client) and progenitor's `Client::new` (it builds a bare
+/// `reqwest::Client` and unwraps: that panics when reqwest has rustls
+/// without a crypto provider, the SDK's default, and it skips the SDK's
+/// configuration; `Client::builder()` is the constructor), and lists the
+/// builders, their setters and the types.
+pub fn take_apart(file: &mut syn::File) -> Result<Generated, String> {
     let mut generated = Generated {
         builders: HashSet::new(),
         setters: HashMap::new(),
@@ -30,6 +34,15 @@ pub fn take_apart(file: &mut syn::File) -> Generated {
             && client.ident == "Client"
         {
             drop_derived_debug(&mut client.attrs);
+            continue;
+        }
+        if let syn::Item::Impl(block) = item
+            && block.trait_.is_none()
+            && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+        {
+            block
+                .items
+                .retain(|item| !matches!(item, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
             continue;
         }
         let syn::Item::Mod(module) = item else {
@@ -50,7 +63,9 @@ pub fn take_apart(file: &mut syn::File) -> Generated {
                             }
                         }
                         syn::Item::Impl(block) => {
-                            RenameSend.visit_item_impl_mut(block);
+                            let mut rename = RenameSend(Ok(()));
+                            rename.visit_item_impl_mut(block);
+                            rename.0?;
                             collect_setters(block, &mut generated.setters);
                         }
                         _ => {}
@@ -69,10 +84,11 @@ pub fn take_apart(file: &mut syn::File) -> Generated {
             _ => {}
         }
     }
-    generated
+    Ok(generated)
 }
 
-struct RenameSend;
+/// Rewrites `send()`; the first shape it does not recognise is the error.
+struct RenameSend(Result<(), String>);
 
 impl VisitMut for RenameSend {
     fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
@@ -83,6 +99,30 @@ impl VisitMut for RenameSend {
                 let text = quote::ToTokens::to_token_stream(statement).to_string();
                 !(text.starts_with("header_map . append") && text.contains("\"api-version\""))
             });
+            // The closing `match response.status().as_u16() { .. }` wraps the
+            // response in a `ResponseValue` (cloning its headers) only for the
+            // typed layer to unwrap it again: hand the response over as it is.
+            let ends_in_status_match = matches!(
+                function.block.stmts.last(),
+                Some(syn::Stmt::Expr(syn::Expr::Match(closing), None))
+                    if quote::ToTokens::to_token_stream(&closing.expr)
+                        .to_string()
+                        .starts_with("response . status ()")
+            );
+            match function.block.stmts.last_mut() {
+                Some(closing) if ends_in_status_match => {
+                    *closing = syn::Stmt::Expr(syn::parse_quote!(Ok(response)), None);
+                }
+                _ => {
+                    self.0 = Err(format!(
+                        "progenitor's `send()` of `{}` does not end in a match on the status",
+                        quote::ToTokens::to_token_stream(&function.sig)
+                    ));
+                    return;
+                }
+            }
+            function.sig.output =
+                syn::parse_quote!(-> Result<reqwest::Response, Error<ByteStream>>);
             function.sig.ident = syn::Ident::new("send_raw", function.sig.ident.span());
             function.vis = syn::parse_quote!(pub(super));
             function.attrs.retain(|a| !a.path().is_ident("doc"));

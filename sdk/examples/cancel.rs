@@ -10,8 +10,11 @@
 //! ```
 //!
 //! The API key comes from the provider's variable (`PHALA_CLOUD_API_KEY`,
-//! `AKUA_API_TOKEN`, `CHAMELIO_API_KEY`, `PROMPTLAYER_API_KEY`). Exits 0 on a
-//! documented success, 1 on any error outcome, 2 on a usage error.
+//! `AKUA_API_TOKEN`, `CHAMELIO_API_KEY`, `PROMPTLAYER_API_KEY`), the server
+//! from `--base-url`, else its base URL variable (`PHALA_CLOUD_BASE_URL`,
+//! `AKUA_BASE_URL`, `CHAMELIO_BASE_URL`, `PROMPTLAYER_BASE_URL`), else the
+//! public one. Exits 0 on a documented success, 1 on any error outcome, 2 on
+//! a usage error.
 
 mod common;
 

@@ -5,8 +5,9 @@
 //! cargo run -p sdk --example stop -- <cvm_id> [--base-url URL] [--prefer code=N]
 //! ```
 //!
-//! The API key comes from `PHALA_CLOUD_API_KEY`. Exits 0 on success, 1 on any
-//! error outcome, 2 on a usage error.
+//! The API key comes from `PHALA_CLOUD_API_KEY`, the server from
+//! `--base-url`, else `PHALA_CLOUD_BASE_URL`, else the public one. Exits 0 on
+//! success, 1 on any error outcome, 2 on a usage error.
 
 use std::process::ExitCode;
 

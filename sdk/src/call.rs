@@ -14,9 +14,9 @@ use std::future::Future;
 use std::hash::{BuildHasher, Hasher};
 use std::pin::Pin;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
-use progenitor_client::{ByteStream, ResponseValue};
+use progenitor_client::ByteStream;
 use tracing::Instrument;
 
 use crate::response::{Failed, Failure, RawResponse, collect};
@@ -91,15 +91,20 @@ impl Default for RetryPolicy {
     }
 }
 
-/// What every generated client carries besides its HTTP client (progenitor's "inner" value).
+/// What every generated client carries besides its HTTP client (progenitor's
+/// "inner" value). [`crate::ClientBuilder`] makes it; `Settings::default()`
+/// (for progenitor's `Client::new_with_client`) sends no credential.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Retrying.
     pub retry: RetryPolicy,
-    /// The per-attempt timeout, when it is shorter than the HTTP client's.
+    /// A per-attempt timeout enforced around each attempt, besides the HTTP
+    /// client's own (set when the client was given, whose timeout the SDK cannot change).
     pub timeout: Option<Duration>,
     /// The largest response body read, in bytes.
     pub max_response_bytes: usize,
+    /// The credential and extra headers, added to every request.
+    pub(crate) headers: crate::config::RequestHeaders,
 }
 
 impl Default for Settings {
@@ -108,7 +113,16 @@ impl Default for Settings {
             retry: RetryPolicy::default(),
             timeout: None,
             max_response_bytes: crate::DEFAULT_MAX_RESPONSE_BYTES,
+            headers: crate::config::RequestHeaders::default(),
         }
+    }
+}
+
+impl Settings {
+    /// Adds the client's credential and extra headers to a request about to
+    /// be sent (every generated client's progenitor `pre` hook).
+    pub(crate) fn add_headers(&self, request: &mut reqwest::Request) {
+        self.headers.add_to(request.headers_mut());
     }
 }
 
@@ -136,9 +150,10 @@ pub struct Call {
     pub idempotent: bool,
 }
 
-/// A fresh idempotency key for one logical call: `sdk-` and 32 random hex digits.
+/// A fresh idempotency key for one logical call: a random (version 4) UUID,
+/// 36 characters (Akua's `idempotency-key` takes 1 to 64, any characters).
 pub fn new_idempotency_key() -> String {
-    format!("sdk-{:016x}{:016x}", random_u64(), random_u64())
+    uuid::Uuid::new_v4().hyphenated().to_string()
 }
 
 /// Runs the attempts of one logical call; `attempt` sends one request.
@@ -150,7 +165,7 @@ pub async fn execute<F, Fut>(
 ) -> Result<RawResponse, Failed>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<ResponseValue<ByteStream>, progenitor_client::Error<ByteStream>>>,
+    Fut: Future<Output = Result<reqwest::Response, progenitor_client::Error<ByteStream>>>,
 {
     let span = tracing::info_span!(
         "sdk.call",
@@ -166,7 +181,8 @@ where
     let retries = options.retries.unwrap_or(policy.retries);
     let timeout = options.timeout.or(settings.timeout);
     let limit = settings.max_response_bytes;
-    let started = Instant::now();
+    // Only a recorded span needs the clock.
+    let recorded = (!span.is_disabled()).then(|| (span.clone(), Instant::now()));
     async move {
         let mut attempts = 0;
         let outcome = loop {
@@ -217,14 +233,15 @@ where
                 None => break sent,
             }
         };
-        let span = tracing::Span::current();
-        span.record("attempts", attempts);
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
-        match &outcome {
-            Ok(raw) => {
+        if let Some((span, started)) = &recorded {
+            span.record("attempts", attempts);
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            if let Ok(raw) = &outcome {
                 span.record("status", raw.status.as_u16());
             }
-            Err(error) => tracing::debug!(%error, "call failed"),
+        }
+        if let Err(error) = &outcome {
+            tracing::debug!(%error, "call failed");
         }
         outcome
             .map(|raw| RawResponse { attempts, ..raw })
@@ -259,12 +276,12 @@ fn retry_after(
         .trim();
     let wait = match value.parse::<u64>() {
         Ok(seconds) => Duration::from_secs(seconds),
-        Err(_) => {
-            let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-            (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
-                .to_std()
-                .unwrap_or(Duration::ZERO)
-        }
+        // The three forms RFC 9110 requires a recipient to read: IMF-fixdate,
+        // RFC 850 and asctime. A date in the past means now.
+        Err(_) => httpdate::parse_http_date(value)
+            .ok()?
+            .duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
     };
     Some((wait <= policy.max_retry_after).then_some(wait))
 }
@@ -299,39 +316,85 @@ mod tests {
         assert!(waits.len() > 10);
     }
 
-    #[test]
-    fn retry_after_seconds_dates_and_cap() {
-        let policy = RetryPolicy::default();
+    fn wait_for(value: &str) -> Option<Option<Duration>> {
         let mut headers = reqwest::header::HeaderMap::new();
-        assert_eq!(retry_after(&headers, &policy), None);
-        headers.insert("retry-after", "3".parse().unwrap());
-        assert_eq!(
-            retry_after(&headers, &policy),
-            Some(Some(Duration::from_secs(3)))
+        headers.insert("retry-after", value.parse().unwrap());
+        retry_after(&headers, &RetryPolicy::default())
+    }
+
+    /// `at` in RFC 9110's three date forms: IMF-fixdate
+    /// (`Sun, 06 Nov 1994 08:49:37 GMT`), RFC 850
+    /// (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`).
+    fn http_dates(at: SystemTime) -> [String; 3] {
+        let imf = httpdate::fmt_http_date(at);
+        let [weekday, day, month, year, time, _gmt] =
+            <[&str; 6]>::try_from(imf.split(' ').collect::<Vec<_>>()).unwrap();
+        let weekday = weekday.trim_end_matches(',');
+        let long_weekday = [
+            "Monday",
+            "Tuesday",
+            "Wednesday",
+            "Thursday",
+            "Friday",
+            "Saturday",
+            "Sunday",
+        ]
+        .into_iter()
+        .find(|long| long.starts_with(weekday))
+        .unwrap();
+        let rfc850 = format!("{long_weekday}, {day}-{month}-{} {time} GMT", &year[2..]);
+        let asctime = format!(
+            "{weekday} {month} {:>2} {time} {year}",
+            day.trim_start_matches('0')
         );
-        headers.insert("retry-after", "3600".parse().unwrap());
-        assert_eq!(retry_after(&headers, &policy), Some(None));
-        let soon = chrono::Utc::now() + chrono::Duration::seconds(10);
-        headers.insert(
-            "retry-after",
-            soon.to_rfc2822().replace("+0000", "GMT").parse().unwrap(),
-        );
-        let wait = retry_after(&headers, &policy).unwrap().unwrap();
-        assert!(
-            wait <= Duration::from_secs(10) && wait >= Duration::from_secs(8),
-            "{wait:?}"
-        );
-        headers.insert(
-            "retry-after",
-            "Wed, 21 Oct 2015 07:28:00 GMT".parse().unwrap(),
-        );
-        assert_eq!(retry_after(&headers, &policy), Some(Some(Duration::ZERO)));
+        [imf, rfc850, asctime]
     }
 
     #[test]
-    fn idempotency_keys_are_fresh_and_fit_akua() {
+    fn retry_after_seconds_and_cap() {
+        assert_eq!(
+            retry_after(&Default::default(), &RetryPolicy::default()),
+            None
+        );
+        assert_eq!(wait_for("3"), Some(Some(Duration::from_secs(3))));
+        assert_eq!(wait_for("3600"), Some(None));
+        assert_eq!(wait_for("soon"), None);
+        assert_eq!(wait_for("-1"), None);
+    }
+
+    #[test]
+    fn retry_after_dates_in_all_three_forms() {
+        assert_eq!(
+            http_dates(SystemTime::UNIX_EPOCH + Duration::from_secs(784111777)),
+            [
+                "Sun, 06 Nov 1994 08:49:37 GMT",
+                "Sunday, 06-Nov-94 08:49:37 GMT",
+                "Sun Nov  6 08:49:37 1994"
+            ]
+        );
+        for past in http_dates(SystemTime::UNIX_EPOCH + Duration::from_secs(784111777)) {
+            assert_eq!(wait_for(&past), Some(Some(Duration::ZERO)), "{past}");
+        }
+        // Whole seconds: the wait is up to a second short of the 10 asked for.
+        for soon in http_dates(SystemTime::now() + Duration::from_secs(10)) {
+            let wait = wait_for(&soon).unwrap().unwrap();
+            assert!(
+                (Duration::from_secs(8)..=Duration::from_secs(10)).contains(&wait),
+                "{soon}: {wait:?}"
+            );
+        }
+        for late in http_dates(SystemTime::now() + Duration::from_secs(3600)) {
+            assert_eq!(wait_for(&late), Some(None), "{late}");
+        }
+    }
+
+    #[test]
+    fn idempotency_keys_are_fresh_v4_uuids_that_fit_akua() {
         let (a, b) = (new_idempotency_key(), new_idempotency_key());
         assert_ne!(a, b);
-        assert!(a.len() <= 64 && a.starts_with("sdk-"));
+        let uuid = uuid::Uuid::parse_str(&a).unwrap();
+        assert_eq!(uuid.get_version(), Some(uuid::Version::Random));
+        // Akua's `idempotency-key`: a string of 1 to 64 characters.
+        assert!((1..=64).contains(&a.len()), "{a}");
     }
 }

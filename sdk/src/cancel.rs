@@ -32,7 +32,10 @@
 //! [`CancelError`] holding the provider's typed error. Phala's force-stop is a
 //! different action (it stops the machine) and is not offered here.
 
-use crate::{ResponseValue, akua, chamelio, phala, promptlayer};
+use crate::config::Env;
+use crate::{
+    ClientBuilder, ConfigError, Provider, ResponseValue, akua, chamelio, phala, promptlayer,
+};
 
 /// What to cancel.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,13 +159,35 @@ pub struct Canceller {
 }
 
 impl Canceller {
-    /// A client for every provider whose credential variable is set.
+    /// A client for every provider whose credential variable is set, each
+    /// as its `Client::from_env()` makes it: at the URL in its base URL
+    /// variable (e.g. `CHAMELIO_BASE_URL`) when that is set and not empty.
+    /// A provider whose variables cannot be used (a malformed base URL) is
+    /// left out with a `WARN` log; [`Self::try_from_env`] says why instead.
     pub fn from_env() -> Self {
+        Self::from_env_with(&crate::config::process_env, |error| {
+            tracing::warn!(%error, "no client for this provider: its environment cannot be used");
+        })
+    }
+
+    /// [`Self::from_env`], but a provider whose key is set and whose
+    /// variables cannot be used is an error rather than left out.
+    pub fn try_from_env() -> Result<Self, ConfigError> {
+        let mut first = None;
+        let canceller = Self::from_env_with(&crate::config::process_env, |error| {
+            first.get_or_insert(error);
+        });
+        first.map_or(Ok(canceller), Err)
+    }
+
+    /// A client per provider whose key `env` holds; `skipped` hears why a
+    /// provider with a key has no client.
+    fn from_env_with(env: Env<'_>, mut skipped: impl FnMut(ConfigError)) -> Self {
         Self {
-            phala: phala::Client::from_env().ok(),
-            akua: akua::Client::from_env().ok(),
-            chamelio: chamelio::Client::from_env().ok(),
-            promptlayer: promptlayer::Client::from_env().ok(),
+            phala: from_env(env, &mut skipped),
+            akua: from_env(env, &mut skipped),
+            chamelio: from_env(env, &mut skipped),
+            promptlayer: from_env(env, &mut skipped),
         }
     }
 
@@ -302,6 +327,22 @@ impl Canceller {
     }
 }
 
+/// What `C::from_env()` makes with the variables of `env`; `None` without a
+/// key, and when `skipped` was told why not.
+fn from_env<C: Provider>(env: Env<'_>, skipped: &mut dyn FnMut(ConfigError)) -> Option<C> {
+    match ClientBuilder::<C>::default()
+        .with_env(env)
+        .and_then(ClientBuilder::build)
+    {
+        Ok(client) => Some(client),
+        Err(ConfigError::MissingCredential(_)) => None,
+        Err(error) => {
+            skipped(error);
+            None
+        }
+    }
+}
+
 /// The neutral status of a typed result, keeping the result; an error with
 /// no neutral meaning is handed back.
 fn neutral<T, E>(
@@ -315,5 +356,63 @@ fn neutral<T, E>(
             Some(status) => Ok((status, Err(error))),
             None => Err(error),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::ffi::OsString;
+
+    use super::*;
+
+    fn env(vars: &[(&str, &str)]) -> impl Fn(&str) -> Option<OsString> {
+        let vars: HashMap<String, OsString> = vars
+            .iter()
+            .map(|(name, value)| (name.to_string(), OsString::from(value)))
+            .collect();
+        move |name| vars.get(name).cloned()
+    }
+
+    fn skipped(vars: &[(&str, &str)]) -> (Canceller, Vec<String>) {
+        let mut errors = Vec::new();
+        let canceller =
+            Canceller::from_env_with(&env(vars), |error| errors.push(error.to_string()));
+        (canceller, errors)
+    }
+
+    #[test]
+    fn a_client_per_provider_with_a_key_at_its_base_url() {
+        let (canceller, errors) = skipped(&[
+            ("CHAMELIO_API_KEY", "k"),
+            ("CHAMELIO_BASE_URL", "http://127.0.0.1:4010/chamelio/"),
+            ("AKUA_API_TOKEN", "t"),
+            ("AKUA_BASE_URL", ""),
+            ("PROMPTLAYER_BASE_URL", "http://127.0.0.1:4010/promptlayer"),
+        ]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            canceller.chamelio.unwrap().base_url(),
+            "http://127.0.0.1:4010/chamelio"
+        );
+        // Empty is unset: the public server.
+        assert_eq!(
+            canceller.akua.unwrap().base_url(),
+            <akua::Client as Provider>::DEFAULT_BASE_URL
+        );
+        // A base URL without a key makes no client.
+        assert!(canceller.promptlayer.is_none() && canceller.phala.is_none());
+    }
+
+    #[test]
+    fn a_provider_with_a_malformed_base_url_is_reported() {
+        let (canceller, errors) = skipped(&[
+            ("PHALA_CLOUD_API_KEY", "k"),
+            ("PHALA_CLOUD_BASE_URL", "cloud-api.phala.com"),
+            ("CHAMELIO_API_KEY", "k"),
+        ]);
+        assert!(canceller.phala.is_none() && canceller.chamelio.is_some());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("PHALA_CLOUD_BASE_URL"), "{}", errors[0]);
     }
 }

@@ -1,6 +1,7 @@
 //! Client configuration shared by every provider: base URL, credential,
-//! timeouts, redirects, response size.
+//! timeouts, redirects, response size, and the HTTP client itself.
 
+use std::ffi::OsString;
 use std::fmt;
 use std::time::Duration;
 
@@ -23,6 +24,11 @@ pub trait Provider: Sized {
     const DEFAULT_BASE_URL: &'static str;
     /// The environment variable holding the credential.
     const CREDENTIAL_ENV: &'static str;
+    /// The environment variable that overrides [`Self::DEFAULT_BASE_URL`]:
+    /// the credential variable's name with its `_API_KEY`, `_API_TOKEN`,
+    /// `_KEY` or `_TOKEN` ending replaced by `_BASE_URL` (`CHAMELIO_API_KEY`:
+    /// `CHAMELIO_BASE_URL`).
+    const BASE_URL_ENV: &'static str;
     /// Where the credential goes on the wire.
     const CREDENTIAL_PLACEMENT: CredentialPlacement;
 
@@ -87,6 +93,29 @@ pub enum ConfigError {
     /// The HTTP client could not be created (e.g. the TLS backend failed to start).
     #[error("cannot create the HTTP client: {0}")]
     Http(#[source] reqwest::Error),
+    /// TLS could not be set up, e.g. the platform has no root certificates
+    /// (install the `ca-certificates` package) or rejects one given.
+    #[error("cannot set up TLS: {0}")]
+    Tls(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The base URL is `https://` but the SDK was built without a TLS feature
+    /// (`rustls`, `aws-lc-rs` or `native-tls`).
+    #[error("the base URL is https:// but no TLS feature of the sdk crate is enabled")]
+    HttpsWithoutTls,
+    /// An environment variable holds a value that cannot be used; `reason` says why.
+    #[error("environment variable {variable}: {reason}")]
+    InvalidEnvironment {
+        /// The variable, e.g. `CHAMELIO_BASE_URL`.
+        variable: &'static str,
+        /// What is wrong with its value.
+        reason: Box<ConfigError>,
+    },
+    /// A setting that configures the HTTP client itself was set together with
+    /// [`ClientBuilder::reqwest_client`], which cannot change it.
+    #[error(
+        "`{0}` cannot be applied to a client given with `reqwest_client`: set it on that \
+         client's reqwest::ClientBuilder (for redirects, with sdk::redirect_policy)"
+    )]
+    NotForGivenClient(&'static str),
 }
 
 /// Default time allowed to establish a connection.
@@ -151,18 +180,44 @@ impl Redirects {
             }
         }
     }
+}
 
-    fn policy(self) -> reqwest::redirect::Policy {
-        match self {
-            Self::None => reqwest::redirect::Policy::none(),
-            Self::SameOrigin { .. } => reqwest::redirect::Policy::custom(move |attempt| {
-                if self.follows(attempt.previous(), attempt.url()) {
-                    attempt.follow()
-                } else {
-                    attempt.stop()
-                }
-            }),
-        }
+/// The SDK's redirect policy as a [`reqwest::redirect::Policy`], for a
+/// `reqwest::Client` given to [`ClientBuilder::reqwest_client`].
+///
+/// A client the SDK did not build keeps its own redirect policy, which the
+/// SDK cannot change. reqwest's default policy follows up to 10 redirects
+/// to any origin, and on a redirect that leaves the origin it strips only
+/// `Authorization`, `Cookie`, `Proxy-Authorization` and `WWW-Authenticate`:
+/// an API key in any other header (`X-API-Key` for Phala Cloud and Chamelio,
+/// `X-API-KEY` for PromptLayer) goes along to whichever host the `Location`
+/// names, and over `http://` if it says so. Install this policy on the
+/// client you give, so it follows redirects as the SDK's own clients do
+/// (see [`Redirects`]):
+///
+/// ```no_run
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// // The application's own set-up (its reqwest with a TLS feature of its own;
+/// // `sdk::reqwest_client_builder()` is one with the SDK's TLS and this policy).
+/// let http = reqwest::Client::builder()
+///     .redirect(sdk::redirect_policy(sdk::Redirects::default()))
+///     .build()?;
+/// let client = sdk::chamelio::Client::builder()
+///     .reqwest_client(http)
+///     .api_key("ca_...")
+///     .build()?;
+/// # Ok(()) }
+/// ```
+pub fn redirect_policy(redirects: Redirects) -> reqwest::redirect::Policy {
+    match redirects {
+        Redirects::None => reqwest::redirect::Policy::none(),
+        Redirects::SameOrigin { .. } => reqwest::redirect::Policy::custom(move |attempt| {
+            if redirects.follows(attempt.previous(), attempt.url()) {
+                attempt.follow()
+            } else {
+                attempt.stop()
+            }
+        }),
     }
 }
 
@@ -173,17 +228,98 @@ fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
         && a.port_or_known_default() == b.port_or_known_default()
 }
 
+/// A `reqwest::ClientBuilder` set up as the SDK sets up its own clients:
+/// the TLS stack of the enabled Cargo feature, same-origin redirects
+/// ([`redirect_policy`] of [`Redirects::default`]) and the SDK's
+/// `User-Agent`; no timeouts, no headers. Add the application's own
+/// settings, build it, and give the client to [`ClientBuilder::reqwest_client`].
+///
+/// With the default `rustls` feature, reqwest is built with rustls but
+/// without a crypto provider of its own (that is what keeps aws-lc-sys out),
+/// so a `reqwest::Client::new()` panics in a program whose own reqwest
+/// dependency enables no TLS feature and that installs no process-wide
+/// rustls `CryptoProvider`. Building from here needs neither: the SDK hands
+/// reqwest a ready rustls configuration with `ring`.
+///
+/// ```no_run
+/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let http = sdk::reqwest_client_builder()?
+///     .pool_max_idle_per_host(4)
+///     .build()?;
+/// let client = sdk::chamelio::Client::builder()
+///     .reqwest_client(http)
+///     .api_key("ca_...")
+///     .build()?;
+/// # Ok(()) }
+/// ```
+pub fn reqwest_client_builder() -> Result<reqwest::ClientBuilder, ConfigError> {
+    http_client_builder(&[])
+}
+
+/// [`reqwest_client_builder`], also trusting the DER certificates
+/// `extra_roots` (tests' loopback HTTPS servers).
+fn http_client_builder(extra_roots: &[&[u8]]) -> Result<reqwest::ClientBuilder, ConfigError> {
+    let builder = reqwest::Client::builder()
+        .redirect(redirect_policy(Redirects::default()))
+        .user_agent(concat!(
+            env!("CARGO_PKG_NAME"),
+            "/",
+            env!("CARGO_PKG_VERSION")
+        ));
+    crate::tls::configure(builder, extra_roots)
+}
+
 /// Builds a provider's `Client`: `phala::Client::builder().api_key(..).build()`.
 pub struct ClientBuilder<C> {
     base_url: Option<String>,
     api_key: Option<ApiKey>,
     headers: Vec<(String, String)>,
-    connect_timeout: Duration,
+    // `None`: not set, so the default, and no conflict with a given client.
+    connect_timeout: Option<Duration>,
     timeout: Duration,
     retry: crate::RetryPolicy,
-    redirects: Redirects,
+    redirects: Option<Redirects>,
     max_response_bytes: usize,
+    reqwest_client: Option<reqwest::Client>,
     provider: std::marker::PhantomData<fn() -> C>,
+}
+
+/// The headers every request of a client carries: the credential and those
+/// set with [`ClientBuilder::header`], all marked sensitive. They are added
+/// to each request (progenitor's `pre` hook) rather than made default
+/// headers, so they also reach the wire through a client the SDK did not build.
+#[derive(Clone, Default)]
+pub(crate) struct RequestHeaders(HeaderMap);
+
+impl RequestHeaders {
+    /// Adds every header `headers` does not have yet: a request's own value
+    /// wins, as it would over a client's default headers.
+    pub(crate) fn add_to(&self, headers: &mut HeaderMap) {
+        for name in self.0.keys() {
+            if !headers.contains_key(name) {
+                for value in self.0.get_all(name) {
+                    headers.append(name.clone(), value.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Names only: every value is a credential or may be one.
+impl fmt::Debug for RequestHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_map()
+            .entries(self.0.keys().map(|name| (name.as_str(), REDACTED)))
+            .finish()
+    }
+}
+
+/// Reads an environment variable: the process's, or a test's map.
+pub(crate) type Env<'a> = &'a dyn Fn(&str) -> Option<OsString>;
+
+/// The process environment, as an [`Env`].
+pub(crate) fn process_env(name: &str) -> Option<OsString> {
+    std::env::var_os(name)
 }
 
 /// Prints header names with every value redacted.
@@ -224,6 +360,11 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("retry", &self.retry)
             .field("redirects", &self.redirects)
             .field("max_response_bytes", &self.max_response_bytes)
+            // Its default headers are the application's, possibly credentials.
+            .field(
+                "reqwest_client",
+                &self.reqwest_client.as_ref().map(|_| REDACTED),
+            )
             .finish()
     }
 }
@@ -254,11 +395,12 @@ impl<C: Provider> Default for ClientBuilder<C> {
             base_url: None,
             api_key: None,
             headers: Vec::new(),
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            connect_timeout: None,
             timeout: DEFAULT_TIMEOUT,
             retry: crate::RetryPolicy::default(),
-            redirects: Redirects::default(),
+            redirects: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            reqwest_client: None,
             provider: std::marker::PhantomData,
         }
     }
@@ -278,12 +420,56 @@ impl<C: Provider> ClientBuilder<C> {
     }
 
     /// Reads the credential from the provider's environment variable
-    /// (e.g. `PHALA_CLOUD_API_KEY`); an unset or empty variable is an error.
+    /// ([`Provider::CREDENTIAL_ENV`], e.g. `PHALA_CLOUD_API_KEY`); an unset
+    /// or empty variable is an error.
     pub fn api_key_from_env(self) -> Result<Self, ConfigError> {
-        match std::env::var(C::CREDENTIAL_ENV) {
-            Ok(key) if !key.is_empty() => Ok(self.api_key(key)),
-            _ => Err(ConfigError::MissingCredential(C::CREDENTIAL_ENV)),
+        self.api_key_from(&process_env)
+    }
+
+    /// [`Self::api_key_from_env`] with the variables of `env`.
+    pub(crate) fn api_key_from(self, env: Env<'_>) -> Result<Self, ConfigError> {
+        let variable = C::CREDENTIAL_ENV;
+        match env(variable).map(OsString::into_string) {
+            Some(Ok(key)) if !key.is_empty() => Ok(self.api_key(key)),
+            Some(Err(_)) => Err(ConfigError::InvalidEnvironment {
+                variable,
+                reason: Box::new(ConfigError::InvalidCredential),
+            }),
+            _ => Err(ConfigError::MissingCredential(variable)),
         }
+    }
+
+    /// Sends requests to the base URL in the provider's base URL variable
+    /// ([`Provider::BASE_URL_ENV`], e.g. `CHAMELIO_BASE_URL`) when it is set
+    /// and not empty, so an application's tests can point it at a mock
+    /// server without a code change. A value that is not a usable base URL
+    /// is a [`ConfigError::InvalidEnvironment`] naming the variable.
+    pub fn base_url_from_env(self) -> Result<Self, ConfigError> {
+        self.base_url_from(&process_env)
+    }
+
+    /// [`Self::base_url_from_env`] with the variables of `env`.
+    pub(crate) fn base_url_from(self, env: Env<'_>) -> Result<Self, ConfigError> {
+        let variable = C::BASE_URL_ENV;
+        let invalid = |reason| ConfigError::InvalidEnvironment {
+            variable,
+            reason: Box::new(reason),
+        };
+        let Some(value) = env(variable).filter(|value| !value.is_empty()) else {
+            return Ok(self);
+        };
+        let value = value.into_string().map_err(|value| {
+            invalid(ConfigError::InvalidBaseUrl(
+                value.to_string_lossy().into_owned(),
+            ))
+        })?;
+        parse_base_url(&value).map_err(invalid)?;
+        Ok(self.base_url(value))
+    }
+
+    /// The credential and the base URL from `env`: what `Client::from_env` reads.
+    pub(crate) fn with_env(self, env: Env<'_>) -> Result<Self, ConfigError> {
+        self.api_key_from(env)?.base_url_from(env)
     }
 
     /// A header to send with every request, e.g. `Prefer: code=404` to pick a
@@ -295,13 +481,16 @@ impl<C: Provider> ClientBuilder<C> {
         self
     }
 
-    /// Time allowed to establish a connection (default 10 s).
+    /// Time allowed to establish a connection (default 10 s). Not with
+    /// [`Self::reqwest_client`]: set it on that client.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
+        self.connect_timeout = Some(timeout);
         self
     }
 
-    /// Time allowed for one attempt, including reading the response (default 30 s).
+    /// Time allowed for one attempt, including reading the response (default
+    /// 30 s). With [`Self::reqwest_client`] it is enforced around each
+    /// attempt, besides any timeout of that client.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -335,9 +524,32 @@ impl<C: Provider> ClientBuilder<C> {
     }
 
     /// Which redirects to follow (default: [`Redirects::SameOrigin`], 5 at
-    /// most); see [`Redirects`] for why no other.
+    /// most); see [`Redirects`] for why no other. Not with
+    /// [`Self::reqwest_client`]: give that client [`redirect_policy`].
     pub fn redirects(mut self, redirects: Redirects) -> Self {
-        self.redirects = redirects;
+        self.redirects = Some(redirects);
+        self
+    }
+
+    /// Sends requests through `client`, an application's own
+    /// `reqwest::Client` (its connection pool, proxy, TLS and DNS set-up),
+    /// instead of one the SDK builds.
+    ///
+    /// The SDK's credential, [`Self::header`]s, per-attempt
+    /// [`Self::timeout`] (enforced around each attempt), retries and response
+    /// size limit still apply; the credential is added to each request,
+    /// marked sensitive. What only the client can decide stays the client's:
+    /// its redirect policy, connect timeout, TLS, and its default headers
+    /// (the SDK's headers win over them). So [`Self::redirects`] and
+    /// [`Self::connect_timeout`] are refused with this option
+    /// ([`ConfigError::NotForGivenClient`]).
+    ///
+    /// **Redirects**: reqwest's default policy would carry the API key to
+    /// another origin (see [`redirect_policy`]). Build the client from
+    /// [`reqwest_client_builder`], which has the SDK's policy, or give your
+    /// own builder `.redirect(sdk::redirect_policy(sdk::Redirects::default()))`.
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.reqwest_client = Some(client);
         self
     }
 
@@ -358,19 +570,16 @@ impl<C: Provider> ClientBuilder<C> {
 
     /// Builds the client.
     pub fn build(self) -> Result<C, ConfigError> {
+        self.build_trusting(&[])
+    }
+
+    /// [`Self::build`], the SDK's own TLS set-up also trusting the DER
+    /// certificates `extra_roots` (tests' loopback HTTPS servers).
+    pub(crate) fn build_trusting(self, extra_roots: &[&[u8]]) -> Result<C, ConfigError> {
         let base_url = self
             .base_url
             .unwrap_or_else(|| C::DEFAULT_BASE_URL.to_string());
-        let base_url = base_url.trim_end_matches('/');
-        let invalid = || ConfigError::InvalidBaseUrl(base_url.to_string());
-        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-            return Err(invalid());
-        }
-        let url = reqwest::Url::parse(base_url).map_err(|_| invalid())?;
-        // reqwest would send them as `Authorization: Basic`, and errors would print them.
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(ConfigError::CredentialsInBaseUrl);
-        }
+        let url = parse_base_url(&base_url)?;
         let mut headers = HeaderMap::new();
         for (name, value) in &self.headers {
             let name = HeaderName::from_bytes(name.as_bytes())
@@ -400,25 +609,55 @@ impl<C: Provider> ClientBuilder<C> {
                 headers.insert(name, value);
             }
         }
-        let client = reqwest::Client::builder()
-            .default_headers(headers)
-            .connect_timeout(self.connect_timeout)
-            .timeout(self.timeout)
-            .redirect(self.redirects.policy())
-            .user_agent(concat!(
-                env!("CARGO_PKG_NAME"),
-                "/",
-                env!("CARGO_PKG_VERSION")
-            ))
-            .build()
-            .map_err(ConfigError::Http)?;
+        let (client, timeout) = match self.reqwest_client {
+            Some(client) => {
+                if self.redirects.is_some() {
+                    return Err(ConfigError::NotForGivenClient("redirects"));
+                }
+                if self.connect_timeout.is_some() {
+                    return Err(ConfigError::NotForGivenClient("connect_timeout"));
+                }
+                // The given client's own timeout cannot be changed: time each attempt instead.
+                (client, Some(self.timeout))
+            }
+            None => {
+                crate::tls::check_scheme(&url)?;
+                let client = http_client_builder(extra_roots)?
+                    .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
+                    .timeout(self.timeout)
+                    .redirect(redirect_policy(self.redirects.unwrap_or_default()))
+                    .build()
+                    .map_err(ConfigError::Http)?;
+                (client, None)
+            }
+        };
         let settings = crate::Settings {
             retry: self.retry,
-            timeout: None,
+            timeout,
             max_response_bytes: self.max_response_bytes,
+            headers: RequestHeaders(headers),
         };
-        Ok(C::from_parts(base_url, client, settings))
+        Ok(C::from_parts(
+            base_url.trim_end_matches('/'),
+            client,
+            settings,
+        ))
     }
+}
+
+/// Checks a base URL: absolute `http(s)://`, without user name or password.
+fn parse_base_url(base_url: &str) -> Result<reqwest::Url, ConfigError> {
+    let base_url = base_url.trim_end_matches('/');
+    let invalid = || ConfigError::InvalidBaseUrl(base_url.to_string());
+    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+        return Err(invalid());
+    }
+    let url = reqwest::Url::parse(base_url).map_err(|_| invalid())?;
+    // reqwest would send them as `Authorization: Basic`, and errors would print them.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(ConfigError::CredentialsInBaseUrl);
+    }
+    Ok(url)
 }
 
 #[cfg(test)]
@@ -464,6 +703,177 @@ mod tests {
         assert!(!Redirects::None.follows(&hops(1), &original));
         assert!(!Redirects::SameOrigin { max: 0 }.follows(&hops(1), &original));
         assert!(!policy.follows(&[], &original));
+    }
+
+    fn env(vars: &[(&'static str, OsString)]) -> impl Fn(&str) -> Option<OsString> {
+        let vars = vars.to_vec();
+        move |name| {
+            vars.iter()
+                .find(|(variable, _)| *variable == name)
+                .map(|(_, value)| value.clone())
+        }
+    }
+
+    type Chamelio = crate::chamelio::Client;
+
+    fn chamelio_from(vars: &[(&'static str, OsString)]) -> Result<Chamelio, ConfigError> {
+        ClientBuilder::<Chamelio>::default()
+            .with_env(&env(vars))?
+            .build()
+    }
+
+    #[test]
+    fn base_url_variables_derive_from_the_key_variables() {
+        use crate::{akua, phala, promptlayer};
+        let variables = [
+            (akua::Client::CREDENTIAL_ENV, akua::Client::BASE_URL_ENV),
+            (phala::Client::CREDENTIAL_ENV, phala::Client::BASE_URL_ENV),
+            (Chamelio::CREDENTIAL_ENV, Chamelio::BASE_URL_ENV),
+            (
+                promptlayer::Client::CREDENTIAL_ENV,
+                promptlayer::Client::BASE_URL_ENV,
+            ),
+        ];
+        assert_eq!(
+            variables,
+            [
+                ("AKUA_API_TOKEN", "AKUA_BASE_URL"),
+                ("PHALA_CLOUD_API_KEY", "PHALA_CLOUD_BASE_URL"),
+                ("CHAMELIO_API_KEY", "CHAMELIO_BASE_URL"),
+                ("PROMPTLAYER_API_KEY", "PROMPTLAYER_BASE_URL"),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_base_url_variable_overrides_the_public_server_unless_empty() {
+        let key = ("CHAMELIO_API_KEY", OsString::from("k"));
+        let client = chamelio_from(std::slice::from_ref(&key)).unwrap();
+        assert_eq!(client.base_url(), Chamelio::DEFAULT_BASE_URL);
+        let empty = ("CHAMELIO_BASE_URL", OsString::new());
+        let client = chamelio_from(&[key.clone(), empty]).unwrap();
+        assert_eq!(client.base_url(), Chamelio::DEFAULT_BASE_URL);
+        let mock = (
+            "CHAMELIO_BASE_URL",
+            OsString::from("http://127.0.0.1:4010/chamelio/"),
+        );
+        let client = chamelio_from(&[key.clone(), mock.clone()]).unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:4010/chamelio");
+        // The key is still required; the base URL alone is not a configuration.
+        let error = chamelio_from(&[mock]).unwrap_err();
+        assert!(matches!(
+            error,
+            ConfigError::MissingCredential("CHAMELIO_API_KEY")
+        ));
+    }
+
+    #[test]
+    fn a_malformed_base_url_variable_is_an_error_naming_it() {
+        use std::os::unix::ffi::OsStringExt;
+        let key = ("CHAMELIO_API_KEY", OsString::from("k"));
+        let cases = [
+            OsString::from("127.0.0.1:4010/chamelio"),
+            OsString::from("ftp://127.0.0.1/"),
+            OsString::from("http://"),
+            OsString::from("http://exa mple.com"),
+            OsString::from("https://user:hunter2@example.com"),
+            OsString::from_vec(vec![b'h', 0xff, b'/']),
+        ];
+        for value in cases {
+            let error =
+                chamelio_from(&[key.clone(), ("CHAMELIO_BASE_URL", value.clone())]).unwrap_err();
+            let ConfigError::InvalidEnvironment { variable, reason } = &error else {
+                panic!("{value:?}: {error:?}");
+            };
+            assert_eq!(*variable, "CHAMELIO_BASE_URL");
+            assert!(
+                matches!(
+                    **reason,
+                    ConfigError::InvalidBaseUrl(_) | ConfigError::CredentialsInBaseUrl
+                ),
+                "{value:?}: {reason:?}"
+            );
+            let message = error.to_string();
+            assert!(
+                message.starts_with("environment variable CHAMELIO_BASE_URL: "),
+                "{message}"
+            );
+            assert!(!message.contains("hunter2"), "{message}");
+        }
+    }
+
+    #[test]
+    fn a_key_variable_that_is_not_unicode_is_an_error_naming_it() {
+        use std::os::unix::ffi::OsStringExt;
+        let key = ("CHAMELIO_API_KEY", OsString::from_vec(vec![b'k', 0xff]));
+        let error = chamelio_from(&[key]).unwrap_err();
+        assert!(
+            matches!(
+                error,
+                ConfigError::InvalidEnvironment {
+                    variable: "CHAMELIO_API_KEY",
+                    ..
+                }
+            ),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_given_client_refuses_what_only_it_can_decide() {
+        let given = || {
+            let http = reqwest_client_builder().unwrap().build().unwrap();
+            ClientBuilder::<Chamelio>::default()
+                .api_key("k")
+                .reqwest_client(http)
+        };
+        let error = given().redirects(Redirects::None).build().unwrap_err();
+        assert!(matches!(error, ConfigError::NotForGivenClient("redirects")));
+        let error = given()
+            .connect_timeout(Duration::from_secs(1))
+            .build()
+            .unwrap_err();
+        assert!(matches!(
+            error,
+            ConfigError::NotForGivenClient("connect_timeout")
+        ));
+        let client = given().timeout(Duration::from_secs(7)).build().unwrap();
+        // Its own timeout cannot change: the SDK times each attempt.
+        assert_eq!(client.inner.timeout, Some(Duration::from_secs(7)));
+        // The SDK's own client has the timeout itself.
+        let own = ClientBuilder::<Chamelio>::default().build().unwrap();
+        assert_eq!(own.inner.timeout, None);
+    }
+
+    #[test]
+    fn request_headers_fill_in_without_overriding() {
+        let sensitive = |text: &str| {
+            let mut value = HeaderValue::from_str(text).unwrap();
+            value.set_sensitive(true);
+            value
+        };
+        let mut client = HeaderMap::new();
+        client.insert("x-api-key", sensitive("key"));
+        client.append("prefer", sensitive("a"));
+        client.append("prefer", sensitive("b"));
+        let headers = RequestHeaders(client);
+        let mut request = HeaderMap::new();
+        request.insert("idempotency-key", HeaderValue::from_static("mine"));
+        headers.add_to(&mut request);
+        assert_eq!(request["x-api-key"], "key");
+        assert!(request["x-api-key"].is_sensitive());
+        assert_eq!(request.get_all("prefer").iter().count(), 2);
+        let mut request = HeaderMap::new();
+        request.insert("prefer", HeaderValue::from_static("call's own"));
+        headers.add_to(&mut request);
+        assert_eq!(
+            request.get_all("prefer").iter().collect::<Vec<_>>(),
+            ["call's own"]
+        );
+        assert_eq!(
+            format!("{headers:?}"),
+            r#"{"x-api-key": <redacted>, "prefer": <redacted>}"#
+        );
     }
 
     #[test]

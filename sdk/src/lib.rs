@@ -29,13 +29,59 @@
 //! [`ClientBuilder::max_response_bytes`], 4 MiB by default) nor lead the
 //! credential elsewhere (only same-origin redirects are followed, see
 //! [`Redirects`]); nothing that holds a credential prints it in `Debug`.
+//!
+//! # Providers
+//!
+//! One module per provider vendored in `specs/` (this table is generated
+//! from the same catalogue as the clients):
+//!
+#![doc = include_str!(concat!(env!("OUT_DIR"), "/providers.md"))]
+//!
+//! # Configuration from the environment
+//!
+//! `Client::from_env()` reads the provider's key variable and, when it is
+//! set and not empty, its base URL variable, so an application's
+//! integration tests can point the SDK at a mock server without a code
+//! change:
+//!
+//! ```sh
+//! CHAMELIO_API_KEY=test CHAMELIO_BASE_URL=http://127.0.0.1:4010/chamelio cargo test
+//! ```
+//!
+//! A malformed base URL is a [`ConfigError::InvalidEnvironment`] naming the
+//! variable. [`ClientBuilder::api_key_from_env`] and
+//! [`ClientBuilder::base_url_from_env`] read one each, and
+//! [`cancel::Canceller::from_env`] reads both for every provider.
+//!
+//! # Bringing your own `reqwest::Client`
+//!
+//! [`ClientBuilder::reqwest_client`] sends through an application's own
+//! client (its pool, proxy, TLS); the SDK's credential, timeout, retries and
+//! size limit still apply. Give that client the SDK's [`redirect_policy`]:
+//! reqwest's default would carry an `X-API-Key` to another origin.
+//!
+//! # Cargo features
+//!
+//! | feature | default | what it does |
+//! |---|---|---|
+//! | `rustls` | yes | HTTPS through rustls with the `ring` crypto provider, checking servers against the platform's root certificates (`rustls-platform-verifier`). Builds no C beyond `ring`'s, needs no cmake. |
+//! | `aws-lc-rs` | | HTTPS through rustls with aws-lc-rs (reqwest's own default; builds `aws-lc-sys`, C and cmake). Wins over `rustls`. |
+//! | `native-tls` | | HTTPS through the platform's TLS library (OpenSSL on Linux). Wins over both. |
+//! | `dynamic` | | `sdk::dynamic` and each provider's `dynamic` module: any operation by operationId with text arguments, for contract tests and tools. |
+//!
+//! Without any TLS feature (`default-features = false`), clients speak plain
+//! HTTP only, and an `https://` base URL is [`ConfigError::HttpsWithoutTls`].
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod call;
 pub mod cancel;
 mod config;
 #[cfg(feature = "dynamic")]
+#[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
 pub mod dynamic;
 mod response;
+mod tls;
 
 pub(crate) use call::{Call, execute, new_idempotency_key};
 pub use call::{
@@ -46,6 +92,7 @@ pub(crate) use config::RedactedUrl;
 pub use config::{
     ApiKey, ClientBuilder, ConfigError, CredentialPlacement, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Provider, Redirects,
+    redirect_policy, reqwest_client_builder,
 };
 pub use progenitor_client::ResponseValue;
 pub use response::{Documented, InvalidBody, RawResponse, ResponseTooLarge, TransportError};

@@ -257,24 +257,40 @@ impl std::error::Error for TransportError {
 type BodyStream =
     std::pin::Pin<Box<dyn futures_util::Stream<Item = reqwest::Result<Bytes>> + Send>>;
 
+/// Where the body comes from: the response itself (what `send_raw` hands
+/// over), or a stream progenitor wrapped it in.
+enum Body {
+    Response(reqwest::Response),
+    Stream(BodyStream),
+}
+
+impl Body {
+    async fn next(&mut self) -> Option<reqwest::Result<Bytes>> {
+        match self {
+            Body::Response(response) => response.chunk().await.transpose(),
+            Body::Stream(stream) => stream.next().await,
+        }
+    }
+}
+
 /// Reads the whole response, whatever its status, up to `limit` bytes of
 /// body: a larger one is refused as soon as its `Content-Length` or the bytes
 /// received so far exceed the limit, and dropping the body closes the connection.
 pub async fn collect(
-    outcome: Result<ResponseValue<ByteStream>, progenitor_client::Error<ByteStream>>,
+    outcome: Result<reqwest::Response, progenitor_client::Error<ByteStream>>,
     limit: usize,
 ) -> Result<RawResponse, Failure> {
     use progenitor_client::Error;
-    let (status, headers, mut stream): (_, _, BodyStream) = match outcome {
-        Ok(value) | Err(Error::ErrorResponse(value)) => {
+    let (status, headers, mut body) = match outcome {
+        // Taken, not cloned: the response is ours.
+        Ok(mut response) | Err(Error::UnexpectedResponse(mut response)) => {
+            let headers = std::mem::take(response.headers_mut());
+            (response.status(), headers, Body::Response(response))
+        }
+        Err(Error::ErrorResponse(value)) => {
             let status = value.status();
             let headers = value.headers().clone();
-            (status, headers, value.into_inner().into_inner())
-        }
-        Err(Error::UnexpectedResponse(response)) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            (status, headers, Box::pin(response.bytes_stream()))
+            (status, headers, Body::Stream(value.into_inner_stream()))
         }
         Err(
             Error::CommunicationError(e) | Error::ResponseBodyError(e) | Error::InvalidUpgrade(e),
@@ -308,18 +324,31 @@ pub async fn collect(
     if !bodiless && content_length.is_some_and(|length| length > limit as u64) {
         return Err(too_large());
     }
-    let mut body = BytesMut::new();
-    while let Some(chunk) = stream.next().await {
+    // A small body usually arrives in one chunk: keep it as it is, and copy
+    // into one buffer only when a second one comes.
+    let mut first = Bytes::new();
+    let mut rest: Option<BytesMut> = None;
+    while let Some(chunk) = body.next().await {
         let chunk = chunk?;
-        if chunk.len() > limit - body.len() {
+        let received = rest.as_ref().map_or(first.len(), BytesMut::len);
+        if chunk.len() > limit - received {
             return Err(too_large());
         }
-        body.extend_from_slice(&chunk);
+        match &mut rest {
+            Some(buffer) => buffer.extend_from_slice(&chunk),
+            None if first.is_empty() => first = chunk,
+            None => {
+                let mut buffer = BytesMut::with_capacity(first.len() + chunk.len());
+                buffer.extend_from_slice(&first);
+                buffer.extend_from_slice(&chunk);
+                rest = Some(buffer);
+            }
+        }
     }
     Ok(RawResponse {
         status,
         headers,
-        body: body.freeze(),
+        body: rest.map_or(first, BytesMut::freeze),
         attempts: 1,
     })
 }

@@ -1,6 +1,6 @@
 //! The provider-neutral cancel API: every declared status of every cancel
-//! operation, against the mock server, and the body-dependent cases against
-//! `wiremock`.
+//! operation and each lifecycle (`--stateful`) against the mock server, and
+//! body variants no document's lifecycle produces against `wiremock`.
 
 use sdk::cancel::{CancelError, CancelStatus, Canceller, ProviderResponse, Target};
 use serde_json::{Value, json};
@@ -200,6 +200,33 @@ async fn outcomes_that_depend_on_the_body() {
             .1;
         let cancellation = canceller.cancel(&target).await.unwrap();
         assert_eq!(cancellation.status, expected, "{provider} {body}");
+    }
+}
+
+/// Cancelling the same thing twice against the mock's `--stateful` mode: the
+/// first answer, then each document's "already" answer, through one API.
+#[tokio::test]
+async fn cancelling_twice_follows_each_providers_lifecycle() {
+    use CancelStatus::*;
+    let mock = mock_server::MockServer::start(mock_server::Config {
+        stateful: true,
+        ..mock_server::Config::default()
+    })
+    .await
+    .unwrap();
+    let canceller = canceller(|provider| mock.base_url(provider).unwrap(), None);
+    let expected = [
+        ("phala", [Cancelled, NothingToCancel]),
+        ("akua", [Requested, AlreadyFinished]),
+        ("chamelio", [Cancelled, AlreadyFinished]),
+        ("promptlayer", [Cancelled, NothingToCancel]),
+    ];
+    for ((provider, target), (name, statuses)) in targets().into_iter().zip(expected) {
+        assert_eq!(provider, name);
+        for status in statuses {
+            let cancellation = canceller.cancel(&target).await.unwrap();
+            assert_eq!(cancellation.status, status, "{provider}");
+        }
     }
 }
 

@@ -1,14 +1,13 @@
 //! Retries, backoff, `Retry-After`, idempotency keys, timeouts and what the
-//! logs show, against `wiremock`. Waits go through a recording sleeper, so no
-//! test waits for real backoff time.
+//! logs show, against the in-process mock server: its injected faults script
+//! the failing sequences, its journal says what was sent. Waits go through a
+//! recording sleeper, so no test waits for real backoff time.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use mock_server::{Config, Fault, FaultKind, Filter, MockServer};
 use sdk::{DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, Sleep};
-use serde_json::json;
-use wiremock::matchers::any;
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Records every wait and returns at once.
 #[derive(Clone, Default)]
@@ -30,31 +29,40 @@ impl RecordingSleep {
     }
 }
 
-/// Answers `first` `times` times, then `then`.
-async fn serve(first: ResponseTemplate, times: u64, then: ResponseTemplate) -> MockServer {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(first)
-        .up_to_n_times(times)
-        .mount(&server)
-        .await;
-    Mock::given(any()).respond_with(then).mount(&server).await;
-    server
+async fn start() -> MockServer {
+    MockServer::start(Config::default()).await.unwrap()
 }
 
-fn akua_operation() -> serde_json::Value {
-    json!({
-        "id": "op_1", "workspace_id": null, "organization_id": null, "owner_type": "machine",
-        "owner_id": "mch_1", "parent_operation_id": null, "state": "RUNNING", "done": false,
-        "html_url": "https://akua.dev/ops/op_1",
-        "metadata": {"type": "machine.delete", "workspace_id": "ws_1", "machine_id": "mch_1", "request_fingerprint": "f"},
-        "response": null, "error": null, "last_error": null, "started_at": 1, "completed_at": null
+/// The next `times` calls of `operation_id` answer `status` with `headers`;
+/// then the mock answers as the document says.
+fn fail(mock: &MockServer, operation_id: &str, times: u32, status: u16, headers: &[(&str, &str)]) {
+    mock.inject(Fault {
+        operation_id: Some(operation_id.into()),
+        times,
+        status: Some(status),
+        headers: headers
+            .iter()
+            .map(|(name, value)| (name.to_string(), value.to_string()))
+            .collect(),
+        ..Fault::default()
     })
+    .unwrap();
 }
 
-fn akua(server: &MockServer, sleep: &RecordingSleep) -> sdk::akua::Client {
+/// How many requests reached `operation_id`.
+fn received(mock: &MockServer, operation_id: &str) -> usize {
+    mock.requests(&Filter {
+        operation_id: Some(operation_id.into()),
+        ..Filter::default()
+    })
+    .len()
+}
+
+const CANCEL: &str = "operations.cancel";
+
+fn akua(mock: &MockServer, sleep: &RecordingSleep) -> sdk::akua::Client {
     sdk::akua::Client::builder()
-        .base_url(server.uri())
+        .base_url(mock.base_url("akua").unwrap())
         .api_key("sk_akua_secret")
         .sleep(sleep.clone())
         .build()
@@ -63,25 +71,18 @@ fn akua(server: &MockServer, sleep: &RecordingSleep) -> sdk::akua::Client {
 
 #[tokio::test]
 async fn each_retryable_status_is_retried_within_backoff_bounds() {
+    let mock = start().await;
     for status in [408, 429, 502, 503, 504] {
         let sleep = RecordingSleep::default();
-        let server = serve(
-            ResponseTemplate::new(status),
-            2,
-            ResponseTemplate::new(202).set_body_json(akua_operation()),
-        )
-        .await;
-        let result = akua(&server, &sleep)
+        mock.reset_requests();
+        fail(&mock, CANCEL, 2, status, &[]);
+        let result = akua(&mock, &sleep)
             .operations_cancel()
             .id("op_1")
             .send()
             .await;
         assert!(result.is_ok(), "{status}: {result:?}");
-        assert_eq!(
-            server.received_requests().await.unwrap().len(),
-            3,
-            "{status}"
-        );
+        assert_eq!(received(&mock, CANCEL), 3, "{status}");
         let waits = sleep.waits();
         assert_eq!(waits.len(), 2, "{status}");
         // Full jitter under a doubling ceiling.
@@ -96,8 +97,9 @@ async fn each_retryable_status_is_retried_within_backoff_bounds() {
 #[tokio::test]
 async fn gives_up_after_the_configured_attempts_and_says_how_many() {
     let sleep = RecordingSleep::default();
-    let server = serve(ResponseTemplate::new(503), 100, ResponseTemplate::new(503)).await;
-    let error = akua(&server, &sleep)
+    let mock = start().await;
+    fail(&mock, CANCEL, 100, 503, &[("retry-after", "0")]);
+    let error = akua(&mock, &sleep)
         .operations_cancel()
         .id("op_1")
         .send()
@@ -107,17 +109,17 @@ async fn gives_up_after_the_configured_attempts_and_says_how_many() {
         panic!("expected UnexpectedStatus, got {error:?}");
     };
     assert_eq!(raw.attempts, 3);
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
+    assert_eq!(received(&mock, CANCEL), 3);
 
     // Zero retries: one attempt; a per-call override wins over the client's.
-    let server = server_with_503().await;
+    mock.reset_requests();
     let client = sdk::akua::Client::builder()
-        .base_url(server.uri())
+        .base_url(mock.base_url("akua").unwrap())
         .retries(0)
         .build()
         .unwrap();
     let _ = client.operations_cancel().id("op_1").send().await;
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(received(&mock, CANCEL), 1);
     let _ = client
         .operations_cancel()
         .id("op_1")
@@ -126,28 +128,15 @@ async fn gives_up_after_the_configured_attempts_and_says_how_many() {
             ..Default::default()
         })
         .await;
-    assert_eq!(server.received_requests().await.unwrap().len(), 3);
-}
-
-async fn server_with_503() -> MockServer {
-    serve(
-        ResponseTemplate::new(503).insert_header("retry-after", "0"),
-        100,
-        ResponseTemplate::new(503),
-    )
-    .await
+    assert_eq!(received(&mock, CANCEL), 3);
 }
 
 #[tokio::test]
 async fn retry_after_is_honoured_in_seconds_and_as_a_date() {
+    let mock = start().await;
     let sleep = RecordingSleep::default();
-    let server = serve(
-        ResponseTemplate::new(429).insert_header("retry-after", "3"),
-        1,
-        ResponseTemplate::new(202).set_body_json(akua_operation()),
-    )
-    .await;
-    akua(&server, &sleep)
+    fail(&mock, CANCEL, 1, 429, &[("retry-after", "3")]);
+    akua(&mock, &sleep)
         .operations_cancel()
         .id("op_1")
         .send()
@@ -156,16 +145,9 @@ async fn retry_after_is_honoured_in_seconds_and_as_a_date() {
     assert_eq!(sleep.waits(), [Duration::from_secs(3)]);
 
     let sleep = RecordingSleep::default();
-    let at = (chrono::Utc::now() + chrono::Duration::seconds(5))
-        .format("%a, %d %b %Y %H:%M:%S GMT")
-        .to_string();
-    let server = serve(
-        ResponseTemplate::new(503).insert_header("retry-after", at.as_str()),
-        1,
-        ResponseTemplate::new(202).set_body_json(akua_operation()),
-    )
-    .await;
-    akua(&server, &sleep)
+    let at = httpdate::fmt_http_date(std::time::SystemTime::now() + Duration::from_secs(5));
+    fail(&mock, CANCEL, 1, 503, &[("retry-after", at.as_str())]);
+    akua(&mock, &sleep)
         .operations_cancel()
         .id("op_1")
         .send()
@@ -179,13 +161,9 @@ async fn retry_after_is_honoured_in_seconds_and_as_a_date() {
 
     // Longer than the cap: no retry at all.
     let sleep = RecordingSleep::default();
-    let server = serve(
-        ResponseTemplate::new(503).insert_header("retry-after", "3600"),
-        1,
-        ResponseTemplate::new(202),
-    )
-    .await;
-    let error = akua(&server, &sleep)
+    mock.reset_requests();
+    fail(&mock, CANCEL, 1, 503, &[("retry-after", "3600")]);
+    let error = akua(&mock, &sleep)
         .operations_cancel()
         .id("op_1")
         .send()
@@ -193,29 +171,23 @@ async fn retry_after_is_honoured_in_seconds_and_as_a_date() {
         .unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     assert!(sleep.waits().is_empty());
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(received(&mock, CANCEL), 1);
 }
 
 #[tokio::test]
 async fn other_statuses_are_never_retried() {
+    let mock = start().await;
     for status in [400, 401, 403, 404, 409, 422, 500] {
         let sleep = RecordingSleep::default();
-        let server = serve(
-            ResponseTemplate::new(status),
-            100,
-            ResponseTemplate::new(status),
-        )
-        .await;
-        let _ = akua(&server, &sleep)
+        mock.reset_requests();
+        mock.clear_faults();
+        fail(&mock, CANCEL, 100, status, &[]);
+        let _ = akua(&mock, &sleep)
             .operations_cancel()
             .id("op_1")
             .send()
             .await;
-        assert_eq!(
-            server.received_requests().await.unwrap().len(),
-            1,
-            "{status}"
-        );
+        assert_eq!(received(&mock, CANCEL), 1, "{status}");
         assert!(sleep.waits().is_empty(), "{status}");
     }
 }
@@ -223,31 +195,44 @@ async fn other_statuses_are_never_retried() {
 #[tokio::test]
 async fn every_attempt_carries_the_same_idempotency_key() {
     let sleep = RecordingSleep::default();
-    let server = serve(
-        ResponseTemplate::new(503),
-        2,
-        ResponseTemplate::new(202).set_body_json(akua_operation()),
-    )
-    .await;
-    let client = akua(&server, &sleep);
+    let mock = start().await;
+    fail(&mock, CANCEL, 2, 503, &[]);
+    let client = akua(&mock, &sleep);
     client.operations_cancel().id("op_1").send().await.unwrap();
-    let keys: Vec<String> = server
-        .received_requests()
-        .await
-        .unwrap()
-        .iter()
-        .map(|r| r.headers["idempotency-key"].to_str().unwrap().to_string())
-        .collect();
+    let keys = || -> Vec<String> {
+        mock.received_requests()
+            .unwrap()
+            .iter()
+            .map(|r| r.headers.get("idempotency-key").unwrap_or_default())
+            .collect()
+    };
+    let keys = keys();
     assert_eq!(keys.len(), 3);
     assert!(keys.iter().all(|k| k == &keys[0]), "{keys:?}");
-    assert!(keys[0].starts_with("sdk-"));
+    // A version 4 UUID, valid for the parameter's schema in Akua's document.
+    let uuid = uuid::Uuid::parse_str(&keys[0]).unwrap();
+    assert_eq!(uuid.get_version(), Some(uuid::Version::Random));
+    let akua = specs::load_providers(&specs::providers_dir())
+        .unwrap()
+        .into_iter()
+        .find(|p| p.name == "akua")
+        .unwrap();
+    let schema = &akua.operations[0]
+        .parameters
+        .iter()
+        .find(|p| p.name == "idempotency-key")
+        .unwrap()
+        .schema;
+    let length = keys[0].chars().count() as u64;
+    assert!(length >= schema["minLength"].as_u64().unwrap_or(0));
+    assert!(length <= schema["maxLength"].as_u64().unwrap_or(u64::MAX));
+    assert!(
+        schema.get("pattern").is_none(),
+        "check the key against {schema}"
+    );
 
     // A new logical call gets a new key; a caller's own key is kept.
-    server.reset().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(202).set_body_json(akua_operation()))
-        .mount(&server)
-        .await;
+    mock.reset_requests();
     client.operations_cancel().id("op_1").send().await.unwrap();
     client
         .operations_cancel()
@@ -256,35 +241,43 @@ async fn every_attempt_carries_the_same_idempotency_key() {
         .send()
         .await
         .unwrap();
-    let requests = server.received_requests().await.unwrap();
-    assert_ne!(requests[0].headers["idempotency-key"], keys[0].as_str());
-    assert_eq!(requests[1].headers["idempotency-key"], "mine");
+    let requests = mock.received_requests().unwrap();
+    assert_ne!(
+        requests[0].headers.get("idempotency-key"),
+        Some(keys[0].clone())
+    );
+    assert_eq!(
+        requests[1].headers.get("idempotency-key").as_deref(),
+        Some("mine")
+    );
 }
 
 #[tokio::test]
 async fn a_post_without_idempotency_key_is_not_retried_unless_allowed() {
-    let chamelio_ok = ResponseTemplate::new(200)
-        .set_body_json(json!({"task_id": 1, "status": "cancelled", "message": "ok"}));
+    let mock = start().await;
     let sleep = RecordingSleep::default();
-    let server = serve(ResponseTemplate::new(503), 1, chamelio_ok.clone()).await;
+    fail(&mock, "cancelTask", 1, 503, &[]);
     let client = sdk::chamelio::Client::builder()
-        .base_url(server.uri())
+        .base_url(mock.base_url("chamelio").unwrap())
+        .api_key("ca_key")
         .sleep(sleep.clone())
         .build()
         .unwrap();
     let error = client.cancel_task().task_id(1).send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(received(&mock, "cancelTask"), 1);
 
-    let server = serve(ResponseTemplate::new(503), 1, chamelio_ok).await;
+    mock.reset_requests();
+    fail(&mock, "cancelTask", 1, 503, &[]);
     let client = sdk::chamelio::Client::builder()
-        .base_url(server.uri())
+        .base_url(mock.base_url("chamelio").unwrap())
+        .api_key("ca_key")
         .sleep(sleep.clone())
         .retry_non_idempotent(true)
         .build()
         .unwrap();
     client.cancel_task().task_id(1).send().await.unwrap();
-    assert_eq!(server.received_requests().await.unwrap().len(), 2);
+    assert_eq!(received(&mock, "cancelTask"), 2);
 }
 
 #[tokio::test]
@@ -311,13 +304,17 @@ async fn connection_failures_are_retried_even_for_posts() {
 
 #[tokio::test]
 async fn per_call_timeouts_fire() {
-    let server = MockServer::start().await;
-    Mock::given(any())
-        .respond_with(ResponseTemplate::new(202).set_delay(Duration::from_secs(30)))
-        .mount(&server)
-        .await;
+    let mock = start().await;
+    mock.inject(Fault {
+        operation_id: Some(CANCEL.into()),
+        fault: Some(FaultKind::Delay),
+        delay_ms: 10_000,
+        ..Fault::default()
+    })
+    .unwrap();
     let client = sdk::akua::Client::builder()
-        .base_url(server.uri())
+        .base_url(mock.base_url("akua").unwrap())
+        .api_key("sk_akua_secret")
         .retries(0)
         .build()
         .unwrap();
@@ -387,13 +384,9 @@ async fn spans_child() {
     let _guard = tracing::subscriber::set_default(subscriber);
 
     let sleep = RecordingSleep::default();
-    let server = serve(
-        ResponseTemplate::new(503),
-        1,
-        ResponseTemplate::new(202).set_body_json(akua_operation()),
-    )
-    .await;
-    let client = akua(&server, &sleep);
+    let mock = start().await;
+    fail(&mock, CANCEL, 1, 503, &[]);
+    let client = akua(&mock, &sleep);
     client
         .operations_cancel()
         .id("op_1")
@@ -445,13 +438,15 @@ impl Sleep for Forever {
 
 #[tokio::test]
 async fn dropping_the_call_leaves_nothing_running() {
-    let server = serve(ResponseTemplate::new(503), 100, ResponseTemplate::new(503)).await;
+    let mock = start().await;
+    fail(&mock, CANCEL, 100, 503, &[]);
     let forever = Forever {
         started: Arc::default(),
         token: Arc::default(),
     };
     let client = sdk::akua::Client::builder()
-        .base_url(server.uri())
+        .base_url(mock.base_url("akua").unwrap())
+        .api_key("sk_akua_secret")
         .sleep(forever.clone())
         .build()
         .unwrap();
@@ -463,5 +458,5 @@ async fn dropping_the_call_leaves_nothing_running() {
     }
     // The retry wait was dropped with the call: nothing holds its token, nothing will send again.
     assert_eq!(Arc::strong_count(&forever.token), held_by_client);
-    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    assert_eq!(received(&mock, CANCEL), 1);
 }

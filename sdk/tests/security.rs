@@ -1,6 +1,8 @@
 //! Credentials stay with the provider's origin and out of `Debug`: redirects
 //! to another origin are not followed (for every credential placement the
-//! providers use), and every type that can hold a key prints it redacted.
+//! providers use), by the SDK's own clients and by an application's client
+//! built with `sdk::redirect_policy`, and every type that can hold a key
+//! prints it redacted.
 
 mod support;
 
@@ -53,8 +55,10 @@ async fn call_everything(clients: &Clients) -> Vec<(String, Outcome)> {
     outcomes
 }
 
-#[tokio::test]
-async fn no_redirect_takes_a_key_to_another_origin() {
+/// Redirects of every kind to another host and to another port answer every
+/// operation of every provider, with clients made by `clients` for the
+/// redirecting server's URL: none reaches the other origin.
+async fn assert_no_redirect_takes_the_key_elsewhere(clients: impl Fn(String) -> Clients) {
     let elsewhere = answering(200, None).await;
     let port = elsewhere.address().port();
     // Another host on another port, and the same host on another port: both other origins.
@@ -65,7 +69,7 @@ async fn no_redirect_takes_a_key_to_another_origin() {
     for target in &targets {
         for status in [301, 302, 303, 307, 308] {
             let origin = answering(status, Some(target)).await;
-            let outcomes = call_everything(&Clients::new(origin.uri(), KEY)).await;
+            let outcomes = call_everything(&clients(origin.uri())).await;
             let stolen = elsewhere.received_requests().await.unwrap();
             assert!(
                 stolen.is_empty(),
@@ -88,6 +92,62 @@ async fn no_redirect_takes_a_key_to_another_origin() {
             );
         }
     }
+}
+
+#[tokio::test]
+async fn no_redirect_takes_a_key_to_another_origin() {
+    assert_no_redirect_takes_the_key_elsewhere(|url| Clients::new(url, KEY)).await;
+}
+
+/// An application's client, with the policy `redirects`.
+fn given_client(redirects: reqwest::redirect::Policy) -> reqwest::Client {
+    sdk::reqwest_client_builder()
+        .unwrap()
+        .redirect(redirects)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_given_client_with_the_sdk_policy_keeps_the_key_at_its_origin() {
+    let http = given_client(sdk::redirect_policy(sdk::Redirects::default()));
+    assert_no_redirect_takes_the_key_elsewhere(|url| Clients::given(url, KEY, http.clone())).await;
+}
+
+/// Why a given client needs `sdk::redirect_policy`: with reqwest's default
+/// policy, a redirect to another origin takes an `X-API-Key` along (reqwest
+/// strips only `Authorization` and a few others).
+#[tokio::test]
+async fn reqwest_s_own_policy_would_hand_an_api_key_header_to_another_origin() {
+    let http = given_client(reqwest::redirect::Policy::default());
+    let arguments: sdk::dynamic::Arguments = [("task_id".to_string(), "1".to_string())].into();
+    let elsewhere = answering(200, None).await;
+    let target = format!("http://localhost:{}/collect", elsewhere.address().port());
+    let origin = answering(307, Some(&target)).await;
+    let clients = Clients::given(origin.uri(), KEY, http.clone());
+    let outcome = sdk::dynamic::call_with("chamelio", &clients, "cancelTask", &arguments)
+        .await
+        .unwrap();
+    assert_eq!(outcome.status, Some(200), "{outcome:?}");
+    let stolen = elsewhere.received_requests().await.unwrap();
+    assert_eq!(stolen.len(), 1);
+    assert!(carries_key(&stolen[0]), "X-API-Key went along");
+
+    // A bearer token is the exception: reqwest drops `Authorization`.
+    let akua = catalogue().into_iter().find(|p| p.name == "akua").unwrap();
+    let operation = &akua.operations[0];
+    let outcome = sdk::dynamic::call_with(
+        "akua",
+        &clients,
+        &operation.operation_id,
+        &valid_arguments(operation),
+    )
+    .await
+    .unwrap();
+    assert_eq!(outcome.status, Some(200), "{outcome:?}");
+    let stolen = elsewhere.received_requests().await.unwrap();
+    assert_eq!(stolen.len(), 2);
+    assert!(!carries_key(&stolen[1]), "Authorization was dropped");
 }
 
 #[tokio::test]
@@ -185,11 +245,12 @@ async fn nothing_that_holds_a_key_prints_it() {
     assert_redacted("akua::Client", &akua);
     assert_redacted("chamelio::Client", &chamelio);
     assert_redacted("promptlayer::Client", &promptlayer);
-    // progenitor's own constructor takes any URL; Debug still hides its password.
+    // progenitor's other constructor takes any URL; Debug still hides its password.
     assert_redacted(
-        "Client::new",
-        &sdk::chamelio::Client::new(
+        "Client::new_with_client",
+        &sdk::chamelio::Client::new_with_client(
             &format!("https://me:{SECRET}@example.com"),
+            sdk::reqwest_client_builder().unwrap().build().unwrap(),
             sdk::Settings::default(),
         ),
     );

@@ -17,8 +17,8 @@
 mod catalogue;
 mod downconvert;
 mod error;
-mod load;
 pub mod lifecycle;
+mod load;
 mod merge;
 mod overlay;
 mod pointer;
@@ -309,7 +309,11 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
     let lifecycle = match &manifest.lifecycle {
         Some(file) => {
             let path = dir.join(file);
-            Some(lifecycle::read(read_document(&path)?, &shown(path), &operations)?)
+            Some(lifecycle::read(
+                read_document(&path)?,
+                &shown(path),
+                &operations,
+            )?)
         }
         None => None,
     };

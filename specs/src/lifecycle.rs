@@ -112,8 +112,10 @@ struct TransitionFile {
 /// against `operations`: every name it uses exists, every key is a path
 /// parameter of the operations using it, every status is declared.
 pub fn read(value: Value, path: &Path, operations: &[Operation]) -> Result<Lifecycle, SpecError> {
-    let invalid = |pointer: String, reason: String| SpecError::invalid(Location::new(path, pointer), reason);
-    let file: File = serde_json::from_value(value).map_err(|e| invalid(String::new(), e.to_string()))?;
+    let invalid =
+        |pointer: String, reason: String| SpecError::invalid(Location::new(path, pointer), reason);
+    let file: File =
+        serde_json::from_value(value).map_err(|e| invalid(String::new(), e.to_string()))?;
     let mut resources = Vec::new();
     for (name, resource) in &file.resources {
         let at = crate::pointer::join("/resources", name);
@@ -124,7 +126,10 @@ pub fn read(value: Value, path: &Path, operations: &[Operation]) -> Result<Lifec
             ));
         }
         if resource.key.is_empty() {
-            return Err(invalid(format!("{at}/key"), "a resource needs at least one key parameter".into()));
+            return Err(invalid(
+                format!("{at}/key"),
+                "a resource needs at least one key parameter".into(),
+            ));
         }
         resources.push(Resource {
             name: name.clone(),
@@ -143,7 +148,12 @@ pub fn read(value: Value, path: &Path, operations: &[Operation]) -> Result<Lifec
         let resource = resources
             .iter()
             .find(|r| r.name == lifecycle.resource)
-            .ok_or_else(|| invalid(format!("{at}/resource"), format!("no resource `{}`", lifecycle.resource)))?;
+            .ok_or_else(|| {
+                invalid(
+                    format!("{at}/resource"),
+                    format!("no resource `{}`", lifecycle.resource),
+                )
+            })?;
         for key in &resource.key {
             if !operation.path.contains(&format!("{{{key}}}")) {
                 return Err(invalid(
@@ -164,19 +174,28 @@ pub fn read(value: Value, path: &Path, operations: &[Operation]) -> Result<Lifec
                 .chain(&transition.to)
                 .find(|state| !resource.states.contains(state));
             if let Some(state) = unknown {
-                return Err(invalid(at, format!("`{state}` is not a state of `{}`", resource.name)));
+                return Err(invalid(
+                    at,
+                    format!("`{state}` is not a state of `{}`", resource.name),
+                ));
             }
             let declared = operation.response(transition.status);
             let Some(declared) = declared else {
                 return Err(invalid(
                     format!("{at}/status"),
-                    format!("`{operation_id}` does not declare status {}", transition.status),
+                    format!(
+                        "`{operation_id}` does not declare status {}",
+                        transition.status
+                    ),
                 ));
             };
             if transition.body.is_some() && declared.body.is_none() {
                 return Err(invalid(
                     format!("{at}/body"),
-                    format!("status {} of `{operation_id}` declares no body to patch", transition.status),
+                    format!(
+                        "status {} of `{operation_id}` declares no body to patch",
+                        transition.status
+                    ),
                 ));
             }
             transitions.push(Transition {

@@ -463,7 +463,12 @@ async fn raw_request(
     let path: String = fill_template_encoded(operation, arguments);
     let method =
         reqwest::Method::from_bytes(operation.method.as_bytes()).map_err(|e| e.to_string())?;
-    let mut request = reqwest::Client::new().request(method, format!("{base}{path}"));
+    // reqwest is built with the sdk's `rustls-no-provider`: `reqwest::Client::new()`
+    // would panic for want of a crypto provider; the SDK's builder brings one.
+    let client = sdk::reqwest_client_builder()
+        .and_then(|builder| builder.build().map_err(sdk::ConfigError::Http))
+        .map_err(|e| e.to_string())?;
+    let mut request = client.request(method, format!("{base}{path}"));
     for (name, value) in headers.iter().chain(extra) {
         request = request.header(name, value);
     }

@@ -47,22 +47,26 @@ pub fn parse_args(args: impl Iterator<Item = String>) -> Result<(Vec<String>, Op
     Ok((positional, options))
 }
 
-/// A client with the key from the provider's environment variable.
+/// A client with the key from the provider's environment variable, at
+/// `--base-url`, else at the URL in its base URL variable (e.g.
+/// `CHAMELIO_BASE_URL`), else at its public server.
 pub fn client<C: Provider>(options: Options) -> Result<C, ExitCode> {
-    let mut builder = ClientBuilder::<C>::default();
-    if let Some(url) = options.base_url {
-        builder = builder.base_url(url);
-    }
-    if let Some(prefer) = options.prefer {
-        builder = builder.header("Prefer", prefer);
-    }
-    builder
+    let configured = ClientBuilder::<C>::default()
         .api_key_from_env()
-        .and_then(ClientBuilder::build)
-        .map_err(|error| {
-            eprintln!("error: {error}");
-            ExitCode::from(2)
-        })
+        .and_then(ClientBuilder::base_url_from_env)
+        .and_then(|mut builder| {
+            if let Some(url) = options.base_url {
+                builder = builder.base_url(url);
+            }
+            if let Some(prefer) = options.prefer {
+                builder = builder.header("Prefer", prefer);
+            }
+            builder.build()
+        });
+    configured.map_err(|error| {
+        eprintln!("error: {error}");
+        ExitCode::from(2)
+    })
 }
 
 /// Prints the outcome; success exits 0, any error outcome 1.

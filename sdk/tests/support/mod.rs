@@ -206,8 +206,10 @@ pub struct Clients {
     pub timeout: Duration,
     /// The response body limit.
     pub max_response_bytes: usize,
-    /// The redirect policy.
+    /// The redirect policy (of the SDK's own clients).
     pub redirects: sdk::Redirects,
+    /// An application's own client to send through, instead of one the SDK builds.
+    pub reqwest_client: Option<reqwest::Client>,
 }
 
 impl Clients {
@@ -220,22 +222,38 @@ impl Clients {
             timeout: Duration::from_secs(10),
             max_response_bytes: sdk::DEFAULT_MAX_RESPONSE_BYTES,
             redirects: sdk::Redirects::default(),
+            reqwest_client: None,
+        }
+    }
+
+    /// [`Clients::new`], sending through `client`.
+    pub fn given(
+        base_url: impl Into<String>,
+        api_key: impl Into<String>,
+        client: reqwest::Client,
+    ) -> Self {
+        Self {
+            reqwest_client: Some(client),
+            ..Self::new(base_url, api_key)
         }
     }
 }
 
 impl ClientFactory for Clients {
     fn client<C: sdk::Provider>(&self) -> Result<C, CallError> {
-        sdk::ClientBuilder::<C>::default()
+        let builder = sdk::ClientBuilder::<C>::default()
             .base_url(&self.base_url)
             .api_key(self.api_key.as_str())
             .retries(self.retries)
             .sleep(NoSleep)
             .timeout(self.timeout)
-            .max_response_bytes(self.max_response_bytes)
-            .redirects(self.redirects)
-            .build()
-            .map_err(CallError::Config)
+            .max_response_bytes(self.max_response_bytes);
+        // A given client keeps its own redirect policy; the builder refuses to set one.
+        let builder = match &self.reqwest_client {
+            Some(client) => builder.reqwest_client(client.clone()),
+            None => builder.redirects(self.redirects),
+        };
+        builder.build().map_err(CallError::Config)
     }
 }
 

@@ -1,0 +1,227 @@
+//! The HTTPS stack of the clients the SDK builds, chosen by Cargo feature.
+//!
+//! - `rustls` (default): rustls with the `ring` crypto provider, verifying
+//!   servers against the platform's root certificates (the same
+//!   `rustls-platform-verifier` reqwest uses for its own default). No cmake,
+//!   no aws-lc-sys C build.
+//! - `aws-lc-rs`: reqwest's own rustls set-up, with aws-lc-rs.
+//! - `native-tls`: the platform's TLS library (OpenSSL on Linux).
+//!
+//! When several are enabled (Cargo unifies features across a dependency
+//! graph), the opt-in one wins: `native-tls`, then `aws-lc-rs`, then `rustls`.
+//! With none, clients speak plain HTTP only and an `https://` base URL is a
+//! [`ConfigError::HttpsWithoutTls`].
+
+#[cfg(not(any(feature = "native-tls", feature = "aws-lc-rs", feature = "rustls")))]
+use crate::ConfigError;
+
+/// Sets up `builder`'s TLS. `extra_roots` (DER certificates trusted besides
+/// the platform's) exists for tests' loopback servers and is honoured by the
+/// `ring` set-up only.
+pub(crate) fn configure(
+    builder: reqwest::ClientBuilder,
+    extra_roots: &[&[u8]],
+) -> Result<reqwest::ClientBuilder, crate::ConfigError> {
+    #[cfg(feature = "native-tls")]
+    {
+        let _ = extra_roots;
+        Ok(builder.tls_backend_native())
+    }
+    #[cfg(all(feature = "aws-lc-rs", not(feature = "native-tls")))]
+    {
+        let _ = extra_roots;
+        Ok(builder.tls_backend_rustls())
+    }
+    #[cfg(all(
+        feature = "rustls",
+        not(feature = "aws-lc-rs"),
+        not(feature = "native-tls")
+    ))]
+    {
+        Ok(builder.tls_backend_preconfigured(ring::client_config(extra_roots)?))
+    }
+    #[cfg(not(any(feature = "native-tls", feature = "aws-lc-rs", feature = "rustls")))]
+    {
+        let _ = extra_roots;
+        Ok(builder)
+    }
+}
+
+/// Refuses an `https://` base URL when no TLS feature is compiled in, rather
+/// than failing every call with a transport error.
+pub(crate) fn check_scheme(url: &reqwest::Url) -> Result<(), crate::ConfigError> {
+    #[cfg(not(any(feature = "native-tls", feature = "aws-lc-rs", feature = "rustls")))]
+    if url.scheme() == "https" {
+        return Err(ConfigError::HttpsWithoutTls);
+    }
+    let _ = url;
+    Ok(())
+}
+
+#[cfg(all(
+    feature = "rustls",
+    not(feature = "aws-lc-rs"),
+    not(feature = "native-tls")
+))]
+mod ring {
+    use std::sync::Arc;
+
+    use rustls::pki_types::CertificateDer;
+
+    use crate::ConfigError;
+
+    /// A rustls configuration with the `ring` provider, the platform's roots
+    /// (plus `extra_roots`), TLS 1.2 and 1.3, and ALPN offering HTTP/2 and
+    /// HTTP/1.1 (what reqwest sets on configurations it builds itself; a
+    /// preconfigured one is used as it is).
+    ///
+    /// The provider is passed explicitly rather than installed process-wide,
+    /// so an application's own choice of default provider is left alone.
+    pub(super) fn client_config(
+        extra_roots: &[&[u8]],
+    ) -> Result<rustls::ClientConfig, ConfigError> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let extra_roots = extra_roots
+            .iter()
+            .map(|der| CertificateDer::from(der.to_vec()));
+        let verifier =
+            rustls_platform_verifier::Verifier::new_with_extra_roots(extra_roots, provider.clone())
+                .map_err(|error| ConfigError::Tls(Box::new(error)))?;
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|error| ConfigError::Tls(Box::new(error)))?
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verifier))
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(config)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use std::io::{Read, Write};
+        use std::net::TcpListener;
+
+        use rustls::pki_types::PrivateKeyDer;
+        use rustls::pki_types::pem::PemObject;
+
+        use super::*;
+        use crate::chamelio;
+
+        const CERT: &[u8] = include_bytes!("../tests/fixtures/localhost.cert.pem");
+        const KEY: &[u8] = include_bytes!("../tests/fixtures/localhost.key.pem");
+
+        /// A loopback HTTPS server with the self-signed `localhost` certificate
+        /// answering one request with Chamelio's 200; the thread returns the
+        /// request head, or why the connection failed.
+        fn serve_once() -> (u16, std::thread::JoinHandle<Result<String, String>>) {
+            let cert = CertificateDer::from_pem_slice(CERT).unwrap();
+            let key = PrivateKeyDer::from_pem_slice(KEY).unwrap();
+            let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+                rustls::crypto::ring::default_provider(),
+            ))
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(vec![cert], key)
+            .unwrap();
+            let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+            let port = listener.local_addr().unwrap().port();
+            let server = std::thread::spawn(move || {
+                let (tcp, _) = listener.accept().map_err(|e| e.to_string())?;
+                let connection =
+                    rustls::ServerConnection::new(Arc::new(config)).map_err(|e| e.to_string())?;
+                let mut tls = rustls::StreamOwned::new(connection, tcp);
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match tls.read(&mut buffer) {
+                        Ok(0) => return Err("closed before a request".into()),
+                        Ok(n) => request.extend_from_slice(&buffer[..n]),
+                        Err(error) => return Err(error.to_string()),
+                    }
+                }
+                let body = br#"{"message":"Task cancelled","status":"cancelled","task_id":1}"#;
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                     content-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                tls.write_all(head.as_bytes())
+                    .and_then(|()| tls.write_all(body))
+                    .map_err(|e| e.to_string())?;
+                tls.conn.send_close_notify();
+                tls.flush().map_err(|e| e.to_string())?;
+                Ok(String::from_utf8_lossy(&request).into_owned())
+            });
+            (port, server)
+        }
+
+        fn client(port: u16, extra_roots: &[&[u8]]) -> chamelio::Client {
+            crate::ClientBuilder::<chamelio::Client>::default()
+                .base_url(format!("https://127.0.0.1:{port}"))
+                .api_key("tls-test-key")
+                .retries(0)
+                .build_trusting(extra_roots)
+                .unwrap()
+        }
+
+        #[test]
+        fn the_default_stack_is_ring_with_roots_and_alpn() {
+            let config = client_config(&[]).expect("the platform's roots load");
+            let ring = rustls::crypto::ring::default_provider();
+            let suites = |suites: &[rustls::SupportedCipherSuite]| {
+                suites.iter().map(|s| s.suite()).collect::<Vec<_>>()
+            };
+            assert_eq!(
+                suites(&config.crypto_provider().cipher_suites),
+                suites(&ring.cipher_suites)
+            );
+            assert_eq!(
+                config.alpn_protocols,
+                [b"h2".to_vec(), b"http/1.1".to_vec()]
+            );
+        }
+
+        #[tokio::test]
+        async fn https_through_the_default_stack_reaches_a_trusted_server() {
+            let (port, server) = serve_once();
+            let cert = CertificateDer::from_pem_slice(CERT).unwrap();
+            let response = client(port, &[cert.as_ref()])
+                .cancel_task()
+                .task_id(1)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status, "cancelled");
+            let request = server.join().unwrap().unwrap().to_ascii_lowercase();
+            assert!(
+                request.starts_with("post /tasks/1/cancel http/1.1"),
+                "{request}"
+            );
+            assert!(request.contains("x-api-key: tls-test-key"), "{request}");
+        }
+
+        #[tokio::test]
+        async fn https_refuses_a_certificate_no_root_vouches_for() {
+            let (port, server) = serve_once();
+            let error = client(port, &[])
+                .cancel_task()
+                .task_id(1)
+                .send()
+                .await
+                .unwrap_err();
+            assert_eq!(error.variant(), "Transport", "{error}");
+            let mut chain = error.to_string();
+            let mut source = std::error::Error::source(&error);
+            while let Some(cause) = source {
+                chain.push_str(&format!(": {cause}"));
+                source = cause.source();
+            }
+            // rustls's words for any refused certificate (which reason depends on the platform's roots).
+            assert!(chain.contains("invalid peer certificate"), "{chain}");
+            let refused = server.join().unwrap().unwrap_err();
+            assert!(refused.contains("alert"), "{refused}");
+        }
+    }
+}
