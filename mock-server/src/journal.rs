@@ -89,7 +89,7 @@ impl From<&Problem> for JournalProblem {
 }
 
 /// Which entries to list: `?operation_id=&provider=&status=`.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
+#[derive(Debug, Default, Clone)]
 pub struct Filter {
     /// Only this operation.
     pub operation_id: Option<String>,

@@ -245,7 +245,13 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
             response.extensions_mut().insert(abort);
             response
         }
-        Some((id, fault)) if fault.status.is_some() => fault_answer(*id, fault, operation),
+        Some((
+            id,
+            Fault {
+                status: Some(status),
+                ..
+            },
+        )) => fault_answer(*id, *status, operation),
         _ => {
             respond(shared, provider, operation, &path_params, &request).unwrap_or_else(|refusal| {
                 problems = refusal.problems().to_vec();
@@ -347,8 +353,7 @@ fn route(
 
 /// A fault's status: the operation's declared answer for it where there is
 /// one, else a JSON body saying it is injected.
-fn fault_answer(id: u64, fault: &Fault, operation: &Operation) -> Response {
-    let status = fault.status.unwrap_or(500);
+fn fault_answer(id: u64, status: u16, operation: &Operation) -> Response {
     match operation.responses.iter().find(|r| r.status == status) {
         Some(declared) => render::declared(declared, declared.examples.first()),
         None => {
