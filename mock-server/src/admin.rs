@@ -1,5 +1,6 @@
 //! The mock's own API under `/__mock/`: what is served, readiness, the
-//! request journal, and fault injection. Never journaled, never faulted.
+//! request journal, fault injection, resource states, and the contract
+//! violations the proxy found. Never journaled, never faulted.
 
 use std::sync::Arc;
 
@@ -30,6 +31,22 @@ pub fn routes() -> Router<Arc<Shared>> {
         )
         .route("/__mock/state", get(states).post(seed_state))
         .route("/__mock/state/reset", post(reset_state))
+        .route(
+            "/__mock/violations",
+            get(violations).delete(clear_violations),
+        )
+}
+
+/// `GET /__mock/violations`: how proxied exchanges (and stale cassettes)
+/// depart from the documents, oldest first.
+async fn violations(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({ "violations": shared.violations.list() }))
+}
+
+/// `DELETE /__mock/violations`: forgets them (the shutdown summary still counts them).
+async fn clear_violations(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.violations.clear();
+    StatusCode::NO_CONTENT
 }
 
 /// `GET /__mock/routes`: every provider, its base URL and operations.

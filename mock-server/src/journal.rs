@@ -15,6 +15,7 @@ use serde::Serialize;
 
 use crate::request::form_decode;
 use crate::validate::Problem;
+use crate::violations::Violation;
 
 /// Entries kept by default (`--journal N`).
 pub const DEFAULT_CAPACITY: usize = 10_000;
@@ -58,6 +59,8 @@ pub struct Entry {
     pub problems: Vec<JournalProblem>,
     /// The injected fault that answered, if one did.
     pub fault: Option<u64>,
+    /// How the exchange departs from the documents (`--proxy`, `--replay`).
+    pub violations: Vec<Violation>,
 }
 
 /// Formatted when read, not on the request's path.
@@ -123,6 +126,31 @@ pub struct Secrets {
     pub query: Vec<String>,
 }
 
+impl Secrets {
+    /// Whether the header called `name` (lower case) carries a credential.
+    pub fn is_secret_header(&self, name: &str) -> bool {
+        matches!(name, "authorization" | "cookie" | "proxy-authorization")
+            || self.headers.iter().any(|c| c == name)
+    }
+
+    /// `query` (as sent) with the values of credential parameters replaced by [`REDACTED`].
+    pub fn redact_query(&self, query: &str) -> String {
+        if self.query.is_empty() {
+            return query.to_string();
+        }
+        query
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((name, _)) if self.query.iter().any(|s| *form_decode(name) == **s) => {
+                    format!("{name}={REDACTED}")
+                }
+                _ => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+}
+
 /// The request side of an entry, taken before the request is consumed.
 #[derive(Debug)]
 pub struct Request {
@@ -140,9 +168,7 @@ impl Request {
         let mut kept = String::new();
         for (name, value) in headers {
             let name = name.as_str();
-            let secret = matches!(name, "authorization" | "cookie" | "proxy-authorization")
-                || secrets.headers.iter().any(|c| c == name);
-            let value = if secret {
+            let value = if secrets.is_secret_header(name) {
                 std::borrow::Cow::Borrowed(REDACTED)
             } else {
                 String::from_utf8_lossy(value.as_bytes())
@@ -155,21 +181,7 @@ impl Request {
             kept.push_str(&value);
             kept.push('\n');
         }
-        let query = uri.query().map(|query| {
-            if secrets.query.is_empty() {
-                return query.to_string();
-            }
-            query
-                .split('&')
-                .map(|pair| match pair.split_once('=') {
-                    Some((name, _)) if secrets.query.iter().any(|s| *form_decode(name) == **s) => {
-                        format!("{name}={REDACTED}")
-                    }
-                    _ => pair.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join("&")
-        });
+        let query = uri.query().map(|query| secrets.redact_query(query));
         Self {
             time: SystemTime::now(),
             method: method.clone(),
@@ -232,6 +244,8 @@ pub struct Answer<'a> {
     pub problems: &'a [Problem],
     /// The fault that answered.
     pub fault: Option<u64>,
+    /// How a proxied or replayed exchange departs from the documents.
+    pub violations: &'a [Violation],
 }
 
 /// The journal itself; cheap to share.
@@ -282,6 +296,7 @@ impl Journal {
             status: answer.status,
             problems: answer.problems.iter().map(JournalProblem::from).collect(),
             fault: answer.fault,
+            violations: answer.violations.to_vec(),
         };
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.next_id += 1;

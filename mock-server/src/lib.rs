@@ -17,12 +17,14 @@
 
 pub mod admin;
 pub mod auth;
+pub mod cassette;
 pub mod cors;
 pub mod faults;
 pub mod generated;
 pub mod journal;
 pub mod limits;
 pub mod model;
+pub mod proxy;
 pub mod refusal;
 pub mod render;
 pub mod request;
@@ -32,11 +34,14 @@ pub mod serve;
 pub mod server;
 pub mod state;
 pub mod validate;
+pub mod violations;
 
 use std::collections::HashSet;
 use std::fmt;
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde_json::Value;
 use tokio::net::TcpListener;
@@ -48,6 +53,7 @@ pub use generated::PROVIDERS;
 pub use journal::{Entry, Expectation, Filter, VerificationError};
 use server::{Mount, Shared};
 pub use state::{ResourceState, StateError};
+pub use violations::{Direction, Violation};
 
 /// How to run the server.
 #[derive(Clone)]
@@ -67,6 +73,17 @@ pub struct Config {
     /// Keep resource states, so answers follow each API's lifecycle
     /// (`lifecycle.yaml`): cancelling twice gets the "already" answer.
     pub stateful: bool,
+    /// Providers to forward to a real upstream, as (provider, base URL):
+    /// `("akua", "https://api.akua.dev/v1")`. Both directions are checked
+    /// against the documents ([`MockServer::violations`]).
+    pub proxy: Vec<(String, String)>,
+    /// How long a proxied upstream has to answer, body included.
+    pub proxy_timeout: Duration,
+    /// Write each proxied exchange into this directory (needs `proxy`).
+    pub record: Option<PathBuf>,
+    /// Answer requests recorded in this directory from their recordings,
+    /// others as usual (not with `proxy`).
+    pub replay: Option<PathBuf>,
 }
 
 impl fmt::Debug for Config {
@@ -79,6 +96,10 @@ impl fmt::Debug for Config {
             .field("journal", &self.journal)
             .field("cors", &self.cors)
             .field("stateful", &self.stateful)
+            .field("proxy", &self.proxy)
+            .field("proxy_timeout", &self.proxy_timeout)
+            .field("record", &self.record)
+            .field("replay", &self.replay)
             .finish()
     }
 }
@@ -104,6 +125,10 @@ impl Default for Config {
             journal: journal::DEFAULT_CAPACITY,
             cors: true,
             stateful: false,
+            proxy: Vec::new(),
+            proxy_timeout: proxy::DEFAULT_TIMEOUT,
+            record: None,
+            replay: None,
         }
     }
 }
@@ -123,6 +148,15 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    /// A `proxy` setting cannot be used.
+    #[error(transparent)]
+    Proxy(#[from] proxy::ProxyError),
+    /// The cassette directory or a cassette in it cannot be used.
+    #[error(transparent)]
+    Cassette(#[from] cassette::CassetteError),
+    /// Settings that do not go together.
+    #[error("{0}")]
+    Conflict(&'static str),
 }
 
 /// The providers to serve and their base paths, per `config`.
@@ -156,13 +190,47 @@ pub fn router(config: &Config) -> Result<axum::Router, StartError> {
 fn shared(config: &Config) -> Result<Shared, StartError> {
     let api_keys = (!config.api_keys.is_empty())
         .then(|| config.api_keys.iter().cloned().collect::<HashSet<_>>());
-    Ok(Shared::new(
+    let mut shared = Shared::new(
         mounts(config)?,
         api_keys,
         config.journal,
         config.stateful,
         config.cors,
-    ))
+    );
+    if config.record.is_some() && config.proxy.is_empty() {
+        return Err(StartError::Conflict(
+            "--record records proxied exchanges: it needs --proxy",
+        ));
+    }
+    if config.replay.is_some() && !config.proxy.is_empty() {
+        return Err(StartError::Conflict(
+            "--replay answers from recordings, --proxy from the upstream: use one",
+        ));
+    }
+    let served: Vec<&'static model::Provider> = shared.mounts.iter().map(|m| m.provider).collect();
+    if !config.proxy.is_empty() {
+        let names: Vec<&'static str> = served.iter().map(|p| p.name).collect();
+        shared.upstreams = Some(proxy::Upstreams::new(
+            &config.proxy,
+            &names,
+            config.proxy_timeout,
+        )?);
+    }
+    if let Some(dir) = &config.record {
+        shared.recorder = Some(Arc::new(cassette::Recorder::new(dir)?));
+    }
+    if let Some(dir) = &config.replay {
+        let (cassettes, stale) = cassette::Cassettes::load(dir, &served)?;
+        tracing::info!(
+            cassettes = cassettes.len(),
+            stale = stale.len(),
+            dir = %dir.display(),
+            "replaying"
+        );
+        shared.violations.report(&stale);
+        shared.cassettes = Some(cassettes);
+    }
+    Ok(shared)
 }
 
 /// A running server; it shuts down when dropped.
@@ -295,15 +363,37 @@ impl MockServer {
         self.shared.states.reset();
     }
 
-    /// Stops accepting connections, lets in-flight requests finish, and waits.
+    /// What `GET /__mock/violations` returns: how proxied exchanges (and
+    /// stale cassettes) depart from the documents, oldest first.
+    pub fn violations(&self) -> Vec<Violation> {
+        self.shared.violations.list()
+    }
+
+    /// Forgets the violations listed so far (the shutdown summary still counts them).
+    pub fn clear_violations(&self) {
+        self.shared.violations.clear();
+    }
+
+    /// Violation counts since start, by provider, operation (`-`: none
+    /// matched) and direction: what is logged at shutdown.
+    pub fn violation_summary(&self) -> Vec<(&'static str, &'static str, Direction, u64)> {
+        self.shared.violations.summary()
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, waits,
+    /// and logs the violation summary when proxying or replaying.
     pub async fn shutdown(mut self) -> std::io::Result<()> {
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
-        match self.task.take() {
+        let stopped = match self.task.take() {
             Some(task) => task.await.map_err(std::io::Error::other),
             None => Ok(()),
+        };
+        if self.shared.upstreams.is_some() || self.shared.cassettes.is_some() {
+            self.shared.violations.log_summary();
         }
+        stopped
     }
 }
 

@@ -1,7 +1,8 @@
-//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--journal N] [--no-cors] [--stateful] [--log-format text|json] [--check-health]`
+//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--journal N] [--no-cors] [--stateful] [--proxy [PROVIDER=]URL]... [--proxy-timeout SECONDS] [--record DIR | --replay DIR] [--log-format text|json] [--check-health]`
 
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
@@ -45,6 +46,22 @@ struct Args {
     /// (cancelling twice gets the document's "already cancelled" answer).
     #[arg(long)]
     stateful: bool,
+    /// Forward PROVIDER's requests to its real API at URL (its base URL, e.g.
+    /// akua=https://api.akua.dev/v1) and report where requests and answers
+    /// depart from the documents (GET /__mock/violations, warnings, a summary
+    /// at shutdown). Repeatable; a bare URL proxies the --provider one.
+    #[arg(long = "proxy", value_name = "[PROVIDER=]URL")]
+    proxies: Vec<String>,
+    /// Seconds a proxied upstream has to answer, body included.
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    proxy_timeout: u64,
+    /// Write each proxied exchange into DIR as a JSON file, credentials removed.
+    #[arg(long, value_name = "DIR", requires = "proxies")]
+    record: Option<PathBuf>,
+    /// Answer requests recorded in DIR (by --record) from the recordings,
+    /// others as usual; stale recordings are reported as violations.
+    #[arg(long, value_name = "DIR", conflicts_with = "proxies")]
+    replay: Option<PathBuf>,
     /// Request log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -75,6 +92,7 @@ fn main() -> anyhow::Result<()> {
 async fn serve(args: Args) -> anyhow::Result<()> {
     // Listen for signals before serving, so an early SIGTERM still shuts down cleanly.
     let shutdown = shutdown_signal()?;
+    let proxy = proxies(&args.proxies, args.provider.as_deref())?;
     let server = MockServer::start(Config {
         addr: args.addr,
         provider: args.provider,
@@ -85,13 +103,41 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         journal: args.journal,
         cors: !args.no_cors,
         stateful: args.stateful,
+        proxy: proxy.clone(),
+        proxy_timeout: Duration::from_secs(args.proxy_timeout),
+        record: args.record,
+        replay: args.replay,
     })
     .await?;
     print_routes(&server);
+    for (provider, url) in &proxy {
+        // Start-up refused any URL with user info: nothing secret here.
+        println!("{provider}: proxied to {url}, checked against its documents");
+    }
     shutdown.await;
     tracing::info!("shutting down");
     server.shutdown().await.context("server error")?;
     Ok(())
+}
+
+/// `--proxy` values as (provider, URL): `NAME=URL`, or a bare URL for the
+/// `--provider` one.
+fn proxies(values: &[String], provider: Option<&str>) -> anyhow::Result<Vec<(String, String)>> {
+    values
+        .iter()
+        .map(|value| {
+            let named = value
+                .split_once('=')
+                .filter(|(name, _)| !name.contains("://") && !name.contains('/'));
+            match (named, provider) {
+                (Some((name, url)), _) => Ok((name.to_string(), url.to_string())),
+                (None, Some(provider)) => Ok((provider.to_string(), value.clone())),
+                (None, None) => {
+                    bail!("--proxy needs PROVIDER=URL, or a URL together with --provider PROVIDER")
+                }
+            }
+        })
+        .collect()
 }
 
 /// Logs to stderr through a writer thread, so no request waits for the
@@ -200,5 +246,26 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
         Ok(async {
             let _ = tokio::signal::ctrl_c().await;
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_values_name_a_provider_or_take_the_served_one() {
+        let values = [
+            "akua=https://api.akua.dev/v1".to_string(),
+            "https://host/x?a=b".to_string(),
+        ];
+        assert_eq!(
+            proxies(&values, Some("chamelio")).unwrap(),
+            [
+                ("akua".into(), "https://api.akua.dev/v1".into()),
+                ("chamelio".into(), "https://host/x?a=b".into()),
+            ]
+        );
+        assert!(proxies(&values[1..], None).is_err());
     }
 }

@@ -148,7 +148,8 @@ pub struct RequestBody {
     pub schema: &'static Schema,
 }
 
-/// A credential the document requires.
+/// A credential the document requires (one scheme of a requirement;
+/// `oauth2` and `openIdConnect` tokens are `Bearer`).
 #[derive(Debug)]
 pub enum Credential {
     /// An API key in the named header.
@@ -159,7 +160,7 @@ pub enum Credential {
     Cookie(&'static str),
     /// `Authorization: Bearer <token>`.
     Bearer,
-    /// `Authorization: Basic <credentials>`.
+    /// `Authorization: Basic base64(user:password)`.
     Basic,
 }
 
@@ -177,6 +178,42 @@ pub struct Response {
     /// Bodies, by example name; the first is the default. Document examples
     /// come first; without any, one synthesised from the schema (`generated`).
     pub examples: &'static [Example],
+    /// Which statuses this response stands for (`status` is the one the mock sends).
+    pub matches: StatusMatch,
+    /// The JSON body's schema, to check a real provider's answers (`--proxy`,
+    /// `--replay`); `None` without a JSON body.
+    pub schema: Option<&'static Schema>,
+}
+
+/// Which statuses a declared response covers, as the document keys it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusMatch {
+    /// Exactly `status` (`"404"`).
+    Exact,
+    /// Every status of `status`'s class (`"4XX"`; `status` is `400`).
+    Class,
+    /// Every status not declared otherwise (`"default"`; `status` is `500`).
+    Default,
+}
+
+impl Operation {
+    /// The declared response a real answer with `status` falls under, with
+    /// OpenAPI's precedence: the exact code, then its class, then `default`.
+    pub fn declared_response(&self, status: u16) -> Option<&Response> {
+        let of = |kind: StatusMatch| {
+            self.responses.iter().find(|r| {
+                r.matches == kind
+                    && match kind {
+                        StatusMatch::Exact => r.status == status,
+                        StatusMatch::Class => r.status / 100 == status / 100,
+                        StatusMatch::Default => true,
+                    }
+            })
+        };
+        of(StatusMatch::Exact)
+            .or_else(|| of(StatusMatch::Class))
+            .or_else(|| of(StatusMatch::Default))
+    }
 }
 
 /// A named body.
@@ -223,51 +260,93 @@ pub enum Template {
     Status,
 }
 
-/// A schema, as far as request validation needs one.
+/// A JSON Schema as codegen compiled it: every keyword the documents use
+/// (codegen refuses the others, naming file and pointer). As in JSON Schema,
+/// the keywords apply together, and type-specific rules (`string`, `number`,
+/// `array`, `object`) only to instances of that type.
 #[derive(Debug)]
-pub enum Schema {
-    /// Anything.
-    Any,
-    /// `true` or `false`.
-    Boolean,
-    /// An integer with optional bounds and format (`int32`, `int64`).
-    Integer(NumberRules),
-    /// Any number with optional bounds.
-    Number(NumberRules),
-    /// A string.
-    String(StringRules),
-    /// An array.
-    Array {
-        /// The items' schema.
-        items: &'static Schema,
-        /// Fewest items.
-        min_items: Option<u64>,
-        /// Most items.
-        max_items: Option<u64>,
-    },
-    /// An object.
-    Object {
-        /// Known members.
-        properties: &'static [(&'static str, Schema)],
-        /// Members that must be present.
-        required: &'static [&'static str],
-        /// Whether unknown members are allowed.
-        additional: bool,
-    },
-    /// One of these exact JSON values (serialised).
-    Enum(&'static [&'static str]),
-    /// `null` or the inner schema.
-    Nullable(&'static Schema),
-    /// At least one of these.
-    AnyOf(&'static [Schema]),
-    /// Exactly one of these.
-    OneOf(&'static [Schema]),
-    /// All of these.
-    AllOf(&'static [Schema]),
+pub struct Schema {
+    /// The JSON types allowed (`type`, 3.0 `nullable`); [`Types::ANY`] without `type`.
+    pub types: Types,
+    /// `enum` or `const`: the allowed values, serialised; `None` allows any.
+    pub values: Option<&'static [&'static str]>,
+    /// Rules for string instances.
+    pub string: Option<&'static StringRules>,
+    /// Rules for number (and integer) instances.
+    pub number: Option<&'static NumberRules>,
+    /// Rules for array instances.
+    pub array: Option<&'static ArrayRules>,
+    /// Rules for object instances.
+    pub object: Option<&'static ObjectRules>,
+    /// `allOf`: each must hold.
+    pub all_of: &'static [&'static Schema],
+    /// `anyOf`: at least one must hold (empty: no constraint).
+    pub any_of: &'static [&'static Schema],
+    /// `oneOf`: exactly one must hold (empty: no constraint).
+    pub one_of: &'static [&'static Schema],
+    /// `not`: must not hold.
+    pub not: Option<&'static Schema>,
+}
+
+impl Schema {
+    /// The schema `true` (or `{}`): anything.
+    pub const ANY: Schema = Schema {
+        types: Types::ANY,
+        values: None,
+        string: None,
+        number: None,
+        array: None,
+        object: None,
+        all_of: &[],
+        any_of: &[],
+        one_of: &[],
+        not: None,
+    };
+    /// The schema `false`: nothing.
+    pub const NOTHING: Schema = Schema {
+        types: Types::NONE,
+        ..Schema::ANY
+    };
+}
+
+/// A set of JSON types. `integer` is a subset of `number`: a schema allowing
+/// `number` allows integers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Types(pub u8);
+
+impl Types {
+    /// No type at all (the `false` schema).
+    pub const NONE: Types = Types(0);
+    /// `null`.
+    pub const NULL: Types = Types(1);
+    /// `boolean`.
+    pub const BOOLEAN: Types = Types(1 << 1);
+    /// `integer`: a number with no fractional part.
+    pub const INTEGER: Types = Types(1 << 2);
+    /// `number` (integers included).
+    pub const NUMBER: Types = Types(1 << 3);
+    /// `string`.
+    pub const STRING: Types = Types(1 << 4);
+    /// `array`.
+    pub const ARRAY: Types = Types(1 << 5);
+    /// `object`.
+    pub const OBJECT: Types = Types(1 << 6);
+    /// Every type.
+    pub const ANY: Types = Types(0x7f);
+
+    /// Both sets together.
+    pub const fn or(self, other: Types) -> Types {
+        Types(self.0 | other.0)
+    }
+
+    /// Whether every type of `other` is in this set.
+    pub const fn contains(self, other: Types) -> bool {
+        self.0 & other.0 == other.0 && other.0 != 0
+    }
 }
 
 /// Bounds of a number.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct NumberRules {
     /// Smallest allowed value.
     pub minimum: Option<f64>,
@@ -277,12 +356,14 @@ pub struct NumberRules {
     pub exclusive_minimum: bool,
     /// Whether `maximum` itself is excluded.
     pub exclusive_maximum: bool,
+    /// The value must be an integer multiple of this (`multipleOf`).
+    pub multiple_of: Option<f64>,
     /// `int32`, `int64`, `float`, `double`, ...
     pub format: Option<&'static str>,
 }
 
 /// Constraints on a string.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct StringRules {
     /// Fewest characters.
     pub min_length: Option<u64>,
@@ -290,4 +371,126 @@ pub struct StringRules {
     pub max_length: Option<u64>,
     /// `uuid`, `date-time`, `date`, `email`, `uri`, ... (others are not checked).
     pub format: Option<&'static str>,
+    /// A regular expression the string must contain a match of.
+    pub pattern: Option<&'static Pattern>,
+}
+
+/// Constraints on an array.
+#[derive(Debug)]
+pub struct ArrayRules {
+    /// `prefixItems`: the schemas of the first items, by position.
+    pub prefix_items: &'static [&'static Schema],
+    /// `items`: the schema of every item after the prefix.
+    pub items: &'static Schema,
+    /// Fewest items.
+    pub min_items: Option<u64>,
+    /// Most items.
+    pub max_items: Option<u64>,
+    /// Whether no two items may be equal.
+    pub unique_items: bool,
+    /// `contains`: at least one item must satisfy it.
+    pub contains: Option<&'static Schema>,
+}
+
+/// Constraints on an object.
+#[derive(Debug)]
+pub struct ObjectRules {
+    /// Known members.
+    pub properties: &'static [(&'static str, &'static Schema)],
+    /// Members whose names match a pattern (`patternProperties`).
+    pub pattern_properties: &'static [(&'static Pattern, &'static Schema)],
+    /// Members matched by neither: [`Schema::NOTHING`] for `additionalProperties: false`.
+    pub additional: &'static Schema,
+    /// Members that must be present.
+    pub required: &'static [&'static str],
+    /// Fewest members.
+    pub min_properties: Option<u64>,
+    /// Most members.
+    pub max_properties: Option<u64>,
+    /// `propertyNames`: every member name (a string) must satisfy it.
+    pub property_names: Option<&'static Schema>,
+}
+
+impl NumberRules {
+    /// No constraint.
+    pub const NONE: NumberRules = NumberRules {
+        minimum: None,
+        maximum: None,
+        exclusive_minimum: false,
+        exclusive_maximum: false,
+        multiple_of: None,
+        format: None,
+    };
+}
+
+impl StringRules {
+    /// No constraint.
+    pub const NONE: StringRules = StringRules {
+        min_length: None,
+        max_length: None,
+        format: None,
+        pattern: None,
+    };
+}
+
+impl ArrayRules {
+    /// No constraint.
+    pub const NONE: ArrayRules = ArrayRules {
+        prefix_items: &[],
+        items: &Schema::ANY,
+        min_items: None,
+        max_items: None,
+        unique_items: false,
+        contains: None,
+    };
+}
+
+impl ObjectRules {
+    /// No constraint.
+    pub const NONE: ObjectRules = ObjectRules {
+        properties: &[],
+        pattern_properties: &[],
+        additional: &Schema::ANY,
+        required: &[],
+        min_properties: None,
+        max_properties: None,
+        property_names: None,
+    };
+}
+
+/// A `pattern` (ECMA-262, as JSON Schema writes it), with the `regex` crate
+/// expression codegen translated it to, compiled on first use.
+pub struct Pattern {
+    /// The document's pattern.
+    pub source: &'static str,
+    /// The same for the `regex` crate (ASCII `\d`, `\w`, `\b`, ECMA's `.`).
+    pub regex: &'static str,
+    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+}
+
+impl Pattern {
+    /// A pattern; `regex` is compiled the first time it is used.
+    pub const fn new(source: &'static str, regex: &'static str) -> Self {
+        Self {
+            source,
+            regex,
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Whether `text` contains a match (JSON Schema patterns are not
+    /// anchored); `None` if the expression does not compile (codegen checks
+    /// that it does).
+    pub fn is_match(&self, text: &str) -> Option<bool> {
+        self.compiled
+            .get_or_init(|| regex::Regex::new(self.regex).ok())
+            .as_ref()
+            .map(|regex| regex.is_match(text))
+    }
+}
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Pattern").field(&self.source).finish()
+    }
 }

@@ -166,7 +166,7 @@ pub fn select(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::ErrorReply;
+    use crate::model::{ErrorReply, StatusMatch};
 
     fn read(prefer: Option<&str>, query: Option<&str>) -> (Option<String>, Option<String>, bool) {
         let preference = Preference::read(prefer, query);
@@ -240,6 +240,8 @@ mod tests {
                 description: "ok",
                 content_type: Some("application/json"),
                 headers: &[],
+                matches: StatusMatch::Exact,
+                schema: None,
                 examples: &[
                     Example {
                         name: "documented",
@@ -256,6 +258,8 @@ mod tests {
                 description: "gone",
                 content_type: Some("application/json"),
                 headers: &[],
+                matches: StatusMatch::Exact,
+                schema: None,
                 examples: &[Example {
                     name: "default",
                     body: "3",

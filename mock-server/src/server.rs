@@ -13,7 +13,10 @@
 //! render                  render.rs
 //! ```
 //!
-//! A stage that declines answers with a [`Refusal`].
+//! A stage that declines answers with a [`Refusal`]. A proxied provider's
+//! requests (`--proxy`) go to its upstream after the mount is found
+//! (proxy.rs), every other stage skipped; with `--replay`, a recorded
+//! exchange (cassette.rs) answers in place of authenticate..render.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -28,17 +31,20 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde_json::json;
 
+use crate::cassette::{Cassette, Cassettes, Loaded, Recorder};
 use crate::faults::{Fault, FaultKind, Faults};
 use crate::journal::{self, Journal};
 use crate::model::{Credential, Example, Operation, Provider};
+use crate::proxy::{self, Upstreams};
 use crate::refusal::Refusal;
-use crate::render;
+use crate::render::{self, mock_error};
 use crate::request::Incoming;
 use crate::routes::{PathParams, RouteMatch, find};
 use crate::select::{Preference, select};
 use crate::serve::Abort;
 use crate::state::States;
 use crate::validate::{Problem, check_request};
+use crate::violations::{Violation, Violations};
 use crate::{auth, cors};
 
 /// A provider mounted at a base path on this server.
@@ -66,6 +72,14 @@ pub struct Shared {
     pub states: States,
     /// Whether answers carry CORS headers and preflights are answered.
     pub cors: bool,
+    /// The proxied providers' upstreams (`--proxy`).
+    pub upstreams: Option<Upstreams>,
+    /// Where proxied exchanges are recorded (`--record`).
+    pub recorder: Option<Arc<Recorder>>,
+    /// Recorded exchanges to answer with (`--replay`).
+    pub cassettes: Option<Cassettes>,
+    /// What the proxy and the cassettes found departing from the documents.
+    pub violations: Violations,
 }
 
 impl Shared {
@@ -102,6 +116,10 @@ impl Shared {
             secrets,
             states: States::new(stateful),
             cors,
+            upstreams: None,
+            recorder: None,
+            cassettes: None,
+            violations: Violations::default(),
         }
     }
 }
@@ -117,6 +135,9 @@ impl std::fmt::Debug for Shared {
             .field("journal", &self.journal)
             .field("faults", &self.faults)
             .field("states", &self.states)
+            .field("upstreams", &self.upstreams)
+            .field("recorder", &self.recorder)
+            .field("violations", &self.violations)
             .finish_non_exhaustive()
     }
 }
@@ -134,20 +155,24 @@ pub fn router(shared: Arc<Shared>) -> Router {
 /// What became of a request, for the log and the journal.
 struct Answered {
     response: Response,
-    route: Option<(&'static str, &'static str)>,
+    provider: Option<&'static str>,
+    operation_id: Option<&'static str>,
     problems: Vec<Problem>,
     fault: Option<u64>,
     body: Bytes,
+    violations: Vec<Violation>,
 }
 
 impl Answered {
     fn new(response: Response) -> Self {
         Self {
             response,
-            route: None,
+            provider: None,
+            operation_id: None,
             problems: Vec::new(),
             fault: None,
             body: Bytes::new(),
+            violations: Vec::new(),
         }
     }
 
@@ -179,7 +204,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
         .then(|| journal::Request::new(&method, &uri, request.headers(), &shared.secrets));
     let answered = answer(&shared, request).await;
     let status = answered.status();
-    let operation_id = answered.route.map(|(_, operation)| operation);
+    let operation_id = answered.operation_id;
     tracing::info!(
         method = %method,
         path = %truncate(uri.path(), 256),
@@ -193,11 +218,12 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
             noted,
             &answered.body,
             journal::Answer {
-                provider: answered.route.map(|(provider, _)| provider),
+                provider: answered.provider,
                 operation_id,
                 status,
                 problems: &answered.problems,
                 fault: answered.fault,
+                violations: &answered.violations,
             },
         );
     }
@@ -213,7 +239,22 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
         Ok(request) => request,
         Err(exceeded) => return Answered::new(Refusal::Oversized(exceeded).into_response()),
     };
-    let (provider, operation, path_params) = match route(&shared.mounts, &request) {
+    let Some((mount, rest)) = mount_of(&shared.mounts, request.uri.path()) else {
+        let refusal = Refusal::NoApi {
+            path: truncate(request.uri.path(), 256).to_string(),
+        };
+        let mut answered = Answered::new(refusal.into_response());
+        answered.body = request.body;
+        return answered;
+    };
+    let provider = mount.provider;
+    if let Some(upstreams) = &shared.upstreams
+        && upstreams.proxies(provider.name)
+    {
+        let rest = rest.to_string();
+        return proxied(shared, upstreams, provider, &rest, request).await;
+    }
+    let (operation, path_params) = match route(provider, &request, rest) {
         Ok(routed) => routed,
         Err(refusal) => {
             let mut answered = Answered::new(refusal.into_response());
@@ -228,6 +269,7 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
         tokio::time::sleep(Duration::from_millis(fault.delay_ms)).await;
     }
     let mut problems = Vec::new();
+    let mut violations = Vec::new();
     let response = match &fault {
         Some((
             _,
@@ -252,12 +294,18 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
                 ..
             },
         )) => fault_answer(*id, *status, operation),
-        _ => {
-            respond(shared, provider, operation, &path_params, &request).unwrap_or_else(|refusal| {
-                problems = refusal.problems().to_vec();
-                refusal.into_response()
-            })
-        }
+        _ => match replay(shared, provider, operation, rest, &request) {
+            Some(loaded) => {
+                violations = loaded.violations.clone();
+                replayed(&loaded)
+            }
+            None => respond(shared, provider, operation, &path_params, &request).unwrap_or_else(
+                |refusal| {
+                    problems = refusal.problems().to_vec();
+                    refusal.into_response()
+                },
+            ),
+        },
     };
     let fault_id = fault.as_ref().map(|(id, _)| *id);
     let response = match fault {
@@ -266,11 +314,135 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
     };
     Answered {
         response,
-        route: Some((provider.name, operation.operation_id)),
+        provider: Some(provider.name),
+        operation_id: Some(operation.operation_id),
         problems,
         fault: fault_id,
         body: request.body,
+        violations,
     }
+}
+
+/// Forwards a request to `provider`'s upstream, checks both directions,
+/// records the exchange (`--record`) and returns the upstream's answer as it came.
+async fn proxied(
+    shared: &Shared,
+    upstreams: &Upstreams,
+    provider: &'static Provider,
+    rest: &str,
+    request: Incoming,
+) -> Answered {
+    let matched = match find(provider.operations, request.method.as_str(), rest) {
+        RouteMatch::Found(operation, params) => Some((operation, params)),
+        RouteMatch::MethodNotAllowed(_) | RouteMatch::NotFound => None,
+    };
+    let forwarded = upstreams.forward(provider.name, rest, &request).await;
+    let status = forwarded
+        .as_ref()
+        .ok()
+        .map(|exchange| exchange.status.as_u16());
+    let mut violations = proxy::request_violations(
+        provider.name,
+        matched
+            .as_ref()
+            .map(|(operation, params)| (*operation, params)),
+        &request,
+        status,
+    );
+    let response = match forwarded {
+        Ok(exchange) => {
+            if let Some((operation, _)) = &matched {
+                violations.extend(proxy::response_violations(
+                    provider.name,
+                    operation,
+                    exchange.status.as_u16(),
+                    &exchange.headers,
+                    &exchange.body,
+                ));
+                if let Some(recorder) = &shared.recorder {
+                    let cassette = Cassette::record(
+                        provider.name,
+                        operation.operation_id,
+                        rest,
+                        &request,
+                        &exchange,
+                        &shared.secrets,
+                    );
+                    record(recorder.clone(), cassette).await;
+                }
+            }
+            let mut response = Response::new(Body::from(exchange.body));
+            *response.status_mut() = exchange.status;
+            *response.headers_mut() = exchange.headers;
+            response
+        }
+        Err(unreachable) => {
+            tracing::warn!(provider = provider.name, reason = %unreachable.reason, "upstream unreachable");
+            mock_error(
+                StatusCode::BAD_GATEWAY,
+                "upstream_unreachable",
+                &unreachable.message(),
+            )
+        }
+    };
+    shared.violations.report(&violations);
+    Answered {
+        response,
+        provider: Some(provider.name),
+        operation_id: matched.map(|(operation, _)| operation.operation_id),
+        problems: Vec::new(),
+        fault: None,
+        body: request.body,
+        violations,
+    }
+}
+
+/// Writes a cassette off the async threads; a failure is a warning, not a failed request.
+async fn record(recorder: Arc<Recorder>, cassette: Cassette) {
+    let written = tokio::task::spawn_blocking(move || recorder.write(&cassette)).await;
+    match written {
+        Ok(Ok(path)) => tracing::debug!(cassette = %path.display(), "recorded"),
+        Ok(Err(error)) => tracing::warn!(%error, "cannot write a cassette"),
+        Err(error) => tracing::warn!(%error, "cannot write a cassette"),
+    }
+}
+
+/// The cassette recorded for this request (`--replay`), if any.
+fn replay(
+    shared: &Shared,
+    provider: &'static Provider,
+    operation: &'static Operation,
+    rest: &str,
+    request: &Incoming,
+) -> Option<Arc<Loaded>> {
+    let cassettes = shared.cassettes.as_ref()?;
+    let query = request.uri.query().map(|q| shared.secrets.redact_query(q));
+    let loaded = cassettes.take(
+        provider.name,
+        operation.operation_id,
+        &request.method,
+        rest,
+        query,
+    )?;
+    if !loaded.violations.is_empty() {
+        tracing::warn!(
+            cassette = %loaded.file,
+            violations = loaded.violations.len(),
+            "replaying a stale cassette"
+        );
+    }
+    Some(loaded)
+}
+
+/// A cassette's answer, marked `X-Mock-Replay: <file>`.
+fn replayed(loaded: &Loaded) -> Response {
+    let mut response = Response::new(Body::from(loaded.body.clone()));
+    *response.status_mut() = loaded.status;
+    *response.headers_mut() = loaded.headers.clone();
+    if let Ok(file) = HeaderValue::try_from(loaded.file.as_str()) {
+        response.headers_mut().insert("x-mock-replay", file);
+    }
+    response
 }
 
 /// Authenticate, validate, follow the resource's lifecycle (`--stateful`), select, render.
@@ -317,27 +489,25 @@ fn respond(
     Ok(render::declared(response, example))
 }
 
-/// The mount whose base path is the longest prefix of the path, then the operation.
-fn route(
-    mounts: &[Mount],
-    request: &Incoming,
-) -> Result<(&'static Provider, &'static Operation, PathParams), Refusal> {
-    let path = request.uri.path();
-    let Some((mount, rest)) = mounts
+/// The mount whose base path is the longest prefix of `path`, and the rest of the path.
+fn mount_of<'a>(mounts: &'a [Mount], path: &'a str) -> Option<(&'a Mount, &'a str)> {
+    mounts
         .iter()
         .filter_map(|mount| {
             let rest = path.strip_prefix(mount.base_path.as_str())?;
             (rest.is_empty() || rest.starts_with('/')).then_some((mount, rest))
         })
         .max_by_key(|(mount, _)| mount.base_path.len())
-    else {
-        return Err(Refusal::NoApi {
-            path: truncate(path, 256).to_string(),
-        });
-    };
-    let provider = mount.provider;
+}
+
+/// The operation of `provider` at `rest` (the path below its base path).
+fn route(
+    provider: &'static Provider,
+    request: &Incoming,
+    rest: &str,
+) -> Result<(&'static Operation, PathParams), Refusal> {
     match find(provider.operations, request.method.as_str(), rest) {
-        RouteMatch::Found(operation, params) => Ok((provider, operation, params)),
+        RouteMatch::Found(operation, params) => Ok((operation, params)),
         RouteMatch::MethodNotAllowed(allowed) => Err(Refusal::MethodNotAllowed {
             provider: provider.name,
             method: request.method.to_string(),

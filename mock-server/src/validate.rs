@@ -8,7 +8,10 @@ use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use serde_json::Value;
 
-use crate::model::{Location, NumberRules, Operation, RequestBody, Schema, StringRules};
+use crate::model::{
+    ArrayRules, Location, NumberRules, ObjectRules, Operation, RequestBody, Response, Schema,
+    StringRules, Types,
+};
 use crate::request::Incoming;
 use crate::routes::PathParams;
 
@@ -31,6 +34,15 @@ impl Problem {
             message: message.into(),
             kind,
         }
+    }
+
+    /// The location as an RFC 6901 JSON pointer into the exchange:
+    /// `/path/cvm_id`, `/header/content-type`, `/body/items/0`.
+    pub fn pointer(&self) -> String {
+        self.location
+            .iter()
+            .map(|part| format!("/{}", part.replace('~', "~0").replace('/', "~1")))
+            .collect()
     }
 }
 
@@ -116,6 +128,68 @@ fn check_body(
     }
 }
 
+/// Everything wrong with an answer's body as the declared `response`: a
+/// body where none is declared, a missing or other content type, JSON that
+/// does not parse or does not match the schema. Locations start with
+/// `header` (`content-type`) or `body`, as for requests.
+pub fn check_response(
+    response: &Response,
+    content_type: Option<&str>,
+    bytes: &[u8],
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let essence = content_type
+        .map(|value| value.split(';').next().unwrap_or("").trim())
+        .filter(|essence| !essence.is_empty());
+    let Some(declared) = response.content_type else {
+        if !bytes.is_empty() {
+            problems.push(Problem::new(
+                vec!["body".into()],
+                format!(
+                    "the document declares no body for {}; the answer has {} bytes ({})",
+                    response.status,
+                    bytes.len(),
+                    essence.unwrap_or("no Content-Type")
+                ),
+                "body_undeclared",
+            ));
+        }
+        return problems;
+    };
+    if bytes.is_empty() && essence.is_none() {
+        problems.push(Problem::new(
+            vec!["body".into()],
+            format!("the document declares a {declared} body; the answer has none"),
+            "missing",
+        ));
+        return problems;
+    }
+    if !essence.is_some_and(|essence| essence.eq_ignore_ascii_case(declared)) {
+        problems.push(Problem::new(
+            vec!["header".into(), "content-type".into()],
+            format!(
+                "Content-Type {} is not declared for {}; declared: {declared}",
+                essence.unwrap_or("(none)"),
+                response.status
+            ),
+            "content_type",
+        ));
+        return problems;
+    }
+    let Some(schema) = response.schema else {
+        return problems;
+    };
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) => check_value(schema, &value, &["body".into()], &mut problems),
+        Err(error) => problems.push(Problem::new(
+            vec!["body".into()],
+            format!("JSON decode error: {error}"),
+            "json_invalid",
+        )),
+    }
+    problems
+}
+
 /// Checks one parameter's raw text (`None`: not UTF-8) against its schema.
 pub fn check_parameter(
     location: Location,
@@ -136,182 +210,327 @@ pub fn check_parameter(
     check_value(schema, &parameter_value(schema, raw), &at, problems);
 }
 
-/// Parameters arrive as text: read them as the JSON value the schema expects.
+/// Parameters arrive as text: read them as the JSON value the schema expects
+/// (a number, boolean or JSON text where it expects one, else the string).
 fn parameter_value(schema: &Schema, raw: &str) -> Value {
-    match schema {
-        Schema::Nullable(inner) => parameter_value(inner, raw),
-        Schema::Integer(_) | Schema::Number(_) | Schema::Boolean => {
-            serde_json::from_str::<Value>(raw)
-                .ok()
-                .filter(|v| v.is_number() || v.is_boolean())
-                .unwrap_or_else(|| Value::String(raw.to_string()))
-        }
-        Schema::Array { .. } | Schema::Object { .. } => {
-            serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()))
-        }
-        Schema::Enum(values) if values.iter().any(|v| !v.starts_with('"')) => {
-            serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()))
-        }
-        _ => Value::String(raw.to_string()),
+    let expected = expected_types(schema);
+    let scalar = Types::INTEGER.or(Types::NUMBER).or(Types::BOOLEAN);
+    let structured = Types::ARRAY.or(Types::OBJECT);
+    let typed_values = schema
+        .values
+        .is_some_and(|values| values.iter().any(|v| !v.starts_with('"')));
+    if expected != Types::ANY && expected.0 & structured.0 != 0 || typed_values {
+        return serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+    }
+    if expected != Types::ANY && expected.0 & scalar.0 != 0 {
+        return serde_json::from_str::<Value>(raw)
+            .ok()
+            .filter(|v| v.is_number() || v.is_boolean())
+            .unwrap_or_else(|| Value::String(raw.to_string()));
+    }
+    Value::String(raw.to_string())
+}
+
+/// The types a schema names, looking through `allOf`/`anyOf`/`oneOf` when it names none.
+fn expected_types(schema: &Schema) -> Types {
+    if schema.types != Types::ANY {
+        return schema.types;
+    }
+    if let Some(part) = schema
+        .all_of
+        .iter()
+        .map(|part| expected_types(part))
+        .find(|types| *types != Types::ANY)
+    {
+        return part;
+    }
+    let branches = schema.any_of.iter().chain(schema.one_of);
+    match branches.fold(Types::NONE, |types, branch| {
+        types.or(expected_types(branch))
+    }) {
+        Types::NONE => Types::ANY,
+        union => union,
     }
 }
 
 /// Checks a JSON value against `schema`, appending what is wrong.
 pub fn check_value(schema: &Schema, value: &Value, at: &[String], problems: &mut Vec<Problem>) {
     let problem = |message: String, kind: &'static str| Problem::new(at.to_vec(), message, kind);
-    match schema {
-        Schema::Any => {}
-        Schema::Nullable(inner) => {
-            if !value.is_null() {
-                check_value(inner, value, at, problems);
+    if !has_allowed_type(schema.types, value) {
+        let (message, kind) = type_mismatch(schema.types);
+        problems.push(problem(message.into(), kind));
+        return;
+    }
+    if let Some(values) = schema.values {
+        let text = value.to_string();
+        if !values.contains(&text.as_str()) {
+            problems.push(problem(
+                format!("Input should be {}", values.join(" or ")),
+                "enum",
+            ));
+        }
+    }
+    match value {
+        Value::String(text) => {
+            if let Some(rules) = schema.string {
+                check_string(rules, text, at, problems);
             }
         }
-        Schema::Boolean => {
-            if !value.is_boolean() {
-                problems.push(problem(
-                    "Input should be a valid boolean".into(),
-                    "bool_parsing",
-                ));
+        Value::Number(number) => {
+            if let Some(rules) = schema.number {
+                check_number(rules, number, at, problems);
             }
         }
-        Schema::Integer(rules) => match value.as_number() {
-            Some(number) if number.as_f64().is_some_and(|n| n.fract() == 0.0) => {
-                if !fits_format(number, rules.format) {
-                    problems.push(problem(
-                        format!("Input should fit in {}", rules.format.unwrap_or_default()),
-                        "int_overflow",
-                    ));
-                }
-                check_number(rules, number.as_f64().unwrap_or_default(), at, problems);
-            }
-            _ => problems.push(problem(
-                "Input should be a valid integer, unable to parse string as an integer".into(),
-                "int_parsing",
-            )),
-        },
-        Schema::Number(rules) => match value.as_f64() {
-            Some(number) => check_number(rules, number, at, problems),
-            None => problems.push(problem(
-                "Input should be a valid number, unable to parse string as a number".into(),
-                "float_parsing",
-            )),
-        },
-        Schema::String(rules) => match value.as_str() {
-            Some(text) => check_string(rules, text, at, problems),
-            None => problems.push(problem(
-                "Input should be a valid string".into(),
-                "string_type",
-            )),
-        },
-        Schema::Enum(values) => {
-            let text = value.to_string();
-            if !values.contains(&text.as_str()) {
-                problems.push(problem(
-                    format!("Input should be {}", values.join(" or ")),
-                    "enum",
-                ));
+        Value::Array(elements) => {
+            if let Some(rules) = schema.array {
+                check_array(rules, elements, at, problems);
             }
         }
-        Schema::Array {
-            items,
-            min_items,
-            max_items,
-        } => {
-            let Some(elements) = value.as_array() else {
-                problems.push(problem("Input should be a valid list".into(), "list_type"));
-                return;
-            };
-            let count = elements.len() as u64;
-            if min_items.is_some_and(|min| count < min) {
-                let min = min_items.unwrap_or_default();
-                problems.push(problem(
-                    format!("List should have at least {min} items"),
-                    "too_short",
-                ));
-            }
-            if max_items.is_some_and(|max| count > max) {
-                let max = max_items.unwrap_or_default();
-                problems.push(problem(
-                    format!("List should have at most {max} items"),
-                    "too_long",
-                ));
-            }
-            for (index, element) in elements.iter().enumerate() {
-                let mut at = at.to_vec();
-                at.push(index.to_string());
-                check_value(items, element, &at, problems);
+        Value::Object(members) => {
+            if let Some(rules) = schema.object {
+                check_object(rules, members, at, problems);
             }
         }
-        Schema::Object {
-            properties,
-            required,
-            additional,
-        } => {
-            let Some(members) = value.as_object() else {
-                problems.push(problem(
-                    "Input should be a valid dictionary".into(),
-                    "dict_type",
-                ));
-                return;
-            };
-            for name in *required {
-                if !members.contains_key(*name) {
-                    let mut at = at.to_vec();
-                    at.push((*name).to_string());
-                    problems.push(Problem::new(at, "Field required", "missing"));
-                }
-            }
-            for (name, member) in members {
-                let mut member_at = at.to_vec();
-                member_at.push(name.clone());
-                match properties.iter().find(|(known, _)| known == name) {
-                    Some((_, schema)) => check_value(schema, member, &member_at, problems),
-                    None if !additional => problems.push(Problem::new(
-                        member_at,
-                        "Extra inputs are not permitted",
-                        "extra_forbidden",
-                    )),
-                    None => {}
-                }
-            }
-        }
-        Schema::AllOf(parts) => parts
+        Value::Null | Value::Bool(_) => {}
+    }
+    for part in schema.all_of {
+        check_value(part, value, at, problems);
+    }
+    let matches = |branch: &Schema| {
+        let mut scratch = Vec::new();
+        check_value(branch, value, at, &mut scratch);
+        scratch.is_empty()
+    };
+    if !schema.any_of.is_empty() && !schema.any_of.iter().any(|branch| matches(branch)) {
+        problems.push(problem(
+            "Input does not match any allowed schema".into(),
+            "union_tag_invalid",
+        ));
+    }
+    if !schema.one_of.is_empty() {
+        match schema
+            .one_of
             .iter()
-            .for_each(|part| check_value(part, value, at, problems)),
-        Schema::AnyOf(branches) | Schema::OneOf(branches) => {
-            let matching = branches
-                .iter()
-                .filter(|branch| {
-                    let mut scratch = Vec::new();
-                    check_value(branch, value, at, &mut scratch);
-                    scratch.is_empty()
-                })
-                .count();
-            let exclusive = matches!(schema, Schema::OneOf(_));
-            if matching == 0 {
-                problems.push(problem(
-                    "Input does not match any allowed schema".into(),
-                    "union_tag_invalid",
-                ));
-            } else if exclusive && matching > 1 {
-                problems.push(problem(
-                    "Input matches more than one schema of a oneOf".into(),
-                    "union_ambiguous",
-                ));
+            .filter(|branch| matches(branch))
+            .count()
+        {
+            0 => problems.push(problem(
+                "Input does not match any allowed schema".into(),
+                "union_tag_invalid",
+            )),
+            1 => {}
+            _ => problems.push(problem(
+                "Input matches more than one schema of a oneOf".into(),
+                "union_ambiguous",
+            )),
+        }
+    }
+    if let Some(not) = schema.not
+        && matches(not)
+    {
+        problems.push(problem(
+            "Input matches a schema it must not match".into(),
+            "not_forbidden",
+        ));
+    }
+}
+
+/// Whether `value`'s JSON type is in `types` (an integral number is an `integer`).
+fn has_allowed_type(types: Types, value: &Value) -> bool {
+    let own = match value {
+        Value::Null => Types::NULL,
+        Value::Bool(_) => Types::BOOLEAN,
+        Value::Number(number) if is_integral(number) => {
+            return types.contains(Types::INTEGER) || types.contains(Types::NUMBER);
+        }
+        Value::Number(_) => Types::NUMBER,
+        Value::String(_) => Types::STRING,
+        Value::Array(_) => Types::ARRAY,
+        Value::Object(_) => Types::OBJECT,
+    };
+    types.contains(own)
+}
+
+fn is_integral(number: &serde_json::Number) -> bool {
+    number.is_i64() || number.is_u64() || number.as_f64().is_some_and(|n| n.fract() == 0.0)
+}
+
+/// What to say when a value has none of `types` (pydantic's words where it has them).
+fn type_mismatch(types: Types) -> (&'static str, &'static str) {
+    let without_null = Types(types.0 & !Types::NULL.0);
+    match without_null {
+        Types::BOOLEAN => ("Input should be a valid boolean", "bool_parsing"),
+        Types::INTEGER => (
+            "Input should be a valid integer, unable to parse string as an integer",
+            "int_parsing",
+        ),
+        Types::NUMBER | Types(0x0c) => (
+            "Input should be a valid number, unable to parse string as a number",
+            "float_parsing",
+        ),
+        Types::STRING => ("Input should be a valid string", "string_type"),
+        Types::ARRAY => ("Input should be a valid list", "list_type"),
+        Types::OBJECT => ("Input should be a valid dictionary", "dict_type"),
+        Types::NONE if types == Types::NULL => ("Input should be None", "none_required"),
+        Types::NONE => ("No value is allowed here", "never"),
+        _ => ("Input has none of the allowed types", "type"),
+    }
+}
+
+fn check_array(rules: &ArrayRules, elements: &[Value], at: &[String], problems: &mut Vec<Problem>) {
+    let problem = |message: String, kind: &'static str| Problem::new(at.to_vec(), message, kind);
+    let count = elements.len() as u64;
+    if let Some(min) = rules.min_items
+        && count < min
+    {
+        problems.push(problem(
+            format!("List should have at least {min} items"),
+            "too_short",
+        ));
+    }
+    if let Some(max) = rules.max_items
+        && count > max
+    {
+        problems.push(problem(
+            format!("List should have at most {max} items"),
+            "too_long",
+        ));
+    }
+    if rules.unique_items
+        && elements
+            .iter()
+            .enumerate()
+            .any(|(i, a)| elements[..i].iter().any(|b| json_equal(a, b)))
+    {
+        problems.push(problem(
+            "List should have unique items".into(),
+            "unique_items",
+        ));
+    }
+    for (index, element) in elements.iter().enumerate() {
+        let mut at = at.to_vec();
+        at.push(index.to_string());
+        let schema = rules
+            .prefix_items
+            .get(index)
+            .copied()
+            .unwrap_or(rules.items);
+        check_value(schema, element, &at, problems);
+    }
+    if let Some(contains) = rules.contains
+        && !elements.iter().any(|element| {
+            let mut scratch = Vec::new();
+            check_value(contains, element, at, &mut scratch);
+            scratch.is_empty()
+        })
+    {
+        problems.push(problem(
+            "List should contain a matching item".into(),
+            "contains",
+        ));
+    }
+}
+
+/// JSON equality as JSON Schema defines it: `1` equals `1.0`.
+fn json_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(name, x)| y.get(name).is_some_and(|y| json_equal(x, y)))
+        }
+        _ => a == b,
+    }
+}
+
+fn check_object(
+    rules: &ObjectRules,
+    members: &serde_json::Map<String, Value>,
+    at: &[String],
+    problems: &mut Vec<Problem>,
+) {
+    let problem = |message: String, kind: &'static str| Problem::new(at.to_vec(), message, kind);
+    for name in rules.required {
+        if !members.contains_key(*name) {
+            let mut at = at.to_vec();
+            at.push((*name).to_string());
+            problems.push(Problem::new(at, "Field required", "missing"));
+        }
+    }
+    let count = members.len() as u64;
+    if let Some(min) = rules.min_properties
+        && count < min
+    {
+        problems.push(problem(
+            format!("Object should have at least {min} members"),
+            "too_short",
+        ));
+    }
+    if let Some(max) = rules.max_properties
+        && count > max
+    {
+        problems.push(problem(
+            format!("Object should have at most {max} members"),
+            "too_long",
+        ));
+    }
+    for (name, member) in members {
+        let mut member_at = at.to_vec();
+        member_at.push(name.clone());
+        if let Some(names) = rules.property_names {
+            check_value(names, &Value::String(name.clone()), &member_at, problems);
+        }
+        let mut matched = false;
+        if let Some((_, schema)) = rules.properties.iter().find(|(known, _)| known == name) {
+            matched = true;
+            check_value(schema, member, &member_at, problems);
+        }
+        for (pattern, schema) in rules.pattern_properties {
+            if pattern.is_match(name) == Some(true) {
+                matched = true;
+                check_value(schema, member, &member_at, problems);
             }
+        }
+        if matched {
+            continue;
+        }
+        if rules.additional.types == Types::NONE {
+            problems.push(Problem::new(
+                member_at,
+                "Extra inputs are not permitted",
+                "extra_forbidden",
+            ));
+        } else {
+            check_value(rules.additional, member, &member_at, problems);
         }
     }
 }
 
-fn check_number(rules: &NumberRules, number: f64, at: &[String], problems: &mut Vec<Problem>) {
+fn check_number(
+    rules: &NumberRules,
+    number: &serde_json::Number,
+    at: &[String],
+    problems: &mut Vec<Problem>,
+) {
     let mut push = |message: String, kind| problems.push(Problem::new(at.to_vec(), message, kind));
+    if is_integral(number) && !fits_format(number, rules.format) {
+        push(
+            format!("Input should fit in {}", rules.format.unwrap_or_default()),
+            "int_overflow",
+        );
+    }
+    let value = number.as_f64().unwrap_or_default();
     if let Some(min) = rules.minimum {
-        if rules.exclusive_minimum && number <= min {
+        if rules.exclusive_minimum && value <= min {
             push(
                 format!("Input should be greater than {min}"),
                 "greater_than",
             );
-        } else if number < min {
+        } else if value < min {
             push(
                 format!("Input should be greater than or equal to {min}"),
                 "greater_than_equal",
@@ -319,15 +538,35 @@ fn check_number(rules: &NumberRules, number: f64, at: &[String], problems: &mut 
         }
     }
     if let Some(max) = rules.maximum {
-        if rules.exclusive_maximum && number >= max {
+        if rules.exclusive_maximum && value >= max {
             push(format!("Input should be less than {max}"), "less_than");
-        } else if number > max {
+        } else if value > max {
             push(
                 format!("Input should be less than or equal to {max}"),
                 "less_than_equal",
             );
         }
     }
+    if let Some(divisor) = rules.multiple_of
+        && !is_multiple(number, divisor)
+    {
+        push(
+            format!("Input should be a multiple of {divisor}"),
+            "multiple_of",
+        );
+    }
+}
+
+/// `multipleOf`: exact for integers, within rounding error for fractions.
+fn is_multiple(number: &serde_json::Number, divisor: f64) -> bool {
+    if divisor.fract() == 0.0
+        && divisor.abs() < 9.0e15
+        && let Some(integer) = number.as_i64()
+    {
+        return divisor != 0.0 && integer % (divisor as i64) == 0;
+    }
+    let quotient = number.as_f64().unwrap_or(f64::NAN) / divisor;
+    quotient.is_finite() && (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
 }
 
 /// Whether an integral JSON number fits `int32`/`int64` exactly. Compared as
@@ -376,6 +615,19 @@ fn check_string(rules: &StringRules, text: &str, at: &[String], problems: &mut V
             format!("String should have at most {max} {unit}"),
             "string_too_long",
         );
+    }
+    if let Some(pattern) = rules.pattern {
+        match pattern.is_match(text) {
+            Some(true) => {}
+            Some(false) => push(
+                format!("String should match pattern '{}'", pattern.source),
+                "string_pattern_mismatch",
+            ),
+            None => push(
+                format!("Pattern '{}' cannot be compiled", pattern.source),
+                "pattern_invalid",
+            ),
+        }
     }
     let valid = match rules.format {
         Some("uuid") => is_uuid(text),
@@ -494,21 +746,29 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::model::Pattern;
 
     static BODY: RequestBody = RequestBody {
         required: true,
         media_type: "application/json",
-        schema: &Schema::Object {
-            properties: &[(
-                "name",
-                Schema::String(StringRules {
-                    min_length: Some(1),
-                    max_length: None,
-                    format: None,
-                }),
-            )],
-            required: &["name"],
-            additional: true,
+        schema: &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[(
+                    "name",
+                    &Schema {
+                        types: Types::STRING,
+                        string: Some(&StringRules {
+                            min_length: Some(1),
+                            ..StringRules::NONE
+                        }),
+                        ..Schema::ANY
+                    },
+                )],
+                required: &["name"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
         },
     };
 
@@ -541,18 +801,24 @@ mod tests {
         assert_eq!(kinds(json, br#"{}"#), ["missing"]);
     }
 
-    const ID: Schema = Schema::String(StringRules {
-        min_length: Some(1),
-        max_length: Some(5),
-        format: None,
-    });
-    const COUNT: Schema = Schema::Integer(NumberRules {
-        minimum: Some(0.0),
-        maximum: None,
-        exclusive_minimum: false,
-        exclusive_maximum: false,
-        format: Some("int32"),
-    });
+    const ID: Schema = Schema {
+        types: Types::STRING,
+        string: Some(&StringRules {
+            min_length: Some(1),
+            max_length: Some(5),
+            ..StringRules::NONE
+        }),
+        ..Schema::ANY
+    };
+    const COUNT: Schema = Schema {
+        types: Types::INTEGER,
+        number: Some(&NumberRules {
+            minimum: Some(0.0),
+            format: Some("int32"),
+            ..NumberRules::NONE
+        }),
+        ..Schema::ANY
+    };
 
     fn parameter(schema: &Schema, raw: Option<&str>) -> Vec<(String, &'static str)> {
         let mut problems = Vec::new();
@@ -571,18 +837,24 @@ mod tests {
                 "string_too_short"
             )
         );
-        let uuid = Schema::String(StringRules {
-            min_length: None,
-            max_length: None,
-            format: Some("uuid"),
-        });
-        assert!(parameter(&uuid, Some("0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10")).is_empty());
-        assert_eq!(parameter(&uuid, Some("not-a-uuid"))[0].1, "uuid_parsing");
+        static UUID_SCHEMA: Schema = Schema {
+            types: Types::STRING,
+            string: Some(&StringRules {
+                format: Some("uuid"),
+                ..StringRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(parameter(&UUID_SCHEMA, Some("0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10")).is_empty());
+        assert_eq!(
+            parameter(&UUID_SCHEMA, Some("not-a-uuid"))[0].1,
+            "uuid_parsing"
+        );
         assert_eq!(parameter(&ID, None)[0].1, "string_unicode");
         assert!(is_date_time("2026-01-01T00:00:00.123+02:00"));
         assert!(!is_date_time("2026-01-01 00:00"));
         assert_eq!(
-            parameter(&uuid, Some("0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e1g"))[0].1,
+            parameter(&UUID_SCHEMA, Some("0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e1g"))[0].1,
             "uuid_parsing"
         );
         assert!(is_uri("https://example.com/x"));
@@ -633,22 +905,29 @@ mod tests {
 
     #[test]
     fn int64_and_int32_are_exact() {
-        let int64 = Schema::Integer(NumberRules {
-            format: Some("int64"),
-            ..NumberRules::default()
-        });
-        assert!(parameter(&int64, Some("9223372036854775807")).is_empty());
-        assert!(parameter(&int64, Some("-9223372036854775808")).is_empty());
+        static INT64_SCHEMA: Schema = Schema {
+            types: Types::INTEGER,
+            number: Some(&NumberRules {
+                format: Some("int64"),
+                ..NumberRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(parameter(&INT64_SCHEMA, Some("9223372036854775807")).is_empty());
+        assert!(parameter(&INT64_SCHEMA, Some("-9223372036854775808")).is_empty());
         assert_eq!(
-            parameter(&int64, Some("9223372036854775808"))[0].1,
+            parameter(&INT64_SCHEMA, Some("9223372036854775808"))[0].1,
             "int_overflow"
         );
         assert_eq!(
-            parameter(&int64, Some("-9223372036854775809"))[0].1,
+            parameter(&INT64_SCHEMA, Some("-9223372036854775809"))[0].1,
             "int_overflow"
         );
-        assert_eq!(parameter(&int64, Some("9.3e18"))[0].1, "int_overflow");
-        assert!(parameter(&int64, Some("1e3")).is_empty());
+        assert_eq!(
+            parameter(&INT64_SCHEMA, Some("9.3e18"))[0].1,
+            "int_overflow"
+        );
+        assert!(parameter(&INT64_SCHEMA, Some("1e3")).is_empty());
         assert!(parameter(&COUNT, Some("2147483647")).is_empty());
         assert_eq!(parameter(&COUNT, Some("2147483648"))[0].1, "int_overflow");
     }
@@ -664,19 +943,27 @@ mod tests {
 
     #[test]
     fn bodies_report_every_problem_with_its_location() {
-        static ITEM: Schema = Schema::Object {
-            properties: &[("id", ID), ("count", COUNT)],
-            required: &["id"],
-            additional: false,
+        static ITEM: Schema = Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[("id", &ID), ("count", &COUNT)],
+                required: &["id"],
+                additional: &Schema::NOTHING,
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
         };
-        let schema = Schema::Array {
-            items: &ITEM,
-            min_items: None,
-            max_items: None,
+        static SCHEMA_SCHEMA: Schema = Schema {
+            types: Types::ARRAY,
+            array: Some(&ArrayRules {
+                items: &ITEM,
+                ..ArrayRules::NONE
+            }),
+            ..Schema::ANY
         };
         let mut problems = Vec::new();
         check_value(
-            &schema,
+            &SCHEMA_SCHEMA,
             &json!([{"id": "a"}, {"count": "x", "extra": 1}]),
             &["body".into()],
             &mut problems,
@@ -701,12 +988,210 @@ mod tests {
 
     #[test]
     fn unions_and_enums() {
-        let schema = Schema::OneOf(&[Schema::Enum(&["\"a\""]), Schema::Nullable(&Schema::Boolean)]);
+        static SCHEMA_SCHEMA: Schema = Schema {
+            one_of: &[
+                &Schema {
+                    values: Some(&["\"a\""]),
+                    ..Schema::ANY
+                },
+                &Schema {
+                    types: Types::BOOLEAN.or(Types::NULL),
+                    ..Schema::ANY
+                },
+            ],
+            ..Schema::ANY
+        };
         let mut problems = Vec::new();
-        check_value(&schema, &json!("a"), &[], &mut problems);
-        check_value(&schema, &json!(null), &[], &mut problems);
+        check_value(&SCHEMA_SCHEMA, &json!("a"), &[], &mut problems);
+        check_value(&SCHEMA_SCHEMA, &json!(null), &[], &mut problems);
         assert!(problems.is_empty());
-        check_value(&schema, &json!("b"), &[], &mut problems);
+        check_value(&SCHEMA_SCHEMA, &json!("b"), &[], &mut problems);
         assert_eq!(problems[0].kind, "union_tag_invalid");
+    }
+
+    fn kinds_of(schema: &Schema, value: Value) -> Vec<&'static str> {
+        let mut problems = Vec::new();
+        check_value(schema, &value, &[], &mut problems);
+        problems.into_iter().map(|p| p.kind).collect()
+    }
+
+    #[test]
+    fn patterns_are_unanchored_searches() {
+        static ORG_ID: Pattern = Pattern::new("^orgi_[a-z0-9]+$", "^orgi_[a-z0-9]+$");
+        static SCHEME: Pattern = Pattern::new("^oci:\\/\\/", "^oci:/");
+        static ORG_SCHEMA: Schema = Schema {
+            types: Types::STRING,
+            string: Some(&StringRules {
+                pattern: Some(&ORG_ID),
+                ..StringRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&ORG_SCHEMA, json!("orgi_a1")).is_empty());
+        assert_eq!(
+            kinds_of(&ORG_SCHEMA, json!("orgi_A")),
+            ["string_pattern_mismatch"]
+        );
+        assert_eq!(
+            kinds_of(&ORG_SCHEMA, json!("xorgi_a")),
+            ["string_pattern_mismatch"]
+        );
+        static SCHEME_SCHEMA: Schema = Schema {
+            string: Some(&StringRules {
+                pattern: Some(&SCHEME),
+                ..StringRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&SCHEME_SCHEMA, json!("oci://registry/x")).is_empty());
+        // Type-specific keywords ignore other types.
+        assert!(kinds_of(&SCHEME_SCHEMA, json!(3)).is_empty());
+        static BROKEN: Pattern = Pattern::new("(", "(");
+        static BROKEN_SCHEMA: Schema = Schema {
+            string: Some(&StringRules {
+                pattern: Some(&BROKEN),
+                ..StringRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert_eq!(kinds_of(&BROKEN_SCHEMA, json!("x")), ["pattern_invalid"]);
+    }
+
+    #[test]
+    fn numbers_multiples_and_type_lists() {
+        static EVEN_SCHEMA: Schema = Schema {
+            types: Types::INTEGER.or(Types::STRING),
+            number: Some(&NumberRules {
+                multiple_of: Some(2.0),
+                exclusive_minimum: true,
+                minimum: Some(0.0),
+                ..NumberRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&EVEN_SCHEMA, json!(4)).is_empty());
+        assert!(kinds_of(&EVEN_SCHEMA, json!(4.0)).is_empty());
+        assert!(kinds_of(&EVEN_SCHEMA, json!("four")).is_empty());
+        assert_eq!(kinds_of(&EVEN_SCHEMA, json!(3)), ["multiple_of"]);
+        assert_eq!(kinds_of(&EVEN_SCHEMA, json!(0)), ["greater_than"]);
+        assert_eq!(kinds_of(&EVEN_SCHEMA, json!(2.5)), ["type"]);
+        assert_eq!(kinds_of(&EVEN_SCHEMA, json!(null)), ["type"]);
+        static CENTS_SCHEMA: Schema = Schema {
+            number: Some(&NumberRules {
+                multiple_of: Some(0.01),
+                ..NumberRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&CENTS_SCHEMA, json!(19.99)).is_empty());
+        assert_eq!(kinds_of(&CENTS_SCHEMA, json!(19.999)), ["multiple_of"]);
+    }
+
+    #[test]
+    fn arrays_objects_and_negation() {
+        static TAGS_SCHEMA: Schema = Schema {
+            types: Types::ARRAY,
+            array: Some(&ArrayRules {
+                unique_items: true,
+                prefix_items: &[&Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                }],
+                items: &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+                ..ArrayRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&TAGS_SCHEMA, json!([1, "a", "b"])).is_empty());
+        assert_eq!(
+            kinds_of(&TAGS_SCHEMA, json!([1, "a", "a"])),
+            ["unique_items"]
+        );
+        assert_eq!(kinds_of(&TAGS_SCHEMA, json!(["a"])), ["int_parsing"]);
+        static LABEL: Pattern = Pattern::new("^x-", "^x-");
+        static LABELS_SCHEMA: Schema = Schema {
+            object: Some(&ObjectRules {
+                pattern_properties: &[(
+                    &LABEL,
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                )],
+                additional: &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+                min_properties: Some(1),
+                max_properties: Some(2),
+                ..ObjectRules::NONE
+            }),
+            not: Some(&Schema {
+                object: Some(&ObjectRules {
+                    required: &["forbidden"],
+                    ..ObjectRules::NONE
+                }),
+                ..Schema::ANY
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&LABELS_SCHEMA, json!({"x-a": "b", "n": 1})).is_empty());
+        assert_eq!(kinds_of(&LABELS_SCHEMA, json!({"x-a": 1})), ["string_type"]);
+        assert_eq!(kinds_of(&LABELS_SCHEMA, json!({"n": "1"})), ["int_parsing"]);
+        assert_eq!(kinds_of(&LABELS_SCHEMA, json!({})), ["too_short"]);
+        assert_eq!(
+            kinds_of(&LABELS_SCHEMA, json!({"a": 1, "b": 2, "c": 3})),
+            ["too_long"]
+        );
+        assert_eq!(
+            kinds_of(&LABELS_SCHEMA, json!({"forbidden": 1})),
+            ["not_forbidden"]
+        );
+    }
+
+    #[test]
+    fn one_of_with_sibling_keywords() {
+        // `additionalProperties: false` beside a oneOf tagged by `type`.
+        const KIND_A: Schema = Schema {
+            object: Some(&ObjectRules {
+                properties: &[(
+                    "type",
+                    &Schema {
+                        values: Some(&["\"a\""]),
+                        ..Schema::ANY
+                    },
+                )],
+                required: &["type"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        const ANY_OBJECT: Schema = Schema {
+            types: Types::OBJECT,
+            ..Schema::ANY
+        };
+        static SCHEMA_SCHEMA: Schema = Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[("type", &Schema::ANY), ("a", &Schema::ANY)],
+                additional: &Schema::NOTHING,
+                ..ObjectRules::NONE
+            }),
+            one_of: &[&KIND_A, &ANY_OBJECT],
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&SCHEMA_SCHEMA, json!({"type": "b"})).is_empty());
+        assert_eq!(
+            kinds_of(&SCHEMA_SCHEMA, json!({"type": "a"})),
+            ["union_ambiguous"]
+        );
+        assert_eq!(
+            kinds_of(&SCHEMA_SCHEMA, json!({"type": "b", "extra": 1})),
+            ["extra_forbidden"]
+        );
+        assert_eq!(kinds_of(&SCHEMA_SCHEMA, json!([])), ["dict_type"]);
     }
 }

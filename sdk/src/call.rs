@@ -105,6 +105,8 @@ pub struct Settings {
     pub max_response_bytes: usize,
     /// The credential and extra headers, added to every request.
     pub(crate) headers: crate::config::RequestHeaders,
+    /// The credentials per security scheme, added as each operation requires.
+    pub(crate) credentials: crate::auth::Credentials,
 }
 
 impl Default for Settings {
@@ -114,6 +116,7 @@ impl Default for Settings {
             timeout: None,
             max_response_bytes: crate::DEFAULT_MAX_RESPONSE_BYTES,
             headers: crate::config::RequestHeaders::default(),
+            credentials: crate::auth::Credentials::default(),
         }
     }
 }
@@ -123,6 +126,30 @@ impl Settings {
     /// be sent (every generated client's progenitor `pre` hook).
     pub(crate) fn add_headers(&self, request: &mut reqwest::Request) {
         self.headers.add_to(request.headers_mut());
+    }
+
+    /// Whether the client holds the credentials of one of `requirements`
+    /// (always, for a public operation): checked before a request is built,
+    /// for the operation's typed error.
+    pub fn check_credentials(
+        &self,
+        operation: &'static str,
+        requirements: crate::auth::Requirements,
+    ) -> Result<(), crate::auth::AuthError> {
+        self.credentials
+            .requirement(operation, requirements)
+            .map(|_| ())
+    }
+
+    /// Adds the credentials of the first of `requirements` (the operation's,
+    /// static data) the client can satisfy; see [`crate::auth`].
+    pub fn authorize(
+        &self,
+        request: &mut reqwest::Request,
+        operation: &'static str,
+        requirements: crate::auth::Requirements,
+    ) -> Result<(), crate::auth::AuthError> {
+        self.credentials.authorize(request, operation, requirements)
     }
 }
 

@@ -31,6 +31,10 @@ pub trait Provider: Sized {
     const BASE_URL_ENV: &'static str;
     /// Where the credential goes on the wire.
     const CREDENTIAL_PLACEMENT: CredentialPlacement;
+    /// Every security scheme of the provider's documents, in the order
+    /// operations first name them. While empty, the credential given with
+    /// [`ClientBuilder::api_key`] is sent per [`Self::CREDENTIAL_PLACEMENT`].
+    const SECURITY_SCHEMES: &'static [crate::auth::Scheme] = &[];
 
     /// Wraps a configured `reqwest::Client` and the call settings.
     fn from_parts(base_url: &str, client: reqwest::Client, settings: crate::Settings) -> Self;
@@ -80,6 +84,21 @@ pub enum ConfigError {
     /// The credential cannot be sent in an HTTP header.
     #[error("the API key contains characters that cannot be sent in an HTTP header")]
     InvalidCredential,
+    /// [`ClientBuilder::credential`] named a scheme the provider does not declare.
+    #[error("the API declares no security scheme `{0}`")]
+    UnknownScheme(String),
+    /// A credential of the wrong kind for its scheme (a user and password
+    /// for an API key scheme, or a key for a basic one).
+    #[error("security scheme `{0}` takes another kind of credential")]
+    WrongCredentialKind(&'static str),
+    /// The credential for a scheme cannot be sent as that scheme sends it
+    /// (a header value, a cookie value, a basic user name with `:`).
+    #[error("the credential for security scheme `{0}` cannot be sent as that scheme requires")]
+    InvalidSchemeCredential(&'static str),
+    /// A credential given without a scheme ([`ClientBuilder::api_key`],
+    /// [`ClientBuilder::basic_auth`]) fits none of the provider's schemes.
+    #[error("the API has no security scheme that takes {0}")]
+    NoSchemeFor(&'static str),
     /// A header set with [`ClientBuilder::header`] has an invalid name or value.
     #[error("header `{0}` has an invalid name or value")]
     InvalidHeader(String),
@@ -272,7 +291,7 @@ fn http_client_builder(extra_roots: &[&[u8]]) -> Result<reqwest::ClientBuilder, 
 /// Builds a provider's `Client`: `phala::Client::builder().api_key(..).build()`.
 pub struct ClientBuilder<C> {
     base_url: Option<String>,
-    api_key: Option<ApiKey>,
+    credentials: crate::auth::Given,
     headers: Vec<(String, String)>,
     // `None`: not set, so the default, and no conflict with a given client.
     connect_timeout: Option<Duration>,
@@ -353,7 +372,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url.as_deref().map(RedactedUrl))
-            .field("api_key", &self.api_key)
+            .field("credentials", &self.credentials)
             .field("headers", &HeaderNames(&self.headers))
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -393,7 +412,7 @@ impl<C: Provider> Default for ClientBuilder<C> {
     fn default() -> Self {
         Self {
             base_url: None,
-            api_key: None,
+            credentials: crate::auth::Given::default(),
             headers: Vec::new(),
             connect_timeout: None,
             timeout: DEFAULT_TIMEOUT,
@@ -413,9 +432,31 @@ impl<C: Provider> ClientBuilder<C> {
         self
     }
 
-    /// The credential to send with every request.
+    /// The API key or token: for the provider's first security scheme that
+    /// takes one (an API key in a header, query parameter or cookie, or a
+    /// bearer token), which is the only one for most providers.
     pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
-        self.api_key = Some(key.into());
+        self.credentials.key = Some(key.into());
+        self
+    }
+
+    /// A user name and password, for the provider's first `http` `basic` scheme.
+    pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<ApiKey>) -> Self {
+        self.credentials.basic = Some(crate::auth::Credential::basic(user, password));
+        self
+    }
+
+    /// The credential for the security scheme called `scheme` in the
+    /// provider's documents (`components.securitySchemes`), for APIs with
+    /// several: each request sends the first of its operation's security
+    /// requirements the client holds every credential of. It wins over
+    /// [`Self::api_key`] and [`Self::basic_auth`] for that scheme.
+    pub fn credential(
+        mut self,
+        scheme: impl Into<String>,
+        credential: crate::auth::Credential,
+    ) -> Self {
+        self.credentials.named.push((scheme.into(), credential));
         self
     }
 
@@ -589,7 +630,14 @@ impl<C: Provider> ClientBuilder<C> {
             value.set_sensitive(true);
             headers.append(name, value);
         }
-        if let Some(key) = &self.api_key {
+        // Providers whose generated code predates `SECURITY_SCHEMES` place
+        // the one key by `CREDENTIAL_PLACEMENT`, on every request.
+        let legacy_key = self
+            .credentials
+            .key
+            .as_ref()
+            .filter(|_| C::SECURITY_SCHEMES.is_empty());
+        if let Some(key) = legacy_key {
             let (name, value) = match C::CREDENTIAL_PLACEMENT {
                 CredentialPlacement::None => (None, String::new()),
                 CredentialPlacement::Header(name) => (
@@ -609,6 +657,11 @@ impl<C: Provider> ClientBuilder<C> {
                 headers.insert(name, value);
             }
         }
+        let credentials = if C::SECURITY_SCHEMES.is_empty() {
+            crate::auth::Credentials::default()
+        } else {
+            crate::auth::Credentials::new(C::SECURITY_SCHEMES, &self.credentials)?
+        };
         let (client, timeout) = match self.reqwest_client {
             Some(client) => {
                 if self.redirects.is_some() {
@@ -636,6 +689,7 @@ impl<C: Provider> ClientBuilder<C> {
             timeout,
             max_response_bytes: self.max_response_bytes,
             headers: RequestHeaders(headers),
+            credentials,
         };
         Ok(C::from_parts(
             base_url.trim_end_matches('/'),
@@ -874,6 +928,73 @@ mod tests {
             format!("{headers:?}"),
             r#"{"x-api-key": <redacted>, "prefer": <redacted>}"#
         );
+    }
+
+    /// A provider whose generated code lists its security schemes.
+    struct Schemed(crate::Settings);
+
+    static SCHEMED: [crate::auth::Scheme; 2] = [
+        crate::auth::Scheme {
+            name: "Token",
+            kind: crate::auth::SchemeKind::Bearer,
+        },
+        crate::auth::Scheme {
+            name: "Login",
+            kind: crate::auth::SchemeKind::Basic,
+        },
+    ];
+
+    impl Provider for Schemed {
+        const DEFAULT_BASE_URL: &'static str = "http://127.0.0.1:1";
+        const CREDENTIAL_ENV: &'static str = "SCHEMED_TOKEN";
+        const BASE_URL_ENV: &'static str = "SCHEMED_BASE_URL";
+        const CREDENTIAL_PLACEMENT: CredentialPlacement = CredentialPlacement::Bearer;
+        const SECURITY_SCHEMES: &'static [crate::auth::Scheme] = &SCHEMED;
+
+        fn from_parts(_: &str, _: reqwest::Client, settings: crate::Settings) -> Self {
+            Self(settings)
+        }
+    }
+
+    #[test]
+    fn credentials_go_to_the_schemes_operations_ask_for() {
+        static TOKEN_OR_LOGIN: crate::auth::Requirements = &[&[&SCHEMED[0]], &[&SCHEMED[1]]];
+        static LOGIN: crate::auth::Requirements = &[&[&SCHEMED[1]]];
+        let sent = |client: &Schemed, requirements| {
+            let mut request =
+                reqwest::Request::new(reqwest::Method::GET, url("http://127.0.0.1:1/x"));
+            client
+                .0
+                .authorize(&mut request, "op", requirements)
+                .map(|()| request.headers().get(AUTHORIZATION).cloned())
+        };
+        let token = ClientBuilder::<Schemed>::default()
+            .api_key("t")
+            .build()
+            .unwrap();
+        assert_eq!(sent(&token, TOKEN_OR_LOGIN).unwrap().unwrap(), "Bearer t");
+        assert!(sent(&token, LOGIN).is_err());
+        // No legacy header: each operation's requirements decide.
+        assert!(format!("{:?}", token.0.headers).eq("{}"));
+        let login = ClientBuilder::<Schemed>::default()
+            .basic_auth("u", "p")
+            .build()
+            .unwrap();
+        assert_eq!(sent(&login, TOKEN_OR_LOGIN).unwrap().unwrap(), "Basic dTpw");
+        let named = ClientBuilder::<Schemed>::default()
+            .credential("Login", crate::auth::Credential::basic("u", "p"))
+            .build()
+            .unwrap();
+        assert_eq!(sent(&named, LOGIN).unwrap().unwrap(), "Basic dTpw");
+        let unknown = ClientBuilder::<Schemed>::default()
+            .credential("Nope", crate::auth::Credential::key("k"))
+            .build();
+        assert!(matches!(unknown, Err(ConfigError::UnknownScheme(name)) if name == "Nope"));
+        let builder = ClientBuilder::<Schemed>::default()
+            .api_key("s3cr3t")
+            .basic_auth("s3cr3t-user", "s3cr3t-pw");
+        assert!(!format!("{builder:?}").contains("s3cr3t"));
+        assert!(!format!("{:?}", builder.build().unwrap().0).contains("s3cr3t"));
     }
 
     #[test]

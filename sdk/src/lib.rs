@@ -74,6 +74,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+pub mod auth;
 mod call;
 pub mod cancel;
 mod config;

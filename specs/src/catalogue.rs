@@ -6,6 +6,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::refs::Document;
+use crate::security::{Requirements, SecurityReader};
 use crate::{Location, SpecError, pointer};
 
 /// The operation extension naming the operation in the SDK.
@@ -31,6 +33,8 @@ pub struct Operation {
     pub path: String,
     /// The document's `summary`.
     pub summary: Option<String>,
+    /// The document's `tags`.
+    pub tags: Vec<String>,
     /// Index into the provider's documents of the one this operation comes from.
     pub document: usize,
     /// Path-item and operation parameters, references resolved, in document order.
@@ -39,9 +43,9 @@ pub struct Operation {
     pub request_body: Option<RequestBody>,
     /// Declared responses, ordered by status (codes, then ranges, then `default`).
     pub responses: Vec<Response>,
-    /// Alternatives (any one suffices), each a set of credentials sent together.
-    /// Empty means no authentication.
-    pub security: Vec<Vec<Credential>>,
+    /// Alternatives (any one suffices), each a set of credentials sent
+    /// together; empty: a public operation (see [`crate::security`]).
+    pub security: Requirements,
 }
 
 impl Operation {
@@ -160,32 +164,6 @@ pub struct Body {
     pub examples: Vec<(String, Value)>,
 }
 
-/// How a credential is sent.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CredentialKind {
-    /// An API key in a header, e.g. `X-API-Key`.
-    ApiKeyHeader(String),
-    /// An API key in the query string.
-    ApiKeyQuery(String),
-    /// An API key in a cookie.
-    ApiKeyCookie(String),
-    /// `Authorization: Bearer <token>`.
-    Bearer,
-    /// `Authorization: Basic <base64>`.
-    Basic,
-    /// OAuth 2 or OpenID Connect: a bearer token obtained elsewhere.
-    OAuth2,
-}
-
-/// One security scheme required by an operation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credential {
-    /// The scheme's name in `components.securitySchemes`.
-    pub scheme: String,
-    /// How it is sent.
-    pub kind: CredentialKind,
-}
-
 /// Reads every operation of a resolved document.
 pub(crate) fn operations(
     document: &Value,
@@ -193,6 +171,7 @@ pub(crate) fn operations(
     file: &Path,
 ) -> Result<Vec<Operation>, SpecError> {
     let reader = Reader { document, file };
+    let security = SecurityReader::new(document, file)?;
     let mut operations = Vec::new();
     let Some(paths) = document.get("paths").and_then(Value::as_object) else {
         return Ok(operations);
@@ -248,11 +227,19 @@ pub(crate) fn operations(
                     .get("summary")
                     .and_then(Value::as_str)
                     .map(str::to_string),
+                tags: operation
+                    .get("tags")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect(),
                 document: document_index,
                 parameters,
                 request_body: reader.request_body(operation, &at)?,
                 responses: reader.responses(operation, &at)?,
-                security: reader.security(operation, &at)?,
+                security: security.operation(operation, &at)?,
             });
         }
     }
@@ -269,28 +256,9 @@ impl<'a> Reader<'a> {
         Location::new(self.file, pointer)
     }
 
-    /// Follows a local `$ref` (one level at a time, at most a few levels).
+    /// Follows a local `$ref` chain (see [`crate::refs`]).
     fn resolve(&self, node: &'a Value, at: &str) -> Result<&'a Value, SpecError> {
-        let mut node = node;
-        for _ in 0..8 {
-            let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
-                return Ok(node);
-            };
-            let target = reference
-                .strip_prefix('#')
-                .ok_or_else(|| SpecError::Unsupported {
-                    at: self.at(at),
-                    keyword: "$ref".into(),
-                    why: "only references inside the same document (`#/...`) are supported",
-                })?;
-            node = self.document.pointer(target).ok_or_else(|| {
-                SpecError::invalid(self.at(at), format!("`{reference}` points at nothing"))
-            })?;
-        }
-        Err(SpecError::invalid(
-            self.at(at),
-            "reference chain too long or circular",
-        ))
+        Document(self.document).resolve(node, self.file, at)
     }
 
     fn parameters(&self, owner: &'a Value, at: &str) -> Result<Vec<Parameter>, SpecError> {
@@ -486,87 +454,6 @@ impl<'a> Reader<'a> {
         }
         Ok(declared)
     }
-
-    fn security(&self, operation: &'a Value, at: &str) -> Result<Vec<Vec<Credential>>, SpecError> {
-        let (requirements, at) = match operation.get("security") {
-            Some(own) => (own, pointer::join(at, "security")),
-            None => match self.document.get("security") {
-                Some(root) => (root, "/security".to_string()),
-                None => return Ok(Vec::new()),
-            },
-        };
-        let requirements = requirements
-            .as_array()
-            .ok_or_else(|| SpecError::invalid(self.at(&at), "`security` must be an array"))?;
-        let schemes = self.document.pointer("/components/securitySchemes");
-        let mut alternatives = Vec::new();
-        for (index, requirement) in requirements.iter().enumerate() {
-            let at = pointer::join_index(&at, index);
-            let Some(requirement) = requirement.as_object() else {
-                return Err(SpecError::invalid(
-                    self.at(&at),
-                    "a security requirement must be an object",
-                ));
-            };
-            if requirement.is_empty() {
-                // `{}` makes authentication optional.
-                return Ok(Vec::new());
-            }
-            let mut credentials = Vec::new();
-            for name in requirement.keys() {
-                let scheme = schemes.and_then(|s| s.get(name)).ok_or_else(|| {
-                    SpecError::invalid(
-                        self.at(&pointer::join(&at, name)),
-                        format!(
-                            "security scheme `{name}` is not declared in components.securitySchemes"
-                        ),
-                    )
-                })?;
-                let scheme_at = pointer::join("/components/securitySchemes", name);
-                credentials.push(Credential {
-                    scheme: name.clone(),
-                    kind: self.credential_kind(self.resolve(scheme, &scheme_at)?, &scheme_at)?,
-                });
-            }
-            alternatives.push(credentials);
-        }
-        Ok(alternatives)
-    }
-
-    fn credential_kind(&self, scheme: &Value, at: &str) -> Result<CredentialKind, SpecError> {
-        let text = |key: &str| scheme.get(key).and_then(Value::as_str);
-        match text("type") {
-            Some("apiKey") => {
-                let name = text("name").ok_or_else(|| {
-                    SpecError::invalid(self.at(at), "an apiKey scheme needs a `name`")
-                })?;
-                match text("in") {
-                    Some("header") => Ok(CredentialKind::ApiKeyHeader(name.into())),
-                    Some("query") => Ok(CredentialKind::ApiKeyQuery(name.into())),
-                    Some("cookie") => Ok(CredentialKind::ApiKeyCookie(name.into())),
-                    _ => Err(SpecError::invalid(
-                        self.at(at),
-                        "an apiKey scheme's `in` must be header, query or cookie",
-                    )),
-                }
-            }
-            Some("http") => match text("scheme").map(str::to_ascii_lowercase).as_deref() {
-                Some("bearer") => Ok(CredentialKind::Bearer),
-                Some("basic") => Ok(CredentialKind::Basic),
-                _ => Err(SpecError::Unsupported {
-                    at: self.at(&pointer::join(at, "scheme")),
-                    keyword: "scheme".into(),
-                    why: "only the bearer and basic HTTP authentication schemes are supported",
-                }),
-            },
-            Some("oauth2" | "openIdConnect") => Ok(CredentialKind::OAuth2),
-            _ => Err(SpecError::Unsupported {
-                at: self.at(&pointer::join(at, "type")),
-                keyword: "type".into(),
-                why: "security schemes must be apiKey, http, oauth2 or openIdConnect",
-            }),
-        }
-    }
 }
 
 /// Parses a response key: `404`, `4XX` or `default`.
@@ -615,6 +502,18 @@ mod tests {
                 Status::Default
             ]
         );
+    }
+
+    #[test]
+    fn webhooks_are_not_operations_the_client_calls() {
+        let document = serde_json::json!({
+            "paths": {"/a": {"get": {"operationId": "getA", "tags": ["t"], "responses": {"200": {"description": "ok"}}}}},
+            "webhooks": {"thingCreated": {"post": {"operationId": "thingCreated", "responses": {"200": {"description": "ok"}}}}},
+        });
+        let operations = operations(&document, 0, Path::new("api.yaml")).unwrap();
+        let ids: Vec<&str> = operations.iter().map(|o| o.operation_id.as_str()).collect();
+        assert_eq!(ids, ["getA"]);
+        assert_eq!(operations[0].tags, ["t"]);
     }
 
     #[test]

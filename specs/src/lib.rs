@@ -12,6 +12,16 @@
 //!   OpenAPI 3.0.3, merged, and reshaped for progenitor: what `sdk/build.rs`
 //!   generates the client from.
 //!
+//! `provider.yaml` names the documents (`documents`), the overlays
+//! (`overlays`), the credential's environment variable (`credential_env`),
+//! the resource states (`lifecycle`) and, optionally, which operations to
+//! serve (`operations`, by tag and operationId, include and exclude: see
+//! [`selection`]), applied here once for the SDK, the mock and the contract suite.
+//!
+//! The rules shared by every consumer live here too: [`refs`] (the one
+//! `$ref` resolver), [`security`] (schemes and requirements), [`status`]
+//! (which status the mock sends for a range, `default` or a refused request).
+//!
 //! Every error names the file and the JSON pointer ([`SpecError`]).
 
 mod catalogue;
@@ -20,9 +30,14 @@ mod error;
 pub mod lifecycle;
 mod load;
 mod merge;
+mod operation_ids;
 mod overlay;
 mod pointer;
+pub mod refs;
 mod reshape;
+pub mod security;
+pub mod selection;
+pub mod status;
 
 use std::path::{Path, PathBuf};
 
@@ -30,8 +45,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use catalogue::{
-    Body, Credential, CredentialKind, METHODS, Operation, Parameter, ParameterLocation,
-    RequestBody, Response, ResponseHeader, SDK_NAME, Status, is_json, parse_status,
+    Body, METHODS, Operation, Parameter, ParameterLocation, RequestBody, Response, ResponseHeader,
+    SDK_NAME, Status, is_json, parse_status,
 };
 pub use downconvert::downconvert;
 pub use error::{Location, SpecError};
@@ -40,6 +55,8 @@ pub use load::{parse_document, read_document};
 pub use merge::merge_documents;
 pub use overlay::apply_overlay;
 pub use reshape::{hoist_response_schemas, reshape_for_progenitor};
+pub use security::{Credential, CredentialKind, Requirements};
+pub use selection::Selection;
 
 /// The repository's `specs/providers` directory.
 pub fn providers_dir() -> PathBuf {
@@ -67,7 +84,8 @@ pub struct Provider {
     pub documents: Vec<SourceDocument>,
     /// The overlays applied to them, in order.
     pub overlays: Vec<PathBuf>,
-    /// Every operation of every document.
+    /// Every operation of every document that the manifest's `operations`
+    /// selection keeps (all of them without one).
     pub operations: Vec<Operation>,
     /// OpenAPI 3.0.3, merged and reshaped for progenitor.
     pub normalised: Value,
@@ -82,7 +100,8 @@ pub struct SourceDocument {
     pub path: PathBuf,
     /// The document exactly as vendored.
     pub verbatim: Value,
-    /// With overlays applied and inline response schemas hoisted.
+    /// With overlays applied, inline response schemas hoisted, and the
+    /// operations the manifest's selection drops removed.
     pub resolved: Value,
 }
 
@@ -136,6 +155,9 @@ struct Manifest {
     credential_env: String,
     #[serde(default)]
     lifecycle: Option<String>,
+    /// Which operations to serve (see [`selection`]).
+    #[serde(default)]
+    operations: Selection,
 }
 
 /// Loads every provider under `dir` (one sub-directory each), sorted by name.
@@ -241,7 +263,6 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         .collect::<Result<Vec<_>, SpecError>>()?;
 
     let mut documents = Vec::new();
-    let mut converted = Vec::new();
     let mut overlay_hits: Vec<Vec<usize>> = overlays.iter().map(|_| Vec::new()).collect();
     let mut operations = Vec::new();
     for (index, file) in manifest.documents.iter().enumerate() {
@@ -260,11 +281,10 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
                     .for_each(|(hit, count)| *hit += count);
             }
         }
+        operation_ids::fill_missing(&mut resolved);
+        refs::check(&resolved, &path)?;
         hoist_response_schemas(&mut resolved, &path)?;
         operations.extend(catalogue::operations(&resolved, index, &path)?);
-        let mut down = resolved.clone();
-        downconvert(&mut down, &path)?;
-        converted.push((path.clone(), down));
         documents.push(SourceDocument {
             path,
             verbatim,
@@ -284,6 +304,24 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
                 reason: "the target selects nothing in any document it applies to".into(),
             });
         }
+    }
+    // The selection applies before down-conversion, so the SDK's document
+    // holds exactly the operations the catalogue lists.
+    let kept = manifest.operations.apply(&operations, &manifest_path)?;
+    let mut selected = Vec::new();
+    for (operation, kept) in operations.into_iter().zip(kept) {
+        if kept {
+            selected.push(operation);
+        } else {
+            selection::remove_operation(&mut documents[operation.document].resolved, &operation);
+        }
+    }
+    let operations = selected;
+    let mut converted = Vec::new();
+    for document in &documents {
+        let mut down = document.resolved.clone();
+        downconvert(&mut down, &document.path)?;
+        converted.push((document.path.clone(), down));
     }
     let mut normalised = merge_documents(&converted)?;
     reshape_for_progenitor(&mut normalised, &documents[0].path)?;

@@ -37,41 +37,107 @@ fn normalised_documents_match_golden_files() {
     );
 }
 
+/// One line per operation: `provider operationId METHOD path [statuses]`.
+fn line(provider: &str, id: &str, method: &str, path: &str, mut statuses: Vec<String>) -> String {
+    statuses.sort();
+    format!("{provider} {id} {method} {path} [{}]", statuses.join(" "))
+}
+
+/// The catalogue is exactly the operations of the resolved documents, read
+/// here directly from `paths`: any provider, any number of operations.
 #[test]
 fn catalogue_lists_every_operation_and_status() {
-    let rows: Vec<String> = providers()
-        .iter()
-        .flat_map(|p| {
-            p.operations.iter().map(move |o| {
-                let statuses: Vec<String> =
-                    o.responses.iter().map(|r| r.status.to_string()).collect();
-                format!(
-                    "{} {} {} {} [{}]",
-                    p.name,
-                    o.operation_id,
-                    o.method,
-                    o.path,
-                    statuses.join(" ")
+    for provider in providers() {
+        let mut from_documents = Vec::new();
+        for document in &provider.documents {
+            let paths = document.resolved["paths"].as_object();
+            for (path, item) in paths.into_iter().flatten() {
+                for method in specs::METHODS {
+                    let Some(operation) = item.get(method).filter(|o| o.is_object()) else {
+                        continue;
+                    };
+                    let statuses = operation["responses"]
+                        .as_object()
+                        .map(|r| r.keys().cloned().collect())
+                        .unwrap_or_default();
+                    from_documents.push(line(
+                        &provider.name,
+                        operation["operationId"].as_str().unwrap_or_default(),
+                        &method.to_uppercase(),
+                        path,
+                        statuses,
+                    ));
+                }
+            }
+        }
+        let mut catalogue: Vec<String> = provider
+            .operations
+            .iter()
+            .map(|o| {
+                let statuses = o.responses.iter().map(|r| r.status.to_string()).collect();
+                line(
+                    &provider.name,
+                    &o.operation_id,
+                    &o.method,
+                    &o.path,
+                    statuses,
                 )
             })
-        })
-        .collect();
-    assert_eq!(
-        rows,
-        [
-            "akua operations.cancel POST /operations/{id}:cancel [202 401 403 404 422]",
-            "chamelio cancelTask POST /tasks/{task_id}/cancel [200 401 404 409 500]",
-            "phala cancel_cvm_operation_api_v1_cvms__cvm_id__operations_cancel_post POST /api/v1/cvms/{cvm_id}/operations/cancel [200 401 403 404 409 422]",
-            "phala handle_stop_cvm_api_v1_cvms__cvm_id__stop_post POST /api/v1/cvms/{cvm_id}/stop [200 401 403 404 422]",
-            "promptlayer cancelTableSheetOperation DELETE /api/public/v2/tables/{table_id}/sheets/{sheet_id}/operations/{operation_id} [200 400 404]",
-        ]
-    );
+            .collect();
+        from_documents.sort();
+        catalogue.sort();
+        assert!(!catalogue.is_empty(), "{} has no operation", provider.name);
+        assert_eq!(catalogue, from_documents, "{}", provider.name);
+    }
+}
+
+/// Operations the project was built around, where their providers are vendored.
+#[test]
+fn the_cancel_operations_are_catalogued_as_documented() {
+    let known = [
+        "akua operations.cancel POST /operations/{id}:cancel [202 401 403 404 422]",
+        "chamelio cancelTask POST /tasks/{task_id}/cancel [200 401 404 409 500]",
+        "phala cancel_cvm_operation_api_v1_cvms__cvm_id__operations_cancel_post POST /api/v1/cvms/{cvm_id}/operations/cancel [200 401 403 404 409 422]",
+        "phala handle_stop_cvm_api_v1_cvms__cvm_id__stop_post POST /api/v1/cvms/{cvm_id}/stop [200 401 403 404 422]",
+        "promptlayer cancelTableSheetOperation DELETE /api/public/v2/tables/{table_id}/sheets/{sheet_id}/operations/{operation_id} [200 400 404]",
+    ];
+    let all = providers();
+    for expected in known {
+        let name = expected.split(' ').next().unwrap_or_default();
+        let Some(provider) = all.iter().find(|p| p.name == name) else {
+            continue;
+        };
+        let lines: Vec<String> = provider
+            .operations
+            .iter()
+            .map(|o| {
+                let statuses = o.responses.iter().map(|r| r.status.to_string()).collect();
+                line(name, &o.operation_id, &o.method, &o.path, statuses)
+            })
+            .collect();
+        assert!(
+            lines.iter().any(|l| l == expected),
+            "{expected} not in {lines:?}"
+        );
+    }
+}
+
+/// Finds an operation by its id (indexes change when documents grow).
+fn operation<'a>(provider: &'a Provider, operation_id: &str) -> &'a specs::Operation {
+    provider
+        .operations
+        .iter()
+        .find(|o| o.operation_id == operation_id)
+        .unwrap_or_else(|| panic!("{} has no {operation_id}", provider.name))
 }
 
 #[test]
 fn catalogue_carries_bodies_parameters_and_security() {
     let phala = provider("phala");
-    let cancel = &phala.operations[0];
+    let cancel = operation(
+        &phala,
+        "cancel_cvm_operation_api_v1_cvms__cvm_id__operations_cancel_post",
+    );
     assert_eq!(
         phala.documents[cancel.document].path,
         Path::new("specs/providers/phala/cancel-cvm-operation.yaml")
@@ -93,17 +159,19 @@ fn catalogue_carries_bodies_parameters_and_security() {
         vec![
             vec![specs::Credential {
                 scheme: "APIKeyHeader".into(),
-                kind: CredentialKind::ApiKeyHeader("X-API-Key".into())
+                kind: CredentialKind::ApiKeyHeader("X-API-Key".into()),
+                scopes: Vec::new(),
             }],
             vec![specs::Credential {
                 scheme: "OAuth2AuthorizationCodeBearer".into(),
-                kind: CredentialKind::Bearer
+                kind: CredentialKind::Bearer,
+                scopes: Vec::new(),
             }],
         ]
     );
 
     let akua = provider("akua");
-    let op = &akua.operations[0];
+    let op = operation(&akua, "operations.cancel");
     let headers: Vec<&str> = op
         .parameters
         .iter()
@@ -120,7 +188,7 @@ fn catalogue_carries_bodies_parameters_and_security() {
     );
 
     let chamelio = provider("chamelio");
-    let conflict = chamelio.operations[0]
+    let conflict = operation(&chamelio, "cancelTask")
         .response(409)
         .unwrap()
         .body
@@ -135,7 +203,7 @@ fn catalogue_carries_bodies_parameters_and_security() {
     );
 
     let promptlayer = provider("promptlayer");
-    let op = &promptlayer.operations[0];
+    let op = operation(&promptlayer, "cancelTableSheetOperation");
     assert!(
         op.parameters
             .iter()
@@ -151,19 +219,16 @@ fn catalogue_carries_bodies_parameters_and_security() {
 #[test]
 fn overlays_and_servers() {
     let all = providers();
-    let servers: Vec<(&str, Option<&str>)> = all
-        .iter()
-        .map(|p| (p.name.as_str(), p.server_url()))
-        .collect();
-    assert_eq!(
-        servers,
-        [
-            ("akua", Some("https://api.akua.dev/v1")),
-            ("chamelio", Some("https://platform.chamelio.ai")),
-            ("phala", Some("https://cloud-api.phala.com")),
-            ("promptlayer", Some("https://api.promptlayer.com")),
-        ]
-    );
+    for (name, server) in [
+        ("akua", "https://api.akua.dev/v1"),
+        ("chamelio", "https://platform.chamelio.ai"),
+        ("phala", "https://cloud-api.phala.com"),
+        ("promptlayer", "https://api.promptlayer.com"),
+    ] {
+        if let Some(provider) = all.iter().find(|p| p.name == name) {
+            assert_eq!(provider.server_url(), Some(server), "{name}");
+        }
+    }
     let phala = provider("phala");
     assert_eq!(
         phala.overlays,

@@ -7,11 +7,12 @@ use std::process::{Command, Stdio};
 use anyhow::{Context, Result, bail};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use specs::refs::Document;
+use specs::status::{Refusal, refusal_status, representative};
 use specs::{Body, CredentialKind, Operation, ParameterLocation, Provider, Status};
 
-use crate::resolve::Document;
-use crate::schema::schema_tokens;
-use crate::synth::synthesize;
+use crate::schema::SchemaTable;
+use crate::synth::{Bodies, synthesize};
 use crate::template::template_tokens;
 
 /// The directory the generated files live in.
@@ -49,7 +50,8 @@ fn index_file(providers: &[Provider]) -> Result<String> {
     )
 }
 
-fn provider_file(provider: &Provider) -> Result<String> {
+/// One provider's generated file: the mock's static data for its documents.
+pub(crate) fn provider_file(provider: &Provider) -> Result<String> {
     let name = &provider.name;
     let title = &provider.title;
     let server_path = server_path(provider.server_url().unwrap_or_default());
@@ -58,14 +60,28 @@ fn provider_file(provider: &Provider) -> Result<String> {
         .iter()
         .map(|d| d.path.display().to_string())
         .collect();
+    let mut shared = Shared {
+        schemas: SchemaTable::new(&provider.documents),
+        bodies: provider
+            .documents
+            .iter()
+            .map(|d| Bodies::new(&d.resolved))
+            .collect::<Result<_>>()?,
+    };
     let operations = provider
         .operations
         .iter()
         .map(|operation| {
-            operation_tokens(provider, operation)
+            operation_tokens(provider, operation, &mut shared)
                 .with_context(|| format!("operation {}", operation.operation_id))
         })
         .collect::<Result<Vec<_>>>()?;
+    let schemas = shared.schemas.into_items();
+    for (document, bodies) in provider.documents.iter().zip(&shared.bodies) {
+        for warning in &bodies.unsatisfiable {
+            eprintln!("warning: {}: {warning}", document.path.display());
+        }
+    }
     let resources: Vec<TokenStream> = provider
         .lifecycle
         .iter()
@@ -88,6 +104,8 @@ fn provider_file(provider: &Provider) -> Result<String> {
             resources: &[#(#resources),*],
             operations: &[#(#operations),*],
         };
+
+        #(#schemas)*
     };
     let sources: Vec<String> = documents
         .iter()
@@ -110,7 +128,18 @@ fn server_path(url: &str) -> String {
     path.trim_end_matches('/').to_string()
 }
 
-fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenStream> {
+/// What the operations of one provider share: compiled schemas (one static
+/// per `$ref`d schema and per pattern) and each document's body synthesis.
+struct Shared<'a> {
+    schemas: SchemaTable<'a>,
+    bodies: Vec<Bodies<'a>>,
+}
+
+fn operation_tokens(
+    provider: &Provider,
+    operation: &Operation,
+    shared: &mut Shared<'_>,
+) -> Result<TokenStream> {
     let source = &provider.documents[operation.document];
     let document = Document(&source.resolved);
     let operation_id = &operation.operation_id;
@@ -129,10 +158,13 @@ fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenS
                 ParameterLocation::Cookie => quote!(Location::Cookie),
             };
             let required = parameter.required;
-            let schema = schema_tokens(document, &parameter.schema);
-            quote!(Parameter { name: #name, location: #location, required: #required, schema: &#schema })
+            let schema = shared
+                .schemas
+                .schema(operation.document, &parameter.schema)
+                .with_context(|| format!("parameter `{name}`"))?;
+            Ok(quote!(Parameter { name: #name, location: #location, required: #required, schema: #schema }))
         })
-        .collect();
+        .collect::<Result<_>>()?;
     let request_body = match operation.request_body.as_ref().and_then(|b| {
         b.content
             .iter()
@@ -141,8 +173,11 @@ fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenS
     }) {
         Some((required, content)) => {
             let media_type = &content.media_type;
-            let schema = schema_tokens(document, &content.schema);
-            quote!(Some(RequestBody { required: #required, media_type: #media_type, schema: &#schema }))
+            let schema = shared
+                .schemas
+                .schema(operation.document, &content.schema)
+                .context("request body")?;
+            quote!(Some(RequestBody { required: #required, media_type: #media_type, schema: #schema }))
         }
         None => quote!(None),
     };
@@ -165,10 +200,12 @@ fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenS
         .collect();
     let mut responses = Vec::new();
     for response in &operation.responses {
-        let status = representative_status(response.status);
+        let status = representative(response.status);
         let description = &response.description;
         let content_type = option(response.body.as_ref().map(|b| b.media_type.as_str()));
-        let examples: Vec<TokenStream> = examples(document, response.body.as_ref())
+        let bodies = &mut shared.bodies[operation.document];
+        let examples: Vec<TokenStream> = examples(bodies, response.body.as_ref())
+            .with_context(|| format!("response {status}"))?
             .into_iter()
             .map(|(name, body)| {
                 let body = raw_string(&body);
@@ -185,25 +222,42 @@ fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenS
                 Ok(quote!((#name, #value)))
             })
             .collect::<Result<Vec<TokenStream>>>()?;
+        let matches = match response.status {
+            Status::Code(_) => quote!(StatusMatch::Exact),
+            Status::Range(_) => quote!(StatusMatch::Class),
+            Status::Default => quote!(StatusMatch::Default),
+        };
+        // The body's schema (the document after overlays, as requests are
+        // checked), so a real provider's answers can be (`--proxy`, `--replay`).
+        let schema = match response
+            .body
+            .as_ref()
+            .filter(|b| specs::is_json(&b.media_type))
+        {
+            Some(body) => {
+                let schema = shared
+                    .schemas
+                    .schema(operation.document, &body.schema)
+                    .with_context(|| format!("response {status}"))?;
+                quote!(Some(#schema))
+            }
+            None => quote!(None),
+        };
         responses.push(quote!(Response {
             status: #status,
             description: #description,
             content_type: #content_type,
             headers: &[#(#headers),*],
             examples: &[#(#examples),*],
+            matches: #matches,
+            schema: #schema,
         }));
     }
-    let lifecycle = lifecycle_tokens(document, provider, operation)?;
-    let invalid_request = error_reply(document, operation, &[422, 400], 400);
-    // A path parameter that cannot be valid names no resource: where no
-    // validation status is declared, a declared 404 fits that request.
-    let invalid_path = error_reply(document, operation, &[422, 400, 404], 400);
-    let unauthorized = if operation.response(401).is_some() {
-        error_reply(document, operation, &[401], 401)
-    } else {
-        // No 401 declared: a missing credential is a bad request if one is declared.
-        error_reply(document, operation, &[422, 400], 401)
-    };
+    let lifecycle =
+        lifecycle_tokens(&mut shared.bodies[operation.document], provider, operation)?;
+    let invalid_request = error_reply(document, operation, Refusal::InvalidInput);
+    let invalid_path = error_reply(document, operation, Refusal::InvalidPath);
+    let unauthorized = error_reply(document, operation, Refusal::MissingCredentials);
     Ok(quote!(Operation {
         operation_id: #operation_id,
         method: #method,
@@ -223,7 +277,7 @@ fn operation_tokens(provider: &Provider, operation: &Operation) -> Result<TokenS
 /// How `--stateful` answers `operation`: its resource and transitions, each
 /// with its whole body (the status's first example, patched) decided here.
 fn lifecycle_tokens(
-    document: Document<'_>,
+    bodies: &mut Bodies<'_>,
     provider: &Provider,
     operation: &Operation,
 ) -> Result<TokenStream> {
@@ -245,7 +299,7 @@ fn lifecycle_tokens(
             let body = match &transition.body {
                 Some(patch) => {
                     let declared = operation.response(status).and_then(|r| r.body.as_ref());
-                    let (_, first) = examples(document, declared)
+                    let (_, first) = examples(bodies, declared)?
                         .into_iter()
                         .next()
                         .with_context(|| format!("status {status} has no body to patch"))?;
@@ -290,15 +344,6 @@ fn segments(path: &str) -> Result<Vec<TokenStream>> {
         .collect()
 }
 
-/// The code the mock sends for a declared status (`4XX` sends 400, `default` 500).
-fn representative_status(status: Status) -> u16 {
-    match status {
-        Status::Code(code) => code,
-        Status::Range(digit) => u16::from(digit) * 100,
-        Status::Default => 500,
-    }
-}
-
 /// A declared response header's value: its example, else one synthesised
 /// from its schema, as header text (strings unquoted).
 fn header_value(document: Document<'_>, header: &specs::ResponseHeader) -> Result<String> {
@@ -321,54 +366,99 @@ fn header_value(document: Document<'_>, header: &specs::ResponseHeader) -> Resul
 }
 
 /// The document's examples first (the first is the default answer), then
-/// one synthesised from the schema, named `generated`: what `Prefer:
-/// dynamic=true` sends.
-fn examples(document: Document<'_>, body: Option<&Body>) -> Vec<(String, String)> {
+/// bodies synthesised from the schema and checked against it: `generated`
+/// (what `Prefer: dynamic=true` sends) and, for a schema with unions, one
+/// per branch, named by the branch's tag or schema name (`Prefer:
+/// example=NAME`). A document example that does not fit its schema is an
+/// error. Bodies that are not JSON are written in their media type.
+fn examples(bodies: &mut Bodies<'_>, body: Option<&Body>) -> Result<Vec<(String, String)>> {
     let Some(body) = body else {
-        return Vec::new();
+        return Ok(Vec::new());
     };
-    let mut examples: Vec<(String, String)> = body
-        .examples
-        .iter()
-        .map(|(name, value)| (name.clone(), value.to_string()))
-        .collect();
-    let taken = examples.iter().any(|(name, _)| name == "generated");
-    if specs::is_json(&body.media_type) && !taken {
-        examples.push((
-            "generated".into(),
-            synthesize(document, &body.schema).to_string(),
-        ));
-    } else if examples.is_empty() {
-        examples.push(("generated".into(), String::new()));
+    let json = specs::is_json(&body.media_type);
+    let has_schema = body.schema.is_object() || body.schema.is_boolean();
+    let mut examples = Vec::new();
+    for (name, value) in &body.examples {
+        if json && has_schema {
+            let problems = bodies.problems(&body.schema, value)?;
+            if let Some(problem) = problems.first() {
+                bail!("the document's example `{name}` does not fit its schema: {problem}");
+            }
+        }
+        examples.push((name.clone(), media_text(&body.media_type, value)));
     }
-    examples
+    let synthesised = if has_schema {
+        bodies.examples(&body.schema)?
+    } else {
+        vec![(None, serde_json::Value::Null)]
+    };
+    for (name, value) in synthesised {
+        let mut name = name.unwrap_or_else(|| "generated".into());
+        if examples.iter().any(|(taken, _)| *taken == name) {
+            if name == "generated" {
+                continue;
+            }
+            name = format!("generated-{name}");
+        }
+        examples.push((name, media_text(&body.media_type, &value)));
+    }
+    Ok(examples)
 }
 
-/// The reply for a refused request: the first of `preferred` the operation
-/// declares, with its body shape; else `fallback`, shaped like the first
-/// declared 4xx JSON body (or a plain `{error, message}` without one).
-fn error_reply(
-    document: Document<'_>,
-    operation: &Operation,
-    preferred: &[u16],
-    fallback: u16,
-) -> TokenStream {
-    let declared = preferred.iter().find_map(|code| operation.response(*code));
-    let (status, is_declared, body) = match declared {
-        Some(response) => (
-            representative_status(response.status),
-            true,
-            response.body.as_ref(),
-        ),
-        None => {
-            let shape = operation
-                .responses
-                .iter()
-                .filter(|r| matches!(r.status, Status::Code(400..=499)))
-                .find_map(|r| r.body.as_ref().filter(|b| specs::is_json(&b.media_type)));
-            (fallback, false, shape)
+/// A body value as the text its media type sends: JSON serialised; for
+/// `text/event-stream`, one event (an object's `event`, `data`, `id` and
+/// `retry` members as fields, anything else as `data`); strings as they
+/// are; without a value, a small body of the type.
+fn media_text(media_type: &str, value: &serde_json::Value) -> String {
+    use serde_json::Value;
+    if specs::is_json(media_type) {
+        return value.to_string();
+    }
+    let essence = media_type.to_ascii_lowercase();
+    if essence == "text/event-stream" {
+        if let Value::String(text) = value {
+            return text.clone();
         }
-    };
+        let mut event = String::new();
+        let mut field = |name: &str, text: &str| {
+            for line in text.split('\n') {
+                event.push_str(&format!("{name}: {line}\n"));
+            }
+        };
+        match value {
+            Value::Object(members)
+                if members.keys().all(|k| ["event", "data", "id", "retry"].contains(&k.as_str())) =>
+            {
+                for name in ["event", "id", "retry", "data"] {
+                    match members.get(name) {
+                        Some(Value::String(text)) => field(name, text),
+                        Some(other) => field(name, &other.to_string()),
+                        None => {}
+                    }
+                }
+            }
+            Value::Null => field("data", "{}"),
+            other => field("data", &other.to_string()),
+        }
+        event.push('\n');
+        return event;
+    }
+    match value {
+        Value::String(text) => text.clone(),
+        Value::Null if essence.ends_with("xml") => {
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><example/>".into()
+        }
+        Value::Null if essence.starts_with("text/") => "example".into(),
+        Value::Null => "example bytes".into(),
+        other => other.to_string(),
+    }
+}
+
+/// The reply for a refused request, with the status the spec library's
+/// rules choose (`specs::status`) and that status's (or a 4xx's) body shape.
+fn error_reply(document: Document<'_>, operation: &Operation, refusal: Refusal) -> TokenStream {
+    let chosen = refusal_status(operation, refusal);
+    let (status, is_declared, body) = (chosen.status, chosen.declared.is_some(), chosen.shape);
     let (content_type, template) = match body {
         Some(body) if specs::is_json(&body.media_type) => {
             let media_type = &body.media_type;

@@ -2,7 +2,8 @@
 
 mod bench;
 mod codegen;
-mod resolve;
+#[cfg(test)]
+mod corpus;
 mod schema;
 mod soak;
 mod synth;

@@ -1,160 +1,781 @@
 //! JSON Schema (as the resolved document has it) to the mock's static
-//! `model::Schema`, the subset request validation checks.
+//! `model::Schema`. Every keyword is either compiled (and checked at run
+//! time) or refused with the file and JSON pointer naming it; nothing
+//! becomes "anything" silently. Referenced schemas (`$ref`) become one named
+//! `static` each, shared by every reference (recursion included); patterns
+//! become one `static Pattern` each.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-use serde_json::Value;
+use std::collections::{BTreeSet, HashMap};
 
-use crate::resolve::Document;
+use anyhow::Result;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::{Map, Value};
+use specs::SourceDocument;
 
-/// The `model::Schema` expression for `schema`.
-pub fn schema_tokens(document: Document<'_>, schema: &Value) -> TokenStream {
-    convert(document, schema, 0)
+/// Keywords that only annotate: they never make an instance invalid.
+const ANNOTATIONS: &[&str] = &[
+    "description",
+    "title",
+    "example",
+    "examples",
+    "default",
+    "deprecated",
+    "readOnly",
+    "writeOnly",
+    "discriminator",
+    "xml",
+    "externalDocs",
+    "$schema",
+    "$comment",
+    "$defs",
+    "definitions",
+    "contentMediaType",
+    "contentEncoding",
+    "contentSchema",
+];
+
+/// Keywords that assert and that the mock checks.
+const CHECKED: &[&str] = &[
+    "$ref",
+    "type",
+    "nullable",
+    "enum",
+    "const",
+    "format",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "multipleOf",
+    "items",
+    "prefixItems",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "contains",
+    "properties",
+    "patternProperties",
+    "additionalProperties",
+    "required",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+];
+
+/// The `static` items a provider's schemas compile to, shared by its operations.
+pub struct SchemaTable<'a> {
+    documents: &'a [SourceDocument],
+    items: Vec<TokenStream>,
+    named: HashMap<(usize, String), Ident>,
+    patterns: HashMap<String, Ident>,
+    taken: BTreeSet<String>,
 }
 
-fn convert(document: Document<'_>, schema: &Value, depth: usize) -> TokenStream {
-    let Some(schema) = document.deref(schema) else {
-        return quote!(Schema::Any);
-    };
-    if depth > 16 {
-        // A recursive schema: deeper levels are not checked.
-        return quote!(Schema::Any);
+impl<'a> SchemaTable<'a> {
+    /// An empty table for a provider's documents.
+    pub fn new(documents: &'a [SourceDocument]) -> Self {
+        Self {
+            documents,
+            items: Vec::new(),
+            named: HashMap::new(),
+            patterns: HashMap::new(),
+            taken: BTreeSet::new(),
+        }
     }
-    let nullable = document.is_nullable(schema);
-    let inner = without_null(document, schema, depth);
-    if nullable {
-        quote!(Schema::Nullable(&#inner))
-    } else {
-        inner
-    }
-}
 
-/// The schema with its `null` alternative (if any) taken out.
-fn without_null(document: Document<'_>, schema: &Value, depth: usize) -> TokenStream {
-    if let Some(value) = schema.get("const") {
-        let value = value.to_string();
-        return quote!(Schema::Enum(&[#value]));
+    /// An expression of type `&'static Schema` for `schema`, a schema of
+    /// document `document` (given by value: its place is found for errors).
+    pub fn schema(&mut self, document: usize, schema: &Value) -> Result<TokenStream> {
+        let source = &self.documents[document];
+        let place = Place {
+            file: source.path.display().to_string(),
+            pointer: String::new(),
+            relative: true,
+        };
+        self.reference(document, schema, &place)
+            .map_err(|error| match error.downcast::<Located>() {
+                Ok(mut located) if located.relative => {
+                    let root = find(&source.resolved, schema).unwrap_or_default();
+                    located.pointer = format!("{root}{}", located.pointer);
+                    located.relative = false;
+                    located.into()
+                }
+                Ok(located) => located.into(),
+                Err(other) => other,
+            })
     }
-    if let Some(values) = schema.get("enum").and_then(Value::as_array) {
-        let values: Vec<String> = values
-            .iter()
-            .filter(|v| !v.is_null())
-            .map(Value::to_string)
-            .collect();
-        return quote!(Schema::Enum(&[#(#values),*]));
+
+    /// The `static` items, to be written after the provider.
+    pub fn into_items(self) -> Vec<TokenStream> {
+        self.items
     }
-    for (keyword, variant) in [
-        ("anyOf", quote!(AnyOf)),
-        ("oneOf", quote!(OneOf)),
-        ("allOf", quote!(AllOf)),
-    ] {
-        if let Some(branches) = schema.get(keyword).and_then(Value::as_array) {
-            let branches: Vec<TokenStream> = branches
-                .iter()
-                .filter(|b| {
-                    document
-                        .deref(b)
-                        .is_none_or(|b| Document::types(b) != ["null"])
-                })
-                .map(|b| convert(document, b, depth + 1))
-                .collect();
-            return match branches.as_slice() {
-                [single] if keyword != "allOf" => single.clone(),
-                _ => quote!(Schema::#variant(&[#(#branches),*])),
-            };
+
+    /// `&NAMED` for a `$ref` alone, else `&Schema { ... }`.
+    fn reference(&mut self, document: usize, schema: &Value, at: &Place) -> Result<TokenStream> {
+        if let Some(target) = lone_ref(schema) {
+            let ident = self.named(document, target, at)?;
+            return Ok(quote!(&#ident));
         }
+        let value = self.value(document, schema, at)?;
+        Ok(quote!(&#value))
     }
-    let types = Document::types(schema);
-    let kind = types.iter().find(|t| **t != "null").copied().or_else(|| {
-        if schema.get("properties").is_some() {
-            Some("object")
-        } else if schema.get("items").is_some() {
-            Some("array")
-        } else {
-            None
+
+    /// The static for the schema `target` points at, compiled once.
+    fn named(&mut self, document: usize, target: &str, at: &Place) -> Result<Ident> {
+        let key = (document, target.to_string());
+        if let Some(ident) = self.named.get(&key) {
+            return Ok(ident.clone());
         }
-    });
-    let text = |key: &str| schema.get(key).and_then(Value::as_str);
-    let count = |key: &str| option(schema.get(key).and_then(Value::as_u64));
-    match kind {
-        Some("boolean") => quote!(Schema::Boolean),
-        Some(kind @ ("integer" | "number")) => {
-            let float = |key: &str| schema.get(key).and_then(Value::as_f64);
-            // 3.0 spells exclusive bounds as booleans beside minimum/maximum, 3.1 as numbers.
-            let (minimum, exclusive_minimum) =
-                match (float("minimum"), schema.get("exclusiveMinimum")) {
-                    (_, Some(Value::Number(n))) => (n.as_f64(), true),
-                    (min, Some(Value::Bool(exclusive))) => (min, *exclusive),
-                    (min, _) => (min, false),
-                };
-            let (maximum, exclusive_maximum) =
-                match (float("maximum"), schema.get("exclusiveMaximum")) {
-                    (_, Some(Value::Number(n))) => (n.as_f64(), true),
-                    (max, Some(Value::Bool(exclusive))) => (max, *exclusive),
-                    (max, _) => (max, false),
-                };
-            let minimum = option(minimum);
-            let maximum = option(maximum);
-            let format = option(text("format"));
-            let rules = quote!(NumberRules {
-                minimum: #minimum,
-                maximum: #maximum,
-                exclusive_minimum: #exclusive_minimum,
-                exclusive_maximum: #exclusive_maximum,
-                format: #format,
-            });
-            if kind == "integer" {
-                quote!(Schema::Integer(#rules))
-            } else {
-                quote!(Schema::Number(#rules))
+        let pointer = target
+            .strip_prefix('#')
+            .ok_or_else(|| at.error(format!("`$ref: {target}` is not a local reference")))?;
+        let resolved = &self.documents[document].resolved;
+        let schema = resolved
+            .pointer(pointer)
+            .ok_or_else(|| at.error(format!("`$ref: {target}` points at nothing")))?;
+        let last = pointer.rsplit('/').next().unwrap_or("schema");
+        let ident = self.fresh(&format!("SCHEMA_{}", screaming(last)));
+        self.named.insert(key, ident.clone());
+        let place = Place {
+            file: at.file.clone(),
+            pointer: pointer.to_string(),
+            relative: false,
+        };
+        let value = self.value(document, schema, &place)?;
+        let doc = format!(" `{target}`");
+        self.items
+            .push(quote!(#[doc = #doc] static #ident: Schema = #value;));
+        Ok(ident)
+    }
+
+    fn fresh(&mut self, base: &str) -> Ident {
+        let mut name = base.to_string();
+        let mut n = 2;
+        while !self.taken.insert(name.clone()) {
+            name = format!("{base}_{n}");
+            n += 1;
+        }
+        format_ident!("{}", name)
+    }
+
+    /// The `Schema { ... }` expression for one schema object (or boolean).
+    fn value(&mut self, document: usize, schema: &Value, at: &Place) -> Result<TokenStream> {
+        let members = match schema {
+            Value::Bool(true) => return Ok(quote!(Schema::ANY)),
+            Value::Bool(false) => return Ok(quote!(Schema::NOTHING)),
+            Value::Object(members) => members,
+            _ => return Err(at.error("a schema must be an object or a boolean".into())),
+        };
+        for key in members.keys() {
+            if !key.starts_with("x-")
+                && !ANNOTATIONS.contains(&key.as_str())
+                && !CHECKED.contains(&key.as_str())
+            {
+                return Err(at
+                    .child(key)
+                    .error(format!("the mock cannot check the keyword `{key}`")));
             }
         }
-        Some("string") => {
-            let min_length = count("minLength");
-            let max_length = count("maxLength");
-            let format = option(text("format"));
-            quote!(Schema::String(StringRules {
-                min_length: #min_length,
-                max_length: #max_length,
-                format: #format,
-            }))
-        }
-        Some("array") => {
-            let items = convert(
-                document,
-                schema.get("items").unwrap_or(&Value::Bool(true)),
-                depth + 1,
-            );
-            let min_items = count("minItems");
-            let max_items = count("maxItems");
-            quote!(Schema::Array { items: &#items, min_items: #min_items, max_items: #max_items })
-        }
-        Some("object") => {
-            let properties: Vec<TokenStream> = schema
-                .get("properties")
-                .and_then(Value::as_object)
-                .into_iter()
-                .flatten()
-                .map(|(name, property)| {
-                    let property = convert(document, property, depth + 1);
-                    quote!((#name, #property))
+        let mut fields = Vec::new();
+        let nullable = members.get("nullable") == Some(&Value::Bool(true));
+        let types = types(members, at)?;
+        if let Some(types) = &types {
+            let mut types = types.clone();
+            if nullable {
+                types.push("null".into());
+            }
+            let bits: Vec<TokenStream> = types
+                .iter()
+                .map(|t| {
+                    let ident = format_ident!("{}", t.to_ascii_uppercase());
+                    quote!(Types::#ident)
                 })
                 .collect();
-            let required = Document::required(schema);
-            let additional = schema.get("additionalProperties") != Some(&Value::Bool(false));
-            quote!(Schema::Object {
-                properties: &[#(#properties),*],
-                required: &[#(#required),*],
-                additional: #additional,
-            })
+            let (first, rest) = bits.split_first().expect("types are never empty here");
+            fields.push(quote!(types: #first #(.or(#rest))*));
         }
-        _ => quote!(Schema::Any),
+        if let Some(values) = enum_values(members, nullable && types.is_some(), at)? {
+            fields.push(quote!(values: Some(&[#(#values),*])));
+        }
+        let number = |key: &str| members.get(key).and_then(Value::as_f64);
+        let count = |key: &str| -> Result<TokenStream> {
+            match members.get(key) {
+                None => Ok(quote!(None)),
+                Some(value) => value.as_u64().map(|n| {
+                    let n = proc_macro2::Literal::u64_unsuffixed(n);
+                    quote!(Some(#n))
+                }).ok_or_else(|| {
+                    at.child(key)
+                        .error(format!("`{key}` must be a non-negative integer"))
+                }),
+            }
+        };
+        let format = members.get("format").and_then(Value::as_str);
+        let format_tokens = match format {
+            Some(format) => quote!(Some(#format)),
+            None => quote!(None),
+        };
+        // String rules.
+        if ["minLength", "maxLength", "pattern"]
+            .iter()
+            .any(|k| members.contains_key(*k))
+            || format.is_some_and(|f| !matches!(f, "int32" | "int64" | "float" | "double"))
+        {
+            let pattern = match members.get("pattern") {
+                Some(Value::String(source)) => {
+                    let ident = self.pattern(source, &at.child("pattern"))?;
+                    quote!(Some(&#ident))
+                }
+                Some(_) => return Err(at.child("pattern").error("not a string".into())),
+                None => quote!(None),
+            };
+            let rules = set_fields(&[
+                ("min_length", count("minLength")?),
+                ("max_length", count("maxLength")?),
+                ("format", format_tokens.clone()),
+                ("pattern", pattern),
+            ]);
+            fields.push(quote!(string: Some(&StringRules { #(#rules,)* ..StringRules::NONE })));
+        }
+        // Number rules: 3.0 spells exclusive bounds as booleans beside
+        // minimum/maximum, 3.1 as numbers (both may appear: the stricter holds).
+        if [
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+        ]
+        .iter()
+        .any(|k| members.contains_key(*k))
+            || matches!(format, Some("int32" | "int64"))
+        {
+            let bound = |inclusive: &str, exclusive: &str, lower: bool| {
+                let plain = number(inclusive);
+                match members.get(exclusive) {
+                    Some(Value::Bool(flag)) => (plain, *flag && plain.is_some()),
+                    Some(Value::Number(n)) => match (plain, n.as_f64()) {
+                        (Some(p), Some(e)) if (lower && p > e) || (!lower && p < e) => {
+                            (Some(p), false)
+                        }
+                        (_, e) => (e, true),
+                    },
+                    _ => (plain, false),
+                }
+            };
+            let (minimum, exclusive_minimum) = bound("minimum", "exclusiveMinimum", true);
+            let (maximum, exclusive_maximum) = bound("maximum", "exclusiveMaximum", false);
+            let multiple_of = number("multipleOf");
+            if multiple_of.is_some_and(|m| m <= 0.0) {
+                return Err(at
+                    .child("multipleOf")
+                    .error("`multipleOf` must be greater than 0".into()));
+            }
+            let (minimum, maximum, multiple_of) =
+                (option(minimum), option(maximum), option(multiple_of));
+            let flag = |set: bool| if set { quote!(true) } else { quote!(false) };
+            let rules = set_fields(&[
+                ("minimum", minimum),
+                ("maximum", maximum),
+                ("exclusive_minimum", flag(exclusive_minimum)),
+                ("exclusive_maximum", flag(exclusive_maximum)),
+                ("multiple_of", multiple_of),
+                ("format", format_tokens),
+            ]);
+            fields.push(quote!(number: Some(&NumberRules { #(#rules,)* ..NumberRules::NONE })));
+        }
+        // Array rules.
+        if [
+            "items",
+            "prefixItems",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "contains",
+        ]
+        .iter()
+        .any(|k| members.contains_key(*k))
+        {
+            let prefix_items = self.list(document, members, "prefixItems", at)?;
+            let items = match members.get("items") {
+                Some(Value::Array(_)) => {
+                    return Err(at.child("items").error(
+                        "`items` as a list (draft 2019 tuples) is not supported; use `prefixItems`"
+                            .into(),
+                    ));
+                }
+                Some(items) => self.reference(document, items, &at.child("items"))?,
+                None => quote!(&Schema::ANY),
+            };
+            let contains = match members.get("contains") {
+                Some(contains) => {
+                    let contains = self.reference(document, contains, &at.child("contains"))?;
+                    quote!(Some(#contains))
+                }
+                None => quote!(None),
+            };
+            let unique = members.get("uniqueItems") == Some(&Value::Bool(true));
+            let prefix_items = if prefix_items.is_empty() {
+                quote!(&[])
+            } else {
+                quote!(&[#(#prefix_items),*])
+            };
+            let rules = set_fields(&[
+                ("prefix_items", prefix_items),
+                ("items", items),
+                ("min_items", count("minItems")?),
+                ("max_items", count("maxItems")?),
+                ("unique_items", if unique { quote!(true) } else { quote!(false) }),
+                ("contains", contains),
+            ]);
+            fields.push(quote!(array: Some(&ArrayRules { #(#rules,)* ..ArrayRules::NONE })));
+        }
+        // Object rules.
+        if [
+            "properties",
+            "patternProperties",
+            "additionalProperties",
+            "required",
+            "minProperties",
+            "maxProperties",
+            "propertyNames",
+        ]
+        .iter()
+        .any(|k| members.contains_key(*k))
+        {
+            let mut properties = Vec::new();
+            if let Some(declared) = members.get("properties").and_then(Value::as_object) {
+                let at = at.child("properties");
+                for (name, property) in declared {
+                    let property = self.reference(document, property, &at.child(name))?;
+                    properties.push(quote!((#name, #property)));
+                }
+            }
+            let mut pattern_properties = Vec::new();
+            if let Some(declared) = members.get("patternProperties").and_then(Value::as_object) {
+                let at = at.child("patternProperties");
+                for (source, property) in declared {
+                    let pattern = self.pattern(source, &at.child(source))?;
+                    let property = self.reference(document, property, &at.child(source))?;
+                    pattern_properties.push(quote!((&#pattern, #property)));
+                }
+            }
+            let additional = match members.get("additionalProperties") {
+                None => quote!(&Schema::ANY),
+                Some(additional) => {
+                    self.reference(document, additional, &at.child("additionalProperties"))?
+                }
+            };
+            let property_names = match members.get("propertyNames") {
+                Some(names) => {
+                    let names = self.reference(document, names, &at.child("propertyNames"))?;
+                    quote!(Some(#names))
+                }
+                None => quote!(None),
+            };
+            let required: Vec<&str> = members
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            let list = |items: Vec<TokenStream>| {
+                if items.is_empty() {
+                    quote!(&[])
+                } else {
+                    quote!(&[#(#items),*])
+                }
+            };
+            let required = list(required.iter().map(|name| quote!(#name)).collect());
+            let rules = set_fields(&[
+                ("properties", list(properties)),
+                ("pattern_properties", list(pattern_properties)),
+                ("additional", additional),
+                ("required", required),
+                ("min_properties", count("minProperties")?),
+                ("max_properties", count("maxProperties")?),
+                ("property_names", property_names),
+            ]);
+            fields.push(quote!(object: Some(&ObjectRules { #(#rules,)* ..ObjectRules::NONE })));
+        }
+        // `$ref` beside other keywords (3.1): the target applies as well.
+        let mut all_of = self.list(document, members, "allOf", at)?;
+        if let Some(target) = members.get("$ref").and_then(Value::as_str) {
+            let ident = self.named(document, target, &at.child("$ref"))?;
+            all_of.push(quote!(&#ident));
+        }
+        if !all_of.is_empty() {
+            fields.push(quote!(all_of: &[#(#all_of),*]));
+        }
+        for (keyword, field) in [("anyOf", quote!(any_of)), ("oneOf", quote!(one_of))] {
+            let branches = self.list(document, members, keyword, at)?;
+            if !branches.is_empty() {
+                fields.push(quote!(#field: &[#(#branches),*]));
+            }
+        }
+        if let Some(not) = members.get("not") {
+            let not = self.reference(document, not, &at.child("not"))?;
+            fields.push(quote!(not: Some(#not)));
+        }
+        let schema = quote!(Schema { #(#fields,)* ..Schema::ANY });
+        // 3.0 `nullable` without `type`: null, or whatever the rest allows.
+        if nullable && types.is_none() {
+            return Ok(quote!(Schema {
+                any_of: &[&Schema { types: Types::NULL, ..Schema::ANY }, &#schema],
+                ..Schema::ANY
+            }));
+        }
+        Ok(schema)
+    }
+
+    /// The schemas of a list keyword (`allOf`, `prefixItems`, ...).
+    fn list(
+        &mut self,
+        document: usize,
+        members: &Map<String, Value>,
+        keyword: &str,
+        at: &Place,
+    ) -> Result<Vec<TokenStream>> {
+        let Some(list) = members.get(keyword) else {
+            return Ok(Vec::new());
+        };
+        let at = at.child(keyword);
+        let list = list
+            .as_array()
+            .ok_or_else(|| at.error(format!("`{keyword}` must be a list")))?;
+        list.iter()
+            .enumerate()
+            .map(|(index, schema)| self.reference(document, schema, &at.child(&index.to_string())))
+            .collect()
+    }
+
+    /// The static for a pattern, translated and checked once.
+    fn pattern(&mut self, source: &str, at: &Place) -> Result<Ident> {
+        if let Some(ident) = self.patterns.get(source) {
+            return Ok(ident.clone());
+        }
+        let translated = translate_pattern(source)
+            .and_then(|regex| {
+                regex::Regex::new(&regex)
+                    .map(|_| regex)
+                    .map_err(|e| e.to_string())
+            })
+            .map_err(|reason| {
+                at.error(format!(
+                    "pattern `{source}` is not supported by the regex crate: {reason}"
+                ))
+            })?;
+        let ident = self.fresh(&format!("PATTERN_{}", self.patterns.len()));
+        self.patterns.insert(source.to_string(), ident.clone());
+        self.items
+            .push(quote!(static #ident: Pattern = Pattern::new(#source, #translated);));
+        Ok(ident)
     }
 }
 
-fn option<T: quote::ToTokens>(value: Option<T>) -> TokenStream {
+/// The target of a schema that is only a `$ref` (annotations aside).
+fn lone_ref(schema: &Value) -> Option<&str> {
+    let members = schema.as_object()?;
+    let target = members.get("$ref")?.as_str()?;
+    members
+        .keys()
+        .all(|k| k == "$ref" || k.starts_with("x-") || ANNOTATIONS.contains(&k.as_str()))
+        .then_some(target)
+}
+
+/// The `type` keyword as a list of known type names, `None` without one.
+fn types(members: &Map<String, Value>, at: &Place) -> Result<Option<Vec<String>>> {
+    const KNOWN: [&str; 7] = [
+        "null", "boolean", "integer", "number", "string", "array", "object",
+    ];
+    let names: Vec<&Value> = match members.get("type") {
+        None => return Ok(None),
+        Some(Value::Array(list)) => list.iter().collect(),
+        Some(single) => vec![single],
+    };
+    let mut types = Vec::new();
+    for name in names {
+        match name.as_str() {
+            Some(name) if KNOWN.contains(&name) => types.push(name.to_string()),
+            _ => return Err(at.child("type").error(format!("unknown type {name}"))),
+        }
+    }
+    if types.is_empty() {
+        return Err(at.child("type").error("`type` lists no type".into()));
+    }
+    Ok(Some(types))
+}
+
+/// `enum` or `const` values, serialised (null added for 3.0 `nullable`).
+fn enum_values(
+    members: &Map<String, Value>,
+    nullable: bool,
+    at: &Place,
+) -> Result<Option<Vec<String>>> {
+    let mut values: Vec<String> = match (members.get("enum"), members.get("const")) {
+        (None, None) => return Ok(None),
+        (_, Some(value)) => vec![value.to_string()],
+        (Some(Value::Array(values)), None) => values.iter().map(Value::to_string).collect(),
+        (Some(_), None) => return Err(at.child("enum").error("`enum` must be a list".into())),
+    };
+    if nullable && members.contains_key("enum") && !values.iter().any(|v| v == "null") {
+        values.push("null".into());
+    }
+    Ok(Some(values))
+}
+
+/// An ECMA-262 pattern (JSON Schema's dialect, unicode mode) as the `regex`
+/// crate's syntax: `\d`, `\w` and `\b` are ASCII in ECMA-262, `.` excludes
+/// every line terminator and `\s` includes U+FEFF; a `[` inside a class is
+/// literal. Constructs the crate lacks (lookaround, backreferences) fail
+/// later, when the result is compiled.
+pub fn translate_pattern(source: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(source.len() + 8);
+    let mut chars = source.chars().peekable();
+    let mut in_class = false;
+    let mut class_start = false;
+    while let Some(c) = chars.next() {
+        let at_class_start = std::mem::take(&mut class_start);
+        match c {
+            '\\' => {
+                let escaped = chars
+                    .next()
+                    .ok_or_else(|| "the pattern ends with `\\`".to_string())?;
+                let replacement = match (escaped, in_class) {
+                    ('d', false) => "[0-9]",
+                    ('d', true) => "0-9",
+                    ('D', _) => "[^0-9]",
+                    ('w', false) => "[0-9A-Za-z_]",
+                    ('w', true) => "0-9A-Za-z_",
+                    ('W', _) => "[^0-9A-Za-z_]",
+                    ('s', false) => "[\\s\\x{FEFF}]",
+                    ('s', true) => "\\s\\x{FEFF}",
+                    ('S', _) => "[^\\s\\x{FEFF}]",
+                    ('b', false) => "(?-u:\\b)",
+                    ('B', false) => "(?-u:\\B)",
+                    ('b', true) => "\\x08",
+                    ('/', _) => "/",
+                    _ => {
+                        out.push('\\');
+                        out.push(escaped);
+                        continue;
+                    }
+                };
+                out.push_str(replacement);
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push('[');
+                if chars.peek() == Some(&'^') {
+                    chars.next();
+                    out.push('^');
+                }
+                if chars.peek() == Some(&']') {
+                    return Err("`[]` and `[^]` have no equivalent".into());
+                }
+                class_start = true;
+            }
+            '[' => out.push_str("\\["),
+            ']' if in_class && !at_class_start => {
+                in_class = false;
+                out.push(']');
+            }
+            // Doubled, these are set operators for the regex crate.
+            '-' | '&' | '~' if in_class && chars.peek() == Some(&c) => {
+                out.push('\\');
+                out.push(c);
+            }
+            '.' if !in_class => out.push_str("[^\\n\\r\\x{2028}\\x{2029}]"),
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
+/// Where a schema is, for errors: the document's file and a JSON pointer,
+/// relative to the schema a caller passed in (whose place is looked up only
+/// when there is an error to report) or absolute (inside a `$ref` target).
+#[derive(Clone)]
+struct Place {
+    file: String,
+    pointer: String,
+    relative: bool,
+}
+
+/// A schema the mock cannot check, and where it is.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}#{pointer}: {message}")]
+struct Located {
+    file: String,
+    pointer: String,
+    relative: bool,
+    message: String,
+}
+
+impl Place {
+    fn child(&self, key: &str) -> Place {
+        Place {
+            pointer: format!("{}/{}", self.pointer, escape(key)),
+            ..self.clone()
+        }
+    }
+
+    fn error(&self, message: String) -> anyhow::Error {
+        Located {
+            file: self.file.clone(),
+            pointer: self.pointer.clone(),
+            relative: self.relative,
+            message,
+        }
+        .into()
+    }
+}
+
+/// The pointer of the first node of `document` equal to `schema`.
+fn find(document: &Value, schema: &Value) -> Option<String> {
+    if document == schema {
+        return Some(String::new());
+    }
+    match document {
+        Value::Object(members) => members.iter().find_map(|(key, child)| {
+            find(child, schema).map(|rest| format!("/{}{rest}", escape(key)))
+        }),
+        Value::Array(items) => items.iter().enumerate().find_map(|(index, child)| {
+            find(child, schema).map(|rest| format!("/{index}{rest}"))
+        }),
+        _ => None,
+    }
+}
+
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// `ApiErrorResponse` -> `API_ERROR_RESPONSE`, any other character `_`.
+fn screaming(name: &str) -> String {
+    let mut out = String::new();
+    let mut previous_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && previous_lower {
+            out.push('_');
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        out.push(if c.is_ascii_alphanumeric() {
+            c.to_ascii_uppercase()
+        } else {
+            '_'
+        });
+    }
+    out
+}
+
+/// `name: value` for each field whose value is not its `NONE` default.
+fn set_fields(fields: &[(&str, TokenStream)]) -> Vec<TokenStream> {
+    const DEFAULTS: [&str; 4] = ["None", "false", "& []", "& Schema :: ANY"];
+    fields
+        .iter()
+        .filter(|(_, value)| !DEFAULTS.contains(&value.to_string().as_str()))
+        .map(|(name, value)| {
+            let name = format_ident!("{}", name);
+            quote!(#name: #value)
+        })
+        .collect()
+}
+
+fn option(value: Option<f64>) -> TokenStream {
     match value {
         Some(value) => quote!(Some(#value)),
         None => quote!(None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns_translate_to_the_regex_dialect() {
+        let matches = |pattern: &str, text: &str| {
+            regex::Regex::new(&translate_pattern(pattern).unwrap())
+                .unwrap()
+                .is_match(text)
+        };
+        assert!(matches("^orgi_[a-z0-9]+$", "orgi_a1"));
+        assert!(!matches("^\\d{2}:\\d{2}$", "١٢:٣٤"), "ECMA \\d is ASCII");
+        assert!(matches("^\\d{2}:\\d{2}$", "12:34"));
+        assert!(matches("^oci:\\/\\/", "oci://x"));
+        assert!(!matches("^a.b$", "a\rb"));
+        assert!(matches("^[\\w-]+$", "a-b_c"));
+        assert!(matches("^[a[]+$", "a[a"));
+        assert!(matches("^[a--]+$", "a-"));
+        assert!(matches("^[\\p{L}\\p{N}]$", "é"));
+        for unsupported in ["(?=a)b", "(a)\\1", "[]", "[^]a", "a\\"] {
+            let result = translate_pattern(unsupported)
+                .and_then(|r| regex::Regex::new(&r).map_err(|e| e.to_string()));
+            assert!(result.is_err(), "{unsupported}");
+        }
+    }
+
+    fn compile(schema: Value) -> Result<String> {
+        let document = specs::SourceDocument {
+            path: "doc.json".into(),
+            verbatim: schema.clone(),
+            resolved: serde_json::json!({"components": {"schemas": {"Root": schema}}}),
+        };
+        let documents = [document];
+        let mut table = SchemaTable::new(&documents);
+        let tokens = table.schema(0, &serde_json::json!({"$ref": "#/components/schemas/Root"}))?;
+        let items = table.into_items();
+        Ok(quote!(#tokens #(#items)*).to_string())
+    }
+
+    #[test]
+    fn unknown_keywords_are_refused_with_their_pointer() {
+        let error = compile(serde_json::json!({
+            "type": "object",
+            "properties": {"a": {"type": "string", "if": {"minLength": 1}}}
+        }))
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            error,
+            "doc.json#/components/schemas/Root/properties/a/if: the mock cannot check the keyword `if`"
+        );
+        let error = compile(serde_json::json!({"pattern": "(?<=a)b"}))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("doc.json#/components/schemas/Root/pattern: pattern `(?<=a)b` is not supported"),
+            "{error}"
+        );
+        assert!(compile(serde_json::json!({"multipleOf": 0})).is_err());
+    }
+
+    #[test]
+    fn references_are_shared_and_recursion_is_kept() {
+        let code = compile(serde_json::json!({
+            "type": ["object", "null"],
+            "properties": {
+                "child": {"$ref": "#/components/schemas/Root"},
+                "tags": {"type": "array", "uniqueItems": true, "items": {"pattern": "^a"}}
+            },
+            "additionalProperties": false
+        }))
+        .unwrap();
+        assert_eq!(code.matches("static SCHEMA_ROOT").count(), 1, "{code}");
+        assert!(code.contains("\"child\" , & SCHEMA_ROOT"), "{code}");
+        assert!(code.contains("Types :: OBJECT . or (Types :: NULL)"), "{code}");
+        assert!(code.contains("additional : & Schema :: NOTHING"), "{code}");
+        assert!(code.contains("unique_items : true"), "{code}");
+        assert!(code.contains("Pattern :: new (\"^a\" , \"^a\")"), "{code}");
     }
 }

@@ -19,8 +19,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
+use specs::refs::Document;
 
-use crate::resolve::Document;
 use crate::synth::synthesize;
 
 /// The `model::Template` expression for a body of `schema`.

@@ -31,41 +31,57 @@ pub static PROVIDER: Provider = Provider {
                 name: "id",
                 location: Location::Path,
                 required: true,
-                schema: &Schema::String(StringRules {
-                    min_length: Some(1u64),
-                    max_length: Some(53u64),
-                    format: None,
-                }),
+                schema: &Schema {
+                    types: Types::STRING,
+                    string: Some(&StringRules {
+                        min_length: Some(1),
+                        max_length: Some(53),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
             },
             Parameter {
                 name: "akua-context",
                 location: Location::Header,
                 required: false,
-                schema: &Schema::String(StringRules {
-                    min_length: Some(1u64),
-                    max_length: Some(53u64),
-                    format: None,
-                }),
+                schema: &Schema {
+                    types: Types::STRING,
+                    string: Some(&StringRules {
+                        min_length: Some(1),
+                        max_length: Some(53),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
             },
             Parameter {
                 name: "idempotency-key",
                 location: Location::Header,
                 required: false,
-                schema: &Schema::String(StringRules {
-                    min_length: Some(1u64),
-                    max_length: Some(64u64),
-                    format: None,
-                }),
+                schema: &Schema {
+                    types: Types::STRING,
+                    string: Some(&StringRules {
+                        min_length: Some(1),
+                        max_length: Some(64),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
             },
             Parameter {
                 name: "if-match",
                 location: Location::Header,
                 required: false,
-                schema: &Schema::String(StringRules {
-                    min_length: Some(1u64),
-                    max_length: Some(64u64),
-                    format: None,
-                }),
+                schema: &Schema {
+                    types: Types::STRING,
+                    string: Some(&StringRules {
+                        min_length: Some(1),
+                        max_length: Some(64),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
             },
         ],
         request_body: None,
@@ -76,10 +92,142 @@ pub static PROVIDER: Provider = Provider {
                 description: "Cancellation requested; operation transition is in progress",
                 content_type: Some("application/json"),
                 headers: &[],
-                examples: &[Example {
-                    name: "generated",
-                    body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"machine.create","workspace_id":"workspace_id","cluster_id":"cluster_id","compute_config_id":"compute_config_id","instance_type":"instance_type","managed":true,"request_fingerprint":"request_fingerprint"},"response":{"type":"machine.create","machine_id":"machine_id","provider_id":"provider_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
-                }],
+                examples: &[
+                    Example {
+                        name: "generated",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"machine.create","workspace_id":"workspace_id","cluster_id":"cluster_id","compute_config_id":"compute_config_id","instance_type":"instance_type","managed":true,"request_fingerprint":"request_fingerprint"},"response":{"type":"machine.create","machine_id":"machine_id","provider_id":"provider_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "machine.create",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"machine.create","workspace_id":"workspace_id","cluster_id":"cluster_id","compute_config_id":"compute_config_id","instance_type":"instance_type","managed":true,"request_fingerprint":"request_fingerprint"},"response":{"type":"machine.create","machine_id":"machine_id","provider_id":"provider_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "machine.delete",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"machine.delete","workspace_id":"workspace_id","machine_id":"machine_id","request_fingerprint":"request_fingerprint"},"response":{"type":"machine.delete","machine_id":"machine_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "machine.suspend",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"machine.suspend","workspace_id":"workspace_id","machine_id":"machine_id","request_fingerprint":"request_fingerprint"},"response":{"type":"machine.suspend","machine_id":"machine_id","suspension_id":"suspension_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "machine.resume",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"machine.resume","workspace_id":"workspace_id","machine_id":"machine_id","request_fingerprint":"request_fingerprint"},"response":{"type":"machine.resume","machine_id":"machine_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "cluster.delete",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"cluster.delete","cluster_id":"cluster_id"},"response":{"type":"cluster.delete","cluster_id":"cluster_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "cluster.create",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"cluster.create","workspace_id":"workspace_id","region_id":"region_id","name":"name"},"response":{"type":"cluster.create","cluster_id":"cluster_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "cluster.suspend",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"cluster.suspend","cluster_id":"cluster_id"},"response":{"type":"cluster.suspend","cluster_id":"cluster_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "cluster.resume",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"cluster.resume","cluster_id":"cluster_id"},"response":{"type":"cluster.resume","cluster_id":"cluster_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "cluster.capabilities.refresh",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"cluster.capabilities.refresh","cluster_id":"cluster_id"},"response":{"type":"cluster.capabilities.refresh","cluster_id":"cluster_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "cluster.capability.ensure",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"cluster.capability.ensure","cluster_id":"cluster_id","capability":"capability"},"response":{"type":"cluster.capability.ensure","cluster_id":"cluster_id","capability":"capability"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "cluster.worker_bootstrap.revoke",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"cluster.worker_bootstrap.revoke","cluster_id":"cluster_id","worker_bootstrap_id":"worker_bootstrap_id"},"response":{"type":"cluster.worker_bootstrap.revoke","note":"note"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "install.create",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"install.create","idempotency_key":"idempotency_key","workspace_id":"workspace_id","product_id":"product_id"},"response":{"type":"install.create","install_id":"install_id","argo_app_name":"argo_app_name","argo_app_namespace":"argo_app_namespace"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "install.render",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"install.render","install_id":"install_id","trigger_commit_sha":"trigger_commit_sha"},"response":{"type":"install.create","install_id":"install_id","sandbox_skipped":true},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "install.delete",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"install.delete","install_id":"install_id"},"response":{"type":"install.render","install_render_id":"install_render_id","repository_id":"repository_id","commit_sha":"commit_sha","render_hash":"render_hash","skipped":true},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "preview_hostname.bind_pinned",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"preview_hostname.bind_pinned","install_id":"install_id","render_id":"render_id","protocol":"http","routing_mode":"through_dispatcher","idempotency_key":"idempotency_key"},"response":{"type":"install.delete","argo_app_deleted":true,"repo_purged":true},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "preview_hostname.bind_floating",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"preview_hostname.bind_floating","install_id":"install_id","track":"track","render_id":"render_id","protocol":"http","routing_mode":"through_dispatcher","idempotency_key":"idempotency_key"},"response":{"type":"preview_hostname.bind_pinned","install_id":"install_id","preview_hostname_id":"preview_hostname_id","hostname":"hostname"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "preview_hostname.delete",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"preview_hostname.delete","install_id":"install_id","preview_hostname_id":"preview_hostname_id","if_match":"if_match","idempotency_key":"idempotency_key"},"response":{"type":"preview_hostname.bind_floating","install_id":"install_id","preview_hostname_id":"preview_hostname_id","hostname":"hostname"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "workspace.delete",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"workspace.delete","workspace_id":"workspace_id"},"response":{"type":"preview_hostname.delete","install_id":"install_id","preview_hostname_id":"preview_hostname_id","hostname":"hostname"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "workspace.subscription.cancel",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"workspace.subscription.cancel","workspace_id":"workspace_id","mode":"period_end"},"response":{"type":"workspace.delete","workspace_id":"workspace_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "workspace.subdomain.set_name",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"workspace.subdomain.set_name","workspace_id":"workspace_id","name":"name","idempotency_key":"idempotency_key"},"response":{"type":"workspace.subscription.cancel","subscription_id":"subscription_id","cancel_at":1},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "custom_domain.create",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"custom_domain.create","workspace_id":"workspace_id","hostname":"hostname","target":{"kind":"external","endpoint":"https://example.com/","mtls_secret_id":"mtls_secret_id"},"protocol":"http","routing_mode":"through_dispatcher","idempotency_key":"idempotency_key"},"response":{"type":"workspace.subdomain.set_name","workspace_id":"workspace_id","workspace_subdomain_id":"workspace_subdomain_id","fqdn":"fqdn"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "custom_domain.update",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"custom_domain.update","workspace_id":"workspace_id","custom_domain_id":"custom_domain_id","target":{"kind":"install","install_id":"install_id"},"protocol":"http","routing_mode":"through_dispatcher","if_match":"if_match","idempotency_key":"idempotency_key"},"response":{"type":"custom_domain.create","workspace_id":"workspace_id","custom_domain_id":"custom_domain_id","hostname":"hostname"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "custom_domain.delete",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"custom_domain.delete","workspace_id":"workspace_id","custom_domain_id":"custom_domain_id","if_match":"if_match","idempotency_key":"idempotency_key"},"response":{"type":"custom_domain.update","workspace_id":"workspace_id","custom_domain_id":"custom_domain_id","hostname":"hostname"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "cloudflare.private_origin_route.prepare",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"cloudflare.private_origin_route.prepare","workspace_id":"workspace_id","cluster_id":"cluster_id","route_intent_id":"route_intent_id"},"response":{"type":"custom_domain.delete","workspace_id":"workspace_id","custom_domain_id":"custom_domain_id","hostname":"hostname"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "cloudflare.private_origin_route.release",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"cloudflare.private_origin_route.release","workspace_id":"workspace_id","route_intent_id":"route_intent_id"},"response":{"type":"cloudflare.private_origin_route.prepare","origin_route_id":"origin_route_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "package.create",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"package.create","idempotency_key":"idempotency_key","workspace_id":"workspace_id","name":"name"},"response":{"type":"cloudflare.private_origin_route.release","route_intent_id":"route_intent_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "repository_change_request.create",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"repository_change_request.create","workspace_id":"workspace_id","parent_repository_id":"parent_repository_id","created_by_kind":"agent"},"response":{"type":"package.create","package_id":"package_id","package_version_id":"package_version_id","repository_id":"repository_id"},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "repository_change_request.accept",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"repository_change_request.accept","repository_change_request_id":"repository_change_request_id","user_id":"user_id"},"response":{"type":"repository_change_request.create","repository_change_request_id":"repository_change_request_id","fork_repository_id":"fork_repository_id","expires_at":1},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "repository_change_request.reject",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"repository_change_request.reject","repository_change_request_id":"repository_change_request_id","user_id":"user_id","reason":"reason"},"response":{"type":"repository_change_request.accept","merged_at":1,"triggered_install_render":true},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "repository_change_request.withdraw",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"repository_change_request.withdraw","repository_change_request_id":"repository_change_request_id","user_id":"user_id"},"response":{"type":"repository_change_request.reject","rejected_at":1},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "repository_change_request.expire",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"repository_change_request.expire","repository_change_request_id":"repository_change_request_id"},"response":{"type":"repository_change_request.withdraw","withdrawn_at":1},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                    Example {
+                        name: "repository.delete",
+                        body: r#"{"id":"id","workspace_id":"workspace_id","organization_id":"organization_id","owner_type":"install","owner_id":"owner_id","parent_operation_id":"parent_operation_id","state":"RUNNING","done":true,"html_url":"https://akua.dev/installs/inst_j572abc123def456?tab=operations","metadata":{"type":"repository.delete","repository_id":"repository_id"},"response":{"type":"repository_change_request.expire","expired":true},"error":{"message":"message"},"last_error":{"message":"message","step_name":"step_name"},"started_at":1,"completed_at":1,"steps":[{"name":"name","status":"pending","execution_type":"system","started_at":1,"completed_at":1,"error_message":"error_message","retryable":true,"skippable":true}]}"#,
+                    },
+                ],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_OPERATION),
             },
             Response {
                 status: 401u16,
@@ -90,6 +238,8 @@ pub static PROVIDER: Provider = Provider {
                     name: "generated",
                     body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,
                 }],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_API_ERROR_RESPONSE),
             },
             Response {
                 status: 403u16,
@@ -100,6 +250,8 @@ pub static PROVIDER: Provider = Provider {
                     name: "generated",
                     body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,
                 }],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_API_ERROR_RESPONSE),
             },
             Response {
                 status: 404u16,
@@ -110,6 +262,8 @@ pub static PROVIDER: Provider = Provider {
                     name: "generated",
                     body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,
                 }],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_API_ERROR_RESPONSE),
             },
             Response {
                 status: 422u16,
@@ -120,6 +274,8 @@ pub static PROVIDER: Provider = Provider {
                     name: "generated",
                     body: r#"{"success":false,"errors":[{"code":7002,"message":"Resource not found","path":["body","name"],"metadata":{}}],"result":{}}"#,
                 }],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_API_ERROR_RESPONSE),
             },
         ],
         invalid_request: ErrorReply {
@@ -193,4 +349,3472 @@ pub static PROVIDER: Provider = Provider {
             ],
         }),
     }],
+};
+/// `#/components/schemas/OperationMetadata`
+static SCHEMA_OPERATION_METADATA: Schema = Schema {
+    one_of: &[
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"machine.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "compute_config_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "instance_type",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "managed",
+                        &Schema {
+                            types: Types::BOOLEAN,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "request_fingerprint",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &[
+                    "type",
+                    "workspace_id",
+                    "cluster_id",
+                    "instance_type",
+                    "managed",
+                    "request_fingerprint",
+                ],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"machine.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "machine_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "request_fingerprint",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "machine_id", "request_fingerprint"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"machine.suspend\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "machine_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "request_fingerprint",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "machine_id", "request_fingerprint"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"machine.resume\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "machine_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "request_fingerprint",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "machine_id", "request_fingerprint"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "region_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "name",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "region_id", "name"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.suspend\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.resume\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.capabilities.refresh\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.capability.ensure\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "capability",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id", "capability"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.worker_bootstrap.revoke\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "worker_bootstrap_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id", "worker_bootstrap_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"install.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "idempotency_key",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "product_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "idempotency_key", "workspace_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"install.render\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "install_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "trigger_commit_sha",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "install_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"install.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "install_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "install_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"preview_hostname.bind_pinned\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "install_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "render_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "protocol",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"http\"", "\"websocket\"", "\"grpc\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "routing_mode",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"through_dispatcher\"", "\"bypass_dispatcher\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "idempotency_key",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &[
+                    "type",
+                    "install_id",
+                    "render_id",
+                    "protocol",
+                    "routing_mode",
+                    "idempotency_key",
+                ],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"preview_hostname.bind_floating\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "install_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "track",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(100),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "render_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "protocol",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"http\"", "\"websocket\"", "\"grpc\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "routing_mode",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"through_dispatcher\"", "\"bypass_dispatcher\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "idempotency_key",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &[
+                    "type",
+                    "install_id",
+                    "track",
+                    "render_id",
+                    "protocol",
+                    "routing_mode",
+                    "idempotency_key",
+                ],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"preview_hostname.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "install_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "preview_hostname_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "if_match",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "idempotency_key",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &[
+                    "type",
+                    "install_id",
+                    "preview_hostname_id",
+                    "if_match",
+                    "idempotency_key",
+                ],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"workspace.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"workspace.subscription.cancel\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "mode",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"period_end\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "mode"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"workspace.subdomain.set_name\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "name",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(63),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "idempotency_key",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "name", "idempotency_key"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"custom_domain.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "hostname",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(253),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "target",
+                        &Schema {
+                            one_of: &[
+                                &Schema {
+                                    types: Types::OBJECT,
+                                    object: Some(&ObjectRules {
+                                        properties: &[
+                                            (
+                                                "kind",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    values: Some(&["\"install\""]),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                            (
+                                                "install_id",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    string: Some(&StringRules {
+                                                        min_length: Some(1),
+                                                        max_length: Some(55),
+                                                        ..StringRules::NONE
+                                                    }),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                        ],
+                                        required: &["kind", "install_id"],
+                                        ..ObjectRules::NONE
+                                    }),
+                                    ..Schema::ANY
+                                },
+                                &Schema {
+                                    types: Types::OBJECT,
+                                    object: Some(&ObjectRules {
+                                        properties: &[
+                                            (
+                                                "kind",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    values: Some(&["\"cluster\""]),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                            (
+                                                "cluster_id",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    string: Some(&StringRules {
+                                                        min_length: Some(1),
+                                                        max_length: Some(54),
+                                                        ..StringRules::NONE
+                                                    }),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                        ],
+                                        required: &["kind", "cluster_id"],
+                                        ..ObjectRules::NONE
+                                    }),
+                                    ..Schema::ANY
+                                },
+                                &Schema {
+                                    types: Types::OBJECT,
+                                    object: Some(&ObjectRules {
+                                        properties: &[
+                                            (
+                                                "kind",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    values: Some(&["\"external\""]),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                            (
+                                                "endpoint",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    string: Some(&StringRules {
+                                                        format: Some("uri"),
+                                                        ..StringRules::NONE
+                                                    }),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                            (
+                                                "mtls_secret_id",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    string: Some(&StringRules {
+                                                        min_length: Some(1),
+                                                        max_length: Some(54),
+                                                        ..StringRules::NONE
+                                                    }),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                        ],
+                                        required: &["kind", "endpoint"],
+                                        ..ObjectRules::NONE
+                                    }),
+                                    ..Schema::ANY
+                                },
+                            ],
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "protocol",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"http\"", "\"websocket\"", "\"grpc\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "routing_mode",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"through_dispatcher\"", "\"bypass_dispatcher\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "idempotency_key",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &[
+                    "type",
+                    "workspace_id",
+                    "hostname",
+                    "target",
+                    "protocol",
+                    "routing_mode",
+                    "idempotency_key",
+                ],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"custom_domain.update\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "custom_domain_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "target",
+                        &Schema {
+                            one_of: &[
+                                &Schema {
+                                    types: Types::OBJECT,
+                                    object: Some(&ObjectRules {
+                                        properties: &[
+                                            (
+                                                "kind",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    values: Some(&["\"install\""]),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                            (
+                                                "install_id",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    string: Some(&StringRules {
+                                                        min_length: Some(1),
+                                                        max_length: Some(55),
+                                                        ..StringRules::NONE
+                                                    }),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                        ],
+                                        required: &["kind", "install_id"],
+                                        ..ObjectRules::NONE
+                                    }),
+                                    ..Schema::ANY
+                                },
+                                &Schema {
+                                    types: Types::OBJECT,
+                                    object: Some(&ObjectRules {
+                                        properties: &[
+                                            (
+                                                "kind",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    values: Some(&["\"cluster\""]),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                            (
+                                                "cluster_id",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    string: Some(&StringRules {
+                                                        min_length: Some(1),
+                                                        max_length: Some(54),
+                                                        ..StringRules::NONE
+                                                    }),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                        ],
+                                        required: &["kind", "cluster_id"],
+                                        ..ObjectRules::NONE
+                                    }),
+                                    ..Schema::ANY
+                                },
+                                &Schema {
+                                    types: Types::OBJECT,
+                                    object: Some(&ObjectRules {
+                                        properties: &[
+                                            (
+                                                "kind",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    values: Some(&["\"external\""]),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                            (
+                                                "endpoint",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    string: Some(&StringRules {
+                                                        format: Some("uri"),
+                                                        ..StringRules::NONE
+                                                    }),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                            (
+                                                "mtls_secret_id",
+                                                &Schema {
+                                                    types: Types::STRING,
+                                                    string: Some(&StringRules {
+                                                        min_length: Some(1),
+                                                        max_length: Some(54),
+                                                        ..StringRules::NONE
+                                                    }),
+                                                    ..Schema::ANY
+                                                },
+                                            ),
+                                        ],
+                                        required: &["kind", "endpoint"],
+                                        ..ObjectRules::NONE
+                                    }),
+                                    ..Schema::ANY
+                                },
+                            ],
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "protocol",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"http\"", "\"websocket\"", "\"grpc\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "routing_mode",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"through_dispatcher\"", "\"bypass_dispatcher\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "if_match",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "idempotency_key",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &[
+                    "type",
+                    "workspace_id",
+                    "custom_domain_id",
+                    "if_match",
+                    "idempotency_key",
+                ],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"custom_domain.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "custom_domain_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "if_match",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "idempotency_key",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &[
+                    "type",
+                    "workspace_id",
+                    "custom_domain_id",
+                    "if_match",
+                    "idempotency_key",
+                ],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cloudflare.private_origin_route.prepare\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "route_intent_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "cluster_id", "route_intent_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cloudflare.private_origin_route.release\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "route_intent_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "route_intent_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"package.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "idempotency_key",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "name",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "idempotency_key", "workspace_id", "name"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository_change_request.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "parent_repository_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "created_by_kind",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"agent\"", "\"wizard\"", "\"user\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &[
+                    "type",
+                    "workspace_id",
+                    "parent_repository_id",
+                    "created_by_kind",
+                ],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository_change_request.accept\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "repository_change_request_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "user_id",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "repository_change_request_id", "user_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository_change_request.reject\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "repository_change_request_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "user_id",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "reason",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "repository_change_request_id", "user_id", "reason"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository_change_request.withdraw\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "repository_change_request_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "user_id",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "repository_change_request_id", "user_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository_change_request.expire\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "repository_change_request_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "repository_change_request_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "repository_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "repository_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+    ],
+    ..Schema::ANY
+};
+/// `#/components/schemas/OperationResponse`
+static SCHEMA_OPERATION_RESPONSE: Schema = Schema {
+    any_of: &[
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"machine.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "machine_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "provider_id",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "machine_id", "provider_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"machine.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "machine_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "machine_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"machine.suspend\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "machine_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "suspension_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "machine_id", "suspension_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"machine.resume\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "machine_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "machine_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.suspend\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.resume\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.capabilities.refresh\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.capability.ensure\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cluster_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "capability",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "cluster_id", "capability"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cluster.worker_bootstrap.revoke\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "note",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"install.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "install_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "argo_app_name",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "argo_app_namespace",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                additional: &Schema::NOTHING,
+                required: &["type", "install_id", "argo_app_name", "argo_app_namespace"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"install.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "install_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "sandbox_skipped",
+                        &Schema {
+                            types: Types::BOOLEAN,
+                            values: Some(&["true"]),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                additional: &Schema::NOTHING,
+                required: &["type", "install_id", "sandbox_skipped"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"install.render\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "install_render_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "repository_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "commit_sha",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "render_hash",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "skipped",
+                        &Schema {
+                            types: Types::BOOLEAN,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &[
+                    "type",
+                    "install_render_id",
+                    "repository_id",
+                    "render_hash",
+                    "skipped",
+                ],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"install.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "argo_app_deleted",
+                        &Schema {
+                            types: Types::BOOLEAN,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "repo_purged",
+                        &Schema {
+                            types: Types::BOOLEAN,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "argo_app_deleted", "repo_purged"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"preview_hostname.bind_pinned\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "install_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "preview_hostname_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "hostname",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(253),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "install_id", "preview_hostname_id", "hostname"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"preview_hostname.bind_floating\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "install_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "preview_hostname_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "hostname",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(253),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "install_id", "preview_hostname_id", "hostname"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"preview_hostname.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "install_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "preview_hostname_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "hostname",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(253),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "install_id", "preview_hostname_id", "hostname"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"workspace.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"workspace.subscription.cancel\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "subscription_id",
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "cancel_at",
+                        &Schema {
+                            types: Types::INTEGER,
+                            number: Some(&NumberRules {
+                                minimum: Some(0f64),
+                                ..NumberRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "subscription_id", "cancel_at"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"workspace.subdomain.set_name\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_subdomain_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "fqdn",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(253),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "workspace_subdomain_id", "fqdn"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"custom_domain.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "custom_domain_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "hostname",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(253),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "custom_domain_id", "hostname"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"custom_domain.update\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "custom_domain_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "hostname",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(253),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "custom_domain_id", "hostname"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"custom_domain.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "workspace_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(53),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "custom_domain_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "hostname",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(253),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "workspace_id", "custom_domain_id", "hostname"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cloudflare.private_origin_route.prepare\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "origin_route_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "origin_route_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"cloudflare.private_origin_route.release\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "route_intent_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "route_intent_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"package.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "package_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "package_version_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "repository_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "package_id", "package_version_id", "repository_id"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository_change_request.create\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "repository_change_request_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(54),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "fork_repository_id",
+                        &Schema {
+                            types: Types::STRING,
+                            string: Some(&StringRules {
+                                min_length: Some(1),
+                                max_length: Some(55),
+                                ..StringRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "expires_at",
+                        &Schema {
+                            types: Types::INTEGER,
+                            number: Some(&NumberRules {
+                                minimum: Some(0f64),
+                                ..NumberRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &[
+                    "type",
+                    "repository_change_request_id",
+                    "fork_repository_id",
+                    "expires_at",
+                ],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository_change_request.accept\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "merged_at",
+                        &Schema {
+                            types: Types::INTEGER,
+                            number: Some(&NumberRules {
+                                minimum: Some(0f64),
+                                ..NumberRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "triggered_install_render",
+                        &Schema {
+                            types: Types::BOOLEAN,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "merged_at", "triggered_install_render"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository_change_request.reject\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "rejected_at",
+                        &Schema {
+                            types: Types::INTEGER,
+                            number: Some(&NumberRules {
+                                minimum: Some(0f64),
+                                ..NumberRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "rejected_at"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository_change_request.withdraw\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "withdrawn_at",
+                        &Schema {
+                            types: Types::INTEGER,
+                            number: Some(&NumberRules {
+                                minimum: Some(0f64),
+                                ..NumberRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "withdrawn_at"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository_change_request.expire\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "expired",
+                        &Schema {
+                            types: Types::BOOLEAN,
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "expired"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[
+                    (
+                        "type",
+                        &Schema {
+                            types: Types::STRING,
+                            values: Some(&["\"repository.delete\""]),
+                            ..Schema::ANY
+                        },
+                    ),
+                    (
+                        "purged_at",
+                        &Schema {
+                            types: Types::INTEGER,
+                            number: Some(&NumberRules {
+                                minimum: Some(0f64),
+                                ..NumberRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                    ),
+                ],
+                required: &["type", "purged_at"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        &Schema {
+            types: Types::NULL,
+            ..Schema::ANY
+        },
+    ],
+    ..Schema::ANY
+};
+/// `#/components/schemas/OperationStep`
+static SCHEMA_OPERATION_STEP: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "name",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "status",
+                &Schema {
+                    types: Types::STRING,
+                    values: Some(&[
+                        "\"pending\"",
+                        "\"running\"",
+                        "\"completed\"",
+                        "\"failed\"",
+                        "\"skipped\"",
+                    ]),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "execution_type",
+                &Schema {
+                    types: Types::STRING,
+                    values: Some(&["\"system\"", "\"user\"", "\"approval\"", "\"skipped\""]),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "started_at",
+                &Schema {
+                    types: Types::INTEGER,
+                    number: Some(&NumberRules {
+                        minimum: Some(0f64),
+                        ..NumberRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "completed_at",
+                &Schema {
+                    types: Types::INTEGER.or(Types::NULL),
+                    number: Some(&NumberRules {
+                        minimum: Some(0f64),
+                        ..NumberRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "error_message",
+                &Schema {
+                    types: Types::STRING.or(Types::NULL),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "retryable",
+                &Schema {
+                    types: Types::BOOLEAN,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "skippable",
+                &Schema {
+                    types: Types::BOOLEAN,
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        required: &[
+            "name",
+            "status",
+            "execution_type",
+            "started_at",
+            "completed_at",
+            "error_message",
+            "retryable",
+            "skippable",
+        ],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
+};
+/// `#/components/schemas/Operation`
+static SCHEMA_OPERATION: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "id",
+                &Schema {
+                    types: Types::STRING,
+                    string: Some(&StringRules {
+                        min_length: Some(1),
+                        max_length: Some(53),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "workspace_id",
+                &Schema {
+                    types: Types::STRING.or(Types::NULL),
+                    string: Some(&StringRules {
+                        min_length: Some(1),
+                        max_length: Some(53),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "organization_id",
+                &Schema {
+                    types: Types::STRING.or(Types::NULL),
+                    string: Some(&StringRules {
+                        min_length: Some(1),
+                        max_length: Some(54),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "owner_type",
+                &Schema {
+                    types: Types::STRING,
+                    values: Some(&[
+                        "\"install\"",
+                        "\"repository_change_request\"",
+                        "\"repository\"",
+                        "\"workspace\"",
+                        "\"machine\"",
+                        "\"cluster\"",
+                        "\"package\"",
+                    ]),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "owner_id",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "parent_operation_id",
+                &Schema {
+                    types: Types::STRING.or(Types::NULL),
+                    string: Some(&StringRules {
+                        min_length: Some(1),
+                        max_length: Some(53),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "state",
+                &Schema {
+                    types: Types::STRING,
+                    values: Some(&[
+                        "\"RUNNING\"",
+                        "\"SUCCEEDED\"",
+                        "\"FAILED\"",
+                        "\"CANCELLED\"",
+                    ]),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "done",
+                &Schema {
+                    types: Types::BOOLEAN,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "html_url",
+                &Schema {
+                    types: Types::STRING,
+                    string: Some(&StringRules {
+                        max_length: Some(2048),
+                        format: Some("uri"),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            ("metadata", &SCHEMA_OPERATION_METADATA),
+            ("response", &SCHEMA_OPERATION_RESPONSE),
+            (
+                "error",
+                &Schema {
+                    types: Types::OBJECT.or(Types::NULL),
+                    object: Some(&ObjectRules {
+                        properties: &[(
+                            "message",
+                            &Schema {
+                                types: Types::STRING,
+                                ..Schema::ANY
+                            },
+                        )],
+                        required: &["message"],
+                        ..ObjectRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "last_error",
+                &Schema {
+                    types: Types::OBJECT.or(Types::NULL),
+                    object: Some(&ObjectRules {
+                        properties: &[
+                            (
+                                "message",
+                                &Schema {
+                                    types: Types::STRING,
+                                    ..Schema::ANY
+                                },
+                            ),
+                            (
+                                "step_name",
+                                &Schema {
+                                    types: Types::STRING,
+                                    ..Schema::ANY
+                                },
+                            ),
+                        ],
+                        required: &["message"],
+                        ..ObjectRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "started_at",
+                &Schema {
+                    types: Types::INTEGER,
+                    number: Some(&NumberRules {
+                        minimum: Some(0f64),
+                        ..NumberRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "completed_at",
+                &Schema {
+                    types: Types::INTEGER.or(Types::NULL),
+                    number: Some(&NumberRules {
+                        minimum: Some(0f64),
+                        ..NumberRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "steps",
+                &Schema {
+                    types: Types::ARRAY,
+                    array: Some(&ArrayRules {
+                        items: &SCHEMA_OPERATION_STEP,
+                        ..ArrayRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        required: &[
+            "id",
+            "workspace_id",
+            "organization_id",
+            "owner_type",
+            "owner_id",
+            "parent_operation_id",
+            "state",
+            "done",
+            "html_url",
+            "metadata",
+            "response",
+            "error",
+            "last_error",
+            "started_at",
+            "completed_at",
+        ],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
+};
+/// `#/components/schemas/ApiErrorEntry`
+static SCHEMA_API_ERROR_ENTRY: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "code",
+                &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "message",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "path",
+                &Schema {
+                    types: Types::ARRAY,
+                    array: Some(&ArrayRules {
+                        items: &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        ..ArrayRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "metadata",
+                &Schema {
+                    types: Types::OBJECT,
+                    object: Some(&ObjectRules {
+                        additional: &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        ..ObjectRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        required: &["code", "message"],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
+};
+/// `#/components/schemas/ApiErrorResponse`
+static SCHEMA_API_ERROR_RESPONSE: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "success",
+                &Schema {
+                    types: Types::BOOLEAN,
+                    values: Some(&["false"]),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "errors",
+                &Schema {
+                    types: Types::ARRAY,
+                    array: Some(&ArrayRules {
+                        items: &SCHEMA_API_ERROR_ENTRY,
+                        ..ArrayRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "result",
+                &Schema {
+                    types: Types::OBJECT,
+                    object: Some(&ObjectRules {
+                        ..ObjectRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        required: &["success", "errors", "result"],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
 };

@@ -31,13 +31,10 @@ pub static PROVIDER: Provider = Provider {
             name: "task_id",
             location: Location::Path,
             required: true,
-            schema: &Schema::Integer(NumberRules {
-                minimum: None,
-                maximum: None,
-                exclusive_minimum: false,
-                exclusive_maximum: false,
-                format: None,
-            }),
+            schema: &Schema {
+                types: Types::INTEGER,
+                ..Schema::ANY
+            },
         }],
         request_body: None,
         security: &[&[Credential::Header("X-API-Key")]],
@@ -57,6 +54,8 @@ pub static PROVIDER: Provider = Provider {
                         body: r#"{"task_id":1,"status":"status","message":"message"}"#,
                     },
                 ],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_CANCEL_TASK_RESPONSE),
             },
             Response {
                 status: 401u16,
@@ -73,6 +72,8 @@ pub static PROVIDER: Provider = Provider {
                         body: r#"{"detail":"detail"}"#,
                     },
                 ],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_ERROR_DETAIL),
             },
             Response {
                 status: 404u16,
@@ -89,6 +90,8 @@ pub static PROVIDER: Provider = Provider {
                         body: r#"{"detail":"detail"}"#,
                     },
                 ],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_ERROR_DETAIL),
             },
             Response {
                 status: 409u16,
@@ -105,6 +108,8 @@ pub static PROVIDER: Provider = Provider {
                         body: r#"{"detail":"detail"}"#,
                     },
                 ],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_ERROR_DETAIL),
             },
             Response {
                 status: 500u16,
@@ -121,6 +126,8 @@ pub static PROVIDER: Provider = Provider {
                         body: r#"{"detail":"detail"}"#,
                     },
                 ],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_ERROR_DETAIL),
             },
         ],
         invalid_request: ErrorReply {
@@ -159,4 +166,52 @@ pub static PROVIDER: Provider = Provider {
             ],
         }),
     }],
+};
+/// `#/components/schemas/CancelTaskResponse`
+static SCHEMA_CANCEL_TASK_RESPONSE: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "task_id",
+                &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "status",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "message",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        required: &["task_id", "status", "message"],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
+};
+/// `#/components/schemas/ErrorDetail`
+static SCHEMA_ERROR_DETAIL: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[(
+            "detail",
+            &Schema {
+                types: Types::STRING,
+                ..Schema::ANY
+            },
+        )],
+        required: &["detail"],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
 };

@@ -38,11 +38,10 @@ pub static PROVIDER: Provider = Provider {
                 name: "cvm_id",
                 location: Location::Path,
                 required: true,
-                schema: &Schema::String(StringRules {
-                    min_length: None,
-                    max_length: None,
-                    format: None,
-                }),
+                schema: &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
             }],
             request_body: None,
             security: &[&[Credential::Header("X-API-Key")], &[Credential::Bearer]],
@@ -52,10 +51,22 @@ pub static PROVIDER: Provider = Provider {
                     description: "Operation cancelled or no operation to cancel",
                     content_type: Some("application/json"),
                     headers: &[],
-                    examples: &[Example {
-                        name: "generated",
-                        body: r#"{"cancelled":true,"correlation_id":"correlation_id"}"#,
-                    }],
+                    examples: &[
+                        Example {
+                            name: "generated",
+                            body: r#"{"cancelled":true,"correlation_id":"correlation_id"}"#,
+                        },
+                        Example {
+                            name: "generated-0",
+                            body: r#"{"cancelled":true,"correlation_id":"correlation_id"}"#,
+                        },
+                        Example {
+                            name: "null",
+                            body: r#"{"cancelled":true,"correlation_id":null}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_CANCEL_OPERATION_REQUEST),
                 },
                 Response {
                     status: 401u16,
@@ -63,6 +74,8 @@ pub static PROVIDER: Provider = Provider {
                     content_type: None,
                     headers: &[],
                     examples: &[],
+                    matches: StatusMatch::Exact,
+                    schema: None,
                 },
                 Response {
                     status: 403u16,
@@ -70,6 +83,8 @@ pub static PROVIDER: Provider = Provider {
                     content_type: None,
                     headers: &[],
                     examples: &[],
+                    matches: StatusMatch::Exact,
+                    schema: None,
                 },
                 Response {
                     status: 404u16,
@@ -77,6 +92,8 @@ pub static PROVIDER: Provider = Provider {
                     content_type: None,
                     headers: &[],
                     examples: &[],
+                    matches: StatusMatch::Exact,
+                    schema: None,
                 },
                 Response {
                     status: 409u16,
@@ -84,16 +101,30 @@ pub static PROVIDER: Provider = Provider {
                     content_type: None,
                     headers: &[],
                     examples: &[],
+                    matches: StatusMatch::Exact,
+                    schema: None,
                 },
                 Response {
                     status: 422u16,
                     description: "Validation Error",
                     content_type: Some("application/json"),
                     headers: &[],
-                    examples: &[Example {
-                        name: "generated",
-                        body: r#"{"detail":[{"loc":["loc"],"msg":"msg","type":"type"}]}"#,
-                    }],
+                    examples: &[
+                        Example {
+                            name: "generated",
+                            body: r#"{"detail":[{"loc":["loc"],"msg":"msg","type":"type"}]}"#,
+                        },
+                        Example {
+                            name: "generated-0",
+                            body: r#"{"detail":[{"loc":["loc"],"msg":"msg","type":"type"}]}"#,
+                        },
+                        Example {
+                            name: "generated-1",
+                            body: r#"{"detail":[{"loc":[1],"msg":"msg","type":"type"}]}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_HTTPVALIDATION_ERROR),
                 },
             ],
             invalid_request: ErrorReply {
@@ -164,11 +195,10 @@ pub static PROVIDER: Provider = Provider {
                 name: "cvm_id",
                 location: Location::Path,
                 required: true,
-                schema: &Schema::String(StringRules {
-                    min_length: None,
-                    max_length: None,
-                    format: None,
-                }),
+                schema: &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
             }],
             request_body: None,
             security: &[&[Credential::Header("X-API-Key")], &[Credential::Bearer]],
@@ -178,10 +208,22 @@ pub static PROVIDER: Provider = Provider {
                     description: "CVM record with stopping status",
                     content_type: Some("application/json"),
                     headers: &[],
-                    examples: &[Example {
-                        name: "generated",
-                        body: r#"{"id":1,"name":"name","status":"status","teepod_id":1,"teepod":{"id":1,"name":"name"},"user_id":1,"app_id":"app_id","vm_uuid":"vm_uuid","instance_id":"instance_id","app_url":"app_url","base_image":"base_image","vcpu":1,"memory":1,"disk_size":1,"manifest_version":1,"version":"version","runner":"runner","docker_compose_file":"docker_compose_file","features":["features"],"created_at":"2026-01-01T00:00:00Z","encrypted_env_pubkey":"encrypted_env_pubkey"}"#,
-                    }],
+                    examples: &[
+                        Example {
+                            name: "generated",
+                            body: r#"{"id":1,"name":"name","status":"status","teepod_id":1,"teepod":{"id":1,"name":"name"},"user_id":1,"app_id":"app_id","vm_uuid":"vm_uuid","instance_id":"instance_id","app_url":"app_url","base_image":"base_image","vcpu":1,"memory":1,"disk_size":1,"manifest_version":1,"version":"version","runner":"runner","docker_compose_file":"docker_compose_file","features":["features"],"created_at":"2026-01-01T00:00:00Z","encrypted_env_pubkey":"encrypted_env_pubkey"}"#,
+                        },
+                        Example {
+                            name: "TeepodMeta",
+                            body: r#"{"id":1,"name":"name","status":"status","teepod_id":1,"teepod":{"id":1,"name":"name"},"user_id":1,"app_id":"app_id","vm_uuid":"vm_uuid","instance_id":"instance_id","app_url":"app_url","base_image":"base_image","vcpu":1,"memory":1,"disk_size":1,"manifest_version":1,"version":"version","runner":"runner","docker_compose_file":"docker_compose_file","features":["features"],"created_at":"2026-01-01T00:00:00Z","encrypted_env_pubkey":"encrypted_env_pubkey"}"#,
+                        },
+                        Example {
+                            name: "null",
+                            body: r#"{"id":1,"name":"name","status":"status","teepod_id":1,"teepod":null,"user_id":null,"app_id":"app_id","vm_uuid":null,"instance_id":null,"app_url":null,"base_image":null,"vcpu":1,"memory":1,"disk_size":1,"manifest_version":null,"version":null,"runner":null,"docker_compose_file":null,"features":null,"created_at":"2026-01-01T00:00:00Z","encrypted_env_pubkey":null}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_VM),
                 },
                 Response {
                     status: 401u16,
@@ -189,6 +231,8 @@ pub static PROVIDER: Provider = Provider {
                     content_type: None,
                     headers: &[],
                     examples: &[],
+                    matches: StatusMatch::Exact,
+                    schema: None,
                 },
                 Response {
                     status: 403u16,
@@ -196,6 +240,8 @@ pub static PROVIDER: Provider = Provider {
                     content_type: None,
                     headers: &[],
                     examples: &[],
+                    matches: StatusMatch::Exact,
+                    schema: None,
                 },
                 Response {
                     status: 404u16,
@@ -203,16 +249,30 @@ pub static PROVIDER: Provider = Provider {
                     content_type: None,
                     headers: &[],
                     examples: &[],
+                    matches: StatusMatch::Exact,
+                    schema: None,
                 },
                 Response {
                     status: 422u16,
                     description: "Validation Error",
                     content_type: Some("application/json"),
                     headers: &[],
-                    examples: &[Example {
-                        name: "generated",
-                        body: r#"{"detail":[{"loc":["loc"],"msg":"msg","type":"type"}]}"#,
-                    }],
+                    examples: &[
+                        Example {
+                            name: "generated",
+                            body: r#"{"detail":[{"loc":["loc"],"msg":"msg","type":"type"}]}"#,
+                        },
+                        Example {
+                            name: "generated-0",
+                            body: r#"{"detail":[{"loc":["loc"],"msg":"msg","type":"type"}]}"#,
+                        },
+                        Example {
+                            name: "generated-1",
+                            body: r#"{"detail":[{"loc":[1],"msg":"msg","type":"type"}]}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_HTTPVALIDATION_ERROR_2),
                 },
             ],
             invalid_request: ErrorReply {
@@ -260,4 +320,481 @@ pub static PROVIDER: Provider = Provider {
             }),
         },
     ],
+};
+/// `#/components/schemas/CancelOperationRequest`
+static SCHEMA_CANCEL_OPERATION_REQUEST: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "cancelled",
+                &Schema {
+                    types: Types::BOOLEAN,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "correlation_id",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        required: &["cancelled"],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
+};
+/// `#/components/schemas/ValidationError`
+static SCHEMA_VALIDATION_ERROR: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "loc",
+                &Schema {
+                    types: Types::ARRAY,
+                    array: Some(&ArrayRules {
+                        items: &Schema {
+                            any_of: &[
+                                &Schema {
+                                    types: Types::STRING,
+                                    ..Schema::ANY
+                                },
+                                &Schema {
+                                    types: Types::INTEGER,
+                                    ..Schema::ANY
+                                },
+                            ],
+                            ..Schema::ANY
+                        },
+                        ..ArrayRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "msg",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "type",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        required: &["loc", "msg", "type"],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
+};
+/// `#/components/schemas/HTTPValidationError`
+static SCHEMA_HTTPVALIDATION_ERROR: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[(
+            "detail",
+            &Schema {
+                types: Types::ARRAY,
+                array: Some(&ArrayRules {
+                    items: &SCHEMA_VALIDATION_ERROR,
+                    ..ArrayRules::NONE
+                }),
+                ..Schema::ANY
+            },
+        )],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
+};
+/// `#/components/schemas/TeepodMeta`
+static SCHEMA_TEEPOD_META: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "id",
+                &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "name",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        required: &["id", "name"],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
+};
+/// `#/components/schemas/VM`
+static SCHEMA_VM: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "id",
+                &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "name",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "status",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "teepod_id",
+                &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "teepod",
+                &Schema {
+                    any_of: &[
+                        &SCHEMA_TEEPOD_META,
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "user_id",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::INTEGER,
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "app_id",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "vm_uuid",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "instance_id",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "app_url",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "base_image",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "vcpu",
+                &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "memory",
+                &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "disk_size",
+                &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "manifest_version",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::INTEGER,
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "version",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "runner",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "docker_compose_file",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "features",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::ARRAY,
+                            array: Some(&ArrayRules {
+                                items: &Schema {
+                                    types: Types::STRING,
+                                    ..Schema::ANY
+                                },
+                                ..ArrayRules::NONE
+                            }),
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "created_at",
+                &Schema {
+                    types: Types::STRING,
+                    string: Some(&StringRules {
+                        format: Some("date-time"),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "encrypted_env_pubkey",
+                &Schema {
+                    any_of: &[
+                        &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        &Schema {
+                            types: Types::NULL,
+                            ..Schema::ANY
+                        },
+                    ],
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        required: &[
+            "id",
+            "name",
+            "status",
+            "teepod_id",
+            "app_id",
+            "vcpu",
+            "memory",
+            "disk_size",
+            "created_at",
+        ],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
+};
+/// `#/components/schemas/ValidationError`
+static SCHEMA_VALIDATION_ERROR_2: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "loc",
+                &Schema {
+                    types: Types::ARRAY,
+                    array: Some(&ArrayRules {
+                        items: &Schema {
+                            any_of: &[
+                                &Schema {
+                                    types: Types::STRING,
+                                    ..Schema::ANY
+                                },
+                                &Schema {
+                                    types: Types::INTEGER,
+                                    ..Schema::ANY
+                                },
+                            ],
+                            ..Schema::ANY
+                        },
+                        ..ArrayRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "msg",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "type",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        required: &["loc", "msg", "type"],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
+};
+/// `#/components/schemas/HTTPValidationError`
+static SCHEMA_HTTPVALIDATION_ERROR_2: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[(
+            "detail",
+            &Schema {
+                types: Types::ARRAY,
+                array: Some(&ArrayRules {
+                    items: &SCHEMA_VALIDATION_ERROR_2,
+                    ..ArrayRules::NONE
+                }),
+                ..Schema::ANY
+            },
+        )],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
 };

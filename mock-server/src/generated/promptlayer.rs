@@ -44,41 +44,45 @@ pub static PROVIDER: Provider = Provider {
                 name: "X-API-KEY",
                 location: Location::Header,
                 required: true,
-                schema: &Schema::String(StringRules {
-                    min_length: None,
-                    max_length: None,
-                    format: None,
-                }),
+                schema: &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
             },
             Parameter {
                 name: "table_id",
                 location: Location::Path,
                 required: true,
-                schema: &Schema::String(StringRules {
-                    min_length: None,
-                    max_length: None,
-                    format: Some("uuid"),
-                }),
+                schema: &Schema {
+                    types: Types::STRING,
+                    string: Some(&StringRules {
+                        format: Some("uuid"),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
             },
             Parameter {
                 name: "sheet_id",
                 location: Location::Path,
                 required: true,
-                schema: &Schema::String(StringRules {
-                    min_length: None,
-                    max_length: None,
-                    format: Some("uuid"),
-                }),
+                schema: &Schema {
+                    types: Types::STRING,
+                    string: Some(&StringRules {
+                        format: Some("uuid"),
+                        ..StringRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
             },
             Parameter {
                 name: "operation_id",
                 location: Location::Path,
                 required: true,
-                schema: &Schema::String(StringRules {
-                    min_length: None,
-                    max_length: None,
-                    format: None,
-                }),
+                schema: &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
             },
         ],
         request_body: None,
@@ -93,6 +97,8 @@ pub static PROVIDER: Provider = Provider {
                     name: "generated",
                     body: r#"{"success":true,"message":"message","operation_id":"operation_id","execution_ids":["execution_ids"],"cancelled_cell_count":1,"not_started_reset_count":1,"running_invalidated_count":1}"#,
                 }],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_CANCEL_TABLE_SHEET_OPERATION_RESPONSE),
             },
             Response {
                 status: 400u16,
@@ -103,6 +109,8 @@ pub static PROVIDER: Provider = Provider {
                     name: "generated",
                     body: r#"{"success":false,"message":"message","error":"error"}"#,
                 }],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_ERROR_RESPONSE),
             },
             Response {
                 status: 404u16,
@@ -113,6 +121,8 @@ pub static PROVIDER: Provider = Provider {
                     name: "generated",
                     body: r#"{"success":false,"message":"message","error":"error"}"#,
                 }],
+                matches: StatusMatch::Exact,
+                schema: Some(&SCHEMA_ERROR_RESPONSE),
             },
         ],
         invalid_request: ErrorReply {
@@ -164,4 +174,108 @@ pub static PROVIDER: Provider = Provider {
             ],
         }),
     }],
+};
+/// `#/components/schemas/CancelTableSheetOperationResponse`
+static SCHEMA_CANCEL_TABLE_SHEET_OPERATION_RESPONSE: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "success",
+                &Schema {
+                    types: Types::BOOLEAN,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "message",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "operation_id",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "execution_ids",
+                &Schema {
+                    types: Types::ARRAY,
+                    array: Some(&ArrayRules {
+                        items: &Schema {
+                            types: Types::STRING,
+                            ..Schema::ANY
+                        },
+                        ..ArrayRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "cancelled_cell_count",
+                &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "not_started_reset_count",
+                &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "running_invalidated_count",
+                &Schema {
+                    types: Types::INTEGER,
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        required: &[
+            "success",
+            "message",
+            "operation_id",
+            "execution_ids",
+            "cancelled_cell_count",
+        ],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
+};
+/// `#/components/schemas/ErrorResponse`
+static SCHEMA_ERROR_RESPONSE: Schema = Schema {
+    types: Types::OBJECT,
+    object: Some(&ObjectRules {
+        properties: &[
+            (
+                "success",
+                &Schema {
+                    types: Types::BOOLEAN,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "message",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+            (
+                "error",
+                &Schema {
+                    types: Types::STRING,
+                    ..Schema::ANY
+                },
+            ),
+        ],
+        ..ObjectRules::NONE
+    }),
+    ..Schema::ANY
 };

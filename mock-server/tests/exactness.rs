@@ -1,0 +1,212 @@
+//! The probe: every example the mock serves, for every provider, operation,
+//! declared status and example name, is valid against the *verbatim*
+//! document (JSON Schema 2020-12, formats asserted) and accepted by the
+//! mock's own validator; targeted mutations of those bodies (a pattern
+//! broken, a multipleOf missed, a duplicate item, a member
+//! `additionalProperties: false` forbids) are refused by both.
+
+use mock_server::model::{self, Schema, Types};
+use mock_server::validate::{Problem, check_value};
+use serde_json::Value;
+
+fn verbatim_validator(
+    provider: &specs::Provider,
+    operation: &specs::Operation,
+    status: &str,
+    media_type: &str,
+) -> Option<jsonschema::Validator> {
+    let document = &provider.documents[operation.document].verbatim;
+    let schema = document["paths"][&operation.path][operation.method.to_lowercase()]["responses"]
+        [status]["content"][media_type]
+        .get("schema")?;
+    let mut root = schema.clone();
+    root["components"] = document["components"].clone();
+    Some(
+        jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&root)
+            .unwrap(),
+    )
+}
+
+fn mock_problems(schema: &Schema, value: &Value) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    check_value(schema, value, &["body".into()], &mut problems);
+    problems
+}
+
+/// A place in a body where one keyword can be broken, and the broken body.
+fn mutations(schema: &Schema, value: &Value, at: &str, out: &mut Vec<(String, Value)>) {
+    if schema.types == Types::NONE {
+        return;
+    }
+    for part in schema.all_of {
+        mutations(part, value, at, out);
+    }
+    match value {
+        Value::String(text) => {
+            if let Some(pattern) = schema.string.and_then(|rules| rules.pattern) {
+                let broken = ["", "~", "\u{1}!", " space "]
+                    .into_iter()
+                    .find(|candidate| pattern.is_match(candidate) == Some(false));
+                if let Some(broken) = broken {
+                    out.push((
+                        format!("{at}: pattern {} broken", pattern.source),
+                        Value::String(broken.into()),
+                    ));
+                }
+                let _ = text;
+            }
+        }
+        Value::Number(number) => {
+            if let Some(step) = schema.number.and_then(|rules| rules.multiple_of) {
+                let off = number.as_f64().unwrap_or_default() + step / 2.0;
+                out.push((format!("{at}: multipleOf {step} missed"), off.into()));
+            }
+        }
+        Value::Array(items) => {
+            if let Some(rules) = schema.array {
+                if rules.unique_items && !items.is_empty() {
+                    let mut doubled = items.clone();
+                    doubled.push(items[0].clone());
+                    out.push((format!("{at}: duplicate item"), Value::Array(doubled)));
+                }
+                for (index, item) in items.iter().enumerate() {
+                    let schema = rules.prefix_items.get(index).copied().unwrap_or(rules.items);
+                    mutations(schema, item, &format!("{at}/{index}"), out);
+                }
+            }
+        }
+        Value::Object(members) => {
+            if let Some(rules) = schema.object {
+                if rules.additional.types == Types::NONE {
+                    let mut extra = members.clone();
+                    extra.insert("unexpected_member".into(), Value::Bool(true));
+                    out.push((format!("{at}: extra member"), Value::Object(extra)));
+                }
+                for (name, member) in members {
+                    if let Some((_, schema)) = rules.properties.iter().find(|(n, _)| n == name) {
+                        mutations(schema, member, &format!("{at}/{name}"), out);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Replaces the node at JSON pointer `at` (relative to `""`) in `body`.
+fn replaced(body: &Value, at: &str, node: Value) -> Value {
+    let mut body = body.clone();
+    if let Some(slot) = body.pointer_mut(at) {
+        *slot = node;
+    }
+    body
+}
+
+#[test]
+fn every_served_example_fits_the_verbatim_document() {
+    let providers = specs::load_providers(&specs::providers_dir()).unwrap();
+    let (mut rows, mut mutated) = (0, 0);
+    let mut failures = Vec::new();
+    for generated in mock_server::PROVIDERS {
+        let provider = providers
+            .iter()
+            .find(|p| p.name == generated.name)
+            .expect("every generated provider is vendored");
+        for operation in generated.operations {
+            let declared = provider
+                .operations
+                .iter()
+                .find(|o| o.operation_id == operation.operation_id)
+                .expect("every generated operation is catalogued");
+            for response in operation.responses {
+                let Some(content_type) = response.content_type else {
+                    continue;
+                };
+                let key = declared
+                    .responses
+                    .iter()
+                    .find(|r| specs::status::representative(r.status) == response.status)
+                    .map(|r| r.status.to_string())
+                    .unwrap_or_else(|| response.status.to_string());
+                let context =
+                    |name: &str| format!("{} {} {key} `{name}`", provider.name, operation.operation_id);
+                if !specs::is_json(content_type) {
+                    for example in response.examples {
+                        rows += 1;
+                        let fits = match content_type {
+                            "text/event-stream" => {
+                                example.body.ends_with("\n\n")
+                                    && example.body.lines().any(|l| l.starts_with("data:"))
+                            }
+                            _ => !example.body.is_empty(),
+                        };
+                        if !fits {
+                            failures.push(format!("{}: {content_type} body {:?}", context(example.name), example.body));
+                        }
+                    }
+                    continue;
+                }
+                let validator = verbatim_validator(provider, declared, &key, content_type)
+                    .expect("a JSON body declares its schema");
+                let schema = response.schema.expect("a JSON body has a compiled schema");
+                for example in response.examples {
+                    rows += 1;
+                    let body: Value = match serde_json::from_str(example.body) {
+                        Ok(body) => body,
+                        Err(error) => {
+                            failures.push(format!("{}: not JSON: {error}", context(example.name)));
+                            continue;
+                        }
+                    };
+                    let errors: Vec<String> =
+                        validator.iter_errors(&body).map(|e| format!("{e} at {}", e.instance_path())).collect();
+                    if !errors.is_empty() {
+                        failures.push(format!("{}: document says {errors:?}", context(example.name)));
+                    }
+                    let problems = mock_problems(schema, &body);
+                    if !problems.is_empty() {
+                        failures.push(format!("{}: validate.rs says {problems:?}", context(example.name)));
+                    }
+                    let mut sites = Vec::new();
+                    mutations(schema, &body, "", &mut sites);
+                    for (what, node) in sites {
+                        let at = what.split(':').next().unwrap_or_default().to_string();
+                        let broken = replaced(&body, &at, node);
+                        mutated += 1;
+                        let document_refuses = !validator.is_valid(&broken);
+                        let mock_refuses = !mock_problems(schema, &broken).is_empty();
+                        if !(document_refuses && mock_refuses) {
+                            failures.push(format!(
+                                "{}: {what}: document refuses: {document_refuses}, validate.rs refuses: {mock_refuses}",
+                                context(example.name)
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    println!("{rows} served examples checked, {mutated} mutations refused by both");
+    assert!(rows > 0);
+    assert!(failures.is_empty(), "{} of {rows} rows fail:\n{}", failures.len(), failures.join("\n"));
+}
+
+/// A oneOf body that matches two branches is refused by both validators.
+#[test]
+fn a_body_matching_two_one_of_branches_is_refused() {
+    static LOOSE: Schema = Schema {
+        types: Types::OBJECT,
+        ..Schema::ANY
+    };
+    static TWO: Schema = Schema {
+        one_of: &[&LOOSE, &LOOSE],
+        ..Schema::ANY
+    };
+    let body = serde_json::json!({"a": 1});
+    assert_eq!(mock_problems(&TWO, &body)[0].kind, "union_ambiguous");
+    let document = serde_json::json!({"oneOf": [{"type": "object"}, {"type": "object"}]});
+    assert!(!jsonschema::draft202012::is_valid(&document, &body));
+    let _ = model::Types::ANY;
+}

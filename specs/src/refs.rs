@@ -1,0 +1,304 @@
+//! `$ref`: the workspace's one resolver of references.
+//!
+//! Only references inside the same document (`#/...`, a JSON pointer as a
+//! URI fragment) are followed. [`check`] runs on every resolved document when
+//! it is loaded, so a reference to another file, one that points at nothing,
+//! or a chain of references that comes back to itself is refused there,
+//! with the file and the pointer of the node holding the `$ref`. Consumers of loaded
+//! documents (the catalogue, xtask's generators) follow references with
+//! [`Document`] and can rely on that check.
+//!
+//! A schema that refers to itself through a property (`Tree.children:
+//! [$ref Tree]`) is not a cycle: only a reference whose target is, through
+//! more references alone, itself.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::{Location, SpecError, pointer};
+
+/// Why a reference cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefError {
+    /// It names another document, or an anchor rather than a JSON pointer.
+    NotLocal(String),
+    /// Its pointer selects nothing.
+    Dangling(String),
+    /// Following it leads back to a reference already followed.
+    Cycle(String),
+}
+
+impl RefError {
+    /// The error for the reference held by the node at `at` in `file`.
+    pub fn at(self, file: &Path, at: &str) -> SpecError {
+        let at = Location::new(file, at);
+        match self {
+            RefError::NotLocal(reference) => SpecError::Unsupported {
+                at,
+                keyword: format!("$ref: {reference}"),
+                why: "only references inside the same document (`#/...`) are supported",
+            },
+            RefError::Dangling(reference) => {
+                SpecError::invalid(at, format!("`{reference}` points at nothing"))
+            }
+            RefError::Cycle(reference) => SpecError::invalid(
+                at,
+                format!("`{reference}` leads back to itself through references alone"),
+            ),
+        }
+    }
+}
+
+/// A document whose local references can be followed.
+#[derive(Debug, Clone, Copy)]
+pub struct Document<'a>(pub &'a Value);
+
+impl<'a> Document<'a> {
+    /// `node` with its chain of references followed to a node that is not a reference.
+    pub fn follow(self, node: &'a Value) -> Result<&'a Value, RefError> {
+        let mut node = node;
+        let mut followed: Vec<&str> = Vec::new();
+        while let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+            if followed.contains(&reference) {
+                return Err(RefError::Cycle(reference.to_string()));
+            }
+            followed.push(reference);
+            node = self.target(reference)?;
+        }
+        Ok(node)
+    }
+
+    /// [`Self::follow`], as an error naming `file` and `at` (where `node` is).
+    pub fn resolve(self, node: &'a Value, file: &Path, at: &str) -> Result<&'a Value, SpecError> {
+        self.follow(node).map_err(|e| e.at(file, at))
+    }
+
+    /// [`Self::follow`] for a document [`check`] has accepted: `None` only
+    /// where it would have refused.
+    pub fn deref(self, node: &'a Value) -> Option<&'a Value> {
+        self.follow(node).ok()
+    }
+
+    /// The node one reference names (not followed further).
+    pub fn target(self, reference: &str) -> Result<&'a Value, RefError> {
+        let not_local = || RefError::NotLocal(reference.to_string());
+        let fragment = reference.strip_prefix('#').ok_or_else(not_local)?;
+        let pointer = percent_decode(fragment).ok_or_else(not_local)?;
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return Err(not_local());
+        }
+        self.0
+            .pointer(&pointer)
+            .ok_or_else(|| RefError::Dangling(reference.to_string()))
+    }
+
+    /// The schema's `type` keywords: `"string"` or `["string", "null"]` as a list.
+    pub fn types(schema: &Value) -> Vec<&str> {
+        match schema.get("type") {
+            Some(Value::String(t)) => vec![t.as_str()],
+            Some(Value::Array(types)) => types.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The schema's `required` member names.
+    pub fn required(schema: &Value) -> Vec<&str> {
+        schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect()
+    }
+
+    /// Whether the schema admits `null` (3.1 `type` lists and unions, 3.0 `nullable`).
+    pub fn is_nullable(self, schema: &Value) -> bool {
+        schema.get("nullable") == Some(&Value::Bool(true))
+            || Self::types(schema).contains(&"null")
+            || ["anyOf", "oneOf"].iter().any(|k| {
+                schema
+                    .get(*k)
+                    .and_then(Value::as_array)
+                    .is_some_and(|branches| {
+                        branches
+                            .iter()
+                            .any(|b| self.deref(b).is_some_and(|b| Self::types(b) == ["null"]))
+                    })
+            })
+    }
+}
+
+/// A URI fragment's `%XX` escapes decoded; `None` if they do not make UTF-8.
+fn percent_decode(fragment: &str) -> Option<String> {
+    let bytes = fragment.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        if bytes[index] == b'%' {
+            let hex = fragment.get(index + 1..index + 3)?;
+            decoded.push(u8::from_str_radix(hex, 16).ok()?);
+            index += 3;
+        } else {
+            decoded.push(bytes[index]);
+            index += 1;
+        }
+    }
+    String::from_utf8(decoded).ok()
+}
+
+/// Checks every `$ref` of `document` (named `file` in errors). Example
+/// values are data, not references, and are not looked into.
+pub fn check(document: &Value, file: &Path) -> Result<(), SpecError> {
+    check_node(Document(document), document, file, &mut String::new())
+}
+
+fn check_node(
+    document: Document<'_>,
+    node: &Value,
+    file: &Path,
+    at: &mut String,
+) -> Result<(), SpecError> {
+    match node {
+        Value::Object(map) => {
+            if map.get("$ref").is_some_and(Value::is_string) {
+                document.resolve(node, file, at)?;
+            }
+            for (key, child) in map {
+                let is_data = matches!(key.as_str(), "example" | "enum" | "const")
+                    || key.starts_with("x-")
+                    || (key == "examples" && child.is_array());
+                if is_data {
+                    continue;
+                }
+                let length = at.len();
+                *at = pointer::join(at, key);
+                if key == "examples" {
+                    check_examples(document, child, file, at)?;
+                } else {
+                    check_node(document, child, file, at)?;
+                }
+                at.truncate(length);
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                let length = at.len();
+                *at = pointer::join_index(at, index);
+                check_node(document, item, file, at)?;
+                at.truncate(length);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A media type's or parameter's `examples`: Example objects (or references
+/// to them) whose `value` is data.
+fn check_examples(
+    document: Document<'_>,
+    examples: &Value,
+    file: &Path,
+    at: &str,
+) -> Result<(), SpecError> {
+    let Some(examples) = examples.as_object() else {
+        return Ok(());
+    };
+    for (name, example) in examples {
+        if example.get("$ref").is_some_and(Value::is_string) {
+            document.resolve(example, file, &pointer::join(at, name))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn error(document: &Value) -> String {
+        check(document, Path::new("api.yaml"))
+            .expect_err("refused")
+            .to_string()
+    }
+
+    #[test]
+    fn follows_chains_and_escapes() {
+        let document = json!({
+            "components": {"schemas": {
+                "A": {"$ref": "#/components/schemas/B"},
+                "B": {"$ref": "#/components/schemas/a~1b%20c"},
+                "a/b c": {"type": "string"},
+            }},
+        });
+        let resolved = Document(&document)
+            .follow(&document["components"]["schemas"]["A"])
+            .unwrap();
+        assert_eq!(resolved, &json!({"type": "string"}));
+        check(&document, Path::new("api.yaml")).unwrap();
+    }
+
+    #[test]
+    fn recursion_through_a_property_is_not_a_cycle() {
+        let document = json!({"components": {"schemas": {"Tree": {
+            "type": "object",
+            "properties": {"children": {"type": "array", "items": {"$ref": "#/components/schemas/Tree"}}},
+        }}}});
+        check(&document, Path::new("api.yaml")).unwrap();
+    }
+
+    #[test]
+    fn cycles_are_refused_with_their_pointer() {
+        let document = json!({"components": {"schemas": {
+            "A": {"$ref": "#/components/schemas/B"},
+            "B": {"$ref": "#/components/schemas/A"},
+        }}});
+        assert_eq!(
+            error(&document),
+            "api.yaml#/components/schemas/A: `#/components/schemas/B` leads back to itself through references alone"
+        );
+        let own = json!({"x": {"$ref": "#/x"}});
+        assert!(error(&own).starts_with("api.yaml#/x: "));
+    }
+
+    #[test]
+    fn other_documents_and_anchors_are_refused() {
+        let external = json!({"paths": {"/a": {"$ref": "other.yaml#/paths/~1a"}}});
+        assert_eq!(
+            error(&external),
+            "api.yaml#/paths/~1a: `$ref: other.yaml#/paths/~1a` is not supported: only references inside the same document (`#/...`) are supported"
+        );
+        let anchor = json!({"s": {"$ref": "#thing"}});
+        assert!(error(&anchor).contains("not supported"));
+        let bad_escape = json!({"s": {"$ref": "#/a%zz"}});
+        assert!(error(&bad_escape).contains("not supported"));
+    }
+
+    #[test]
+    fn dangling_references_are_refused() {
+        let document = json!({"paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/Nope"}}}}}});
+        assert_eq!(
+            error(&document),
+            "api.yaml#/paths/~1a/get/responses/200: `#/components/responses/Nope` points at nothing"
+        );
+        let example =
+            json!({"content": {"application/json": {"examples": {"one": {"$ref": "#/nope"}}}}});
+        assert!(error(&example).starts_with("api.yaml#/content/application~1json/examples/one: "));
+    }
+
+    #[test]
+    fn example_values_are_data() {
+        let document = json!({
+            "example": {"$ref": "not a reference"},
+            "schema": {"enum": [{"$ref": "x"}], "const": {"$ref": "y"}, "examples": [{"$ref": "z"}]},
+            "examples": {"one": {"value": {"$ref": "data"}}},
+            "x-vendor": {"$ref": "elsewhere.yaml"},
+            "properties": {"$ref": {"type": "string"}},
+        });
+        check(&document, Path::new("api.yaml")).unwrap();
+    }
+}

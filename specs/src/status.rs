@@ -1,0 +1,200 @@
+//! Which status answers what, decided once for every generator.
+//!
+//! - A declared range is answered with its first code (`4XX`: `400`),
+//!   `default` with `500`: [`representative`].
+//! - A refused request ([`Refusal`]) gets a declared status where one fits
+//!   ([`refusal_status`]): invalid input the first of `422`, `400`; a
+//!   request whose only problems are path parameters also a `404` (an id
+//!   that cannot be valid names no resource); missing credentials a `401`,
+//!   else what invalid input gets. Where nothing declared fits: `400`
+//!   (`401` for credentials), undeclared, shaped like the operation's first
+//!   declared 4xx JSON body.
+//!
+//! The contract suite keeps its own expectation of these, written from HTTP
+//! and the documents, so it checks this module rather than repeating it.
+
+use crate::{Body, Operation, Response, Status};
+
+/// The code sent for a declared status.
+pub fn representative(status: Status) -> u16 {
+    match status {
+        Status::Code(code) => code,
+        Status::Range(digit) => u16::from(digit) * 100,
+        Status::Default => 500,
+    }
+}
+
+/// Why a request is refused before any declared answer is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// A parameter or the body does not fit the document.
+    InvalidInput,
+    /// Only path parameters do not fit.
+    InvalidPath,
+    /// No security alternative is satisfied.
+    MissingCredentials,
+}
+
+impl Refusal {
+    /// The declared codes that fit, in order of preference, and the code
+    /// sent when the operation declares none of them.
+    pub fn candidates(self) -> (&'static [u16], u16) {
+        match self {
+            Refusal::InvalidInput => (&[422, 400], 400),
+            Refusal::InvalidPath => (&[422, 400, 404], 400),
+            Refusal::MissingCredentials => (&[401, 422, 400], 401),
+        }
+    }
+}
+
+/// The status a refused request gets, and the body it is shaped like.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RefusalStatus<'a> {
+    /// The code sent.
+    pub status: u16,
+    /// The declared response it is, if the operation declares it.
+    pub declared: Option<&'a Response>,
+    /// The body the reply is shaped like: the declared response's, else
+    /// the first JSON body of a declared 4xx code, if any.
+    pub shape: Option<&'a Body>,
+}
+
+/// The status `operation` answers `refusal` with.
+pub fn refusal_status(operation: &Operation, refusal: Refusal) -> RefusalStatus<'_> {
+    let (preferred, fallback) = refusal.candidates();
+    match preferred.iter().find_map(|code| operation.response(*code)) {
+        Some(response) => RefusalStatus {
+            status: representative(response.status),
+            declared: Some(response),
+            shape: response.body.as_ref(),
+        },
+        None => RefusalStatus {
+            status: fallback,
+            declared: None,
+            shape: operation
+                .responses
+                .iter()
+                .filter(|r| matches!(r.status, Status::Code(400..=499)))
+                .find_map(|r| r.body.as_ref().filter(|b| crate::is_json(&b.media_type))),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn response(status: Status, media_type: Option<&str>) -> Response {
+        Response {
+            status,
+            description: String::new(),
+            body: media_type.map(|media_type| Body {
+                media_type: media_type.into(),
+                schema: json!({}),
+                type_name: None,
+                examples: Vec::new(),
+            }),
+            headers: Vec::new(),
+        }
+    }
+
+    fn operation(responses: Vec<Response>) -> Operation {
+        Operation {
+            operation_id: "op".into(),
+            sdk_name: "op".into(),
+            method: "GET".into(),
+            path: "/a".into(),
+            summary: None,
+            tags: Vec::new(),
+            document: 0,
+            parameters: Vec::new(),
+            request_body: None,
+            responses,
+            security: Vec::new(),
+        }
+    }
+
+    fn status(operation: &Operation, refusal: Refusal) -> (u16, bool) {
+        let chosen = refusal_status(operation, refusal);
+        (chosen.status, chosen.declared.is_some())
+    }
+
+    #[test]
+    fn ranges_and_default() {
+        assert_eq!(representative(Status::Code(418)), 418);
+        assert_eq!(representative(Status::Range(4)), 400);
+        assert_eq!(representative(Status::Range(2)), 200);
+        assert_eq!(representative(Status::Default), 500);
+    }
+
+    #[test]
+    fn invalid_input_prefers_422_then_400() {
+        let both = operation(vec![
+            response(Status::Code(400), None),
+            response(Status::Code(422), None),
+        ]);
+        assert_eq!(status(&both, Refusal::InvalidInput), (422, true));
+        let only_400 = operation(vec![response(Status::Code(400), None)]);
+        assert_eq!(status(&only_400, Refusal::InvalidInput), (400, true));
+        // A range is not a declared validation status.
+        let range = operation(vec![response(Status::Range(4), None)]);
+        assert_eq!(status(&range, Refusal::InvalidInput), (400, false));
+    }
+
+    #[test]
+    fn path_problems_also_take_404() {
+        let with_404 = operation(vec![response(Status::Code(404), None)]);
+        assert_eq!(status(&with_404, Refusal::InvalidPath), (404, true));
+        assert_eq!(status(&with_404, Refusal::InvalidInput), (400, false));
+        let with_400 = operation(vec![
+            response(Status::Code(404), None),
+            response(Status::Code(400), None),
+        ]);
+        assert_eq!(status(&with_400, Refusal::InvalidPath), (400, true));
+    }
+
+    #[test]
+    fn missing_credentials_prefer_401_then_the_invalid_input_reply() {
+        let with_401 = operation(vec![
+            response(Status::Code(401), None),
+            response(Status::Code(422), None),
+        ]);
+        assert_eq!(status(&with_401, Refusal::MissingCredentials), (401, true));
+        let with_422 = operation(vec![response(Status::Code(422), None)]);
+        assert_eq!(status(&with_422, Refusal::MissingCredentials), (422, true));
+        let neither = operation(vec![response(Status::Code(200), None)]);
+        assert_eq!(status(&neither, Refusal::MissingCredentials), (401, false));
+    }
+
+    #[test]
+    fn undeclared_replies_borrow_the_first_4xx_json_shape() {
+        let declared = operation(vec![
+            response(Status::Code(200), Some("application/json")),
+            response(Status::Code(403), Some("text/plain")),
+            response(Status::Code(404), Some("application/problem+json")),
+            response(Status::Code(409), Some("application/json")),
+        ]);
+        let chosen = refusal_status(&declared, Refusal::InvalidInput);
+        assert_eq!(chosen.status, 400);
+        assert_eq!(
+            chosen.shape.map(|b| b.media_type.as_str()),
+            Some("application/problem+json")
+        );
+        let declared_without_body = operation(vec![
+            response(Status::Code(400), None),
+            response(Status::Code(404), Some("application/json")),
+        ]);
+        assert!(
+            refusal_status(&declared_without_body, Refusal::InvalidInput)
+                .shape
+                .is_none()
+        );
+        assert!(
+            refusal_status(&operation(Vec::new()), Refusal::InvalidInput)
+                .shape
+                .is_none()
+        );
+    }
+}

@@ -1,0 +1,161 @@
+//! Third-party documents nobody here wrote (`specs/corpus/`, see its
+//! `PROVENANCE.md`) load as providers: the catalogue lists exactly the
+//! operations each document declares, and the normalised 3.0 document holds
+//! every one of them.
+//!
+//! The expectations are read from the raw documents here, not from the
+//! catalogue. Every document is tried and every failure is reported by
+//! name, so one refusal does not hide the others.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// The HTTP methods a path item can hold (OpenAPI 3.0 and 3.1).
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One operation as the raw document declares it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Declared {
+    method: String,
+    path: String,
+    operation_id: Option<String>,
+}
+
+fn corpus_dirs() -> Vec<PathBuf> {
+    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&corpus)
+        .unwrap_or_else(|e| panic!("{}: {e}", corpus.display()))
+        .map(|entry| entry.expect("a readable directory entry").path())
+        .filter(|path| path.is_dir())
+        .collect();
+    dirs.sort();
+    dirs
+}
+
+/// Every operation under `paths` of every document the manifest lists.
+fn declared_operations(dir: &Path) -> Result<BTreeSet<Declared>, String> {
+    let manifest =
+        specs::read_document(&dir.join("provider.yaml")).map_err(|e| format!("manifest: {e}"))?;
+    let documents = manifest
+        .get("documents")
+        .and_then(Value::as_array)
+        .ok_or("manifest: no `documents` list")?;
+    let mut declared = BTreeSet::new();
+    for file in documents {
+        let file = file
+            .as_str()
+            .ok_or("manifest: a document that is not a string")?;
+        let document = specs::read_document(&dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        let paths = document.get("paths").and_then(Value::as_object);
+        for (path, item) in paths.into_iter().flatten() {
+            for method in HTTP_METHODS {
+                if let Some(operation) = item.get(method) {
+                    declared.insert(Declared {
+                        method: method.to_ascii_uppercase(),
+                        path: path.clone(),
+                        operation_id: operation
+                            .get("operationId")
+                            .and_then(Value::as_str)
+                            .map(str::to_owned),
+                    });
+                }
+            }
+        }
+    }
+    Ok(declared)
+}
+
+/// What is wrong with the provider loaded from `dir`, if anything.
+fn check(dir: &Path) -> Result<usize, String> {
+    let declared = declared_operations(dir)?;
+    let provider = specs::load_provider(dir).map_err(|e| format!("load_provider: {e}"))?;
+
+    let listed: BTreeSet<Declared> = provider
+        .operations
+        .iter()
+        .map(|o| Declared {
+            method: o.method.clone(),
+            path: o.path.clone(),
+            operation_id: Some(o.operation_id.clone()),
+        })
+        .collect();
+    let key = |d: &Declared| (d.method.clone(), d.path.clone());
+    let declared_keys: BTreeSet<_> = declared.iter().map(key).collect();
+    let listed_keys: BTreeSet<_> = listed.iter().map(key).collect();
+    if provider.operations.len() != declared.len() || declared_keys != listed_keys {
+        return Err(format!(
+            "the catalogue lists {} operations, the document declares {}; missing {:?}, extra {:?}",
+            provider.operations.len(),
+            declared.len(),
+            declared_keys.difference(&listed_keys).collect::<Vec<_>>(),
+            listed_keys.difference(&declared_keys).collect::<Vec<_>>(),
+        ));
+    }
+    // Where the document names an operation, the catalogue keeps that name.
+    for wanted in declared.iter().filter(|d| d.operation_id.is_some()) {
+        if !listed.contains(wanted) {
+            return Err(format!(
+                "{} {} is declared as `{}` but catalogued under another operationId",
+                wanted.method,
+                wanted.path,
+                wanted.operation_id.as_deref().unwrap_or_default()
+            ));
+        }
+    }
+
+    let version = provider
+        .normalised
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !version.starts_with("3.0.") {
+        return Err(format!(
+            "the normalised document is OpenAPI `{version}`, not 3.0.x"
+        ));
+    }
+    for Declared { method, path, .. } in &declared {
+        let pointer = format!(
+            "/paths/{}/{}",
+            path.replace('~', "~0").replace('/', "~1"),
+            method.to_ascii_lowercase()
+        );
+        if provider.normalised.pointer(&pointer).is_none() {
+            return Err(format!(
+                "the normalised document lacks {method} {path} ({pointer})"
+            ));
+        }
+    }
+    provider
+        .openapi()
+        .map_err(|e| format!("normalised document: {e}"))?;
+    Ok(declared.len())
+}
+
+#[test]
+fn every_corpus_document_loads_with_every_operation() {
+    let dirs = corpus_dirs();
+    assert!(
+        dirs.len() >= 4,
+        "specs/corpus/ should hold at least four documents, found {}",
+        dirs.len()
+    );
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        let name = dir.file_name().unwrap_or_default().to_string_lossy();
+        match check(dir) {
+            Ok(count) => eprintln!("corpus {name}: {count} operations"),
+            Err(why) => failures.push(format!("corpus {name}: {why}")),
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} corpus documents fail:\n{}",
+        failures.len(),
+        dirs.len(),
+        failures.join("\n")
+    );
+}

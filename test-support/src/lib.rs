@@ -1,0 +1,22 @@
+//! What the workspace's tests share about the documents, so the contract
+//! suite and the mock server's HTTP tests check against one reading of them:
+//!
+//! - [`documents`]: validators for declared bodies, built from the *verbatim*
+//!   documents (JSON Schema 2020-12, formats asserted), and violations with
+//!   their JSON pointers;
+//! - [`values`]: parameter values a schema accepts (also ids no resource can
+//!   have) and values it rejects, arguments and paths built from them;
+//! - [`expect`]: expectations derived from HTTP and the documents, never from
+//!   the generators: credentials, the validation status, the SDK's variant
+//!   name for a status.
+
+pub mod documents;
+pub mod expect;
+pub mod values;
+
+pub use documents::{DeclaredBody, InvalidSchema, Violation, declared_body, violations};
+pub use expect::{credentials, validation_status, variant_for};
+pub use values::{
+    bad_values, decode_segment, expected_segments, fill_path, nonexistent_value, request_target,
+    valid_arguments, valid_value,
+};

@@ -1,0 +1,372 @@
+//! Parameter values: ones a schema accepts, ids no resource can have, and
+//! ones a schema rejects; arguments and request paths made of them. Every
+//! accepted value is checked against the parameter's schema (with the
+//! document's components), so a `pattern` or a bound is honoured or the
+//! candidate is not used.
+
+use std::collections::BTreeMap;
+
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use serde_json::Value;
+use specs::{CredentialKind, Operation, Parameter, ParameterLocation};
+
+/// Parameter values by parameter name, as text (the SDK's `dynamic::Arguments`).
+pub type Arguments = BTreeMap<String, String>;
+
+/// An awkward id (`/`, `:`, space, `%`, non-ASCII), so encoding is exercised.
+const AWKWARD: &str = "op_a/b:c d%é";
+
+/// A value the parameter's schema accepts. Unconstrained strings get an
+/// awkward id; when no candidate fits, the first is returned (and the
+/// request it goes into shows the mismatch).
+pub fn valid_value(document: &Value, schema: &Value) -> String {
+    let schema = crate::documents::resolve(document, schema);
+    let mut candidates = enum_values(schema);
+    candidates.extend(typed_candidates(schema, &[AWKWARD, "op_1"]));
+    first_accepted(document, schema, candidates)
+}
+
+/// A value the schema accepts that names no real resource, for calls on ids
+/// that cannot exist; `None` when no such value fits the schema.
+pub fn nonexistent_value(document: &Value, schema: &Value) -> Option<String> {
+    let schema = crate::documents::resolve(document, schema);
+    if schema.get("enum").is_some() {
+        return None;
+    }
+    let mut candidates = vec!["00000000-0000-4000-8000-000000000000".to_string()];
+    candidates.extend(typed_candidates(
+        schema,
+        &["contract-suite-no-such-id", "nosuchid0"],
+    ));
+    let accepts = acceptor(document, schema);
+    candidates.into_iter().find(|value| accepts(value))
+}
+
+/// A valid value for every parameter the SDK takes: all path parameters and
+/// the required others (credential headers are the client's, not arguments).
+pub fn valid_arguments(document: &Value, operation: &Operation) -> Arguments {
+    let credential_headers = credential_headers(operation);
+    operation
+        .parameters
+        .iter()
+        .filter(|p| {
+            !(p.location == ParameterLocation::Header
+                && credential_headers.contains(&p.name.to_ascii_lowercase()))
+        })
+        .filter(|p| p.required || p.location == ParameterLocation::Path)
+        .map(|p| (p.name.clone(), valid_value(document, &p.schema)))
+        .collect()
+}
+
+/// Values a parameter's schema rejects, by case name.
+pub fn bad_values(parameter: &Parameter) -> Vec<(&'static str, String)> {
+    let schema = &parameter.schema;
+    let mut bad = Vec::new();
+    match single_type(schema) {
+        Some("integer") => bad.push(("not-an-integer", "abc".to_string())),
+        Some("number") => bad.push(("not-a-number", "abc".to_string())),
+        Some("boolean") => bad.push(("not-a-boolean", "maybe".to_string())),
+        _ => {}
+    }
+    if schema.get("format").and_then(Value::as_str) == Some("uuid") {
+        bad.push(("not-a-uuid", "not-a-uuid".to_string()));
+    }
+    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
+        && let Ok(max) = usize::try_from(max)
+        && max < 4096
+    {
+        bad.push(("too-long", "x".repeat(max + 1)));
+    }
+    // An empty path segment does not route at all; elsewhere it is too short.
+    if parameter.location != ParameterLocation::Path
+        && schema
+            .get("minLength")
+            .and_then(Value::as_u64)
+            .is_some_and(|m| m > 0)
+    {
+        bad.push(("too-short", String::new()));
+    }
+    bad
+}
+
+/// The operation's path with argument values percent-encoded (all but
+/// unreserved characters), so each stays one segment.
+pub fn fill_path(operation: &Operation, arguments: &Arguments) -> String {
+    substitute(&operation.path, operation, arguments, encode)
+}
+
+/// Percent-encodes all but unreserved characters (RFC 3986).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The operation's path and query (values percent-encoded) and its header
+/// parameters, for `arguments`: what a raw HTTP request needs.
+pub fn request_target(
+    operation: &Operation,
+    arguments: &Arguments,
+) -> (String, Vec<(String, String)>) {
+    let mut target = fill_path(operation, arguments);
+    let mut headers = Vec::new();
+    let mut separator = '?';
+    for parameter in &operation.parameters {
+        let Some(value) = arguments.get(&parameter.name) else {
+            continue;
+        };
+        match parameter.location {
+            ParameterLocation::Query => {
+                target.push(separator);
+                target.push_str(&encode(&parameter.name));
+                target.push('=');
+                target.push_str(&encode(value));
+                separator = '&';
+            }
+            ParameterLocation::Header => headers.push((parameter.name.clone(), value.clone())),
+            _ => {}
+        }
+    }
+    (target, headers)
+}
+
+/// The path's segments with argument values in place, decoded: what the
+/// server must see, one value per segment however awkward the value.
+pub fn expected_segments(operation: &Operation, arguments: &Arguments) -> Vec<String> {
+    operation
+        .path
+        .trim_start_matches('/')
+        .split('/')
+        .map(|segment| substitute(segment, operation, arguments, str::to_string))
+        .collect()
+}
+
+/// A percent-decoded path segment (invalid UTF-8 replaced).
+pub fn decode_segment(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(high), Some(low)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.extend(u8::try_from(high * 16 + low));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn substitute(
+    template: &str,
+    operation: &Operation,
+    arguments: &Arguments,
+    render: impl Fn(&str) -> String,
+) -> String {
+    operation
+        .parameters
+        .iter()
+        .filter(|p| p.location == ParameterLocation::Path)
+        .fold(template.to_string(), |text, parameter| {
+            let value = arguments.get(&parameter.name).map_or("", String::as_str);
+            text.replace(&format!("{{{}}}", parameter.name), &render(value))
+        })
+}
+
+fn credential_headers(operation: &Operation) -> Vec<String> {
+    operation
+        .security
+        .iter()
+        .flatten()
+        .filter_map(|credential| match &credential.kind {
+            CredentialKind::ApiKeyHeader(name) => Some(name.to_ascii_lowercase()),
+            CredentialKind::Bearer | CredentialKind::OAuth2 | CredentialKind::Basic => {
+                Some("authorization".to_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The schema's type, or the first non-null one of a type list.
+fn single_type(schema: &Value) -> Option<&str> {
+    match schema.get("type") {
+        Some(Value::String(name)) => Some(name),
+        Some(Value::Array(names)) => names
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|n| *n != "null"),
+        _ => None,
+    }
+}
+
+fn enum_values(schema: &Value) -> Vec<String> {
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter(|value| !value.is_null())
+        .map(|value| {
+            value
+                .as_str()
+                .map_or_else(|| value.to_string(), str::to_string)
+        })
+        .collect()
+}
+
+/// Candidates by type and format; `strings` for unconstrained strings.
+fn typed_candidates(schema: &Value, strings: &[&str]) -> Vec<String> {
+    let format = schema.get("format").and_then(Value::as_str);
+    let mut candidates: Vec<String> = match (single_type(schema), format) {
+        (_, Some("uuid")) => vec!["0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10".into()],
+        (_, Some("date-time")) => vec!["2026-01-01T00:00:00Z".into()],
+        (_, Some("date")) => vec!["2026-01-01".into()],
+        (_, Some("email")) => vec!["contract@example.com".into()],
+        (_, Some("uri")) => vec!["https://example.com/contract".into()],
+        (Some("integer"), _) => vec!["12345".into(), "1".into(), "0".into()],
+        (Some("number"), _) => vec!["1.5".into(), "1".into(), "0".into()],
+        (Some("boolean"), _) => vec!["true".into()],
+        _ => Vec::new(),
+    };
+    let max = schema
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .and_then(|max| usize::try_from(max).ok())
+        .unwrap_or(64);
+    candidates.extend(
+        strings
+            .iter()
+            .map(|s| s.chars().take(max).collect::<String>()),
+    );
+    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str) {
+        candidates.extend(pattern_samples(pattern));
+    }
+    if let Some(min) = schema.get("minLength").and_then(Value::as_u64)
+        && let Ok(min) = usize::try_from(min)
+        && min < 4096
+    {
+        candidates.push("x".repeat(min.max(1)));
+    }
+    candidates
+}
+
+/// Deterministic strings matching a JSON Schema `pattern` (anchors dropped:
+/// a sample of the unanchored expression contains a match either way).
+fn pattern_samples(pattern: &str) -> Vec<String> {
+    let inner = pattern.strip_prefix('^').unwrap_or(pattern);
+    let inner = match inner.strip_suffix('$') {
+        Some(rest) if !rest.ends_with('\\') => rest,
+        _ => inner,
+    };
+    let Ok(strategy) = proptest::string::string_regex(inner) else {
+        return Vec::new();
+    };
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+    );
+    (0..8)
+        .filter_map(|_| strategy.new_tree(&mut runner).ok())
+        .map(|tree| tree.current())
+        .collect()
+}
+
+fn first_accepted(document: &Value, schema: &Value, candidates: Vec<String>) -> String {
+    let accepts = acceptor(document, schema);
+    candidates
+        .iter()
+        .find(|value| accepts(value))
+        .or(candidates.first())
+        .cloned()
+        .unwrap_or_else(|| AWKWARD.to_string())
+}
+
+/// Whether a text value (as it would arrive in a path, query or header) fits
+/// the schema: numbers and booleans as such, anything else as a string.
+fn acceptor<'a>(document: &Value, schema: &'a Value) -> impl Fn(&str) -> bool + 'a {
+    let mut root = schema.clone();
+    // Components only when referred to: a whole document's are large.
+    if schema.to_string().contains("\"$ref\"")
+        && let Some(object) = root.as_object_mut()
+    {
+        object.insert("components".into(), document["components"].clone());
+    }
+    let validator = jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&root)
+        .ok();
+    move |text: &str| {
+        let Some(validator) = &validator else {
+            return true;
+        };
+        let typed = serde_json::from_str::<Value>(text)
+            .ok()
+            .filter(|v| v.is_number() || v.is_boolean());
+        typed.is_some_and(|v| validator.is_valid(&v))
+            || validator.is_valid(&Value::String(text.to_string()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn values_fit_their_schemas() {
+        let document = json!({});
+        assert_eq!(valid_value(&document, &json!({"type": "string"})), AWKWARD);
+        assert_eq!(
+            valid_value(&document, &json!({"type": "string", "maxLength": 4})),
+            "op_a"
+        );
+        assert_eq!(
+            valid_value(
+                &document,
+                &json!({"type": ["integer", "null"], "minimum": 0, "maximum": 10})
+            ),
+            "1"
+        );
+        let patterned = json!({"type": "string", "pattern": "^orgi_[a-z0-9]+$"});
+        let value = valid_value(&document, &patterned);
+        assert!(value.starts_with("orgi_") && value.len() > 5, "{value}");
+        assert!(acceptor(&document, &patterned)(&value));
+        assert_eq!(valid_value(&document, &json!({"enum": ["b", "a"]})), "b");
+    }
+
+    #[test]
+    fn nonexistent_ids_fit_or_are_none() {
+        let document =
+            json!({"components": {"schemas": {"Id": {"type": "string", "maxLength": 9}}}});
+        assert_eq!(
+            nonexistent_value(&document, &json!({"$ref": "#/components/schemas/Id"})).as_deref(),
+            Some("contract-")
+        );
+        assert_eq!(nonexistent_value(&document, &json!({"enum": ["a"]})), None);
+        assert_eq!(
+            nonexistent_value(&document, &json!({"type": "string", "format": "uuid"})).as_deref(),
+            Some("00000000-0000-4000-8000-000000000000")
+        );
+    }
+
+    #[test]
+    fn segments_decode() {
+        assert_eq!(decode_segment("op_a%2Fb%3Ac%20d"), "op_a/b:c d");
+        assert_eq!(decode_segment("100%"), "100%");
+        assert_eq!(decode_segment("%C3%A9%"), "é%");
+    }
+}

@@ -1,0 +1,115 @@
+//! The matrix against the in-process mock: every row comes from the spec
+//! library's catalogue, so a new document adds rows without test code.
+//! Rows are named `kind::provider::operationId[::detail]`.
+
+pub mod auth;
+pub mod drift;
+pub mod param;
+pub mod request;
+pub mod routes;
+pub mod status;
+
+use std::sync::Arc;
+
+use specs::{Provider, Status};
+
+use crate::support::{Suite, Target};
+
+/// One row of the matrix.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// `kind::provider::operationId[::detail]`.
+    pub name: String,
+    /// Where its operation is.
+    pub target: Target,
+    /// What to check.
+    pub check: Check,
+}
+
+/// What a row checks.
+#[derive(Debug, Clone)]
+pub enum Check {
+    /// A declared status.
+    Status(u16),
+    /// The request the SDK sends.
+    Request,
+    /// A call without credentials.
+    Auth,
+    /// A bad value for one parameter.
+    Param {
+        /// The parameter's index in the operation.
+        index: usize,
+        /// The bad value.
+        value: String,
+    },
+    /// A declared body's generated type against the document's examples.
+    Drift(u16),
+    /// The mock's route table against the document.
+    Routes,
+}
+
+impl Row {
+    /// Runs the row.
+    pub async fn run(&self, suite: &Suite) -> Result<(), String> {
+        let target = &self.target;
+        match &self.check {
+            Check::Status(code) => status::run(suite, target, *code).await,
+            Check::Request => request::run(suite, target, &self.name).await,
+            Check::Auth => auth::run(suite, target).await,
+            Check::Param { index, value } => param::run(suite, target, *index, value).await,
+            Check::Drift(code) => drift::run(suite, target, *code).await,
+            Check::Routes => routes::run(suite, target).await,
+        }
+    }
+}
+
+/// Every row, in catalogue order.
+pub fn rows(providers: &[Arc<Provider>]) -> Vec<Row> {
+    let mut rows = Vec::new();
+    for provider in providers {
+        for (index, operation) in provider.operations.iter().enumerate() {
+            let target = Target {
+                provider: Arc::clone(provider),
+                operation: index,
+            };
+            let mut push = |kind: &str, detail: Option<String>, check: Check| {
+                let mut name = format!("{kind}::{}::{}", provider.name, operation.operation_id);
+                if let Some(detail) = detail {
+                    name = format!("{name}::{detail}");
+                }
+                rows.push(Row {
+                    name,
+                    target: target.clone(),
+                    check,
+                });
+            };
+            for response in &operation.responses {
+                if let Status::Code(code) = response.status {
+                    push("status", Some(code.to_string()), Check::Status(code));
+                    if response
+                        .body
+                        .as_ref()
+                        .is_some_and(|b| specs::is_json(&b.media_type))
+                    {
+                        push("drift", Some(code.to_string()), Check::Drift(code));
+                    }
+                }
+            }
+            push("routes", None, Check::Routes);
+            push("request", None, Check::Request);
+            if !operation.security.is_empty() {
+                push("auth", None, Check::Auth);
+            }
+            for (index, parameter) in operation.parameters.iter().enumerate() {
+                for (case, value) in test_support::bad_values(parameter) {
+                    push(
+                        "param",
+                        Some(format!("{}::{case}", parameter.name)),
+                        Check::Param { index, value },
+                    );
+                }
+            }
+        }
+    }
+    rows
+}

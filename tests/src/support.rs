@@ -1,0 +1,235 @@
+//! What the rows share: the run's one mock server and one recording server,
+//! calls through the SDK and raw HTTP, and body checks against the verbatim
+//! document (through `test-support`, shared with the mock server's tests).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use mock_server::{Config, MockServer};
+use sdk::dynamic::{Arguments, Connection, Outcome};
+use serde_json::Value;
+use specs::{Operation, ParameterLocation, Provider};
+use test_support::DeclaredBody;
+use tokio::sync::OnceCell;
+
+/// The credential every mock row sends.
+pub const KEY: &str = "contract-key";
+
+/// The header naming the row that sent a request to the recording server.
+pub const ROW_HEADER: &str = "x-contract-row";
+
+/// Where a row's operation is.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// The provider (shared: a whole document is large).
+    pub provider: Arc<Provider>,
+    /// The operation's index in it.
+    pub operation: usize,
+}
+
+impl Target {
+    /// The operation.
+    pub fn operation(&self) -> &Operation {
+        &self.provider.operations[self.operation]
+    }
+
+    /// The resolved document the operation comes from (parameter schemas
+    /// refer into its components).
+    pub fn document(&self) -> &Value {
+        &self.provider.documents[self.operation().document].resolved
+    }
+
+    /// Valid arguments for every parameter the SDK takes.
+    pub fn valid_arguments(&self) -> Arguments {
+        test_support::valid_arguments(self.document(), self.operation())
+    }
+
+    /// Headers carrying `key` as the operation's first security alternative wants.
+    pub fn credentials(&self, key: &str) -> Vec<(String, String)> {
+        test_support::credentials(self.operation(), key)
+    }
+}
+
+/// The servers and client one run shares: started on first use, once.
+pub struct Suite {
+    mock: OnceCell<MockServer>,
+    recorder: OnceCell<wiremock::MockServer>,
+    http: reqwest::Client,
+}
+
+impl Suite {
+    /// A suite with nothing started yet.
+    pub fn new() -> Result<Self, String> {
+        // reqwest is built with the sdk's `rustls-no-provider`: `reqwest::Client::new()`
+        // would panic for want of a crypto provider; the SDK's builder brings one.
+        let http = sdk::reqwest_client_builder()
+            .and_then(|builder| {
+                builder
+                    .timeout(Duration::from_secs(30))
+                    .build()
+                    .map_err(sdk::ConfigError::Http)
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(Self {
+            mock: OnceCell::new(),
+            recorder: OnceCell::new(),
+            http,
+        })
+    }
+
+    /// The in-process mock serving every provider (stateless, so rows can share it).
+    pub async fn mock(&self) -> Result<&MockServer, String> {
+        self.mock
+            .get_or_try_init(|| async {
+                MockServer::start(Config::default())
+                    .await
+                    .map_err(|e| format!("the mock did not start: {e}"))
+            })
+            .await
+    }
+
+    /// The mock's base URL for the target's provider.
+    pub async fn mock_base(&self, target: &Target) -> Result<String, String> {
+        self.mock()
+            .await?
+            .base_url(&target.provider.name)
+            .ok_or_else(|| format!("the mock does not serve {}", target.provider.name))
+    }
+
+    /// A server recording every request, answering `599` (no retries, no
+    /// documented status); rows tell their requests apart by [`ROW_HEADER`].
+    pub async fn recorder(&self) -> &wiremock::MockServer {
+        self.recorder
+            .get_or_init(|| async {
+                let recorder = wiremock::MockServer::start().await;
+                wiremock::Mock::given(wiremock::matchers::any())
+                    .respond_with(wiremock::ResponseTemplate::new(599))
+                    .mount(&recorder)
+                    .await;
+                recorder
+            })
+            .await
+    }
+
+    /// The client for raw requests.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+}
+
+/// Calls the target's operation through the SDK (`sdk::dynamic`).
+pub async fn call(
+    target: &Target,
+    base_url: &str,
+    api_key: Option<&str>,
+    headers: Vec<(String, String)>,
+    arguments: &Arguments,
+) -> Result<Outcome, String> {
+    let connection = Connection {
+        base_url: Some(base_url.to_string()),
+        api_key: api_key.map(str::to_string),
+        headers,
+    };
+    sdk::dynamic::call(
+        &target.provider.name,
+        &connection,
+        &target.operation().operation_id,
+        arguments,
+    )
+    .await
+    .map_err(|e| format!("the SDK could not make the call: {e}"))
+}
+
+/// A response as it came off the wire.
+#[derive(Debug)]
+pub struct RawResponse {
+    /// The status.
+    pub status: u16,
+    /// The `Content-Type`, if any.
+    pub content_type: Option<String>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// The target's request without the SDK, to see the raw bytes: `headers`
+/// (credentials and extras) plus the header parameters in `arguments`.
+pub async fn raw_request(
+    client: &reqwest::Client,
+    target: &Target,
+    base: &str,
+    arguments: &Arguments,
+    headers: &[(String, String)],
+) -> Result<RawResponse, String> {
+    let operation = target.operation();
+    let path = test_support::fill_path(operation, arguments);
+    let method =
+        reqwest::Method::from_bytes(operation.method.as_bytes()).map_err(|e| e.to_string())?;
+    let mut request = client.request(method, format!("{base}{path}"));
+    for (name, value) in headers {
+        request = request.header(name, value);
+    }
+    let mut query = Vec::new();
+    for parameter in &operation.parameters {
+        let Some(value) = arguments.get(&parameter.name) else {
+            continue;
+        };
+        match parameter.location {
+            ParameterLocation::Header
+                if !headers
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case(&parameter.name)) =>
+            {
+                request = request.header(parameter.name.as_str(), value);
+            }
+            ParameterLocation::Query => query.push((parameter.name.as_str(), value.as_str())),
+            _ => {}
+        }
+    }
+    if !query.is_empty() {
+        request = request.query(&query);
+    }
+    let response = request
+        .send()
+        .await
+        .map_err(|e| format!("request failed: {e}"))?;
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| format!("reading the body failed: {e}"))?;
+    Ok(RawResponse {
+        status,
+        content_type,
+        body: body.to_vec(),
+    })
+}
+
+/// The declared body of `code`, as a checker.
+pub fn declared_body(target: &Target, code: u16) -> Result<DeclaredBody, String> {
+    test_support::declared_body(&target.provider, target.operation(), code)
+        .map_err(|e| e.to_string())
+}
+
+/// `Err(what ... does not match ...)` with the first violations and their pointers.
+pub fn validate(
+    validator: &jsonschema::Validator,
+    value: &Value,
+    what: &str,
+) -> Result<(), String> {
+    let violations = test_support::violations(validator, value);
+    let shown: Vec<String> = violations.iter().take(3).map(ToString::to_string).collect();
+    check(
+        violations.is_empty(),
+        format!("{what} does not match: {}", shown.join("; ")),
+    )
+}
+
+/// `Ok` when `condition` holds, else the message.
+pub fn check(condition: bool, message: String) -> Result<(), String> {
+    if condition { Ok(()) } else { Err(message) }
+}

@@ -1,0 +1,404 @@
+//! The runner and live mode for real, without a network: the suite's
+//! program (`contract-suite`, the same runner as `cargo test -p contract`)
+//! runs as a subprocess, with keys set and `--base-url` pointing at the
+//! in-process mock, or at a local server planting drifts in front of it.
+
+use std::collections::BTreeMap;
+use std::process::{Command, Output};
+use std::sync::Arc;
+
+use contract::live::{LiveEntry, LiveRow, plan};
+use mock_server::{Config, MockServer};
+use serde_json::Value;
+use specs::Provider;
+use test_support::DeclaredBody;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const SUITE: &str = env!("CARGO_BIN_EXE_contract-suite");
+const KEY: &str = "live-test-key";
+
+fn providers() -> Vec<Arc<Provider>> {
+    specs::load_providers(&specs::providers_dir())
+        .unwrap()
+        .into_iter()
+        .map(Arc::new)
+        .collect()
+}
+
+/// The suite with our variables cleared and `keys` set to [`KEY`].
+fn suite(args: &[String], keys: bool) -> Command {
+    let mut command = Command::new(SUITE);
+    command.args(args);
+    for variable in ["CONTRACT_LIVE", "CONTRACT_BASE_URL", "CONTRACT_JUNIT"] {
+        command.env_remove(variable);
+    }
+    for provider in providers() {
+        if keys {
+            command.env(&provider.credential_env, KEY);
+        } else {
+            command.env_remove(&provider.credential_env);
+        }
+    }
+    command
+}
+
+/// Runs the suite off the async threads (the servers it calls run on them).
+async fn run(mut command: Command) -> Output {
+    tokio::task::spawn_blocking(move || command.output().unwrap())
+        .await
+        .unwrap()
+}
+
+/// `name -> (event, failure message)` from `--format json` output.
+fn events(output: &Output) -> BTreeMap<String, (String, String)> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .filter(|event| event["type"] == "test" && event["name"].is_string())
+        .map(|event| {
+            let name = event["name"].as_str().unwrap_or_default().to_string();
+            let kind = event["event"].as_str().unwrap_or_default().to_string();
+            let message = event["stdout"].as_str().unwrap_or_default().to_string();
+            (name, (kind, message))
+        })
+        .collect()
+}
+
+/// `--base-url` arguments pointing every provider at `origin`, under the
+/// mock's own prefixes.
+fn base_urls(mock: &MockServer, origin: &str) -> BTreeMap<String, String> {
+    providers()
+        .iter()
+        .filter_map(|p| {
+            let base = mock.base_url(&p.name)?;
+            let prefix = base.strip_prefix(&mock.url())?.to_string();
+            Some((p.name.clone(), format!("{origin}{prefix}")))
+        })
+        .collect()
+}
+
+fn live_args(bases: &BTreeMap<String, String>) -> Vec<String> {
+    let mut args = vec!["--live".to_string(), "--format".into(), "json".into()];
+    for (name, url) in bases {
+        args.extend(["--base-url".to_string(), format!("{name}={url}")]);
+    }
+    args
+}
+
+fn live_rows(bases: &BTreeMap<String, String>) -> Vec<LiveRow> {
+    plan(&providers(), bases, |_| Some(KEY.to_string()))
+        .into_iter()
+        .filter_map(|entry| match entry {
+            LiveEntry::Row(row) => Some(*row),
+            LiveEntry::Skipped { .. } => None,
+        })
+        .collect()
+}
+
+async fn live_rows_pass_against_the_mock() {
+    let mock = MockServer::start(Config::default()).await.unwrap();
+    let bases = base_urls(&mock, &mock.url());
+    let junit = format!("{}/live-mock.xml", env!("CARGO_TARGET_TMPDIR"));
+    let mut args = live_args(&bases);
+    args.extend(["--junit".to_string(), junit.clone()]);
+    let output = run(suite(&args, true)).await;
+    let events = events(&output);
+    let rows = live_rows(&bases);
+    // The safety rule: a credential only ever goes with a GET.
+    for row in rows.iter().filter(|r| r.sends_credential()) {
+        assert_eq!(row.target.operation().method, "GET", "{}", row.name);
+    }
+    let expected: Vec<String> = rows.into_iter().map(|r| r.name).collect();
+    assert!(!expected.is_empty(), "the catalogue gives no live row");
+    assert_eq!(
+        events.keys().cloned().collect::<Vec<_>>(),
+        {
+            let mut sorted = expected.clone();
+            sorted.sort();
+            sorted
+        },
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let failed: Vec<_> = events.iter().filter(|(_, (e, _))| e != "ok").collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+    assert!(output.status.success());
+    let report = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        report.contains(&format!("tests=\"{}\" failures=\"0\"", expected.len())),
+        "{report}"
+    );
+    // Every provider's secured operations were called without a key.
+    for provider in providers() {
+        if provider.operations.iter().any(|o| !o.security.is_empty()) {
+            assert!(
+                expected
+                    .iter()
+                    .any(|n| n.starts_with(&format!("live::{}::", provider.name))
+                        && n.ends_with("::no-credential")),
+                "{}: no no-credential row",
+                provider.name
+            );
+        }
+    }
+}
+
+/// A drift planted on one request: the answer to send instead of the mock's.
+#[derive(Debug, Clone)]
+struct Planted {
+    row: String,
+    status: u16,
+    body: Vec<u8>,
+    /// What the failure must mention (the pointer or the status).
+    says: String,
+}
+
+/// Plants one drift of each kind on no-credential rows (the only rows a
+/// POST can have): an undeclared status, a body missing a required member,
+/// a member of the wrong type. Candidates come from the catalogue; each
+/// planted body is checked to break the document before it is used.
+async fn plant(mock: &MockServer, rows: &[LiveRow]) -> BTreeMap<(String, String), Planted> {
+    let client = sdk::reqwest_client_builder().unwrap().build().unwrap();
+    let mut planted = BTreeMap::new();
+    let mut kinds = vec!["wrong-type", "missing-member", "undeclared-status"];
+    for row in rows.iter().filter(|r| !r.sends_credential()) {
+        let Some(kind) = kinds.last().copied() else {
+            break;
+        };
+        let operation = row.target.operation();
+        let mock_base = mock.base_url(&row.target.provider.name).unwrap();
+        let prefix = mock_base.strip_prefix(&mock.url()).unwrap();
+        let path = format!("{prefix}{}", row.path());
+        let key = (operation.method.clone(), path.clone());
+        if planted.contains_key(&key) {
+            continue;
+        }
+        if kind == "undeclared-status" {
+            let status = (418..500)
+                .find(|s| operation.response(*s).is_none())
+                .unwrap();
+            planted.insert(
+                key,
+                Planted {
+                    row: row.name.clone(),
+                    status,
+                    body: b"{}".to_vec(),
+                    says: format!("status {status}: not declared"),
+                },
+            );
+            kinds.pop();
+            continue;
+        }
+        // The mock's own answer, broken in one member.
+        let method = reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap();
+        let response = client
+            .request(method, format!("{}{path}", mock.url()))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let Ok(Value::Object(body)) = response.json::<Value>().await else {
+            continue;
+        };
+        let Ok(DeclaredBody::Json(validator)) =
+            test_support::declared_body(&row.target.provider, operation, status)
+        else {
+            continue;
+        };
+        for (member, value) in &body {
+            let mut broken = body.clone();
+            let says = if kind == "missing-member" {
+                broken.remove(member);
+                format!("status {status}: at ``: \"{member}\" is a required property")
+            } else {
+                let wrong = if value.is_string() {
+                    Value::from(12345)
+                } else {
+                    Value::from("drift")
+                };
+                broken.insert(member.clone(), wrong);
+                format!("status {status}: at `/{member}`")
+            };
+            let broken = Value::Object(broken);
+            if validator.is_valid(&broken) {
+                continue;
+            }
+            planted.insert(
+                key,
+                Planted {
+                    row: row.name.clone(),
+                    status,
+                    body: broken.to_string().into_bytes(),
+                    says,
+                },
+            );
+            kinds.pop();
+            break;
+        }
+    }
+    assert!(kinds.is_empty(), "no row to plant {kinds:?} on");
+    planted
+}
+
+/// A server forwarding to `upstream` except for `planted` requests (method
+/// and path, sent without credentials), which get the planted answer.
+async fn drifting_server(upstream: String, planted: BTreeMap<(String, String), Planted>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let planted = Arc::new(planted);
+    let client = sdk::reqwest_client_builder().unwrap().build().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let planted = Arc::clone(&planted);
+            let client = client.clone();
+            let upstream = upstream.clone();
+            tokio::spawn(async move {
+                let mut head = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => head.extend_from_slice(&buffer[..n]),
+                    }
+                }
+                let text = String::from_utf8_lossy(&head).into_owned();
+                let mut lines = text.split("\r\n");
+                let mut request_line = lines.next().unwrap_or_default().split(' ');
+                let method = request_line.next().unwrap_or_default().to_string();
+                let target = request_line.next().unwrap_or_default().to_string();
+                let headers: Vec<(String, String)> = lines
+                    .take_while(|l| !l.is_empty())
+                    .filter_map(|l| l.split_once(':'))
+                    .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+                    .collect();
+                let credentialed = headers.iter().any(|(_, v)| v.contains(KEY));
+                let path = target.split('?').next().unwrap_or_default().to_string();
+                let (status, content_type, body) = match planted.get(&(method.clone(), path)) {
+                    Some(drift) if !credentialed => (
+                        drift.status,
+                        "application/json".to_string(),
+                        drift.body.clone(),
+                    ),
+                    _ => {
+                        let mut request = client.request(
+                            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                            format!("{upstream}{target}"),
+                        );
+                        for (name, value) in &headers {
+                            if !["host", "connection", "content-length"].contains(&name.as_str()) {
+                                request = request.header(name, value);
+                            }
+                        }
+                        let response = request.send().await.unwrap();
+                        let status = response.status().as_u16();
+                        let content_type = response
+                            .headers()
+                            .get("content-type")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or_default()
+                            .to_string();
+                        (
+                            status,
+                            content_type,
+                            response.bytes().await.unwrap().to_vec(),
+                        )
+                    }
+                };
+                let mut reply = format!(
+                    "HTTP/1.1 {status} Drift\r\ncontent-length: {}\r\nconnection: close\r\n",
+                    body.len()
+                );
+                if !content_type.is_empty() {
+                    reply.push_str(&format!("content-type: {content_type}\r\n"));
+                }
+                reply.push_str("\r\n");
+                let _ = socket.write_all(reply.as_bytes()).await;
+                let _ = socket.write_all(&body).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    origin
+}
+
+async fn a_drifting_server_fails_exactly_the_planted_rows() {
+    let mock = MockServer::start(Config::default()).await.unwrap();
+    let rows = live_rows(&base_urls(&mock, &mock.url()));
+    let planted = plant(&mock, &rows).await;
+    let origin = drifting_server(mock.url(), planted.clone()).await;
+    let bases = base_urls(&mock, &origin);
+    let output = run(suite(&live_args(&bases), true)).await;
+    let events = events(&output);
+    assert!(!output.status.success());
+    let planted: BTreeMap<&str, &Planted> = planted.values().map(|p| (p.row.as_str(), p)).collect();
+    assert_eq!(events.len(), rows.len(), "{events:#?}");
+    for (name, (event, message)) in &events {
+        match planted.get(name.as_str()) {
+            Some(drift) => {
+                assert_eq!(event, "failed", "{name}");
+                let (provider, operation) = {
+                    let mut parts = name.split("::").skip(1);
+                    (parts.next().unwrap(), parts.next().unwrap())
+                };
+                let expected = format!("drift: {provider} {operation} {}", drift.says);
+                assert!(
+                    message.contains(&expected),
+                    "{name}: {message}\nwanted: {expected}"
+                );
+            }
+            None => assert_eq!(event, "ok", "{name}: {message}"),
+        }
+    }
+}
+
+fn providers_without_keys_are_one_skipped_line_each() {
+    let output = suite(&["--live".to_string()], false).output().unwrap();
+    assert!(output.status.success());
+    // libtest pads names to one width: compare with single spaces.
+    let stdout: String = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ") + "\n")
+        .collect();
+    let providers = providers();
+    for provider in &providers {
+        let line = format!(
+            "test live::{} ... ignored (skipped: {} not set)",
+            provider.name, provider.credential_env
+        );
+        assert_eq!(stdout.matches(&line).count(), 1, "{line}\n{stdout}");
+        assert!(
+            !stdout.contains(&format!("live::{}::", provider.name)),
+            "{stdout}"
+        );
+    }
+    assert!(
+        stdout.contains(&format!("0 passed; 0 failed; {} ignored", providers.len())),
+        "{stdout}"
+    );
+}
+
+/// libtest-mimic's harness (see `contract::runner::run_tests`), so the
+/// package's flags such as `--live` pass through this target too.
+fn main() -> std::process::ExitCode {
+    contract::runner::run_tests(vec![
+        ("live_rows_pass_against_the_mock", || {
+            block_on(live_rows_pass_against_the_mock())
+        }),
+        ("a_drifting_server_fails_exactly_the_planted_rows", || {
+            block_on(a_drifting_server_fails_exactly_the_planted_rows())
+        }),
+        (
+            "providers_without_keys_are_one_skipped_line_each",
+            providers_without_keys_are_one_skipped_line_each,
+        ),
+    ])
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime")
+        .block_on(future)
+}
