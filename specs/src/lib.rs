@@ -15,14 +15,13 @@
 //! Every error names the file and the JSON pointer ([`SpecError`]).
 
 mod catalogue;
-mod downconvert;
 mod error;
 pub mod lifecycle;
 mod load;
 mod merge;
 mod overlay;
 mod pointer;
-mod reshape;
+mod normalise;
 
 use std::path::{Path, PathBuf};
 
@@ -33,13 +32,13 @@ pub use catalogue::{
     Body, Credential, CredentialKind, METHODS, Operation, Parameter, ParameterLocation,
     RequestBody, Response, ResponseHeader, SDK_NAME, Status, is_json, parse_status,
 };
-pub use downconvert::downconvert;
+pub use normalise::downconvert::downconvert;
 pub use error::{Location, SpecError};
 pub use lifecycle::Lifecycle;
 pub use load::{parse_document, read_document};
 pub use merge::merge_documents;
 pub use overlay::apply_overlay;
-pub use reshape::{hoist_response_schemas, reshape_for_progenitor};
+pub use normalise::{hoist_response_schemas, reshape_for_progenitor};
 
 /// The repository's `specs/providers` directory.
 pub fn providers_dir() -> PathBuf {

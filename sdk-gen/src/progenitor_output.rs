@@ -24,6 +24,7 @@ pub struct Generated {
 /// configuration; `Client::builder()` is the constructor), and lists the
 /// builders, their setters and the types.
 pub fn take_apart(file: &mut syn::File) -> Result<Generated, String> {
+    RawReservedWords.visit_file_mut(file);
     let mut generated = Generated {
         builders: HashSet::new(),
         setters: HashMap::new(),
@@ -85,6 +86,18 @@ pub fn take_apart(file: &mut syn::File) -> Result<Generated, String> {
         }
     }
     Ok(generated)
+}
+
+/// typify names a parameter and a module `gen` (schemars 0.8's
+/// `schemars::gen`), a keyword reserved since edition 2024: written raw.
+struct RawReservedWords;
+
+impl VisitMut for RawReservedWords {
+    fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
+        if ident == "gen" {
+            *ident = proc_macro2::Ident::new_raw("gen", ident.span());
+        }
+    }
 }
 
 /// Rewrites `send()`; the first shape it does not recognise is the error.

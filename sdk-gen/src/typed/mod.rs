@@ -8,27 +8,37 @@ use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use specs::{Body, CredentialKind, Operation, Provider, Response, Status};
 
+use crate::error::{GenError, GenErrorKind, Place};
 use crate::progenitor_output::Generated;
 
-pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStream, String> {
-    let client = client_config(provider)?;
+/// The typed layer of `provider`'s module, over progenitor's output `generated`.
+pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStream, GenError> {
+    let client = client_config(provider).map_err(|e| {
+        GenError::new(provider, Place::document(provider), GenErrorKind::Typed(e))
+    })?;
     let mut errors = Vec::new();
     let mut impls = Vec::new();
     let mut dynamic_arms = Vec::new();
     let mut dynamic_fns = Vec::new();
     let mut schema_arms = Vec::new();
     for operation in &provider.operations {
+        let fail = |message: String| {
+            GenError::new(
+                provider,
+                Place::operation(provider, operation),
+                GenErrorKind::Typed(message),
+            )
+        };
         let builder = progenitor_name(&operation.sdk_name);
         if !generated.builders.contains(&builder) {
-            return Err(format!(
-                "progenitor generated no builder `{builder}` for operation `{}`",
-                operation.operation_id
-            ));
+            return Err(fail(format!("progenitor generated no builder `{builder}`")));
         }
-        let (error_enum, send) = operation_code(provider, operation, &builder, generated)?;
+        let (error_enum, send) =
+            operation_code(provider, operation, &builder, generated).map_err(fail)?;
         errors.push(error_enum);
         impls.push(send);
-        let (arm, outcome_fn, schemas) = dynamic_code(operation, &builder, generated)?;
+        let (arm, outcome_fn, schemas) =
+            dynamic_code(operation, &builder, generated).map_err(fail)?;
         dynamic_arms.push(arm);
         dynamic_fns.push(outcome_fn);
         schema_arms.extend(schemas);
@@ -505,11 +515,23 @@ fn operation_code(
                 .get(&(builder.to_string(), setter.clone()))
                 .ok_or_else(|| format!("no setter `{setter}` on `{builder}`"))?;
             let field = ident(&setter);
-            quote! {
-                if matches!(self.#field, Ok(None)) {
-                    self.#field = <#target>::try_from(crate::new_idempotency_key())
-                        .map(Some)
-                        .map_err(|error| error.to_string());
+            if parameter.required {
+                // progenitor starts a required parameter as this error; a
+                // value the caller set (valid or not) is left alone.
+                let unset = format!("{setter} was not initialized");
+                quote! {
+                    if matches!(&self.#field, Err(message) if *message == #unset) {
+                        self.#field = <#target>::try_from(crate::new_idempotency_key())
+                            .map_err(|error| error.to_string());
+                    }
+                }
+            } else {
+                quote! {
+                    if matches!(self.#field, Ok(None)) {
+                        self.#field = <#target>::try_from(crate::new_idempotency_key())
+                            .map(Some)
+                            .map_err(|error| error.to_string());
+                    }
                 }
             }
         }
