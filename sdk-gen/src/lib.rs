@@ -35,7 +35,14 @@ pub fn generate(provider: &Provider) -> Result<String, GenError> {
     let fail = |kind: GenErrorKind| GenError::new(provider, Place::document(provider), kind);
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| fail(GenErrorKind::Output(e.to_string())))?;
-    let generated = progenitor_output::take_apart(&mut file).map_err(|e| fail(e.into()))?;
+    let raw_body_builders = provider
+        .operations
+        .iter()
+        .filter(|o| o.request_body.as_ref().is_some_and(|b| b.content.len() > 1))
+        .map(|o| typed::builder_name(o))
+        .collect();
+    let generated =
+        progenitor_output::take_apart(&mut file, &raw_body_builders).map_err(|e| fail(e.into()))?;
     let typed = typed::operations(provider, &generated)?;
     let typed: syn::File =
         syn::parse2(typed).map_err(|e| fail(GenErrorKind::Output(e.to_string())))?;

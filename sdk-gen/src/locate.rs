@@ -369,7 +369,7 @@ mod tests {
             ["/b/{id}"]
         );
         let schemas: Vec<&String> = cut["components"]["schemas"].as_object().unwrap().keys().collect();
-        assert_eq!(schemas, ["Id", "Body", "Count"]);
+        assert_eq!(schemas, ["Body", "Count", "Id"]);
         assert!(cut["components"].get("responses").is_none());
         let cut = cut_to_operation(&document(), "/a", "get");
         assert_eq!(cut["components"]["responses"]["Ok"], json!({"description": "ok"}));

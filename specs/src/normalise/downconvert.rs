@@ -495,11 +495,10 @@ mod tests {
     }
 
     #[test]
-    fn several_non_null_types_are_rejected_with_pointer() {
-        let err = schema(json!({"type": ["string", "integer"]})).unwrap_err();
+    fn several_non_null_types_become_one_of() {
         assert_eq!(
-            err.to_string(),
-            "doc.yaml#/components/schemas/S/type: `type` is not supported: several non-null types in one schema have no OpenAPI 3.0 form"
+            schema(json!({"type": ["string", "integer", "null"]})).unwrap(),
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true, "x-sdk-relaxed": ["type"]})
         );
     }
 
@@ -593,10 +592,9 @@ mod tests {
     #[test]
     fn unsupported_keywords_are_rejected() {
         for (input, keyword) in [
-            (json!({"prefixItems": [{}]}), "prefixItems"),
-            (json!({"items": [{}]}), "items"),
-            (json!({"properties": {"p": {"if": {}}}}), "if"),
-            (json!({"patternProperties": {}}), "patternProperties"),
+            (json!({"$defs": {}}), "$defs"),
+            (json!({"properties": {"p": {"$dynamicRef": "#x"}}}), "$dynamicRef"),
+            (json!({"$id": "https://example.com/s"}), "$id"),
         ] {
             let err = schema(input).unwrap_err();
             assert!(
@@ -604,11 +602,26 @@ mod tests {
                 "{err}"
             );
         }
-        let err = schema(json!({"properties": {"p~/q": {"if": {}}}})).unwrap_err();
+        let err = schema(json!({"properties": {"p~/q": {"$anchor": "a"}}})).unwrap_err();
         assert!(
             err.to_string()
-                .starts_with("doc.yaml#/components/schemas/S/properties/p~0~1q/if:"),
+                .starts_with("doc.yaml#/components/schemas/S/properties/p~0~1q/$anchor:"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn approximations_are_applied_in_sub_schemas_too() {
+        assert_eq!(
+            schema(json!({"type": "object", "unevaluatedProperties": false, "properties": {
+                "t": {"prefixItems": [{"type": "string"}]},
+                "m": {"patternProperties": {"^a": {"type": ["string", "null"]}}, "additionalProperties": false}
+            }}))
+            .unwrap(),
+            json!({"type": "object", "properties": {
+                "t": {"x-sdk-relaxed": ["prefixItems"], "items": {}, "type": "array"},
+                "m": {"additionalProperties": {"type": "string", "nullable": true}, "x-sdk-relaxed": ["patternProperties"]}
+            }, "x-sdk-relaxed": ["unevaluatedProperties"]})
         );
     }
 
@@ -637,10 +650,9 @@ mod tests {
         let err = downconvert(&mut document, Path::new("d.json")).unwrap_err();
         assert!(err.to_string().starts_with("d.json#/openapi:"), "{err}");
 
-        let mut document = json!({"openapi": "3.1.0", "webhooks": {"w": {}}});
-        assert!(matches!(
-            downconvert(&mut document, Path::new("d.json")).unwrap_err(),
-            SpecError::Unsupported { .. }
-        ));
+        let mut document = json!({"openapi": "3.1.0", "webhooks": {"w": {}, "v": {}}});
+        downconvert(&mut document, Path::new("d.json")).unwrap();
+        assert_eq!(document["x-sdk-dropped-webhooks"], json!(["w", "v"]));
+        assert!(document.get("webhooks").is_none());
     }
 }
