@@ -23,6 +23,7 @@ fn main() {
         Ok(providers) => providers,
         Err(error) => fail(&error.to_string()),
     };
+    let providers = selected_providers(providers);
     let mut index = String::new();
     for provider in &providers {
         let code = sdk_gen::generate(provider).unwrap_or_else(|e| fail(&e.to_string()));
@@ -54,6 +55,27 @@ fn main() {
         &out_dir.join("dynamic_providers.rs"),
         &typed::dynamic_dispatch(&providers).to_string(),
     );
+}
+
+/// The providers whose cargo feature is on (all of them with `all-providers`),
+/// with a warning for each directory whose feature is not declared.
+fn selected_providers(providers: Vec<specs::Provider>) -> Vec<specs::Provider> {
+    let manifest_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    println!("cargo::rerun-if-changed={}", manifest_path.display());
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", manifest_path.display())));
+    let declared = sdk_gen::features::declared(&manifest);
+    let enabled = |feature: &str| std::env::var_os(sdk_gen::features::env_var(feature)).is_some();
+    let (selected, warnings) =
+        sdk_gen::features::select(providers.iter().map(|p| p.name.as_str()), &declared, enabled);
+    for warning in warnings {
+        println!("cargo::warning={warning}");
+    }
+    let selected: Vec<String> = selected.into_iter().map(str::to_string).collect();
+    providers
+        .into_iter()
+        .filter(|p| selected.contains(&p.name))
+        .collect()
 }
 
 /// The crate docs' table of providers, from the catalogue: module,

@@ -15,6 +15,7 @@
 //! component schema, then per value, to name the smallest failing node.
 
 mod error;
+pub mod features;
 pub mod locate;
 mod progenitor_output;
 mod run;
