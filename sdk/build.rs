@@ -66,8 +66,11 @@ fn selected_providers(providers: Vec<specs::Provider>) -> Vec<specs::Provider> {
         .unwrap_or_else(|e| fail(&format!("cannot read {}: {e}", manifest_path.display())));
     let declared = sdk_gen::features::declared(&manifest);
     let enabled = |feature: &str| std::env::var_os(sdk_gen::features::env_var(feature)).is_some();
-    let (selected, warnings) =
-        sdk_gen::features::select(providers.iter().map(|p| p.name.as_str()), &declared, enabled);
+    let (selected, warnings) = sdk_gen::features::select(
+        providers.iter().map(|p| p.name.as_str()),
+        &declared,
+        enabled,
+    );
     for warning in warnings {
         println!("cargo::warning={warning}");
     }

@@ -81,11 +81,7 @@ impl Place {
 /// `/components/schemas/A/properties/b` -> `/components/schemas/A`;
 /// `/paths/~1a/get/...` -> `/paths/~1a/get`.
 fn component_prefix(pointer: &str) -> String {
-    pointer
-        .split('/')
-        .take(4)
-        .collect::<Vec<_>>()
-        .join("/")
+    pointer.split('/').take(4).collect::<Vec<_>>().join("/")
 }
 
 impl fmt::Display for Place {

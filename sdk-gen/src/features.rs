@@ -48,7 +48,12 @@ pub fn declared(manifest: &str) -> Declared {
         if list {
             declared.all.extend(
                 rest.split(',')
-                    .map(|m| m.trim().trim_matches(|c| c == '[' || c == ']').trim().trim_matches('"'))
+                    .map(|m| {
+                        m.trim()
+                            .trim_matches(|c| c == '[' || c == ']')
+                            .trim()
+                            .trim_matches('"')
+                    })
                     .filter(|m| !m.is_empty())
                     .map(str::to_string),
             );
@@ -117,10 +122,17 @@ bytes = "1"
     fn reads_the_features_table() {
         let declared = declared(MANIFEST);
         assert_eq!(
-            declared.features.iter().map(String::as_str).collect::<Vec<_>>(),
+            declared
+                .features
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
             ["akua", "all-providers", "default", "dynamic", "phala"]
         );
-        assert_eq!(declared.all.iter().map(String::as_str).collect::<Vec<_>>(), ["akua", "phala"]);
+        assert_eq!(
+            declared.all.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["akua", "phala"]
+        );
     }
 
     #[test]
@@ -129,7 +141,12 @@ bytes = "1"
         let (selected, warnings) = select(["akua", "newcomer", "phala"], &declared, |f| f == ALL);
         assert_eq!(selected, ["akua", "newcomer", "phala"]);
         assert_eq!(warnings.len(), 1);
-        assert!(warnings[0].starts_with("provider `newcomer` has no cargo feature: add `newcomer = []`"), "{}", warnings[0]);
+        assert!(
+            warnings[0]
+                .starts_with("provider `newcomer` has no cargo feature: add `newcomer = []`"),
+            "{}",
+            warnings[0]
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@
 //! [`generate`] returns the module's source; `sdk/build.rs` writes it into
 //! `OUT_DIR`, and any other crate can run it the same way (the corpus check
 //! compiles third-party documents with it). The code refers to the SDK's
-//! runtime as `crate::...`: include it in a crate that re-exports
-//! `sdk::runtime::*` at its root, or in `sdk` itself.
+//! runtime as `crate::...` (`crate::Settings`, `crate::execute`, ...), so it
+//! compiles where `sdk/src/lib.rs` is the crate root.
 //!
 //! Every failure is a [`GenError`] naming the provider, the document, the
 //! operation and the JSON pointer. Before progenitor runs, [`values`] checks
@@ -13,6 +13,8 @@
 //! typify errors and panics are caught ([`locate`]); when the tool does not
 //! say where, the document is cut down and regenerated per operation, per
 //! component schema, then per value, to name the smallest failing node.
+//!
+//! [`features`] is `sdk/build.rs`'s choice of providers by cargo feature.
 
 mod error;
 pub mod features;

@@ -28,7 +28,10 @@ pub fn locate(provider: &Provider, failure: Failure) -> GenError {
             .operations
             .iter()
             .find(|o| &o.path == path && o.method.eq_ignore_ascii_case(method))
-            .map_or_else(|| format!("{} {path}", method.to_uppercase()), |o| o.operation_id.clone())
+            .map_or_else(
+                || format!("{} {path}", method.to_uppercase()),
+                |o| o.operation_id.clone(),
+            )
     });
     let place = match &found.pointer {
         Some(pointer) => Place::node(provider, operation_id, pointer),
@@ -207,17 +210,18 @@ pub fn operations(document: &Value) -> Vec<(String, String)> {
 pub fn cut_to_operation(document: &Value, path: &str, method: &str) -> Value {
     let mut item = Map::new();
     for key in ["parameters", method] {
-        if let Some(value) = document
-            .pointer(&join(&join("/paths", path), key))
-            .cloned()
-        {
+        if let Some(value) = document.pointer(&join(&join("/paths", path), key)).cloned() {
             item.insert(key.to_string(), value);
         }
     }
     let item = Value::Object(item);
     let mut reached = references_from(document, &item);
     reached.retain(|p| p.starts_with("/components/"));
-    with_components(document, Map::from_iter([(path.to_string(), item)]), &reached)
+    with_components(
+        document,
+        Map::from_iter([(path.to_string(), item)]),
+        &reached,
+    )
 }
 
 /// The document without paths, with only `schema` and what it reaches.
@@ -227,7 +231,11 @@ pub fn cut_to_schema(document: &Value, schema: &str) -> Value {
     with_components(document, Map::new(), &reached)
 }
 
-fn with_components(document: &Value, paths: Map<String, Value>, reached: &BTreeSet<String>) -> Value {
+fn with_components(
+    document: &Value,
+    paths: Map<String, Value>,
+    reached: &BTreeSet<String>,
+) -> Value {
     let mut cut = Map::new();
     for (key, value) in document.as_object().into_iter().flatten() {
         if key != "paths" && key != "components" {
@@ -368,11 +376,18 @@ mod tests {
             cut["paths"].as_object().unwrap().keys().collect::<Vec<_>>(),
             ["/b/{id}"]
         );
-        let schemas: Vec<&String> = cut["components"]["schemas"].as_object().unwrap().keys().collect();
+        let schemas: Vec<&String> = cut["components"]["schemas"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .collect();
         assert_eq!(schemas, ["Body", "Count", "Id"]);
         assert!(cut["components"].get("responses").is_none());
         let cut = cut_to_operation(&document(), "/a", "get");
-        assert_eq!(cut["components"]["responses"]["Ok"], json!({"description": "ok"}));
+        assert_eq!(
+            cut["components"]["responses"]["Ok"],
+            json!({"description": "ok"})
+        );
         assert!(cut["components"].get("schemas").is_none());
     }
 
@@ -395,7 +410,10 @@ mod tests {
         document["paths"] = json!({});
         let found = smallest_failure(&document, Failure::Error("whole".into()), &stand_in);
         assert_eq!(found.operation, None);
-        assert_eq!(found.pointer.as_deref(), Some("/components/schemas/Count/default"));
+        assert_eq!(
+            found.pointer.as_deref(),
+            Some("/components/schemas/Count/default")
+        );
     }
 
     #[test]
@@ -412,7 +430,11 @@ mod tests {
     #[test]
     fn a_property_named_default_is_not_a_value() {
         let mut values = Vec::new();
-        collect_values(&document()["components"]["schemas"]["Body"], "/S", &mut values);
+        collect_values(
+            &document()["components"]["schemas"]["Body"],
+            "/S",
+            &mut values,
+        );
         assert!(values.is_empty(), "{values:?}");
     }
 }

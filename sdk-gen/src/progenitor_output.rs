@@ -154,17 +154,30 @@ fn self_type_in(block: &syn::ItemImpl, names: &HashSet<String>) -> bool {
         if p.path.segments.last().is_some_and(|s| names.contains(&s.ident.to_string())))
 }
 
-/// `map.append("name", ...);` for the given map variable and header name.
+/// `map.append(HeaderName::from_static("name"), ...);` (or with the name as a
+/// plain string) for the given map variable and header name.
 fn appends_header(statement: &syn::Stmt, map: &str, name: &str) -> bool {
     let syn::Stmt::Expr(syn::Expr::MethodCall(call), Some(_)) = statement else {
         return false;
     };
     let on_map = matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident(map));
-    let names_header = matches!(
-        call.args.first(),
-        Some(syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. })) if s.value() == name
-    );
-    on_map && call.method == "append" && names_header
+    on_map && call.method == "append" && call.args.first().is_some_and(|a| is_name(a, name))
+}
+
+/// `"name"` or `HeaderName::from_static("name")`.
+fn is_name(expression: &syn::Expr, name: &str) -> bool {
+    match expression {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => text.value() == name,
+        syn::Expr::Call(call) => {
+            matches!(&*call.func, syn::Expr::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == "from_static"))
+                && call.args.first().is_some_and(|a| is_name(a, name))
+        }
+        _ => false,
+    }
 }
 
 /// `response.status().as_u16()` (or `response.status()`).
@@ -205,8 +218,12 @@ fn add_send_raw_body(block: &mut syn::ItemImpl) {
         }
     }
     raw.sig.ident = syn::Ident::new("send_raw_body", raw.sig.ident.span());
-    raw.sig.inputs.push(syn::parse_quote!(content_type: reqwest::header::HeaderValue));
-    raw.sig.inputs.push(syn::parse_quote!(raw_body: bytes::Bytes));
+    raw.sig
+        .inputs
+        .push(syn::parse_quote!(content_type: reqwest::header::HeaderValue));
+    raw.sig
+        .inputs
+        .push(syn::parse_quote!(raw_body: bytes::Bytes));
     block.items.push(syn::ImplItem::Fn(raw));
 }
 
@@ -308,7 +325,7 @@ mod tests {
                         let body = body.and_then(|v| types::Body::try_from(v).map_err(|e| e.to_string())).map_err(Error::InvalidRequest)?;
                         let url = format!("{}/things", client.baseurl,);
                         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-                        header_map.append("api-version", ::reqwest::header::HeaderValue::from_static("1.0"));
+                        header_map.append(::reqwest::header::HeaderName::from_static("api-version"), ::reqwest::header::HeaderValue::from_static(super::Client::api_version()));
                         header_map.append("x-other", ::reqwest::header::HeaderValue::from_static("kept"));
                         let mut request = client.client.post(url).json(&body).headers(header_map).build()?;
                         let response = client.exec(request, &info).await?;
@@ -323,14 +340,21 @@ mod tests {
     }
 
     fn function<'a>(file: &'a syn::File, name: &str) -> Option<&'a syn::ImplItemFn> {
-        let syn::Item::Mod(module) = &file.items[0] else { return None };
-        module.content.as_ref()?.1.iter().find_map(|item| match item {
-            syn::Item::Impl(block) => block.items.iter().find_map(|item| match item {
-                syn::ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+        let syn::Item::Mod(module) = &file.items[0] else {
+            return None;
+        };
+        module
+            .content
+            .as_ref()?
+            .1
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Impl(block) => block.items.iter().find_map(|item| match item {
+                    syn::ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+                    _ => None,
+                }),
                 _ => None,
-            }),
-            _ => None,
-        })
+            })
     }
 
     #[test]
@@ -348,7 +372,12 @@ mod tests {
         let text = quote::ToTokens::to_token_stream(raw).to_string();
         assert!(!text.contains("json"), "{text}");
         assert!(text.contains("let _ = body ;"), "{text}");
-        assert!(text.contains(". header (reqwest :: header :: CONTENT_TYPE , content_type) . body (raw_body)"), "{text}");
+        assert!(
+            text.contains(
+                ". header (reqwest :: header :: CONTENT_TYPE , content_type) . body (raw_body)"
+            ),
+            "{text}"
+        );
         assert!(function(&file, "send").is_none());
     }
 
@@ -361,7 +390,10 @@ mod tests {
             }
         };
         let error = take_apart(&mut file, &HashSet::new()).err().unwrap();
-        assert!(error.contains("does not end in a match on the status"), "{error}");
+        assert!(
+            error.contains("does not end in a match on the status"),
+            "{error}"
+        );
     }
 
     #[test]
@@ -371,6 +403,9 @@ mod tests {
         };
         take_apart(&mut file, &HashSet::new()).unwrap();
         let text = quote::ToTokens::to_token_stream(&file).to_string();
-        assert!(text.contains("r#gen : & mut :: schemars :: r#gen :: SchemaGenerator"), "{text}");
+        assert!(
+            text.contains("r#gen : & mut :: schemars :: r#gen :: SchemaGenerator"),
+            "{text}"
+        );
     }
 }

@@ -208,7 +208,12 @@ fn visit_schema(document: &Value, schema: &Value, at: &str, problems: &mut Vec<P
             .flatten()
             .enumerate()
         {
-            visit_schema(document, branch, &format!("{}/{index}", join(at, keyword)), problems);
+            visit_schema(
+                document,
+                branch,
+                &format!("{}/{index}", join(at, keyword)),
+                problems,
+            );
             if !problems.is_empty() {
                 return;
             }
@@ -220,7 +225,12 @@ fn visit_schema(document: &Value, schema: &Value, at: &str, problems: &mut Vec<P
         .into_iter()
         .flatten()
     {
-        visit_schema(document, property, &join(&join(at, "properties"), name), problems);
+        visit_schema(
+            document,
+            property,
+            &join(&join(at, "properties"), name),
+            problems,
+        );
         if !problems.is_empty() {
             return;
         }
@@ -248,7 +258,10 @@ pub fn fits(document: &Value, schema: &Value, value: &Value, depth: usize) -> Re
     if let Some(members) = schema.get("enum").and_then(Value::as_array)
         && !members.iter().any(|m| same(m, value))
     {
-        return Err(format!("not one of the `enum` values {}", shortened(&Value::Array(members.clone()))));
+        return Err(format!(
+            "not one of the `enum` values {}",
+            shortened(&Value::Array(members.clone()))
+        ));
     }
     if let Some(expected) = schema.get("type").and_then(Value::as_str)
         && !has_type(value, expected)
@@ -258,30 +271,52 @@ pub fn fits(document: &Value, schema: &Value, value: &Value, depth: usize) -> Re
     numeric_rules(schema, value)?;
     if let Some(text) = value.as_str() {
         let length = text.chars().count() as u64;
-        if schema.get("minLength").and_then(Value::as_u64).is_some_and(|min| length < min) {
+        if schema
+            .get("minLength")
+            .and_then(Value::as_u64)
+            .is_some_and(|min| length < min)
+        {
             return Err("shorter than `minLength`".into());
         }
-        if schema.get("maxLength").and_then(Value::as_u64).is_some_and(|max| length > max) {
+        if schema
+            .get("maxLength")
+            .and_then(Value::as_u64)
+            .is_some_and(|max| length > max)
+        {
             return Err("longer than `maxLength`".into());
         }
     }
     if let Some(items) = value.as_array() {
         let count = items.len() as u64;
-        if schema.get("minItems").and_then(Value::as_u64).is_some_and(|min| count < min) {
+        if schema
+            .get("minItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|min| count < min)
+        {
             return Err("fewer items than `minItems`".into());
         }
-        if schema.get("maxItems").and_then(Value::as_u64).is_some_and(|max| count > max) {
+        if schema
+            .get("maxItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|max| count > max)
+        {
             return Err("more items than `maxItems`".into());
         }
         if let Some(item_schema) = schema.get("items") {
             for (index, item) in items.iter().enumerate() {
-                fits(document, item_schema, item, depth + 1).map_err(|e| format!("item {index}: {e}"))?;
+                fits(document, item_schema, item, depth + 1)
+                    .map_err(|e| format!("item {index}: {e}"))?;
             }
         }
     }
     if let Some(members) = value.as_object() {
         let properties = schema.get("properties").and_then(Value::as_object);
-        for name in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(name) = name.as_str()
                 && !members.contains_key(name)
             {
@@ -294,7 +329,9 @@ pub fn fits(document: &Value, schema: &Value, value: &Value, depth: usize) -> Re
                     .map_err(|e| format!("property `{name}`: {e}"))?,
                 None => match schema.get("additionalProperties") {
                     Some(Value::Bool(false)) => {
-                        return Err(format!("`{name}` is not a declared property (`additionalProperties: false`)"));
+                        return Err(format!(
+                            "`{name}` is not a declared property (`additionalProperties: false`)"
+                        ));
                     }
                     Some(extra @ Value::Object(_)) => fits(document, extra, member, depth + 1)
                         .map_err(|e| format!("property `{name}`: {e}"))?,
@@ -304,18 +341,31 @@ pub fn fits(document: &Value, schema: &Value, value: &Value, depth: usize) -> Re
         }
     }
     let branches = |keyword: &str| -> Vec<&Value> {
-        schema.get(keyword).and_then(Value::as_array).into_iter().flatten().collect()
+        schema
+            .get(keyword)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .collect()
     };
     for (index, branch) in branches("allOf").into_iter().enumerate() {
-        fits(document, branch, value, depth + 1).map_err(|e| format!("`allOf` branch {index}: {e}"))?;
+        fits(document, branch, value, depth + 1)
+            .map_err(|e| format!("`allOf` branch {index}: {e}"))?;
     }
     let any = branches("anyOf");
-    if !any.is_empty() && !any.iter().any(|b| fits(document, b, value, depth + 1).is_ok()) {
+    if !any.is_empty()
+        && !any
+            .iter()
+            .any(|b| fits(document, b, value, depth + 1).is_ok())
+    {
         return Err("fits no `anyOf` branch".into());
     }
     let one = branches("oneOf");
     if !one.is_empty() {
-        let matching = one.iter().filter(|b| fits(document, b, value, depth + 1).is_ok()).count();
+        let matching = one
+            .iter()
+            .filter(|b| fits(document, b, value, depth + 1).is_ok())
+            .count();
         if matching != 1 {
             return Err(format!("fits {matching} `oneOf` branches, not exactly one"));
         }
@@ -366,7 +416,9 @@ fn numeric_rules(schema: &serde_json::Map<String, Value>, value: &Value) -> Resu
 fn has_type(value: &Value, expected: &str) -> bool {
     match expected {
         "string" => value.is_string(),
-        "integer" => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|n| n.fract() == 0.0),
+        "integer" => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|n| n.fract() == 0.0)
+        }
         "number" => value.is_number(),
         "boolean" => value.is_boolean(),
         "array" => value.is_array(),
@@ -388,7 +440,9 @@ fn operation_of(pointer: &str) -> Option<(String, String)> {
     let mut tokens = pointer.strip_prefix("/paths/")?.split('/');
     let path = tokens.next()?.replace("~1", "/").replace("~0", "~");
     let method = tokens.next()?;
-    specs::METHODS.contains(&method).then(|| (path, method.to_string()))
+    specs::METHODS
+        .contains(&method)
+        .then(|| (path, method.to_string()))
 }
 
 fn shortened(value: &Value) -> String {
@@ -422,9 +476,15 @@ mod tests {
         let found = problem(json!({"A": {"type": "object", "properties": {"n": {"type": "integer", "format": "int32", "default": 5000000000_i64}}}})).unwrap();
         assert_eq!(found.pointer, "/components/schemas/A/properties/n/default");
         assert_eq!(found.reason, "outside the range of its integer `format`");
-        let found = problem(json!({"B": {"type": "string", "minLength": 2, "default": "x"}})).unwrap();
-        assert_eq!((found.pointer.as_str(), found.keyword), ("/components/schemas/B/default", "default"));
-        let found = problem(json!({"C": {"type": "array", "items": {"type": "string"}, "default": [1]}})).unwrap();
+        let found =
+            problem(json!({"B": {"type": "string", "minLength": 2, "default": "x"}})).unwrap();
+        assert_eq!(
+            (found.pointer.as_str(), found.keyword),
+            ("/components/schemas/B/default", "default")
+        );
+        let found =
+            problem(json!({"C": {"type": "array", "items": {"type": "string"}, "default": [1]}}))
+                .unwrap();
         assert_eq!(found.reason, "item 0: not of `type: string`");
     }
 
@@ -435,8 +495,17 @@ mod tests {
             "Holder": {"type": "object", "properties": {"kind": {"allOf": [{"$ref": "#/components/schemas/Kind"}], "default": "c"}}}
         });
         let found = problem(schemas).unwrap();
-        assert_eq!(found.pointer, "/components/schemas/Holder/properties/kind/default");
-        assert!(found.reason.contains("#/components/schemas/Kind: not one of the `enum` values"), "{}", found.reason);
+        assert_eq!(
+            found.pointer,
+            "/components/schemas/Holder/properties/kind/default"
+        );
+        assert!(
+            found
+                .reason
+                .contains("#/components/schemas/Kind: not one of the `enum` values"),
+            "{}",
+            found.reason
+        );
         let fine = json!({
             "Kind": {"type": "string", "enum": ["a", "b"]},
             "Holder": {"type": "object", "properties": {
@@ -452,17 +521,28 @@ mod tests {
     #[test]
     fn enum_members_must_fit_their_schema() {
         let found = problem(json!({"E": {"type": "string", "enum": ["a", 1]}})).unwrap();
-        assert_eq!((found.pointer.as_str(), found.keyword), ("/components/schemas/E/enum/1", "enum"));
-        assert_eq!(problem(json!({"E": {"type": "string", "nullable": true, "enum": ["a", null]}})), None);
+        assert_eq!(
+            (found.pointer.as_str(), found.keyword),
+            ("/components/schemas/E/enum/1", "enum")
+        );
+        assert_eq!(
+            problem(json!({"E": {"type": "string", "nullable": true, "enum": ["a", null]}})),
+            None
+        );
         let found = problem(json!({"E": {"type": "string", "enum": ["a", null]}})).unwrap();
         assert_eq!(found.value, Value::Null);
     }
 
     #[test]
     fn oneof_needs_exactly_one_branch_and_not_none() {
-        let found = problem(json!({"O": {"oneOf": [{"type": "number"}, {"type": "integer"}], "default": 1}})).unwrap();
+        let found = problem(
+            json!({"O": {"oneOf": [{"type": "number"}, {"type": "integer"}], "default": 1}}),
+        )
+        .unwrap();
         assert_eq!(found.reason, "fits 2 `oneOf` branches, not exactly one");
-        let found = problem(json!({"N": {"type": "string", "not": {"enum": ["x"]}, "default": "x"}})).unwrap();
+        let found =
+            problem(json!({"N": {"type": "string", "not": {"enum": ["x"]}, "default": "x"}}))
+                .unwrap();
         assert_eq!(found.reason, "fits the schema under `not`");
     }
 
@@ -470,7 +550,10 @@ mod tests {
     fn operation_parameters_are_checked_and_recursion_ends() {
         let found = first_problem(&json!({"paths": {"/x": {"get": {"parameters": [{"name": "q", "in": "query", "schema": {"type": "integer", "default": 3, "maximum": 2}}]}}}})).unwrap();
         assert_eq!(found.pointer, "/paths/~1x/get/parameters/0/schema/default");
-        assert_eq!(operation_of(&found.pointer), Some(("/x".into(), "get".into())));
+        assert_eq!(
+            operation_of(&found.pointer),
+            Some(("/x".into(), "get".into()))
+        );
         let looping = json!({"L": {"type": "object", "properties": {"next": {"$ref": "#/components/schemas/L"}}, "default": {"next": {"next": {}}}}});
         assert_eq!(problem(looping), None);
     }

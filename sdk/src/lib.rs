@@ -76,10 +76,7 @@
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
 // With a subset of providers, runtime helpers only some providers call go unused.
-#![cfg_attr(
-    not(feature = "all-providers"),
-    allow(dead_code, unused_imports)
-)]
+#![cfg_attr(not(feature = "all-providers"), allow(dead_code, unused_imports))]
 
 mod call;
 // The neutral cancel API maps each of these providers' answers by hand.

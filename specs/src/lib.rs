@@ -19,9 +19,9 @@ mod error;
 pub mod lifecycle;
 mod load;
 mod merge;
+mod normalise;
 mod overlay;
 mod pointer;
-mod normalise;
 
 use std::path::{Path, PathBuf};
 
@@ -32,13 +32,13 @@ pub use catalogue::{
     Body, Credential, CredentialKind, METHODS, Operation, Parameter, ParameterLocation,
     RequestBody, Response, ResponseHeader, SDK_NAME, Status, is_json, parse_status,
 };
-pub use normalise::downconvert::downconvert;
 pub use error::{Location, SpecError};
 pub use lifecycle::Lifecycle;
 pub use load::{parse_document, read_document};
 pub use merge::merge_documents;
-pub use overlay::apply_overlay;
+pub use normalise::downconvert::downconvert;
 pub use normalise::{hoist_response_schemas, reshape_for_progenitor};
+pub use overlay::apply_overlay;
 
 /// The repository's `specs/providers` directory.
 pub fn providers_dir() -> PathBuf {

@@ -116,4 +116,3 @@ pub fn credential_placement(provider: &Provider) -> Result<(TokenStream, String)
         provider.name
     ))
 }
-

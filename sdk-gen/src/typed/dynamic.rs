@@ -137,4 +137,3 @@ pub fn dynamic_code(
     };
     Ok((arm, outcome, schema_arms))
 }
-

@@ -9,7 +9,11 @@ use super::names::{ident, variant_name};
 use super::{Generated, body_type};
 
 /// `errors::<Builder>Error` for `operation`.
-pub fn error_enum(operation: &Operation, builder: &str, generated: &Generated) -> Result<TokenStream, String> {
+pub fn error_enum(
+    operation: &Operation,
+    builder: &str,
+    generated: &Generated,
+) -> Result<TokenStream, String> {
     let error = ident(&format!("{builder}Error"));
     let failures: Vec<&Response> = operation
         .responses

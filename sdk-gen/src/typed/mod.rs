@@ -27,9 +27,8 @@ pub fn builder_name(operation: &specs::Operation) -> String {
 
 /// The typed layer of `provider`'s module, over progenitor's output `generated`.
 pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStream, GenError> {
-    let client = client::client_config(provider).map_err(|e| {
-        GenError::new(provider, Place::document(provider), GenErrorKind::Typed(e))
-    })?;
+    let client = client::client_config(provider)
+        .map_err(|e| GenError::new(provider, Place::document(provider), GenErrorKind::Typed(e)))?;
     let mut errors = Vec::new();
     let mut impls = Vec::new();
     let mut dynamic_arms = Vec::new();
@@ -114,4 +113,3 @@ fn body_type(body: Option<&Body>, generated: &Generated) -> Result<TokenStream, 
     let rust_name = names::ident(&rust_name);
     Ok(quote!(types::#rust_name))
 }
-

@@ -210,7 +210,6 @@ fn send_body(
     }
 }
 
-
 /// The expression turning `raw` into the operation's result for one status.
 fn decode(body: Option<&Body>, error: &Ident, variant: Option<&Ident>) -> TokenStream {
     let json = body.is_some_and(|b| specs::is_json(&b.media_type));
@@ -235,4 +234,3 @@ fn status_pattern(status: Status) -> TokenStream {
         Status::Default => quote!(_),
     }
 }
-

@@ -46,4 +46,3 @@ pub fn drop(document: &mut Value) {
         }
     }
 }
-

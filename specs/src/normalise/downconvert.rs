@@ -593,7 +593,10 @@ mod tests {
     fn unsupported_keywords_are_rejected() {
         for (input, keyword) in [
             (json!({"$defs": {}}), "$defs"),
-            (json!({"properties": {"p": {"$dynamicRef": "#x"}}}), "$dynamicRef"),
+            (
+                json!({"properties": {"p": {"$dynamicRef": "#x"}}}),
+                "$dynamicRef",
+            ),
             (json!({"$id": "https://example.com/s"}), "$id"),
         ] {
             let err = schema(input).unwrap_err();

@@ -81,4 +81,3 @@ pub(crate) fn path_items(document: &mut Value) -> impl Iterator<Item = &mut Map<
         .flat_map(|paths| paths.values_mut())
         .filter_map(Value::as_object_mut)
 }
-

@@ -47,4 +47,3 @@ fn wrap_references(node: &mut Value, targets: &HashSet<String>) {
         _ => {}
     }
 }
-

@@ -38,7 +38,9 @@ mod tests {
     #[test]
     fn one_closed_pattern_is_a_typed_map() {
         assert_eq!(
-            rewritten(json!({"type": "object", "patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": false})),
+            rewritten(
+                json!({"type": "object", "patternProperties": {"^x-": {"type": "string"}}, "additionalProperties": false})
+            ),
             json!({"type": "object", "additionalProperties": {"type": "string"}, "x-sdk-relaxed": ["patternProperties"]})
         );
     }
@@ -46,11 +48,15 @@ mod tests {
     #[test]
     fn open_or_several_patterns_admit_any_value() {
         assert_eq!(
-            rewritten(json!({"patternProperties": {"^a": {"type": "string"}}, "additionalProperties": {"type": "integer"}})),
+            rewritten(
+                json!({"patternProperties": {"^a": {"type": "string"}}, "additionalProperties": {"type": "integer"}})
+            ),
             json!({"additionalProperties": {}, "x-sdk-relaxed": ["patternProperties"]})
         );
         assert_eq!(
-            rewritten(json!({"patternProperties": {"^a": {"type": "string"}, "^b": {"type": "integer"}}, "additionalProperties": false})),
+            rewritten(
+                json!({"patternProperties": {"^a": {"type": "string"}, "^b": {"type": "integer"}}, "additionalProperties": false})
+            ),
             json!({"additionalProperties": {}, "x-sdk-relaxed": ["patternProperties"]})
         );
     }

@@ -14,7 +14,14 @@ pub fn to_array(schema: &mut Map<String, Value>) {
         return;
     }
     schema.shift_remove("additionalItems");
-    relaxed::note(schema, if prefix.is_some() { "prefixItems" } else { "items" });
+    relaxed::note(
+        schema,
+        if prefix.is_some() {
+            "prefixItems"
+        } else {
+            "items"
+        },
+    );
     schema.insert("items".into(), json!({}));
     schema.entry("type").or_insert_with(|| json!("array"));
 }

@@ -33,4 +33,3 @@ fn raw_body(response: &mut Value) {
     response.shift_remove("content");
     response.insert("content".into(), json!({"application/octet-stream": {}}));
 }
-

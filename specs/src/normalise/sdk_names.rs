@@ -18,4 +18,3 @@ pub fn apply(document: &mut Value) {
         }
     }
 }
-

@@ -10,10 +10,39 @@ use super::relaxed;
 /// Keywords that constrain only one type's instances.
 const BY_TYPE: &[(&str, &[&str])] = &[
     ("string", &["minLength", "maxLength", "pattern", "format"]),
-    ("number", &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "format"]),
-    ("integer", &["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "format"]),
+    (
+        "number",
+        &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+            "format",
+        ],
+    ),
+    (
+        "integer",
+        &[
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+            "format",
+        ],
+    ),
     ("array", &["items", "minItems", "maxItems", "uniqueItems"]),
-    ("object", &["properties", "required", "additionalProperties", "minProperties", "maxProperties"]),
+    (
+        "object",
+        &[
+            "properties",
+            "required",
+            "additionalProperties",
+            "minProperties",
+            "maxProperties",
+        ],
+    ),
 ];
 
 /// Splits a `type` list of several non-null types on one schema object;
@@ -80,7 +109,9 @@ mod tests {
     #[test]
     fn each_type_gets_its_branch_and_keywords() {
         assert_eq!(
-            rewritten(json!({"type": ["string", "array", "null"], "maxLength": 3, "items": {"type": "string"}, "description": "d"})),
+            rewritten(
+                json!({"type": ["string", "array", "null"], "maxLength": 3, "items": {"type": "string"}, "description": "d"})
+            ),
             json!({
                 "description": "d",
                 "oneOf": [{"type": "string", "maxLength": 3}, {"type": "array", "items": {"type": "string"}}],
@@ -96,6 +127,9 @@ mod tests {
             rewritten(json!({"type": ["integer", "number"], "minimum": 0})),
             json!({"type": "number", "minimum": 0, "x-sdk-relaxed": ["type"]})
         );
-        assert_eq!(rewritten(json!({"type": ["string", "null"]})), json!({"type": ["string", "null"]}));
+        assert_eq!(
+            rewritten(json!({"type": ["string", "null"]})),
+            json!({"type": ["string", "null"]})
+        );
     }
 }

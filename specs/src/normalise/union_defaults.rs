@@ -49,7 +49,13 @@ mod tests {
             document["components"]["schemas"]["A"]["properties"]["span"],
             json!({"anyOf": [{"type": "number", "enum": [1]}, {"type": "number", "enum": [2]}], "x-sdk-relaxed": ["default"]})
         );
-        assert_eq!(document["components"]["schemas"]["A"]["properties"]["plain"]["default"], json!(3));
-        assert_eq!(document["components"]["schemas"]["B"]["example"], json!({"oneOf": [], "default": 1}));
+        assert_eq!(
+            document["components"]["schemas"]["A"]["properties"]["plain"]["default"],
+            json!(3)
+        );
+        assert_eq!(
+            document["components"]["schemas"]["B"]["example"],
+            json!({"oneOf": [], "default": 1})
+        );
     }
 }
