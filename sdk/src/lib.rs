@@ -68,14 +68,25 @@
 //! | `aws-lc-rs` | | HTTPS through rustls with aws-lc-rs (reqwest's own default; builds `aws-lc-sys`, C and cmake). Wins over `rustls`. |
 //! | `native-tls` | | HTTPS through the platform's TLS library (OpenSSL on Linux). Wins over both. |
 //! | `dynamic` | | `sdk::dynamic` and each provider's `dynamic` module: any operation by operationId with text arguments, for contract tests and tools. |
+//! | `all-providers` | yes | Every provider directory under `specs/providers/`, including ones added after this list was written. |
+//! | `akua`, `chamelio`, `phala`, `promptlayer` | via `all-providers` | One provider's module each: `default-features = false, features = ["rustls", "chamelio"]` compiles only Chamelio's API. [`cancel`] needs all four. |
 //!
 //! Without any TLS feature (`default-features = false`), clients speak plain
 //! HTTP only, and an `https://` base URL is [`ConfigError::HttpsWithoutTls`].
 
 #![cfg_attr(docsrs, feature(doc_cfg))]
+// With a subset of providers, runtime helpers only some providers call go unused.
+#![cfg_attr(not(feature = "all-providers"), allow(dead_code, unused_imports))]
 
 pub mod auth;
 mod call;
+// The neutral cancel API maps each of these providers' answers by hand.
+#[cfg(all(
+    feature = "akua",
+    feature = "chamelio",
+    feature = "phala",
+    feature = "promptlayer"
+))]
 pub mod cancel;
 mod config;
 #[cfg(feature = "dynamic")]

@@ -25,16 +25,15 @@
 //! Every error names the file and the JSON pointer ([`SpecError`]).
 
 mod catalogue;
-mod downconvert;
 mod error;
 pub mod lifecycle;
 mod load;
 mod merge;
+mod normalise;
 mod operation_ids;
 mod overlay;
 mod pointer;
 pub mod refs;
-mod reshape;
 pub mod security;
 pub mod selection;
 pub mod status;
@@ -48,13 +47,13 @@ pub use catalogue::{
     Body, METHODS, Operation, Parameter, ParameterLocation, RequestBody, Response, ResponseHeader,
     SDK_NAME, Status, is_json, parse_status,
 };
-pub use downconvert::downconvert;
 pub use error::{Location, SpecError};
 pub use lifecycle::Lifecycle;
 pub use load::{parse_document, read_document};
 pub use merge::merge_documents;
+pub use normalise::downconvert::downconvert;
+pub use normalise::{hoist_response_schemas, reshape_for_progenitor};
 pub use overlay::apply_overlay;
-pub use reshape::{hoist_response_schemas, reshape_for_progenitor};
 pub use security::{Credential, CredentialKind, Requirements};
 pub use selection::Selection;
 

@@ -68,14 +68,14 @@ fn unsupported_schema_keyword_names_file_and_pointer() {
             ("provider.yaml", MANIFEST),
             (
                 "api.yaml",
-                &document("{type: object, patternProperties: {}}"),
+                &document("{type: object, $dynamicRef: '#node'}"),
             ),
         ],
     );
     assert_eq!(
         fixture.load().to_string(),
         format!(
-            "{}#/paths/~1a/get/responses/200/content/application~1json/schema/patternProperties: `patternProperties` is not supported: JSON Schema 2020-12 keyword with no OpenAPI 3.0 equivalent",
+            "{}#/paths/~1a/get/responses/200/content/application~1json/schema/$dynamicRef: `$dynamicRef` is not supported: JSON Schema 2020-12 keyword with no OpenAPI 3.0 equivalent",
             // Hoisting moved the inline schema; the pointer names where it was written.
             fixture.file("api.yaml")
         )

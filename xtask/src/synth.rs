@@ -9,6 +9,7 @@
 //! checked against the document with a JSON Schema 2020-12 validator: a
 //! body that does not validate is never written.
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
 use anyhow::{Result, anyhow};
@@ -239,7 +240,7 @@ impl<'a> Generator<'a> {
                     self.labelled = true;
                     self.label = self.label_of(chosen);
                 }
-                let mut rest = schema.clone();
+                let mut rest = schema.clone().into_owned();
                 if let Some(members) = rest.as_object_mut() {
                     members.remove(keyword);
                 }
@@ -281,18 +282,30 @@ impl<'a> Generator<'a> {
 
     /// The schema with `$ref`s followed and `allOf` parts (and siblings of
     /// a `$ref`) merged into one object; `None` if a reference dangles.
-    fn flatten(&self, schema: &Value, depth: usize) -> Option<Value> {
-        let members = schema.as_object()?;
+    fn flatten<'s>(&self, schema: &'s Value, depth: usize) -> Option<Cow<'s, Value>>
+    where
+        'a: 's,
+    {
+        let Some(members) = schema.as_object() else {
+            return Some(Cow::Borrowed(schema));
+        };
+        if depth > 64 {
+            return None;
+        }
         if let Some(target) = members.get("$ref") {
             let resolved = self.document.target(target.as_str()?).ok()?;
+            if members
+                .keys()
+                .all(|k| k == "$ref" || (!k.starts_with('$') && is_annotation(k)))
+            {
+                return self.flatten(resolved, depth + 1);
+            }
             let mut rest = members.clone();
             rest.remove("$ref");
-            let merged = if rest.keys().all(|k| !k.starts_with('$') && is_annotation(k)) {
-                resolved.clone()
-            } else {
-                self.merge(&Value::Object(rest), resolved, depth)
-            };
-            return self.flatten(&merged, depth + 1);
+            let merged = self.merge(&Value::Object(rest), resolved, depth);
+            return self
+                .flatten(&merged, depth + 1)
+                .map(|flat| Cow::Owned(flat.into_owned()));
         }
         if let Some(parts) = members.get("allOf").and_then(Value::as_array) {
             let mut rest = members.clone();
@@ -300,9 +313,11 @@ impl<'a> Generator<'a> {
             let merged = parts
                 .iter()
                 .fold(Value::Object(rest), |merged, part| self.merge(&merged, part, depth));
-            return self.flatten(&merged, depth + 1);
+            return self
+                .flatten(&merged, depth + 1)
+                .map(|flat| Cow::Owned(flat.into_owned()));
         }
-        Some(schema.clone())
+        Some(Cow::Borrowed(schema))
     }
 
     /// `base` and `extra` as one schema: members of both, `required` and
@@ -313,7 +328,7 @@ impl<'a> Generator<'a> {
             return base.clone();
         };
         let (Some(base), Some(extra)) = (base.as_object(), extra.as_object()) else {
-            return extra;
+            return extra.into_owned();
         };
         let mut out = base.clone();
         for (key, value) in extra {

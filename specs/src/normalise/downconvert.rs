@@ -13,18 +13,26 @@
 //! | `exclusiveMinimum: n` (a number)      | `minimum: n, exclusiveMinimum: true`         |
 //! | boolean schemas `true` / `false`      | `{}` / `{not: {}}`                           |
 //! | `type: "null"`                        | `nullable: true, enum: [null]`               |
-//! | `$comment`, `info.summary`, `license.identifier`, `jsonSchemaDialect`, empty `webhooks` | dropped (no meaning on the wire) |
+//! | `$comment`, `info.summary`, `license.identifier`, `jsonSchemaDialect` | dropped (no meaning on the wire) |
+//! | `webhooks`                            | dropped, named in `x-sdk-dropped-webhooks` (a client does not receive them) |
 //!
-//! Constructs with no 3.0 equivalent (tuple `items`/`prefixItems`, `if`/`then`/
-//! `else`, `patternProperties`, `unevaluated*`, `dependent*`, `$dynamicRef`,
-//! `contains`, several non-null `type`s, non-empty `webhooks` and
-//! `components.pathItems`, `mutualTLS` schemes) are rejected with the file and
-//! pointer, never silently dropped.
+//! Before these, each schema gets the SDK's approximations, never stricter
+//! than the document and each noted in `x-sdk-relaxed`: narrowing keywords
+//! dropped ([`super::narrowing`]), `patternProperties` as maps
+//! ([`super::pattern_properties`]), tuples as arrays of any value
+//! ([`super::prefix_items`]), several non-null types as `oneOf`
+//! ([`super::type_lists`]).
+//!
+//! What is still refused, with the file and pointer: `$schema`, `$id`,
+//! `$anchor`, `$defs`, `$dynamicRef`, `$dynamicAnchor` in a schema,
+//! non-empty `components.pathItems`, `mutualTLS` security schemes, `const`
+//! beside `enum`, and a document that is not OpenAPI 3.0 or 3.1.
 
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
 
+use super::{narrowing, pattern_properties, prefix_items, type_lists};
 use crate::{Location, SpecError, pointer};
 
 /// JSON Schema keywords with no OpenAPI 3.0 equivalent.
@@ -35,20 +43,6 @@ const UNSUPPORTED_KEYWORDS: &[&str] = &[
     "$defs",
     "$dynamicRef",
     "$dynamicAnchor",
-    "prefixItems",
-    "if",
-    "then",
-    "else",
-    "dependentSchemas",
-    "dependentRequired",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "contains",
-    "minContains",
-    "maxContains",
-    "patternProperties",
-    "propertyNames",
-    "contentSchema",
 ];
 
 /// Annotations a 3.0 `$ref` cannot carry; the referenced schema keeps its own.
@@ -91,14 +85,13 @@ impl Converter<'_> {
         }
         root.insert("openapi".into(), json!("3.0.3"));
         root.shift_remove("jsonSchemaDialect");
+        // A client SDK does not receive webhooks (and 3.0 has none): the
+        // normalised document names the ones it leaves out.
         if let Some(webhooks) = root.shift_remove("webhooks")
-            && webhooks.as_object().is_some_and(|w| !w.is_empty())
+            && let Some(names) = webhooks.as_object().filter(|w| !w.is_empty())
         {
-            return Err(self.unsupported(
-                "/webhooks",
-                "webhooks",
-                "OpenAPI 3.0 has no webhooks, and a client SDK does not receive them",
-            ));
+            let names: Vec<Value> = names.keys().map(|n| json!(n)).collect();
+            root.insert("x-sdk-dropped-webhooks".into(), Value::Array(names));
         }
         if let Some(info) = root.get_mut("info").and_then(Value::as_object_mut) {
             info.shift_remove("summary");
@@ -272,6 +265,11 @@ impl Converter<'_> {
             }
         }
         let object = schema.as_object_mut().expect("checked above");
+        // The SDK's approximations first: what they rewrite is not refused below.
+        narrowing::relax(object);
+        pattern_properties::to_map(object);
+        prefix_items::to_array(object);
+        type_lists::split(object);
         for keyword in UNSUPPORTED_KEYWORDS {
             if object.contains_key(*keyword) {
                 return Err(self.unsupported(
@@ -281,17 +279,10 @@ impl Converter<'_> {
                 ));
             }
         }
-        if object.get("items").is_some_and(Value::is_array) {
-            return Err(self.unsupported(
-                &pointer::join(at, "items"),
-                "items",
-                "tuple validation (an array of schemas) has no OpenAPI 3.0 equivalent",
-            ));
-        }
         object.shift_remove("$comment");
 
         null_branches(object);
-        self.type_list(object, at)?;
+        self.type_list(object);
 
         // Sub-schemas, after this level's rewrites so new branches are converted too.
         for keyword in ["items", "not", "additionalProperties"] {
@@ -348,7 +339,7 @@ impl Converter<'_> {
     }
 
     /// `type: [T, "null"]` becomes `type: T, nullable: true`.
-    fn type_list(&self, object: &mut Map<String, Value>, at: &str) -> Result<(), SpecError> {
+    fn type_list(&self, object: &mut Map<String, Value>) {
         match object.get("type") {
             Some(Value::String(t)) if t == "null" => {
                 object.shift_remove("type");
@@ -370,13 +361,8 @@ impl Converter<'_> {
                     1 => {
                         object.insert("type".into(), non_null.remove(0));
                     }
-                    _ => {
-                        return Err(self.unsupported(
-                            &pointer::join(at, "type"),
-                            "type",
-                            "several non-null types in one schema have no OpenAPI 3.0 form",
-                        ));
-                    }
+                    // Several non-null types were split into `oneOf` by `type_lists`.
+                    _ => {}
                 }
                 if nullable {
                     object.insert("nullable".into(), json!(true));
@@ -384,7 +370,6 @@ impl Converter<'_> {
             }
             _ => {}
         }
-        Ok(())
     }
 
     /// 3.0 ignores everything beside a `$ref`: keep what matters by wrapping
@@ -510,11 +495,10 @@ mod tests {
     }
 
     #[test]
-    fn several_non_null_types_are_rejected_with_pointer() {
-        let err = schema(json!({"type": ["string", "integer"]})).unwrap_err();
+    fn several_non_null_types_become_one_of() {
         assert_eq!(
-            err.to_string(),
-            "doc.yaml#/components/schemas/S/type: `type` is not supported: several non-null types in one schema have no OpenAPI 3.0 form"
+            schema(json!({"type": ["string", "integer", "null"]})).unwrap(),
+            json!({"oneOf": [{"type": "string"}, {"type": "integer"}], "nullable": true, "x-sdk-relaxed": ["type"]})
         );
     }
 
@@ -608,10 +592,12 @@ mod tests {
     #[test]
     fn unsupported_keywords_are_rejected() {
         for (input, keyword) in [
-            (json!({"prefixItems": [{}]}), "prefixItems"),
-            (json!({"items": [{}]}), "items"),
-            (json!({"properties": {"p": {"if": {}}}}), "if"),
-            (json!({"patternProperties": {}}), "patternProperties"),
+            (json!({"$defs": {}}), "$defs"),
+            (
+                json!({"properties": {"p": {"$dynamicRef": "#x"}}}),
+                "$dynamicRef",
+            ),
+            (json!({"$id": "https://example.com/s"}), "$id"),
         ] {
             let err = schema(input).unwrap_err();
             assert!(
@@ -619,11 +605,26 @@ mod tests {
                 "{err}"
             );
         }
-        let err = schema(json!({"properties": {"p~/q": {"if": {}}}})).unwrap_err();
+        let err = schema(json!({"properties": {"p~/q": {"$anchor": "a"}}})).unwrap_err();
         assert!(
             err.to_string()
-                .starts_with("doc.yaml#/components/schemas/S/properties/p~0~1q/if:"),
+                .starts_with("doc.yaml#/components/schemas/S/properties/p~0~1q/$anchor:"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn approximations_are_applied_in_sub_schemas_too() {
+        assert_eq!(
+            schema(json!({"type": "object", "unevaluatedProperties": false, "properties": {
+                "t": {"prefixItems": [{"type": "string"}]},
+                "m": {"patternProperties": {"^a": {"type": ["string", "null"]}}, "additionalProperties": false}
+            }}))
+            .unwrap(),
+            json!({"type": "object", "properties": {
+                "t": {"x-sdk-relaxed": ["prefixItems"], "items": {}, "type": "array"},
+                "m": {"additionalProperties": {"type": "string", "nullable": true}, "x-sdk-relaxed": ["patternProperties"]}
+            }, "x-sdk-relaxed": ["unevaluatedProperties"]})
         );
     }
 
@@ -652,10 +653,9 @@ mod tests {
         let err = downconvert(&mut document, Path::new("d.json")).unwrap_err();
         assert!(err.to_string().starts_with("d.json#/openapi:"), "{err}");
 
-        let mut document = json!({"openapi": "3.1.0", "webhooks": {"w": {}}});
-        assert!(matches!(
-            downconvert(&mut document, Path::new("d.json")).unwrap_err(),
-            SpecError::Unsupported { .. }
-        ));
+        let mut document = json!({"openapi": "3.1.0", "webhooks": {"w": {}, "v": {}}});
+        downconvert(&mut document, Path::new("d.json")).unwrap();
+        assert_eq!(document["x-sdk-dropped-webhooks"], json!(["w", "v"]));
+        assert!(document.get("webhooks").is_none());
     }
 }

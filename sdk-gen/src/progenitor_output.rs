@@ -1,0 +1,411 @@
+//! Reading and adjusting the code progenitor generates.
+
+use std::collections::{HashMap, HashSet};
+
+use syn::visit_mut::VisitMut;
+
+/// What the typed layer needs to know about progenitor's output.
+pub struct Generated {
+    /// Builder structs in `mod builder`, one per operation.
+    pub builders: HashSet<String>,
+    /// Each builder's setters: (builder, setter) -> the type the setter converts into.
+    pub setters: HashMap<(String, String), syn::Type>,
+    /// Type names in `mod types`.
+    pub types: HashSet<String>,
+}
+
+/// Renames every builder's `send()` to a private `send_raw()` returning the
+/// `reqwest::Response` as it is (the typed layer's `send()` calls it and
+/// decodes by status itself), opens builder fields to the provider module,
+/// drops `Client`'s derived `Debug` (the typed layer writes one that leaves
+/// out the HTTP client) and progenitor's `Client::new` (it builds a bare
+/// `reqwest::Client` and unwraps: that panics when reqwest has rustls
+/// without a crypto provider, the SDK's default, and it skips the SDK's
+/// configuration; `Client::builder()` is the constructor), and lists the
+/// builders, their setters and the types.
+/// `raw_body_builders` are the builders that also get `send_raw_body()`.
+pub fn take_apart(
+    file: &mut syn::File,
+    raw_body_builders: &HashSet<String>,
+) -> Result<Generated, String> {
+    RawReservedWords.visit_file_mut(file);
+    let mut generated = Generated {
+        builders: HashSet::new(),
+        setters: HashMap::new(),
+        types: HashSet::new(),
+    };
+    for item in &mut file.items {
+        if let syn::Item::Struct(client) = item
+            && client.ident == "Client"
+        {
+            drop_derived_debug(&mut client.attrs);
+            continue;
+        }
+        if let syn::Item::Impl(block) = item
+            && block.trait_.is_none()
+            && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+        {
+            block
+                .items
+                .retain(|item| !matches!(item, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+            continue;
+        }
+        let syn::Item::Mod(module) = item else {
+            continue;
+        };
+        let Some((_, items)) = &mut module.content else {
+            continue;
+        };
+        match module.ident.to_string().as_str() {
+            "builder" => {
+                for item in items.iter_mut() {
+                    match item {
+                        syn::Item::Struct(s) => {
+                            generated.builders.insert(s.ident.to_string());
+                            // The typed layer reads the client and fills in idempotency keys.
+                            for field in &mut s.fields {
+                                field.vis = syn::parse_quote!(pub(super));
+                            }
+                        }
+                        syn::Item::Impl(block) => {
+                            let mut rename = RenameSend(Ok(()));
+                            rename.visit_item_impl_mut(block);
+                            rename.0?;
+                            if self_type_in(block, raw_body_builders) {
+                                add_send_raw_body(block);
+                            }
+                            collect_setters(block, &mut generated.setters);
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "types" => {
+                for item in items.iter() {
+                    match item {
+                        syn::Item::Struct(s) => generated.types.insert(s.ident.to_string()),
+                        syn::Item::Enum(e) => generated.types.insert(e.ident.to_string()),
+                        _ => false,
+                    };
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(generated)
+}
+
+/// typify names a parameter and a module `gen` (schemars 0.8's
+/// `schemars::gen`), a keyword reserved since edition 2024: written raw.
+struct RawReservedWords;
+
+impl VisitMut for RawReservedWords {
+    fn visit_ident_mut(&mut self, ident: &mut proc_macro2::Ident) {
+        if ident == "gen" {
+            *ident = proc_macro2::Ident::new_raw("gen", ident.span());
+        }
+    }
+}
+
+/// Rewrites `send()`; the first shape it does not recognise is the error.
+struct RenameSend(Result<(), String>);
+
+impl VisitMut for RenameSend {
+    fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+        if function.sig.ident == "send" {
+            // progenitor sends `api-version: <info.version>` (a Dropshot
+            // convention); the providers document no such header.
+            function
+                .block
+                .stmts
+                .retain(|statement| !appends_header(statement, "header_map", "api-version"));
+            // The closing `match response.status().as_u16() { .. }` wraps the
+            // response in a `ResponseValue` (cloning its headers) only for the
+            // typed layer to unwrap it again: hand the response over as it is.
+            let ends_in_status_match = matches!(
+                function.block.stmts.last(),
+                Some(syn::Stmt::Expr(syn::Expr::Match(closing), None))
+                    if is_status_of_response(&closing.expr)
+            );
+            match function.block.stmts.last_mut() {
+                Some(closing) if ends_in_status_match => {
+                    *closing = syn::Stmt::Expr(syn::parse_quote!(Ok(response)), None);
+                }
+                _ => {
+                    self.0 = Err(format!(
+                        "progenitor's `send()` of `{}` does not end in a match on the status",
+                        quote::ToTokens::to_token_stream(&function.sig)
+                    ));
+                    return;
+                }
+            }
+            function.sig.output =
+                syn::parse_quote!(-> Result<reqwest::Response, Error<ByteStream>>);
+            function.sig.ident = syn::Ident::new("send_raw", function.sig.ident.span());
+            function.vis = syn::parse_quote!(pub(super));
+            function.attrs.retain(|a| !a.path().is_ident("doc"));
+        }
+    }
+}
+
+/// Whether `block` implements one of `names`.
+fn self_type_in(block: &syn::ItemImpl, names: &HashSet<String>) -> bool {
+    matches!(&*block.self_ty, syn::Type::Path(p)
+        if p.path.segments.last().is_some_and(|s| names.contains(&s.ident.to_string())))
+}
+
+/// `map.append(HeaderName::from_static("name"), ...);` (or with the name as a
+/// plain string) for the given map variable and header name.
+fn appends_header(statement: &syn::Stmt, map: &str, name: &str) -> bool {
+    let syn::Stmt::Expr(syn::Expr::MethodCall(call), Some(_)) = statement else {
+        return false;
+    };
+    let on_map = matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident(map));
+    on_map && call.method == "append" && call.args.first().is_some_and(|a| is_name(a, name))
+}
+
+/// `"name"` or `HeaderName::from_static("name")`.
+fn is_name(expression: &syn::Expr, name: &str) -> bool {
+    match expression {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => text.value() == name,
+        syn::Expr::Call(call) => {
+            matches!(&*call.func, syn::Expr::Path(p)
+                if p.path.segments.last().is_some_and(|s| s.ident == "from_static"))
+                && call.args.first().is_some_and(|a| is_name(a, name))
+        }
+        _ => false,
+    }
+}
+
+/// `response.status().as_u16()` (or `response.status()`).
+fn is_status_of_response(expression: &syn::Expr) -> bool {
+    let syn::Expr::MethodCall(call) = expression else {
+        return false;
+    };
+    if call.method == "as_u16" {
+        return is_status_of_response(&call.receiver);
+    }
+    call.method == "status"
+        && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("response"))
+}
+
+/// Beside a `send_raw()` that sends a JSON body, `send_raw_body(content_type,
+/// body)`: the same request with the body as given, for the media types the
+/// normalised document left out (`x-sdk-other-media-types`). A copy of
+/// `send_raw()` without the JSON body's conversion, `.json(&body)` replaced.
+fn add_send_raw_body(block: &mut syn::ItemImpl) {
+    let Some(send_raw) = block.items.iter().find_map(|item| match item {
+        syn::ImplItem::Fn(f) if f.sig.ident == "send_raw" => Some(f.clone()),
+        _ => None,
+    }) else {
+        return;
+    };
+    let mut raw = send_raw;
+    let mut swap = SwapJsonBody { swapped: false };
+    swap.visit_impl_item_fn_mut(&mut raw);
+    if !swap.swapped {
+        return;
+    }
+    // The JSON body is neither converted nor checked: the caller's bytes go instead.
+    for statement in &mut raw.block.stmts {
+        if let syn::Stmt::Local(local) = statement
+            && matches!(&local.pat, syn::Pat::Ident(p) if p.ident == "body")
+        {
+            *statement = syn::parse_quote!(let _ = body;);
+        }
+    }
+    raw.sig.ident = syn::Ident::new("send_raw_body", raw.sig.ident.span());
+    raw.sig
+        .inputs
+        .push(syn::parse_quote!(content_type: reqwest::header::HeaderValue));
+    raw.sig
+        .inputs
+        .push(syn::parse_quote!(raw_body: bytes::Bytes));
+    block.items.push(syn::ImplItem::Fn(raw));
+}
+
+/// `.json(&body)` -> `.header(CONTENT_TYPE, content_type).body(raw_body)`.
+struct SwapJsonBody {
+    swapped: bool,
+}
+
+impl VisitMut for SwapJsonBody {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        if call.method == "json" && call.args.len() == 1 {
+            let receiver = &call.receiver;
+            *call = syn::parse_quote!(
+                #receiver
+                    .header(reqwest::header::CONTENT_TYPE, content_type)
+                    .body(raw_body)
+            );
+            self.swapped = true;
+        }
+    }
+}
+
+/// `pub fn id<V>(mut self, value: V) -> Self where V: TryInto<T>`: records `T`.
+fn collect_setters(block: &syn::ItemImpl, setters: &mut HashMap<(String, String), syn::Type>) {
+    let syn::Type::Path(self_type) = &*block.self_ty else {
+        return;
+    };
+    let Some(builder) = self_type.path.segments.last() else {
+        return;
+    };
+    for item in &block.items {
+        let syn::ImplItem::Fn(function) = item else {
+            continue;
+        };
+        let Some(where_clause) = &function.sig.generics.where_clause else {
+            continue;
+        };
+        for predicate in &where_clause.predicates {
+            let syn::WherePredicate::Type(predicate) = predicate else {
+                continue;
+            };
+            for bound in &predicate.bounds {
+                let syn::TypeParamBound::Trait(bound) = bound else {
+                    continue;
+                };
+                let Some(last) = bound.path.segments.last() else {
+                    continue;
+                };
+                if last.ident != "TryInto" {
+                    continue;
+                }
+                let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+                    continue;
+                };
+                if let Some(syn::GenericArgument::Type(target)) = arguments.args.first() {
+                    setters.insert(
+                        (builder.ident.to_string(), function.sig.ident.to_string()),
+                        target.clone(),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Removes `Debug` from `#[derive(..)]` attributes.
+fn drop_derived_debug(attributes: &mut [syn::Attribute]) {
+    use syn::punctuated::Punctuated;
+    for attribute in attributes.iter_mut() {
+        if !attribute.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(derives) =
+            attribute.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+        else {
+            continue;
+        };
+        let kept: Vec<&syn::Path> = derives
+            .iter()
+            .filter(|path| path.segments.last().is_none_or(|s| s.ident != "Debug"))
+            .collect();
+        *attribute = syn::parse_quote!(#[derive(#(#kept),*)]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder_impl() -> syn::File {
+        syn::parse_quote! {
+            pub mod builder {
+                pub struct Create<'a> { client: &'a super::Client, body: Result<types::Body, String> }
+                impl<'a> Create<'a> {
+                    /// Sends.
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let Self { client, body } = self;
+                        let body = body.and_then(|v| types::Body::try_from(v).map_err(|e| e.to_string())).map_err(Error::InvalidRequest)?;
+                        let url = format!("{}/things", client.baseurl,);
+                        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                        header_map.append(::reqwest::header::HeaderName::from_static("api-version"), ::reqwest::header::HeaderValue::from_static(super::Client::api_version()));
+                        header_map.append("x-other", ::reqwest::header::HeaderValue::from_static("kept"));
+                        let mut request = client.client.post(url).json(&body).headers(header_map).build()?;
+                        let response = client.exec(request, &info).await?;
+                        match response.status().as_u16() {
+                            200u16 => Ok(ResponseValue::empty(response)),
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    fn function<'a>(file: &'a syn::File, name: &str) -> Option<&'a syn::ImplItemFn> {
+        let syn::Item::Mod(module) = &file.items[0] else {
+            return None;
+        };
+        module
+            .content
+            .as_ref()?
+            .1
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Impl(block) => block.items.iter().find_map(|item| match item {
+                    syn::ImplItem::Fn(f) if f.sig.ident == name => Some(f),
+                    _ => None,
+                }),
+                _ => None,
+            })
+    }
+
+    #[test]
+    fn send_becomes_send_raw_without_api_version_and_with_a_raw_body_twin() {
+        let mut file = builder_impl();
+        let generated = take_apart(&mut file, &HashSet::from(["Create".to_string()])).unwrap();
+        assert!(generated.builders.contains("Create"));
+        let send_raw = function(&file, "send_raw").unwrap();
+        let text = quote::ToTokens::to_token_stream(send_raw).to_string();
+        assert!(!text.contains("api-version"), "{text}");
+        assert!(text.contains("x-other"), "{text}");
+        assert!(text.ends_with("Ok (response) }"), "{text}");
+        assert!(text.contains(". json (& body)"), "{text}");
+        let raw = function(&file, "send_raw_body").unwrap();
+        let text = quote::ToTokens::to_token_stream(raw).to_string();
+        assert!(!text.contains("json"), "{text}");
+        assert!(text.contains("let _ = body ;"), "{text}");
+        assert!(
+            text.contains(
+                ". header (reqwest :: header :: CONTENT_TYPE , content_type) . body (raw_body)"
+            ),
+            "{text}"
+        );
+        assert!(function(&file, "send").is_none());
+    }
+
+    #[test]
+    fn a_send_of_another_shape_is_an_error_not_a_guess() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                pub struct Odd;
+                impl Odd { pub async fn send(self) -> u8 { 1 } }
+            }
+        };
+        let error = take_apart(&mut file, &HashSet::new()).err().unwrap();
+        assert!(
+            error.contains("does not end in a match on the status"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn gen_is_written_raw() {
+        let mut file: syn::File = syn::parse_quote! {
+            fn schema(gen: &mut ::schemars::gen::SchemaGenerator) {}
+        };
+        take_apart(&mut file, &HashSet::new()).unwrap();
+        let text = quote::ToTokens::to_token_stream(&file).to_string();
+        assert!(
+            text.contains("r#gen : & mut :: schemars :: r#gen :: SchemaGenerator"),
+            "{text}"
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! The `dynamic` dispatcher (feature `dynamic`): any operation by
+//! operationId with text arguments, its outcome as `crate::dynamic::Outcome`.
+
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+use specs::{Body, Operation, Provider, Response, Status};
+
+use super::names::{ident, progenitor_snake, variant_name};
+use super::{Generated, body_type};
+
+/// `sdk::dynamic::{call, response_schema}`: dispatch by provider name.
+pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
+    let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+    let modules: Vec<Ident> = names.iter().map(|n| ident(n)).collect();
+    quote! {
+        /// Calls `operation_id` of `provider` over `connection`.
+        pub async fn call(provider: &str, connection: &Connection, operation_id: &str, arguments: &Arguments) -> Result<Outcome, CallError> {
+            call_with(provider, connection, operation_id, arguments).await
+        }
+
+        /// Calls `operation_id` of `provider` with a client from `clients`.
+        pub async fn call_with<F: ClientFactory>(provider: &str, clients: &F, operation_id: &str, arguments: &Arguments) -> Result<Outcome, CallError> {
+            match provider {
+                #(#names => {
+                    let client: crate::#modules::Client = clients.client()?;
+                    crate::#modules::dynamic::call(&client, operation_id, arguments).await
+                })*
+                _ => Err(CallError::UnknownProvider(provider.to_string())),
+            }
+        }
+
+        /// The JSON Schema of the SDK type `provider`'s `operation_id` parses
+        /// a `status` body into, if it has a typed body.
+        pub fn response_schema(provider: &str, operation_id: &str, status: u16) -> Option<schemars::schema::RootSchema> {
+            match provider {
+                #(#names => crate::#modules::dynamic::response_schema(operation_id, status),)*
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The `dynamic::call` arm of one operation, its outcome conversion, and its
+/// `response_schema` arms.
+pub fn dynamic_code(
+    operation: &Operation,
+    builder: &str,
+    generated: &Generated,
+) -> Result<(TokenStream, TokenStream, Vec<TokenStream>), String> {
+    let operation_id = &operation.operation_id;
+    let method = ident(&progenitor_snake(&operation.sdk_name));
+    let error = ident(&format!("{builder}Error"));
+    let mut setters = Vec::new();
+    for parameter in &operation.parameters {
+        let setter = progenitor_snake(&parameter.name);
+        let Some(target) = generated
+            .setters
+            .get(&(builder.to_string(), setter.clone()))
+        else {
+            if parameter.location == specs::ParameterLocation::Header {
+                continue; // a credential header: the client sends it
+            }
+            return Err(format!(
+                "no setter `{setter}` for parameter `{}` of `{operation_id}`",
+                parameter.name
+            ));
+        };
+        let name = &parameter.name;
+        let setter = ident(&setter);
+        setters.push(quote! {
+            if let Some(value) = arguments.get(#name) {
+                let value: #target = value.parse().map_err(|error| CallError::InvalidArgument {
+                    name: #name.to_string(),
+                    message: format!("{error}"),
+                })?;
+                builder = builder.#setter(value);
+            }
+        });
+    }
+    let outcome_fn = ident(&format!(
+        "outcome_{}",
+        progenitor_snake(&operation.sdk_name)
+    ));
+    let arm = quote! {
+        #operation_id => {
+            let mut builder = client.#method();
+            #(#setters)*
+            Ok(#outcome_fn(builder.send().await))
+        }
+    };
+
+    let successes: Vec<&Response> = operation
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let success_type = successes
+        .first()
+        .map(|r| body_type(r.body.as_ref(), generated))
+        .transpose()?
+        .unwrap_or_else(|| quote!(bytes::Bytes));
+    let to_json = |body: Option<&Body>| {
+        if body.is_some_and(|b| specs::is_json(&b.media_type)) {
+            quote!(serde_json::to_value(value.into_inner()).ok())
+        } else {
+            quote!(crate::dynamic::bytes_json(&value.into_inner()))
+        }
+    };
+    let success_json = to_json(successes.first().and_then(|r| r.body.as_ref()));
+    let mut error_arms = Vec::new();
+    let mut schema_arms = Vec::new();
+    for response in &operation.responses {
+        if let (Status::Code(code), Some(body)) = (response.status, &response.body)
+            && specs::is_json(&body.media_type)
+        {
+            let ty = body_type(Some(body), generated)?;
+            schema_arms.push(quote!((#operation_id, #code) => Some(schemars::schema_for!(#ty)),));
+        }
+        if response.status.is_success() {
+            continue;
+        }
+        let variant_name = variant_name(response.status);
+        let variant = ident(&variant_name);
+        let json = to_json(response.body.as_ref());
+        error_arms.push(quote! {
+            Err(errors::#error::#variant(value)) => Outcome::documented(value.status().as_u16(), #variant_name, #json),
+        });
+    }
+    let outcome = quote! {
+        fn #outcome_fn(result: Result<crate::ResponseValue<#success_type>, errors::#error>) -> Outcome {
+            match result {
+                Ok(value) => Outcome::documented(value.status().as_u16(), "Ok", #success_json),
+                #(#error_arms)*
+                Err(other) => Outcome::failure(other.status().map(|s| s.as_u16()), other.variant(), other.to_string()),
+            }
+        }
+    };
+    Ok((arm, outcome, schema_arms))
+}

@@ -1,0 +1,115 @@
+//! The typed layer over progenitor's builders, generated from the catalogue:
+//! per operation, a `send()` returning the documented success type, and an
+//! error enum with a variant per documented error status carrying its
+//! documented body, plus the failures any call can have.
+
+mod client;
+mod dynamic;
+mod errors;
+mod names;
+mod send;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use specs::{Body, Provider};
+
+pub use client::{base_url_env, credential_placement};
+pub use dynamic::dynamic_dispatch;
+pub use names::progenitor_snake;
+
+use crate::error::{GenError, GenErrorKind, Place};
+use crate::progenitor_output::Generated;
+
+/// The builder progenitor generates for `operation`.
+pub fn builder_name(operation: &specs::Operation) -> String {
+    names::progenitor_name(&operation.sdk_name)
+}
+
+/// The typed layer of `provider`'s module, over progenitor's output `generated`.
+pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStream, GenError> {
+    let client = client::client_config(provider)
+        .map_err(|e| GenError::new(provider, Place::document(provider), GenErrorKind::Typed(e)))?;
+    let mut errors = Vec::new();
+    let mut impls = Vec::new();
+    let mut dynamic_arms = Vec::new();
+    let mut dynamic_fns = Vec::new();
+    let mut schema_arms = Vec::new();
+    for operation in &provider.operations {
+        let fail = |message: String| {
+            GenError::new(
+                provider,
+                Place::operation(provider, operation),
+                GenErrorKind::Typed(message),
+            )
+        };
+        let builder = names::progenitor_name(&operation.sdk_name);
+        if !generated.builders.contains(&builder) {
+            return Err(fail(format!("progenitor generated no builder `{builder}`")));
+        }
+        errors.push(errors::error_enum(operation, &builder, generated).map_err(fail)?);
+        impls.push(send::send_impl(provider, operation, &builder, generated).map_err(fail)?);
+        let (arm, outcome_fn, schemas) =
+            dynamic::dynamic_code(operation, &builder, generated).map_err(fail)?;
+        dynamic_arms.push(arm);
+        dynamic_fns.push(outcome_fn);
+        schema_arms.extend(schemas);
+    }
+    Ok(quote! {
+        #client
+        /// The error type of each operation: one variant per documented error
+        /// status with its documented body, and the failures any call can have.
+        pub mod errors {
+            #[allow(unused_imports)]
+            use super::types;
+            #(#errors)*
+        }
+        #(#impls)*
+        /// Every operation by operationId with text arguments: for contract
+        /// tests and tools that are driven by the documents, not by code.
+        #[cfg(feature = "dynamic")]
+        #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
+        pub mod dynamic {
+            #[allow(unused_imports)]
+            use super::{errors, types, Client};
+            use crate::dynamic::{Arguments, CallError, Outcome};
+
+            /// Calls the operation `operation_id` (as the document spells it)
+            /// with `arguments` parsed into its parameters' types.
+            pub async fn call(client: &Client, operation_id: &str, arguments: &Arguments) -> Result<Outcome, CallError> {
+                match operation_id {
+                    #(#dynamic_arms)*
+                    _ => Err(CallError::UnknownOperation(operation_id.to_string())),
+                }
+            }
+
+            /// The JSON Schema of the SDK type a documented response body is
+            /// parsed into (schemars), if it has a typed body.
+            pub fn response_schema(operation_id: &str, status: u16) -> Option<schemars::schema::RootSchema> {
+                match (operation_id, status) {
+                    #(#schema_arms)*
+                    _ => None,
+                }
+            }
+
+            #(#dynamic_fns)*
+        }
+    })
+}
+
+/// The Rust type of a documented body.
+fn body_type(body: Option<&Body>, generated: &Generated) -> Result<TokenStream, String> {
+    let Some(body) = body.filter(|b| specs::is_json(&b.media_type)) else {
+        return Ok(quote!(bytes::Bytes));
+    };
+    let Some(name) = &body.type_name else {
+        return Ok(quote!(serde_json::Value));
+    };
+    let rust_name = names::progenitor_name(name);
+    if !generated.types.contains(&rust_name) {
+        return Err(format!(
+            "progenitor generated no type `{rust_name}` for schema `{name}`"
+        ));
+    }
+    let rust_name = names::ident(&rust_name);
+    Ok(quote!(types::#rust_name))
+}

@@ -1,0 +1,83 @@
+//! Normalisation: from the resolved documents to the one OpenAPI 3.0.3
+//! document progenitor generates the SDK from. One rule per module.
+//!
+//! On each resolved document (the catalogue and the mock see these too):
+//!
+//! - [`hoist`]: an inline JSON response schema moves to `components.schemas`
+//!   under `<OperationId><Status>Response`, so every documented body has a
+//!   named type the catalogue and the SDK agree on.
+//!
+//! On each document's copy for the SDK, schema by schema, the SDK's
+//! approximations, never stricter than the document (a valid instance always
+//! deserialises) and each noted in the schema's `x-sdk-relaxed`:
+//!
+//! - [`narrowing`]: keywords that only narrow (`unevaluated*`, `if`/`then`/
+//!   `else`, `not`, `contains`, `propertyNames`, `dependent*`, `pattern`, ...)
+//!   are dropped;
+//! - [`pattern_properties`]: `patternProperties` become a map;
+//! - [`prefix_items`]: tuples become arrays of any value;
+//! - [`type_lists`]: several non-null types become a `oneOf` by type;
+//!
+//! then [`downconvert`]: OpenAPI 3.1 to 3.0.3 (webhooks dropped and named).
+//!
+//! On the merged document, for progenitor:
+//!
+//! - [`sdk_names`]: `x-sdk-name` replaces `operationId`;
+//! - [`path_templates`]: `{path:*}` becomes `{path}` (progenitor matches
+//!   parameters to template variables by name);
+//! - [`credential_parameters`]: header parameters that are also apiKey
+//!   schemes go (the client sends the key);
+//! - [`nullable_references`]: a named schema is never nullable (typify would
+//!   emit `struct T(Option<T>)`); each reference carries the nullability;
+//! - [`union_defaults`]: a `default` beside `anyOf`/`oneOf` goes (typify
+//!   rejects valid ones);
+//! - [`request_media_types`]: one media type per request body (JSON
+//!   preferred), the others named for the SDK's raw `send_body`;
+//! - [`raw_responses`]: every response body becomes an untyped byte stream
+//!   (progenitor asserts one error type per operation); the SDK decodes each
+//!   documented status itself, from the catalogue.
+
+mod credential_parameters;
+pub mod downconvert;
+mod hoist;
+mod narrowing;
+mod nullable_references;
+mod path_templates;
+mod pattern_properties;
+mod prefix_items;
+mod raw_responses;
+mod relaxed;
+mod request_media_types;
+mod sdk_names;
+mod type_lists;
+mod union_defaults;
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::SpecError;
+
+pub use hoist::hoist_response_schemas;
+
+/// Applies the progenitor-specific rewrites to a merged OpenAPI 3.0 document.
+pub fn reshape_for_progenitor(document: &mut Value, file: &Path) -> Result<(), SpecError> {
+    let _ = file;
+    sdk_names::apply(document);
+    path_templates::plain_variables(document);
+    credential_parameters::drop(document);
+    nullable_references::move_to_references(document);
+    union_defaults::drop(document);
+    request_media_types::keep_one(document);
+    raw_responses::make_raw(document);
+    Ok(())
+}
+
+pub(crate) fn path_items(document: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
+    document
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+}

@@ -1,0 +1,67 @@
+//! Keywords that only narrow which instances are valid are dropped from the
+//! SDK's types: a type without them accepts every instance the document
+//! accepts (and a few it does not), so a valid response always
+//! deserialises. The verbatim documents keep them for validation (the mock,
+//! the contract suite).
+//!
+//! `pattern` is among them: typify would make a regex-checked newtype (with
+//! the `regress` crate) for each, and reject values its engine reads
+//! differently from the document's ECMA-262 dialect.
+
+use serde_json::{Map, Value};
+
+use super::relaxed;
+
+/// The keywords dropped, each only ever narrowing.
+pub const NARROWING: &[&str] = &[
+    "unevaluatedProperties",
+    "unevaluatedItems",
+    "if",
+    "then",
+    "else",
+    "not",
+    "contains",
+    "minContains",
+    "maxContains",
+    "propertyNames",
+    "dependentRequired",
+    "dependentSchemas",
+    "dependencies",
+    "pattern",
+    "contentSchema",
+    "contentMediaType",
+    "contentEncoding",
+];
+
+/// Drops the narrowing keywords of one schema object (not its sub-schemas).
+pub fn relax(schema: &mut Map<String, Value>) {
+    for keyword in NARROWING {
+        if schema.shift_remove(*keyword).is_some() {
+            relaxed::note(schema, keyword);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn narrowing_keywords_go_and_are_noted() {
+        let mut schema = json!({
+            "type": "object", "unevaluatedProperties": false, "propertyNames": {"pattern": "^a"},
+            "if": {"required": ["a"]}, "then": {"required": ["b"]}, "not": {"required": ["c"]},
+            "properties": {"id": {"type": "string", "pattern": "^x_"}}
+        });
+        relax(schema.as_object_mut().unwrap());
+        assert_eq!(
+            schema,
+            json!({
+                "type": "object",
+                "properties": {"id": {"type": "string", "pattern": "^x_"}},
+                "x-sdk-relaxed": ["unevaluatedProperties", "if", "then", "not", "propertyNames"]
+            })
+        );
+    }
+}
