@@ -111,8 +111,7 @@ fn providers_table(providers: &[specs::Provider]) -> Result<String, String> {
                 )
             })
             .collect();
-        let (_, credential) =
-            typed::credential_placement(provider).map_err(|e| format!("{}: {e}", provider.name))?;
+        let credential = typed::credentials_doc(provider);
         writeln!(
             table,
             "| [`{name}`]({name}) | {title} | {operations} | {credential} | `{key}`, `{base_url_env}` | <{url}> |",

@@ -25,7 +25,7 @@ pub mod typed;
 pub mod values;
 
 pub use error::{GenError, GenErrorKind, Place};
-pub use typed::{base_url_env, credential_placement, dynamic_dispatch, progenitor_snake};
+pub use typed::{base_url_env, credentials_doc, dynamic_dispatch, progenitor_snake};
 
 use specs::Provider;
 

@@ -5,22 +5,12 @@ use std::ffi::OsString;
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
-
-/// How a provider expects its credential, read from its (overlaid) document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CredentialPlacement {
-    /// The API takes no credential.
-    None,
-    /// An API key in the named header, e.g. `X-API-Key`.
-    Header(&'static str),
-    /// `Authorization: Bearer <credential>`.
-    Bearer,
-}
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// What each generated provider `Client` tells the shared builder about itself.
 pub trait Provider: Sized {
-    /// The provider's public server, from its document.
+    /// The provider's public server, from its document; empty when the
+    /// document declares none (then a base URL must be given).
     const DEFAULT_BASE_URL: &'static str;
     /// The environment variable holding the credential.
     const CREDENTIAL_ENV: &'static str;
@@ -29,12 +19,10 @@ pub trait Provider: Sized {
     /// `_KEY` or `_TOKEN` ending replaced by `_BASE_URL` (`CHAMELIO_API_KEY`:
     /// `CHAMELIO_BASE_URL`).
     const BASE_URL_ENV: &'static str;
-    /// Where the credential goes on the wire.
-    const CREDENTIAL_PLACEMENT: CredentialPlacement;
-    /// Every security scheme of the provider's documents, in the order
-    /// operations first name them. While empty, the credential given with
-    /// [`ClientBuilder::api_key`] is sent per [`Self::CREDENTIAL_PLACEMENT`].
-    const SECURITY_SCHEMES: &'static [crate::auth::Scheme] = &[];
+    /// Every security scheme the provider's operations name, in the order
+    /// they first name them; [`ClientBuilder::api_key`] is for the first
+    /// that takes a key.
+    const SECURITY_SCHEMES: &'static [crate::auth::Scheme];
 
     /// Wraps a configured `reqwest::Client` and the call settings.
     fn from_parts(base_url: &str, client: reqwest::Client, settings: crate::Settings) -> Self;
@@ -102,6 +90,9 @@ pub enum ConfigError {
     /// A header set with [`ClientBuilder::header`] has an invalid name or value.
     #[error("header `{0}` has an invalid name or value")]
     InvalidHeader(String),
+    /// The provider's document declares no server, and no base URL was given.
+    #[error("the API's document declares no server: set a base URL")]
+    MissingBaseUrl,
     /// The base URL is not an absolute http(s) URL.
     #[error("base URL `{0}` is not an absolute http:// or https:// URL")]
     InvalidBaseUrl(String),
@@ -617,9 +608,11 @@ impl<C: Provider> ClientBuilder<C> {
     /// [`Self::build`], the SDK's own TLS set-up also trusting the DER
     /// certificates `extra_roots` (tests' loopback HTTPS servers).
     pub(crate) fn build_trusting(self, extra_roots: &[&[u8]]) -> Result<C, ConfigError> {
-        let base_url = self
-            .base_url
-            .unwrap_or_else(|| C::DEFAULT_BASE_URL.to_string());
+        let base_url = match self.base_url {
+            Some(base_url) => base_url,
+            None if C::DEFAULT_BASE_URL.is_empty() => return Err(ConfigError::MissingBaseUrl),
+            None => C::DEFAULT_BASE_URL.to_string(),
+        };
         let url = parse_base_url(&base_url)?;
         let mut headers = HeaderMap::new();
         for (name, value) in &self.headers {
@@ -630,38 +623,7 @@ impl<C: Provider> ClientBuilder<C> {
             value.set_sensitive(true);
             headers.append(name, value);
         }
-        // Providers whose generated code predates `SECURITY_SCHEMES` place
-        // the one key by `CREDENTIAL_PLACEMENT`, on every request.
-        let legacy_key = self
-            .credentials
-            .key
-            .as_ref()
-            .filter(|_| C::SECURITY_SCHEMES.is_empty());
-        if let Some(key) = legacy_key {
-            let (name, value) = match C::CREDENTIAL_PLACEMENT {
-                CredentialPlacement::None => (None, String::new()),
-                CredentialPlacement::Header(name) => (
-                    // Documents spell header names freely (`X-API-Key`); `http` wants lower case.
-                    Some(
-                        HeaderName::from_bytes(name.to_ascii_lowercase().as_bytes())
-                            .map_err(|_| ConfigError::InvalidCredential)?,
-                    ),
-                    key.0.clone(),
-                ),
-                CredentialPlacement::Bearer => (Some(AUTHORIZATION), format!("Bearer {}", key.0)),
-            };
-            if let Some(name) = name {
-                let mut value =
-                    HeaderValue::from_str(&value).map_err(|_| ConfigError::InvalidCredential)?;
-                value.set_sensitive(true);
-                headers.insert(name, value);
-            }
-        }
-        let credentials = if C::SECURITY_SCHEMES.is_empty() {
-            crate::auth::Credentials::default()
-        } else {
-            crate::auth::Credentials::new(C::SECURITY_SCHEMES, &self.credentials)?
-        };
+        let credentials = crate::auth::Credentials::new(C::SECURITY_SCHEMES, &self.credentials)?;
         let (client, timeout) = match self.reqwest_client {
             Some(client) => {
                 if self.redirects.is_some() {
@@ -717,6 +679,7 @@ fn parse_base_url(base_url: &str) -> Result<reqwest::Url, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use reqwest::header::AUTHORIZATION;
 
     fn url(text: &str) -> reqwest::Url {
         reqwest::Url::parse(text).unwrap()
@@ -948,7 +911,6 @@ mod tests {
         const DEFAULT_BASE_URL: &'static str = "http://127.0.0.1:1";
         const CREDENTIAL_ENV: &'static str = "SCHEMED_TOKEN";
         const BASE_URL_ENV: &'static str = "SCHEMED_BASE_URL";
-        const CREDENTIAL_PLACEMENT: CredentialPlacement = CredentialPlacement::Bearer;
         const SECURITY_SCHEMES: &'static [crate::auth::Scheme] = &SCHEMED;
 
         fn from_parts(_: &str, _: reqwest::Client, settings: crate::Settings) -> Self {

@@ -102,9 +102,9 @@ pub use call::{
 };
 pub(crate) use config::RedactedUrl;
 pub use config::{
-    ApiKey, ClientBuilder, ConfigError, CredentialPlacement, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Provider, Redirects,
-    redirect_policy, reqwest_client_builder,
+    ApiKey, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Provider, Redirects, redirect_policy,
+    reqwest_client_builder,
 };
 pub use progenitor_client::ResponseValue;
 pub use response::{Documented, InvalidBody, RawResponse, ResponseTooLarge, TransportError};

@@ -147,17 +147,20 @@ fn default_base_urls_are_the_public_servers() {
     );
     let client = sdk::chamelio::Client::builder().build().unwrap();
     assert_eq!(client.base_url(), "https://platform.chamelio.ai");
+    use sdk::auth::SchemeKind;
+    let kinds = |schemes: &[sdk::auth::Scheme]| schemes.iter().map(|s| s.kind).collect::<Vec<_>>();
+    // Phala's overlay declares an API key header and an OAuth2 bearer token.
     assert_eq!(
-        sdk::phala::Client::CREDENTIAL_PLACEMENT,
-        sdk::CredentialPlacement::Header("X-API-Key")
+        kinds(<sdk::phala::Client as sdk::Provider>::SECURITY_SCHEMES),
+        [SchemeKind::Header("X-API-Key"), SchemeKind::Bearer]
     );
     assert_eq!(
-        sdk::akua::Client::CREDENTIAL_PLACEMENT,
-        sdk::CredentialPlacement::Bearer
+        kinds(<sdk::akua::Client as sdk::Provider>::SECURITY_SCHEMES),
+        [SchemeKind::Bearer]
     );
     assert_eq!(
-        sdk::promptlayer::Client::CREDENTIAL_PLACEMENT,
-        sdk::CredentialPlacement::Header("X-API-KEY")
+        kinds(<sdk::promptlayer::Client as sdk::Provider>::SECURITY_SCHEMES),
+        [SchemeKind::Header("X-API-KEY")]
     );
 }
 

@@ -1,43 +1,61 @@
-//! The provider's `Client`: credential placement, environment variables
-//! (the base URL one derived from the credential one), default server, the
-//! `pre` hook adding the credential to each request, a redacting `Debug`.
+//! The provider's `Client`: its security schemes and each operation's
+//! requirements, environment variables (the base URL one derived from the
+//! credential one), default server, the `pre` hook adding the credentials
+//! of the first requirement the client can satisfy to each request, a
+//! redacting `Debug`.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 use specs::{CredentialKind, Provider};
 
-/// The provider's `Client` constructors: credential placement, environment
-/// variable and default server, from the catalogue.
+use super::names::progenitor_snake;
+
+/// The provider's `Client` constructors: security schemes and each
+/// operation's requirements, environment variable and default server, from
+/// the catalogue.
 pub fn client_config(provider: &Provider) -> Result<TokenStream, String> {
-    let url = provider
-        .server_url()
-        .ok_or("the document declares no server URL; add one with an overlay")?;
+    // A document without servers has no default: `build()` then needs a base URL.
+    let url = provider.server_url().unwrap_or_default();
     let env = &provider.credential_env;
     let base_url_env = base_url_env(env);
-    let (placement, _) = credential_placement(provider)?;
+    let security = security_table(provider);
     let env_doc = format!(
-        " A client with the API key from the `{env}` environment variable, for\n \
-         <{url}> or the base URL in `{base_url_env}` when it is set and not empty\n \
-         (e.g. a mock server's, for an application's tests)."
+        " A client with the credential from the `{env}` environment variable, for\n \
+         {} or the base URL in `{base_url_env}` when it is set and not empty\n \
+         (e.g. a mock server's, for an application's tests).",
+        if url.is_empty() {
+            "no default server (the document declares none)".to_string()
+        } else {
+            format!("<{url}>")
+        }
     );
     Ok(quote! {
+        #security
         impl crate::Provider for Client {
             const DEFAULT_BASE_URL: &'static str = #url;
             const CREDENTIAL_ENV: &'static str = #env;
             const BASE_URL_ENV: &'static str = #base_url_env;
-            const CREDENTIAL_PLACEMENT: crate::CredentialPlacement = #placement;
+            const SECURITY_SCHEMES: &'static [crate::auth::Scheme] = SCHEMES;
             fn from_parts(base_url: &str, client: reqwest::Client, settings: crate::Settings) -> Self {
                 Self::new_with_client(base_url, client, settings)
             }
         }
-        /// The credential and extra headers reach every request here, not as
+        /// The credentials and extra headers reach every request here, not as
         /// default headers, so they also do through a client the SDK did not build.
         impl progenitor_client::ClientHooks<crate::Settings> for Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
-                _: &progenitor_client::OperationInfo,
+                info: &progenitor_client::OperationInfo,
             ) -> Result<(), progenitor_client::Error<E>> {
+                let Some((operation, requirements)) = requirements(info.operation_id) else {
+                    return Err(progenitor_client::Error::Custom(format!(
+                        "no security requirements are generated for `{}`", info.operation_id
+                    )));
+                };
+                self.inner
+                    .authorize(request, operation, requirements)
+                    .map_err(|error| progenitor_client::Error::Custom(error.to_string()))?;
                 self.inner.add_headers(request);
                 Ok(())
             }
@@ -54,7 +72,7 @@ pub fn client_config(provider: &Provider) -> Result<TokenStream, String> {
             }
         }
         impl Client {
-            /// Configures a client: base URL, API key, timeouts, redirects, response size.
+            /// Configures a client: base URL, credentials, timeouts, redirects, response size.
             pub fn builder() -> crate::ClientBuilder<Self> {
                 crate::ClientBuilder::default()
             }
@@ -70,6 +88,80 @@ pub fn client_config(provider: &Provider) -> Result<TokenStream, String> {
     })
 }
 
+/// The provider's security schemes (`SCHEMES`, in the order operations
+/// first name them) and `requirements(name)`: for progenitor's operation
+/// name, the document's operationId and its requirement alternatives.
+/// Consts, not statics, so that references to them are promoted to `'static`.
+fn security_table(provider: &Provider) -> TokenStream {
+    let schemes = specs::security::schemes_in_use(&provider.operations);
+    let scheme_ident = |index: usize| quote::format_ident!("SCHEME_{}", index);
+    let scheme_consts = schemes.iter().enumerate().map(|(index, scheme)| {
+        let ident = scheme_ident(index);
+        let name = &scheme.scheme;
+        let kind = match &scheme.kind {
+            CredentialKind::ApiKeyHeader(header) => quote!(Header(#header)),
+            CredentialKind::ApiKeyQuery(parameter) => quote!(Query(#parameter)),
+            CredentialKind::ApiKeyCookie(cookie) => quote!(Cookie(#cookie)),
+            CredentialKind::Bearer | CredentialKind::OAuth2 => quote!(Bearer),
+            CredentialKind::Basic => quote!(Basic),
+        };
+        quote! {
+            const #ident: crate::auth::Scheme = crate::auth::Scheme {
+                name: #name,
+                kind: crate::auth::SchemeKind::#kind,
+            };
+        }
+    });
+    let all = (0..schemes.len()).map(scheme_ident);
+    let arms = provider.operations.iter().map(|operation| {
+        let progenitor = progenitor_snake(&operation.sdk_name);
+        let id = &operation.operation_id;
+        let alternatives = operation.security.iter().map(|alternative| {
+            let members = alternative.iter().map(|credential| {
+                let index = schemes
+                    .iter()
+                    .position(|s| s.scheme == credential.scheme)
+                    .unwrap_or_default();
+                let ident = scheme_ident(index);
+                quote!(&#ident)
+            });
+            quote!(&[#(#members),*])
+        });
+        quote!(#progenitor => Some((#id, &[#(#alternatives),*])),)
+    });
+    quote! {
+        #(#scheme_consts)*
+        /// Every security scheme the operations name.
+        const SCHEMES: &[crate::auth::Scheme] = &[#(#all),*];
+        /// The operationId and requirements of the operation progenitor calls `name`.
+        fn requirements(name: &str) -> Option<(&'static str, crate::auth::Requirements)> {
+            match name {
+                #(#arms)*
+                _ => None,
+            }
+        }
+    }
+}
+
+/// How the crate docs describe a provider's credentials: its schemes, or "none".
+pub fn credentials_doc(provider: &Provider) -> String {
+    let schemes = specs::security::schemes_in_use(&provider.operations);
+    if schemes.is_empty() {
+        return "none".into();
+    }
+    schemes
+        .iter()
+        .map(|scheme| match &scheme.kind {
+            CredentialKind::ApiKeyHeader(name) => format!("`{name}` header"),
+            CredentialKind::ApiKeyQuery(name) => format!("`{name}` query parameter"),
+            CredentialKind::ApiKeyCookie(name) => format!("`{name}` cookie"),
+            CredentialKind::Bearer | CredentialKind::OAuth2 => "`Authorization: Bearer`".into(),
+            CredentialKind::Basic => "`Authorization: Basic`".into(),
+        })
+        .collect::<Vec<_>>()
+        .join(" or ")
+}
+
 /// The variable overriding a provider's base URL, derived from its credential
 /// variable so a new provider needs no code: `AKUA_API_TOKEN` -> `AKUA_BASE_URL`,
 /// `PHALA_CLOUD_API_KEY` -> `PHALA_CLOUD_BASE_URL`.
@@ -80,39 +172,4 @@ pub fn base_url_env(credential_env: &str) -> String {
         .unwrap_or(credential_env);
     let stem = stem.strip_suffix("_API").unwrap_or(stem);
     format!("{stem}_BASE_URL")
-}
-
-/// The first alternative every operation accepts that one key can satisfy.
-/// Returns the `CredentialPlacement` and how the crate docs describe it.
-pub fn credential_placement(provider: &Provider) -> Result<(TokenStream, String), String> {
-    let Some(first) = provider.operations.iter().find(|o| !o.security.is_empty()) else {
-        return Ok((quote!(crate::CredentialPlacement::None), "none".into()));
-    };
-    for alternative in &first.security {
-        let [credential] = alternative.as_slice() else {
-            continue;
-        };
-        let placement = match &credential.kind {
-            CredentialKind::ApiKeyHeader(name) => (
-                quote!(crate::CredentialPlacement::Header(#name)),
-                format!("`{name}` header"),
-            ),
-            CredentialKind::Bearer | CredentialKind::OAuth2 => (
-                quote!(crate::CredentialPlacement::Bearer),
-                "`Authorization: Bearer`".into(),
-            ),
-            _ => continue,
-        };
-        let everywhere = provider
-            .operations
-            .iter()
-            .all(|o| o.security.is_empty() || o.security.iter().any(|a| a == alternative));
-        if everywhere {
-            return Ok(placement);
-        }
-    }
-    Err(format!(
-        "no single header or bearer credential is accepted by every operation of {}",
-        provider.name
-    ))
 }

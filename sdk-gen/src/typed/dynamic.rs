@@ -20,10 +20,16 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
 
         /// Calls `operation_id` of `provider` with a client from `clients`.
         pub async fn call_with<F: ClientFactory>(provider: &str, clients: &F, operation_id: &str, arguments: &Arguments) -> Result<Outcome, CallError> {
+            call_with_body(provider, clients, operation_id, arguments, None).await
+        }
+
+        /// [`call_with`], also sending `body` as the operation's (JSON)
+        /// request body; an operation without one refuses a body.
+        pub async fn call_with_body<F: ClientFactory>(provider: &str, clients: &F, operation_id: &str, arguments: &Arguments, body: Option<&serde_json::Value>) -> Result<Outcome, CallError> {
             match provider {
                 #(#names => {
                     let client: crate::#modules::Client = clients.client()?;
-                    crate::#modules::dynamic::call(&client, operation_id, arguments).await
+                    crate::#modules::dynamic::call(&client, operation_id, arguments, body).await
                 })*
                 _ => Err(CallError::UnknownProvider(provider.to_string())),
             }
@@ -77,6 +83,28 @@ pub fn dynamic_code(
             }
         });
     }
+    let body_setter = match generated
+        .setters
+        .get(&(builder.to_string(), "body".to_string()))
+    {
+        Some(target) => quote! {
+            if let Some(body) = body {
+                let value: #target = serde_json::from_value(body.clone()).map_err(|error| CallError::InvalidArgument {
+                    name: "body".to_string(),
+                    message: error.to_string(),
+                })?;
+                builder = builder.body(value);
+            }
+        },
+        None => quote! {
+            if body.is_some() {
+                return Err(CallError::InvalidArgument {
+                    name: "body".to_string(),
+                    message: "this operation takes no JSON request body".to_string(),
+                });
+            }
+        },
+    };
     let outcome_fn = ident(&format!(
         "outcome_{}",
         progenitor_snake(&operation.sdk_name)
@@ -85,6 +113,7 @@ pub fn dynamic_code(
         #operation_id => {
             let mut builder = client.#method();
             #(#setters)*
+            #body_setter
             Ok(#outcome_fn(builder.send().await))
         }
     };

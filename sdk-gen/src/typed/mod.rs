@@ -13,7 +13,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use specs::{Body, Provider};
 
-pub use client::{base_url_env, credential_placement};
+pub use client::{base_url_env, credentials_doc};
 pub use dynamic::dynamic_dispatch;
 pub use names::progenitor_snake;
 
@@ -74,8 +74,9 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
             use crate::dynamic::{Arguments, CallError, Outcome};
 
             /// Calls the operation `operation_id` (as the document spells it)
-            /// with `arguments` parsed into its parameters' types.
-            pub async fn call(client: &Client, operation_id: &str, arguments: &Arguments) -> Result<Outcome, CallError> {
+            /// with `arguments` parsed into its parameters' types and `body`
+            /// (JSON) into its request body's type.
+            pub async fn call(client: &Client, operation_id: &str, arguments: &Arguments, body: Option<&serde_json::Value>) -> Result<Outcome, CallError> {
                 match operation_id {
                     #(#dynamic_arms)*
                     _ => Err(CallError::UnknownOperation(operation_id.to_string())),
