@@ -31,6 +31,14 @@
 //! not parse, a transport failure, a timeout) has no neutral meaning and is a
 //! [`CancelError`] holding the provider's typed error. Phala's force-stop is a
 //! different action (it stops the machine) and is not offered here.
+//!
+//! Only Akua's cancel is asynchronous (`Requested`): [`Canceller::cancel_and_wait`]
+//! then follows the operation with `POST /operations/{id}:wait` (which
+//! long-polls server-side, at most 60 s per call) until it is done or the
+//! [`WaitPolicy`]'s deadline passes, backing off between calls that return
+//! early. The other providers' answers are already final.
+
+use std::time::Duration;
 
 use crate::config::Env;
 use crate::{
@@ -94,6 +102,46 @@ pub struct Cancellation {
     pub response: ProviderResponse,
 }
 
+/// How [`Canceller::cancel_and_wait`] follows an asynchronous cancel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitPolicy {
+    /// How long to follow the work before giving up (the answer is then
+    /// still `Requested`).
+    pub deadline: Duration,
+    /// The pause after a wait call that returned before its own timeout
+    /// without the work being done; doubled each time up to `max_backoff`.
+    pub initial_backoff: Duration,
+    /// The longest pause between wait calls.
+    pub max_backoff: Duration,
+}
+
+impl Default for WaitPolicy {
+    /// Two minutes, pauses from 250 ms up to 5 s.
+    fn default() -> Self {
+        Self {
+            deadline: Duration::from_secs(120),
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(5),
+        }
+    }
+}
+
+/// What [`Canceller::cancel_and_wait`] saw: the cancel call's own answer,
+/// and for an asynchronous cancel the last state it followed the work to.
+#[derive(Debug)]
+pub struct WaitedCancellation {
+    /// The final neutral status: `Requested` only when the deadline passed
+    /// with the work still running.
+    pub status: CancelStatus,
+    /// The cancel call's answer.
+    pub cancellation: Cancellation,
+    /// The last answer of the call that followed the work (Akua's
+    /// `operations.wait`), if the cancel was asynchronous.
+    pub followed: Option<AkuaWaitResult>,
+    /// How many wait calls were made.
+    pub polls: u32,
+}
+
 /// A provider's own typed answer to its cancel operation (boxed: the
 /// providers' types differ a lot in size).
 #[derive(Debug)]
@@ -116,6 +164,9 @@ pub type PhalaResult = Result<
 /// What Akua's `send()` returned.
 pub type AkuaResult =
     Result<ResponseValue<akua::types::Operation>, akua::errors::OperationsCancelError>;
+/// What Akua's `operations.wait` returned.
+pub type AkuaWaitResult =
+    Result<ResponseValue<akua::types::Operation>, akua::errors::OperationsWaitError>;
 /// What Chamelio's `send()` returned.
 pub type ChamelioResult =
     Result<ResponseValue<chamelio::types::CancelTaskResponse>, chamelio::errors::CancelTaskError>;
@@ -137,6 +188,9 @@ pub enum CancelError {
     /// Akua's typed error.
     #[error("Akua: {0}")]
     Akua(#[source] akua::errors::OperationsCancelError),
+    /// Akua's typed error while following a requested cancel.
+    #[error("Akua, waiting for the operation: {0}")]
+    AkuaWait(#[source] akua::errors::OperationsWaitError),
     /// Chamelio's typed error.
     #[error("Chamelio: {0}")]
     Chamelio(#[source] chamelio::errors::CancelTaskError),
@@ -230,7 +284,6 @@ impl Canceller {
             }
             Target::AkuaOperation { operation_id } => {
                 use akua::errors::OperationsCancelError as E;
-                use akua::types::OperationState;
                 let client = self
                     .akua
                     .as_ref()
@@ -242,13 +295,7 @@ impl Canceller {
                     .await;
                 let (status, result) = neutral(
                     result,
-                    |operation| match (operation.done, operation.state) {
-                        (false, _) | (true, OperationState::Running) => Requested,
-                        (true, OperationState::Cancelled) => Cancelled,
-                        (true, OperationState::Succeeded | OperationState::Failed) => {
-                            AlreadyFinished
-                        }
-                    },
+                    |operation| akua_status(&operation.done, operation.state),
                     |error| match error {
                         E::Unauthorized(_) | E::Forbidden(_) => Some(NotAllowed),
                         E::NotFound(_) => Some(NotFound),
@@ -323,6 +370,85 @@ impl Canceller {
                     response: ProviderResponse::PromptLayer(Box::new(result)),
                 })
             }
+        }
+    }
+}
+
+impl Canceller {
+    /// Cancels `target` and, when the provider cancels asynchronously
+    /// (`Requested`), follows the work until it is done or `policy`'s
+    /// deadline passes. A documented error while following it (the operation
+    /// vanished, the credential was revoked) is a [`CancelError`].
+    pub async fn cancel_and_wait(
+        &self,
+        target: &Target,
+        policy: WaitPolicy,
+    ) -> Result<WaitedCancellation, CancelError> {
+        let started = tokio::time::Instant::now();
+        let cancellation = self.cancel(target).await?;
+        let (Target::AkuaOperation { operation_id }, CancelStatus::Requested, Some(client)) =
+            (target, cancellation.status, &self.akua)
+        else {
+            return Ok(WaitedCancellation {
+                status: cancellation.status,
+                cancellation,
+                followed: None,
+                polls: 0,
+            });
+        };
+        let deadline = started + policy.deadline;
+        let mut backoff = policy.initial_backoff;
+        let mut status = CancelStatus::Requested;
+        let mut followed = None;
+        let mut polls = 0;
+        loop {
+            let now = tokio::time::Instant::now();
+            if now >= deadline {
+                break;
+            }
+            // The server's own long-poll bound: 1 to 60 seconds.
+            let timeout = std::num::NonZeroU64::new((deadline - now).as_secs().clamp(1, 60))
+                .unwrap_or(std::num::NonZeroU64::MIN);
+            let call = client
+                .operations_wait()
+                .id(operation_id.as_str())
+                .timeout(timeout)
+                .send();
+            // The HTTP call may outlive the deadline by its own timeout; the
+            // deadline is the caller's.
+            let Ok(result) = tokio::time::timeout_at(deadline, call).await else {
+                break;
+            };
+            polls += 1;
+            let result = result.map_err(CancelError::AkuaWait)?;
+            status = akua_status(&result.done, result.state);
+            followed = Some(Ok(result));
+            if status != CancelStatus::Requested {
+                break;
+            }
+            let returned_early = now.elapsed() < Duration::from_secs(timeout.get());
+            if returned_early {
+                tokio::time::sleep_until((tokio::time::Instant::now() + backoff).min(deadline)).await;
+                backoff = (backoff * 2).min(policy.max_backoff);
+            }
+        }
+        Ok(WaitedCancellation {
+            status,
+            cancellation,
+            followed,
+            polls,
+        })
+    }
+}
+
+/// The neutral status of an Akua operation's `done` and `state`.
+fn akua_status(done: &bool, state: akua::types::OperationState) -> CancelStatus {
+    use akua::types::OperationState;
+    match (done, state) {
+        (false, _) | (true, OperationState::Running) => CancelStatus::Requested,
+        (true, OperationState::Cancelled) => CancelStatus::Cancelled,
+        (true, OperationState::Succeeded | OperationState::Failed) => {
+            CancelStatus::AlreadyFinished
         }
     }
 }

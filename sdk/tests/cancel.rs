@@ -268,3 +268,113 @@ async fn a_provider_without_a_client_is_an_error() {
         .unwrap_err();
     assert_eq!(error.to_string(), "no Akua client is configured");
 }
+
+/// `cancel_and_wait` against `--stateful`: Akua's asynchronous cancel is
+/// followed through `operations.wait` to `CANCELLED`; an operation that had
+/// already succeeded is `AlreadyFinished` without waiting; the synchronous
+/// providers' answers are final.
+#[tokio::test]
+async fn cancel_and_wait_follows_akuas_operation_to_its_end() {
+    use CancelStatus::*;
+    use sdk::cancel::WaitPolicy;
+    let mock = mock_server::MockServer::start(mock_server::Config {
+        stateful: true,
+        ..mock_server::Config::default()
+    })
+    .await
+    .unwrap();
+    let canceller = canceller(|provider| mock.base_url(provider).unwrap(), None);
+    let akua = |id: &str| Target::AkuaOperation {
+        operation_id: id.into(),
+    };
+
+    let waited = canceller
+        .cancel_and_wait(&akua("op_running"), WaitPolicy::default())
+        .await
+        .unwrap();
+    assert_eq!(waited.cancellation.status, Requested);
+    assert_eq!((waited.status, waited.polls), (Cancelled, 1));
+    let last = waited.followed.unwrap().unwrap();
+    assert!(last.done && last.error.is_some(), "{last:?}");
+    let waits = mock.requests(&mock_server::Filter {
+        operation_id: Some("operations.wait".into()),
+        ..mock_server::Filter::default()
+    });
+    assert_eq!(waits.len(), 1);
+
+    mock.seed_state(&mock_server::ResourceState {
+        provider: "akua".into(),
+        resource: "operation".into(),
+        key: [("id".to_string(), "op_done".to_string())].into(),
+        state: "SUCCEEDED".into(),
+    })
+    .unwrap();
+    let finished = canceller
+        .cancel_and_wait(&akua("op_done"), WaitPolicy::default())
+        .await
+        .unwrap();
+    assert_eq!((finished.status, finished.polls), (AlreadyFinished, 0));
+    assert!(finished.followed.is_none());
+
+    let chamelio = canceller
+        .cancel_and_wait(&Target::ChamelioTask { task_id: 7 }, WaitPolicy::default())
+        .await
+        .unwrap();
+    assert_eq!((chamelio.status, chamelio.polls), (Cancelled, 0));
+}
+
+/// An operation that never finishes: the deadline ends the wait with
+/// `Requested`, after several wait calls spaced by the backoff; a documented
+/// error while waiting is the provider's typed error.
+#[tokio::test]
+async fn cancel_and_wait_gives_up_at_the_deadline_and_reports_wait_errors() {
+    use sdk::cancel::WaitPolicy;
+    use wiremock::matchers::{method, path_regex};
+    let server = MockServer::start().await;
+    Mock::given(path_regex(":cancel$"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(akua_operation(false, "RUNNING")))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path_regex(":wait$"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(akua_operation(false, "RUNNING")))
+        .mount(&server)
+        .await;
+    let canceller = canceller(|_| server.uri(), None);
+    let target = Target::AkuaOperation {
+        operation_id: "op_1".into(),
+    };
+    let policy = WaitPolicy {
+        deadline: std::time::Duration::from_millis(400),
+        initial_backoff: std::time::Duration::from_millis(20),
+        max_backoff: std::time::Duration::from_millis(80),
+    };
+    let waited = canceller.cancel_and_wait(&target, policy).await.unwrap();
+    assert_eq!(waited.status, CancelStatus::Requested);
+    assert!(waited.polls >= 2, "{} wait calls", waited.polls);
+
+    let gone = MockServer::start().await;
+    Mock::given(path_regex(":cancel$"))
+        .respond_with(ResponseTemplate::new(202).set_body_json(akua_operation(false, "RUNNING")))
+        .mount(&gone)
+        .await;
+    Mock::given(path_regex(":wait$"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(
+            json!({"success": false, "errors": [{"code": 404, "message": "no such operation"}], "result": {}}),
+        ))
+        .mount(&gone)
+        .await;
+    let canceller = canceller_at(&gone.uri());
+    let error = canceller
+        .cancel_and_wait(&target, WaitPolicy::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, CancelError::AkuaWait(sdk::akua::errors::OperationsWaitError::NotFound(_))),
+        "{error:?}"
+    );
+}
+
+fn canceller_at(uri: &str) -> Canceller {
+    canceller(|_| uri.to_string(), None)
+}
