@@ -1,6 +1,9 @@
 //! Generates one module per provider from `specs/` with `sdk-gen`:
 //! progenitor's client and types, with each operation's `send()` replaced by
-//! one that returns the operation's typed outcome.
+//! one that returns the operation's typed outcome. Which providers: every
+//! directory with the `all-providers` feature (the default), else those
+//! whose feature is on (see `sdk_gen::features`). A failure is one located
+//! `sdk_gen::GenError` (provider, document, operationId, JSON pointer).
 
 use sdk_gen as typed;
 

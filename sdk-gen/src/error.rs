@@ -106,8 +106,8 @@ impl fmt::Display for Place {
 pub struct GenError {
     /// The provider's name.
     pub provider: String,
-    /// Where.
-    pub place: Place,
+    /// Where (boxed: errors stay small to pass around).
+    pub place: Box<Place>,
     /// What.
     pub kind: GenErrorKind,
 }
@@ -117,7 +117,7 @@ impl GenError {
     pub fn new(provider: &Provider, place: Place, kind: GenErrorKind) -> Self {
         Self {
             provider: provider.name.clone(),
-            place,
+            place: Box::new(place),
             kind,
         }
     }

@@ -42,10 +42,32 @@ pub fn generate(provider: &Provider) -> Result<String, GenError> {
         .operations
         .iter()
         .filter(|o| o.request_body.as_ref().is_some_and(|b| b.content.len() > 1))
-        .map(|o| typed::builder_name(o))
+        .map(typed::builder_name)
         .collect();
     let generated =
         progenitor_output::take_apart(&mut file, &raw_body_builders).map_err(|e| fail(e.into()))?;
+    if let Some(empty) = generated.uninhabited.first() {
+        let schema = provider
+            .normalised
+            .pointer("/components/schemas")
+            .and_then(serde_json::Value::as_object)
+            .and_then(|schemas| schemas.keys().find(|name| typed::type_name(name) == *empty))
+            .map_or_else(|| empty.clone(), Clone::clone);
+        return Err(GenError::new(
+            provider,
+            Place::node(
+                provider,
+                None,
+                &format!(
+                    "/components/schemas/{}",
+                    schema.replace('~', "~0").replace('/', "~1")
+                ),
+            ),
+            GenErrorKind::Typed(format!(
+                "typify made `{empty}` an enum without variants: no instance deserialises into it (a conjunction no object satisfies?)"
+            )),
+        ));
+    }
     let typed = typed::operations(provider, &generated)?;
     let typed: syn::File =
         syn::parse2(typed).map_err(|e| fail(GenErrorKind::Output(e.to_string())))?;

@@ -12,6 +12,8 @@ pub struct Generated {
     pub setters: HashMap<(String, String), syn::Type>,
     /// Type names in `mod types`.
     pub types: HashSet<String>,
+    /// Enums in `mod types` without variants: no value deserialises into them.
+    pub uninhabited: Vec<String>,
 }
 
 /// Renames every builder's `send()` to a private `send_raw()` returning the
@@ -33,6 +35,7 @@ pub fn take_apart(
         builders: HashSet::new(),
         setters: HashMap::new(),
         types: HashSet::new(),
+        uninhabited: Vec::new(),
     };
     for item in &mut file.items {
         if let syn::Item::Struct(client) = item
@@ -84,7 +87,12 @@ pub fn take_apart(
                 for item in items.iter() {
                     match item {
                         syn::Item::Struct(s) => generated.types.insert(s.ident.to_string()),
-                        syn::Item::Enum(e) => generated.types.insert(e.ident.to_string()),
+                        syn::Item::Enum(e) => {
+                            if e.variants.is_empty() {
+                                generated.uninhabited.push(e.ident.to_string());
+                            }
+                            generated.types.insert(e.ident.to_string())
+                        }
                         _ => false,
                     };
                 }
@@ -394,6 +402,16 @@ mod tests {
             error.contains("does not end in a match on the status"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn enums_without_variants_are_listed() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types { pub enum Never {} pub enum Some { A } pub struct Thing; }
+        };
+        let generated = take_apart(&mut file, &HashSet::new()).unwrap();
+        assert_eq!(generated.uninhabited, ["Never"]);
+        assert_eq!(generated.types.len(), 3);
     }
 
     #[test]

@@ -383,15 +383,15 @@ fn numeric_rules(schema: &serde_json::Map<String, Value>, value: &Value) -> Resu
         return Ok(());
     };
     let exclusive = |key: &str| schema.get(key) == Some(&Value::Bool(true));
-    if let Some(min) = schema.get("minimum").and_then(Value::as_f64) {
-        if number < min || (exclusive("exclusiveMinimum") && number == min) {
-            return Err(format!("below the `minimum` {min}"));
-        }
+    if let Some(min) = schema.get("minimum").and_then(Value::as_f64)
+        && (number < min || (exclusive("exclusiveMinimum") && number == min))
+    {
+        return Err(format!("below the `minimum` {min}"));
     }
-    if let Some(max) = schema.get("maximum").and_then(Value::as_f64) {
-        if number > max || (exclusive("exclusiveMaximum") && number == max) {
-            return Err(format!("above the `maximum` {max}"));
-        }
+    if let Some(max) = schema.get("maximum").and_then(Value::as_f64)
+        && (number > max || (exclusive("exclusiveMaximum") && number == max))
+    {
+        return Err(format!("above the `maximum` {max}"));
     }
     let range = match schema.get("format").and_then(Value::as_str) {
         Some("int8") => Some((i8::MIN as f64, i8::MAX as f64)),

@@ -20,6 +20,11 @@ pub use names::progenitor_snake;
 use crate::error::{GenError, GenErrorKind, Place};
 use crate::progenitor_output::Generated;
 
+/// The Rust type typify names a schema `name` by.
+pub fn type_name(name: &str) -> String {
+    names::progenitor_name(name)
+}
+
 /// The builder progenitor generates for `operation`.
 pub fn builder_name(operation: &specs::Operation) -> String {
     names::progenitor_name(&operation.sdk_name)

@@ -31,12 +31,15 @@
 //!   emit `struct T(Option<T>)`); each reference carries the nullability;
 //! - [`union_defaults`]: a `default` beside `anyOf`/`oneOf` goes (typify
 //!   rejects valid ones);
+//! - [`all_of_closed`]: closed branches of an `allOf` are opened (each
+//!   would forbid the others' properties: typify makes an empty enum);
 //! - [`request_media_types`]: one media type per request body (JSON
 //!   preferred), the others named for the SDK's raw `send_body`;
 //! - [`raw_responses`]: every response body becomes an untyped byte stream
 //!   (progenitor asserts one error type per operation); the SDK decodes each
 //!   documented status itself, from the catalogue.
 
+mod all_of_closed;
 mod credential_parameters;
 pub mod downconvert;
 mod hoist;
@@ -68,6 +71,7 @@ pub fn reshape_for_progenitor(document: &mut Value, file: &Path) -> Result<(), S
     credential_parameters::drop(document);
     nullable_references::move_to_references(document);
     union_defaults::drop(document);
+    all_of_closed::open(document);
     request_media_types::keep_one(document);
     raw_responses::make_raw(document);
     Ok(())
