@@ -56,6 +56,9 @@ pub fn error_enum(
             InvalidBody(crate::InvalidBody),
             /// The request could not be built (a parameter missing or invalid).
             InvalidRequest(String),
+            /// The client holds no credentials satisfying any of the
+            /// operation's security requirements; nothing was sent.
+            MissingCredentials(crate::auth::AuthError),
             /// Connecting, sending or reading failed (on the last attempt).
             Transport(crate::TransportError),
             /// The connect or request timeout elapsed (on the last attempt).
@@ -72,7 +75,7 @@ pub fn error_enum(
                     Self::UnexpectedStatus(raw) => Some(raw.status),
                     Self::InvalidBody(invalid) => Some(invalid.response.status),
                     Self::ResponseTooLarge(too_large) => Some(too_large.status),
-                    Self::InvalidRequest(_) | Self::Transport(_) | Self::Timeout(_) => None,
+                    Self::InvalidRequest(_) | Self::MissingCredentials(_) | Self::Transport(_) | Self::Timeout(_) => None,
                 }
             }
 
@@ -83,6 +86,7 @@ pub fn error_enum(
                     Self::UnexpectedStatus(_) => "UnexpectedStatus",
                     Self::InvalidBody(_) => "InvalidBody",
                     Self::InvalidRequest(_) => "InvalidRequest",
+                    Self::MissingCredentials(_) => "MissingCredentials",
                     Self::Transport(_) => "Transport",
                     Self::Timeout(_) => "Timeout",
                     Self::ResponseTooLarge(_) => "ResponseTooLarge",
@@ -97,6 +101,7 @@ pub fn error_enum(
                     Self::UnexpectedStatus(raw) => write!(f, "undocumented status {}", raw.status),
                     Self::InvalidBody(invalid) => invalid.fmt(f),
                     Self::InvalidRequest(message) => write!(f, "invalid request: {message}"),
+                    Self::MissingCredentials(error) => error.fmt(f),
                     Self::Transport(error) => write!(f, "transport error: {error}"),
                     Self::Timeout(error) => write!(f, "timed out: {error}"),
                     Self::ResponseTooLarge(too_large) => too_large.fmt(f),
@@ -108,6 +113,7 @@ pub fn error_enum(
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
                 match self {
                     Self::InvalidBody(invalid) => Some(invalid),
+                    Self::MissingCredentials(error) => Some(error),
                     Self::ResponseTooLarge(too_large) => Some(too_large),
                     Self::Transport(error) | Self::Timeout(error) => Some(error),
                     _ => None,

@@ -118,7 +118,22 @@ pub fn send_impl(
     let idempotent = key_parameter.is_some()
         || ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]
             .contains(&operation.method.as_str());
-    let body_sender = send_body(operation, &success_type, &error, &fill_key);
+    // Refused before anything is sent; the `pre` hook then places them.
+    let progenitor_name = super::names::progenitor_snake(&operation.sdk_name);
+    let check_credentials = quote! {
+        if let Some((operation, requirements)) = requirements(#progenitor_name) {
+            settings
+                .check_credentials(operation, requirements)
+                .map_err(errors::#error::MissingCredentials)?;
+        }
+    };
+    let body_sender = send_body(
+        operation,
+        &success_type,
+        &error,
+        &fill_key,
+        &check_credentials,
+    );
     Ok(quote! {
         impl builder::#builder_ident<'_> {
             #[doc = #send_doc]
@@ -131,6 +146,7 @@ pub fn send_impl(
             pub async fn send_with(mut self, options: crate::CallOptions) -> Result<crate::ResponseValue<#success_type>, errors::#error> {
                 #fill_key
                 let settings = self.client.inner();
+                #check_credentials
                 let raw = crate::execute(settings, &Self::CALL, options, || self.clone().send_raw()).await?;
                 Self::outcome(raw)
             }
@@ -164,6 +180,7 @@ fn send_body(
     success_type: &TokenStream,
     error: &Ident,
     fill_key: &TokenStream,
+    check_credentials: &TokenStream,
 ) -> TokenStream {
     let Some(body) = operation
         .request_body
@@ -201,6 +218,7 @@ fn send_body(
             let body: bytes::Bytes = body.into();
             #fill_key
             let settings = self.client.inner();
+            #check_credentials
             let raw = crate::execute(settings, &Self::CALL, crate::CallOptions::default(), || {
                 self.clone().send_raw_body(content_type.clone(), body.clone())
             })
