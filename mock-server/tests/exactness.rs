@@ -72,7 +72,11 @@ fn mutations(schema: &Schema, value: &Value, at: &str, out: &mut Vec<(String, Va
                     out.push((format!("{at}: duplicate item"), Value::Array(doubled)));
                 }
                 for (index, item) in items.iter().enumerate() {
-                    let schema = rules.prefix_items.get(index).copied().unwrap_or(rules.items);
+                    let schema = rules
+                        .prefix_items
+                        .get(index)
+                        .copied()
+                        .unwrap_or(rules.items);
                     mutations(schema, item, &format!("{at}/{index}"), out);
                 }
             }
@@ -130,8 +134,12 @@ fn every_served_example_fits_the_verbatim_document() {
                     .find(|r| specs::status::representative(r.status) == response.status)
                     .map(|r| r.status.to_string())
                     .unwrap_or_else(|| response.status.to_string());
-                let context =
-                    |name: &str| format!("{} {} {key} `{name}`", provider.name, operation.operation_id);
+                let context = |name: &str| {
+                    format!(
+                        "{} {} {key} `{name}`",
+                        provider.name, operation.operation_id
+                    )
+                };
                 if !specs::is_json(content_type) {
                     for example in response.examples {
                         rows += 1;
@@ -143,7 +151,11 @@ fn every_served_example_fits_the_verbatim_document() {
                             _ => !example.body.is_empty(),
                         };
                         if !fits {
-                            failures.push(format!("{}: {content_type} body {:?}", context(example.name), example.body));
+                            failures.push(format!(
+                                "{}: {content_type} body {:?}",
+                                context(example.name),
+                                example.body
+                            ));
                         }
                     }
                     continue;
@@ -160,14 +172,22 @@ fn every_served_example_fits_the_verbatim_document() {
                             continue;
                         }
                     };
-                    let errors: Vec<String> =
-                        validator.iter_errors(&body).map(|e| format!("{e} at {}", e.instance_path())).collect();
+                    let errors: Vec<String> = validator
+                        .iter_errors(&body)
+                        .map(|e| format!("{e} at {}", e.instance_path()))
+                        .collect();
                     if !errors.is_empty() {
-                        failures.push(format!("{}: document says {errors:?}", context(example.name)));
+                        failures.push(format!(
+                            "{}: document says {errors:?}",
+                            context(example.name)
+                        ));
                     }
                     let problems = mock_problems(schema, &body);
                     if !problems.is_empty() {
-                        failures.push(format!("{}: validate.rs says {problems:?}", context(example.name)));
+                        failures.push(format!(
+                            "{}: validate.rs says {problems:?}",
+                            context(example.name)
+                        ));
                     }
                     let mut sites = Vec::new();
                     mutations(schema, &body, "", &mut sites);
@@ -190,7 +210,12 @@ fn every_served_example_fits_the_verbatim_document() {
     }
     println!("{rows} served examples checked, {mutated} mutations refused by both");
     assert!(rows > 0);
-    assert!(failures.is_empty(), "{} of {rows} rows fail:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {rows} rows fail:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 /// A oneOf body that matches two branches is refused by both validators.

@@ -35,39 +35,24 @@ const ANNOTATIONS: &[&str] = &[
     "contentSchema",
 ];
 
-/// Keywords that assert and that the mock checks.
-const CHECKED: &[&str] = &[
-    "$ref",
-    "type",
-    "nullable",
-    "enum",
-    "const",
-    "format",
-    "minLength",
-    "maxLength",
-    "pattern",
-    "minimum",
-    "maximum",
-    "exclusiveMinimum",
-    "exclusiveMaximum",
-    "multipleOf",
-    "items",
-    "prefixItems",
-    "minItems",
-    "maxItems",
-    "uniqueItems",
-    "contains",
-    "properties",
-    "patternProperties",
-    "additionalProperties",
-    "required",
-    "minProperties",
-    "maxProperties",
-    "propertyNames",
-    "allOf",
-    "anyOf",
-    "oneOf",
-    "not",
+/// Assertion and applicator keywords of JSON Schema (2020-12 and OpenAPI
+/// 3.0's draft) the mock does not check: refused with their pointer. Any
+/// other unknown keyword is an annotation (JSON Schema 2020-12, section 6.5:
+/// unknown keywords are collected as annotations) and is ignored.
+const UNCHECKED: &[&str] = &[
+    "if",
+    "then",
+    "else",
+    "dependentRequired",
+    "dependentSchemas",
+    "dependencies",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "minContains",
+    "maxContains",
+    "additionalItems",
+    "$dynamicRef",
+    "$recursiveRef",
 ];
 
 /// The `static` items a provider's schemas compile to, shared by its operations.
@@ -100,8 +85,8 @@ impl<'a> SchemaTable<'a> {
             pointer: String::new(),
             relative: true,
         };
-        self.reference(document, schema, &place)
-            .map_err(|error| match error.downcast::<Located>() {
+        self.reference(document, schema, &place).map_err(|error| {
+            match error.downcast::<Located>() {
                 Ok(mut located) if located.relative => {
                     let root = find(&source.resolved, schema).unwrap_or_default();
                     located.pointer = format!("{root}{}", located.pointer);
@@ -110,7 +95,8 @@ impl<'a> SchemaTable<'a> {
                 }
                 Ok(located) => located.into(),
                 Err(other) => other,
-            })
+            }
+        })
     }
 
     /// The `static` items, to be written after the provider.
@@ -175,10 +161,7 @@ impl<'a> SchemaTable<'a> {
             _ => return Err(at.error("a schema must be an object or a boolean".into())),
         };
         for key in members.keys() {
-            if !key.starts_with("x-")
-                && !ANNOTATIONS.contains(&key.as_str())
-                && !CHECKED.contains(&key.as_str())
-            {
+            if UNCHECKED.contains(&key.as_str()) {
                 return Err(at
                     .child(key)
                     .error(format!("the mock cannot check the keyword `{key}`")));
@@ -209,13 +192,16 @@ impl<'a> SchemaTable<'a> {
         let count = |key: &str| -> Result<TokenStream> {
             match members.get(key) {
                 None => Ok(quote!(None)),
-                Some(value) => value.as_u64().map(|n| {
-                    let n = proc_macro2::Literal::u64_unsuffixed(n);
-                    quote!(Some(#n))
-                }).ok_or_else(|| {
-                    at.child(key)
-                        .error(format!("`{key}` must be a non-negative integer"))
-                }),
+                Some(value) => value
+                    .as_u64()
+                    .map(|n| {
+                        let n = proc_macro2::Literal::u64_unsuffixed(n);
+                        quote!(Some(#n))
+                    })
+                    .ok_or_else(|| {
+                        at.child(key)
+                            .error(format!("`{key}` must be a non-negative integer"))
+                    }),
             }
         };
         let format = members.get("format").and_then(Value::as_str);
@@ -333,7 +319,10 @@ impl<'a> SchemaTable<'a> {
                 ("items", items),
                 ("min_items", count("minItems")?),
                 ("max_items", count("maxItems")?),
-                ("unique_items", if unique { quote!(true) } else { quote!(false) }),
+                (
+                    "unique_items",
+                    if unique { quote!(true) } else { quote!(false) },
+                ),
                 ("contains", contains),
             ]);
             fields.push(quote!(array: Some(&ArrayRules { #(#rules,)* ..ArrayRules::NONE })));
@@ -649,9 +638,10 @@ fn find(document: &Value, schema: &Value) -> Option<String> {
         Value::Object(members) => members.iter().find_map(|(key, child)| {
             find(child, schema).map(|rest| format!("/{}{rest}", escape(key)))
         }),
-        Value::Array(items) => items.iter().enumerate().find_map(|(index, child)| {
-            find(child, schema).map(|rest| format!("/{index}{rest}"))
-        }),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .find_map(|(index, child)| find(child, schema).map(|rest| format!("/{index}{rest}"))),
         _ => None,
     }
 }
@@ -754,10 +744,15 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(
-            error.starts_with("doc.json#/components/schemas/Root/pattern: pattern `(?<=a)b` is not supported"),
+            error.starts_with(
+                "doc.json#/components/schemas/Root/pattern: pattern `(?<=a)b` is not supported"
+            ),
             "{error}"
         );
         assert!(compile(serde_json::json!({"multipleOf": 0})).is_err());
+        // Keywords JSON Schema does not define are annotations (Prefect's `min_items`).
+        let code = compile(serde_json::json!({"type": "array", "min_items": 1})).unwrap();
+        assert!(!code.contains("min_items"), "{code}");
     }
 
     #[test]
@@ -773,7 +768,10 @@ mod tests {
         .unwrap();
         assert_eq!(code.matches("static SCHEMA_ROOT").count(), 1, "{code}");
         assert!(code.contains("\"child\" , & SCHEMA_ROOT"), "{code}");
-        assert!(code.contains("Types :: OBJECT . or (Types :: NULL)"), "{code}");
+        assert!(
+            code.contains("Types :: OBJECT . or (Types :: NULL)"),
+            "{code}"
+        );
         assert!(code.contains("additional : & Schema :: NOTHING"), "{code}");
         assert!(code.contains("unique_items : true"), "{code}");
         assert!(code.contains("Pattern :: new (\"^a\" , \"^a\")"), "{code}");

@@ -9,209 +9,221 @@ pub static PROVIDER: Provider = Provider {
     title: "Chamelio",
     server_path: "",
     documents: &["specs/providers/chamelio/cancel-task.yaml"],
-    resources: &[Resource {
-        name: "task",
-        key: &["task_id"],
-        initial: "running",
-        states: &["running", "cancelled", "completed"],
-    }],
-    operations: &[Operation {
-        operation_id: "cancelTask",
-        method: "POST",
-        path: "/tasks/{task_id}/cancel",
-        segments: &[
-            Segment::Literal("tasks"),
-            Segment::Param {
-                name: "task_id",
-                suffix: "",
-            },
-            Segment::Literal("cancel"),
-        ],
-        parameters: &[Parameter {
-            name: "task_id",
-            location: Location::Path,
-            required: true,
-            schema: &Schema {
-                types: Types::INTEGER,
-                ..Schema::ANY
-            },
-        }],
-        request_body: None,
-        security: &[&[Credential::Header("X-API-Key")]],
-        responses: &[
-            Response {
-                status: 200u16,
-                description: "Task cancelled",
-                content_type: Some("application/json"),
-                headers: &[],
-                examples: &[
-                    Example {
-                        name: "default",
-                        body: r#"{"task_id":12345,"status":"cancelled","message":"Task cancelled successfully"}"#,
-                    },
-                    Example {
-                        name: "generated",
-                        body: r#"{"task_id":1,"status":"status","message":"message"}"#,
-                    },
-                ],
-                matches: StatusMatch::Exact,
-                schema: Some(&SCHEMA_CANCEL_TASK_RESPONSE),
-            },
-            Response {
-                status: 401u16,
-                description: "Authentication failed",
-                content_type: Some("application/json"),
-                headers: &[],
-                examples: &[
-                    Example {
-                        name: "default",
-                        body: r#"{"detail":"Invalid API key"}"#,
-                    },
-                    Example {
-                        name: "generated",
-                        body: r#"{"detail":"detail"}"#,
-                    },
-                ],
-                matches: StatusMatch::Exact,
-                schema: Some(&SCHEMA_ERROR_DETAIL),
-            },
-            Response {
-                status: 404u16,
-                description: "The task does not exist or you do not have access to it",
-                content_type: Some("application/json"),
-                headers: &[],
-                examples: &[
-                    Example {
-                        name: "default",
-                        body: r#"{"detail":"Task not found"}"#,
-                    },
-                    Example {
-                        name: "generated",
-                        body: r#"{"detail":"detail"}"#,
-                    },
-                ],
-                matches: StatusMatch::Exact,
-                schema: Some(&SCHEMA_ERROR_DETAIL),
-            },
-            Response {
-                status: 409u16,
-                description: "The task cannot be cancelled (e.g. already completed or already cancelled)",
-                content_type: Some("application/json"),
-                headers: &[],
-                examples: &[
-                    Example {
-                        name: "default",
-                        body: r#"{"detail":"Task cannot be cancelled in its current state"}"#,
-                    },
-                    Example {
-                        name: "generated",
-                        body: r#"{"detail":"detail"}"#,
-                    },
-                ],
-                matches: StatusMatch::Exact,
-                schema: Some(&SCHEMA_ERROR_DETAIL),
-            },
-            Response {
-                status: 500u16,
-                description: "Cancellation failed due to a server error",
-                content_type: Some("application/json"),
-                headers: &[],
-                examples: &[
-                    Example {
-                        name: "default",
-                        body: r#"{"detail":"Failed to cancel task"}"#,
-                    },
-                    Example {
-                        name: "generated",
-                        body: r#"{"detail":"detail"}"#,
-                    },
-                ],
-                matches: StatusMatch::Exact,
-                schema: Some(&SCHEMA_ERROR_DETAIL),
-            },
-        ],
-        invalid_request: ErrorReply {
-            status: 400u16,
-            declared: false,
-            content_type: Some("application/json"),
-            body: Some(&Template::Object(&[("detail", Template::Message)])),
+    resources: &[
+        Resource {
+            name: "task",
+            key: &["task_id"],
+            initial: "running",
+            states: &["running", "cancelled", "completed"],
         },
-        invalid_path: ErrorReply {
-            status: 404u16,
-            declared: true,
-            content_type: Some("application/json"),
-            body: Some(&Template::Object(&[("detail", Template::Message)])),
-        },
-        unauthorized: ErrorReply {
-            status: 401u16,
-            declared: true,
-            content_type: Some("application/json"),
-            body: Some(&Template::Object(&[("detail", Template::Message)])),
-        },
-        lifecycle: Some(OperationLifecycle {
-            resource: "task",
-            transitions: &[
-                Transition {
-                    from: &["running"],
-                    to: Some("cancelled"),
-                    status: 200u16,
-                    body: None,
+    ],
+    operations: &[
+        Operation {
+            operation_id: "cancelTask",
+            method: "POST",
+            path: "/tasks/{task_id}/cancel",
+            segments: &[
+                Segment::Literal("tasks"),
+                Segment::Param {
+                    name: "task_id",
+                    suffix: "",
                 },
-                Transition {
-                    from: &["cancelled", "completed"],
-                    to: None,
-                    status: 409u16,
-                    body: None,
+                Segment::Literal("cancel"),
+            ],
+            parameters: &[
+                Parameter {
+                    name: "task_id",
+                    location: Location::Path,
+                    required: true,
+                    schema: &Schema {
+                        types: Types::INTEGER,
+                        ..Schema::ANY
+                    },
                 },
             ],
-        }),
-    }],
+            request_body: None,
+            security: &[&[Credential::Header("X-API-Key")]],
+            responses: &[
+                Response {
+                    status: 200u16,
+                    description: "Task cancelled",
+                    content_type: Some("application/json"),
+                    headers: &[],
+                    examples: &[
+                        Example {
+                            name: "default",
+                            body: r#"{"task_id":12345,"status":"cancelled","message":"Task cancelled successfully"}"#,
+                        },
+                        Example {
+                            name: "generated",
+                            body: r#"{"task_id":1,"status":"status","message":"message"}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_CANCEL_TASK_RESPONSE),
+                },
+                Response {
+                    status: 401u16,
+                    description: "Authentication failed",
+                    content_type: Some("application/json"),
+                    headers: &[],
+                    examples: &[
+                        Example {
+                            name: "default",
+                            body: r#"{"detail":"Invalid API key"}"#,
+                        },
+                        Example {
+                            name: "generated",
+                            body: r#"{"detail":"detail"}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_ERROR_DETAIL),
+                },
+                Response {
+                    status: 404u16,
+                    description: "The task does not exist or you do not have access to it",
+                    content_type: Some("application/json"),
+                    headers: &[],
+                    examples: &[
+                        Example {
+                            name: "default",
+                            body: r#"{"detail":"Task not found"}"#,
+                        },
+                        Example {
+                            name: "generated",
+                            body: r#"{"detail":"detail"}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_ERROR_DETAIL),
+                },
+                Response {
+                    status: 409u16,
+                    description: "The task cannot be cancelled (e.g. already completed or already cancelled)",
+                    content_type: Some("application/json"),
+                    headers: &[],
+                    examples: &[
+                        Example {
+                            name: "default",
+                            body: r#"{"detail":"Task cannot be cancelled in its current state"}"#,
+                        },
+                        Example {
+                            name: "generated",
+                            body: r#"{"detail":"detail"}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_ERROR_DETAIL),
+                },
+                Response {
+                    status: 500u16,
+                    description: "Cancellation failed due to a server error",
+                    content_type: Some("application/json"),
+                    headers: &[],
+                    examples: &[
+                        Example {
+                            name: "default",
+                            body: r#"{"detail":"Failed to cancel task"}"#,
+                        },
+                        Example {
+                            name: "generated",
+                            body: r#"{"detail":"detail"}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_ERROR_DETAIL),
+                },
+            ],
+            invalid_request: ErrorReply {
+                status: 400u16,
+                declared: false,
+                content_type: Some("application/json"),
+                body: Some(&Template::Object(&[("detail", Template::Message)])),
+            },
+            invalid_path: ErrorReply {
+                status: 404u16,
+                declared: true,
+                content_type: Some("application/json"),
+                body: Some(&Template::Object(&[("detail", Template::Message)])),
+            },
+            unauthorized: ErrorReply {
+                status: 401u16,
+                declared: true,
+                content_type: Some("application/json"),
+                body: Some(&Template::Object(&[("detail", Template::Message)])),
+            },
+            lifecycle: Some(OperationLifecycle {
+                resource: "task",
+                transitions: &[
+                    Transition {
+                        from: &["running"],
+                        to: Some("cancelled"),
+                        status: 200u16,
+                        body: None,
+                    },
+                    Transition {
+                        from: &["cancelled", "completed"],
+                        to: None,
+                        status: 409u16,
+                        body: None,
+                    },
+                ],
+            }),
+        },
+    ],
 };
 /// `#/components/schemas/CancelTaskResponse`
 static SCHEMA_CANCEL_TASK_RESPONSE: Schema = Schema {
     types: Types::OBJECT,
-    object: Some(&ObjectRules {
-        properties: &[
-            (
-                "task_id",
-                &Schema {
-                    types: Types::INTEGER,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "status",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "message",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-        ],
-        required: &["task_id", "status", "message"],
-        ..ObjectRules::NONE
-    }),
+    object: Some(
+        &ObjectRules {
+            properties: &[
+                (
+                    "task_id",
+                    &Schema {
+                        types: Types::INTEGER,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "status",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "message",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+            ],
+            required: &["task_id", "status", "message"],
+            ..ObjectRules::NONE
+        },
+    ),
     ..Schema::ANY
 };
 /// `#/components/schemas/ErrorDetail`
 static SCHEMA_ERROR_DETAIL: Schema = Schema {
     types: Types::OBJECT,
-    object: Some(&ObjectRules {
-        properties: &[(
-            "detail",
-            &Schema {
-                types: Types::STRING,
-                ..Schema::ANY
-            },
-        )],
-        required: &["detail"],
-        ..ObjectRules::NONE
-    }),
+    object: Some(
+        &ObjectRules {
+            properties: &[
+                (
+                    "detail",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+            ],
+            required: &["detail"],
+            ..ObjectRules::NONE
+        },
+    ),
     ..Schema::ANY
 };

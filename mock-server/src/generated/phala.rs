@@ -12,12 +12,14 @@ pub static PROVIDER: Provider = Provider {
         "specs/providers/phala/cancel-cvm-operation.yaml",
         "specs/providers/phala/stop-cvm.yaml",
     ],
-    resources: &[Resource {
-        name: "cvm",
-        key: &["cvm_id"],
-        initial: "busy",
-        states: &["busy", "idle", "stopped"],
-    }],
+    resources: &[
+        Resource {
+            name: "cvm",
+            key: &["cvm_id"],
+            initial: "busy",
+            states: &["busy", "idle", "stopped"],
+        },
+    ],
     operations: &[
         Operation {
             operation_id: "cancel_cvm_operation_api_v1_cvms__cvm_id__operations_cancel_post",
@@ -34,15 +36,17 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("operations"),
                 Segment::Literal("cancel"),
             ],
-            parameters: &[Parameter {
-                name: "cvm_id",
-                location: Location::Path,
-                required: true,
-                schema: &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
+            parameters: &[
+                Parameter {
+                    name: "cvm_id",
+                    location: Location::Path,
+                    required: true,
+                    schema: &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
                 },
-            }],
+            ],
             request_body: None,
             security: &[&[Credential::Header("X-API-Key")], &[Credential::Bearer]],
             responses: &[
@@ -131,27 +135,47 @@ pub static PROVIDER: Provider = Provider {
                 status: 422u16,
                 declared: true,
                 content_type: Some("application/json"),
-                body: Some(&Template::Object(&[(
-                    "detail",
-                    Template::EachProblem(&Template::Object(&[
-                        ("loc", Template::Location),
-                        ("msg", Template::Message),
-                        ("type", Template::Kind),
-                    ])),
-                )])),
+                body: Some(
+                    &Template::Object(
+                        &[
+                            (
+                                "detail",
+                                Template::EachProblem(
+                                    &Template::Object(
+                                        &[
+                                            ("loc", Template::Location),
+                                            ("msg", Template::Message),
+                                            ("type", Template::Kind),
+                                        ],
+                                    ),
+                                ),
+                            ),
+                        ],
+                    ),
+                ),
             },
             invalid_path: ErrorReply {
                 status: 422u16,
                 declared: true,
                 content_type: Some("application/json"),
-                body: Some(&Template::Object(&[(
-                    "detail",
-                    Template::EachProblem(&Template::Object(&[
-                        ("loc", Template::Location),
-                        ("msg", Template::Message),
-                        ("type", Template::Kind),
-                    ])),
-                )])),
+                body: Some(
+                    &Template::Object(
+                        &[
+                            (
+                                "detail",
+                                Template::EachProblem(
+                                    &Template::Object(
+                                        &[
+                                            ("loc", Template::Location),
+                                            ("msg", Template::Message),
+                                            ("type", Template::Kind),
+                                        ],
+                                    ),
+                                ),
+                            ),
+                        ],
+                    ),
+                ),
             },
             unauthorized: ErrorReply {
                 status: 401u16,
@@ -166,7 +190,9 @@ pub static PROVIDER: Provider = Provider {
                         from: &["busy"],
                         to: Some("idle"),
                         status: 200u16,
-                        body: Some(r#"{"cancelled":true,"correlation_id":"correlation_id"}"#),
+                        body: Some(
+                            r#"{"cancelled":true,"correlation_id":"correlation_id"}"#,
+                        ),
                     },
                     Transition {
                         from: &["idle", "stopped"],
@@ -191,15 +217,17 @@ pub static PROVIDER: Provider = Provider {
                 },
                 Segment::Literal("stop"),
             ],
-            parameters: &[Parameter {
-                name: "cvm_id",
-                location: Location::Path,
-                required: true,
-                schema: &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
+            parameters: &[
+                Parameter {
+                    name: "cvm_id",
+                    location: Location::Path,
+                    required: true,
+                    schema: &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
                 },
-            }],
+            ],
             request_body: None,
             security: &[&[Credential::Header("X-API-Key")], &[Credential::Bearer]],
             responses: &[
@@ -279,27 +307,47 @@ pub static PROVIDER: Provider = Provider {
                 status: 422u16,
                 declared: true,
                 content_type: Some("application/json"),
-                body: Some(&Template::Object(&[(
-                    "detail",
-                    Template::EachProblem(&Template::Object(&[
-                        ("loc", Template::Location),
-                        ("msg", Template::Message),
-                        ("type", Template::Kind),
-                    ])),
-                )])),
+                body: Some(
+                    &Template::Object(
+                        &[
+                            (
+                                "detail",
+                                Template::EachProblem(
+                                    &Template::Object(
+                                        &[
+                                            ("loc", Template::Location),
+                                            ("msg", Template::Message),
+                                            ("type", Template::Kind),
+                                        ],
+                                    ),
+                                ),
+                            ),
+                        ],
+                    ),
+                ),
             },
             invalid_path: ErrorReply {
                 status: 422u16,
                 declared: true,
                 content_type: Some("application/json"),
-                body: Some(&Template::Object(&[(
-                    "detail",
-                    Template::EachProblem(&Template::Object(&[
-                        ("loc", Template::Location),
-                        ("msg", Template::Message),
-                        ("type", Template::Kind),
-                    ])),
-                )])),
+                body: Some(
+                    &Template::Object(
+                        &[
+                            (
+                                "detail",
+                                Template::EachProblem(
+                                    &Template::Object(
+                                        &[
+                                            ("loc", Template::Location),
+                                            ("msg", Template::Message),
+                                            ("type", Template::Kind),
+                                        ],
+                                    ),
+                                ),
+                            ),
+                        ],
+                    ),
+                ),
             },
             unauthorized: ErrorReply {
                 status: 401u16,
@@ -309,14 +357,16 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: Some(OperationLifecycle {
                 resource: "cvm",
-                transitions: &[Transition {
-                    from: &["busy", "idle", "stopped"],
-                    to: Some("stopped"),
-                    status: 200u16,
-                    body: Some(
-                        r#"{"id":1,"name":"name","status":"stopping","teepod_id":1,"teepod":{"id":1,"name":"name"},"user_id":1,"app_id":"app_id","vm_uuid":"vm_uuid","instance_id":"instance_id","app_url":"app_url","base_image":"base_image","vcpu":1,"memory":1,"disk_size":1,"manifest_version":1,"version":"version","runner":"runner","docker_compose_file":"docker_compose_file","features":["features"],"created_at":"2026-01-01T00:00:00Z","encrypted_env_pubkey":"encrypted_env_pubkey"}"#,
-                    ),
-                }],
+                transitions: &[
+                    Transition {
+                        from: &["busy", "idle", "stopped"],
+                        to: Some("stopped"),
+                        status: 200u16,
+                        body: Some(
+                            r#"{"id":1,"name":"name","status":"stopping","teepod_id":1,"teepod":{"id":1,"name":"name"},"user_id":1,"app_id":"app_id","vm_uuid":"vm_uuid","instance_id":"instance_id","app_url":"app_url","base_image":"base_image","vcpu":1,"memory":1,"disk_size":1,"manifest_version":1,"version":"version","runner":"runner","docker_compose_file":"docker_compose_file","features":["features"],"created_at":"2026-01-01T00:00:00Z","encrypted_env_pubkey":"encrypted_env_pubkey"}"#,
+                        ),
+                    },
+                ],
             }),
         },
     ],
@@ -324,477 +374,507 @@ pub static PROVIDER: Provider = Provider {
 /// `#/components/schemas/CancelOperationRequest`
 static SCHEMA_CANCEL_OPERATION_REQUEST: Schema = Schema {
     types: Types::OBJECT,
-    object: Some(&ObjectRules {
-        properties: &[
-            (
-                "cancelled",
-                &Schema {
-                    types: Types::BOOLEAN,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "correlation_id",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::STRING,
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-        ],
-        required: &["cancelled"],
-        ..ObjectRules::NONE
-    }),
+    object: Some(
+        &ObjectRules {
+            properties: &[
+                (
+                    "cancelled",
+                    &Schema {
+                        types: Types::BOOLEAN,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "correlation_id",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::STRING,
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+            ],
+            required: &["cancelled"],
+            ..ObjectRules::NONE
+        },
+    ),
     ..Schema::ANY
 };
 /// `#/components/schemas/ValidationError`
 static SCHEMA_VALIDATION_ERROR: Schema = Schema {
     types: Types::OBJECT,
-    object: Some(&ObjectRules {
-        properties: &[
-            (
-                "loc",
-                &Schema {
-                    types: Types::ARRAY,
-                    array: Some(&ArrayRules {
-                        items: &Schema {
-                            any_of: &[
-                                &Schema {
-                                    types: Types::STRING,
+    object: Some(
+        &ObjectRules {
+            properties: &[
+                (
+                    "loc",
+                    &Schema {
+                        types: Types::ARRAY,
+                        array: Some(
+                            &ArrayRules {
+                                items: &Schema {
+                                    any_of: &[
+                                        &Schema {
+                                            types: Types::STRING,
+                                            ..Schema::ANY
+                                        },
+                                        &Schema {
+                                            types: Types::INTEGER,
+                                            ..Schema::ANY
+                                        },
+                                    ],
                                     ..Schema::ANY
                                 },
-                                &Schema {
-                                    types: Types::INTEGER,
-                                    ..Schema::ANY
-                                },
-                            ],
-                            ..Schema::ANY
-                        },
-                        ..ArrayRules::NONE
-                    }),
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "msg",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "type",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-        ],
-        required: &["loc", "msg", "type"],
-        ..ObjectRules::NONE
-    }),
+                                ..ArrayRules::NONE
+                            },
+                        ),
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "msg",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "type",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+            ],
+            required: &["loc", "msg", "type"],
+            ..ObjectRules::NONE
+        },
+    ),
     ..Schema::ANY
 };
 /// `#/components/schemas/HTTPValidationError`
 static SCHEMA_HTTPVALIDATION_ERROR: Schema = Schema {
     types: Types::OBJECT,
-    object: Some(&ObjectRules {
-        properties: &[(
-            "detail",
-            &Schema {
-                types: Types::ARRAY,
-                array: Some(&ArrayRules {
-                    items: &SCHEMA_VALIDATION_ERROR,
-                    ..ArrayRules::NONE
-                }),
-                ..Schema::ANY
-            },
-        )],
-        ..ObjectRules::NONE
-    }),
+    object: Some(
+        &ObjectRules {
+            properties: &[
+                (
+                    "detail",
+                    &Schema {
+                        types: Types::ARRAY,
+                        array: Some(
+                            &ArrayRules {
+                                items: &SCHEMA_VALIDATION_ERROR,
+                                ..ArrayRules::NONE
+                            },
+                        ),
+                        ..Schema::ANY
+                    },
+                ),
+            ],
+            ..ObjectRules::NONE
+        },
+    ),
     ..Schema::ANY
 };
 /// `#/components/schemas/TeepodMeta`
 static SCHEMA_TEEPOD_META: Schema = Schema {
     types: Types::OBJECT,
-    object: Some(&ObjectRules {
-        properties: &[
-            (
-                "id",
-                &Schema {
-                    types: Types::INTEGER,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "name",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-        ],
-        required: &["id", "name"],
-        ..ObjectRules::NONE
-    }),
+    object: Some(
+        &ObjectRules {
+            properties: &[
+                (
+                    "id",
+                    &Schema {
+                        types: Types::INTEGER,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "name",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+            ],
+            required: &["id", "name"],
+            ..ObjectRules::NONE
+        },
+    ),
     ..Schema::ANY
 };
 /// `#/components/schemas/VM`
 static SCHEMA_VM: Schema = Schema {
     types: Types::OBJECT,
-    object: Some(&ObjectRules {
-        properties: &[
-            (
+    object: Some(
+        &ObjectRules {
+            properties: &[
+                (
+                    "id",
+                    &Schema {
+                        types: Types::INTEGER,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "name",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "status",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "teepod_id",
+                    &Schema {
+                        types: Types::INTEGER,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "teepod",
+                    &Schema {
+                        any_of: &[
+                            &SCHEMA_TEEPOD_META,
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "user_id",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::INTEGER,
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "app_id",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "vm_uuid",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::STRING,
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "instance_id",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::STRING,
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "app_url",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::STRING,
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "base_image",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::STRING,
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "vcpu",
+                    &Schema {
+                        types: Types::INTEGER,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "memory",
+                    &Schema {
+                        types: Types::INTEGER,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "disk_size",
+                    &Schema {
+                        types: Types::INTEGER,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "manifest_version",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::INTEGER,
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "version",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::STRING,
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "runner",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::STRING,
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "docker_compose_file",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::STRING,
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "features",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::ARRAY,
+                                array: Some(
+                                    &ArrayRules {
+                                        items: &Schema {
+                                            types: Types::STRING,
+                                            ..Schema::ANY
+                                        },
+                                        ..ArrayRules::NONE
+                                    },
+                                ),
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "created_at",
+                    &Schema {
+                        types: Types::STRING,
+                        string: Some(
+                            &StringRules {
+                                format: Some("date-time"),
+                                ..StringRules::NONE
+                            },
+                        ),
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "encrypted_env_pubkey",
+                    &Schema {
+                        any_of: &[
+                            &Schema {
+                                types: Types::STRING,
+                                ..Schema::ANY
+                            },
+                            &Schema {
+                                types: Types::NULL,
+                                ..Schema::ANY
+                            },
+                        ],
+                        ..Schema::ANY
+                    },
+                ),
+            ],
+            required: &[
                 "id",
-                &Schema {
-                    types: Types::INTEGER,
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "name",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "status",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "teepod_id",
-                &Schema {
-                    types: Types::INTEGER,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "teepod",
-                &Schema {
-                    any_of: &[
-                        &SCHEMA_TEEPOD_META,
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "user_id",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::INTEGER,
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "app_id",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "vm_uuid",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::STRING,
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "instance_id",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::STRING,
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "app_url",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::STRING,
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "base_image",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::STRING,
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "vcpu",
-                &Schema {
-                    types: Types::INTEGER,
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "memory",
-                &Schema {
-                    types: Types::INTEGER,
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "disk_size",
-                &Schema {
-                    types: Types::INTEGER,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "manifest_version",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::INTEGER,
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "version",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::STRING,
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "runner",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::STRING,
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "docker_compose_file",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::STRING,
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "features",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::ARRAY,
-                            array: Some(&ArrayRules {
-                                items: &Schema {
-                                    types: Types::STRING,
-                                    ..Schema::ANY
-                                },
-                                ..ArrayRules::NONE
-                            }),
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "created_at",
-                &Schema {
-                    types: Types::STRING,
-                    string: Some(&StringRules {
-                        format: Some("date-time"),
-                        ..StringRules::NONE
-                    }),
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "encrypted_env_pubkey",
-                &Schema {
-                    any_of: &[
-                        &Schema {
-                            types: Types::STRING,
-                            ..Schema::ANY
-                        },
-                        &Schema {
-                            types: Types::NULL,
-                            ..Schema::ANY
-                        },
-                    ],
-                    ..Schema::ANY
-                },
-            ),
-        ],
-        required: &[
-            "id",
-            "name",
-            "status",
-            "teepod_id",
-            "app_id",
-            "vcpu",
-            "memory",
-            "disk_size",
-            "created_at",
-        ],
-        ..ObjectRules::NONE
-    }),
+            ],
+            ..ObjectRules::NONE
+        },
+    ),
     ..Schema::ANY
 };
 /// `#/components/schemas/ValidationError`
 static SCHEMA_VALIDATION_ERROR_2: Schema = Schema {
     types: Types::OBJECT,
-    object: Some(&ObjectRules {
-        properties: &[
-            (
-                "loc",
-                &Schema {
-                    types: Types::ARRAY,
-                    array: Some(&ArrayRules {
-                        items: &Schema {
-                            any_of: &[
-                                &Schema {
-                                    types: Types::STRING,
+    object: Some(
+        &ObjectRules {
+            properties: &[
+                (
+                    "loc",
+                    &Schema {
+                        types: Types::ARRAY,
+                        array: Some(
+                            &ArrayRules {
+                                items: &Schema {
+                                    any_of: &[
+                                        &Schema {
+                                            types: Types::STRING,
+                                            ..Schema::ANY
+                                        },
+                                        &Schema {
+                                            types: Types::INTEGER,
+                                            ..Schema::ANY
+                                        },
+                                    ],
                                     ..Schema::ANY
                                 },
-                                &Schema {
-                                    types: Types::INTEGER,
-                                    ..Schema::ANY
-                                },
-                            ],
-                            ..Schema::ANY
-                        },
-                        ..ArrayRules::NONE
-                    }),
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "msg",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "type",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-        ],
-        required: &["loc", "msg", "type"],
-        ..ObjectRules::NONE
-    }),
+                                ..ArrayRules::NONE
+                            },
+                        ),
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "msg",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "type",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+            ],
+            required: &["loc", "msg", "type"],
+            ..ObjectRules::NONE
+        },
+    ),
     ..Schema::ANY
 };
 /// `#/components/schemas/HTTPValidationError`
 static SCHEMA_HTTPVALIDATION_ERROR_2: Schema = Schema {
     types: Types::OBJECT,
-    object: Some(&ObjectRules {
-        properties: &[(
-            "detail",
-            &Schema {
-                types: Types::ARRAY,
-                array: Some(&ArrayRules {
-                    items: &SCHEMA_VALIDATION_ERROR_2,
-                    ..ArrayRules::NONE
-                }),
-                ..Schema::ANY
-            },
-        )],
-        ..ObjectRules::NONE
-    }),
+    object: Some(
+        &ObjectRules {
+            properties: &[
+                (
+                    "detail",
+                    &Schema {
+                        types: Types::ARRAY,
+                        array: Some(
+                            &ArrayRules {
+                                items: &SCHEMA_VALIDATION_ERROR_2,
+                                ..ArrayRules::NONE
+                            },
+                        ),
+                        ..Schema::ANY
+                    },
+                ),
+            ],
+            ..ObjectRules::NONE
+        },
+    ),
     ..Schema::ANY
 };

@@ -9,273 +9,296 @@ pub static PROVIDER: Provider = Provider {
     title: "PromptLayer",
     server_path: "",
     documents: &["specs/providers/promptlayer/cancel-table-sheet-operation.yaml"],
-    resources: &[Resource {
-        name: "sheet_operation",
-        key: &["table_id", "sheet_id", "operation_id"],
-        initial: "running",
-        states: &["running", "finished"],
-    }],
-    operations: &[Operation {
-        operation_id: "cancelTableSheetOperation",
-        method: "DELETE",
-        path: "/api/public/v2/tables/{table_id}/sheets/{sheet_id}/operations/{operation_id}",
-        segments: &[
-            Segment::Literal("api"),
-            Segment::Literal("public"),
-            Segment::Literal("v2"),
-            Segment::Literal("tables"),
-            Segment::Param {
-                name: "table_id",
-                suffix: "",
-            },
-            Segment::Literal("sheets"),
-            Segment::Param {
-                name: "sheet_id",
-                suffix: "",
-            },
-            Segment::Literal("operations"),
-            Segment::Param {
-                name: "operation_id",
-                suffix: "",
-            },
-        ],
-        parameters: &[
-            Parameter {
-                name: "X-API-KEY",
-                location: Location::Header,
-                required: true,
-                schema: &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            },
-            Parameter {
-                name: "table_id",
-                location: Location::Path,
-                required: true,
-                schema: &Schema {
-                    types: Types::STRING,
-                    string: Some(&StringRules {
-                        format: Some("uuid"),
-                        ..StringRules::NONE
-                    }),
-                    ..Schema::ANY
-                },
-            },
-            Parameter {
-                name: "sheet_id",
-                location: Location::Path,
-                required: true,
-                schema: &Schema {
-                    types: Types::STRING,
-                    string: Some(&StringRules {
-                        format: Some("uuid"),
-                        ..StringRules::NONE
-                    }),
-                    ..Schema::ANY
-                },
-            },
-            Parameter {
-                name: "operation_id",
-                location: Location::Path,
-                required: true,
-                schema: &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            },
-        ],
-        request_body: None,
-        security: &[&[Credential::Header("X-API-KEY")]],
-        responses: &[
-            Response {
-                status: 200u16,
-                description: "Operation cancelled or no active operation found.",
-                content_type: Some("application/json"),
-                headers: &[],
-                examples: &[Example {
-                    name: "generated",
-                    body: r#"{"success":true,"message":"message","operation_id":"operation_id","execution_ids":["execution_ids"],"cancelled_cell_count":1,"not_started_reset_count":1,"running_invalidated_count":1}"#,
-                }],
-                matches: StatusMatch::Exact,
-                schema: Some(&SCHEMA_CANCEL_TABLE_SHEET_OPERATION_RESPONSE),
-            },
-            Response {
-                status: 400u16,
-                description: "Invalid workspace context.",
-                content_type: Some("application/json"),
-                headers: &[],
-                examples: &[Example {
-                    name: "generated",
-                    body: r#"{"success":false,"message":"message","error":"error"}"#,
-                }],
-                matches: StatusMatch::Exact,
-                schema: Some(&SCHEMA_ERROR_RESPONSE),
-            },
-            Response {
-                status: 404u16,
-                description: "Table or sheet not found.",
-                content_type: Some("application/json"),
-                headers: &[],
-                examples: &[Example {
-                    name: "generated",
-                    body: r#"{"success":false,"message":"message","error":"error"}"#,
-                }],
-                matches: StatusMatch::Exact,
-                schema: Some(&SCHEMA_ERROR_RESPONSE),
-            },
-        ],
-        invalid_request: ErrorReply {
-            status: 400u16,
-            declared: true,
-            content_type: Some("application/json"),
-            body: Some(&Template::Object(&[
-                ("message", Template::Message),
-                ("error", Template::Message),
-            ])),
+    resources: &[
+        Resource {
+            name: "sheet_operation",
+            key: &["table_id", "sheet_id", "operation_id"],
+            initial: "running",
+            states: &["running", "finished"],
         },
-        invalid_path: ErrorReply {
-            status: 400u16,
-            declared: true,
-            content_type: Some("application/json"),
-            body: Some(&Template::Object(&[
-                ("message", Template::Message),
-                ("error", Template::Message),
-            ])),
-        },
-        unauthorized: ErrorReply {
-            status: 400u16,
-            declared: true,
-            content_type: Some("application/json"),
-            body: Some(&Template::Object(&[
-                ("message", Template::Message),
-                ("error", Template::Message),
-            ])),
-        },
-        lifecycle: Some(OperationLifecycle {
-            resource: "sheet_operation",
-            transitions: &[
-                Transition {
-                    from: &["running"],
-                    to: Some("finished"),
-                    status: 200u16,
-                    body: Some(
-                        r#"{"success":true,"message":"Operation cancelled.","operation_id":"operation_id","execution_ids":["execution_ids"],"cancelled_cell_count":3,"not_started_reset_count":1,"running_invalidated_count":1}"#,
-                    ),
+    ],
+    operations: &[
+        Operation {
+            operation_id: "cancelTableSheetOperation",
+            method: "DELETE",
+            path: "/api/public/v2/tables/{table_id}/sheets/{sheet_id}/operations/{operation_id}",
+            segments: &[
+                Segment::Literal("api"),
+                Segment::Literal("public"),
+                Segment::Literal("v2"),
+                Segment::Literal("tables"),
+                Segment::Param {
+                    name: "table_id",
+                    suffix: "",
                 },
-                Transition {
-                    from: &["finished"],
-                    to: None,
-                    status: 200u16,
-                    body: Some(
-                        r#"{"success":true,"message":"No active operation found.","operation_id":"operation_id","execution_ids":[],"cancelled_cell_count":0,"not_started_reset_count":1,"running_invalidated_count":1}"#,
-                    ),
+                Segment::Literal("sheets"),
+                Segment::Param {
+                    name: "sheet_id",
+                    suffix: "",
+                },
+                Segment::Literal("operations"),
+                Segment::Param {
+                    name: "operation_id",
+                    suffix: "",
                 },
             ],
-        }),
-    }],
+            parameters: &[
+                Parameter {
+                    name: "X-API-KEY",
+                    location: Location::Header,
+                    required: true,
+                    schema: &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                },
+                Parameter {
+                    name: "table_id",
+                    location: Location::Path,
+                    required: true,
+                    schema: &Schema {
+                        types: Types::STRING,
+                        string: Some(
+                            &StringRules {
+                                format: Some("uuid"),
+                                ..StringRules::NONE
+                            },
+                        ),
+                        ..Schema::ANY
+                    },
+                },
+                Parameter {
+                    name: "sheet_id",
+                    location: Location::Path,
+                    required: true,
+                    schema: &Schema {
+                        types: Types::STRING,
+                        string: Some(
+                            &StringRules {
+                                format: Some("uuid"),
+                                ..StringRules::NONE
+                            },
+                        ),
+                        ..Schema::ANY
+                    },
+                },
+                Parameter {
+                    name: "operation_id",
+                    location: Location::Path,
+                    required: true,
+                    schema: &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                },
+            ],
+            request_body: None,
+            security: &[&[Credential::Header("X-API-KEY")]],
+            responses: &[
+                Response {
+                    status: 200u16,
+                    description: "Operation cancelled or no active operation found.",
+                    content_type: Some("application/json"),
+                    headers: &[],
+                    examples: &[
+                        Example {
+                            name: "generated",
+                            body: r#"{"success":true,"message":"message","operation_id":"operation_id","execution_ids":["execution_ids"],"cancelled_cell_count":1,"not_started_reset_count":1,"running_invalidated_count":1}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_CANCEL_TABLE_SHEET_OPERATION_RESPONSE),
+                },
+                Response {
+                    status: 400u16,
+                    description: "Invalid workspace context.",
+                    content_type: Some("application/json"),
+                    headers: &[],
+                    examples: &[
+                        Example {
+                            name: "generated",
+                            body: r#"{"success":false,"message":"message","error":"error"}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_ERROR_RESPONSE),
+                },
+                Response {
+                    status: 404u16,
+                    description: "Table or sheet not found.",
+                    content_type: Some("application/json"),
+                    headers: &[],
+                    examples: &[
+                        Example {
+                            name: "generated",
+                            body: r#"{"success":false,"message":"message","error":"error"}"#,
+                        },
+                    ],
+                    matches: StatusMatch::Exact,
+                    schema: Some(&SCHEMA_ERROR_RESPONSE),
+                },
+            ],
+            invalid_request: ErrorReply {
+                status: 400u16,
+                declared: true,
+                content_type: Some("application/json"),
+                body: Some(
+                    &Template::Object(
+                        &[("message", Template::Message), ("error", Template::Message)],
+                    ),
+                ),
+            },
+            invalid_path: ErrorReply {
+                status: 400u16,
+                declared: true,
+                content_type: Some("application/json"),
+                body: Some(
+                    &Template::Object(
+                        &[("message", Template::Message), ("error", Template::Message)],
+                    ),
+                ),
+            },
+            unauthorized: ErrorReply {
+                status: 400u16,
+                declared: true,
+                content_type: Some("application/json"),
+                body: Some(
+                    &Template::Object(
+                        &[("message", Template::Message), ("error", Template::Message)],
+                    ),
+                ),
+            },
+            lifecycle: Some(OperationLifecycle {
+                resource: "sheet_operation",
+                transitions: &[
+                    Transition {
+                        from: &["running"],
+                        to: Some("finished"),
+                        status: 200u16,
+                        body: Some(
+                            r#"{"success":true,"message":"Operation cancelled.","operation_id":"operation_id","execution_ids":["execution_ids"],"cancelled_cell_count":3,"not_started_reset_count":1,"running_invalidated_count":1}"#,
+                        ),
+                    },
+                    Transition {
+                        from: &["finished"],
+                        to: None,
+                        status: 200u16,
+                        body: Some(
+                            r#"{"success":true,"message":"No active operation found.","operation_id":"operation_id","execution_ids":[],"cancelled_cell_count":0,"not_started_reset_count":1,"running_invalidated_count":1}"#,
+                        ),
+                    },
+                ],
+            }),
+        },
+    ],
 };
 /// `#/components/schemas/CancelTableSheetOperationResponse`
 static SCHEMA_CANCEL_TABLE_SHEET_OPERATION_RESPONSE: Schema = Schema {
     types: Types::OBJECT,
-    object: Some(&ObjectRules {
-        properties: &[
-            (
+    object: Some(
+        &ObjectRules {
+            properties: &[
+                (
+                    "success",
+                    &Schema {
+                        types: Types::BOOLEAN,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "message",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "operation_id",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "execution_ids",
+                    &Schema {
+                        types: Types::ARRAY,
+                        array: Some(
+                            &ArrayRules {
+                                items: &Schema {
+                                    types: Types::STRING,
+                                    ..Schema::ANY
+                                },
+                                ..ArrayRules::NONE
+                            },
+                        ),
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "cancelled_cell_count",
+                    &Schema {
+                        types: Types::INTEGER,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "not_started_reset_count",
+                    &Schema {
+                        types: Types::INTEGER,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "running_invalidated_count",
+                    &Schema {
+                        types: Types::INTEGER,
+                        ..Schema::ANY
+                    },
+                ),
+            ],
+            required: &[
                 "success",
-                &Schema {
-                    types: Types::BOOLEAN,
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "message",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "operation_id",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "execution_ids",
-                &Schema {
-                    types: Types::ARRAY,
-                    array: Some(&ArrayRules {
-                        items: &Schema {
-                            types: Types::STRING,
-                            ..Schema::ANY
-                        },
-                        ..ArrayRules::NONE
-                    }),
-                    ..Schema::ANY
-                },
-            ),
-            (
                 "cancelled_cell_count",
-                &Schema {
-                    types: Types::INTEGER,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "not_started_reset_count",
-                &Schema {
-                    types: Types::INTEGER,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "running_invalidated_count",
-                &Schema {
-                    types: Types::INTEGER,
-                    ..Schema::ANY
-                },
-            ),
-        ],
-        required: &[
-            "success",
-            "message",
-            "operation_id",
-            "execution_ids",
-            "cancelled_cell_count",
-        ],
-        ..ObjectRules::NONE
-    }),
+            ],
+            ..ObjectRules::NONE
+        },
+    ),
     ..Schema::ANY
 };
 /// `#/components/schemas/ErrorResponse`
 static SCHEMA_ERROR_RESPONSE: Schema = Schema {
     types: Types::OBJECT,
-    object: Some(&ObjectRules {
-        properties: &[
-            (
-                "success",
-                &Schema {
-                    types: Types::BOOLEAN,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "message",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-            (
-                "error",
-                &Schema {
-                    types: Types::STRING,
-                    ..Schema::ANY
-                },
-            ),
-        ],
-        ..ObjectRules::NONE
-    }),
+    object: Some(
+        &ObjectRules {
+            properties: &[
+                (
+                    "success",
+                    &Schema {
+                        types: Types::BOOLEAN,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "message",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+                (
+                    "error",
+                    &Schema {
+                        types: Types::STRING,
+                        ..Schema::ANY
+                    },
+                ),
+            ],
+            ..ObjectRules::NONE
+        },
+    ),
     ..Schema::ANY
 };
