@@ -124,7 +124,8 @@ impl Default for Settings {
 impl Settings {
     /// Adds the client's credential and extra headers to a request about to
     /// be sent (every generated client's progenitor `pre` hook).
-    pub(crate) fn add_headers(&self, request: &mut reqwest::Request) {
+    #[doc(hidden)]
+    pub fn add_headers(&self, request: &mut reqwest::Request) {
         self.headers.add_to(request.headers_mut());
     }
 

@@ -381,7 +381,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
 
 /// A URL for `Debug`: a user name or password in it is redacted, and text
 /// that is not a URL is not printed at all.
-pub(crate) struct RedactedUrl<'a>(pub(crate) &'a str);
+pub struct RedactedUrl<'a>(pub &'a str);
 
 impl fmt::Debug for RedactedUrl<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -112,6 +112,23 @@ pub(crate) use response::{Failed, Failure};
 
 include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 
+/// What generated clients name as `crate::...`, for a crate that compiles
+/// `sdk_gen::generate`'s output outside this one (`corpus-check`, which
+/// glob-imports this module at its root). Not part of the SDK's API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::auth;
+    #[cfg(feature = "dynamic")]
+    pub use crate::dynamic;
+    pub use crate::call::{Call, execute, new_idempotency_key};
+    pub use crate::config::RedactedUrl;
+    pub use crate::response::{Failed, Failure};
+    pub use crate::{
+        CallOptions, ClientBuilder, ConfigError, Documented, InvalidBody, Provider, RawResponse,
+        ResponseTooLarge, ResponseValue, Settings, TransportError,
+    };
+}
+
 /// The README's examples, compiled as doctests so they cannot rot.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]

@@ -146,7 +146,6 @@ pub struct InvalidBody {
 
 /// An attempt that produced no response to decode.
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
 pub enum Failure {
     /// The request could not be built (a parameter missing or invalid).
     #[error("invalid request: {0}")]

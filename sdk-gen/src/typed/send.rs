@@ -127,12 +127,14 @@ pub fn send_impl(
                 .map_err(errors::#error::MissingCredentials)?;
         }
     };
+    let client = client_field(operation);
     let body_sender = send_body(
         operation,
         &success_type,
         &error,
         &fill_key,
         &check_credentials,
+        &client,
     );
     Ok(quote! {
         impl builder::#builder_ident<'_> {
@@ -145,7 +147,7 @@ pub fn send_impl(
             #[allow(unused_mut)]
             pub async fn send_with(mut self, options: crate::CallOptions) -> Result<crate::ResponseValue<#success_type>, errors::#error> {
                 #fill_key
-                let settings = self.client.inner();
+                let settings = self.#client.inner();
                 #check_credentials
                 let raw = crate::execute(settings, &Self::CALL, options, || self.clone().send_raw()).await?;
                 Self::outcome(raw)
@@ -181,6 +183,7 @@ fn send_body(
     error: &Ident,
     fill_key: &TokenStream,
     check_credentials: &TokenStream,
+    client: &Ident,
 ) -> TokenStream {
     let Some(body) = operation
         .request_body
@@ -217,7 +220,7 @@ fn send_body(
                 .map_err(|error| errors::#error::InvalidRequest(error.to_string()))?;
             let body: bytes::Bytes = body.into();
             #fill_key
-            let settings = self.client.inner();
+            let settings = self.#client.inner();
             #check_credentials
             let raw = crate::execute(settings, &Self::CALL, crate::CallOptions::default(), || {
                 self.clone().send_raw_body(content_type.clone(), body.clone())
@@ -226,6 +229,22 @@ fn send_body(
             Self::outcome(raw)
         }
     }
+}
+
+/// The builder's field holding the client: progenitor names it `client`,
+/// with a `_` in front for as long as a parameter has that name (Prefect's
+/// `GET /csrf-token?client=...`).
+fn client_field(operation: &Operation) -> Ident {
+    let parameters: Vec<String> = operation
+        .parameters
+        .iter()
+        .map(|p| progenitor_snake(&p.name))
+        .collect();
+    let mut name = "client".to_string();
+    while parameters.contains(&name) {
+        name.insert(0, '_');
+    }
+    ident(&name)
 }
 
 /// The expression turning `raw` into the operation's result for one status.

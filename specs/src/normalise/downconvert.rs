@@ -15,6 +15,7 @@
 //! | `type: "null"`                        | `nullable: true, enum: [null]`               |
 //! | `$comment`, `info.summary`, `license.identifier`, `jsonSchemaDialect` | dropped (no meaning on the wire) |
 //! | `webhooks`                            | dropped, named in `x-sdk-dropped-webhooks` (a client does not receive them) |
+//! | `mutualTLS` security schemes          | dropped from `components` and from every requirement, named in `x-sdk-dropped-security-schemes` (a client certificate is TLS configuration, not part of a request) |
 //!
 //! Before these, each schema gets the SDK's approximations, never stricter
 //! than the document and each noted in `x-sdk-relaxed`: narrowing keywords
@@ -25,8 +26,7 @@
 //!
 //! What is still refused, with the file and pointer: `$schema`, `$id`,
 //! `$anchor`, `$defs`, `$dynamicRef`, `$dynamicAnchor` in a schema,
-//! non-empty `components.pathItems`, `mutualTLS` security schemes, `const`
-//! beside `enum`, and a document that is not OpenAPI 3.0 or 3.1.
+//! non-empty `components.pathItems`, `const` beside `enum`, and a document that is not OpenAPI 3.0 or 3.1.
 
 use std::path::Path;
 
@@ -100,6 +100,7 @@ impl Converter<'_> {
             }
         }
         root.entry("paths").or_insert_with(|| json!({}));
+        drop_mutual_tls(root);
         for member in ["paths", "components"] {
             if root.get(member).is_some_and(|m| !m.is_object()) {
                 return Err(SpecError::invalid(
@@ -144,22 +145,10 @@ impl Converter<'_> {
         for_each_entry(components, "requestBodies", "/components", |name, b, at| {
             self.content_holder(b, &pointer::join(at, name))
         })?;
-        for_each_entry(
-            components,
-            "securitySchemes",
-            "/components",
-            |name, s, at| {
-                if s.get("type").and_then(Value::as_str) == Some("mutualTLS") {
-                    return Err(self.unsupported(
-                        &pointer::join(at, name),
-                        "mutualTLS",
-                        "OpenAPI 3.0 has no mutualTLS security scheme",
-                    ));
-                }
-                strip_reference_siblings(s);
-                Ok(())
-            },
-        )?;
+        for_each_entry(components, "securitySchemes", "/components", |_, s, _| {
+            strip_reference_siblings(s);
+            Ok(())
+        })?;
         Ok(())
     }
 
@@ -266,10 +255,7 @@ impl Converter<'_> {
         }
         let object = schema.as_object_mut().expect("checked above");
         // The SDK's approximations first: what they rewrite is not refused below.
-        narrowing::relax(object);
-        pattern_properties::to_map(object);
-        prefix_items::to_array(object);
-        type_lists::split(object);
+        approximate(object);
         for keyword in UNSUPPORTED_KEYWORDS {
             if object.contains_key(*keyword) {
                 return Err(self.unsupported(
@@ -282,6 +268,8 @@ impl Converter<'_> {
         object.shift_remove("$comment");
 
         null_branches(object);
+        // A non-null branch merged into this schema brings its own keywords.
+        approximate(object);
         self.type_list(object);
 
         // Sub-schemas, after this level's rewrites so new branches are converted too.
@@ -386,6 +374,63 @@ impl Converter<'_> {
             object.insert("allOf".into(), json!([{ "$ref": reference }]));
         }
     }
+}
+
+/// OpenAPI 3.0 has no `mutualTLS` scheme, and a client certificate is set
+/// on the TLS connection, not on a request: the schemes go from
+/// `components` and from each requirement (one naming only them becomes
+/// `{}`, which asks nothing of the request, as `specs::security` reads it),
+/// and the document names them in `x-sdk-dropped-security-schemes`.
+fn drop_mutual_tls(root: &mut Map<String, Value>) {
+    let Some(schemes) = root
+        .get_mut("components")
+        .and_then(|c| c.get_mut("securitySchemes"))
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    let dropped: Vec<String> = schemes
+        .iter()
+        .filter(|(_, s)| s.get("type").and_then(Value::as_str) == Some("mutualTLS"))
+        .map(|(name, _)| name.clone())
+        .collect();
+    if dropped.is_empty() {
+        return;
+    }
+    schemes.retain(|name, _| !dropped.contains(name));
+    let without_dropped = |security: &mut Value| {
+        for requirement in security.as_array_mut().into_iter().flatten() {
+            if let Some(requirement) = requirement.as_object_mut() {
+                requirement.retain(|name, _| !dropped.contains(name));
+            }
+        }
+    };
+    if let Some(security) = root.get_mut("security") {
+        without_dropped(security);
+    }
+    for item in root
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+    {
+        for operation in item.values_mut() {
+            if let Some(security) = operation.get_mut("security") {
+                without_dropped(security);
+            }
+        }
+    }
+    let names = dropped.into_iter().map(Value::String).collect();
+    root.insert("x-sdk-dropped-security-schemes".into(), Value::Array(names));
+}
+
+/// The SDK's approximations of one schema object (see the module docs).
+fn approximate(object: &mut Map<String, Value>) {
+    narrowing::relax(object);
+    pattern_properties::to_map(object);
+    prefix_items::to_array(object);
+    type_lists::split(object);
 }
 
 /// `anyOf`/`oneOf` branches that only admit null become `nullable: true`.
@@ -508,6 +553,15 @@ mod tests {
             schema(json!({"anyOf": [{"type": "string"}, {"type": "null"}], "title": "Vm Uuid"}))
                 .unwrap(),
             json!({"title": "Vm Uuid", "nullable": true, "type": "string"})
+        );
+    }
+
+    #[test]
+    fn an_inlined_branch_is_relaxed_too() {
+        assert_eq!(
+            schema(json!({"anyOf": [{"type": "string", "pattern": "^a"}, {"type": "null"}]}))
+                .unwrap(),
+            json!({"nullable": true, "type": "string", "x-sdk-relaxed": ["pattern"]})
         );
     }
 
@@ -657,5 +711,39 @@ mod tests {
         downconvert(&mut document, Path::new("d.json")).unwrap();
         assert_eq!(document["x-sdk-dropped-webhooks"], json!(["w", "v"]));
         assert!(document.get("webhooks").is_none());
+    }
+
+    #[test]
+    fn mutual_tls_schemes_leave_the_schemes_and_every_requirement() {
+        let mut document = json!({
+            "openapi": "3.1.0",
+            "security": [{"tls": []}, {"key": []}],
+            "paths": {"/a": {
+                "get": {"security": [{"tls": [], "key": []}], "responses": {}},
+                "post": {"responses": {}},
+                "parameters": []
+            }},
+            "components": {"securitySchemes": {
+                "tls": {"type": "mutualTLS"},
+                "key": {"type": "apiKey", "in": "header", "name": "K"}
+            }}
+        });
+        downconvert(&mut document, Path::new("d.json")).unwrap();
+        assert_eq!(
+            document["components"]["securitySchemes"],
+            json!({"key": {"type": "apiKey", "in": "header", "name": "K"}})
+        );
+        assert_eq!(document["security"], json!([{}, {"key": []}]));
+        assert_eq!(
+            document["paths"]["/a"]["get"]["security"],
+            json!([{"key": []}])
+        );
+        assert_eq!(document["x-sdk-dropped-security-schemes"], json!(["tls"]));
+
+        let mut without = json!({"openapi": "3.1.0", "components": {"securitySchemes": {
+            "key": {"type": "apiKey", "in": "header", "name": "K"}
+        }}});
+        downconvert(&mut without, Path::new("d.json")).unwrap();
+        assert!(without.get("x-sdk-dropped-security-schemes").is_none());
     }
 }

@@ -31,6 +31,11 @@
 //!   emit `struct T(Option<T>)`); each reference carries the nullability;
 //! - [`union_defaults`]: a `default` beside `anyOf`/`oneOf` goes (typify
 //!   rejects valid ones);
+//! - [`const_defaults`]: a `default` beside a single-valued `enum` (a
+//!   `const`) goes (typify rejects it where the constant tags a union);
+//! - [`parameter_schemas`]: a composed path parameter schema becomes a
+//!   plain string (typify makes it a struct, progenitor takes no struct
+//!   setter), and parameters are never nullable;
 //! - [`all_of_closed`]: closed branches of an `allOf` are opened (each
 //!   would forbid the others' properties: typify makes an empty enum);
 //! - [`request_media_types`]: one media type per request body (JSON
@@ -40,11 +45,13 @@
 //!   documented status itself, from the catalogue.
 
 mod all_of_closed;
+mod const_defaults;
 mod credential_parameters;
 pub mod downconvert;
 mod hoist;
 mod narrowing;
 mod nullable_references;
+mod parameter_schemas;
 mod path_templates;
 mod pattern_properties;
 mod prefix_items;
@@ -71,6 +78,8 @@ pub fn reshape_for_progenitor(document: &mut Value, file: &Path) -> Result<(), S
     credential_parameters::drop(document);
     nullable_references::move_to_references(document);
     union_defaults::drop(document);
+    const_defaults::drop(document);
+    parameter_schemas::relax(document);
     all_of_closed::open(document);
     request_media_types::keep_one(document);
     raw_responses::make_raw(document);

@@ -1,0 +1,104 @@
+//! Generates one module per third-party document in `specs/corpus/` with
+//! `sdk-gen`, exactly as `sdk/build.rs` does for `specs/providers/`, so that
+//! compiling this crate compile-checks the generator's output on documents
+//! nobody here wrote. Every directory is tried; each failure (a spec library
+//! refusal, a located generator error, a panic) is one
+//! `cargo::error=corpus <name>: <message>` line, then the build fails.
+
+use std::fmt::Write as _;
+use std::panic::{self, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
+
+include!("not_yet_compiled.rs");
+
+fn main() {
+    let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
+        fail(&["OUT_DIR is not set (run through cargo)".into()]);
+    };
+    let corpus = specs::repository_root().join("specs/corpus");
+    println!("cargo::rerun-if-changed={}", corpus.display());
+    let dirs = match corpus_dirs(&corpus) {
+        Ok(dirs) => dirs,
+        Err(error) => fail(&[format!("corpus: cannot read {}: {error}", corpus.display())]),
+    };
+
+    let mut index = String::new();
+    let mut failures = Vec::new();
+    for dir in &dirs {
+        println!("cargo::rerun-if-changed={}", dir.display());
+        let name = dir.file_name().unwrap_or_default().to_string_lossy();
+        match generate(dir) {
+            Ok((module, code)) => {
+                let file = format!("{module}.rs");
+                if let Err(error) = write_if_changed(&out_dir.join(&file), &code) {
+                    failures.push(format!("corpus {name}: {error}"));
+                }
+                if let Some((_, why)) = NOT_YET_COMPILED.iter().find(|(n, _)| *n == name) {
+                    println!("cargo::warning=corpus {name}: generated, not compiled: {why}");
+                    continue;
+                }
+                writeln!(
+                    index,
+                    // Upstream descriptions become doc comments verbatim, as in `sdk`.
+                    "#[doc = \"Generated from `specs/corpus/{name}`.\"]\n#[allow(missing_docs, dead_code, unused_imports, unused_mut, clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\npub mod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{file}\")); }}"
+                )
+                .expect("writing to a String");
+            }
+            Err(message) => failures.push(format!("corpus {name}: {message}")),
+        }
+    }
+    if !failures.is_empty() {
+        fail(&failures);
+    }
+    if let Err(error) = write_if_changed(&out_dir.join("corpus.rs"), &index) {
+        fail(&[format!("corpus: {error}")]);
+    }
+}
+
+/// The provider directories under `corpus`, sorted.
+fn corpus_dirs(corpus: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(corpus)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            dirs.push(path);
+        }
+    }
+    dirs.sort();
+    Ok(dirs)
+}
+
+/// The provider's module name and generated source. A panic anywhere in
+/// the spec library or the generator is a message too.
+fn generate(dir: &Path) -> Result<(String, String), String> {
+    let attempt = panic::catch_unwind(AssertUnwindSafe(|| {
+        let provider = specs::load_provider(dir).map_err(|e| e.to_string())?;
+        let code = sdk_gen::generate(&provider).map_err(|e| e.to_string())?;
+        Ok((provider.name, code))
+    }));
+    attempt.unwrap_or_else(|payload| {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        Err(format!("panicked: {message}"))
+    })
+}
+
+fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {
+    if std::fs::read_to_string(path).ok().as_deref() == Some(contents) {
+        return Ok(());
+    }
+    std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))
+}
+
+/// Reports each failure on one line and stops the build.
+fn fail(failures: &[String]) -> ! {
+    for failure in failures {
+        let line = failure.replace(['\r', '\n'], " ");
+        eprintln!("error: {line}");
+        println!("cargo::error={line}");
+    }
+    std::process::exit(1);
+}
