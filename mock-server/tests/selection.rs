@@ -23,10 +23,11 @@ async fn post(url: &str, headers: &[(&str, &str)]) -> (u16, Option<String>, Stri
     (status, marked, response.text().await.unwrap())
 }
 
-/// The body of `provider`'s first operation's example `name` for `status`.
-fn example(provider: &str, status: u16, name: &str) -> Value {
+/// The body of the example `name` for `status` of `provider`'s operation `path`.
+fn example(provider: &str, path: &str, status: u16, name: &str) -> Value {
     let provider = PROVIDERS.iter().find(|p| p.name == provider).unwrap();
-    let response = provider.operations[0]
+    let operation = provider.operations.iter().find(|o| o.path == path).unwrap();
+    let response = operation
         .responses
         .iter()
         .find(|r| r.status == status)
@@ -34,6 +35,9 @@ fn example(provider: &str, status: u16, name: &str) -> Value {
     let example = response.examples.iter().find(|e| e.name == name).unwrap();
     serde_json::from_str(example.body).unwrap()
 }
+
+const CHAMELIO_CANCEL: &str = "/tasks/{task_id}/cancel";
+const AKUA_CANCEL: &str = "/operations/{id}:cancel";
 
 fn json(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
@@ -48,7 +52,10 @@ async fn example_by_name_in_the_query() {
     // Without a status, the first response holding the example.
     let (status, _, body) = post(&format!("{url}?__example=default"), &[key]).await;
     assert_eq!(status, 200);
-    assert_eq!(json(&body), example("chamelio", 200, "default"));
+    assert_eq!(
+        json(&body),
+        example("chamelio", CHAMELIO_CANCEL, 200, "default")
+    );
     // With one, that response's example; the query wins over the header.
     let (status, _, body) = post(
         &format!("{url}?__code=404&__example=default"),
@@ -56,7 +63,10 @@ async fn example_by_name_in_the_query() {
     )
     .await;
     assert_eq!(status, 404);
-    assert_eq!(json(&body), example("chamelio", 404, "default"));
+    assert_eq!(
+        json(&body),
+        example("chamelio", CHAMELIO_CANCEL, 404, "default")
+    );
 
     // An unknown name keeps its clear error.
     let (status, marked, body) = post(&format!("{url}?__example=nope"), &[key]).await;
@@ -80,19 +90,34 @@ async fn dynamic_answers_with_data_synthesised_from_the_schema() {
     ] {
         let (status, _, body) = post(&format!("{url}{query}"), &[bearer, ("Prefer", prefer)]).await;
         assert_eq!(status, 202, "{query} {prefer}: {body}");
-        assert_eq!(json(&body), example("akua", 202, GENERATED_EXAMPLE));
+        assert_eq!(
+            json(&body),
+            example("akua", AKUA_CANCEL, 202, GENERATED_EXAMPLE)
+        );
     }
     let (status, _, body) = post(&format!("{url}?__dynamic=true&__code=404"), &[bearer]).await;
     assert_eq!(status, 404);
-    assert_eq!(json(&body), example("akua", 404, GENERATED_EXAMPLE));
+    assert_eq!(
+        json(&body),
+        example("akua", AKUA_CANCEL, 404, GENERATED_EXAMPLE)
+    );
 
     // Chamelio's document has examples: they stay the default answer, and
     // dynamic sends the data synthesised from the schema instead.
     let url = format!("{}/tasks/1/cancel", mock.base_url("chamelio").unwrap());
     let (status, _, body) = post(&url, &[("X-API-Key", "k"), ("Prefer", "dynamic=true")]).await;
     assert_eq!(status, 200);
-    assert_eq!(json(&body), example("chamelio", 200, GENERATED_EXAMPLE));
-    assert_ne!(json(&body), example("chamelio", 200, "default"));
+    assert_eq!(
+        json(&body),
+        example("chamelio", CHAMELIO_CANCEL, 200, GENERATED_EXAMPLE)
+    );
+    assert_ne!(
+        json(&body),
+        example("chamelio", CHAMELIO_CANCEL, 200, "default")
+    );
     let (_, _, body) = post(&url, &[("X-API-Key", "k")]).await;
-    assert_eq!(json(&body), example("chamelio", 200, "default"));
+    assert_eq!(
+        json(&body),
+        example("chamelio", CHAMELIO_CANCEL, 200, "default")
+    );
 }

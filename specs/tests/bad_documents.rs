@@ -105,14 +105,19 @@ fn dangling_reference_names_file_and_pointer() {
 }
 
 #[test]
-fn missing_operation_id_is_an_error() {
+fn a_missing_operation_id_is_made_from_method_and_path() {
+    // Not an error: OpenAPI makes `operationId` optional, and the SDK, the
+    // mock and the contract rows need a name.
     let text = document("{type: object}").replace("      operationId: getA\n", "");
     let fixture = Fixture::new("opid", &[("provider.yaml", MANIFEST), ("api.yaml", &text)]);
-    let err = fixture.load();
-    assert!(
-        matches!(&err, SpecError::Invalid { at, .. } if at.pointer == "/paths/~1a/get"),
-        "{err}"
-    );
+    let provider = load_provider(&fixture.0).unwrap();
+    let ids: Vec<&str> = provider
+        .operations
+        .iter()
+        .map(|o| o.operation_id.as_str())
+        .collect();
+    assert_eq!(ids, ["get_a"]);
+    assert_eq!(provider.operations[0].sdk_name, "get_a");
 }
 
 #[test]
