@@ -18,7 +18,7 @@ use axum::routing::post;
 use mock_server::{Config, Direction, MockServer, Violation};
 use reqwest::Method;
 use serde_json::{Value, json};
-use specs::{CredentialKind, Operation, Provider};
+use specs::Provider;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -26,40 +26,6 @@ const KEY: &str = "sekrit-proxy-key-0451";
 
 fn providers() -> Vec<Provider> {
     specs::load_providers(&specs::providers_dir()).unwrap()
-}
-
-/// Headers satisfying the operation's first security alternative.
-fn credentials(operation: &Operation) -> Vec<(String, String)> {
-    operation
-        .security
-        .first()
-        .into_iter()
-        .flatten()
-        .map(|credential| match &credential.kind {
-            CredentialKind::ApiKeyHeader(name) => (name.clone(), KEY.to_string()),
-            CredentialKind::Bearer | CredentialKind::OAuth2 => {
-                ("authorization".into(), format!("Bearer {KEY}"))
-            }
-            other => panic!("no test credential for {other:?}"),
-        })
-        .collect()
-}
-
-/// The operation's path with valid values for its parameters.
-fn valid_path(operation: &Operation) -> String {
-    let mut path = operation.path.clone();
-    for parameter in &operation.parameters {
-        let value = match (
-            parameter.schema["type"].as_str(),
-            parameter.schema["format"].as_str(),
-        ) {
-            (_, Some("uuid")) => "0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10",
-            (Some("integer"), _) => "12345",
-            _ => "op_1",
-        };
-        path = path.replace(&format!("{{{}}}", parameter.name), value);
-    }
-    path
 }
 
 async fn send(
@@ -101,35 +67,53 @@ async fn a_faithful_upstream_yields_no_violations() {
     .await
     .unwrap();
     let mut rows = 0;
+    let client = support::http_client();
     for provider in providers() {
         let base = proxy.base_url(&provider.name).unwrap();
         for operation in &provider.operations {
-            let url = format!("{base}{}", valid_path(operation));
-            let credentials = credentials(operation);
+            let document = &provider.documents[operation.document].verbatim;
+            let arguments = test_support::values::valid_arguments(document, operation);
+            let (target, parameter_headers) =
+                test_support::values::request_target(operation, &arguments);
+            let body = test_support::bodies::request_body(&provider, operation).unwrap();
+            let mut headers = test_support::expect::credentials(operation, KEY);
+            headers.extend(parameter_headers);
             for response in &operation.responses {
                 let specs::Status::Code(code) = response.status else {
                     continue;
                 };
-                let prefer = format!("code={code}");
-                let mut headers: Vec<(&str, &str)> = credentials
-                    .iter()
-                    .map(|(n, v)| (n.as_str(), v.as_str()))
-                    .collect();
-                headers.push(("prefer", &prefer));
-                let (status, _, body) = send(&operation.method, &url, &headers).await;
-                assert_eq!(status.as_u16(), code, "{}: {body}", operation.operation_id);
+                let method = Method::from_bytes(operation.method.as_bytes()).unwrap();
+                let mut request = client
+                    .request(method, format!("{base}{target}"))
+                    .header("prefer", format!("code={code}"));
+                for (name, value) in &headers {
+                    request = request.header(name, value);
+                }
+                if let Some(body) = &body {
+                    request = request.json(body);
+                }
+                let response = request.send().await.unwrap();
+                let status = response.status().as_u16();
+                let text = response.text().await.unwrap();
+                assert_eq!(status, code, "{}: {text}", operation.operation_id);
                 rows += 1;
             }
         }
     }
-    assert_eq!(rows, 24);
+    let declared: usize = providers()
+        .iter()
+        .flat_map(|p| &p.operations)
+        .flat_map(|o| &o.responses)
+        .filter(|r| matches!(r.status, specs::Status::Code(_)))
+        .count();
+    assert_eq!(rows, declared);
     assert_eq!(proxy.violations(), Vec::<Violation>::new());
     assert!(proxy.violation_summary().is_empty());
     // The upstream saw every request, credentials included.
-    assert_eq!(upstream.received_requests().unwrap().len(), 24);
+    assert_eq!(upstream.received_requests().unwrap().len(), rows);
     // Every proxied request is in the proxy's journal with its operation.
     let entries = proxy.received_requests().unwrap();
-    assert_eq!(entries.len(), 24);
+    assert_eq!(entries.len(), rows);
     assert!(
         entries
             .iter()

@@ -338,6 +338,9 @@ fn segments(path: &str) -> Result<Vec<TokenStream>> {
                 if suffix.contains('{') {
                     bail!("path segment `{segment}` holds two parameters");
                 }
+                // `{path:*}` (Akua's `clusters.proxyKube`) names the parameter
+                // `path`; as in gRPC transcoding, `*` is one segment.
+                let name = name.strip_suffix(":*").unwrap_or(name);
                 Ok(quote!(Segment::Param { name: #name, suffix: #suffix }))
             }
             Some(_) => bail!("path segment `{segment}` has text before its parameter"),
