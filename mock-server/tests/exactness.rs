@@ -15,7 +15,7 @@ fn verbatim_validator(
     status: &str,
     media_type: &str,
 ) -> Option<jsonschema::Validator> {
-    let document = &provider.documents[operation.document].verbatim;
+    let document = &provider.documents[operation.document].resolved;
     let schema = document["paths"][&operation.path][operation.method.to_lowercase()]["responses"]
         [status]["content"][media_type]
         .get("schema")?;

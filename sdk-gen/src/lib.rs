@@ -41,7 +41,7 @@ pub fn generate(provider: &Provider) -> Result<String, GenError> {
     let raw_body_builders = provider
         .operations
         .iter()
-        .filter(|o| o.request_body.as_ref().is_some_and(|b| b.content.len() > 1))
+        .filter(|o| o.request_body.as_ref().is_some_and(typed::needs_send_body))
         .map(typed::builder_name)
         .collect();
     let generated =

@@ -215,7 +215,13 @@ fn add_send_raw_body(block: &mut syn::ItemImpl) {
     let mut swap = SwapJsonBody { swapped: false };
     swap.visit_impl_item_fn_mut(&mut raw);
     if !swap.swapped {
-        return;
+        // No typed body (none of its media types is JSON): the caller's
+        // bytes go on the request before it is built.
+        let mut insert = InsertBody { inserted: false };
+        insert.visit_impl_item_fn_mut(&mut raw);
+        if !insert.inserted {
+            return;
+        }
     }
     // The JSON body is neither converted nor checked: the caller's bytes go instead.
     for statement in &mut raw.block.stmts {
@@ -251,6 +257,28 @@ impl VisitMut for SwapJsonBody {
                     .body(raw_body)
             );
             self.swapped = true;
+        }
+    }
+}
+
+/// `<request builder>.build()` -> `<request builder>.header(CONTENT_TYPE,
+/// content_type).body(raw_body).build()`, for the one request `send_raw` builds.
+struct InsertBody {
+    inserted: bool,
+}
+
+impl VisitMut for InsertBody {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        if !self.inserted && call.method == "build" && call.args.is_empty() {
+            let receiver = &call.receiver;
+            *call = syn::parse_quote!(
+                #receiver
+                    .header(reqwest::header::CONTENT_TYPE, content_type)
+                    .body(raw_body)
+                    .build()
+            );
+            self.inserted = true;
         }
     }
 }

@@ -11,7 +11,7 @@ use proptest::sample::Index;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::Value;
 use specs::Status;
-use support::{Clients, RawServer, Reply, catalogue, valid_arguments};
+use support::{Call, Clients, RawServer, Reply, calls};
 
 /// The body limit of the clients under test: small, so exceeding it is cheap.
 const LIMIT: usize = 64 * 1024;
@@ -185,15 +185,16 @@ fn case() -> impl Strategy<Value = Case> {
         )
 }
 
-/// An operation to call, with what the document says about it.
+/// An operation to call (with valid arguments and body), with what the
+/// document says about it.
 struct Target {
-    provider: String,
-    operation: specs::Operation,
+    call: Call,
 }
 
 impl Target {
     fn codes(&self) -> Vec<u16> {
-        self.operation
+        self.call
+            .operation
             .responses
             .iter()
             .filter_map(|r| match r.status {
@@ -204,7 +205,8 @@ impl Target {
     }
 
     fn examples(&self) -> Vec<(u16, Value)> {
-        self.operation
+        self.call
+            .operation
             .responses
             .iter()
             .filter_map(|r| match r.status {
@@ -379,13 +381,7 @@ async fn check(server: &RawServer, targets: &[Target], case: Case) -> Result<(),
     let mut clients = Clients::new(&server.base_url, "key");
     clients.retries = 1;
     clients.max_response_bytes = LIMIT;
-    let result = sdk::dynamic::call_with(
-        &target.provider,
-        &clients,
-        &target.operation.operation_id,
-        &valid_arguments(&target.operation),
-    )
-    .await;
+    let result = target.call.send(&clients).await;
     let outcome = match result {
         Ok(outcome) => outcome,
         Err(error) => return Err(TestCaseError::fail(format!("not an outcome: {error}"))),
@@ -427,19 +423,7 @@ fn any_reply_to_any_operation_is_a_typed_outcome() {
         .enable_all()
         .build()
         .unwrap();
-    let targets: Vec<Target> = catalogue()
-        .into_iter()
-        .flat_map(|provider| {
-            let name = provider.name.clone();
-            provider
-                .operations
-                .into_iter()
-                .map(move |operation| Target {
-                    provider: name.clone(),
-                    operation,
-                })
-        })
-        .collect();
+    let targets: Vec<Target> = calls().into_iter().map(|call| Target { call }).collect();
     let server = runtime.block_on(RawServer::start(Reply::Bytes(Vec::new())));
     // `PROPTEST_CASES=5000` for a deeper search than the few seconds a test run allows.
     let cases = std::env::var("PROPTEST_CASES")

@@ -3,6 +3,8 @@
 //! every operation of the catalogue generically, and hand-written cases with
 //! bodies carrying a marker for the operations the project was built around.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -229,8 +231,13 @@ async fn every_declared_status_of_the_catalogue_maps_to_its_typed_outcome() {
     for provider in &providers {
         let base = mock.base_url(&provider.name).unwrap();
         for operation in &provider.operations {
+            // Listed and checked in `requests.rs`: the SDK refuses its valid body.
+            if support::sdk_refuses_valid_body(&provider.name, &operation.operation_id) {
+                continue;
+            }
             let document = &provider.documents[operation.document].resolved;
             let arguments = test_support::valid_arguments(document, operation);
+            let request_body = test_support::request_body(provider, operation).unwrap();
             let (target, parameters) = test_support::request_target(operation, &arguments);
             for response in &operation.responses {
                 let specs::Status::Code(code) = response.status else {
@@ -247,12 +254,15 @@ async fn every_declared_status_of_the_catalogue_maps_to_its_typed_outcome() {
                 {
                     request = request.header(name, value);
                 }
+                if let Some(request_body) = &request_body {
+                    request = request.json(request_body);
+                }
                 let answer = request
                     .header("Prefer", format!("code={code}"))
                     .send()
                     .await
                     .unwrap();
-                assert_eq!(answer.status().as_u16(), code, "{context}");
+                let status = answer.status().as_u16();
                 let content_type = answer
                     .headers()
                     .get("content-type")
@@ -260,6 +270,12 @@ async fn every_declared_status_of_the_catalogue_maps_to_its_typed_outcome() {
                     .unwrap_or("application/octet-stream")
                     .to_string();
                 let body = answer.bytes().await.unwrap().to_vec();
+                assert_eq!(
+                    status,
+                    code,
+                    "{context}: {}",
+                    String::from_utf8_lossy(&body)
+                );
                 let declared = test_support::declared_body(provider, operation, code).unwrap();
                 if let test_support::DeclaredBody::Json(validator) = &declared {
                     let value: Value = serde_json::from_slice(&body).unwrap();
@@ -279,20 +295,30 @@ async fn every_declared_status_of_the_catalogue_maps_to_its_typed_outcome() {
                     operation.operation_id.clone(),
                     code,
                     arguments.clone(),
+                    request_body.clone(),
                     json,
                 ));
             }
         }
     }
     assert!(!rows.is_empty());
-    for (row, (provider, operation_id, code, arguments, json)) in rows.iter().enumerate() {
+    for (row, (provider, operation_id, code, arguments, request_body, json)) in
+        rows.iter().enumerate()
+    {
         let clients = NoRetries {
             base_url: server.uri(),
             row,
         };
-        let outcome = sdk::dynamic::call_with(provider, &clients, operation_id, arguments)
-            .await
-            .unwrap();
+        // Boxed: the dispatcher's future covers every operation.
+        let outcome = Box::pin(sdk::dynamic::call_with_body(
+            provider,
+            &clients,
+            operation_id,
+            arguments,
+            request_body.as_ref(),
+        ))
+        .await
+        .unwrap();
         let expected = if (200..300).contains(code) {
             "Ok".to_string()
         } else {
@@ -358,6 +384,7 @@ async fn every_documented_status_maps_to_its_typed_outcome() {
 async fn documented_bodies_are_parsed_into_their_types() {
     let server = serve(422, &serde_json::from_str(PHALA_422).unwrap()).await;
     let client = sdk::phala::Client::builder()
+        .api_key("k")
         .base_url(server.uri())
         .build()
         .unwrap();
@@ -372,6 +399,7 @@ async fn documented_bodies_are_parsed_into_their_types() {
 
     let server = serve(202, &akua_operation()).await;
     let client = sdk::akua::Client::builder()
+        .api_key("k")
         .base_url(server.uri())
         .build()
         .unwrap();
@@ -390,6 +418,7 @@ async fn documented_bodies_are_parsed_into_their_types() {
     )
     .await;
     let client = sdk::chamelio::Client::builder()
+        .api_key("k")
         .base_url(server.uri())
         .build()
         .unwrap();
@@ -405,6 +434,7 @@ async fn documented_bodies_are_parsed_into_their_types() {
 async fn undeclared_status_keeps_status_and_body() {
     let server = serve(418, &json!("short and stout")).await;
     let client = sdk::chamelio::Client::builder()
+        .api_key("k")
         .base_url(server.uri())
         .build()
         .unwrap();
@@ -422,6 +452,7 @@ async fn body_that_does_not_parse_keeps_status_and_body() {
     // A success body missing a required field.
     let server = serve(200, &json!({"task_id": 1})).await;
     let client = sdk::chamelio::Client::builder()
+        .api_key("k")
         .base_url(server.uri())
         .build()
         .unwrap();
@@ -440,6 +471,7 @@ async fn body_that_does_not_parse_keeps_status_and_body() {
         .mount(&server)
         .await;
     let client = sdk::akua::Client::builder()
+        .api_key("k")
         .base_url(server.uri())
         .build()
         .unwrap();
@@ -464,6 +496,7 @@ async fn timeout_is_its_own_variant() {
         .mount(&server)
         .await;
     let client = sdk::chamelio::Client::builder()
+        .api_key("k")
         .base_url(server.uri())
         .timeout(Duration::from_millis(100))
         .build()
@@ -485,6 +518,7 @@ async fn connection_failure_is_a_transport_error() {
         .unwrap()
         .port();
     let client = sdk::phala::Client::builder()
+        .api_key("k")
         .base_url(format!("http://127.0.0.1:{port}"))
         .retries(0)
         .build()
@@ -500,6 +534,7 @@ async fn connection_failure_is_a_transport_error() {
 async fn invalid_parameters_are_rejected_before_sending() {
     let server = serve(200, &json!({})).await;
     let client = sdk::akua::Client::builder()
+        .api_key("k")
         .base_url(server.uri())
         .build()
         .unwrap();
@@ -528,6 +563,7 @@ async fn invalid_parameters_are_rejected_before_sending() {
     );
     // Not a UUID.
     let client = sdk::promptlayer::Client::builder()
+        .api_key("k")
         .base_url(server.uri())
         .build()
         .unwrap();

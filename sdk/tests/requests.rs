@@ -1,6 +1,8 @@
 //! What the SDK puts on the wire: method, path (percent-encoded ids), headers,
 //! credentials; and what it keeps out of `Debug`. Recorded by `wiremock`.
 
+mod support;
+
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -116,14 +118,99 @@ async fn promptlayer_sends_its_key_once_per_client_not_per_call() {
 }
 
 #[tokio::test]
-async fn without_a_key_no_credential_is_sent() {
+async fn without_a_key_nothing_is_sent_and_the_error_is_missing_credentials() {
     let server = recorder().await;
     let client = sdk::akua::Client::builder()
         .base_url(server.uri())
         .build()
         .unwrap();
-    let _ = client.operations_cancel().id("op_1").send().await;
-    assert_eq!(header(&only_request(&server).await, "authorization"), None);
+    let error = client
+        .operations_cancel()
+        .id("op_1")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            sdk::akua::errors::OperationsCancelError::MissingCredentials(
+                sdk::auth::AuthError::NoSatisfiableRequirement { .. }
+            )
+        ),
+        "{error:?}"
+    );
+    assert_eq!(error.status(), None);
+    assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+/// Every operation of the catalogue, called without a key: a public one
+/// (`security: []`) goes out without a credential header, any other is
+/// refused before sending with `MissingCredentials`.
+#[tokio::test]
+async fn without_a_key_only_public_operations_are_sent() {
+    let providers = specs::load_providers(&specs::providers_dir()).unwrap();
+    let server = recorder().await;
+    let connection = sdk::dynamic::Connection {
+        base_url: Some(server.uri()),
+        api_key: None,
+        headers: Vec::new(),
+    };
+    let mut public = 0;
+    let mut refused = Vec::new();
+    for provider in &providers {
+        for operation in &provider.operations {
+            let document = &provider.documents[operation.document].resolved;
+            let arguments = test_support::valid_arguments(document, operation);
+            let body = test_support::request_body(provider, operation).unwrap();
+            let context = format!("{} {}", provider.name, operation.operation_id);
+            let outcome = match Box::pin(sdk::dynamic::call_with_body(
+                &provider.name,
+                &connection,
+                &operation.operation_id,
+                &arguments,
+                body.as_ref(),
+            ))
+            .await
+            {
+                Ok(outcome) => outcome,
+                Err(error) => {
+                    if !support::sdk_refuses_valid_body(&provider.name, &operation.operation_id) {
+                        refused.push(format!("{context}: {error}"));
+                    }
+                    continue;
+                }
+            };
+            let sent = server.received_requests().await.unwrap();
+            server.reset().await;
+            Mock::given(any())
+                .respond_with(ResponseTemplate::new(599))
+                .mount(&server)
+                .await;
+            if operation.security.is_empty() {
+                public += 1;
+                assert_eq!(outcome.status, Some(599), "{context}: {outcome:?}");
+                let [request] = sent.as_slice() else {
+                    panic!("{context}: {} requests", sent.len());
+                };
+                for name in ["authorization", "x-api-key", "cookie"] {
+                    assert_eq!(header(request, name), None, "{context}: {name} sent");
+                }
+            } else {
+                assert_eq!(
+                    outcome.variant, "MissingCredentials",
+                    "{context}: {outcome:?}"
+                );
+                assert!(sent.is_empty(), "{context}: sent without credentials");
+            }
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "valid calls the SDK refused:\n{}",
+        refused.join("\n")
+    );
+    // Counted so a catalogue without public operations is visible here.
+    println!("{public} public operations sent without a key");
 }
 
 #[test]
@@ -197,7 +284,7 @@ fn bad_configuration_is_an_error() {
         .build()
         .unwrap_err();
     assert!(
-        matches!(error, sdk::ConfigError::InvalidCredential),
+        matches!(error, sdk::ConfigError::InvalidSchemeCredential(_)),
         "{error:?}"
     );
 }
@@ -248,4 +335,30 @@ async fn from_env_child() {
         }
         Err(error) => println!("CHILD-SAW: Err({error})"),
     }
+}
+
+/// The SDK still refuses the valid bodies listed as refused (else the entry
+/// is stale and must go), and refuses them before sending.
+#[tokio::test]
+async fn listed_body_refusals_are_still_real() {
+    let server = recorder().await;
+    let clients = support::Clients::new(server.uri(), "k");
+    let refused = support::refused_calls();
+    assert_eq!(
+        refused.len(),
+        support::SDK_REFUSES_VALID_BODY.len(),
+        "stale entries"
+    );
+    for call in refused {
+        let result = call.send(&clients).await;
+        assert!(
+            matches!(
+                &result,
+                Err(sdk::dynamic::CallError::InvalidArgument { name, .. }) if name == "body"
+            ),
+            "{}: no longer refused, remove it from SDK_REFUSES_VALID_BODY: {result:?}",
+            call.name()
+        );
+    }
+    assert!(server.received_requests().await.unwrap().is_empty());
 }

@@ -114,6 +114,7 @@ async fn gives_up_after_the_configured_attempts_and_says_how_many() {
     // Zero retries: one attempt; a per-call override wins over the client's.
     mock.reset_requests();
     let client = sdk::akua::Client::builder()
+        .api_key("k")
         .base_url(mock.base_url("akua").unwrap())
         .retries(0)
         .build()
@@ -217,7 +218,12 @@ async fn every_attempt_carries_the_same_idempotency_key() {
         .into_iter()
         .find(|p| p.name == "akua")
         .unwrap();
-    let schema = &akua.operations[0]
+    let cancel = akua
+        .operations
+        .iter()
+        .find(|operation| operation.operation_id == CANCEL)
+        .unwrap();
+    let schema = &cancel
         .parameters
         .iter()
         .find(|p| p.name == "idempotency-key")
@@ -289,6 +295,7 @@ async fn connection_failures_are_retried_even_for_posts() {
         .unwrap()
         .port();
     let client = sdk::chamelio::Client::builder()
+        .api_key("k")
         .base_url(format!("http://127.0.0.1:{port}"))
         .sleep(sleep.clone())
         .build()

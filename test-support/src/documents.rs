@@ -52,7 +52,7 @@ pub fn declared_body(
     operation: &Operation,
     status: u16,
 ) -> Result<DeclaredBody, InvalidSchema> {
-    let document = &provider.documents[operation.document].verbatim;
+    let document = &provider.documents[operation.document].resolved;
     let responses =
         &document["paths"][&operation.path][operation.method.to_lowercase()]["responses"];
     let Some(response) = responses.get(status.to_string()) else {

@@ -1,7 +1,9 @@
 //! What the workspace's tests share about the documents, so the contract
 //! suite and the mock server's HTTP tests check against one reading of them:
 //!
-//! - [`documents`]: validators for declared bodies, built from the *verbatim*
+//! - [`bodies`]: a valid JSON request body per operation (the document's
+//!   example, else generated), checked against the verbatim document;
+//! - [`documents`]: validators for declared bodies, built from the corrected (`resolved`)
 //!   documents (JSON Schema 2020-12, formats asserted), and violations with
 //!   their JSON pointers;
 //! - [`values`]: parameter values a schema accepts (also ids no resource can
@@ -10,13 +12,15 @@
 //!   the generators: credentials, the validation status, the SDK's variant
 //!   name for a status.
 
+pub mod bodies;
 pub mod documents;
 pub mod expect;
 pub mod values;
 
+pub use bodies::{BodyError, request_body};
 pub use documents::{DeclaredBody, InvalidSchema, Violation, declared_body, violations};
 pub use expect::{credentials, validation_status, variant_for};
 pub use values::{
     bad_values, decode_segment, expected_segments, fill_path, nonexistent_value, request_target,
-    valid_arguments, valid_value,
+    valid_arguments, valid_header_value, valid_value,
 };

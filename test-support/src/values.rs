@@ -55,8 +55,25 @@ pub fn valid_arguments(document: &Value, operation: &Operation) -> Arguments {
                 && credential_headers.contains(&p.name.to_ascii_lowercase()))
         })
         .filter(|p| p.required || p.location == ParameterLocation::Path)
-        .map(|p| (p.name.clone(), valid_value(document, &p.schema)))
+        .map(|p| {
+            let value = if p.location == ParameterLocation::Header {
+                valid_header_value(document, &p.schema)
+            } else {
+                valid_value(document, &p.schema)
+            };
+            (p.name.clone(), value)
+        })
         .collect()
+}
+
+/// [`valid_value`] for a header: visible ASCII only (HTTP field values are
+/// not UTF-8 text), still awkward otherwise.
+pub fn valid_header_value(document: &Value, schema: &Value) -> String {
+    let schema = crate::documents::resolve(document, schema);
+    let mut candidates = enum_values(schema);
+    candidates.extend(typed_candidates(schema, &["op_a/b:c d%", "op_1"]));
+    candidates.retain(|value| value.bytes().all(|b| (b' '..=b'~').contains(&b)));
+    first_accepted(document, schema, candidates)
 }
 
 /// Values a parameter's schema rejects, by case name.
@@ -181,7 +198,9 @@ fn substitute(
         .filter(|p| p.location == ParameterLocation::Path)
         .fold(template.to_string(), |text, parameter| {
             let value = arguments.get(&parameter.name).map_or("", String::as_str);
-            text.replace(&format!("{{{}}}", parameter.name), &render(value))
+            // `{path:*}`: a one-segment parameter named `path`.
+            text.replace(&format!("{{{}:*}}", parameter.name), &render(value))
+                .replace(&format!("{{{}}}", parameter.name), &render(value))
         })
 }
 
@@ -201,7 +220,7 @@ fn credential_headers(operation: &Operation) -> Vec<String> {
 }
 
 /// The schema's type, or the first non-null one of a type list.
-fn single_type(schema: &Value) -> Option<&str> {
+pub(crate) fn single_type(schema: &Value) -> Option<&str> {
     match schema.get("type") {
         Some(Value::String(name)) => Some(name),
         Some(Value::Array(names)) => names
@@ -228,7 +247,7 @@ fn enum_values(schema: &Value) -> Vec<String> {
 }
 
 /// Candidates by type and format; `strings` for unconstrained strings.
-fn typed_candidates(schema: &Value, strings: &[&str]) -> Vec<String> {
+pub(crate) fn typed_candidates(schema: &Value, strings: &[&str]) -> Vec<String> {
     let format = schema.get("format").and_then(Value::as_str);
     let mut candidates: Vec<String> = match (single_type(schema), format) {
         (_, Some("uuid")) => vec!["0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10".into()],

@@ -114,7 +114,9 @@ pub fn dynamic_code(
             let mut builder = client.#method();
             #(#setters)*
             #body_setter
-            Ok(#outcome_fn(builder.send().await))
+            // Boxed: the dispatcher's future would otherwise be as large as
+            // its largest operation's, on the caller's stack.
+            Ok(#outcome_fn(Box::pin(builder.send()).await))
         }
     };
 

@@ -25,6 +25,13 @@ pub fn type_name(name: &str) -> String {
     names::progenitor_name(name)
 }
 
+/// Whether an operation's request body is sent with `send_body`: it has
+/// several media types, or none that is JSON (see
+/// `specs/src/normalise/request_media_types.rs`).
+pub fn needs_send_body(body: &specs::RequestBody) -> bool {
+    body.content.len() > 1 || !body.content.iter().any(|b| specs::is_json(&b.media_type))
+}
+
 /// The builder progenitor generates for `operation`.
 pub fn builder_name(operation: &specs::Operation) -> String {
     names::progenitor_name(&operation.sdk_name)

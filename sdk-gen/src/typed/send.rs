@@ -188,7 +188,7 @@ fn send_body(
     let Some(body) = operation
         .request_body
         .as_ref()
-        .filter(|b| b.content.len() > 1)
+        .filter(|b| super::needs_send_body(b))
     else {
         return quote!();
     };

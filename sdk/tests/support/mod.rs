@@ -1,14 +1,15 @@
 //! What the tests of hostile servers share: a raw loopback HTTP server whose
 //! next reply is set by the test, byte for byte, and the catalogue's operations
-//! with valid arguments.
+//! with valid arguments and request bodies.
 
 #![allow(dead_code)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sdk::dynamic::{Arguments, CallError, ClientFactory};
-use specs::{Operation, ParameterLocation, Provider};
+use sdk::dynamic::{Arguments, CallError, ClientFactory, Outcome};
+use serde_json::Value;
+use specs::{Operation, Provider};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -166,31 +167,94 @@ pub fn catalogue() -> Vec<Provider> {
     specs::load_providers(&specs::providers_dir()).expect("the vendored documents load")
 }
 
-/// Arguments the operation accepts: every path parameter and every required
-/// one, with a value its schema allows.
-pub fn valid_arguments(operation: &Operation) -> Arguments {
-    operation
-        .parameters
+/// An operation of the catalogue with what a valid call needs: arguments
+/// its parameters' schemas accept and, if it takes one, a JSON body its
+/// verbatim document accepts (both from `test-support`).
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The provider's name.
+    pub provider: String,
+    /// The operation.
+    pub operation: Operation,
+    /// Valid arguments.
+    pub arguments: Arguments,
+    /// A valid request body, if the operation takes a JSON one.
+    pub body: Option<Value>,
+}
+
+impl Call {
+    /// The valid call of `operation`.
+    pub fn new(provider: &Provider, operation: &Operation) -> Call {
+        let document = &provider.documents[operation.document].resolved;
+        Call {
+            provider: provider.name.clone(),
+            operation: operation.clone(),
+            arguments: test_support::valid_arguments(document, operation),
+            body: test_support::request_body(provider, operation)
+                .unwrap_or_else(|error| panic!("{error}")),
+        }
+    }
+
+    /// Sends it with a client from `clients`. The dispatcher's future covers
+    /// every operation, so it is boxed rather than kept on the test's stack.
+    pub async fn send<F: ClientFactory>(&self, clients: &F) -> Result<Outcome, CallError> {
+        Box::pin(sdk::dynamic::call_with_body(
+            &self.provider,
+            clients,
+            &self.operation.operation_id,
+            &self.arguments,
+            self.body.as_ref(),
+        ))
+        .await
+    }
+
+    /// `provider operationId`, for messages.
+    pub fn name(&self) -> String {
+        format!("{} {}", self.provider, self.operation.operation_id)
+    }
+}
+
+/// Operations whose valid request body (checked against the verbatim
+/// document by `test-support`) the SDK's generated types refuse: the types
+/// are stricter than the document, a bug for the generator (issue 9 part 2).
+/// Named by provider and operationId, so no other operation can fall in here;
+/// `requests.rs` fails once an entry is no longer refused.
+pub const SDK_REFUSES_VALID_BODY: &[(&str, &str)] = &[("akua", "dashboards.createWidget")];
+
+/// Whether `provider`'s `operation_id` is in [`SDK_REFUSES_VALID_BODY`].
+pub fn sdk_refuses_valid_body(provider: &str, operation_id: &str) -> bool {
+    SDK_REFUSES_VALID_BODY.contains(&(provider, operation_id))
+}
+
+/// The valid call of every operation of every vendored provider, but those
+/// in [`SDK_REFUSES_VALID_BODY`].
+pub fn calls() -> Vec<Call> {
+    catalogue()
         .iter()
-        .filter(|p| p.required || p.location == ParameterLocation::Path)
-        .map(|p| (p.name.clone(), valid_value(&p.schema)))
+        .flat_map(|provider| {
+            provider
+                .operations
+                .iter()
+                .filter(|operation| {
+                    !sdk_refuses_valid_body(&provider.name, &operation.operation_id)
+                })
+                .map(|operation| Call::new(provider, operation))
+        })
         .collect()
 }
 
-fn valid_value(schema: &serde_json::Value) -> String {
-    if let Some(first) = schema.get("enum").and_then(|e| e.get(0)) {
-        return first
-            .as_str()
-            .map_or_else(|| first.to_string(), str::to_string);
-    }
-    let text = |key: &str| schema.get(key).and_then(serde_json::Value::as_str);
-    match (text("type"), text("format")) {
-        (_, Some("uuid")) => "0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10".into(),
-        (Some("integer"), _) => "12345".into(),
-        (Some("number"), _) => "1.5".into(),
-        (Some("boolean"), _) => "true".into(),
-        _ => "op_1".into(),
-    }
+/// The valid calls of the operations in [`SDK_REFUSES_VALID_BODY`].
+pub fn refused_calls() -> Vec<Call> {
+    catalogue()
+        .iter()
+        .flat_map(|provider| {
+            provider
+                .operations
+                .iter()
+                .filter(|operation| sdk_refuses_valid_body(&provider.name, &operation.operation_id))
+                .map(|operation| Call::new(provider, operation))
+        })
+        .collect()
 }
 
 /// How the tests configure clients, for `sdk::dynamic::call_with`.

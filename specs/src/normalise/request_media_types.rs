@@ -1,7 +1,11 @@
 //! A request body offered in several media types keeps one for progenitor
-//! (which panics on more): the first JSON one, else the first. The others
-//! are named in `x-sdk-other-media-types`; the SDK sends them through each
-//! builder's `send_body(content_type, bytes)`, from the catalogue.
+//! (which panics on more): the first JSON one. The others are named in
+//! `x-sdk-other-media-types`; the SDK sends them through each builder's
+//! `send_body(content_type, bytes)`, from the catalogue. A body without a
+//! JSON media type is left out of the typed builder altogether (progenitor
+//! would hold it as a `reqwest::Body`, which cannot be cloned for a retry):
+//! the operation is named in `x-sdk-other-media-types` and sent with
+//! `send_body`.
 
 use serde_json::{Map, Value, json};
 
@@ -15,12 +19,19 @@ pub const OTHERS: &str = "x-sdk-other-media-types";
 pub fn keep_one(document: &mut Value) {
     for item in path_items(document) {
         for method in METHODS {
-            if let Some(body) = item
-                .get_mut(method)
-                .and_then(|o| o.get_mut("requestBody"))
+            let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            if let Some(body) = operation
+                .get_mut("requestBody")
                 .and_then(Value::as_object_mut)
+                && !keep_one_of(body)
             {
-                keep_one_of(body);
+                let others = body.get("content").and_then(Value::as_object).map(|c| {
+                    c.keys().map(|m| json!(m)).collect::<Vec<_>>()
+                });
+                operation.remove("requestBody");
+                operation.insert(OTHERS.into(), Value::Array(others.unwrap_or_default()));
             }
         }
     }
@@ -28,26 +39,28 @@ pub fn keep_one(document: &mut Value) {
         .pointer_mut("/components/requestBodies")
         .and_then(Value::as_object_mut)
     {
-        bodies
-            .values_mut()
-            .filter_map(Value::as_object_mut)
-            .for_each(keep_one_of);
+        // A shared body cannot leave the operations referring to it: it
+        // keeps its first media type when none is JSON.
+        for body in bodies.values_mut().filter_map(Value::as_object_mut) {
+            if !keep_one_of(body) {
+                keep_first(body);
+            }
+        }
     }
 }
 
-fn keep_one_of(body: &mut Map<String, Value>) {
+/// Keeps the first JSON media type of `body`, naming the others; `false`
+/// when it has media types and none is JSON.
+fn keep_one_of(body: &mut Map<String, Value>) -> bool {
     let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
-        return;
+        return true;
+    };
+    let Some(kept) = content.keys().find(|m| is_json(m)).cloned() else {
+        return content.is_empty();
     };
     if content.len() < 2 {
-        return;
+        return true;
     }
-    let kept = content
-        .keys()
-        .find(|m| is_json(m))
-        .or_else(|| content.keys().next())
-        .cloned()
-        .expect("two or more media types");
     let others: Vec<Value> = content
         .keys()
         .filter(|m| **m != kept)
@@ -55,6 +68,21 @@ fn keep_one_of(body: &mut Map<String, Value>) {
         .collect();
     content.retain(|media_type, _| *media_type == kept);
     body.insert(OTHERS.into(), Value::Array(others));
+    true
+}
+
+fn keep_first(body: &mut Map<String, Value>) {
+    let Some(content) = body.get_mut("content").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let others: Vec<Value> = content.keys().skip(1).map(|m| json!(m)).collect();
+    let Some(first) = content.keys().next().cloned() else {
+        return;
+    };
+    content.retain(|media_type, _| *media_type == first);
+    if !others.is_empty() {
+        body.insert(OTHERS.into(), Value::Array(others));
+    }
 }
 
 #[cfg(test)]
@@ -79,6 +107,19 @@ mod tests {
         assert_eq!(
             document["components"]["requestBodies"]["B"],
             json!({"content": {"text/csv": {}}, "x-sdk-other-media-types": ["application/octet-stream"]})
+        );
+    }
+
+    #[test]
+    fn a_body_without_json_leaves_the_typed_builder() {
+        let mut document = json!({"paths": {"/upload": {"post": {
+            "requestBody": {"content": {"application/octet-stream": {}}},
+            "responses": {}
+        }}}});
+        keep_one(&mut document);
+        assert_eq!(
+            document["paths"]["/upload"]["post"],
+            json!({"responses": {}, "x-sdk-other-media-types": ["application/octet-stream"]})
         );
     }
 }

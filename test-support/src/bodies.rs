@@ -1,0 +1,394 @@
+//! Request bodies: a valid JSON body for an operation, the document's own
+//! example when it has one, else one generated from the schema; either way
+//! checked against the document as corrected by our overlays (`resolved`)'s schema before it is handed out,
+//! so a body the mock refuses points at the mock, not at the test.
+
+use serde_json::{Map, Value, json};
+use specs::{Operation, Provider};
+
+use crate::documents::{Violation, resolve, violations};
+
+/// Nesting beyond which generation stops (a recursive schema ends in `null`).
+const MAX_DEPTH: usize = 24;
+
+/// Why no valid request body could be given.
+#[derive(Debug, thiserror::Error)]
+pub enum BodyError {
+    /// The request body's schema does not compile.
+    #[error("{provider} {operation_id}: the request body schema does not compile: {message}")]
+    Schema {
+        /// The provider.
+        provider: String,
+        /// The operation.
+        operation_id: String,
+        /// The validator's complaint.
+        message: String,
+    },
+    /// No candidate (example or generated) fits the schema.
+    #[error(
+        "{provider} {operation_id}: no valid request body at {pointer}: {}",
+        violations.iter().take(3).map(ToString::to_string).collect::<Vec<_>>().join("; ")
+    )]
+    NoValidBody {
+        /// The provider.
+        provider: String,
+        /// The operation.
+        operation_id: String,
+        /// The schema's JSON pointer in the verbatim document.
+        pointer: String,
+        /// How the last candidate broke the schema.
+        violations: Vec<Violation>,
+    },
+}
+
+/// A valid JSON request body for `operation`, checked against its verbatim
+/// document; `None` when the operation takes no JSON body.
+pub fn request_body(
+    provider: &Provider,
+    operation: &Operation,
+) -> Result<Option<Value>, BodyError> {
+    let document = &provider.documents[operation.document].resolved;
+    let method = operation.method.to_lowercase();
+    let Some(body) = document["paths"][&operation.path][&method].get("requestBody") else {
+        return Ok(None);
+    };
+    let body = resolve(document, body);
+    let Some((media_type, media)) = body
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|content| content.iter().find(|(media, _)| specs::is_json(media)))
+    else {
+        return Ok(None);
+    };
+    let schema = media.get("schema").cloned().unwrap_or_else(|| json!({}));
+    let pointer = format!(
+        "/paths/{}/{method}/requestBody/content/{}/schema",
+        escape(&operation.path),
+        escape(media_type)
+    );
+    let schema_error = |message: String| BodyError::Schema {
+        provider: provider.name.clone(),
+        operation_id: operation.operation_id.clone(),
+        message,
+    };
+    let validator = validator(document, &schema).map_err(schema_error)?;
+    let mut candidates = examples(document, media);
+    candidates.push(Generator { document }.value(&schema, 0));
+    let mut last = Vec::new();
+    for candidate in candidates {
+        last = violations(&validator, &candidate);
+        if last.is_empty() {
+            return Ok(Some(candidate));
+        }
+    }
+    Err(BodyError::NoValidBody {
+        provider: provider.name.clone(),
+        operation_id: operation.operation_id.clone(),
+        pointer,
+        violations: last,
+    })
+}
+
+/// The media type's own `example` and `examples` values (local `$ref`s followed).
+fn examples(document: &Value, media: &Value) -> Vec<Value> {
+    let named = media
+        .get("examples")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(Map::values)
+        .filter_map(|example| resolve(document, example).get("value").cloned());
+    media
+        .get("example")
+        .cloned()
+        .into_iter()
+        .chain(named)
+        .collect()
+}
+
+/// A validator for `schema` with the document's components beside it
+/// (JSON Schema 2020-12, formats asserted, as for declared responses).
+fn validator(document: &Value, schema: &Value) -> Result<jsonschema::Validator, String> {
+    let mut root = schema.clone();
+    if schema.to_string().contains("\"$ref\"")
+        && let Some(object) = root.as_object_mut()
+    {
+        object.insert("components".into(), document["components"].clone());
+    }
+    jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .build(&root)
+        .map_err(|error| error.to_string())
+}
+
+/// Whether `value` fits `schema` (false when the schema does not compile).
+fn fits(document: &Value, schema: &Value, value: &Value) -> bool {
+    validator(document, schema).is_ok_and(|validator| validator.is_valid(value))
+}
+
+fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// Makes a small instance of a schema: required properties only, the least
+/// items, the first fitting branch, strings that match their `pattern`.
+struct Generator<'a> {
+    document: &'a Value,
+}
+
+impl Generator<'_> {
+    fn value(&self, schema: &Value, depth: usize) -> Value {
+        let schema = resolve(self.document, schema);
+        if depth > MAX_DEPTH {
+            return Value::Null;
+        }
+        if let Some(constant) = schema.get("const") {
+            return constant.clone();
+        }
+        if let Some(first) = schema
+            .get("enum")
+            .and_then(Value::as_array)
+            .and_then(|values| values.iter().find(|v| !v.is_null()).or(values.first()))
+        {
+            return first.clone();
+        }
+        if let Some(example) = schema.get("example")
+            && fits(self.document, schema, example)
+        {
+            return example.clone();
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(branches) = schema.get(keyword).and_then(Value::as_array) {
+                return self.branch(schema, keyword, branches, depth);
+            }
+        }
+        if let Some(parts) = schema.get("allOf").and_then(Value::as_array) {
+            let mut merged = self.own_value(schema, depth);
+            for part in parts {
+                merge(&mut merged, self.value(part, depth + 1));
+            }
+            return merged;
+        }
+        self.own_value(schema, depth)
+    }
+
+    /// The first branch whose instance, merged with the schema's own
+    /// keywords, fits the whole schema (else the first branch's).
+    fn branch(&self, schema: &Value, keyword: &str, branches: &[Value], depth: usize) -> Value {
+        let mut siblings = schema.clone();
+        if let Some(object) = siblings.as_object_mut() {
+            object.remove(keyword);
+        }
+        let candidates: Vec<Value> = branches
+            .iter()
+            .map(|branch| {
+                let mut value = self.value(&siblings, depth + 1);
+                merge(&mut value, self.value(branch, depth + 1));
+                value
+            })
+            .collect();
+        candidates
+            .iter()
+            .find(|value| fits(self.document, schema, value))
+            .or(candidates.first())
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    /// An instance of the schema's own type keywords (no combinators).
+    fn own_value(&self, schema: &Value, depth: usize) -> Value {
+        let has = |key: &str| schema.get(key).is_some();
+        let kind = match crate::values::single_type(schema) {
+            Some(kind) => kind,
+            None if has("properties") || has("required") || has("additionalProperties") => "object",
+            None if has("items") => "array",
+            None if has("pattern") || has("minLength") || has("format") => "string",
+            None => return Value::Null,
+        };
+        match kind {
+            "object" => self.object(schema, depth),
+            "array" => self.array(schema, depth),
+            "string" => self.string(schema),
+            "integer" | "number" => number(schema, kind == "integer"),
+            "boolean" => Value::Bool(true),
+            _ => Value::Null,
+        }
+    }
+
+    fn object(&self, schema: &Value, depth: usize) -> Value {
+        let properties = schema.get("properties").and_then(Value::as_object);
+        let extra = schema
+            .get("additionalProperties")
+            .filter(|a| a.is_object())
+            .cloned()
+            .unwrap_or_else(|| json!({}));
+        let mut object = Map::new();
+        for name in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            let property = properties.and_then(|p| p.get(name)).unwrap_or(&extra);
+            object.insert(name.to_string(), self.value(property, depth + 1));
+        }
+        let least = schema
+            .get("minProperties")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        for (name, property) in properties.into_iter().flatten() {
+            if object.len() as u64 >= least {
+                break;
+            }
+            if !object.contains_key(name) {
+                object.insert(name.clone(), self.value(property, depth + 1));
+            }
+        }
+        Value::Object(object)
+    }
+
+    fn array(&self, schema: &Value, depth: usize) -> Value {
+        let least = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+        let items = schema.get("items").cloned().unwrap_or_else(|| json!({}));
+        let item = self.value(&items, depth + 1);
+        let mut values = Vec::new();
+        for index in 0..least {
+            // Distinct items where `uniqueItems` asks (strings get the index
+            // in front, keeping their length).
+            values.push(match &item {
+                Value::String(text) if index > 0 => {
+                    let length = text.chars().count().max(1);
+                    Value::String(format!("{index}{text}").chars().take(length).collect())
+                }
+                Value::Number(_) if index > 0 => json!(index),
+                other => other.clone(),
+            });
+        }
+        Value::Array(values)
+    }
+
+    fn string(&self, schema: &Value) -> Value {
+        let mut string_schema = schema.clone();
+        if let Some(object) = string_schema.as_object_mut() {
+            object.insert("type".into(), json!("string"));
+        }
+        let candidates = crate::values::typed_candidates(&string_schema, &["contract", "x"]);
+        candidates
+            .iter()
+            .map(|text| Value::String(text.clone()))
+            .find(|value| fits(self.document, &string_schema, value))
+            .unwrap_or_else(|| Value::String(candidates.first().cloned().unwrap_or_default()))
+    }
+}
+
+/// The least number the bounds allow (at least 1 where they allow it),
+/// rounded up to `multipleOf`.
+fn number(schema: &Value, integer: bool) -> Value {
+    let get = |key: &str| schema.get(key).and_then(Value::as_f64);
+    let mut low = get("minimum")
+        .or_else(|| {
+            get("exclusiveMinimum").map(|m| if integer { m.floor() + 1.0 } else { m + 0.5 })
+        })
+        .unwrap_or(1.0);
+    if let Some(step) = get("multipleOf").filter(|step| *step > 0.0) {
+        low = (low / step).ceil() * step;
+    }
+    if let Some(high) = get("maximum").or_else(|| get("exclusiveMaximum").map(|m| m - 1.0))
+        && low > high
+    {
+        low = high;
+    }
+    if integer {
+        // Bounded above by the schema's own bounds, which are JSON numbers.
+        #[allow(clippy::cast_possible_truncation)]
+        let whole = low.ceil() as i64;
+        json!(whole)
+    } else {
+        json!(low)
+    }
+}
+
+/// Adds `addition`'s properties to `base` (objects; a `null` property, all a
+/// schema without type keywords gives, is replaced), else replaces a `null` base.
+fn merge(base: &mut Value, addition: Value) {
+    match (base, addition) {
+        (Value::Object(base), Value::Object(addition)) => {
+            for (name, value) in addition {
+                let slot = base.entry(name).or_insert(Value::Null);
+                if slot.is_null() {
+                    *slot = value;
+                }
+            }
+        }
+        (base @ Value::Null, addition) => *base = addition,
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn generate(document: &Value, schema: &Value) -> Value {
+        Generator { document }.value(schema, 0)
+    }
+
+    #[test]
+    fn generated_values_fit_their_schemas() {
+        let document = json!({"components": {"schemas": {
+            "Name": {"type": "string", "pattern": "^ws_[a-z]{4}$"},
+            "Node": {"type": "object", "required": ["child"], "properties": {
+                "child": {"$ref": "#/components/schemas/Node"}}}
+        }}});
+        let schemas = [
+            json!({"type": "object", "additionalProperties": false,
+                "required": ["name", "count", "tags", "kind"],
+                "properties": {
+                    "name": {"$ref": "#/components/schemas/Name"},
+                    "count": {"type": "integer", "exclusiveMinimum": 4, "multipleOf": 3},
+                    "tags": {"type": "array", "minItems": 2, "uniqueItems": true,
+                        "items": {"type": "string", "maxLength": 8}},
+                    "kind": {"enum": ["a", "b"]},
+                    "optional": {"type": "string"}}}),
+            json!({"oneOf": [
+                {"type": "object", "required": ["a"], "properties": {"a": {"const": 1}},
+                    "additionalProperties": false},
+                {"type": "object", "required": ["b"], "properties": {"b": {"type": "boolean"}},
+                    "additionalProperties": false}],
+                "required": ["b"]}),
+            json!({"type": ["number", "null"], "minimum": 2.5, "maximum": 3}),
+            json!({"type": "string", "format": "date-time"}),
+        ];
+        for schema in schemas {
+            let value = generate(&document, &schema);
+            assert!(fits(&document, &schema, &value), "{value} for {schema}");
+        }
+        let value = generate(&document, &schemas_count_value());
+        assert_eq!(value, json!(6));
+    }
+
+    fn schemas_count_value() -> Value {
+        json!({"type": "integer", "exclusiveMinimum": 4, "multipleOf": 3})
+    }
+
+    #[test]
+    fn a_recursive_schema_ends() {
+        let document = json!({"components": {"schemas": {
+            "Node": {"type": "object", "required": ["child"], "properties": {
+                "child": {"$ref": "#/components/schemas/Node"}}}}}});
+        let value = generate(&document, &json!({"$ref": "#/components/schemas/Node"}));
+        assert!(value.pointer("/child/child").is_some(), "{value}");
+    }
+
+    #[test]
+    fn examples_come_first_and_named_ones_are_followed() {
+        let document = json!({"components": {"examples": {"E": {"value": {"b": 2}}}}});
+        let media = json!({"example": {"a": 1}, "examples": {
+            "inline": {"value": {"c": 3}},
+            "referenced": {"$ref": "#/components/examples/E"}}});
+        assert_eq!(
+            examples(&document, &media),
+            vec![json!({"a": 1}), json!({"c": 3}), json!({"b": 2})]
+        );
+    }
+}
