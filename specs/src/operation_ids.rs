@@ -85,7 +85,10 @@ mod tests {
             "post_pets_pet_id_photos"
         );
         assert_eq!(made_id("delete", "/"), "delete");
-        assert_eq!(made_id("get", "/v1/ops/{id}:cancel"), "get_v1_ops_id_cancel");
+        assert_eq!(
+            made_id("get", "/v1/ops/{id}:cancel"),
+            "get_v1_ops_id_cancel"
+        );
     }
 
     #[test]

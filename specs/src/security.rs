@@ -346,7 +346,10 @@ mod tests {
         let with_key = read(&document, &json!({"security": [{"tls": [], "header": []}]})).unwrap();
         assert_eq!(
             kinds(&with_key),
-            [vec![("header", &CredentialKind::ApiKeyHeader("X-API-Key".into()))]]
+            [vec![(
+                "header",
+                &CredentialKind::ApiKeyHeader("X-API-Key".into())
+            )]]
         );
     }
 

@@ -27,9 +27,10 @@ pub fn keep_one(document: &mut Value) {
                 .and_then(Value::as_object_mut)
                 && !keep_one_of(body)
             {
-                let others = body.get("content").and_then(Value::as_object).map(|c| {
-                    c.keys().map(|m| json!(m)).collect::<Vec<_>>()
-                });
+                let others = body
+                    .get("content")
+                    .and_then(Value::as_object)
+                    .map(|c| c.keys().map(|m| json!(m)).collect::<Vec<_>>());
                 operation.remove("requestBody");
                 operation.insert(OTHERS.into(), Value::Array(others.unwrap_or_default()));
             }
