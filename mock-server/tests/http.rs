@@ -62,10 +62,23 @@ async fn send(
     url: &str,
     headers: &[(String, String)],
 ) -> (StatusCode, reqwest::header::HeaderMap, String) {
+    send_with_body(method, url, headers, None).await
+}
+
+/// [`send`] with a JSON body.
+async fn send_with_body(
+    method: &str,
+    url: &str,
+    headers: &[(String, String)],
+    body: Option<&Value>,
+) -> (StatusCode, reqwest::header::HeaderMap, String) {
     let client = support::http_client();
     let mut request = client.request(Method::from_bytes(method.as_bytes()).unwrap(), url);
     for (name, value) in headers {
         request = request.header(name, value);
+    }
+    if let Some(body) = body {
+        request = request.json(body);
     }
     let response = request.send().await.unwrap();
     let status = response.status();
@@ -92,6 +105,7 @@ async fn every_operation_answers_every_declared_status() {
             let arguments = test_support::valid_arguments(document, operation);
             let (target, parameters) = test_support::request_target(operation, &arguments);
             let url = format!("{base}{target}");
+            let request_body = test_support::request_body(&provider, operation).unwrap();
             for response in &operation.responses {
                 let specs::Status::Code(code) = response.status else {
                     continue;
@@ -99,7 +113,8 @@ async fn every_operation_answers_every_declared_status() {
                 let mut headers = credentials(operation);
                 headers.extend(parameters.iter().cloned());
                 headers.push(("Prefer".into(), format!("code={code}")));
-                let (status, headers, body) = send(&operation.method, &url, &headers).await;
+                let (status, headers, body) =
+                    send_with_body(&operation.method, &url, &headers, request_body.as_ref()).await;
                 let context = format!("{} {} {code}", provider.name, operation.operation_id);
                 assert_eq!(status.as_u16(), code, "{context}: {body}");
                 let content_type = headers

@@ -33,6 +33,12 @@ impl Target {
         &self.provider.operations[self.operation]
     }
 
+    /// A valid JSON request body, when the operation takes one: every call
+    /// sends it, so a row's only problem is the one it plants.
+    pub fn request_body(&self) -> Result<Option<serde_json::Value>, String> {
+        test_support::request_body(&self.provider, self.operation()).map_err(|e| e.to_string())
+    }
+
     /// The resolved document the operation comes from (parameter schemas
     /// refer into its components).
     pub fn document(&self) -> &Value {
@@ -130,12 +136,15 @@ pub async fn call(
         api_key: api_key.map(str::to_string),
         headers,
     };
-    sdk::dynamic::call(
+    let body = target.request_body()?;
+    // Boxed: the dispatcher's future is large.
+    Box::pin(sdk::dynamic::call_with_body(
         &target.provider.name,
         &connection,
         &target.operation().operation_id,
         arguments,
-    )
+        body.as_ref(),
+    ))
     .await
     .map_err(|e| format!("the SDK could not make the call: {e}"))
 }
@@ -187,6 +196,9 @@ pub async fn raw_request(
     }
     if !query.is_empty() {
         request = request.query(&query);
+    }
+    if let Some(body) = target.request_body()? {
+        request = request.json(&body);
     }
     let response = request
         .send()

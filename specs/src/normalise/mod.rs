@@ -31,8 +31,8 @@
 //!   emit `struct T(Option<T>)`); each reference carries the nullability;
 //! - [`union_defaults`]: a `default` beside `anyOf`/`oneOf` goes (typify
 //!   rejects valid ones);
-//! - [`scalar_any_of`]: an `anyOf` of scalars becomes a `oneOf` (typify
-//!   makes an `anyOf` a struct no scalar deserialises into);
+//! - [`any_of`]: an `anyOf` becomes a `oneOf` (typify
+//!   makes it a struct stricter than the document);
 //! - [`const_defaults`]: a `default` beside a single-valued `enum` (a
 //!   `const`) goes (typify rejects it where the constant tags a union);
 //! - [`parameter_schemas`]: a composed path parameter schema becomes a
@@ -47,6 +47,7 @@
 //!   documented status itself, from the catalogue.
 
 mod all_of_closed;
+mod any_of;
 mod const_defaults;
 mod credential_parameters;
 pub mod downconvert;
@@ -60,7 +61,6 @@ mod prefix_items;
 mod raw_responses;
 mod relaxed;
 mod request_media_types;
-mod scalar_any_of;
 mod sdk_names;
 mod type_lists;
 mod union_defaults;
@@ -81,7 +81,7 @@ pub fn reshape_for_progenitor(document: &mut Value, file: &Path) -> Result<(), S
     credential_parameters::drop(document);
     nullable_references::move_to_references(document);
     union_defaults::drop(document);
-    scalar_any_of::rewrite(document);
+    any_of::rewrite(document);
     const_defaults::drop(document);
     parameter_schemas::relax(document);
     all_of_closed::open(document);

@@ -41,12 +41,14 @@ pub async fn run(suite: &Suite, target: &Target, index: usize, value: &str) -> R
         api_key: Some(KEY.into()),
         headers: Vec::new(),
     };
-    match sdk::dynamic::call(
+    let body = target.request_body()?;
+    match Box::pin(sdk::dynamic::call_with_body(
         &target.provider.name,
         &connection,
         &operation.operation_id,
         &arguments,
-    )
+        body.as_ref(),
+    ))
     .await
     {
         Err(sdk::dynamic::CallError::InvalidArgument { .. }) => Ok(()),

@@ -1,23 +1,24 @@
-//! An `anyOf` whose branches are all scalars (strings, numbers, booleans,
-//! enums of them) becomes a `oneOf` for the SDK's types. typify makes an
+//! An `anyOf` becomes a `oneOf` for the SDK's types. typify makes an
 //! `anyOf` a struct of optional flattened members, which no number or string
 //! deserialises into (Akua's `col_span: {anyOf: [{type: number, enum: [1]},
-//! ...]}` refused `1`); a `oneOf` becomes an untagged enum, which takes the
-//! first branch a value fits, so every valid instance still deserialises.
+//! ...]}` refused `1`) and whose JSON Schema demands more than the document
+//! (Akua's `ClusterCapabilitiesFreshness`); a `oneOf` becomes an untagged
+//! enum, which takes the first branch a value fits, so every valid instance
+//! still deserialises.
 
 use serde_json::Value;
 
 use super::relaxed;
 
-/// Rewrites scalar `anyOf`s everywhere under `node`.
+/// Rewrites `anyOf`s everywhere under `node`.
 pub fn rewrite(node: &mut Value) {
     match node {
         Value::Object(object) => {
-            let scalar = object
+            let union = object
                 .get("anyOf")
                 .and_then(Value::as_array)
-                .is_some_and(|branches| !branches.is_empty() && branches.iter().all(is_scalar));
-            if scalar && !object.contains_key("oneOf") {
+                .is_some_and(|branches| !branches.is_empty());
+            if union && !object.contains_key("oneOf") {
                 if let Some(branches) = object.shift_remove("anyOf") {
                     object.insert("oneOf".into(), branches);
                     relaxed::note(object, "anyOf");
@@ -35,32 +36,6 @@ pub fn rewrite(node: &mut Value) {
     }
 }
 
-/// A schema only scalars satisfy: a scalar `type`, or an `enum`/`const` of
-/// scalars, with no nested composition.
-fn is_scalar(schema: &Value) -> bool {
-    let Some(schema) = schema.as_object() else {
-        return false;
-    };
-    if ["anyOf", "oneOf", "allOf", "$ref", "not"]
-        .iter()
-        .any(|k| schema.contains_key(*k))
-    {
-        return false;
-    }
-    let scalar_value = |v: &Value| !(v.is_object() || v.is_array());
-    match schema.get("type").and_then(Value::as_str) {
-        Some("string" | "number" | "integer" | "boolean") => true,
-        Some(_) => false,
-        None => {
-            schema
-                .get("enum")
-                .and_then(Value::as_array)
-                .is_some_and(|values| values.iter().all(scalar_value))
-                || schema.get("const").is_some_and(scalar_value)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use serde_json::json;
@@ -68,7 +43,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn scalar_any_ofs_become_one_ofs_others_stay() {
+    fn any_ofs_become_one_ofs() {
         let mut document = json!({
             "span": {"anyOf": [{"type": "number", "enum": [1]}, {"type": "number", "enum": [2]}]},
             "mixed": {"anyOf": [{"type": "string"}, {"type": "object"}]},
@@ -80,8 +55,8 @@ mod tests {
             document["span"],
             json!({"oneOf": [{"type": "number", "enum": [1]}, {"type": "number", "enum": [2]}], "x-sdk-relaxed": ["anyOf"]})
         );
-        assert!(document["mixed"].get("anyOf").is_some());
-        assert!(document["refs"].get("anyOf").is_some());
+        assert!(document["mixed"].get("oneOf").is_some());
+        assert!(document["refs"].get("oneOf").is_some());
         assert!(document["single"].get("oneOf").is_some());
     }
 }
