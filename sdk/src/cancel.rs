@@ -428,7 +428,8 @@ impl Canceller {
             }
             let returned_early = now.elapsed() < Duration::from_secs(timeout.get());
             if returned_early {
-                tokio::time::sleep_until((tokio::time::Instant::now() + backoff).min(deadline)).await;
+                tokio::time::sleep_until((tokio::time::Instant::now() + backoff).min(deadline))
+                    .await;
                 backoff = (backoff * 2).min(policy.max_backoff);
             }
         }
@@ -447,9 +448,7 @@ fn akua_status(done: &bool, state: akua::types::OperationState) -> CancelStatus 
     match (done, state) {
         (false, _) | (true, OperationState::Running) => CancelStatus::Requested,
         (true, OperationState::Cancelled) => CancelStatus::Cancelled,
-        (true, OperationState::Succeeded | OperationState::Failed) => {
-            CancelStatus::AlreadyFinished
-        }
+        (true, OperationState::Succeeded | OperationState::Failed) => CancelStatus::AlreadyFinished,
     }
 }
 

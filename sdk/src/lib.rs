@@ -118,10 +118,10 @@ include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 #[doc(hidden)]
 pub mod __private {
     pub use crate::auth;
-    #[cfg(feature = "dynamic")]
-    pub use crate::dynamic;
     pub use crate::call::{Call, execute, new_idempotency_key};
     pub use crate::config::RedactedUrl;
+    #[cfg(feature = "dynamic")]
+    pub use crate::dynamic;
     pub use crate::response::{Failed, Failure};
     pub use crate::{
         CallOptions, ClientBuilder, ConfigError, Documented, InvalidBody, Provider, RawResponse,

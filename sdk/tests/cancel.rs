@@ -370,7 +370,10 @@ async fn cancel_and_wait_gives_up_at_the_deadline_and_reports_wait_errors() {
         .await
         .unwrap_err();
     assert!(
-        matches!(error, CancelError::AkuaWait(sdk::akua::errors::OperationsWaitError::NotFound(_))),
+        matches!(
+            error,
+            CancelError::AkuaWait(sdk::akua::errors::OperationsWaitError::NotFound(_))
+        ),
         "{error:?}"
     );
 }
