@@ -18,11 +18,12 @@ pub fn rewrite(node: &mut Value) {
                 .get("anyOf")
                 .and_then(Value::as_array)
                 .is_some_and(|branches| !branches.is_empty());
-            if union && !object.contains_key("oneOf") {
-                if let Some(branches) = object.shift_remove("anyOf") {
-                    object.insert("oneOf".into(), branches);
-                    relaxed::note(object, "anyOf");
-                }
+            if union
+                && !object.contains_key("oneOf")
+                && let Some(branches) = object.shift_remove("anyOf")
+            {
+                object.insert("oneOf".into(), branches);
+                relaxed::note(object, "anyOf");
             }
             for (key, value) in object.iter_mut() {
                 // Values, not schemas.
