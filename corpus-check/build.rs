@@ -40,7 +40,7 @@ fn main() {
                 writeln!(
                     index,
                     // Upstream descriptions become doc comments verbatim, as in `sdk`.
-                    "#[doc = \"Generated from `specs/corpus/{name}`.\"]\n#[allow(missing_docs, dead_code, unused_imports, unused_mut, clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags)]\npub mod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{file}\")); }}"
+                    "#[doc = \"Generated from `specs/corpus/{name}`.\"]\n#[allow(missing_docs, dead_code, unused_imports, unused_mut, clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]\npub mod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{file}\")); }}"
                 )
                 .expect("writing to a String");
             }
