@@ -8,33 +8,23 @@
 
 use serde_json::Value;
 
-use super::relaxed;
+use super::{each_schema, relaxed};
 
 /// Rewrites `anyOf`s everywhere under `node`.
 pub fn rewrite(node: &mut Value) {
-    match node {
-        Value::Object(object) => {
-            let union = object
-                .get("anyOf")
-                .and_then(Value::as_array)
-                .is_some_and(|branches| !branches.is_empty());
-            if union
-                && !object.contains_key("oneOf")
-                && let Some(branches) = object.shift_remove("anyOf")
-            {
-                object.insert("oneOf".into(), branches);
-                relaxed::note(object, "anyOf");
-            }
-            for (key, value) in object.iter_mut() {
-                // Values, not schemas.
-                if !["default", "enum", "example", "examples", "const"].contains(&key.as_str()) {
-                    rewrite(value);
-                }
-            }
+    each_schema(node, &mut |object| {
+        let union = object
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .is_some_and(|branches| !branches.is_empty());
+        if union
+            && !object.contains_key("oneOf")
+            && let Some(branches) = object.shift_remove("anyOf")
+        {
+            object.insert("oneOf".into(), branches);
+            relaxed::note(object, "anyOf");
         }
-        Value::Array(items) => items.iter_mut().for_each(rewrite),
-        _ => {}
-    }
+    });
 }
 
 #[cfg(test)]

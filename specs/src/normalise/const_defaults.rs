@@ -8,29 +8,19 @@
 
 use serde_json::Value;
 
-use super::relaxed;
+use super::{each_schema, relaxed};
 
 /// Drops the defaults of constants everywhere under `node`.
 pub fn drop(node: &mut Value) {
-    match node {
-        Value::Object(object) => {
-            let constant = object
-                .get("enum")
-                .and_then(Value::as_array)
-                .is_some_and(|values| values.len() == 1);
-            if constant && object.shift_remove("default").is_some() {
-                relaxed::note(object, "default");
-            }
-            for (key, value) in object.iter_mut() {
-                // Values, not schemas: an example may hold any member names.
-                if !["default", "enum", "example", "examples", "const"].contains(&key.as_str()) {
-                    drop(value);
-                }
-            }
+    each_schema(node, &mut |object| {
+        let constant = object
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|values| values.len() == 1);
+        if constant && object.shift_remove("default").is_some() {
+            relaxed::note(object, "default");
         }
-        Value::Array(items) => items.iter_mut().for_each(drop),
-        _ => {}
-    }
+    });
 }
 
 #[cfg(test)]

@@ -90,6 +90,24 @@ pub fn reshape_for_progenitor(document: &mut Value, file: &Path) -> Result<(), S
     Ok(())
 }
 
+/// Calls `rule` on every object under `node`, parents first, skipping the
+/// members that hold values rather than schemas (an example may hold any
+/// member names).
+pub(crate) fn each_schema(node: &mut Value, rule: &mut impl FnMut(&mut Map<String, Value>)) {
+    match node {
+        Value::Object(object) => {
+            rule(object);
+            for (key, value) in object.iter_mut() {
+                if !["default", "enum", "example", "examples", "const"].contains(&key.as_str()) {
+                    each_schema(value, rule);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| each_schema(item, rule)),
+        _ => {}
+    }
+}
+
 pub(crate) fn path_items(document: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {
     document
         .get_mut("paths")
