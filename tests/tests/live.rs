@@ -1,13 +1,14 @@
 //! The runner and live mode for real, without a network: the suite's
 //! program (`contract-suite`, the same runner as `cargo test -p contract`)
-//! runs as a subprocess, with keys set and `--base-url` pointing at the
-//! in-process mock, or at a local server planting drifts in front of it.
+//! runs as a subprocess, with keys set and `--base-url` pointing at a local
+//! provider stand-in in front of the in-process mock, faithful or planting
+//! drifts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Output};
 use std::sync::Arc;
 
-use contract::live::{LiveEntry, LiveRow, plan};
+use contract::live::{LiveCheck, LiveEntry, LiveRow, plan};
 use mock_server::{Config, MockServer};
 use serde_json::Value;
 use specs::Provider;
@@ -96,9 +97,31 @@ fn live_rows(bases: &BTreeMap<String, String>) -> Vec<LiveRow> {
         .collect()
 }
 
+/// `(method, path)` of the unknown-id rows, as they reach `mock`'s origin.
+fn unknown_id_requests(mock: &MockServer, rows: &[LiveRow]) -> BTreeSet<(String, String)> {
+    rows.iter()
+        .filter(|row| row.check == LiveCheck::UnknownId)
+        .map(|row| {
+            let base = mock.base_url(&row.target.provider.name).unwrap();
+            let prefix = base.strip_prefix(&mock.url()).unwrap();
+            (
+                row.target.operation().method.clone(),
+                format!("{prefix}{}", row.path()),
+            )
+        })
+        .collect()
+}
+
 async fn live_rows_pass_against_the_mock() {
     let mock = MockServer::start(Config::default()).await.unwrap();
-    let bases = base_urls(&mock, &mock.url());
+    let rows = live_rows(&base_urls(&mock, &mock.url()));
+    let origin = stand_in(
+        mock.url(),
+        unknown_id_requests(&mock, &rows),
+        BTreeMap::new(),
+    )
+    .await;
+    let bases = base_urls(&mock, &origin);
     let junit = format!("{}/live-mock.xml", env!("CARGO_TARGET_TMPDIR"));
     let mut args = live_args(&bases);
     args.extend(["--junit".to_string(), junit.clone()]);
@@ -241,16 +264,25 @@ async fn plant(mock: &MockServer, rows: &[LiveRow]) -> BTreeMap<(String, String)
     planted
 }
 
-/// A server forwarding to `upstream` except for `planted` requests (method
-/// and path, sent without credentials), which get the planted answer.
-async fn drifting_server(upstream: String, planted: BTreeMap<(String, String), Planted>) -> String {
+/// A provider stand-in: forwards to `upstream` (a mock, which knows no
+/// resource and so answers any id), asking it for the declared `404` on
+/// `unknown` requests as a real provider would answer them; `planted`
+/// requests (method and path, sent without credentials) get the planted
+/// answer instead.
+async fn stand_in(
+    upstream: String,
+    unknown: BTreeSet<(String, String)>,
+    planted: BTreeMap<(String, String), Planted>,
+) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let planted = Arc::new(planted);
+    let unknown = Arc::new(unknown);
     let client = sdk::reqwest_client_builder().unwrap().build().unwrap();
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             let planted = Arc::clone(&planted);
+            let unknown = Arc::clone(&unknown);
             let client = client.clone();
             let upstream = upstream.clone();
             tokio::spawn(async move {
@@ -274,7 +306,8 @@ async fn drifting_server(upstream: String, planted: BTreeMap<(String, String), P
                     .collect();
                 let credentialed = headers.iter().any(|(_, v)| v.contains(KEY));
                 let path = target.split('?').next().unwrap_or_default().to_string();
-                let (status, content_type, body) = match planted.get(&(method.clone(), path)) {
+                let request_key = (method.clone(), path);
+                let (status, content_type, body) = match planted.get(&request_key) {
                     Some(drift) if !credentialed => (
                         drift.status,
                         "application/json".to_string(),
@@ -289,6 +322,9 @@ async fn drifting_server(upstream: String, planted: BTreeMap<(String, String), P
                             if !["host", "connection", "content-length"].contains(&name.as_str()) {
                                 request = request.header(name, value);
                             }
+                        }
+                        if unknown.contains(&request_key) {
+                            request = request.header("prefer", "code=404");
                         }
                         let response = request.send().await.unwrap();
                         let status = response.status().as_u16();
@@ -326,7 +362,12 @@ async fn a_drifting_server_fails_exactly_the_planted_rows() {
     let mock = MockServer::start(Config::default()).await.unwrap();
     let rows = live_rows(&base_urls(&mock, &mock.url()));
     let planted = plant(&mock, &rows).await;
-    let origin = drifting_server(mock.url(), planted.clone()).await;
+    let origin = stand_in(
+        mock.url(),
+        unknown_id_requests(&mock, &rows),
+        planted.clone(),
+    )
+    .await;
     let bases = base_urls(&mock, &origin);
     let output = run(suite(&live_args(&bases), true)).await;
     let events = events(&output);
