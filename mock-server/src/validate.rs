@@ -261,14 +261,13 @@ pub fn check_value(schema: &Schema, value: &Value, at: &[String], problems: &mut
         problems.push(problem(message.into(), kind));
         return;
     }
-    if let Some(values) = schema.values {
-        let text = value.to_string();
-        if !values.contains(&text.as_str()) {
-            problems.push(problem(
-                format!("Input should be {}", values.join(" or ")),
-                "enum",
-            ));
-        }
+    if let Some(values) = schema.values
+        && !is_one_of(values, value)
+    {
+        problems.push(problem(
+            format!("Input should be {}", values.join(" or ")),
+            "enum",
+        ));
     }
     match value {
         Value::String(text) => {
@@ -432,6 +431,18 @@ fn check_array(rules: &ArrayRules, elements: &[Value], at: &[String], problems: 
 }
 
 /// JSON equality as JSON Schema defines it: `1` equals `1.0`.
+/// Whether `value` is one of the serialised `enum`/`const` `values`. JSON
+/// Schema compares numbers by value, so `1.0` is `1` (a client holding a
+/// `number` as a float sends `1.0`); the text comparison is the fast path.
+fn is_one_of(values: &[&str], value: &Value) -> bool {
+    values.contains(&value.to_string().as_str())
+        || (matches!(value, Value::Number(_) | Value::Array(_) | Value::Object(_))
+            && values.iter().any(|allowed| {
+                serde_json::from_str::<Value>(allowed)
+                    .is_ok_and(|allowed| json_equal(&allowed, value))
+            }))
+}
+
 fn json_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
@@ -1007,6 +1018,20 @@ mod tests {
         assert!(problems.is_empty());
         check_value(&SCHEMA_SCHEMA, &json!("b"), &[], &mut problems);
         assert_eq!(problems[0].kind, "union_tag_invalid");
+    }
+
+    #[test]
+    fn enums_compare_numbers_by_value() {
+        static SPAN: Schema = Schema {
+            values: Some(&["1", "[2]"]),
+            ..Schema::ANY
+        };
+        for allowed in [json!(1), json!(1.0), json!([2.0])] {
+            assert!(kinds_of(&SPAN, allowed.clone()).is_empty(), "{allowed}");
+        }
+        for refused in [json!(1.5), json!("1"), json!([2, 2])] {
+            assert_eq!(kinds_of(&SPAN, refused.clone()), ["enum"], "{refused}");
+        }
     }
 
     fn kinds_of(schema: &Schema, value: Value) -> Vec<&'static str> {

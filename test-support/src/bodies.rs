@@ -41,31 +41,54 @@ pub enum BodyError {
     },
 }
 
+/// An operation's JSON request body as its document declares it.
+struct JsonBody<'a> {
+    document: &'a Value,
+    media: &'a Value,
+    schema: Value,
+    /// The schema's JSON pointer in the document.
+    pointer: String,
+}
+
+/// The JSON media type of `operation`'s request body, if it takes one.
+fn json_body<'a>(provider: &'a Provider, operation: &Operation) -> Option<JsonBody<'a>> {
+    let document = &provider.documents[operation.document].resolved;
+    let method = operation.method.to_lowercase();
+    let body = resolve(
+        document,
+        document["paths"][&operation.path][&method].get("requestBody")?,
+    );
+    let (media_type, media) = body
+        .get("content")
+        .and_then(Value::as_object)
+        .and_then(|content| content.iter().find(|(media, _)| specs::is_json(media)))?;
+    Some(JsonBody {
+        document,
+        media,
+        schema: media.get("schema").cloned().unwrap_or_else(|| json!({})),
+        pointer: format!(
+            "/paths/{}/{method}/requestBody/content/{}/schema",
+            escape(&operation.path),
+            escape(media_type)
+        ),
+    })
+}
+
 /// A valid JSON request body for `operation`, checked against its verbatim
 /// document; `None` when the operation takes no JSON body.
 pub fn request_body(
     provider: &Provider,
     operation: &Operation,
 ) -> Result<Option<Value>, BodyError> {
-    let document = &provider.documents[operation.document].resolved;
-    let method = operation.method.to_lowercase();
-    let Some(body) = document["paths"][&operation.path][&method].get("requestBody") else {
-        return Ok(None);
-    };
-    let body = resolve(document, body);
-    let Some((media_type, media)) = body
-        .get("content")
-        .and_then(Value::as_object)
-        .and_then(|content| content.iter().find(|(media, _)| specs::is_json(media)))
+    let Some(JsonBody {
+        document,
+        media,
+        schema,
+        pointer,
+    }) = json_body(provider, operation)
     else {
         return Ok(None);
     };
-    let schema = media.get("schema").cloned().unwrap_or_else(|| json!({}));
-    let pointer = format!(
-        "/paths/{}/{method}/requestBody/content/{}/schema",
-        escape(&operation.path),
-        escape(media_type)
-    );
     let schema_error = |message: String| BodyError::Schema {
         provider: provider.name.clone(),
         operation_id: operation.operation_id.clone(),
@@ -87,6 +110,95 @@ pub fn request_body(
         pointer,
         violations: last,
     })
+}
+
+/// Whether `sent` is the body `valid` as the document reads it: valid
+/// itself, every member of `valid` there with the same value (numbers by
+/// value), and any member added one the document declares with that value
+/// as its `default` (what the server assumes when it is absent). `Err` says
+/// what differs.
+pub fn check_sent_body(
+    provider: &Provider,
+    operation: &Operation,
+    valid: &Value,
+    sent: &Value,
+) -> Result<(), String> {
+    let body = json_body(provider, operation).ok_or("the operation takes no JSON body")?;
+    let validator = validator(body.document, &body.schema)?;
+    if let Some(first) = violations(&validator, sent).first() {
+        return Err(format!("the body sent breaks the document: {first}"));
+    }
+    let mut defaults = Vec::new();
+    declared_defaults(body.document, &body.schema, &mut Vec::new(), &mut defaults);
+    covers(valid, sent, &defaults, "")
+}
+
+/// `(property name, default)` of every property declared under `schema`.
+fn declared_defaults<'a>(
+    document: &'a Value,
+    schema: &'a Value,
+    followed: &mut Vec<&'a str>,
+    defaults: &mut Vec<(&'a str, &'a Value)>,
+) {
+    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+        if followed.contains(&reference) {
+            return;
+        }
+        followed.push(reference);
+    }
+    let schema = resolve(document, schema);
+    if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+        for (name, property) in properties {
+            if let Some(default) = resolve(document, property).get("default") {
+                defaults.push((name, default));
+            }
+        }
+    }
+    match schema {
+        Value::Object(members) => members
+            .values()
+            .for_each(|sub| declared_defaults(document, sub, followed, defaults)),
+        Value::Array(items) => items
+            .iter()
+            .for_each(|sub| declared_defaults(document, sub, followed, defaults)),
+        _ => {}
+    }
+}
+
+/// Whether `sent` carries all of `valid` (see [`check_sent_body`]).
+fn covers(
+    valid: &Value,
+    sent: &Value,
+    defaults: &[(&str, &Value)],
+    at: &str,
+) -> Result<(), String> {
+    match (valid, sent) {
+        (Value::Object(valid), Value::Object(sent)) => {
+            for (name, value) in valid {
+                let at = format!("{at}/{}", escape(name));
+                let sent = sent.get(name).ok_or(format!("`{at}` was dropped"))?;
+                covers(value, sent, defaults, &at)?;
+            }
+            for (name, value) in sent.iter().filter(|(name, _)| !valid.contains_key(*name)) {
+                if !defaults
+                    .iter()
+                    .any(|(declared, default)| declared == name && crate::same_json(default, value))
+                {
+                    return Err(format!("`{at}/{}` was added: {value}", escape(name)));
+                }
+            }
+            Ok(())
+        }
+        (Value::Array(valid), Value::Array(sent)) if valid.len() == sent.len() => valid
+            .iter()
+            .zip(sent)
+            .enumerate()
+            .try_for_each(|(index, (valid, sent))| {
+                covers(valid, sent, defaults, &format!("{at}/{index}"))
+            }),
+        _ if crate::same_json(valid, sent) => Ok(()),
+        _ => Err(format!("`{at}` was {valid}, sent {sent}")),
+    }
 }
 
 /// The media type's own `example` and `examples` values (local `$ref`s followed).
@@ -331,6 +443,43 @@ mod tests {
 
     fn generate(document: &Value, schema: &Value) -> Value {
         Generator { document }.value(schema, 0)
+    }
+
+    #[test]
+    fn a_sent_body_covers_the_valid_one_or_says_where_not() {
+        let document = json!({"components": {"schemas": {
+            "Widget": {"oneOf": [
+                {"properties": {"span": {"type": "number"}, "height": {"default": "standard"}}},
+                {"properties": {"kind": {"const": "metric"}, "node": {"$ref": "#/components/schemas/Widget"}}}
+            ]}
+        }}});
+        let schema = json!({"$ref": "#/components/schemas/Widget"});
+        let mut defaults = Vec::new();
+        declared_defaults(&document, &schema, &mut Vec::new(), &mut defaults);
+        assert_eq!(defaults, [("height", &json!("standard"))]);
+        let valid = json!({"span": 1, "list": [{"a": 2}]});
+        let check = |sent: Value| covers(&valid, &sent, &defaults, "");
+        assert_eq!(check(json!({"span": 1.0, "list": [{"a": 2.0}]})), Ok(()));
+        assert_eq!(
+            check(json!({"span": 1, "list": [{"a": 2}], "height": "standard"})),
+            Ok(())
+        );
+        assert_eq!(
+            check(json!({"list": [{"a": 2}]})),
+            Err("`/span` was dropped".into())
+        );
+        assert_eq!(
+            check(json!({"span": 1, "list": [{"a": 3}]})),
+            Err("`/list/0/a` was 2, sent 3".into())
+        );
+        assert_eq!(
+            check(json!({"span": 1, "list": [{"a": 2}], "height": "tall"})),
+            Err("`/height` was added: \"tall\"".into())
+        );
+        assert_eq!(
+            check(json!({"span": 1, "list": []})),
+            Err("`/list` was [{\"a\":2}], sent []".into())
+        );
     }
 
     #[test]

@@ -17,7 +17,7 @@ pub mod documents;
 pub mod expect;
 pub mod values;
 
-pub use bodies::{BodyError, request_body};
+pub use bodies::{BodyError, check_sent_body, request_body};
 pub use documents::{DeclaredBody, InvalidSchema, Violation, declared_body, violations};
 pub use expect::{credentials, validation_status, variant_for};
 pub use values::{
@@ -25,17 +25,20 @@ pub use values::{
     valid_arguments, valid_header_value, valid_value,
 };
 
-/// Operations whose valid request body (checked against the document) the
-/// SDK does not carry intact: the body's `oneOf` has no discriminator, so
-/// the generated untagged enum takes the first branch that parses and drops
-/// or refuses the members of the one the body belongs to (issue 9: the SDK's
-/// types must never be stricter than the document). Named by provider and
-/// operationId, so no other operation falls in here; the tests that would
-/// send these bodies report them as known defects and fail once one is
-/// fixed, so an entry cannot go stale.
-pub const SDK_BODY_DEFECTS: &[(&str, &str)] = &[("akua", "dashboards.createWidget")];
-
-/// Whether `provider`'s `operation_id` is in [`SDK_BODY_DEFECTS`].
-pub fn sdk_body_defect(provider: &str, operation_id: &str) -> bool {
-    SDK_BODY_DEFECTS.contains(&(provider, operation_id))
+/// Whether two JSON values are the same JSON Schema instance: numbers
+/// compare by value (`1.0` is `1`: the SDK holds a `number` as `f64`).
+pub fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(name, x)| y.get(name).is_some_and(|y| same_json(x, y)))
+        }
+        _ => a == b,
+    }
 }

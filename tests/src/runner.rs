@@ -172,13 +172,7 @@ fn run(options: Options) -> Result<ExitCode, String> {
             .into_iter()
             .map(|row| {
                 let suite = Arc::clone(&suite);
-                let name = row.name.clone();
-                if sends_known_defective_body(&name) {
-                    return known_defect(name, runtime.handle(), &records, async move {
-                        row.run(&suite).await
-                    });
-                }
-                trial(name, runtime.handle(), &records, async move {
+                trial(row.name.clone(), runtime.handle(), &records, async move {
                     row.run(&suite).await
                 })
             })
@@ -269,55 +263,6 @@ fn live_trials(
         }
     })
     .collect()
-}
-
-/// Whether the row `name` (`kind::provider::operationId...`) sends, through
-/// the SDK, a request body the SDK is known not to carry intact
-/// (`test_support::SDK_BODY_DEFECTS`).
-fn sends_known_defective_body(name: &str) -> bool {
-    let mut parts = name.split("::");
-    let (Some(kind), Some(provider), Some(operation)) = (parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    ["status", "request"].contains(&kind) && test_support::sdk_body_defect(provider, operation)
-}
-
-/// A row a known SDK defect makes fail: reported as ignored with the reason
-/// when it fails (`sdk/tests/requests.rs` fails once the defect is gone, so
-/// the entry cannot go stale).
-fn known_defect(
-    name: String,
-    handle: &Handle,
-    records: &Records,
-    job: impl Future<Output = Result<(), String>> + Send + 'static,
-) -> Trial {
-    let handle = handle.clone();
-    let records = records.clone();
-    Trial::ignorable_test(name.clone(), move || {
-        let started = Instant::now();
-        let result = handle.block_on(async {
-            tokio::time::timeout(ROW_TIMEOUT, job)
-                .await
-                .unwrap_or_else(|_| Err(format!("timed out after {ROW_TIMEOUT:?}")))
-        });
-        match result {
-            Err(failure) => {
-                let reason =
-                    format!("known SDK defect (test_support::SDK_BODY_DEFECTS): {failure}");
-                records.push(
-                    name,
-                    Verdict::Skipped(Some(reason.clone())),
-                    started.elapsed(),
-                );
-                Ok(Completion::ignored_with(reason))
-            }
-            Ok(()) => {
-                records.push(name, Verdict::Passed, started.elapsed());
-                Ok(Completion::Completed)
-            }
-        }
-    })
 }
 
 /// A trial running `job` on the runtime, bounded by [`ROW_TIMEOUT`], and

@@ -214,17 +214,7 @@ impl Call {
     }
 }
 
-/// Operations whose valid request body the SDK does not carry intact
-/// (`test_support::SDK_BODY_DEFECTS`); `requests.rs` fails once one is fixed.
-pub const SDK_REFUSES_VALID_BODY: &[(&str, &str)] = test_support::SDK_BODY_DEFECTS;
-
-/// Whether `provider`'s `operation_id` is in [`SDK_REFUSES_VALID_BODY`].
-pub fn sdk_refuses_valid_body(provider: &str, operation_id: &str) -> bool {
-    test_support::sdk_body_defect(provider, operation_id)
-}
-
-/// The valid call of every operation of every vendored provider, but those
-/// in [`SDK_REFUSES_VALID_BODY`].
+/// The valid call of every operation of every vendored provider.
 pub fn calls() -> Vec<Call> {
     catalogue()
         .iter()
@@ -232,23 +222,6 @@ pub fn calls() -> Vec<Call> {
             provider
                 .operations
                 .iter()
-                .filter(|operation| {
-                    !sdk_refuses_valid_body(&provider.name, &operation.operation_id)
-                })
-                .map(|operation| Call::new(provider, operation))
-        })
-        .collect()
-}
-
-/// The valid calls of the operations in [`SDK_REFUSES_VALID_BODY`].
-pub fn refused_calls() -> Vec<Call> {
-    catalogue()
-        .iter()
-        .flat_map(|provider| {
-            provider
-                .operations
-                .iter()
-                .filter(|operation| sdk_refuses_valid_body(&provider.name, &operation.operation_id))
                 .map(|operation| Call::new(provider, operation))
         })
         .collect()
