@@ -12,6 +12,13 @@ use super::{Generated, body_type};
 pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
     let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
     let modules: Vec<Ident> = names.iter().map(|n| ident(n)).collect();
+    // Without providers (the SDK built with none) only `_` is matched.
+    let no_providers = names
+        .is_empty()
+        .then(|| quote!(let _ = (clients, operation_id, arguments, body);));
+    let no_schemas = names
+        .is_empty()
+        .then(|| quote!(let _ = (operation_id, status);));
     quote! {
         /// Calls `operation_id` of `provider` over `connection`.
         pub async fn call(provider: &str, connection: &Connection, operation_id: &str, arguments: &Arguments) -> Result<Outcome, CallError> {
@@ -26,6 +33,7 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
         /// [`call_with`], also sending `body` as the operation's (JSON)
         /// request body; an operation without one refuses a body.
         pub async fn call_with_body<F: ClientFactory>(provider: &str, clients: &F, operation_id: &str, arguments: &Arguments, body: Option<&serde_json::Value>) -> Result<Outcome, CallError> {
+            #no_providers
             match provider {
                 #(#names => {
                     let client: crate::#modules::Client = clients.client()?;
@@ -38,6 +46,7 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
         /// The JSON Schema of the SDK type `provider`'s `operation_id` parses
         /// a `status` body into, if it has a typed body.
         pub fn response_schema(provider: &str, operation_id: &str, status: u16) -> Option<schemars::schema::RootSchema> {
+            #no_schemas
             match provider {
                 #(#names => crate::#modules::dynamic::response_schema(operation_id, status),)*
                 _ => None,
@@ -73,9 +82,22 @@ pub fn dynamic_code(
         };
         let name = &parameter.name;
         let setter = ident(&setter);
+        // A list argument is its items' text separated by commas (OpenAPI's
+        // `form` style unexploded), each parsed as the item type.
+        let parse = if is_vec(target) {
+            quote!(
+                value
+                    .split(',')
+                    .filter(|item| !item.is_empty())
+                    .map(str::parse)
+                    .collect::<Result<_, _>>()
+            )
+        } else {
+            quote!(value.parse())
+        };
         setters.push(quote! {
             if let Some(value) = arguments.get(#name) {
-                let value: #target = value.parse().map_err(|error| CallError::InvalidArgument {
+                let value: #target = #parse.map_err(|error| CallError::InvalidArgument {
                     name: #name.to_string(),
                     message: format!("{error}"),
                 })?;
@@ -167,4 +189,26 @@ pub fn dynamic_code(
         }
     };
     Ok((arm, outcome, schema_arms))
+}
+
+/// Whether `ty` is `Vec<_>` (however it is spelt).
+fn is_vec(ty: &syn::Type) -> bool {
+    matches!(ty, syn::Type::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "Vec"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_vec;
+
+    #[test]
+    fn list_arguments_are_recognised_by_type() {
+        for (ty, list) in [
+            ("::std::vec::Vec<::std::string::String>", true),
+            ("Vec<i64>", true),
+            ("::std::string::String", false),
+            ("::std::option::Option<Vec<u8>>", false),
+        ] {
+            assert_eq!(is_vec(&syn::parse_str(ty).unwrap()), list, "{ty}");
+        }
+    }
 }

@@ -89,6 +89,8 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
             /// with `arguments` parsed into its parameters' types and `body`
             /// (JSON) into its request body's type.
             pub async fn call(client: &Client, operation_id: &str, arguments: &Arguments, body: Option<&serde_json::Value>) -> Result<Outcome, CallError> {
+                // Unused where no operation takes parameters or a body.
+                let _ = (client, arguments, body);
                 match operation_id {
                     #(#dynamic_arms)*
                     _ => Err(CallError::UnknownOperation(operation_id.to_string())),
