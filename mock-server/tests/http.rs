@@ -446,13 +446,11 @@ async fn routes_lists_every_provider_and_operation() {
             .operations
             .iter()
             .map(|o| {
+                // A range or `default` is listed as the code it is answered with.
                 let statuses: Vec<u16> = o
                     .responses
                     .iter()
-                    .filter_map(|r| match r.status {
-                        specs::Status::Code(code) => Some(code),
-                        _ => None,
-                    })
+                    .map(|r| specs::status::representative(r.status))
                     .collect();
                 json!({"method": o.method, "path": o.path, "operation_id": o.operation_id, "statuses": statuses})
             })

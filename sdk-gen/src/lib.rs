@@ -16,6 +16,7 @@
 //!
 //! [`features`] is `sdk/build.rs`'s choice of providers by cargo feature.
 
+mod docs;
 mod error;
 pub mod features;
 pub mod locate;

@@ -31,6 +31,7 @@ pub fn take_apart(
     raw_body_builders: &HashSet<String>,
 ) -> Result<Generated, String> {
     RawReservedWords.visit_file_mut(file);
+    crate::docs::DocText.visit_file_mut(file);
     let mut generated = Generated {
         builders: HashSet::new(),
         setters: HashMap::new(),

@@ -14,8 +14,12 @@ pub type Arguments = BTreeMap<String, String>;
 pub struct Connection {
     /// The server; `None` for the provider's public one.
     pub base_url: Option<String>,
-    /// The credential; `None` sends none.
+    /// The API key or token (for the provider's first scheme taking one);
+    /// `None` sends none.
     pub api_key: Option<String>,
+    /// Credentials by security scheme name, for providers with several
+    /// (`ClientBuilder::credential`).
+    pub credentials: Vec<(String, crate::auth::Credential)>,
     /// Extra headers, e.g. `Prefer: code=404` for a mock server.
     pub headers: Vec<(String, String)>,
 }
@@ -32,6 +36,7 @@ impl std::fmt::Debug for Connection {
                 "api_key",
                 &self.api_key.as_ref().map(|_| crate::config::REDACTED),
             )
+            .field("credentials", &self.credentials)
             .field("headers", &crate::config::HeaderNames(&self.headers))
             .finish()
     }
@@ -59,6 +64,9 @@ impl Connection {
         }
         if let Some(key) = &self.api_key {
             builder = builder.api_key(key.as_str());
+        }
+        for (scheme, credential) in &self.credentials {
+            builder = builder.credential(scheme, credential.clone());
         }
         for (name, value) in &self.headers {
             builder = builder.header(name, value);

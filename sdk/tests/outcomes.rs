@@ -202,9 +202,8 @@ struct NoRetries {
 
 impl sdk::dynamic::ClientFactory for NoRetries {
     fn client<C: sdk::Provider>(&self) -> Result<C, sdk::dynamic::CallError> {
-        sdk::ClientBuilder::<C>::default()
+        support::with_key(sdk::ClientBuilder::<C>::default(), "k")
             .base_url(&self.base_url)
-            .api_key("k")
             .header(ROW_HEADER, self.row.to_string())
             .retries(0)
             .build()

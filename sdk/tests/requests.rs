@@ -152,8 +152,7 @@ async fn without_a_key_only_public_operations_are_sent() {
     let server = recorder().await;
     let connection = sdk::dynamic::Connection {
         base_url: Some(server.uri()),
-        api_key: None,
-        headers: Vec::new(),
+        ..Default::default()
     };
     let mut public = 0;
     let mut refused = Vec::new();

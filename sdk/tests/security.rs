@@ -15,11 +15,17 @@ use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const KEY: &str = "sk-redirect-bait-7f3a9c";
 
+/// The key as sent: in a header (itself, a cookie, or inside a basic
+/// scheme's `user:password`) or in the query.
 fn carries_key(request: &Request) -> bool {
-    request
-        .headers
-        .values()
-        .any(|value| String::from_utf8_lossy(value.as_bytes()).contains(KEY))
+    use base64::Engine as _;
+    let basic = base64::engine::general_purpose::STANDARD
+        .encode(format!("{}:{KEY}", test_support::BASIC_USER));
+    request.url.query().is_some_and(|query| query.contains(KEY))
+        || request.headers.values().any(|value| {
+            let value = String::from_utf8_lossy(value.as_bytes());
+            value.contains(KEY) || value.contains(&basic)
+        })
 }
 
 async fn answering(status: u16, location: Option<&str>) -> MockServer {
@@ -272,6 +278,7 @@ async fn nothing_that_holds_a_key_prints_it() {
         &Connection {
             base_url: Some(format!("https://me:{SECRET}@example.com")),
             api_key: Some(SECRET.to_string()),
+            credentials: vec![("basic".into(), sdk::auth::Credential::basic("me", SECRET))],
             headers: vec![("Authorization".into(), format!("Basic {SECRET}"))],
         },
     );

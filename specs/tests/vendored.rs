@@ -16,7 +16,8 @@ fn provider(name: &str) -> Provider {
         .unwrap_or_else(|| panic!("no provider {name}"))
 }
 
-/// `UPDATE_GOLDEN=1 cargo test -p specs` rewrites the golden files.
+/// `cargo xtask codegen` writes the golden files (`UPDATE_GOLDEN=1 cargo
+/// test -p specs` too); `cargo xtask codegen --check` also compares them.
 #[test]
 fn normalised_documents_match_golden_files() {
     let golden_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("golden");
@@ -33,7 +34,7 @@ fn normalised_documents_match_golden_files() {
     }
     assert!(
         stale.is_empty(),
-        "normalised output differs from {stale:?}; review and run `UPDATE_GOLDEN=1 cargo test -p specs`"
+        "normalised output differs from {stale:?}; review and run `cargo xtask codegen`"
     );
 }
 
@@ -86,7 +87,6 @@ fn catalogue_lists_every_operation_and_status() {
             .collect();
         from_documents.sort();
         catalogue.sort();
-        assert!(!catalogue.is_empty(), "{} has no operation", provider.name);
         assert_eq!(catalogue, from_documents, "{}", provider.name);
     }
 }

@@ -149,7 +149,11 @@ fn declared_defaults<'a>(
     let schema = resolve(document, schema);
     if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
         for (name, property) in properties {
-            if let Some(default) = resolve(document, property).get("default") {
+            // A `default` beside a `$ref` (3.1) wins over the target's.
+            let default = property
+                .get("default")
+                .or_else(|| resolve(document, property).get("default"));
+            if let Some(default) = default {
                 defaults.push((name, default));
             }
         }

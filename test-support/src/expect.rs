@@ -1,15 +1,26 @@
 //! Expectations derived from HTTP and the documents, independently of the
 //! generators, so a bug shared by the SDK and the mock cannot hide.
 
+use base64::Engine as _;
 use specs::{CredentialKind, Operation, ParameterLocation};
 
+/// The user name sent with `key` as password to HTTP basic schemes.
+pub const BASIC_USER: &str = "contract";
+
 /// Headers carrying `key` for the operation's first security alternative
-/// that can be sent in headers alone (none for a public operation).
+/// that can be sent in headers alone, cookies included (none for a public
+/// operation); a basic scheme gets [`BASIC_USER`] and `key`.
 pub fn credentials(operation: &Operation, key: &str) -> Vec<(String, String)> {
     let header = |kind: &CredentialKind| match kind {
         CredentialKind::ApiKeyHeader(name) => Some((name.clone(), key.to_string())),
+        CredentialKind::ApiKeyCookie(name) => Some(("cookie".to_string(), format!("{name}={key}"))),
         CredentialKind::Bearer | CredentialKind::OAuth2 => {
             Some(("authorization".to_string(), format!("Bearer {key}")))
+        }
+        CredentialKind::Basic => {
+            let pair =
+                base64::engine::general_purpose::STANDARD.encode(format!("{BASIC_USER}:{key}"));
+            Some(("authorization".to_string(), format!("Basic {pair}")))
         }
         _ => None,
     };

@@ -6,9 +6,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mock_server::{Config, MockServer};
+use sdk::auth::Credential;
 use sdk::dynamic::{Arguments, Connection, Outcome};
 use serde_json::Value;
-use specs::{Operation, ParameterLocation, Provider};
+use specs::{CredentialKind, Operation, ParameterLocation, Provider};
 use test_support::DeclaredBody;
 use tokio::sync::OnceCell;
 
@@ -53,6 +54,39 @@ impl Target {
     /// Headers carrying `key` as the operation's first security alternative wants.
     pub fn credentials(&self, key: &str) -> Vec<(String, String)> {
         test_support::credentials(self.operation(), key)
+    }
+
+    /// An SDK connection holding `key` for every security scheme the
+    /// provider's operations name (a basic scheme gets it as the password of
+    /// [`test_support::BASIC_USER`]), so each call can use its first
+    /// alternative; nothing for an API without security.
+    pub fn connection(
+        &self,
+        base_url: &str,
+        key: Option<&str>,
+        headers: Vec<(String, String)>,
+    ) -> Connection {
+        let credentials = key
+            .into_iter()
+            .flat_map(|key| {
+                specs::security::schemes_in_use(&self.provider.operations)
+                    .into_iter()
+                    .map(move |scheme| {
+                        let credential = if scheme.kind == CredentialKind::Basic {
+                            Credential::basic(test_support::BASIC_USER, key)
+                        } else {
+                            Credential::key(key)
+                        };
+                        (scheme.scheme.clone(), credential)
+                    })
+            })
+            .collect();
+        Connection {
+            base_url: Some(base_url.to_string()),
+            credentials,
+            headers,
+            ..Connection::default()
+        }
     }
 }
 
@@ -131,11 +165,7 @@ pub async fn call(
     headers: Vec<(String, String)>,
     arguments: &Arguments,
 ) -> Result<Outcome, String> {
-    let connection = Connection {
-        base_url: Some(base_url.to_string()),
-        api_key: api_key.map(str::to_string),
-        headers,
-    };
+    let connection = target.connection(base_url, api_key, headers);
     let body = target.request_body()?;
     // Boxed: the dispatcher's future is large.
     Box::pin(sdk::dynamic::call_with_body(

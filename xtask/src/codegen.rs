@@ -20,7 +20,14 @@ pub fn generated_dir() -> PathBuf {
     specs::repository_root().join("mock-server/src/generated")
 }
 
-/// Every generated file: its path and its contents.
+/// Where the normalised documents are kept for review (`specs/golden/`,
+/// compared by `specs/tests/vendored.rs`).
+pub fn golden_dir() -> PathBuf {
+    specs::repository_root().join("specs/golden")
+}
+
+/// Every generated file: its path and its contents. Both directories hold
+/// generated files only.
 pub fn generate_all() -> Result<Vec<(PathBuf, String)>> {
     let providers = specs::load_providers(&specs::providers_dir())?;
     let dir = generated_dir();
@@ -29,6 +36,10 @@ pub fn generate_all() -> Result<Vec<(PathBuf, String)>> {
         let code =
             provider_file(provider).with_context(|| format!("provider {}", provider.name))?;
         files.push((dir.join(format!("{}.rs", provider.name)), code));
+        files.push((
+            golden_dir().join(format!("{}.openapi.json", provider.name)),
+            serde_json::to_string_pretty(&provider.normalised)? + "\n",
+        ));
     }
     files.push((dir.join("mod.rs"), index_file(&providers)?));
     Ok(files)
@@ -549,19 +560,23 @@ fn rustfmt(text: &str) -> Result<String> {
 /// nothing and fails naming each file that differs.
 pub fn run(check: bool) -> Result<()> {
     let files = generate_all()?;
-    let dir = generated_dir();
     let mut stale = Vec::new();
     for (path, contents) in &files {
         if std::fs::read_to_string(path).ok().as_deref() != Some(contents.as_str()) {
             stale.push(path.clone());
             if !check {
-                std::fs::create_dir_all(&dir)?;
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
                 std::fs::write(path, contents)
                     .with_context(|| format!("writing {}", path.display()))?;
             }
         }
     }
-    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+    let entries = [generated_dir(), golden_dir()]
+        .into_iter()
+        .flat_map(|dir| std::fs::read_dir(dir).into_iter().flatten().flatten());
+    for entry in entries {
         let path = entry.path();
         if !files.iter().any(|(p, _)| *p == path) {
             stale.push(path.clone());

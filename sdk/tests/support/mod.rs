@@ -273,11 +273,28 @@ impl Clients {
     }
 }
 
+/// `builder` holding `key` for every security scheme of `C` (a basic
+/// scheme gets it as the password of `test_support::BASIC_USER`), so each
+/// call can use its first alternative, whatever the document declares.
+pub fn with_key<C: sdk::Provider>(
+    mut builder: sdk::ClientBuilder<C>,
+    key: &str,
+) -> sdk::ClientBuilder<C> {
+    for scheme in C::SECURITY_SCHEMES {
+        let credential = if scheme.takes_key() {
+            sdk::auth::Credential::key(key)
+        } else {
+            sdk::auth::Credential::basic(test_support::BASIC_USER, key)
+        };
+        builder = builder.credential(scheme.name, credential);
+    }
+    builder
+}
+
 impl ClientFactory for Clients {
     fn client<C: sdk::Provider>(&self) -> Result<C, CallError> {
-        let builder = sdk::ClientBuilder::<C>::default()
+        let builder = with_key(sdk::ClientBuilder::<C>::default(), &self.api_key)
             .base_url(&self.base_url)
-            .api_key(self.api_key.as_str())
             .retries(self.retries)
             .sleep(NoSleep)
             .timeout(self.timeout)

@@ -23,6 +23,8 @@
 //! On the merged document, for progenitor:
 //!
 //! - [`sdk_names`]: `x-sdk-name` replaces `operationId`;
+//! - [`inline_titles`]: a `title` naming two different inline schemas (or
+//!   a component too) goes (typify would make them one type);
 //! - [`path_templates`]: `{path:*}` becomes `{path}` (progenitor matches
 //!   parameters to template variables by name);
 //! - [`credential_parameters`]: header parameters that are also apiKey
@@ -52,6 +54,7 @@ mod const_defaults;
 mod credential_parameters;
 pub mod downconvert;
 mod hoist;
+mod inline_titles;
 mod narrowing;
 mod nullable_references;
 mod parameter_schemas;
@@ -77,6 +80,7 @@ pub use hoist::hoist_response_schemas;
 pub fn reshape_for_progenitor(document: &mut Value, file: &Path) -> Result<(), SpecError> {
     let _ = file;
     sdk_names::apply(document);
+    inline_titles::drop_shared(document);
     path_templates::plain_variables(document);
     credential_parameters::drop(document);
     nullable_references::move_to_references(document);

@@ -36,11 +36,7 @@ pub async fn run(suite: &Suite, target: &Target, index: usize, value: &str) -> R
         )?;
     }
     // The SDK refuses to send it at all.
-    let connection = sdk::dynamic::Connection {
-        base_url: Some(base),
-        api_key: Some(KEY.into()),
-        headers: Vec::new(),
-    };
+    let connection = target.connection(&base, Some(KEY), Vec::new());
     let body = target.request_body()?;
     match Box::pin(sdk::dynamic::call_with_body(
         &target.provider.name,

@@ -1,6 +1,7 @@
 //! `routes`: the mock serves the operation at the documented method and path
-//! with exactly the documented statuses (a stale mock is caught here, not
-//! only by `cargo xtask codegen --check`).
+//! with exactly the documented statuses, a range or `default` as the code
+//! it answers with (a stale mock is caught here, not only by
+//! `cargo xtask codegen --check`).
 
 use specs::Status;
 
@@ -18,12 +19,15 @@ pub async fn run(suite: &Suite, target: &Target) -> Result<(), String> {
         .flat_map(|p| p["operations"].as_array().into_iter().flatten())
         .find(|o| o["operation_id"] == operation.operation_id.as_str())
         .ok_or("the mock does not serve this operation")?;
+    // What a server answering "any 4xx" or "anything else" sends: a
+    // range's lowest code, and for `default` 500, HTTP's generic failure.
     let documented: Vec<u16> = operation
         .responses
         .iter()
-        .filter_map(|r| match r.status {
-            Status::Code(code) => Some(code),
-            _ => None,
+        .map(|r| match r.status {
+            Status::Code(code) => code,
+            Status::Range(digit) => u16::from(digit) * 100,
+            Status::Default => 500,
         })
         .collect();
     let expected = serde_json::json!({
