@@ -85,8 +85,14 @@ pub fn take_apart(
                 }
             }
             "types" => {
-                for item in items.iter() {
+                for item in items.iter_mut() {
                     match item {
+                        // typify writes generic helpers (`default_i64`) that
+                        // a document may not use.
+                        syn::Item::Mod(defaults) if defaults.ident == "defaults" => {
+                            defaults.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+                            false
+                        }
                         syn::Item::Struct(s) => generated.types.insert(s.ident.to_string()),
                         syn::Item::Enum(e) => {
                             if e.variants.is_empty() {
