@@ -76,7 +76,9 @@ async fn a_faithful_upstream_yields_no_violations() {
             let (target, parameter_headers) =
                 test_support::values::request_target(operation, &arguments);
             let body = test_support::bodies::request_body(&provider, operation).unwrap();
-            let mut headers = test_support::expect::credentials(operation, KEY);
+            let credentials = test_support::expect::credentials(operation, KEY);
+            let target = credentials.on_target(&target);
+            let mut headers = credentials.headers;
             headers.extend(parameter_headers);
             for response in &operation.responses {
                 let specs::Status::Code(code) = response.status else {

@@ -234,6 +234,8 @@ async fn every_declared_status_of_the_catalogue_maps_to_its_typed_outcome() {
             let arguments = test_support::valid_arguments(document, operation);
             let request_body = test_support::request_body(provider, operation).unwrap();
             let (target, parameters) = test_support::request_target(operation, &arguments);
+            let credentials = test_support::credentials(operation, "k");
+            let target = credentials.on_target(&target);
             for response in &operation.responses {
                 let specs::Status::Code(code) = response.status else {
                     continue;
@@ -243,10 +245,7 @@ async fn every_declared_status_of_the_catalogue_maps_to_its_typed_outcome() {
                     reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap(),
                     format!("{base}{target}"),
                 );
-                for (name, value) in test_support::credentials(operation, "k")
-                    .into_iter()
-                    .chain(parameters.iter().cloned())
-                {
+                for (name, value) in credentials.headers.iter().chain(&parameters) {
                     request = request.header(name, value);
                 }
                 if let Some(request_body) = &request_body {

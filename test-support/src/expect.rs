@@ -7,28 +7,81 @@ use specs::{CredentialKind, Operation, ParameterLocation};
 /// The user name sent with `key` as password to HTTP basic schemes.
 pub const BASIC_USER: &str = "contract";
 
-/// Headers carrying `key` for the operation's first security alternative
-/// that can be sent in headers alone, cookies included (none for a public
-/// operation); a basic scheme gets [`BASIC_USER`] and `key`.
-pub fn credentials(operation: &Operation, key: &str) -> Vec<(String, String)> {
-    let header = |kind: &CredentialKind| match kind {
-        CredentialKind::ApiKeyHeader(name) => Some((name.clone(), key.to_string())),
-        CredentialKind::ApiKeyCookie(name) => Some(("cookie".to_string(), format!("{name}={key}"))),
-        CredentialKind::Bearer | CredentialKind::OAuth2 => {
-            Some(("authorization".to_string(), format!("Bearer {key}")))
+/// Credentials as a raw request sends them: headers (cookies included)
+/// and query parameters.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Credentials {
+    /// Header name and value pairs.
+    pub headers: Vec<(String, String)>,
+    /// Query parameter name and value pairs.
+    pub query: Vec<(String, String)>,
+}
+
+impl Credentials {
+    /// `target` (a path, maybe with a query already) with the query
+    /// credentials appended, percent-encoded.
+    pub fn on_target(&self, target: &str) -> String {
+        let mut out = target.to_string();
+        for (name, value) in &self.query {
+            out.push(if out.contains('?') { '&' } else { '?' });
+            out.push_str(&crate::values::encode(name));
+            out.push('=');
+            out.push_str(&crate::values::encode(value));
         }
-        CredentialKind::Basic => {
-            let pair =
-                base64::engine::general_purpose::STANDARD.encode(format!("{BASIC_USER}:{key}"));
-            Some(("authorization".to_string(), format!("Basic {pair}")))
+        out
+    }
+
+    /// Whether a parameter at `location` named `name` is where a credential goes.
+    pub fn carries(&self, location: ParameterLocation, name: &str) -> bool {
+        let pairs = match location {
+            ParameterLocation::Header => &self.headers,
+            ParameterLocation::Query => &self.query,
+            _ => return false,
+        };
+        pairs.iter().any(|(n, _)| n.eq_ignore_ascii_case(name))
+    }
+
+    /// Drops the credential sent where a parameter at `location` named
+    /// `name` goes, so a row can send its own value there.
+    pub fn without(mut self, location: ParameterLocation, name: &str) -> Self {
+        match location {
+            ParameterLocation::Header => {
+                self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name))
+            }
+            ParameterLocation::Query => self.query.retain(|(n, _)| n != name),
+            _ => {}
         }
-        _ => None,
+        self
+    }
+}
+
+/// `key` sent as the operation's first security alternative wants (nothing
+/// for a public operation); a basic scheme gets [`BASIC_USER`] and `key`.
+pub fn credentials(operation: &Operation, key: &str) -> Credentials {
+    let basic = || {
+        let pair = base64::engine::general_purpose::STANDARD.encode(format!("{BASIC_USER}:{key}"));
+        format!("Basic {pair}")
     };
-    operation
-        .security
-        .iter()
-        .find_map(|alternative| alternative.iter().map(|c| header(&c.kind)).collect())
-        .unwrap_or_default()
+    let mut credentials = Credentials::default();
+    let Some(alternative) = operation.security.first() else {
+        return credentials;
+    };
+    for credential in alternative {
+        let header = match &credential.kind {
+            CredentialKind::ApiKeyQuery(name) => {
+                credentials.query.push((name.clone(), key.to_string()));
+                continue;
+            }
+            CredentialKind::ApiKeyHeader(name) => (name.clone(), key.to_string()),
+            CredentialKind::ApiKeyCookie(name) => ("cookie".to_string(), format!("{name}={key}")),
+            CredentialKind::Bearer | CredentialKind::OAuth2 => {
+                ("authorization".to_string(), format!("Bearer {key}"))
+            }
+            CredentialKind::Basic => ("authorization".to_string(), basic()),
+        };
+        credentials.headers.push(header);
+    }
+    credentials
 }
 
 /// The status a bad value at `location` must get: the documented validation
@@ -80,5 +133,19 @@ mod tests {
         assert_eq!(variant_for(422), "UnprocessableEntity");
         assert_eq!(variant_for(500), "InternalServerError");
         assert_eq!(variant_for(599), "");
+    }
+
+    #[test]
+    fn query_credentials_join_the_target_encoded() {
+        let credentials = Credentials {
+            headers: Vec::new(),
+            query: vec![("api key".into(), "a&b".into())],
+        };
+        assert_eq!(credentials.on_target("/x"), "/x?api%20key=a%26b");
+        assert_eq!(credentials.on_target("/x?y=1"), "/x?y=1&api%20key=a%26b");
+        assert!(credentials.carries(ParameterLocation::Query, "api key"));
+        assert!(!credentials.carries(ParameterLocation::Header, "api key"));
+        let rest = credentials.without(ParameterLocation::Query, "api key");
+        assert_eq!(rest.on_target("/x"), "/x");
     }
 }

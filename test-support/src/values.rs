@@ -114,7 +114,7 @@ pub fn fill_path(operation: &Operation, arguments: &Arguments) -> String {
 }
 
 /// Percent-encodes all but unreserved characters (RFC 3986).
-fn encode(value: &str) -> String {
+pub(crate) fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {

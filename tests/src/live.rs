@@ -188,13 +188,9 @@ fn checks(target: &Target) -> Vec<(String, LiveCheck, Vec<u16>)> {
     {
         checks.push(("unknown-id".into(), LiveCheck::UnknownId, vec![404]));
     }
-    let credential_headers: Vec<String> = target
-        .credentials("")
-        .into_iter()
-        .map(|(name, _)| name.to_ascii_lowercase())
-        .collect();
+    let credentials = target.credentials("");
     for (index, parameter) in operation.parameters.iter().enumerate() {
-        if credential_headers.contains(&parameter.name.to_ascii_lowercase()) {
+        if credentials.carries(parameter.location, &parameter.name) {
             continue;
         }
         let allowed = declared(test_support::expect::validation_statuses(
@@ -265,22 +261,18 @@ impl LiveRow {
                 operation.method, operation.path
             ));
         }
-        let headers = if self.sends_credential() {
-            let mut headers = self.target.credentials(&self.key.0);
-            if let LiveCheck::BadParam { index, .. } = &self.check {
-                let name = &operation.parameters[*index].name;
-                headers.retain(|(header, _)| !header.eq_ignore_ascii_case(name));
-            }
-            headers
+        let credentials = if self.sends_credential() {
+            self.target.credentials(&self.key.0)
         } else {
-            Vec::new()
+            Default::default()
         };
         let raw = raw_request(
             suite.http(),
             &self.target,
             &self.base_url,
             &self.arguments(),
-            &headers,
+            &credentials,
+            &[],
         )
         .await?;
         conforms(&self.target, &self.allowed, &raw)

@@ -10,7 +10,7 @@ use sdk::auth::Credential;
 use sdk::dynamic::{Arguments, Connection, Outcome};
 use serde_json::Value;
 use specs::{CredentialKind, Operation, ParameterLocation, Provider};
-use test_support::DeclaredBody;
+use test_support::{Credentials, DeclaredBody};
 use tokio::sync::OnceCell;
 
 /// The credential every mock row sends.
@@ -51,8 +51,8 @@ impl Target {
         test_support::valid_arguments(self.document(), self.operation())
     }
 
-    /// Headers carrying `key` as the operation's first security alternative wants.
-    pub fn credentials(&self, key: &str) -> Vec<(String, String)> {
+    /// `key` sent as the operation's first security alternative wants.
+    pub fn credentials(&self, key: &str) -> Credentials {
         test_support::credentials(self.operation(), key)
     }
 
@@ -190,13 +190,15 @@ pub struct RawResponse {
     pub body: Vec<u8>,
 }
 
-/// The target's request without the SDK, to see the raw bytes: `headers`
-/// (credentials and extras) plus the header parameters in `arguments`.
+/// The target's request without the SDK, to see the raw bytes: the
+/// parameters in `arguments`, then `credentials` (a credential replaces the
+/// parameter of its name) and `headers`.
 pub async fn raw_request(
     client: &reqwest::Client,
     target: &Target,
     base: &str,
     arguments: &Arguments,
+    credentials: &Credentials,
     headers: &[(String, String)],
 ) -> Result<RawResponse, String> {
     let operation = target.operation();
@@ -204,36 +206,40 @@ pub async fn raw_request(
     let method =
         reqwest::Method::from_bytes(operation.method.as_bytes()).map_err(|e| e.to_string())?;
     let mut request = client.request(method, format!("{base}{path}"));
-    for (name, value) in headers {
-        request = request.header(name, value);
-    }
     let mut query = Vec::new();
     for parameter in &operation.parameters {
         let Some(value) = arguments.get(&parameter.name) else {
             continue;
         };
+        if credentials.carries(parameter.location, &parameter.name) {
+            continue;
+        }
         match parameter.location {
-            ParameterLocation::Header
-                if !headers
-                    .iter()
-                    .any(|(n, _)| n.eq_ignore_ascii_case(&parameter.name)) =>
-            {
-                request = request.header(parameter.name.as_str(), value);
-            }
+            ParameterLocation::Header => request = request.header(parameter.name.as_str(), value),
             ParameterLocation::Query => query.push((parameter.name.as_str(), value.as_str())),
             _ => {}
         }
     }
+    query.extend(
+        credentials
+            .query
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str())),
+    );
     if !query.is_empty() {
         request = request.query(&query);
+    }
+    for (name, value) in credentials.headers.iter().chain(headers) {
+        request = request.header(name, value);
     }
     if let Some(body) = target.request_body()? {
         request = request.json(&body);
     }
+    // Without the URL: it may hold a query credential.
     let response = request
         .send()
         .await
-        .map_err(|e| format!("request failed: {e}"))?;
+        .map_err(|e| format!("request failed: {}", e.without_url()))?;
     let status = response.status().as_u16();
     let content_type = response
         .headers()
@@ -243,7 +249,7 @@ pub async fn raw_request(
     let body = response
         .bytes()
         .await
-        .map_err(|e| format!("reading the body failed: {e}"))?;
+        .map_err(|e| format!("reading the body failed: {}", e.without_url()))?;
     Ok(RawResponse {
         status,
         content_type,

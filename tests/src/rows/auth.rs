@@ -31,7 +31,15 @@ pub async fn run(suite: &Suite, target: &Target) -> Result<(), String> {
             .find(|code| operation.response(*code).is_some())
             .unwrap_or(401)
     };
-    let raw = raw_request(suite.http(), target, &base, &arguments, &[]).await?;
+    let raw = raw_request(
+        suite.http(),
+        target,
+        &base,
+        &arguments,
+        &Default::default(),
+        &[],
+    )
+    .await?;
     check(
         raw.status == expected,
         format!("status {}, expected {expected}", raw.status),

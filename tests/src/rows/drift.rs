@@ -21,14 +21,13 @@ pub async fn run(suite: &Suite, target: &Target, code: u16) -> Result<(), String
         .map(|b| b.examples.clone())
         .unwrap_or_default();
     let base = suite.mock_base(target).await?;
-    let mut headers = target.credentials(KEY);
-    headers.push(("Prefer".to_string(), format!("code={code}")));
     let raw = raw_request(
         suite.http(),
         target,
         &base,
         &target.valid_arguments(),
-        &headers,
+        &target.credentials(KEY),
+        &[("Prefer".to_string(), format!("code={code}"))],
     )
     .await?;
     let fixture =

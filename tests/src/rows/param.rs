@@ -3,7 +3,6 @@
 //! parameter) from the mock, and the SDK refuses to send it.
 
 use serde_json::Value;
-use specs::ParameterLocation;
 use test_support::DeclaredBody;
 
 use crate::support::{KEY, Suite, Target, check, declared_body, raw_request, validate};
@@ -15,11 +14,10 @@ pub async fn run(suite: &Suite, target: &Target, index: usize, value: &str) -> R
     let base = suite.mock_base(target).await?;
     let mut arguments = target.valid_arguments();
     arguments.insert(parameter.name.clone(), value.to_string());
-    let mut headers = target.credentials(KEY);
-    if parameter.location == ParameterLocation::Header {
-        headers.retain(|(name, _)| !name.eq_ignore_ascii_case(&parameter.name));
-    }
-    let raw = raw_request(suite.http(), target, &base, &arguments, &headers).await?;
+    let credentials = target
+        .credentials(KEY)
+        .without(parameter.location, &parameter.name);
+    let raw = raw_request(suite.http(), target, &base, &arguments, &credentials, &[]).await?;
     let expected = test_support::validation_status(operation, parameter.location);
     check(
         raw.status == expected,

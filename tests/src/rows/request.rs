@@ -1,6 +1,6 @@
 //! `request`: what the SDK sends (recorded by `wiremock`) matches the
 //! document (method, path with encoded ids, credential, required headers),
-//! and the mock's validator accepts the same call.
+//! and the mock's validator accepts the same call (its journal shows no problem).
 
 use specs::ParameterLocation;
 
@@ -43,7 +43,22 @@ pub async fn run(suite: &Suite, target: &Target, row: &str) -> Result<(), String
         sent == expected,
         format!("path segments {sent:?}, documented {expected:?}"),
     )?;
-    for (name, value) in target.credentials(KEY) {
+    let credentials = target.credentials(KEY);
+    for (name, value) in &credentials.query {
+        let got: Vec<_> = request
+            .url
+            .query_pairs()
+            .filter(|(n, _)| n == name)
+            .collect();
+        check(
+            got.len() == 1 && got[0].1 == value.as_str(),
+            format!(
+                "credential query parameter {name}: sent {} times, or a wrong value",
+                got.len()
+            ),
+        )?;
+    }
+    for (name, value) in &credentials.headers {
         let got = request
             .headers
             .get(name.as_str())
@@ -70,14 +85,27 @@ pub async fn run(suite: &Suite, target: &Target, row: &str) -> Result<(), String
             format!("required header {} not sent", parameter.name),
         )?;
     }
-    // The mock's validator accepts the same call (its default answer is the lowest 2xx).
+    // The mock's validator accepts the same call: its journal entry for the
+    // call lists no problem (whatever status the operation answers by default).
+    let mock = suite.mock().await?;
     let base = suite.mock_base(target).await?;
-    let outcome = call(target, &base, Some(KEY), Vec::new(), &arguments).await?;
+    let tag = vec![(ROW_HEADER.to_string(), row.to_string())];
+    call(target, &base, Some(KEY), tag, &arguments).await?;
+    let filter = mock_server::Filter {
+        operation_id: Some(operation.operation_id.clone()),
+        provider: Some(target.provider.name.clone()),
+        status: None,
+    };
+    let entries = mock.requests(&filter);
+    let entry = entries
+        .iter()
+        .find(|e| e.headers.get(ROW_HEADER).as_deref() == Some(row))
+        .ok_or("the mock's journal has no entry for the call")?;
     check(
-        outcome.variant == "Ok",
+        entry.problems.is_empty(),
         format!(
-            "the mock refused the SDK's request: {} {:?}",
-            outcome.variant, outcome.message
+            "the mock refused the SDK's request ({}): {:?}",
+            entry.status, entry.problems
         ),
     )
 }

@@ -32,9 +32,16 @@ pub async fn run(suite: &Suite, target: &Target, code: u16) -> Result<(), String
         ),
     )?;
 
-    let mut headers = target.credentials(KEY);
-    headers.push(prefer);
-    let raw = raw_request(suite.http(), target, &base, &arguments, &headers).await?;
+    let credentials = target.credentials(KEY);
+    let raw = raw_request(
+        suite.http(),
+        target,
+        &base,
+        &arguments,
+        &credentials,
+        &[prefer],
+    )
+    .await?;
     check(raw.status == code, format!("raw status {}", raw.status))?;
     match declared_body(target, code)? {
         DeclaredBody::Json(validator) => {
