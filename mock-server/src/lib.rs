@@ -115,7 +115,7 @@ impl fmt::Debug for Redacted {
 
 impl Default for Config {
     /// Loopback, a random port, every provider, any non-empty credential,
-    /// a journal of 10,000 requests, CORS on, stateless.
+    /// a journal of 1,000 requests, CORS on, stateless.
     fn default() -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),

@@ -145,7 +145,12 @@ async fn every_operation_answers_every_declared_status() {
                 rows += 1;
             }
         }
-        assert!(rows > 0, "{} has no declared status", provider.name);
+        // A provider of webhooks alone serves nothing.
+        assert!(
+            rows > 0 || provider.operations.is_empty(),
+            "{} has no declared status",
+            provider.name
+        );
     }
 }
 

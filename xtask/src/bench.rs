@@ -47,8 +47,10 @@ struct Measured {
     rss_kib: u64,
 }
 
-/// Builds, runs every scenario, prints the table.
-pub fn run(requests: u64) -> Result<()> {
+/// Builds, runs every scenario, prints the table. `other_mock`: a mock
+/// binary built from another revision (e.g. the five-operation build), run
+/// under the same load as this one's default row.
+pub fn run(requests: u64, other_mock: Option<&Path>) -> Result<()> {
     let root = specs::repository_root();
     println!("building release binaries ...");
     let binaries = build_release(&[
@@ -81,6 +83,18 @@ pub fn run(requests: u64) -> Result<()> {
             command: mock(mock_binary, &[]),
             request: request("/chamelio/tasks/12345/cancel", ""),
         },
+    ];
+    if let Some(other) = other_mock {
+        if !other.is_file() {
+            bail!("--other-mock {}: no such file", other.display());
+        }
+        scenarios.push(Scenario {
+            name: format!("mock at {}, default 200", other.display()),
+            command: mock(other, &[]),
+            request: request("/chamelio/tasks/12345/cancel", ""),
+        });
+    }
+    scenarios.extend([
         Scenario {
             name: "mock, default 200, info logs (the default)".into(),
             command: mock_logging(mock_binary, &[], "info"),
@@ -89,6 +103,11 @@ pub fn run(requests: u64) -> Result<()> {
         Scenario {
             name: "mock --journal 0, default 200".into(),
             command: mock(mock_binary, &["--journal", "0"]),
+            request: request("/chamelio/tasks/12345/cancel", ""),
+        },
+        Scenario {
+            name: "mock --journal 10000, default 200".into(),
+            command: mock(mock_binary, &["--journal", "10000"]),
             request: request("/chamelio/tasks/12345/cancel", ""),
         },
         Scenario {
@@ -111,7 +130,7 @@ pub fn run(requests: u64) -> Result<()> {
             command: mock(mock_binary, &["--stateful"]),
             request: request("/chamelio/tasks/12345/cancel", ""),
         },
-    ];
+    ]);
     match prism(&root) {
         Some(command) => scenarios.push(Scenario {
             name: "Prism 5 (same document)".into(),

@@ -561,6 +561,7 @@ fn rustfmt(text: &str) -> Result<String> {
 pub fn run(check: bool) -> Result<()> {
     let files = generate_all()?;
     let mut stale = Vec::new();
+    let mut removed = Vec::new();
     for (path, contents) in &files {
         if std::fs::read_to_string(path).ok().as_deref() != Some(contents.as_str()) {
             stale.push(path.clone());
@@ -579,22 +580,29 @@ pub fn run(check: bool) -> Result<()> {
     for entry in entries {
         let path = entry.path();
         if !files.iter().any(|(p, _)| *p == path) {
-            stale.push(path.clone());
-            if !check {
-                std::fs::remove_file(&path)?;
-            }
+            removed.push(path);
         }
     }
     let root = specs::repository_root();
     let shown = |p: &Path| p.strip_prefix(&root).unwrap_or(p).display().to_string();
-    if check && !stale.is_empty() {
+    if check {
+        if stale.is_empty() && removed.is_empty() {
+            return Ok(());
+        }
         for path in &stale {
             eprintln!("stale: {}", shown(path));
+        }
+        for path in &removed {
+            eprintln!("no longer generated: {}", shown(path));
         }
         bail!("generated code is stale; run `cargo xtask codegen` and commit the result");
     }
     for path in &stale {
         println!("wrote {}", shown(path));
+    }
+    for path in &removed {
+        std::fs::remove_file(path).with_context(|| format!("removing {}", path.display()))?;
+        println!("removed {}", shown(path));
     }
     Ok(())
 }

@@ -15,7 +15,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   codegen [--check]   write mock-server/src/generated/ from specs/ (--check: fail if stale)
-  bench [REQUESTS]    the mock server against bare axum (and Prism), default 1000000 requests each
+  bench [REQUESTS] [--other-mock BINARY]
+                      the mock server against bare axum (and Prism, and a mock binary built
+                      from another revision), default 1000000 requests each
   soak [REQUESTS] [--connections N] [--open N] [--seconds S]
                       the mock under a mixed valid/invalid load (default 10000000 requests over
                       32 connections, at most 1800 s), then N (2000) connections open at once;
@@ -37,8 +39,7 @@ fn run() -> Result<()> {
     match args.as_slice() {
         ["codegen"] => codegen::run(false),
         ["codegen", "--check"] => codegen::run(true),
-        ["bench"] => bench::run(1_000_000),
-        ["bench", requests] => bench::run(requests.parse()?),
+        ["bench", options @ ..] => bench(options),
         ["soak", options @ ..] => soak::run(options),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
@@ -46,4 +47,21 @@ fn run() -> Result<()> {
         }
         _ => bail!("{USAGE}"),
     }
+}
+
+/// `bench [REQUESTS] [--other-mock BINARY]`.
+fn bench(options: &[&str]) -> Result<()> {
+    let mut requests = 1_000_000;
+    let mut other_mock = None;
+    let mut options = options.iter();
+    while let Some(option) = options.next() {
+        match *option {
+            "--other-mock" => match options.next() {
+                Some(path) => other_mock = Some(std::path::PathBuf::from(path)),
+                None => bail!("--other-mock needs a binary\n{USAGE}"),
+            },
+            count => requests = count.parse()?,
+        }
+    }
+    bench::run(requests, other_mock.as_deref())
 }
