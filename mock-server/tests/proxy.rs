@@ -56,12 +56,20 @@ async fn proxy_to(provider: &str, upstream: String) -> MockServer {
 
 #[tokio::test]
 async fn a_faithful_upstream_yields_no_violations() {
-    let upstream = MockServer::start(Config::default()).await.unwrap();
+    // Both journals keep every request of the run (one per declared status).
+    let journal = 100_000;
+    let upstream = MockServer::start(Config {
+        journal,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
     let proxy = MockServer::start(Config {
         proxy: mock_server::PROVIDERS
             .iter()
             .map(|p| (p.name.to_string(), upstream.base_url(p.name).unwrap()))
             .collect(),
+        journal,
         ..Config::default()
     })
     .await

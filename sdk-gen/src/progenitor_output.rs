@@ -32,6 +32,7 @@ pub fn take_apart(
 ) -> Result<Generated, String> {
     RawReservedWords.visit_file_mut(file);
     crate::docs::DocText.visit_file_mut(file);
+    SchemarsBehindFeature.visit_file_mut(file);
     let mut generated = Generated {
         builders: HashSet::new(),
         setters: HashMap::new(),
@@ -108,6 +109,67 @@ pub fn take_apart(
         }
     }
     Ok(generated)
+}
+
+/// Every `JsonSchema` derive and impl (typify writes them for every type)
+/// is compiled only under the crate's `schemars` feature: most applications
+/// never ask a type for its schema, and the expansions are a large share of
+/// a whole document's build.
+struct SchemarsBehindFeature;
+
+impl SchemarsBehindFeature {
+    fn is_json_schema(path: &syn::Path) -> bool {
+        path.segments
+            .last()
+            .is_some_and(|s| s.ident == "JsonSchema")
+    }
+
+    fn gate_derives(attributes: &mut Vec<syn::Attribute>) {
+        use syn::punctuated::Punctuated;
+        let mut gated = false;
+        for attribute in attributes.iter_mut() {
+            if !attribute.path().is_ident("derive") {
+                continue;
+            }
+            let Ok(derives) = attribute
+                .parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            else {
+                continue;
+            };
+            if !derives.iter().any(Self::is_json_schema) {
+                continue;
+            }
+            let kept = derives.iter().filter(|path| !Self::is_json_schema(path));
+            *attribute = syn::parse_quote!(#[derive(#(#kept),*)]);
+            gated = true;
+        }
+        if gated {
+            attributes.push(syn::parse_quote!(
+                #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+            ));
+        }
+    }
+}
+
+impl VisitMut for SchemarsBehindFeature {
+    fn visit_item_struct_mut(&mut self, item: &mut syn::ItemStruct) {
+        Self::gate_derives(&mut item.attrs);
+    }
+
+    fn visit_item_enum_mut(&mut self, item: &mut syn::ItemEnum) {
+        Self::gate_derives(&mut item.attrs);
+    }
+
+    fn visit_item_impl_mut(&mut self, item: &mut syn::ItemImpl) {
+        if item
+            .trait_
+            .as_ref()
+            .is_some_and(|(_, path, _)| Self::is_json_schema(path))
+        {
+            item.attrs
+                .push(syn::parse_quote!(#[cfg(feature = "schemars")]));
+        }
+    }
 }
 
 /// typify names a parameter and a module `gen` (schemars 0.8's
@@ -447,6 +509,30 @@ mod tests {
         let generated = take_apart(&mut file, &HashSet::new()).unwrap();
         assert_eq!(generated.uninhabited, ["Never"]);
         assert_eq!(generated.types.len(), 3);
+    }
+
+    #[test]
+    fn json_schema_is_behind_the_schemars_feature() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod types {
+                #[derive(Clone, ::schemars::JsonSchema, Debug)]
+                pub struct Thing;
+                #[derive(Clone)]
+                pub enum Plain { A }
+                impl ::schemars::JsonSchema for Other { }
+            }
+        };
+        take_apart(&mut file, &HashSet::new()).unwrap();
+        let text = quote::ToTokens::to_token_stream(&file).to_string();
+        let expected = "# [derive (Clone , Debug)] # [cfg_attr (feature = \"schemars\" , derive (:: schemars :: JsonSchema))] pub struct Thing ;";
+        assert!(text.contains(expected), "{text}");
+        assert!(text.contains("# [derive (Clone)] pub enum Plain"), "{text}");
+        assert!(
+            text.contains(
+                "# [cfg (feature = \"schemars\")] impl :: schemars :: JsonSchema for Other"
+            ),
+            "{text}"
+        );
     }
 
     #[test]
