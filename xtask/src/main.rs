@@ -9,7 +9,7 @@ mod soak;
 mod synth;
 mod template;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 const USAGE: &str = "usage: cargo xtask <command>
 
@@ -60,7 +60,11 @@ fn bench(options: &[&str]) -> Result<()> {
                 Some(path) => other_mock = Some(std::path::PathBuf::from(path)),
                 None => bail!("--other-mock needs a binary\n{USAGE}"),
             },
-            count => requests = count.parse()?,
+            count => {
+                requests = count
+                    .parse()
+                    .with_context(|| format!("not a request count: {count}\n{USAGE}"))?
+            }
         }
     }
     bench::run(requests, other_mock.as_deref())
