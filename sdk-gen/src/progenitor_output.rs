@@ -43,7 +43,7 @@ pub fn take_apart(
         if let syn::Item::Struct(client) = item
             && client.ident == "Client"
         {
-            drop_derived_debug(&mut client.attrs);
+            remove_derives(&mut client.attrs, "Debug");
             continue;
         }
         if let syn::Item::Impl(block) = item
@@ -118,32 +118,8 @@ pub fn take_apart(
 struct SchemarsBehindFeature;
 
 impl SchemarsBehindFeature {
-    fn is_json_schema(path: &syn::Path) -> bool {
-        path.segments
-            .last()
-            .is_some_and(|s| s.ident == "JsonSchema")
-    }
-
     fn gate_derives(attributes: &mut Vec<syn::Attribute>) {
-        use syn::punctuated::Punctuated;
-        let mut gated = false;
-        for attribute in attributes.iter_mut() {
-            if !attribute.path().is_ident("derive") {
-                continue;
-            }
-            let Ok(derives) = attribute
-                .parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
-            else {
-                continue;
-            };
-            if !derives.iter().any(Self::is_json_schema) {
-                continue;
-            }
-            let kept = derives.iter().filter(|path| !Self::is_json_schema(path));
-            *attribute = syn::parse_quote!(#[derive(#(#kept),*)]);
-            gated = true;
-        }
-        if gated {
+        if remove_derives(attributes, "JsonSchema") {
             attributes.push(syn::parse_quote!(
                 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
             ));
@@ -164,7 +140,7 @@ impl VisitMut for SchemarsBehindFeature {
         if item
             .trait_
             .as_ref()
-            .is_some_and(|(_, path, _)| Self::is_json_schema(path))
+            .is_some_and(|(_, path, _)| names(path, "JsonSchema"))
         {
             item.attrs
                 .push(syn::parse_quote!(#[cfg(feature = "schemars")]));
@@ -395,9 +371,15 @@ fn collect_setters(block: &syn::ItemImpl, setters: &mut HashMap<(String, String)
     }
 }
 
-/// Removes `Debug` from `#[derive(..)]` attributes.
-fn drop_derived_debug(attributes: &mut [syn::Attribute]) {
+/// Whether `path` names `name` (`Debug`, `::schemars::JsonSchema`).
+fn names(path: &syn::Path, name: &str) -> bool {
+    path.segments.last().is_some_and(|s| s.ident == name)
+}
+
+/// Removes the derive `name` from `#[derive(..)]` attributes; whether any had it.
+fn remove_derives(attributes: &mut [syn::Attribute], name: &str) -> bool {
     use syn::punctuated::Punctuated;
+    let mut removed = false;
     for attribute in attributes.iter_mut() {
         if !attribute.path().is_ident("derive") {
             continue;
@@ -407,12 +389,14 @@ fn drop_derived_debug(attributes: &mut [syn::Attribute]) {
         else {
             continue;
         };
-        let kept: Vec<&syn::Path> = derives
-            .iter()
-            .filter(|path| path.segments.last().is_none_or(|s| s.ident != "Debug"))
-            .collect();
+        if !derives.iter().any(|path| names(path, name)) {
+            continue;
+        }
+        let kept = derives.iter().filter(|path| !names(path, name));
         *attribute = syn::parse_quote!(#[derive(#(#kept),*)]);
+        removed = true;
     }
+    removed
 }
 
 #[cfg(test)]

@@ -23,10 +23,7 @@ impl Credentials {
     pub fn on_target(&self, target: &str) -> String {
         let mut out = target.to_string();
         for (name, value) in &self.query {
-            out.push(if out.contains('?') { '&' } else { '?' });
-            out.push_str(&crate::values::encode(name));
-            out.push('=');
-            out.push_str(&crate::values::encode(value));
+            crate::values::push_query(&mut out, name, value);
         }
         out
     }

@@ -113,8 +113,16 @@ pub fn fill_path(operation: &Operation, arguments: &Arguments) -> String {
     substitute(&operation.path, operation, arguments, encode)
 }
 
+/// Appends `name=value` to `target`'s query, both percent-encoded.
+pub(crate) fn push_query(target: &mut String, name: &str, value: &str) {
+    target.push(if target.contains('?') { '&' } else { '?' });
+    target.push_str(&encode(name));
+    target.push('=');
+    target.push_str(&encode(value));
+}
+
 /// Percent-encodes all but unreserved characters (RFC 3986).
-pub(crate) fn encode(value: &str) -> String {
+fn encode(value: &str) -> String {
     value
         .bytes()
         .map(|b| match b {
@@ -134,19 +142,12 @@ pub fn request_target(
 ) -> (String, Vec<(String, String)>) {
     let mut target = fill_path(operation, arguments);
     let mut headers = Vec::new();
-    let mut separator = '?';
     for parameter in &operation.parameters {
         let Some(value) = arguments.get(&parameter.name) else {
             continue;
         };
         match parameter.location {
-            ParameterLocation::Query => {
-                target.push(separator);
-                target.push_str(&encode(&parameter.name));
-                target.push('=');
-                target.push_str(&encode(value));
-                separator = '&';
-            }
+            ParameterLocation::Query => push_query(&mut target, &parameter.name, value),
             ParameterLocation::Header => headers.push((parameter.name.clone(), value.clone())),
             _ => {}
         }
