@@ -67,10 +67,11 @@
 //! | `rustls` | yes | HTTPS through rustls with the `ring` crypto provider, checking servers against the platform's root certificates (`rustls-platform-verifier`). Builds no C beyond `ring`'s, needs no cmake. |
 //! | `aws-lc-rs` | | HTTPS through rustls with aws-lc-rs (reqwest's own default; builds `aws-lc-sys`, C and cmake). Wins over `rustls`. |
 //! | `native-tls` | | HTTPS through the platform's TLS library (OpenSSL on Linux). Wins over both. |
+//! | `http2` | yes | HTTP/2 where the server agrees to it over TLS (ALPN); HTTP/1.1 otherwise. Without it the client offers HTTP/1.1 only and the `h2` crate is not built. |
 //! | `dynamic` | | `sdk::dynamic` and each provider's `dynamic` module: any operation by operationId with text arguments, for contract tests and tools. Turns on `schemars`. |
 //! | `schemars` | | `schemars::JsonSchema` on every generated type (off by default: the derives are a large share of the build). |
 //! | `all-providers` | yes | Every provider directory under `specs/providers/`, including ones added after this list was written. |
-//! | `akua`, `chamelio`, `phala`, `promptlayer` | via `all-providers` | One provider's module each: `default-features = false, features = ["rustls", "chamelio"]` compiles only Chamelio's API. [`cancel`] needs all four. |
+//! | `akua`, `chamelio`, `phala`, `promptlayer` | via `all-providers` | One provider's module each: `default-features = false, features = ["rustls", "chamelio"]` compiles only Chamelio's API (over HTTP/1.1; add `http2` for HTTP/2). [`cancel`] needs all four. |
 //!
 //! Without any TLS feature (`default-features = false`), clients speak plain
 //! HTTP only, and an `https://` base URL is [`ConfigError::HttpsWithoutTls`].

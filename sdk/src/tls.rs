@@ -71,9 +71,9 @@ mod ring {
     use crate::ConfigError;
 
     /// A rustls configuration with the `ring` provider, the platform's roots
-    /// (plus `extra_roots`), TLS 1.2 and 1.3, and ALPN offering HTTP/2 and
-    /// HTTP/1.1 (what reqwest sets on configurations it builds itself; a
-    /// preconfigured one is used as it is).
+    /// (plus `extra_roots`), TLS 1.2 and 1.3, and ALPN offering HTTP/2 (with
+    /// the `http2` feature) and HTTP/1.1: what reqwest sets on configurations
+    /// it builds itself; a preconfigured one is used as it is.
     ///
     /// The provider is passed explicitly rather than installed process-wide,
     /// so an application's own choice of default provider is left alone.
@@ -93,8 +93,19 @@ mod ring {
             .dangerous()
             .with_custom_certificate_verifier(Arc::new(verifier))
             .with_no_client_auth();
-        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        config.alpn_protocols = alpn_protocols();
         Ok(config)
+    }
+
+    /// What the client offers in ALPN: never HTTP/2 without the `http2`
+    /// feature, or a server choosing it would get HTTP/1.1 bytes.
+    fn alpn_protocols() -> Vec<Vec<u8>> {
+        let mut protocols = Vec::new();
+        if cfg!(feature = "http2") {
+            protocols.push(b"h2".to_vec());
+        }
+        protocols.push(b"http/1.1".to_vec());
+        protocols
     }
 
     #[cfg(test)]
@@ -177,10 +188,12 @@ mod ring {
                 suites(&config.crypto_provider().cipher_suites),
                 suites(&ring.cipher_suites)
             );
-            assert_eq!(
-                config.alpn_protocols,
-                [b"h2".to_vec(), b"http/1.1".to_vec()]
-            );
+            let offered: &[&[u8]] = if cfg!(feature = "http2") {
+                &[b"h2", b"http/1.1"]
+            } else {
+                &[b"http/1.1"]
+            };
+            assert_eq!(config.alpn_protocols, offered);
         }
 
         #[tokio::test]

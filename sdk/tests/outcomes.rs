@@ -541,20 +541,6 @@ async fn invalid_parameters_are_rejected_before_sending() {
         ),
         "{error:?}"
     );
-    // Longer than the documented maxLength of 53.
-    let error = client
-        .operations_cancel()
-        .id("x".repeat(54))
-        .send()
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            sdk::akua::errors::OperationsCancelError::InvalidRequest(_)
-        ),
-        "{error:?}"
-    );
     // Not a UUID.
     let client = sdk::promptlayer::Client::builder()
         .api_key("k")
@@ -577,4 +563,28 @@ async fn invalid_parameters_are_rejected_before_sending() {
         "{error:?}"
     );
     assert!(server.received_requests().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn string_lengths_are_left_to_the_server() {
+    let server = serve(422, &akua_error()).await;
+    let client = sdk::akua::Client::builder()
+        .api_key("k")
+        .base_url(server.uri())
+        .build()
+        .unwrap();
+    // Longer than the documented maxLength of 53: sent, and the server's
+    // documented 422 comes back typed.
+    let id = "x".repeat(54);
+    let error = client.operations_cancel().id(&id).send().await.unwrap_err();
+    assert!(
+        matches!(
+            error,
+            sdk::akua::errors::OperationsCancelError::UnprocessableEntity(_)
+        ),
+        "{error:?}"
+    );
+    let received = server.received_requests().await.unwrap();
+    assert_eq!(received.len(), 1);
+    assert!(received[0].url.path().contains(&id), "{}", received[0].url);
 }

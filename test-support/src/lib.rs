@@ -21,8 +21,8 @@ pub use bodies::{BodyError, check_sent_body, request_body};
 pub use documents::{DeclaredBody, InvalidSchema, Violation, declared_body, violations};
 pub use expect::{BASIC_USER, Credentials, credentials, validation_status, variant_for};
 pub use values::{
-    bad_values, decode_segment, expected_segments, fill_path, nonexistent_value, request_target,
-    valid_arguments, valid_header_value, valid_value,
+    BadValue, bad_values, decode_segment, expected_segments, fill_path, nonexistent_value,
+    request_target, valid_arguments, valid_header_value, valid_value,
 };
 
 /// Whether two JSON values are the same JSON Schema instance: numbers

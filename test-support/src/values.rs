@@ -76,24 +76,44 @@ pub fn valid_header_value(document: &Value, schema: &Value) -> String {
     first_accepted(document, schema, candidates)
 }
 
-/// Values a parameter's schema rejects, by case name.
-pub fn bad_values(parameter: &Parameter) -> Vec<(&'static str, String)> {
+/// A value a parameter's schema rejects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BadValue {
+    /// What the value breaks, e.g. `too-long`.
+    pub case: &'static str,
+    /// The value.
+    pub value: String,
+    /// Whether only a `minLength`/`maxLength` rejects it. The SDK's types
+    /// leave string lengths to the server (they are narrowing keywords, see
+    /// `specs::normalise`), so the SDK sends such a value.
+    pub breaks_length: bool,
+}
+
+/// Values a parameter's schema rejects.
+pub fn bad_values(parameter: &Parameter) -> Vec<BadValue> {
     let schema = &parameter.schema;
     let mut bad = Vec::new();
+    let mut push = |case, value: String, breaks_length| {
+        bad.push(BadValue {
+            case,
+            value,
+            breaks_length,
+        });
+    };
     match single_type(schema) {
-        Some("integer") => bad.push(("not-an-integer", "abc".to_string())),
-        Some("number") => bad.push(("not-a-number", "abc".to_string())),
-        Some("boolean") => bad.push(("not-a-boolean", "maybe".to_string())),
+        Some("integer") => push("not-an-integer", "abc".to_string(), false),
+        Some("number") => push("not-a-number", "abc".to_string(), false),
+        Some("boolean") => push("not-a-boolean", "maybe".to_string(), false),
         _ => {}
     }
     if schema.get("format").and_then(Value::as_str) == Some("uuid") {
-        bad.push(("not-a-uuid", "not-a-uuid".to_string()));
+        push("not-a-uuid", "not-a-uuid".to_string(), false);
     }
     if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
         && let Ok(max) = usize::try_from(max)
         && max < 4096
     {
-        bad.push(("too-long", "x".repeat(max + 1)));
+        push("too-long", "x".repeat(max + 1), true);
     }
     // An empty path segment does not route at all; elsewhere it is too short.
     if parameter.location != ParameterLocation::Path
@@ -102,7 +122,7 @@ pub fn bad_values(parameter: &Parameter) -> Vec<(&'static str, String)> {
             .and_then(Value::as_u64)
             .is_some_and(|m| m > 0)
     {
-        bad.push(("too-short", String::new()));
+        push("too-short", String::new(), true);
     }
     bad
 }

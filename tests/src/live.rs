@@ -199,10 +199,13 @@ fn checks(target: &Target) -> Vec<(String, LiveCheck, Vec<u16>)> {
         if allowed.is_empty() {
             continue;
         }
-        for (case, value) in test_support::bad_values(parameter) {
+        for bad in test_support::bad_values(parameter) {
             checks.push((
-                format!("param::{}::{case}", parameter.name),
-                LiveCheck::BadParam { index, value },
+                format!("param::{}::{}", parameter.name, bad.case),
+                LiveCheck::BadParam {
+                    index,
+                    value: bad.value,
+                },
                 allowed.clone(),
             ));
         }

@@ -530,8 +530,8 @@ mod tests {
     #[test]
     fn type_list_with_null_becomes_nullable() {
         assert_eq!(
-            schema(json!({"type": ["string", "null"], "minLength": 1})).unwrap(),
-            json!({"type": "string", "minLength": 1, "nullable": true})
+            schema(json!({"type": ["string", "null"], "format": "date-time"})).unwrap(),
+            json!({"type": "string", "format": "date-time", "nullable": true})
         );
         assert_eq!(
             schema(json!({"type": ["integer"]})).unwrap(),

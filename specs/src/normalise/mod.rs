@@ -12,8 +12,8 @@
 //! deserialises) and each noted in the schema's `x-sdk-relaxed`:
 //!
 //! - [`narrowing`]: keywords that only narrow (`unevaluated*`, `if`/`then`/
-//!   `else`, `not`, `contains`, `propertyNames`, `dependent*`, `pattern`, ...)
-//!   are dropped;
+//!   `else`, `not`, `contains`, `propertyNames`, `dependent*`, `pattern`,
+//!   `minLength`/`maxLength`, ...) are dropped;
 //! - [`pattern_properties`]: `patternProperties` become a map;
 //! - [`prefix_items`]: tuples become arrays of any value;
 //! - [`type_lists`]: several non-null types become a `oneOf` by type;

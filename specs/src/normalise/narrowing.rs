@@ -7,6 +7,13 @@
 //! `pattern` is among them: typify would make a regex-checked newtype (with
 //! the `regress` crate) for each, and reject values its engine reads
 //! differently from the document's ECMA-262 dialect.
+//!
+//! So are `minLength` and `maxLength`. typify makes a checked newtype for
+//! each constrained string (Akua's document has 1,341: every id with its
+//! length limit), about a third of the SDK's code and of its build time. A
+//! client that enforces a server's length limits also breaks when the
+//! provider relaxes one, or answers with a longer id; the server (and the
+//! mock) still checks them, and so does the contract suite.
 
 use serde_json::{Map, Value};
 
@@ -28,6 +35,8 @@ pub const NARROWING: &[&str] = &[
     "dependentSchemas",
     "dependencies",
     "pattern",
+    "minLength",
+    "maxLength",
     "contentSchema",
     "contentMediaType",
     "contentEncoding",
@@ -61,6 +70,22 @@ mod tests {
                 "type": "object",
                 "properties": {"id": {"type": "string", "pattern": "^x_"}},
                 "x-sdk-relaxed": ["unevaluatedProperties", "if", "then", "not", "propertyNames"]
+            })
+        );
+    }
+
+    #[test]
+    fn string_limits_go_and_the_format_stays() {
+        let mut schema = json!({
+            "type": "string", "format": "uuid", "pattern": "^[0-9a-f-]+$",
+            "minLength": 36, "maxLength": 36
+        });
+        relax(schema.as_object_mut().unwrap());
+        assert_eq!(
+            schema,
+            json!({
+                "type": "string", "format": "uuid",
+                "x-sdk-relaxed": ["pattern", "minLength", "maxLength"]
             })
         );
     }

@@ -39,8 +39,8 @@ pub enum Check {
     Param {
         /// The parameter's index in the operation.
         index: usize,
-        /// The bad value.
-        value: String,
+        /// The bad value and what it breaks.
+        bad: test_support::BadValue,
     },
     /// A declared body's generated type against the document's examples.
     Drift(u16),
@@ -56,7 +56,7 @@ impl Row {
             Check::Status(code) => status::run(suite, target, *code).await,
             Check::Request => request::run(suite, target, &self.name).await,
             Check::Auth => auth::run(suite, target).await,
-            Check::Param { index, value } => param::run(suite, target, *index, value).await,
+            Check::Param { index, bad } => param::run(suite, target, *index, bad).await,
             Check::Drift(code) => drift::run(suite, target, *code).await,
             Check::Routes => routes::run(suite, target).await,
         }
@@ -101,11 +101,11 @@ pub fn rows(providers: &[Arc<Provider>]) -> Vec<Row> {
                 push("auth", None, Check::Auth);
             }
             for (index, parameter) in operation.parameters.iter().enumerate() {
-                for (case, value) in test_support::bad_values(parameter) {
+                for bad in test_support::bad_values(parameter) {
                     push(
                         "param",
-                        Some(format!("{}::{case}", parameter.name)),
-                        Check::Param { index, value },
+                        Some(format!("{}::{}", parameter.name, bad.case)),
+                        Check::Param { index, bad },
                     );
                 }
             }

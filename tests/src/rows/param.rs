@@ -1,19 +1,25 @@
 //! `param`: a parameter with a wrong type, format or length gets the
 //! declared validation status (in the documented shape, naming the
-//! parameter) from the mock, and the SDK refuses to send it.
+//! parameter) from the mock. The SDK refuses to send a wrong type or
+//! format; a wrong length it sends, and reports the mock's answer.
 
 use serde_json::Value;
-use test_support::DeclaredBody;
+use test_support::{BadValue, DeclaredBody};
 
 use crate::support::{KEY, Suite, Target, check, declared_body, raw_request, validate};
 
-/// Runs the row: parameter `index` of the operation gets `value`.
-pub async fn run(suite: &Suite, target: &Target, index: usize, value: &str) -> Result<(), String> {
+/// Runs the row: parameter `index` of the operation gets `bad.value`.
+pub async fn run(
+    suite: &Suite,
+    target: &Target,
+    index: usize,
+    bad: &BadValue,
+) -> Result<(), String> {
     let operation = target.operation();
     let parameter = &operation.parameters[index];
     let base = suite.mock_base(target).await?;
     let mut arguments = target.valid_arguments();
-    arguments.insert(parameter.name.clone(), value.to_string());
+    arguments.insert(parameter.name.clone(), bad.value.clone());
     let credentials = target
         .credentials(KEY)
         .without(parameter.location, &parameter.name);
@@ -33,7 +39,6 @@ pub async fn run(suite: &Suite, target: &Target, index: usize, value: &str) -> R
             format!("the error does not name {}: {text}", parameter.name),
         )?;
     }
-    // The SDK refuses to send it at all.
     let connection = target.connection(&base, Some(KEY), Vec::new());
     let body = target.request_body()?;
     match Box::pin(sdk::dynamic::call_with_body(
@@ -45,8 +50,23 @@ pub async fn run(suite: &Suite, target: &Target, index: usize, value: &str) -> R
     ))
     .await
     {
-        Err(sdk::dynamic::CallError::InvalidArgument { .. }) => Ok(()),
-        Ok(outcome) if outcome.variant == "InvalidRequest" => Ok(()),
-        other => Err(format!("the SDK sent a bad {}: {other:?}", parameter.name)),
+        Ok(outcome) if bad.breaks_length => check(
+            outcome.status == Some(expected) && outcome.variant != "Ok",
+            format!(
+                "the SDK should report the mock's {expected} for a bad {}, got {outcome:?}",
+                parameter.name
+            ),
+        ),
+        Err(sdk::dynamic::CallError::InvalidArgument { .. }) if !bad.breaks_length => Ok(()),
+        Ok(outcome) if outcome.variant == "InvalidRequest" && !bad.breaks_length => Ok(()),
+        other => Err(format!(
+            "the SDK {} a bad {}: {other:?}",
+            if bad.breaks_length {
+                "should have sent"
+            } else {
+                "sent"
+            },
+            parameter.name
+        )),
     }
 }
