@@ -11,7 +11,8 @@
 //!
 //! Replay rule: a request is answered from a cassette when provider,
 //! operation, method, path and query (credentials redacted as recorded) are
-//! equal. Cassettes with the same request are served in file-name order,
+//! equal; query parameters may come in any order, but the values of a
+//! repeated one in the recorded order. Cassettes with the same request are served in file-name order,
 //! the last one repeating; other requests get the generated answers.
 //! Every cassette is checked against the current documents when loaded: a
 //! stale one (undeclared status, body or content type no longer valid,
@@ -372,7 +373,7 @@ impl Cassettes {
                 operation.operation_id,
                 cassette.request.method.clone(),
                 cassette.request.path.clone(),
-                cassette.request.query.clone(),
+                query_key(cassette.request.query.as_deref()),
             );
             cassettes
                 .queues
@@ -408,7 +409,7 @@ impl Cassettes {
             operation_id,
             method.to_string(),
             path.to_string(),
-            query,
+            query_key(query.as_deref()),
         );
         let queue = self.queues.get(&key)?;
         let mut served = self.served.lock().unwrap_or_else(PoisonError::into_inner);
@@ -417,6 +418,19 @@ impl Cassettes {
         *count += 1;
         Some(loaded)
     }
+}
+
+/// A query as replay compares it: parameters in name order, the values of
+/// a repeated name in their own order (they may be a list); an empty query
+/// is no query.
+fn query_key(query: Option<&str>) -> Option<String> {
+    let mut pairs: Vec<&str> = query?.split('&').filter(|p| !p.is_empty()).collect();
+    if pairs.is_empty() {
+        return None;
+    }
+    // Stable: equal names keep their order.
+    pairs.sort_by_key(|pair| pair.split_once('=').map_or(*pair, |(name, _)| name));
+    Some(pairs.join("&"))
 }
 
 /// The servable form of a cassette; an error says what is malformed.
@@ -453,6 +467,17 @@ fn load_one(cassette: &Cassette, file: &str) -> Result<Loaded, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queries_match_in_any_parameter_order_but_list_order() {
+        let key = |q: &str| query_key(Some(q));
+        assert_eq!(key("b=2&a=1"), key("a=1&b=2"));
+        assert_eq!(key("tag=x&a=1&tag=y"), Some("a=1&tag=x&tag=y".into()));
+        assert_ne!(key("tag=x&tag=y"), key("tag=y&tag=x"));
+        assert_eq!(key(""), None);
+        assert_eq!(query_key(None), None);
+        assert_eq!(key("flag&a=1"), Some("a=1&flag".into()));
+    }
 
     #[test]
     fn file_names_are_safe() {

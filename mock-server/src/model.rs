@@ -173,8 +173,8 @@ pub struct Response {
     pub description: &'static str,
     /// The body's media type; `None` when the document declares no body.
     pub content_type: Option<&'static str>,
-    /// Declared headers (lower-case names) with their example or synthesised values.
-    pub headers: &'static [(&'static str, &'static str)],
+    /// Declared headers, each with the value the mock sends.
+    pub headers: &'static [ResponseHeader],
     /// Bodies, by example name; the first is the default. Document examples
     /// come first; without any, one synthesised from the schema (`generated`).
     pub examples: &'static [Example],
@@ -183,6 +183,21 @@ pub struct Response {
     /// The JSON body's schema, to check a real provider's answers (`--proxy`,
     /// `--replay`); `None` without a JSON body.
     pub schema: Option<&'static Schema>,
+}
+
+/// A header a response declares.
+#[derive(Debug)]
+pub struct ResponseHeader {
+    /// Its name, lower-case.
+    pub name: &'static str,
+    /// What the mock sends: the document's example, else one synthesised
+    /// from the schema and checked against it.
+    pub value: &'static str,
+    /// Whether every answer with this status must carry it.
+    pub required: bool,
+    /// The schema its value must satisfy, to check a real provider's
+    /// answers (`--proxy`, `--replay`).
+    pub schema: &'static Schema,
 }
 
 /// Which statuses a declared response covers, as the document keys it.

@@ -26,7 +26,7 @@ use crate::auth;
 use crate::model::Operation;
 use crate::request::Incoming;
 use crate::routes::PathParams;
-use crate::validate::{Problem, check_request, check_response};
+use crate::validate::{Problem, check_request, check_response, check_response_headers};
 use crate::violations::{Direction, Violation};
 
 /// The most of an upstream's body the proxy reads before answering `502`.
@@ -321,8 +321,9 @@ pub fn request_violations(
         .collect()
 }
 
-/// What is wrong with an answer of `operation`: an undeclared status, or
-/// a body or content type other than the declared ones.
+/// What is wrong with an answer of `operation`: an undeclared status, a
+/// declared header missing or invalid, or a body or content type other
+/// than the declared ones.
 pub fn response_violations(
     provider: &'static str,
     operation: &'static Operation,
@@ -352,16 +353,17 @@ pub fn response_violations(
             ),
         )];
     };
+    let mut problems = check_response_headers(declared, headers);
     // Compressed bodies cannot be checked (the proxy asks for identity).
-    if headers
+    let compressed = headers
         .get("content-encoding")
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| !v.eq_ignore_ascii_case("identity"))
-    {
-        return Vec::new();
+        .is_some_and(|v| !v.eq_ignore_ascii_case("identity"));
+    if !compressed {
+        let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        problems.extend(check_response(declared, content_type, body));
     }
-    let content_type = headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok());
-    check_response(declared, content_type, body)
+    problems
         .iter()
         .map(|problem| {
             Violation::from_problem(
@@ -385,7 +387,9 @@ fn truncate(text: &str, max: usize) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ErrorReply, Response, StatusMatch};
+    use crate::model::{
+        ErrorReply, Response, ResponseHeader, Schema, StatusMatch, StringRules, Types,
+    };
 
     #[test]
     fn upstream_urls_are_checked_and_user_info_never_echoed() {
@@ -452,6 +456,116 @@ mod tests {
         let found = response_violations("p", &RANGES, 404, &empty, b"{}");
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].pointer, "/body");
+    }
+
+    static URI: Schema = Schema {
+        types: Types::STRING,
+        string: Some(&StringRules {
+            format: Some("uri"),
+            ..StringRules::NONE
+        }),
+        ..Schema::ANY
+    };
+    static INTEGER: Schema = Schema {
+        types: Types::INTEGER,
+        ..Schema::ANY
+    };
+
+    static CREATES: Operation = Operation {
+        responses: &[Response {
+            headers: &[
+                ResponseHeader {
+                    name: "location",
+                    value: "https://example.com/x/1",
+                    required: true,
+                    schema: &URI,
+                },
+                ResponseHeader {
+                    name: "retry-after",
+                    value: "1",
+                    required: false,
+                    schema: &INTEGER,
+                },
+            ],
+            ..declared(201, StatusMatch::Exact)
+        }],
+        operation_id: "create",
+        method: "POST",
+        path: "/x",
+        segments: &[],
+        parameters: &[],
+        request_body: None,
+        security: &[],
+        invalid_request: REFUSAL,
+        invalid_path: REFUSAL,
+        unauthorized: REFUSAL,
+        lifecycle: None,
+    };
+
+    #[test]
+    fn declared_response_headers_are_checked() {
+        let pointers = |pairs: &[(&'static str, &str)]| {
+            let mut headers = HeaderMap::new();
+            for (name, value) in pairs {
+                headers.insert(*name, value.parse().unwrap());
+            }
+            response_violations("p", &CREATES, 201, &headers, b"")
+                .into_iter()
+                .map(|v| (v.pointer, v.message))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(pointers(&[("location", "https://example.com/x/1")]), []);
+        assert_eq!(
+            pointers(&[("x-other", "1")]),
+            [("/header/location".to_string(), "Field required".to_string())]
+        );
+        let found = pointers(&[("location", "not a uri"), ("retry-after", "soon")]);
+        let at: Vec<&str> = found.iter().map(|(pointer, _)| pointer.as_str()).collect();
+        assert_eq!(at, ["/header/location", "/header/retry-after"], "{found:?}");
+        // A compressed body is not read, but its headers are still checked.
+        assert_eq!(
+            pointers(&[("content-encoding", "gzip")]),
+            [("/header/location".to_string(), "Field required".to_string())]
+        );
+    }
+
+    /// The generator's answers against the runtime's checks: every example
+    /// of every declared response, with the headers the mock sends.
+    #[test]
+    fn the_mocks_own_answers_have_no_violations() {
+        let mut checked = 0;
+        for provider in crate::generated::PROVIDERS {
+            for operation in provider.operations {
+                for response in operation.responses {
+                    let examples = response.examples.iter().map(Some);
+                    let examples: Vec<_> = if response.examples.is_empty() {
+                        vec![None]
+                    } else {
+                        examples.collect()
+                    };
+                    for example in examples {
+                        let sent = crate::render::declared(response, example);
+                        let body = example.map_or(&b""[..], |e| e.body.as_bytes());
+                        let found = response_violations(
+                            provider.name,
+                            operation,
+                            response.status,
+                            sent.headers(),
+                            body,
+                        );
+                        assert!(
+                            found.is_empty(),
+                            "{} {} {}: {found:?}",
+                            provider.name,
+                            operation.operation_id,
+                            response.status
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "{checked}");
     }
 
     #[test]

@@ -15,8 +15,8 @@ use crate::validate::Problem;
 pub fn declared(response: &model::Response, example: Option<&Example>) -> Response {
     let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
     let mut builder = Response::builder().status(status);
-    for (name, value) in response.headers {
-        builder = builder.header(*name, *value);
+    for header in response.headers {
+        builder = builder.header(header.name, header.value);
     }
     let built = match (response.content_type, example) {
         (Some(content_type), Some(example)) => builder

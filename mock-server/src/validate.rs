@@ -1,5 +1,6 @@
 //! Checking a request against its operation: parameters (type, format,
-//! length, bounds, enum), required headers, and JSON bodies.
+//! length, bounds, enum), required headers, and JSON bodies; and an
+//! answer against its declared response: headers and body.
 //!
 //! Problems are reported the way FastAPI/pydantic does (`loc`, `msg`,
 //! `type`), which the error templates then pour into each API's own shape.
@@ -126,6 +127,31 @@ fn check_body(
             "json_invalid",
         )),
     }
+}
+
+/// Everything wrong with an answer's declared headers: a required one
+/// missing, or a value its schema rejects (read as a header parameter's).
+/// Undeclared headers are not problems.
+pub fn check_response_headers(response: &Response, headers: &HeaderMap) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for header in response.headers {
+        match headers.get(header.name) {
+            Some(value) => check_parameter(
+                Location::Header,
+                header.name,
+                value.to_str().ok(),
+                header.schema,
+                &mut problems,
+            ),
+            None if header.required => problems.push(Problem::new(
+                vec!["header".into(), header.name.into()],
+                "Field required",
+                "missing",
+            )),
+            None => {}
+        }
+    }
+    problems
 }
 
 /// Everything wrong with an answer's body as the declared `response`: a

@@ -102,8 +102,8 @@ fn file_names(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Records `calls()` through a proxy in front of a stateful mock; returns what the client saw.
-async fn record(dir: &Path) -> Vec<Seen> {
+/// Records `calls` through a proxy in front of a stateful mock; returns what the client saw.
+async fn record(dir: &Path, calls: &[Call]) -> Vec<Seen> {
     let upstream = MockServer::start(Config {
         stateful: true,
         ..Config::default()
@@ -121,7 +121,7 @@ async fn record(dir: &Path) -> Vec<Seen> {
     .await
     .unwrap();
     let mut seen = Vec::new();
-    for call in &calls() {
+    for call in calls {
         seen.push(send(&proxy, call).await);
     }
     proxy.shutdown().await.unwrap();
@@ -132,7 +132,7 @@ async fn record(dir: &Path) -> Vec<Seen> {
 #[tokio::test]
 async fn record_then_replay_reproduces_the_exchanges() {
     let dir = scratch_dir("reproduce");
-    let recorded = record(&dir).await;
+    let recorded = record(&dir, &calls()).await;
     let statuses: Vec<u16> = recorded.iter().map(|s| s.status.as_u16()).collect();
     assert_eq!(statuses, [200, 409, 404, 401]);
     assert_eq!(
@@ -202,9 +202,39 @@ async fn record_then_replay_reproduces_the_exchanges() {
 }
 
 #[tokio::test]
+async fn a_query_replays_in_any_parameter_order() {
+    let dir = scratch_dir("query-order");
+    let list = |path| Call {
+        provider: "akua",
+        method: "GET",
+        path,
+        headers: vec![("authorization", format!("Bearer {KEY}"))],
+    };
+    let recorded = record(&dir, &[list("/snippets?limit=10&cursor=abc")]).await;
+    assert_eq!(recorded[0].status, StatusCode::OK);
+    let replay = MockServer::start(Config {
+        replay: Some(dir.clone()),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let replayed = send(&replay, &list("/snippets?cursor=abc&limit=10")).await;
+    assert_eq!(
+        replayed.replayed_from.as_deref(),
+        Some("akua.snippets.list.200.0001.json")
+    );
+    assert_eq!(replayed.body, recorded[0].body);
+    // Another value is another request.
+    let other = send(&replay, &list("/snippets?cursor=abd&limit=10")).await;
+    assert!(other.replayed_from.is_none());
+    replay.shutdown().await.unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
 async fn a_stale_cassette_is_reported_and_a_malformed_one_refused() {
     let dir = scratch_dir("stale");
-    record(&dir).await;
+    record(&dir, &calls()).await;
     // The provider "changed": the recorded body no longer fits the document.
     let file = dir.join("chamelio.cancelTask.200.0001.json");
     let mut cassette: Value =

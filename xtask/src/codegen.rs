@@ -230,9 +230,14 @@ fn operation_tokens(
             .iter()
             .map(|header| {
                 let name = header.name.to_ascii_lowercase();
-                let value = header_value(document, header)
-                    .with_context(|| format!("response {status} header `{}`", header.name))?;
-                Ok(quote!((#name, #value)))
+                let context = || format!("response {status} header `{}`", header.name);
+                let value = header_value(document, header).with_context(context)?;
+                let required = header.required;
+                let schema = shared
+                    .schemas
+                    .schema(operation.document, &header.schema)
+                    .with_context(context)?;
+                Ok(quote!(ResponseHeader { name: #name, value: #value, required: #required, schema: #schema }))
             })
             .collect::<Result<Vec<TokenStream>>>()?;
         let matches = match response.status {
