@@ -6,8 +6,9 @@
 //!
 //! Forwarded: the method, the path below the provider's base URL appended
 //! to the upstream URL, the query, the body, and the headers except
-//! hop-by-hop ones, `Host`, `Content-Length` and `Accept-Encoding` (so the
-//! answer comes uncompressed and its body can be checked). Redirects are
+//! hop-by-hop ones, `Host` and `Content-Length`; `Accept-Encoding` becomes
+//! `identity`, so the answer comes uncompressed and its body can be checked
+//! (without the header, RFC 9110 lets a server pick any coding). Redirects are
 //! passed through, not followed. The answer is read with a bound
 //! ([`MAX_UPSTREAM_BODY`]) and a timeout; past either, or when the upstream
 //! cannot be reached, the client gets `502` naming the provider.
@@ -20,7 +21,7 @@ use axum::http::header::{
     ACCEPT_ENCODING, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, PROXY_AUTHENTICATE,
     PROXY_AUTHORIZATION, TE, TRAILER, TRANSFER_ENCODING, UPGRADE,
 };
-use axum::http::{HeaderMap, HeaderName, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
 use crate::auth;
 use crate::model::Operation;
@@ -126,9 +127,10 @@ impl Upstreams {
             .map_err(|error| unreachable(format!("the request's path is not a URL: {error}")))?;
         let mut headers = request.headers.clone();
         strip_hop_by_hop(&mut headers);
-        for name in [HOST, CONTENT_LENGTH, ACCEPT_ENCODING] {
+        for name in [HOST, CONTENT_LENGTH] {
             headers.remove(name);
         }
+        headers.insert(ACCEPT_ENCODING, HeaderValue::from_static("identity"));
         let sent = self
             .client
             .request(request.method.clone(), url)
@@ -354,7 +356,8 @@ pub fn response_violations(
         )];
     };
     let mut problems = check_response_headers(declared, headers);
-    // Compressed bodies cannot be checked (the proxy asks for identity).
+    // A compressed body cannot be checked (the proxy asks for identity; a
+    // cassette may come from elsewhere).
     let compressed = headers
         .get("content-encoding")
         .and_then(|v| v.to_str().ok())

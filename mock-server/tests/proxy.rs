@@ -180,6 +180,12 @@ async fn drifting_cancel(Path(task_id): Path<String>, headers: HeaderMap) -> Res
     response
         .headers_mut()
         .insert("set-cookie", format!("session={key}").parse().unwrap());
+    // Which content codings the proxy accepted on the client's behalf.
+    if let Some(accepted) = headers.get("accept-encoding") {
+        response
+            .headers_mut()
+            .insert("x-seen-accept-encoding", accepted.clone());
+    }
     response
 }
 
@@ -283,10 +289,17 @@ async fn every_planted_drift_is_found_and_nothing_else() {
         assert_eq!(found[0].operation_id, Some("cancelTask"));
     }
 
-    // As documented: nothing.
+    // As documented: nothing. The proxy asks for an uncompressed answer
+    // (without `Accept-Encoding` any coding would do), so it can read it.
     proxy.clear_violations();
-    let (status, _, _) = send("POST", &cancel("5"), &key).await;
+    let (status, headers, _) = send(
+        "POST",
+        &cancel("5"),
+        &[("x-api-key", KEY), ("accept-encoding", "gzip, br")],
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["x-seen-accept-encoding"], "identity");
     assert_eq!(proxy.violations(), Vec::<Violation>::new());
 
     // A bad parameter: a request violation; the declared 404 that answers it is fine.
