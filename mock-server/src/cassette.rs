@@ -12,8 +12,9 @@
 //! Replay rule: a request is answered from a cassette when provider,
 //! operation, method, path and query (credentials redacted as recorded) are
 //! equal; query parameters may come in any order, but the values of a
-//! repeated one in the recorded order. Cassettes with the same request are served in file-name order,
-//! the last one repeating; other requests get the generated answers.
+//! repeated one in the recorded order. Cassettes with the same request are
+//! served in file-name order, the last one repeating; other requests get
+//! the generated answers.
 //! Every cassette is checked against the current documents when loaded: a
 //! stale one (undeclared status, body or content type no longer valid,
 //! operation gone) is reported as violations and a warning, and still served

@@ -428,24 +428,29 @@ mod tests {
         }
     }
 
-    static RANGES: Operation = Operation {
-        operation_id: "op",
-        method: "GET",
-        path: "/x",
-        segments: &[],
-        parameters: &[],
-        request_body: None,
-        security: &[],
-        responses: &[
-            declared(204, StatusMatch::Exact),
-            declared(400, StatusMatch::Class),
-            declared(500, StatusMatch::Default),
-        ],
-        invalid_request: REFUSAL,
-        invalid_path: REFUSAL,
-        unauthorized: REFUSAL,
-        lifecycle: None,
-    };
+    /// `GET /x` answering with `responses`.
+    const fn operation(responses: &'static [Response]) -> Operation {
+        Operation {
+            operation_id: "op",
+            method: "GET",
+            path: "/x",
+            segments: &[],
+            parameters: &[],
+            request_body: None,
+            security: &[],
+            responses,
+            invalid_request: REFUSAL,
+            invalid_path: REFUSAL,
+            unauthorized: REFUSAL,
+            lifecycle: None,
+        }
+    }
+
+    static RANGES: Operation = operation(&[
+        declared(204, StatusMatch::Exact),
+        declared(400, StatusMatch::Class),
+        declared(500, StatusMatch::Default),
+    ]);
 
     #[test]
     fn statuses_fall_under_exact_codes_then_classes_then_default() {
@@ -474,36 +479,23 @@ mod tests {
         ..Schema::ANY
     };
 
-    static CREATES: Operation = Operation {
-        responses: &[Response {
-            headers: &[
-                ResponseHeader {
-                    name: "location",
-                    value: "https://example.com/x/1",
-                    required: true,
-                    schema: &URI,
-                },
-                ResponseHeader {
-                    name: "retry-after",
-                    value: "1",
-                    required: false,
-                    schema: &INTEGER,
-                },
-            ],
-            ..declared(201, StatusMatch::Exact)
-        }],
-        operation_id: "create",
-        method: "POST",
-        path: "/x",
-        segments: &[],
-        parameters: &[],
-        request_body: None,
-        security: &[],
-        invalid_request: REFUSAL,
-        invalid_path: REFUSAL,
-        unauthorized: REFUSAL,
-        lifecycle: None,
-    };
+    static CREATES: Operation = operation(&[Response {
+        headers: &[
+            ResponseHeader {
+                name: "location",
+                value: "https://example.com/x/1",
+                required: true,
+                schema: &URI,
+            },
+            ResponseHeader {
+                name: "retry-after",
+                value: "1",
+                required: false,
+                schema: &INTEGER,
+            },
+        ],
+        ..declared(201, StatusMatch::Exact)
+    }]);
 
     #[test]
     fn declared_response_headers_are_checked() {
@@ -540,11 +532,10 @@ mod tests {
         for provider in crate::generated::PROVIDERS {
             for operation in provider.operations {
                 for response in operation.responses {
-                    let examples = response.examples.iter().map(Some);
                     let examples: Vec<_> = if response.examples.is_empty() {
                         vec![None]
                     } else {
-                        examples.collect()
+                        response.examples.iter().map(Some).collect()
                     };
                     for example in examples {
                         let sent = crate::render::declared(response, example);
