@@ -12,8 +12,10 @@
 //! each constrained string (Akua's document has 1,341: every id with its
 //! length limit), about a third of the SDK's code and of its build time. A
 //! client that enforces a server's length limits also breaks when the
-//! provider relaxes one, or answers with a longer id; the server (and the
-//! mock) still checks them, and so does the contract suite.
+//! provider relaxes one, or answers with a longer id (Smithy's constraint
+//! traits are likewise not enforced when serialising a request or reading
+//! a response); the server (and the mock) still checks them, and so does
+//! the contract suite.
 
 use serde_json::{Map, Value};
 
