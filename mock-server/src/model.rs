@@ -301,6 +301,20 @@ pub struct Schema {
     pub one_of: &'static [&'static Schema],
     /// `not`: must not hold.
     pub not: Option<&'static Schema>,
+    /// `if`/`then`/`else`.
+    pub conditional: Option<&'static Conditional>,
+}
+
+/// `if`/`then`/`else`: an instance valid against `when` must satisfy
+/// `then`, any other `otherwise` (absent ones are [`Schema::ANY`]).
+#[derive(Debug)]
+pub struct Conditional {
+    /// `if`.
+    pub when: &'static Schema,
+    /// `then`.
+    pub then: &'static Schema,
+    /// `else`.
+    pub otherwise: &'static Schema,
 }
 
 impl Schema {
@@ -316,6 +330,7 @@ impl Schema {
         any_of: &[],
         one_of: &[],
         not: None,
+        conditional: None,
     };
     /// The schema `false`: nothing.
     pub const NOTHING: Schema = Schema {
@@ -395,16 +410,25 @@ pub struct StringRules {
 pub struct ArrayRules {
     /// `prefixItems`: the schemas of the first items, by position.
     pub prefix_items: &'static [&'static Schema],
-    /// `items`: the schema of every item after the prefix.
-    pub items: &'static Schema,
+    /// `items`: the schema of every item after the prefix (`None`: not
+    /// declared, so any item, and not "evaluated" for `unevaluatedItems`).
+    pub items: Option<&'static Schema>,
     /// Fewest items.
     pub min_items: Option<u64>,
     /// Most items.
     pub max_items: Option<u64>,
     /// Whether no two items may be equal.
     pub unique_items: bool,
-    /// `contains`: at least one item must satisfy it.
+    /// `contains`: at least `min_contains` (default 1) and at most
+    /// `max_contains` items must satisfy it.
     pub contains: Option<&'static Schema>,
+    /// `minContains`.
+    pub min_contains: Option<u64>,
+    /// `maxContains`.
+    pub max_contains: Option<u64>,
+    /// `unevaluatedItems`: the schema of every item no other keyword
+    /// (here or in a valid subschema) evaluated.
+    pub unevaluated: Option<&'static Schema>,
 }
 
 /// Constraints on an object.
@@ -414,8 +438,9 @@ pub struct ObjectRules {
     pub properties: &'static [(&'static str, &'static Schema)],
     /// Members whose names match a pattern (`patternProperties`).
     pub pattern_properties: &'static [(&'static Pattern, &'static Schema)],
-    /// Members matched by neither: [`Schema::NOTHING`] for `additionalProperties: false`.
-    pub additional: &'static Schema,
+    /// Members matched by neither (`additionalProperties`; `None`: not
+    /// declared, so any, and not "evaluated" for `unevaluatedProperties`).
+    pub additional: Option<&'static Schema>,
     /// Members that must be present.
     pub required: &'static [&'static str],
     /// Fewest members.
@@ -424,6 +449,13 @@ pub struct ObjectRules {
     pub max_properties: Option<u64>,
     /// `propertyNames`: every member name (a string) must satisfy it.
     pub property_names: Option<&'static Schema>,
+    /// `dependentRequired`: when the member is present, these must be too.
+    pub dependent_required: &'static [(&'static str, &'static [&'static str])],
+    /// `dependentSchemas`: when the member is present, the object must satisfy the schema.
+    pub dependent_schemas: &'static [(&'static str, &'static Schema)],
+    /// `unevaluatedProperties`: the schema of every member no other keyword
+    /// (here or in a valid subschema) evaluated.
+    pub unevaluated: Option<&'static Schema>,
 }
 
 impl NumberRules {
@@ -452,11 +484,14 @@ impl ArrayRules {
     /// No constraint.
     pub const NONE: ArrayRules = ArrayRules {
         prefix_items: &[],
-        items: &Schema::ANY,
+        items: None,
         min_items: None,
         max_items: None,
         unique_items: false,
         contains: None,
+        min_contains: None,
+        max_contains: None,
+        unevaluated: None,
     };
 }
 
@@ -465,30 +500,51 @@ impl ObjectRules {
     pub const NONE: ObjectRules = ObjectRules {
         properties: &[],
         pattern_properties: &[],
-        additional: &Schema::ANY,
+        additional: None,
         required: &[],
         min_properties: None,
         max_properties: None,
         property_names: None,
+        dependent_required: &[],
+        dependent_schemas: &[],
+        unevaluated: None,
     };
 }
 
-/// A `pattern` (ECMA-262, as JSON Schema writes it), with the `regex` crate
-/// expression codegen translated it to, compiled on first use.
+/// A `pattern` (ECMA-262, as JSON Schema writes it), compiled on first use.
+///
+/// Most patterns are translated by codegen to the `regex` crate's syntax,
+/// whose matching time is linear in the input. Those that need what it lacks
+/// (lookaround, backreferences) are run by `regress`, an ECMA-262 engine.
 pub struct Pattern {
     /// The document's pattern.
     pub source: &'static str,
-    /// The same for the `regex` crate (ASCII `\d`, `\w`, `\b`, ECMA's `.`).
-    pub regex: &'static str,
-    compiled: std::sync::OnceLock<Option<regex::Regex>>,
+    /// The same for the `regex` crate (ASCII `\d`, `\w`, `\b`, ECMA's `.`);
+    /// `None`: matched by the ECMA-262 engine from `source`.
+    pub regex: Option<&'static str>,
+    compiled: std::sync::OnceLock<Option<Compiled>>,
+}
+
+enum Compiled {
+    Regex(regex::Regex),
+    Ecma(regress::Regex),
 }
 
 impl Pattern {
-    /// A pattern; `regex` is compiled the first time it is used.
+    /// A pattern run by the `regex` crate as `regex` (translated from `source`).
     pub const fn new(source: &'static str, regex: &'static str) -> Self {
         Self {
             source,
-            regex,
+            regex: Some(regex),
+            compiled: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// A pattern run by the ECMA-262 engine, exactly as the document wrote it.
+    pub const fn ecma(source: &'static str) -> Self {
+        Self {
+            source,
+            regex: None,
             compiled: std::sync::OnceLock::new(),
         }
     }
@@ -497,10 +553,16 @@ impl Pattern {
     /// anchored); `None` if the expression does not compile (codegen checks
     /// that it does).
     pub fn is_match(&self, text: &str) -> Option<bool> {
-        self.compiled
-            .get_or_init(|| regex::Regex::new(self.regex).ok())
-            .as_ref()
-            .map(|regex| regex.is_match(text))
+        let compiled = self.compiled.get_or_init(|| match self.regex {
+            Some(regex) => regex::Regex::new(regex).ok().map(Compiled::Regex),
+            None => regress::Regex::with_flags(self.source, "u")
+                .ok()
+                .map(Compiled::Ecma),
+        });
+        Some(match compiled.as_ref()? {
+            Compiled::Regex(regex) => regex.is_match(text),
+            Compiled::Ecma(regex) => regex.find(text).is_some(),
+        })
     }
 }
 

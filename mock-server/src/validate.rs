@@ -318,14 +318,25 @@ pub fn check_value(schema: &Schema, value: &Value, at: &[String], problems: &mut
         }
         Value::Null | Value::Bool(_) => {}
     }
+    if let (Some(rules), Value::Object(members)) = (schema.object, value) {
+        for (name, dependent) in rules.dependent_schemas {
+            if members.contains_key(*name) {
+                check_value(dependent, value, at, problems);
+            }
+        }
+    }
     for part in schema.all_of {
         check_value(part, value, at, problems);
     }
-    let matches = |branch: &Schema| {
-        let mut scratch = Vec::new();
-        check_value(branch, value, at, &mut scratch);
-        scratch.is_empty()
-    };
+    let matches = |branch: &Schema| is_valid(branch, value);
+    if let Some(conditional) = schema.conditional {
+        let branch = if matches(conditional.when) {
+            conditional.then
+        } else {
+            conditional.otherwise
+        };
+        check_value(branch, value, at, problems);
+    }
     if !schema.any_of.is_empty() && !schema.any_of.iter().any(|branch| matches(branch)) {
         problems.push(problem(
             "Input does not match any allowed schema".into(),
@@ -358,6 +369,7 @@ pub fn check_value(schema: &Schema, value: &Value, at: &[String], problems: &mut
             "not_forbidden",
         ));
     }
+    check_unevaluated(schema, value, at, problems);
 }
 
 /// Whether `value`'s JSON type is in `types` (an integral number is an `integer`).
@@ -435,24 +447,35 @@ fn check_array(rules: &ArrayRules, elements: &[Value], at: &[String], problems: 
     for (index, element) in elements.iter().enumerate() {
         let mut at = at.to_vec();
         at.push(index.to_string());
-        let schema = rules
-            .prefix_items
-            .get(index)
-            .copied()
-            .unwrap_or(rules.items);
-        check_value(schema, element, &at, problems);
+        let schema = rules.prefix_items.get(index).copied().or(rules.items);
+        if let Some(schema) = schema {
+            check_value(schema, element, &at, problems);
+        }
     }
-    if let Some(contains) = rules.contains
-        && !elements.iter().any(|element| {
-            let mut scratch = Vec::new();
-            check_value(contains, element, at, &mut scratch);
-            scratch.is_empty()
-        })
-    {
-        problems.push(problem(
-            "List should contain a matching item".into(),
-            "contains",
-        ));
+    if let Some(contains) = rules.contains {
+        let matching = elements
+            .iter()
+            .filter(|element| is_valid(contains, element))
+            .count() as u64;
+        let min = rules.min_contains.unwrap_or(1);
+        if matching < min {
+            problems.push(problem(
+                if min == 1 {
+                    "List should contain a matching item".into()
+                } else {
+                    format!("List should contain at least {min} matching items")
+                },
+                "contains",
+            ));
+        }
+        if let Some(max) = rules.max_contains
+            && matching > max
+        {
+            problems.push(problem(
+                format!("List should contain at most {max} matching items"),
+                "contains",
+            ));
+        }
     }
 }
 
@@ -532,18 +555,159 @@ fn check_object(
                 check_value(schema, member, &member_at, problems);
             }
         }
-        if matched {
-            continue;
+        if !matched && let Some(additional) = rules.additional {
+            check_member(additional, member, member_at, problems);
         }
-        if rules.additional.types == Types::NONE {
-            problems.push(Problem::new(
-                member_at,
-                "Extra inputs are not permitted",
-                "extra_forbidden",
-            ));
+    }
+    for (name, needed) in rules.dependent_required {
+        if members.contains_key(*name) {
+            for needed in needed.iter().filter(|n| !members.contains_key(**n)) {
+                let mut at = at.to_vec();
+                at.push((*needed).to_string());
+                problems.push(Problem::new(
+                    at,
+                    format!("Field required when `{name}` is present"),
+                    "missing",
+                ));
+            }
+        }
+    }
+}
+
+/// A member checked against the schema for members no name or pattern
+/// names (`additionalProperties`, `unevaluatedProperties`): `false` says
+/// it is not permitted at all.
+fn check_member(schema: &Schema, member: &Value, at: Vec<String>, problems: &mut Vec<Problem>) {
+    if schema.types == Types::NONE {
+        problems.push(Problem::new(
+            at,
+            "Extra inputs are not permitted",
+            "extra_forbidden",
+        ));
+    } else {
+        check_value(schema, member, &at, problems);
+    }
+}
+
+/// Whether `value` satisfies `schema`.
+fn is_valid(schema: &Schema, value: &Value) -> bool {
+    let mut scratch = Vec::new();
+    check_value(schema, value, &[], &mut scratch);
+    scratch.is_empty()
+}
+
+/// Marks the members of `members` (by position) that `schema`, which
+/// `value` satisfies, evaluates: JSON Schema 2020-12's annotations for
+/// `unevaluatedProperties`. Subschemas count only when `value` satisfies
+/// them (a failed `anyOf` branch evaluates nothing). `own` leaves out
+/// `schema`'s own `unevaluatedProperties`, the keyword being decided.
+fn mark_members(
+    schema: &Schema,
+    value: &Value,
+    members: &serde_json::Map<String, Value>,
+    marked: &mut [bool],
+    own: bool,
+) {
+    if let Some(rules) = schema.object {
+        let everything = rules.additional.is_some() || (!own && rules.unevaluated.is_some());
+        for ((name, _), mark) in members.iter().zip(marked.iter_mut()) {
+            *mark |= everything
+                || rules.properties.iter().any(|(known, _)| known == name)
+                || rules
+                    .pattern_properties
+                    .iter()
+                    .any(|(pattern, _)| pattern.is_match(name) == Some(true));
+        }
+        for (name, dependent) in rules.dependent_schemas {
+            if members.contains_key(*name) {
+                mark_members(dependent, value, members, marked, false);
+            }
+        }
+    }
+    for_each_valid_subschema(schema, value, |part| {
+        mark_members(part, value, members, marked, false);
+    });
+}
+
+/// Marks the items (by position) that `schema`, which `value` satisfies,
+/// evaluates: the annotations `unevaluatedItems` reads (see [`mark_members`]).
+fn mark_items(schema: &Schema, value: &Value, elements: &[Value], marked: &mut [bool], own: bool) {
+    if let Some(rules) = schema.array {
+        let everything = rules.items.is_some() || (!own && rules.unevaluated.is_some());
+        for (index, (element, mark)) in elements.iter().zip(marked.iter_mut()).enumerate() {
+            *mark |= everything
+                || index < rules.prefix_items.len()
+                || rules.contains.is_some_and(|c| is_valid(c, element));
+        }
+    }
+    for_each_valid_subschema(schema, value, |part| {
+        mark_items(part, value, elements, marked, false);
+    });
+}
+
+/// The in-place applicators of `schema` whose annotations reach it: every
+/// `allOf` part, the `anyOf`/`oneOf` branches `value` satisfies, and the
+/// `if` with `then`, or `else`, as `value` satisfies the `if`.
+fn for_each_valid_subschema(schema: &Schema, value: &Value, mut visit: impl FnMut(&Schema)) {
+    for part in schema.all_of {
+        visit(part);
+    }
+    for branch in schema.any_of.iter().chain(schema.one_of) {
+        if is_valid(branch, value) {
+            visit(branch);
+        }
+    }
+    if let Some(conditional) = schema.conditional {
+        if is_valid(conditional.when, value) {
+            visit(conditional.when);
+            visit(conditional.then);
         } else {
-            check_value(rules.additional, member, &member_at, problems);
+            visit(conditional.otherwise);
         }
+    }
+}
+
+/// `unevaluatedProperties` and `unevaluatedItems`, which depend on what
+/// every other keyword of `schema` evaluated.
+fn check_unevaluated(schema: &Schema, value: &Value, at: &[String], problems: &mut Vec<Problem>) {
+    match value {
+        Value::Object(members) => {
+            let Some(unevaluated) = schema.object.and_then(|rules| rules.unevaluated) else {
+                return;
+            };
+            let mut marked = vec![false; members.len()];
+            mark_members(schema, value, members, &mut marked, true);
+            for ((name, member), marked) in members.iter().zip(marked) {
+                if !marked {
+                    let mut at = at.to_vec();
+                    at.push(name.clone());
+                    check_member(unevaluated, member, at, problems);
+                }
+            }
+        }
+        Value::Array(elements) => {
+            let Some(unevaluated) = schema.array.and_then(|rules| rules.unevaluated) else {
+                return;
+            };
+            let mut marked = vec![false; elements.len()];
+            mark_items(schema, value, elements, &mut marked, true);
+            for (index, (element, marked)) in elements.iter().zip(marked).enumerate() {
+                if !marked {
+                    let mut at = at.to_vec();
+                    at.push(index.to_string());
+                    if unevaluated.types == Types::NONE {
+                        problems.push(Problem::new(
+                            at,
+                            "Extra items are not permitted",
+                            "too_long",
+                        ));
+                    } else {
+                        check_value(unevaluated, element, &at, problems);
+                    }
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -783,7 +947,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::model::Pattern;
+    use crate::model::{Conditional, Pattern};
 
     static BODY: RequestBody = RequestBody {
         required: true,
@@ -985,7 +1149,7 @@ mod tests {
             object: Some(&ObjectRules {
                 properties: &[("id", &ID), ("count", &COUNT)],
                 required: &["id"],
-                additional: &Schema::NOTHING,
+                additional: Some(&Schema::NOTHING),
                 ..ObjectRules::NONE
             }),
             ..Schema::ANY
@@ -993,7 +1157,7 @@ mod tests {
         static SCHEMA_SCHEMA: Schema = Schema {
             types: Types::ARRAY,
             array: Some(&ArrayRules {
-                items: &ITEM,
+                items: Some(&ITEM),
                 ..ArrayRules::NONE
             }),
             ..Schema::ANY
@@ -1148,10 +1312,10 @@ mod tests {
                     types: Types::INTEGER,
                     ..Schema::ANY
                 }],
-                items: &Schema {
+                items: Some(&Schema {
                     types: Types::STRING,
                     ..Schema::ANY
-                },
+                }),
                 ..ArrayRules::NONE
             }),
             ..Schema::ANY
@@ -1172,10 +1336,10 @@ mod tests {
                         ..Schema::ANY
                     },
                 )],
-                additional: &Schema {
+                additional: Some(&Schema {
                     types: Types::INTEGER,
                     ..Schema::ANY
-                },
+                }),
                 min_properties: Some(1),
                 max_properties: Some(2),
                 ..ObjectRules::NONE
@@ -1228,7 +1392,7 @@ mod tests {
             types: Types::OBJECT,
             object: Some(&ObjectRules {
                 properties: &[("type", &Schema::ANY), ("a", &Schema::ANY)],
-                additional: &Schema::NOTHING,
+                additional: Some(&Schema::NOTHING),
                 ..ObjectRules::NONE
             }),
             one_of: &[&KIND_A, &ANY_OBJECT],
@@ -1244,5 +1408,219 @@ mod tests {
             ["extra_forbidden"]
         );
         assert_eq!(kinds_of(&SCHEMA_SCHEMA, json!([])), ["dict_type"]);
+    }
+
+    static STRING: Schema = Schema {
+        types: Types::STRING,
+        ..Schema::ANY
+    };
+    static INTEGER: Schema = Schema {
+        types: Types::INTEGER,
+        ..Schema::ANY
+    };
+
+    #[test]
+    fn unevaluated_properties_see_through_valid_subschemas_only() {
+        // {allOf: [{properties: {a}}], anyOf: [{properties: {b}, required: [b]}, {}],
+        //  unevaluatedProperties: false}
+        static A: Schema = Schema {
+            object: Some(&ObjectRules {
+                properties: &[("a", &STRING)],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        static B: Schema = Schema {
+            object: Some(&ObjectRules {
+                properties: &[("b", &STRING)],
+                required: &["b"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        static CLOSED: Schema = Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                unevaluated: Some(&Schema::NOTHING),
+                ..ObjectRules::NONE
+            }),
+            all_of: &[&A],
+            any_of: &[&B, &Schema::ANY],
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&CLOSED, json!({"a": "x", "b": "y"})).is_empty());
+        assert_eq!(
+            kinds_of(&CLOSED, json!({"a": "x", "c": 1})),
+            ["extra_forbidden"]
+        );
+        // `b` is not a string: its branch fails, so it evaluates nothing.
+        assert!(kinds_of(&CLOSED, json!({"b": 1})).contains(&"extra_forbidden"));
+        // A nested `unevaluatedProperties` evaluates every member for its parent.
+        static OPEN_INSIDE: Schema = Schema {
+            object: Some(&ObjectRules {
+                unevaluated: Some(&Schema::ANY),
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        static OUTER: Schema = Schema {
+            object: Some(&ObjectRules {
+                unevaluated: Some(&Schema::NOTHING),
+                ..ObjectRules::NONE
+            }),
+            all_of: &[&OPEN_INSIDE],
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&OUTER, json!({"anything": 1})).is_empty());
+        // A declared `additionalProperties` evaluates the rest; a typed
+        // `unevaluatedProperties` checks what is left.
+        static TYPED: Schema = Schema {
+            object: Some(&ObjectRules {
+                properties: &[("a", &STRING)],
+                unevaluated: Some(&INTEGER),
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&TYPED, json!({"a": "x", "n": 1})).is_empty());
+        assert_eq!(kinds_of(&TYPED, json!({"n": "1"})), ["int_parsing"]);
+    }
+
+    #[test]
+    fn conditionals_apply_then_or_else() {
+        // if {properties: {kind: {const: "card"}}} then {required: [number]} else {required: [iban]}
+        static KIND_CARD: Schema = Schema {
+            object: Some(&ObjectRules {
+                properties: &[(
+                    "kind",
+                    &Schema {
+                        values: Some(&["\"card\""]),
+                        ..Schema::ANY
+                    },
+                )],
+                required: &["kind"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        static PAYMENT: Schema = Schema {
+            conditional: Some(&Conditional {
+                when: &KIND_CARD,
+                then: &Schema {
+                    object: Some(&ObjectRules {
+                        required: &["number"],
+                        ..ObjectRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+                otherwise: &Schema {
+                    object: Some(&ObjectRules {
+                        required: &["iban"],
+                        ..ObjectRules::NONE
+                    }),
+                    ..Schema::ANY
+                },
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&PAYMENT, json!({"kind": "card", "number": "4"})).is_empty());
+        assert_eq!(kinds_of(&PAYMENT, json!({"kind": "card"})), ["missing"]);
+        assert!(kinds_of(&PAYMENT, json!({"kind": "sepa", "iban": "x"})).is_empty());
+        assert_eq!(
+            kinds_of(&PAYMENT, json!({"kind": "sepa", "number": "4"})),
+            ["missing"]
+        );
+    }
+
+    #[test]
+    fn dependencies_and_contains_bounds() {
+        static BILLING: Schema = Schema {
+            object: Some(&ObjectRules {
+                dependent_required: &[("credit_card", &["billing_address"])],
+                dependent_schemas: &[(
+                    "name",
+                    &Schema {
+                        object: Some(&ObjectRules {
+                            required: &["surname"],
+                            ..ObjectRules::NONE
+                        }),
+                        ..Schema::ANY
+                    },
+                )],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&BILLING, json!({"billing_address": "x"})).is_empty());
+        assert_eq!(kinds_of(&BILLING, json!({"credit_card": 1})), ["missing"]);
+        assert_eq!(kinds_of(&BILLING, json!({"name": "a"})), ["missing"]);
+        assert!(kinds_of(&BILLING, json!({"name": "a", "surname": "b"})).is_empty());
+
+        static TWO_OR_THREE_INTEGERS: Schema = Schema {
+            array: Some(&ArrayRules {
+                contains: Some(&INTEGER),
+                min_contains: Some(2),
+                max_contains: Some(3),
+                ..ArrayRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&TWO_OR_THREE_INTEGERS, json!([1, "a", 2])).is_empty());
+        assert_eq!(
+            kinds_of(&TWO_OR_THREE_INTEGERS, json!([1, "a"])),
+            ["contains"]
+        );
+        assert_eq!(
+            kinds_of(&TWO_OR_THREE_INTEGERS, json!([1, 2, 3, 4])),
+            ["contains"]
+        );
+        static NONE_NEEDED: Schema = Schema {
+            array: Some(&ArrayRules {
+                contains: Some(&INTEGER),
+                min_contains: Some(0),
+                ..ArrayRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&NONE_NEEDED, json!(["a"])).is_empty());
+    }
+
+    #[test]
+    fn unevaluated_items_after_prefix_and_contains() {
+        // {prefixItems: [integer], contains: {type: string}, unevaluatedItems: false}
+        static TUPLE: Schema = Schema {
+            array: Some(&ArrayRules {
+                prefix_items: &[&INTEGER],
+                contains: Some(&STRING),
+                min_contains: Some(0),
+                unevaluated: Some(&Schema::NOTHING),
+                ..ArrayRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&TUPLE, json!([1, "a", "b"])).is_empty());
+        assert_eq!(kinds_of(&TUPLE, json!([1, "a", true])), ["too_long"]);
+    }
+
+    #[test]
+    fn ecma_patterns_with_lookaround_and_backreferences() {
+        static NO_DOUBLE_DASH: Pattern = Pattern::ecma("^(?!.*--)[a-z-]+$");
+        static REPEATED: Pattern = Pattern::ecma("^(\\w)\\1$");
+        static PASSWORD: Schema = Schema {
+            string: Some(&StringRules {
+                pattern: Some(&NO_DOUBLE_DASH),
+                ..StringRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        assert!(kinds_of(&PASSWORD, json!("a-b")).is_empty());
+        assert_eq!(
+            kinds_of(&PASSWORD, json!("a--b")),
+            ["string_pattern_mismatch"]
+        );
+        assert_eq!(REPEATED.is_match("aa"), Some(true));
+        assert_eq!(REPEATED.is_match("ab"), Some(false));
+        // ECMA-262's `\d` is ASCII in the ECMA engine too.
+        assert_eq!(Pattern::ecma("^\\d(?=x)").is_match("١x"), Some(false));
     }
 }

@@ -76,18 +76,16 @@ fn mutations(schema: &Schema, value: &Value, at: &str, out: &mut Vec<(String, Va
                     out.push((format!("{at}: duplicate item"), Value::Array(doubled)));
                 }
                 for (index, item) in items.iter().enumerate() {
-                    let schema = rules
-                        .prefix_items
-                        .get(index)
-                        .copied()
-                        .unwrap_or(rules.items);
-                    mutations(schema, item, &format!("{at}/{index}"), out);
+                    let schema = rules.prefix_items.get(index).copied().or(rules.items);
+                    if let Some(schema) = schema {
+                        mutations(schema, item, &format!("{at}/{index}"), out);
+                    }
                 }
             }
         }
         Value::Object(members) => {
             if let Some(rules) = schema.object {
-                if rules.additional.types == Types::NONE {
+                if rules.additional.is_some_and(|a| a.types == Types::NONE) {
                     let mut extra = members.clone();
                     extra.insert("unexpected_member".into(), Value::Bool(true));
                     out.push((format!("{at}: extra member"), Value::Object(extra)));

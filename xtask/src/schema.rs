@@ -35,26 +35,6 @@ const ANNOTATIONS: &[&str] = &[
     "contentSchema",
 ];
 
-/// Assertion and applicator keywords of JSON Schema (2020-12 and OpenAPI
-/// 3.0's draft) the mock does not check: refused with their pointer. Any
-/// other unknown keyword is an annotation (JSON Schema 2020-12, section 6.5:
-/// unknown keywords are collected as annotations) and is ignored.
-const UNCHECKED: &[&str] = &[
-    "if",
-    "then",
-    "else",
-    "dependentRequired",
-    "dependentSchemas",
-    "dependencies",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "minContains",
-    "maxContains",
-    "additionalItems",
-    "$dynamicRef",
-    "$recursiveRef",
-];
-
 /// The `static` items a provider's schemas compile to, shared by its operations.
 pub struct SchemaTable<'a> {
     documents: &'a [SourceDocument],
@@ -160,13 +140,6 @@ impl<'a> SchemaTable<'a> {
             Value::Object(members) => members,
             _ => return Err(at.error("a schema must be an object or a boolean".into())),
         };
-        for key in members.keys() {
-            if UNCHECKED.contains(&key.as_str()) {
-                return Err(at
-                    .child(key)
-                    .error(format!("the mock cannot check the keyword `{key}`")));
-            }
-        }
         let mut fields = Vec::new();
         let nullable = members.get("nullable") == Some(&Value::Bool(true));
         let types = types(members, at)?;
@@ -282,32 +255,31 @@ impl<'a> SchemaTable<'a> {
         if [
             "items",
             "prefixItems",
+            "additionalItems",
             "minItems",
             "maxItems",
             "uniqueItems",
             "contains",
+            "minContains",
+            "maxContains",
+            "unevaluatedItems",
         ]
         .iter()
         .any(|k| members.contains_key(*k))
         {
-            let prefix_items = self.list(document, members, "prefixItems", at)?;
-            let items = match members.get("items") {
-                Some(Value::Array(_)) => {
-                    return Err(at.child("items").error(
-                        "`items` as a list (draft 2019 tuples) is not supported; use `prefixItems`"
-                            .into(),
-                    ));
-                }
-                Some(items) => self.reference(document, items, &at.child("items"))?,
-                None => quote!(&Schema::ANY),
+            // Before 2020-12, `items` as a list is the tuple and
+            // `additionalItems` the schema of the items after it.
+            let (prefix_items, items) = match members.get("items") {
+                Some(Value::Array(_)) => (
+                    self.list(document, members, "items", at)?,
+                    self.optional(document, members, "additionalItems", at)?,
+                ),
+                _ => (
+                    self.list(document, members, "prefixItems", at)?,
+                    self.optional(document, members, "items", at)?,
+                ),
             };
-            let contains = match members.get("contains") {
-                Some(contains) => {
-                    let contains = self.reference(document, contains, &at.child("contains"))?;
-                    quote!(Some(#contains))
-                }
-                None => quote!(None),
-            };
+            let contains = self.optional(document, members, "contains", at)?;
             let unique = members.get("uniqueItems") == Some(&Value::Bool(true));
             let prefix_items = if prefix_items.is_empty() {
                 quote!(&[])
@@ -324,6 +296,12 @@ impl<'a> SchemaTable<'a> {
                     if unique { quote!(true) } else { quote!(false) },
                 ),
                 ("contains", contains),
+                ("min_contains", count("minContains")?),
+                ("max_contains", count("maxContains")?),
+                (
+                    "unevaluated",
+                    self.optional(document, members, "unevaluatedItems", at)?,
+                ),
             ]);
             fields.push(quote!(array: Some(&ArrayRules { #(#rules,)* ..ArrayRules::NONE })));
         }
@@ -336,6 +314,10 @@ impl<'a> SchemaTable<'a> {
             "minProperties",
             "maxProperties",
             "propertyNames",
+            "dependentRequired",
+            "dependentSchemas",
+            "dependencies",
+            "unevaluatedProperties",
         ]
         .iter()
         .any(|k| members.contains_key(*k))
@@ -357,19 +339,42 @@ impl<'a> SchemaTable<'a> {
                     pattern_properties.push(quote!((&#pattern, #property)));
                 }
             }
-            let additional = match members.get("additionalProperties") {
-                None => quote!(&Schema::ANY),
-                Some(additional) => {
-                    self.reference(document, additional, &at.child("additionalProperties"))?
+            let additional = self.optional(document, members, "additionalProperties", at)?;
+            let property_names = self.optional(document, members, "propertyNames", at)?;
+            // Draft 4-7's `dependencies` (OpenAPI 3.0's dialect) holds both
+            // kinds: a list of names or a schema.
+            let mut dependent_required = Vec::new();
+            let mut dependent_schemas = Vec::new();
+            for keyword in ["dependentRequired", "dependentSchemas", "dependencies"] {
+                let Some(declared) = members.get(keyword) else {
+                    continue;
+                };
+                let at = at.child(keyword);
+                let declared = declared
+                    .as_object()
+                    .ok_or_else(|| at.error(format!("`{keyword}` must be an object")))?;
+                for (name, dependency) in declared {
+                    match dependency {
+                        Value::Array(names) if keyword != "dependentSchemas" => {
+                            let names = names
+                                .iter()
+                                .map(|n| n.as_str().map(|n| quote!(#n)))
+                                .collect::<Option<Vec<_>>>()
+                                .ok_or_else(|| {
+                                    at.child(name).error("names must be strings".into())
+                                })?;
+                            dependent_required.push(quote!((#name, &[#(#names),*])));
+                        }
+                        _ if keyword != "dependentRequired" => {
+                            let schema = self.reference(document, dependency, &at.child(name))?;
+                            dependent_schemas.push(quote!((#name, #schema)));
+                        }
+                        _ => {
+                            return Err(at.child(name).error("must be a list of names".into()));
+                        }
+                    }
                 }
-            };
-            let property_names = match members.get("propertyNames") {
-                Some(names) => {
-                    let names = self.reference(document, names, &at.child("propertyNames"))?;
-                    quote!(Some(#names))
-                }
-                None => quote!(None),
-            };
+            }
             let required: Vec<&str> = members
                 .get("required")
                 .and_then(Value::as_array)
@@ -393,14 +398,24 @@ impl<'a> SchemaTable<'a> {
                 ("min_properties", count("minProperties")?),
                 ("max_properties", count("maxProperties")?),
                 ("property_names", property_names),
+                ("dependent_required", list(dependent_required)),
+                ("dependent_schemas", list(dependent_schemas)),
+                (
+                    "unevaluated",
+                    self.optional(document, members, "unevaluatedProperties", at)?,
+                ),
             ]);
             fields.push(quote!(object: Some(&ObjectRules { #(#rules,)* ..ObjectRules::NONE })));
         }
         // `$ref` beside other keywords (3.1): the target applies as well.
+        // Dynamic references are resolved statically, to the anchor the spec
+        // library found (the usual case: one schema resource per document).
         let mut all_of = self.list(document, members, "allOf", at)?;
-        if let Some(target) = members.get("$ref").and_then(Value::as_str) {
-            let ident = self.named(document, target, &at.child("$ref"))?;
-            all_of.push(quote!(&#ident));
+        for keyword in ["$ref", "$dynamicRef", "$recursiveRef"] {
+            if let Some(target) = members.get(keyword).and_then(Value::as_str) {
+                let ident = self.named(document, target, &at.child(keyword))?;
+                all_of.push(quote!(&#ident));
+            }
         }
         if !all_of.is_empty() {
             fields.push(quote!(all_of: &[#(#all_of),*]));
@@ -415,6 +430,16 @@ impl<'a> SchemaTable<'a> {
             let not = self.reference(document, not, &at.child("not"))?;
             fields.push(quote!(not: Some(#not)));
         }
+        // `then`/`else` without `if` are ignored, as JSON Schema says.
+        if let Some(when) = members.get("if") {
+            let when = self.reference(document, when, &at.child("if"))?;
+            let mut branch = |keyword: &str| match members.get(keyword) {
+                Some(schema) => self.reference(document, schema, &at.child(keyword)),
+                None => Ok(quote!(&Schema::ANY)),
+            };
+            let (then, otherwise) = (branch("then")?, branch("else")?);
+            fields.push(quote!(conditional: Some(&Conditional { when: #when, then: #then, otherwise: #otherwise })));
+        }
         let schema = quote!(Schema { #(#fields,)* ..Schema::ANY });
         // 3.0 `nullable` without `type`: null, or whatever the rest allows.
         if nullable && types.is_none() {
@@ -424,6 +449,23 @@ impl<'a> SchemaTable<'a> {
             }));
         }
         Ok(schema)
+    }
+
+    /// `Some(&schema)` for a keyword holding one schema, `None` without it.
+    fn optional(
+        &mut self,
+        document: usize,
+        members: &Map<String, Value>,
+        keyword: &str,
+        at: &Place,
+    ) -> Result<TokenStream> {
+        match members.get(keyword) {
+            Some(schema) => {
+                let schema = self.reference(document, schema, &at.child(keyword))?;
+                Ok(quote!(Some(#schema)))
+            }
+            None => Ok(quote!(None)),
+        }
     }
 
     /// The schemas of a list keyword (`allOf`, `prefixItems`, ...).
@@ -452,21 +494,25 @@ impl<'a> SchemaTable<'a> {
         if let Some(ident) = self.patterns.get(source) {
             return Ok(ident.clone());
         }
+        // The regex crate when it can (linear time), else the ECMA-262
+        // engine (lookaround, backreferences).
         let translated = translate_pattern(source)
-            .and_then(|regex| {
-                regex::Regex::new(&regex)
-                    .map(|_| regex)
-                    .map_err(|e| e.to_string())
-            })
-            .map_err(|reason| {
-                at.error(format!(
-                    "pattern `{source}` is not supported by the regex crate: {reason}"
-                ))
-            })?;
+            .ok()
+            .filter(|regex| regex::Regex::new(regex).is_ok());
+        let pattern = match translated {
+            Some(translated) => quote!(Pattern::new(#source, #translated)),
+            None => {
+                regress::Regex::with_flags(source, "u").map_err(|e| {
+                    at.error(format!(
+                        "pattern `{source}` is not an ECMA-262 regular expression: {e}"
+                    ))
+                })?;
+                quote!(Pattern::ecma(#source))
+            }
+        };
         let ident = self.fresh(&format!("PATTERN_{}", self.patterns.len()));
         self.patterns.insert(source.to_string(), ident.clone());
-        self.items
-            .push(quote!(static #ident: Pattern = Pattern::new(#source, #translated);));
+        self.items.push(quote!(static #ident: Pattern = #pattern;));
         Ok(ident)
     }
 }
@@ -729,23 +775,48 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keywords_are_refused_with_their_pointer() {
-        let error = compile(serde_json::json!({
+    fn every_validation_keyword_compiles() {
+        let code = compile(serde_json::json!({
             "type": "object",
-            "properties": {"a": {"type": "string", "if": {"minLength": 1}}}
+            "properties": {"a": {"type": "string", "if": {"minLength": 1}, "then": {"maxLength": 3}}},
+            "dependentRequired": {"a": ["b"]},
+            "dependentSchemas": {"b": {"required": ["c"]}},
+            "dependencies": {"d": ["a"], "e": {"minProperties": 2}},
+            "propertyNames": {"maxLength": 8},
+            "unevaluatedProperties": false,
+            "$defs": {"tuple": {"items": [{"type": "integer"}], "additionalItems": false}},
+            "patternProperties": {"^x-(?!internal)": {"contains": {"type": "integer"}, "minContains": 2, "maxContains": 3, "unevaluatedItems": false}}
         }))
-        .unwrap_err()
-        .to_string();
-        assert_eq!(
-            error,
-            "doc.json#/components/schemas/Root/properties/a/if: the mock cannot check the keyword `if`"
+        .unwrap();
+        for expected in [
+            "conditional : Some (& Conditional { when :",
+            "dependent_required : & [(\"a\" , & [\"b\"]) , (\"d\" , & [\"a\"])]",
+            "dependent_schemas : & [(\"b\" ,",
+            "(\"e\" ,",
+            "unevaluated : Some (& Schema :: NOTHING)",
+            "min_contains : Some (2)",
+            "max_contains : Some (3)",
+            "Pattern :: ecma (\"^x-(?!internal)\")",
+        ] {
+            assert!(code.contains(expected), "{expected} in {code}");
+        }
+        let tuple =
+            compile(serde_json::json!({"items": [{"type": "integer"}], "additionalItems": false}))
+                .unwrap();
+        assert!(
+            tuple.contains("prefix_items : & [& Schema { types : Types :: INTEGER"),
+            "{tuple}"
         );
-        let error = compile(serde_json::json!({"pattern": "(?<=a)b"}))
+        assert!(
+            tuple.contains("items : Some (& Schema :: NOTHING)"),
+            "{tuple}"
+        );
+        let error = compile(serde_json::json!({"pattern": "(?<=a"}))
             .unwrap_err()
             .to_string();
         assert!(
             error.starts_with(
-                "doc.json#/components/schemas/Root/pattern: pattern `(?<=a)b` is not supported"
+                "doc.json#/components/schemas/Root/pattern: pattern `(?<=a` is not an ECMA-262 regular expression"
             ),
             "{error}"
         );
@@ -772,7 +843,10 @@ mod tests {
             code.contains("Types :: OBJECT . or (Types :: NULL)"),
             "{code}"
         );
-        assert!(code.contains("additional : & Schema :: NOTHING"), "{code}");
+        assert!(
+            code.contains("additional : Some (& Schema :: NOTHING)"),
+            "{code}"
+        );
         assert!(code.contains("unique_items : true"), "{code}");
         assert!(code.contains("Pattern :: new (\"^a\" , \"^a\")"), "{code}");
     }

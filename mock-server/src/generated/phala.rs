@@ -419,19 +419,21 @@ static SCHEMA_VALIDATION_ERROR: Schema = Schema {
                         types: Types::ARRAY,
                         array: Some(
                             &ArrayRules {
-                                items: &Schema {
-                                    any_of: &[
-                                        &Schema {
-                                            types: Types::STRING,
-                                            ..Schema::ANY
-                                        },
-                                        &Schema {
-                                            types: Types::INTEGER,
-                                            ..Schema::ANY
-                                        },
-                                    ],
-                                    ..Schema::ANY
-                                },
+                                items: Some(
+                                    &Schema {
+                                        any_of: &[
+                                            &Schema {
+                                                types: Types::STRING,
+                                                ..Schema::ANY
+                                            },
+                                            &Schema {
+                                                types: Types::INTEGER,
+                                                ..Schema::ANY
+                                            },
+                                        ],
+                                        ..Schema::ANY
+                                    },
+                                ),
                                 ..ArrayRules::NONE
                             },
                         ),
@@ -471,7 +473,7 @@ static SCHEMA_HTTPVALIDATION_ERROR: Schema = Schema {
                         types: Types::ARRAY,
                         array: Some(
                             &ArrayRules {
-                                items: &SCHEMA_VALIDATION_ERROR,
+                                items: Some(&SCHEMA_VALIDATION_ERROR),
                                 ..ArrayRules::NONE
                             },
                         ),
@@ -738,10 +740,12 @@ static SCHEMA_VM: Schema = Schema {
                                 types: Types::ARRAY,
                                 array: Some(
                                     &ArrayRules {
-                                        items: &Schema {
-                                            types: Types::STRING,
-                                            ..Schema::ANY
-                                        },
+                                        items: Some(
+                                            &Schema {
+                                                types: Types::STRING,
+                                                ..Schema::ANY
+                                            },
+                                        ),
                                         ..ArrayRules::NONE
                                     },
                                 ),
@@ -813,19 +817,21 @@ static SCHEMA_VALIDATION_ERROR_2: Schema = Schema {
                         types: Types::ARRAY,
                         array: Some(
                             &ArrayRules {
-                                items: &Schema {
-                                    any_of: &[
-                                        &Schema {
-                                            types: Types::STRING,
-                                            ..Schema::ANY
-                                        },
-                                        &Schema {
-                                            types: Types::INTEGER,
-                                            ..Schema::ANY
-                                        },
-                                    ],
-                                    ..Schema::ANY
-                                },
+                                items: Some(
+                                    &Schema {
+                                        any_of: &[
+                                            &Schema {
+                                                types: Types::STRING,
+                                                ..Schema::ANY
+                                            },
+                                            &Schema {
+                                                types: Types::INTEGER,
+                                                ..Schema::ANY
+                                            },
+                                        ],
+                                        ..Schema::ANY
+                                    },
+                                ),
                                 ..ArrayRules::NONE
                             },
                         ),
@@ -865,7 +871,7 @@ static SCHEMA_HTTPVALIDATION_ERROR_2: Schema = Schema {
                         types: Types::ARRAY,
                         array: Some(
                             &ArrayRules {
-                                items: &SCHEMA_VALIDATION_ERROR_2,
+                                items: Some(&SCHEMA_VALIDATION_ERROR_2),
                                 ..ArrayRules::NONE
                             },
                         ),

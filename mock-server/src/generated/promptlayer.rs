@@ -225,10 +225,12 @@ static SCHEMA_CANCEL_TABLE_SHEET_OPERATION_RESPONSE: Schema = Schema {
                         types: Types::ARRAY,
                         array: Some(
                             &ArrayRules {
-                                items: &Schema {
-                                    types: Types::STRING,
-                                    ..Schema::ANY
-                                },
+                                items: Some(
+                                    &Schema {
+                                        types: Types::STRING,
+                                        ..Schema::ANY
+                                    },
+                                ),
                                 ..ArrayRules::NONE
                             },
                         ),
@@ -297,6 +299,7 @@ static SCHEMA_ERROR_RESPONSE: Schema = Schema {
                     },
                 ),
             ],
+            additional: Some(&Schema::ANY),
             ..ObjectRules::NONE
         },
     ),
