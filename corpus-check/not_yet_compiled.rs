@@ -3,3 +3,24 @@
 /// not included, with a warning naming why. Empty this list as the causes
 /// go. Shared by `build.rs` and the tests.
 const NOT_YET_COMPILED: &[(&str, &str)] = &[];
+
+/// The documents compiled when `CORPUS_CHECK` is not set: the small ones, so
+/// `cargo test --workspace` stays quick. `CORPUS_CHECK=all` (what `cargo
+/// xtask corpus` sets) or `CORPUS_CHECK=name,name` chooses others.
+const COMPILED_BY_DEFAULT: &[&str] = &[
+    "museum",
+    "petstore",
+    "prefect",
+    "securityschemes",
+    "swaggerpetstore",
+    "webhooks",
+];
+
+/// Whether the corpus document `name` is generated and compiled in this build.
+fn selected(name: &str) -> bool {
+    match std::env::var("CORPUS_CHECK") {
+        Ok(names) if names == "all" => true,
+        Ok(names) => names.split(',').any(|n| n.trim() == name),
+        Err(_) => COMPILED_BY_DEFAULT.contains(&name),
+    }
+}

@@ -29,9 +29,10 @@ fn main() {
     let providers = selected_providers(providers);
     let mut index = String::new();
     for provider in &providers {
-        let code = sdk_gen::generate(provider).unwrap_or_else(|e| fail(&e.to_string()));
+        let generated = sdk_gen::generate(provider).unwrap_or_else(|e| fail(&e.to_string()));
+        warn_findings(provider, &generated.findings);
         let file = format!("{}.rs", provider.name);
-        write_if_changed(&out_dir.join(&file), &code);
+        write_if_changed(&out_dir.join(&file), &generated.code);
         let sources: Vec<String> = provider
             .documents
             .iter()
@@ -127,6 +128,34 @@ fn providers_table(providers: &[specs::Provider]) -> Result<String, String> {
         .expect("writing to a String");
     }
     Ok(table)
+}
+
+/// One warning per provider whose documents had slips: how many, and where
+/// they are listed (the spec library's in the golden list `cargo xtask
+/// codegen` writes; the generator's own, few, in the warning itself).
+fn warn_findings(provider: &specs::Provider, generated: &specs::Findings) {
+    let total = provider.findings.len() + generated.len();
+    if total == 0 {
+        return;
+    }
+    let mut message = format!(
+        "{}: {total} document findings repaired, approximated or skipped ({}; SDK generator: {})",
+        provider.name,
+        provider.findings.summary(),
+        generated.summary()
+    );
+    if !provider.findings.is_empty() {
+        write!(
+            message,
+            "; listed in specs/golden/{}.findings.txt",
+            provider.name
+        )
+        .expect("writing to a String");
+    }
+    for finding in &generated.0 {
+        write!(message, "; {finding}").expect("writing to a String");
+    }
+    println!("cargo::warning={}", message.replace('\n', " "));
 }
 
 fn write_if_changed(path: &Path, contents: &str) {

@@ -20,6 +20,7 @@ fn corpus_dirs() -> Vec<PathBuf> {
         .unwrap_or_else(|e| panic!("{}: {e}", corpus.display()))
         .map(|entry| entry.expect("a readable directory entry").path())
         .filter(|path| path.is_dir())
+        .filter(|path| selected(&path.file_name().unwrap_or_default().to_string_lossy()))
         .collect();
     dirs.sort();
     dirs

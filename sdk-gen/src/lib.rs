@@ -30,12 +30,119 @@ pub use typed::{base_url_env, credentials_doc, dynamic_dispatch, progenitor_snak
 
 use specs::Provider;
 
+/// How many operations the generator leaves out of one provider, one at a
+/// time, before it gives up and reports the failure.
+const MAX_SKIPPED: usize = 50;
+
+/// A provider's generated module, and what the generator repaired or
+/// skipped on the way (beyond the spec library's own findings).
+#[derive(Debug)]
+pub struct Generated {
+    /// The module's source.
+    pub code: String,
+    /// The generator's findings: values dropped, operations skipped.
+    pub findings: specs::Findings,
+}
+
+/// Removes the `default`, `example` or `enum` member at `pointer` of the
+/// SDK's document; `false` when `pointer` is not such a value.
+fn drop_value(document: &mut serde_json::Value, pointer: &str) -> bool {
+    let Some((parent, last)) = pointer.rsplit_once('/') else {
+        return false;
+    };
+    match document.pointer_mut(parent) {
+        Some(serde_json::Value::Object(schema)) if matches!(last, "default" | "example") => {
+            schema.shift_remove(last).is_some()
+        }
+        Some(serde_json::Value::Array(members)) if parent.ends_with("/enum") => {
+            match last.parse::<usize>() {
+                Ok(index) if index < members.len() => {
+                    members.remove(index);
+                    true
+                }
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
 /// The Rust module for `provider`: progenitor's client, types and builders,
 /// with each operation's typed `send()`, error enum and dynamic dispatch.
-pub fn generate(provider: &Provider) -> Result<String, GenError> {
-    values::check(provider)?;
-    let tokens = run::progenitor(&provider.normalised)
-        .map_err(|failure| locate::locate(provider, failure))?;
+///
+/// A document's slips degrade instead of failing (see `specs::findings`):
+/// a `default` or `enum` value outside its own schema is dropped from the
+/// SDK's copy, and an operation progenitor cannot generate is left out,
+/// each recorded in [`Generated::findings`] with its place.
+pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
+    let mut provider = provider.clone();
+    let mut findings = specs::Findings::default();
+    for problem in values::repair(&mut provider.normalised) {
+        let operation = values::operation_of(&problem.pointer)
+            .map(|(path, method)| format!("{} {path}", method.to_ascii_uppercase()));
+        let place = Place::node(&provider, None, &problem.pointer);
+        findings.push(
+            specs::Location::new(place.document, problem.pointer.clone()),
+            specs::Outcome::Repaired,
+            operation,
+            format!(
+                "the SDK drops the {} value {} (it does not fit its own schema: {})",
+                problem.keyword,
+                values::shortened(&problem.value),
+                problem.reason
+            ),
+        );
+    }
+    let tokens = loop {
+        let failure = match run::progenitor(&provider.normalised) {
+            Ok(tokens) => break tokens,
+            Err(failure) => failure,
+        };
+        let error = locate::locate(&provider, failure);
+        let attempts = findings.len();
+        if attempts < MAX_SKIPPED
+            && let Some(pointer) = error.place.pointer.clone()
+            && drop_value(&mut provider.normalised, &pointer)
+        {
+            findings.push(
+                specs::Location::new(error.place.document.clone(), pointer),
+                specs::Outcome::Repaired,
+                None,
+                format!("the SDK drops this value: {}", error.kind),
+            );
+            continue;
+        }
+        let culprit = error.place.operation_id.as_ref().and_then(|id| {
+            provider
+                .operations
+                .iter()
+                .position(|o| &o.operation_id == id)
+        });
+        let Some(index) = culprit.filter(|_| findings.skipped().count() < MAX_SKIPPED) else {
+            return Err(error);
+        };
+        let operation = provider.operations.remove(index);
+        if let Some(item) = provider
+            .normalised
+            .pointer_mut(&format!(
+                "/paths/{}",
+                operation.path.replace('~', "~0").replace('/', "~1")
+            ))
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            item.shift_remove(&operation.method.to_ascii_lowercase());
+        }
+        findings.push(
+            specs::Location::new(
+                error.place.document.clone(),
+                error.place.pointer.clone().unwrap_or_default(),
+            ),
+            specs::Outcome::Skipped,
+            Some(format!("{} {}", operation.method, operation.path)),
+            format!("left out of the SDK: {}", error.kind),
+        );
+    };
+    let provider = &provider;
     let fail = |kind: GenErrorKind| GenError::new(provider, Place::document(provider), kind);
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| fail(GenErrorKind::Output(e.to_string())))?;
@@ -79,9 +186,12 @@ pub fn generate(provider: &Provider) -> Result<String, GenError> {
         .map(|d| d.path.display().to_string())
         .chain(provider.overlays.iter().map(|o| o.display().to_string()))
         .collect();
-    Ok(format!(
-        "// Generated by sdk-gen from {}. Do not edit.\n{}",
-        sources.join(", "),
-        prettyplease::unparse(&file)
-    ))
+    Ok(Generated {
+        code: format!(
+            "// Generated by sdk-gen from {}. Do not edit.\n{}",
+            sources.join(", "),
+            prettyplease::unparse(&file)
+        ),
+        findings,
+    })
 }

@@ -47,6 +47,45 @@ pub fn check(provider: &Provider) -> Result<(), GenError> {
     ))
 }
 
+/// Drops every `default` and `enum` member of `document` that does not fit
+/// its own schema (an `enum` left empty is dropped whole: any value of the
+/// schema's type, never stricter than the document): the SDK's copy only;
+/// the mock keeps serving the document's values where they are valid.
+/// Returns what was dropped, in document order.
+pub fn repair(document: &mut Value) -> Vec<Problem> {
+    let mut dropped = Vec::new();
+    // Each round removes one value; a document has at most one per node.
+    while let Some(problem) = first_problem(document) {
+        let (parent, last) = problem
+            .pointer
+            .rsplit_once('/')
+            .unwrap_or(("", problem.pointer.as_str()));
+        let removed = match document.pointer_mut(parent) {
+            Some(Value::Object(schema)) => schema.shift_remove(last).is_some(),
+            Some(Value::Array(members)) => match last.parse::<usize>() {
+                Ok(index) if index < members.len() => {
+                    members.remove(index);
+                    if members.is_empty()
+                        && let Some((schema, _)) = parent.rsplit_once('/')
+                        && let Some(Value::Object(schema)) = document.pointer_mut(schema)
+                    {
+                        schema.shift_remove("enum");
+                    }
+                    true
+                }
+                _ => false,
+            },
+            _ => false,
+        };
+        if !removed {
+            // Not where the walk said: stop rather than loop.
+            break;
+        }
+        dropped.push(problem);
+    }
+    dropped
+}
+
 /// A value that does not fit.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Problem {
@@ -436,7 +475,7 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 /// `/paths/~1a/get/...` -> (`/a`, `get`).
-fn operation_of(pointer: &str) -> Option<(String, String)> {
+pub fn operation_of(pointer: &str) -> Option<(String, String)> {
     let mut tokens = pointer.strip_prefix("/paths/")?.split('/');
     let path = tokens.next()?.replace("~1", "/").replace("~0", "~");
     let method = tokens.next()?;
@@ -445,7 +484,8 @@ fn operation_of(pointer: &str) -> Option<(String, String)> {
         .then(|| (path, method.to_string()))
 }
 
-fn shortened(value: &Value) -> String {
+/// `value` as JSON, cut after 120 characters.
+pub fn shortened(value: &Value) -> String {
     let text = value.to_string();
     match text.char_indices().nth(120) {
         Some((cut, _)) => format!("{}...", &text[..cut]),

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use sdk_gen::{GenErrorKind, generate};
+use sdk_gen::generate;
 use serde_json::{Value, json};
 
 /// A provider directory under the temp dir holding `document`.
@@ -61,7 +61,7 @@ fn a_body_in_several_media_types_gets_send_body() {
         }}}),
         thing(),
     ));
-    let code = generate(&provider).unwrap();
+    let code = generate(&provider).unwrap().code;
     syn::parse_file(&code).unwrap();
     assert!(code.contains("pub async fn send_body("), "no send_body");
     assert!(code.contains("async fn send_raw_body("), "no send_raw_body");
@@ -78,7 +78,7 @@ fn a_body_in_several_media_types_gets_send_body() {
 }
 
 #[test]
-fn a_default_outside_its_schema_is_named_before_progenitor_runs() {
+fn a_default_outside_its_schema_is_dropped_from_the_sdk_and_named() {
     let (provider, dir) = provider(document(
         json!({"/things": {"get": {
             "operationId": "things.list",
@@ -87,33 +87,15 @@ fn a_default_outside_its_schema_is_named_before_progenitor_runs() {
         }}}),
         thing(),
     ));
-    let error = generate(&provider).unwrap_err();
-    assert!(
-        matches!(
-            &error.kind,
-            GenErrorKind::Value {
-                keyword: "default",
-                ..
-            }
-        ),
-        "{error}"
-    );
-    assert_eq!(error.place.operation_id.as_deref(), Some("things.list"));
-    assert_eq!(
-        error.place.pointer.as_deref(),
-        Some("/paths/~1things/get/parameters/0/schema/default")
-    );
-    assert!(error.place.document.ends_with("api.json"));
-    let text = error.to_string();
-    assert!(
-        text.starts_with("sample: ") && text.contains("api.json#/paths/~1things/get/parameters/0/schema/default (operation `things.list`): the `default` value 500 does not fit its own schema: above the `maximum` 100"),
-        "{text}"
-    );
+    let generated = generate(&provider).expect("a slip degrades");
+    assert!(generated.code.contains("things_list"));
+    let report = generated.findings.report();
+    assert!(report.contains("api.json#/paths/~1things/get/parameters/0/schema/default: repaired (GET /things): the SDK drops the default value 500 (it does not fit its own schema: above the `maximum` 100)"), "{report}");
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
-fn a_value_only_typify_rejects_is_found_by_bisection() {
+fn a_value_only_typify_rejects_is_found_by_bisection_and_dropped() {
     // `uniqueItems` is not among the rules checked first: typify's set type
     // rejects the duplicate, and bisection names the value.
     let mut schemas = thing();
@@ -127,42 +109,46 @@ fn a_value_only_typify_rejects_is_found_by_bisection() {
         }),
         schemas,
     ));
-    let error = generate(&provider).unwrap_err();
-    assert!(
-        matches!(&error.kind, GenErrorKind::Progenitor(_)),
-        "{error}"
-    );
+    let generated = generate(&provider).expect("the value is dropped, nothing skipped");
+    assert!(generated.code.contains("tags_get"));
+    assert_eq!(generated.findings.len(), 1);
+    let finding = &generated.findings.0[0];
+    assert_eq!(finding.outcome, specs::Outcome::Repaired);
     assert_eq!(
-        error.place.pointer.as_deref(),
-        Some("/components/schemas/Tags/properties/names/default")
+        finding.at.pointer,
+        "/components/schemas/Tags/properties/names/default"
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
-fn a_progenitor_panic_is_an_error_naming_the_operation() {
+fn a_progenitor_panic_skips_the_operation_naming_it() {
     // The path template names `{thing}`, the parameter is `id`: progenitor
     // panics looking the parameter up in the template.
     let (provider, dir) = provider(document(
-        json!({"/things/{thing}": {"get": {
-            "operationId": "things.get",
-            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-            "responses": ok_response()
-        }}}),
+        json!({
+            "/things/{thing}": {"get": {
+                "operationId": "things.get",
+                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "responses": ok_response()
+            }},
+            "/things": {"get": {"operationId": "things.list", "responses": ok_response()}}
+        }),
         thing(),
     ));
-    let error = generate(&provider).unwrap_err();
-    let GenErrorKind::Panic(message) = &error.kind else {
-        panic!("not a panic: {error}");
-    };
+    let generated = generate(&provider).expect("the operation is skipped");
+    assert!(generated.code.contains("things_list"));
+    assert!(!generated.code.contains("fn things_get"));
+    let skipped: Vec<_> = generated.findings.skipped().collect();
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(skipped[0].operation.as_deref(), Some("GET /things/{thing}"));
+    assert_eq!(skipped[0].at.pointer, "/paths/~1things~1{thing}/get");
     assert!(
-        message.contains("missing path name mapping thing"),
-        "{message}"
-    );
-    assert_eq!(error.place.operation_id.as_deref(), Some("things.get"));
-    assert_eq!(
-        error.place.pointer.as_deref(),
-        Some("/paths/~1things~1{thing}/get")
+        skipped[0]
+            .message
+            .contains("missing path name mapping thing"),
+        "{}",
+        skipped[0].message
     );
     std::fs::remove_dir_all(dir).unwrap();
 }

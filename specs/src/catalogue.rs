@@ -169,81 +169,60 @@ pub(crate) fn operations(
     document: &Value,
     document_index: usize,
     file: &Path,
-) -> Result<Vec<Operation>, SpecError> {
+) -> Result<(Vec<Operation>, Vec<Rejected>), SpecError> {
     let reader = Reader { document, file };
     let security = SecurityReader::new(document, file)?;
     let mut operations = Vec::new();
+    let mut rejected = Vec::new();
     let Some(paths) = document.get("paths").and_then(Value::as_object) else {
-        return Ok(operations);
+        return Ok((operations, rejected));
     };
     for (path, item) in paths {
         let item_at = pointer::join("/paths", path);
-        let shared = reader.parameters(item, &item_at)?;
+        let shared = reader.parameters(item, &item_at);
         for method in METHODS {
             let Some(operation) = item.get(method) else {
                 continue;
             };
             let at = pointer::join(&item_at, method);
-            let operation_id = operation
-                .get("operationId")
-                .and_then(Value::as_str)
-                .ok_or_else(|| {
-                    SpecError::invalid(
-                        reader.at(&at),
-                        "every operation needs an operationId (it names the SDK method)",
-                    )
-                })?;
-            let mut parameters = shared.clone();
-            for parameter in reader.parameters(operation, &at)? {
-                // An operation's parameter overrides the path item's of the same name and place.
-                parameters.retain(|p: &Parameter| {
-                    !(p.location == parameter.location && p.name == parameter.name)
-                });
-                parameters.push(parameter);
-            }
-            let sdk_name = match operation.get(SDK_NAME) {
-                None => operation_id,
-                Some(Value::String(name))
-                    if name.starts_with(|c: char| c.is_ascii_lowercase())
-                        && name
-                            .chars()
-                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
-                {
-                    name
-                }
-                Some(_) => {
-                    return Err(SpecError::invalid(
-                        reader.at(&pointer::join(&at, SDK_NAME)),
-                        "must be a snake_case identifier",
-                    ));
-                }
+            let read = match &shared {
+                Ok(shared) => reader.operation(
+                    operation,
+                    shared.clone(),
+                    &security,
+                    path,
+                    method,
+                    document_index,
+                    &at,
+                ),
+                // Every operation of the path item shares the problem.
+                Err(error) => Err(SpecError::invalid(
+                    reader.at(&pointer::join(&item_at, "parameters")),
+                    error.to_string(),
+                )),
             };
-            operations.push(Operation {
-                operation_id: operation_id.to_string(),
-                sdk_name: sdk_name.to_string(),
-                method: method.to_uppercase(),
-                path: path.clone(),
-                summary: operation
-                    .get("summary")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-                tags: operation
-                    .get("tags")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect(),
-                document: document_index,
-                parameters,
-                request_body: reader.request_body(operation, &at)?,
-                responses: reader.responses(operation, &at)?,
-                security: security.operation(operation, &at)?,
-            });
+            match read {
+                Ok(operation) => operations.push(operation),
+                Err(error) => rejected.push(Rejected {
+                    path: path.clone(),
+                    method: method.to_string(),
+                    error,
+                }),
+            }
         }
     }
-    Ok(operations)
+    Ok((operations, rejected))
+}
+
+/// An operation the catalogue cannot read, and why: the loader skips it.
+#[derive(Debug)]
+pub(crate) struct Rejected {
+    /// Its path template.
+    pub path: String,
+    /// Its method, lower-case.
+    pub method: String,
+    /// Why.
+    pub error: SpecError,
 }
 
 struct Reader<'a> {
@@ -252,6 +231,79 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// One operation of the path item at `path`, with the path item's
+    /// parameters (`shared`) under its own.
+    #[allow(clippy::too_many_arguments)]
+    fn operation(
+        &self,
+        operation: &'a Value,
+        shared: Vec<Parameter>,
+        security: &SecurityReader<'_>,
+        path: &str,
+        method: &str,
+        document_index: usize,
+        at: &str,
+    ) -> Result<Operation, SpecError> {
+        let reader = self;
+        let at = at.to_string();
+        let operation_id = operation
+            .get("operationId")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                SpecError::invalid(
+                    reader.at(&at),
+                    "every operation needs an operationId (it names the SDK method)",
+                )
+            })?;
+        let mut parameters = shared;
+        for parameter in reader.parameters(operation, &at)? {
+            // An operation's parameter overrides the path item's of the same name and place.
+            parameters.retain(|p: &Parameter| {
+                !(p.location == parameter.location && p.name == parameter.name)
+            });
+            parameters.push(parameter);
+        }
+        let sdk_name = match operation.get(SDK_NAME) {
+            None => operation_id,
+            Some(Value::String(name))
+                if name.starts_with(|c: char| c.is_ascii_lowercase())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+            {
+                name
+            }
+            Some(_) => {
+                return Err(SpecError::invalid(
+                    reader.at(&pointer::join(&at, SDK_NAME)),
+                    "must be a snake_case identifier",
+                ));
+            }
+        };
+        Ok(Operation {
+            operation_id: operation_id.to_string(),
+            sdk_name: sdk_name.to_string(),
+            method: method.to_uppercase(),
+            path: path.to_string(),
+            summary: operation
+                .get("summary")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+            tags: operation
+                .get("tags")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            document: document_index,
+            parameters,
+            request_body: reader.request_body(operation, &at)?,
+            responses: reader.responses(operation, &at)?,
+            security: security.operation(operation, &at)?,
+        })
+    }
     fn at(&self, pointer: &str) -> Location {
         Location::new(self.file, pointer)
     }
@@ -510,7 +562,7 @@ mod tests {
             "paths": {"/a": {"get": {"operationId": "getA", "tags": ["t"], "responses": {"200": {"description": "ok"}}}}},
             "webhooks": {"thingCreated": {"post": {"operationId": "thingCreated", "responses": {"200": {"description": "ok"}}}}},
         });
-        let operations = operations(&document, 0, Path::new("api.yaml")).unwrap();
+        let (operations, _) = operations(&document, 0, Path::new("api.yaml")).unwrap();
         let ids: Vec<&str> = operations.iter().map(|o| o.operation_id.as_str()).collect();
         assert_eq!(ids, ["getA"]);
         assert_eq!(operations[0].tags, ["t"]);

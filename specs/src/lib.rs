@@ -26,6 +26,7 @@
 
 mod catalogue;
 mod error;
+pub mod findings;
 pub mod lifecycle;
 mod load;
 mod merge;
@@ -34,6 +35,7 @@ mod operation_ids;
 mod overlay;
 mod pointer;
 pub mod refs;
+mod repair;
 pub mod security;
 pub mod selection;
 pub mod status;
@@ -48,6 +50,7 @@ pub use catalogue::{
     SDK_NAME, Status, is_json, parse_status,
 };
 pub use error::{Location, SpecError};
+pub use findings::{Finding, Findings, Outcome};
 pub use lifecycle::Lifecycle;
 pub use load::{parse_document, read_document};
 pub use merge::merge_documents;
@@ -90,6 +93,9 @@ pub struct Provider {
     pub normalised: Value,
     /// The resources its operations act on (`lifecycle.yaml`), if described.
     pub lifecycle: Option<Lifecycle>,
+    /// The documents' slips and what was done about each (see [`findings`]):
+    /// operations skipped here are in none of the above.
+    pub findings: Findings,
 }
 
 /// One vendored document.
@@ -157,6 +163,9 @@ struct Manifest {
     /// Which operations to serve (see [`selection`]).
     #[serde(default)]
     operations: Selection,
+    /// Every finding is an error (see [`findings`]).
+    #[serde(default)]
+    strict: bool,
 }
 
 /// Loads every provider under `dir` (one sub-directory each), sorted by name.
@@ -261,6 +270,7 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         })
         .collect::<Result<Vec<_>, SpecError>>()?;
 
+    let mut findings = Findings::default();
     let mut documents = Vec::new();
     let mut overlay_hits: Vec<Vec<usize>> = overlays.iter().map(|_| Vec::new()).collect();
     let mut operations = Vec::new();
@@ -280,10 +290,24 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
                     .for_each(|(hit, count)| *hit += count);
             }
         }
+        operation_ids::drop_duplicates(&mut resolved, &path, &mut findings);
         operation_ids::fill_missing(&mut resolved);
-        refs::check(&resolved, &path)?;
+        repair::references(&mut resolved, &path, &mut findings);
         hoist_response_schemas(&mut resolved, &path)?;
-        operations.extend(catalogue::operations(&resolved, index, &path)?);
+        let (read, rejected) = catalogue::operations(&resolved, index, &path)?;
+        for rejected in rejected {
+            if let Some(item) = resolved
+                .pointer_mut(&pointer::join("/paths", &rejected.path))
+                .and_then(Value::as_object_mut)
+            {
+                item.shift_remove(&rejected.method);
+            }
+            findings.skip(
+                repair::operation_name(&rejected.method, &rejected.path),
+                &rejected.error,
+            );
+        }
+        operations.extend(read);
         documents.push(SourceDocument {
             path,
             verbatim,
@@ -355,7 +379,13 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         None => None,
     };
 
+    if manifest.strict {
+        findings
+            .clone()
+            .into_strict_error(Location::new(&manifest_path, "/strict"))?;
+    }
     let provider = Provider {
+        findings,
         name: manifest.name,
         title: manifest.title,
         credential_env: manifest.credential_env,

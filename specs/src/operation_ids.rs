@@ -8,10 +8,62 @@
 //! declared id or another made one: a clash gets `_2`, `_3`, ...
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use serde_json::Value;
 
 use crate::catalogue::METHODS;
+use crate::findings::{Findings, Outcome};
+use crate::{Location, pointer};
+
+/// Drops every `operationId` already used by an earlier operation of
+/// `document` (an empty or non-string one too), so that [`fill_missing`]
+/// makes one from the method and path: the id names the SDK method and the
+/// mock's journal entries, and two operations cannot share one.
+pub(crate) fn drop_duplicates(document: &mut Value, file: &Path, findings: &mut Findings) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let mut seen = HashSet::new();
+    for (path, item) in paths.iter_mut() {
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
+        for method in METHODS {
+            let Some(operation) = item.get_mut(method).and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let Some(id) = operation.get("operationId") else {
+                continue;
+            };
+            let usable = id
+                .as_str()
+                .is_some_and(|id| !id.trim().is_empty() && seen.insert(id.to_string()));
+            if usable {
+                continue;
+            }
+            let message = match id.as_str() {
+                Some(id) if !id.trim().is_empty() => format!(
+                    "operationId `{id}` is already used by another operation; this one gets a name from its method and path"
+                ),
+                _ => "operationId is not a non-empty string; the operation gets a name from its method and path".to_string(),
+            };
+            operation.shift_remove("operationId");
+            findings.push(
+                Location::new(
+                    file,
+                    pointer::join(
+                        &pointer::join(&pointer::join("/paths", path), method),
+                        "operationId",
+                    ),
+                ),
+                Outcome::Repaired,
+                Some(crate::repair::operation_name(method, path)),
+                message,
+            );
+        }
+    }
+}
 
 /// Fills in every missing `operationId` of `document`.
 pub(crate) fn fill_missing(document: &mut Value) {

@@ -1,12 +1,13 @@
 //! `$ref`: the workspace's one resolver of references.
 //!
 //! Only references inside the same document (`#/...`, a JSON pointer as a
-//! URI fragment) are followed. [`check`] runs on every resolved document when
-//! it is loaded, so a reference to another file, one that points at nothing,
-//! or a chain of references that comes back to itself is refused there,
-//! with the file and the pointer of the node holding the `$ref`. Consumers of loaded
-//! documents (the catalogue, xtask's generators) follow references with
-//! [`Document`] and can rely on that check.
+//! URI fragment) are followed: the spec library bundles other files into
+//! the document first (`bundle`). [`problems`] lists, with the pointer of
+//! the node holding it, every reference to nothing, to a file or URL that
+//! was not bundled, or that comes back to itself; the loader repairs each
+//! at the smallest unit (see `crate::findings`), so consumers of loaded
+//! documents (the catalogue, xtask's generators) can follow references with
+//! [`Document`] and rely on them.
 //!
 //! A schema that refers to itself through a property (`Tree.children:
 //! [$ref Tree]`) is not a cycle: only a reference whose target is, through
@@ -148,22 +149,36 @@ fn percent_decode(fragment: &str) -> Option<String> {
     String::from_utf8(decoded).ok()
 }
 
-/// Checks every `$ref` of `document` (named `file` in errors). Example
-/// values are data, not references, and are not looked into.
+/// Checks every `$ref` of `document` (named `file` in errors): the first
+/// that cannot be followed is the error. Example values and `x-`
+/// extensions are data, not references, and are not looked into.
 pub fn check(document: &Value, file: &Path) -> Result<(), SpecError> {
-    check_node(Document(document), document, file, &mut String::new())
+    match problems(document).into_iter().next() {
+        Some((at, error)) => Err(error.at(file, &at)),
+        None => Ok(()),
+    }
 }
 
-fn check_node(
+/// Every `$ref` of `document` that cannot be followed: the pointer of the
+/// node holding it, and why, in document order.
+pub fn problems(document: &Value) -> Vec<(String, RefError)> {
+    let mut found = Vec::new();
+    visit(Document(document), document, &mut String::new(), &mut found);
+    found
+}
+
+fn visit(
     document: Document<'_>,
     node: &Value,
-    file: &Path,
     at: &mut String,
-) -> Result<(), SpecError> {
+    found: &mut Vec<(String, RefError)>,
+) {
     match node {
         Value::Object(map) => {
-            if map.get("$ref").is_some_and(Value::is_string) {
-                document.resolve(node, file, at)?;
+            if map.get("$ref").is_some_and(Value::is_string)
+                && let Err(error) = document.follow(node)
+            {
+                found.push((at.clone(), error));
             }
             for (key, child) in map {
                 let is_data = matches!(key.as_str(), "example" | "enum" | "const")
@@ -175,9 +190,9 @@ fn check_node(
                 let length = at.len();
                 *at = pointer::join(at, key);
                 if key == "examples" {
-                    check_examples(document, child, file, at)?;
+                    visit_examples(document, child, at, found);
                 } else {
-                    check_node(document, child, file, at)?;
+                    visit(document, child, at, found);
                 }
                 at.truncate(length);
             }
@@ -186,32 +201,32 @@ fn check_node(
             for (index, item) in items.iter().enumerate() {
                 let length = at.len();
                 *at = pointer::join_index(at, index);
-                check_node(document, item, file, at)?;
+                visit(document, item, at, found);
                 at.truncate(length);
             }
         }
         _ => {}
     }
-    Ok(())
 }
 
 /// A media type's or parameter's `examples`: Example objects (or references
 /// to them) whose `value` is data.
-fn check_examples(
+fn visit_examples(
     document: Document<'_>,
     examples: &Value,
-    file: &Path,
     at: &str,
-) -> Result<(), SpecError> {
+    found: &mut Vec<(String, RefError)>,
+) {
     let Some(examples) = examples.as_object() else {
-        return Ok(());
+        return;
     };
     for (name, example) in examples {
-        if example.get("$ref").is_some_and(Value::is_string) {
-            document.resolve(example, file, &pointer::join(at, name))?;
+        if example.get("$ref").is_some_and(Value::is_string)
+            && let Err(error) = document.follow(example)
+        {
+            found.push((pointer::join(at, name), error));
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]

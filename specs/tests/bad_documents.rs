@@ -1,5 +1,6 @@
 //! Malformed or unsupported documents fail with an error naming the file and
-//! the place, never a panic.
+//! the place, never a panic; an operation's slip skips that operation, with
+//! a finding naming the file and the place (an error with `strict: true`).
 
 use std::path::{Path, PathBuf};
 
@@ -83,24 +84,43 @@ fn unsupported_schema_keyword_names_file_and_pointer() {
     );
 }
 
-#[test]
-fn dangling_reference_names_file_and_pointer() {
-    let fixture = Fixture::new(
-        "dangling",
+/// The operation is skipped with a finding naming file and pointer; with
+/// `strict: true` the same finding refuses the provider.
+fn assert_skipped_then_strict(test: &str, text: &str, pointer: &str, reason: &str) {
+    let fixture = Fixture::new(test, &[("provider.yaml", MANIFEST), ("api.yaml", text)]);
+    let provider = load_provider(&fixture.0).expect("a slip degrades, it does not refuse");
+    assert!(provider.operations.is_empty());
+    let expected = format!(
+        "{}#{pointer}: skipped (GET /a): {reason}",
+        fixture.file("api.yaml")
+    );
+    assert_eq!(provider.findings.report(), format!("{expected}\n"));
+    drop(fixture);
+    let strict = Fixture::new(
+        &format!("{test}-strict"),
         &[
-            ("provider.yaml", MANIFEST),
-            (
-                "api.yaml",
-                "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{$ref: '#/components/parameters/Missing'}]\n      responses: {'200': {description: ok}}\n",
-            ),
+            ("provider.yaml", &format!("{MANIFEST}strict: true\n")),
+            ("api.yaml", text),
         ],
     );
-    assert_eq!(
-        fixture.load().to_string(),
-        format!(
-            "{}#/paths/~1a/get/parameters/0: `#/components/parameters/Missing` points at nothing",
-            fixture.file("api.yaml")
-        )
+    let error = strict.load().to_string();
+    assert!(
+        error.contains("`strict: true` and the documents have 1 findings"),
+        "{error}"
+    );
+    assert!(
+        error.contains(&format!("{}#{pointer}", strict.file("api.yaml"))),
+        "{error}"
+    );
+}
+
+#[test]
+fn dangling_reference_skips_its_operation_with_file_and_pointer() {
+    assert_skipped_then_strict(
+        "dangling",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{$ref: '#/components/parameters/Missing'}]\n      responses: {'200': {description: ok}}\n",
+        "/paths/~1a/get/parameters/0",
+        "`$ref: #/components/parameters/Missing` points at nothing",
     );
 }
 
@@ -121,15 +141,12 @@ fn a_missing_operation_id_is_made_from_method_and_path() {
 }
 
 #[test]
-fn an_operation_without_responses_is_an_error() {
-    let text = "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://x'}]\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {}\n";
-    let fixture = Fixture::new("noresp", &[("provider.yaml", MANIFEST), ("api.yaml", text)]);
-    assert_eq!(
-        fixture.load().to_string(),
-        format!(
-            "{}#/paths/~1a/get/responses: an operation needs `responses` with at least one response",
-            fixture.file("api.yaml")
-        )
+fn an_operation_without_responses_is_skipped() {
+    assert_skipped_then_strict(
+        "noresp",
+        "openapi: 3.1.0\ninfo: {title: t, version: '1'}\nservers: [{url: 'https://x'}]\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses: {}\n",
+        "/paths/~1a/get/responses",
+        "an operation needs `responses` with at least one response",
     );
 }
 

@@ -209,22 +209,36 @@ fn security_as_declared() {
 }
 
 #[test]
-fn unknown_schemes_and_external_references_are_refused_with_their_pointer() {
+fn unknown_schemes_and_external_references_skip_their_operations_with_their_pointer() {
     let unknown = DOCUMENT.replace("security: [{oauth: [things.read]}", "security: [{oath: []}");
     let fixture = Fixture::new("unknown", "", &unknown);
-    let error = fixture.load().unwrap_err().to_string();
+    let provider = fixture
+        .load()
+        .expect("one operation's slip skips that operation");
     assert!(
-        error.ends_with("api.yaml#/paths/~1things~1{id}/get/security/0/oath: security scheme `oath` is not declared in components.securitySchemes"),
-        "{error}"
+        !provider
+            .operations
+            .iter()
+            .any(|o| o.operation_id == "getThing")
+    );
+    assert_eq!(provider.operations.len(), 3);
+    let report = provider.findings.report();
+    assert!(
+        report.ends_with("api.yaml#/paths/~1things~1{id}/get/security/0/oath: skipped (GET /things/{id}): security scheme `oath` is not declared in components.securitySchemes\n"),
+        "{report}"
     );
     let external = DOCUMENT.replace(
         "parameters: [{name: id, in: path, required: true, schema: {type: string}}]",
         "parameters: [{$ref: 'common.yaml#/components/parameters/Id'}]",
     );
     let fixture = Fixture::new("external", "", &external);
-    let error = fixture.load().unwrap_err().to_string();
+    let provider = fixture
+        .load()
+        .expect("a path item's slip skips its operations");
+    assert!(!provider.operations.iter().any(|o| o.path == "/things/{id}"));
+    let report = provider.findings.report();
     assert!(
-        error.ends_with("api.yaml#/paths/~1things~1{id}/parameters/0: `$ref: common.yaml#/components/parameters/Id` is not supported: only references inside the same document (`#/...`) are supported"),
-        "{error}"
+        report.ends_with("api.yaml#/paths/~1things~1{id}/parameters/0: skipped (GET /things/{id}): `$ref: common.yaml#/components/parameters/Id` is neither in this document nor a file of the provider's directory\n"),
+        "{report}"
     );
 }

@@ -1,11 +1,16 @@
-//! The mock generator on third-party documents (`specs/corpus/`): each
-//! provider's generated file parses as Rust and holds one `Operation` for
-//! every operation its documents declare, with their operationIds.
+//! `cargo xtask corpus [--fast] [NAME...]`: third-party documents
+//! (`specs/corpus/`) through the pipeline, one table row each.
 //!
-//! Every document is tried and every failure reported by name.
+//! The fast part (spec library, mock generator) checks that each
+//! provider's generated file parses as Rust and holds one `Operation` for
+//! every operation its documents declare that the spec library did not
+//! skip, with their operationIds. Every document is tried and every
+//! failure reported by name.
 
 use std::collections::BTreeSet;
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
@@ -20,6 +25,138 @@ const HTTP_METHODS: [&str; 8] = [
 
 /// `(method, path, operationId)` of one operation.
 type Row = (String, String, Option<String>);
+
+/// One document's row of the table.
+#[derive(Default)]
+struct Outcome {
+    operations: usize,
+    warnings: usize,
+    skipped: usize,
+    codegen_seconds: f64,
+    /// `None`: not tried (`--fast`).
+    sdk: Option<Result<(), String>>,
+    /// Why the spec library or the mock generator refused it.
+    refused: Option<String>,
+}
+
+/// `cargo xtask corpus [--fast] [NAME...]`.
+pub fn run(options: &[&str]) -> Result<()> {
+    let fast = options.contains(&"--fast");
+    let names: Vec<&str> = options
+        .iter()
+        .copied()
+        .filter(|o| !o.starts_with("--"))
+        .collect();
+    let dirs: Vec<PathBuf> = corpus_dirs()?
+        .into_iter()
+        .filter(|dir| {
+            names.is_empty()
+                || names
+                    .iter()
+                    .any(|n| dir.file_name().is_some_and(|f| f == *n))
+        })
+        .collect();
+    if dirs.is_empty() {
+        bail!("no corpus document is named {}", names.join(", "));
+    }
+    let terminal = std::io::stderr().is_terminal();
+    println!(
+        "{:<18} {:>10} {:>9} {:>8} {:>9} {:>10}  result",
+        "document", "operations", "warnings", "skipped", "codegen", "sdk"
+    );
+    let (mut with_both, mut warnings, mut skipped) = (0, 0, 0);
+    for dir in &dirs {
+        let name = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        if terminal {
+            eprint!("{name}: loading, generating the mock and the SDK...\r");
+        }
+        let outcome = one(dir, fast);
+        if terminal {
+            eprint!("{:width$}\r", "", width = name.len() + 48);
+        }
+        warnings += outcome.warnings;
+        skipped += outcome.skipped;
+        let result = match (&outcome.refused, &outcome.sdk) {
+            (Some(why), _) => format!("refused: {why}"),
+            (None, Some(Err(why))) => format!("SDK refused: {why}"),
+            (None, Some(Ok(()))) => {
+                with_both += 1;
+                "ok".to_string()
+            }
+            (None, None) => {
+                with_both += 1;
+                "ok (mock only: --fast)".to_string()
+            }
+        };
+        let sdk = match &outcome.sdk {
+            Some(Ok(())) => "generated",
+            Some(Err(_)) => "failed",
+            None => "-",
+        };
+        println!(
+            "{name:<18} {:>10} {:>9} {:>8} {:>8.2}s {sdk:>10}  {result}",
+            outcome.operations, outcome.warnings, outcome.skipped, outcome.codegen_seconds
+        );
+    }
+    println!(
+        "corpus: {} documents, {with_both} with SDK and mock, {warnings} warnings, {skipped} operations skipped, 0 rows failed",
+        dirs.len()
+    );
+    if with_both != dirs.len() {
+        bail!(
+            "{} documents did not yield an SDK and a mock",
+            dirs.len() - with_both
+        );
+    }
+    Ok(())
+}
+
+/// The spec library, the mock generator and (unless `fast`) the SDK
+/// generator on the document in `dir`.
+fn one(dir: &Path, fast: bool) -> Outcome {
+    let started = Instant::now();
+    let provider = match specs::load_provider(dir) {
+        Ok(provider) => provider,
+        Err(error) => {
+            return Outcome {
+                refused: Some(error.to_string()),
+                ..Outcome::default()
+            };
+        }
+    };
+    let mut outcome = Outcome {
+        operations: provider.operations.len(),
+        warnings: provider.findings.len(),
+        skipped: provider.findings.skipped().count(),
+        ..Outcome::default()
+    };
+    match check_mock(&provider) {
+        Ok((_, mock_findings)) => {
+            outcome.warnings += mock_findings.len();
+            outcome.skipped += mock_findings.skipped().count();
+        }
+        Err(error) => {
+            outcome.refused = Some(format!("{error:#}"));
+            return outcome;
+        }
+    }
+    outcome.codegen_seconds = started.elapsed().as_secs_f64();
+    if !fast {
+        match sdk_gen::generate(&provider) {
+            Ok(generated) => {
+                outcome.warnings += generated.findings.len();
+                outcome.skipped += generated.findings.skipped().count();
+                outcome.sdk = Some(Ok(()));
+            }
+            Err(error) => outcome.sdk = Some(Err(error.to_string())),
+        }
+    }
+    outcome
+}
 
 fn corpus_dirs() -> Result<Vec<PathBuf>> {
     let corpus = specs::repository_root().join("specs/corpus");
@@ -98,9 +235,16 @@ fn collect_operations(expr: &Expr, rows: &mut Vec<Row>) {
 }
 
 /// The mock's data for the provider in `dir`, checked against its documents.
+#[cfg(test)]
 fn check(dir: &Path) -> Result<usize> {
     let provider = specs::load_provider(dir).context("load_provider")?;
-    let source = provider_file(&provider).context("provider_file")?;
+    Ok(check_mock(&provider)?.0)
+}
+
+/// The mock's data for `provider`, checked against its documents: every
+/// operation they declare is generated, unless the spec library skipped it.
+fn check_mock(provider: &specs::Provider) -> Result<(usize, specs::Findings)> {
+    let (source, mock_findings) = provider_file(provider).context("provider_file")?;
     let file = syn::parse_file(&source).context("the generated file does not parse")?;
     let mut generated = Vec::new();
     for item in &file.items {
@@ -108,10 +252,18 @@ fn check(dir: &Path) -> Result<usize> {
             collect_operations(&item.expr, &mut generated);
         }
     }
+    let skipped: BTreeSet<(String, String)> = provider
+        .findings
+        .skipped()
+        .chain(mock_findings.skipped())
+        .filter_map(|f| f.operation.as_deref()?.split_once(' '))
+        .map(|(method, path)| (method.to_string(), path.to_string()))
+        .collect();
     let declared: BTreeSet<Row> = provider
         .documents
         .iter()
         .flat_map(|d| declared(&d.verbatim))
+        .filter(|(method, path, _)| !skipped.contains(&(method.clone(), path.clone())))
         .collect();
     let key = |(method, path, _): &Row| (method.clone(), path.clone());
     let generated_keys: BTreeSet<_> = generated.iter().map(key).collect();
@@ -134,12 +286,21 @@ fn check(dir: &Path) -> Result<usize> {
             bail!("{} {} is generated without an operation_id", row.0, row.1);
         }
     }
-    // Where the document names an operation, the mock serves it by that name.
-    let generated: BTreeSet<Row> = generated.into_iter().collect();
-    if let Some(row) = declared
+    // Where the document names an operation, the mock serves it by that
+    // name, unless the spec library renamed it (an id used twice).
+    let renamed: BTreeSet<&str> = provider
+        .findings
+        .0
         .iter()
-        .find(|row| row.2.is_some() && !generated.contains(*row))
-    {
+        .filter(|f| f.at.pointer.ends_with("/operationId"))
+        .filter_map(|f| f.operation.as_deref())
+        .collect();
+    let generated: BTreeSet<Row> = generated.into_iter().collect();
+    if let Some(row) = declared.iter().find(|row| {
+        row.2.is_some()
+            && !generated.contains(*row)
+            && !renamed.contains(format!("{} {}", row.0, row.1).as_str())
+    }) {
         bail!(
             "{} {} is declared as `{}` but generated under another operation_id",
             row.0,
@@ -147,7 +308,7 @@ fn check(dir: &Path) -> Result<usize> {
             row.2.as_deref().unwrap_or_default()
         );
     }
-    Ok(declared.len())
+    Ok((declared.len(), mock_findings))
 }
 
 #[test]

@@ -2,7 +2,6 @@
 
 mod bench;
 mod codegen;
-#[cfg(test)]
 mod corpus;
 mod schema;
 mod soak;
@@ -15,6 +14,10 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   codegen [--check]   write mock-server/src/generated/ from specs/ (--check: fail if stale)
+  corpus [--fast] [NAME...]
+                      the documents of specs/corpus/ through the spec library, the mock
+                      generator and (without --fast) the SDK generator: a table and one
+                      summary line
   bench [REQUESTS] [--other-mock BINARY]
                       the mock server against bare axum (and Prism, and a mock binary built
                       from another revision), default 1000000 requests each
@@ -39,6 +42,7 @@ fn run() -> Result<()> {
     match args.as_slice() {
         ["codegen"] => codegen::run(false),
         ["codegen", "--check"] => codegen::run(true),
+        ["corpus", options @ ..] => corpus::run(options),
         ["bench", options @ ..] => bench(options),
         ["soak", options @ ..] => soak::run(options),
         ["help" | "--help" | "-h"] => {

@@ -109,13 +109,21 @@ impl<'a> SchemaTable<'a> {
             .ok_or_else(|| at.error(format!("`$ref: {target}` points at nothing")))?;
         let last = pointer.rsplit('/').next().unwrap_or("schema");
         let ident = self.fresh(&format!("SCHEMA_{}", screaming(last)));
-        self.named.insert(key, ident.clone());
+        self.named.insert(key.clone(), ident.clone());
         let place = Place {
             file: at.file.clone(),
             pointer: pointer.to_string(),
             relative: false,
         };
-        let value = self.value(document, schema, &place)?;
+        // A schema that fails leaves no name behind: the operation that
+        // reached it is skipped, and others must not refer to a missing static.
+        let value = match self.value(document, schema, &place) {
+            Ok(value) => value,
+            Err(error) => {
+                self.named.remove(&key);
+                return Err(error);
+            }
+        };
         let doc = format!(" `{target}`");
         self.items
             .push(quote!(#[doc = #doc] static #ident: Schema = #value;));

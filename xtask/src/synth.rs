@@ -84,11 +84,25 @@ fn absolute_refs(schema: &Value) -> Value {
     }
 }
 
+/// The JSON Schema dialect of a document's schemas: OpenAPI 3.1's is
+/// 2020-12; 3.0's is a draft-4 superset (boolean `exclusiveMinimum`).
+fn draft_of(document: &Value) -> jsonschema::Draft {
+    let version = document
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    if version.starts_with("3.0") {
+        jsonschema::Draft::Draft4
+    } else {
+        jsonschema::Draft::Draft202012
+    }
+}
+
 impl<'a> Bodies<'a> {
     /// Synthesis for `document` (the resolved document).
     pub fn new(document: &'a Value) -> Result<Self> {
         let registry = jsonschema::Registry::new()
-            .draft(jsonschema::Draft::Draft202012)
+            .draft(draft_of(document))
             .add(BASE, document)
             .and_then(|builder| builder.prepare())
             .map_err(|e| anyhow!("cannot index the document for validation: {e}"))?;
@@ -104,7 +118,8 @@ impl<'a> Bodies<'a> {
     pub fn problems(&mut self, schema: &Value, value: &Value) -> Result<Vec<String>> {
         let key = schema.to_string();
         if !self.validators.contains_key(&key) {
-            let validator = jsonschema::draft202012::options()
+            let validator = jsonschema::options()
+                .with_draft(draft_of(self.document.0))
                 .should_validate_formats(true)
                 .with_registry(&self.registry)
                 .build(&absolute_refs(schema))

@@ -1,0 +1,235 @@
+//! The degrade policy's repairs of a resolved document (see
+//! [`crate::findings`] for the outcomes): each slip is repaired at the
+//! smallest unit that removes it, and recorded with its file and pointer.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::catalogue::METHODS;
+use crate::findings::{Findings, Outcome};
+use crate::refs::{self, Document, RefError};
+use crate::{Location, pointer};
+
+/// The part of a document a node belongs to, for choosing what to give up.
+#[derive(Debug, PartialEq, Eq)]
+enum Unit {
+    /// Inside a schema: the schema can be approximated in place.
+    Schema,
+    /// Inside one operation (`/paths/P/get/...`).
+    Operation { path: String, method: String },
+    /// A path item's shared part (`/paths/P/parameters`, or the item itself).
+    PathItem { path: String },
+    /// A reusable component that is not a schema (`/components/responses/X`).
+    Component { kind: String, name: String },
+    /// Anything else (a webhook, an extension).
+    Other,
+}
+
+/// The reference tokens of a JSON pointer, unescaped.
+fn tokens(at: &str) -> Vec<String> {
+    at.split('/')
+        .skip(1)
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
+fn unit_of(at: &str) -> Unit {
+    let tokens = tokens(at);
+    let in_schema = tokens.iter().any(|t| t == "schema")
+        || (tokens.first().is_some_and(|t| t == "components")
+            && tokens.get(1).is_some_and(|t| t == "schemas"));
+    if in_schema {
+        return Unit::Schema;
+    }
+    match tokens.as_slice() {
+        [paths, path, method, ..] if paths == "paths" && METHODS.contains(&method.as_str()) => {
+            Unit::Operation {
+                path: path.clone(),
+                method: method.clone(),
+            }
+        }
+        [paths, path, ..] if paths == "paths" => Unit::PathItem { path: path.clone() },
+        [components, kind, name, ..] if components == "components" => Unit::Component {
+            kind: kind.clone(),
+            name: name.clone(),
+        },
+        _ => Unit::Other,
+    }
+}
+
+/// `GET /pets/{id}`: how findings name an operation.
+pub(crate) fn operation_name(method: &str, path: &str) -> String {
+    format!("{} {path}", method.to_ascii_uppercase())
+}
+
+/// Removes one operation from `document`, recording why.
+pub(crate) fn skip_operation(
+    document: &mut Value,
+    path: &str,
+    method: &str,
+    at: Location,
+    reason: String,
+    findings: &mut Findings,
+) {
+    if let Some(item) = document
+        .pointer_mut(&pointer::join("/paths", path))
+        .and_then(Value::as_object_mut)
+    {
+        item.shift_remove(method);
+    }
+    findings.push(
+        at,
+        Outcome::Skipped,
+        Some(operation_name(method, path)),
+        reason,
+    );
+}
+
+/// Repairs every `$ref` of `document` that cannot be followed: inside a
+/// schema the reference is dropped (the schema then allows what its other
+/// keywords allow); elsewhere the operation that holds it (every operation
+/// of a path item, for its shared part) is skipped; a component that is not
+/// a schema is removed, so the operations using it are skipped next round.
+pub(crate) fn references(document: &mut Value, file: &Path, findings: &mut Findings) {
+    // Each round can only expose references to what it removed.
+    for _ in 0..16 {
+        let problems = refs::problems(document);
+        if problems.is_empty() {
+            return;
+        }
+        for (at, error) in problems {
+            // An earlier repair of this round (a cycle's other end) may have fixed it.
+            let still = document
+                .pointer(&at)
+                .is_some_and(|node| Document(document).follow(node).is_err());
+            if !still {
+                continue;
+            }
+            let reason = describe(&error);
+            let location = Location::new(file, at.clone());
+            match unit_of(&at) {
+                Unit::Schema | Unit::Other => {
+                    if let Some(node) = document.pointer_mut(&at).and_then(Value::as_object_mut) {
+                        node.shift_remove("$ref");
+                    }
+                    findings.push(
+                        location,
+                        Outcome::Approximated,
+                        None,
+                        format!("{reason}; the `$ref` is dropped (the node's other keywords still apply)"),
+                    );
+                }
+                Unit::Operation { path, method } => {
+                    skip_operation(document, &path, &method, location, reason, findings);
+                }
+                Unit::PathItem { path } => {
+                    for method in METHODS {
+                        let has = document
+                            .pointer(&pointer::join(&pointer::join("/paths", &path), method))
+                            .is_some();
+                        if has {
+                            skip_operation(
+                                document,
+                                &path,
+                                method,
+                                location.clone(),
+                                reason.clone(),
+                                findings,
+                            );
+                        }
+                    }
+                    if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
+                        paths.shift_remove(&path);
+                    }
+                }
+                Unit::Component { kind, name } => {
+                    if let Some(group) = document
+                        .pointer_mut(&pointer::join("/components", &kind))
+                        .and_then(Value::as_object_mut)
+                    {
+                        group.shift_remove(&name);
+                    }
+                    findings.push(
+                        location,
+                        Outcome::Repaired,
+                        None,
+                        format!(
+                            "{reason}; the component is removed (operations using it are skipped)"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn describe(error: &RefError) -> String {
+    match error {
+        RefError::NotLocal(reference) => format!(
+            "`$ref: {reference}` is neither in this document nor a file of the provider's directory"
+        ),
+        RefError::Dangling(reference) => format!("`$ref: {reference}` points at nothing"),
+        RefError::Cycle(reference) => {
+            format!("`$ref: {reference}` leads back to itself through references alone")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn bad_references_are_repaired_at_the_smallest_unit() {
+        let mut document = json!({
+            "paths": {
+                "/a": {
+                    "get": {"responses": {"200": {"$ref": "#/components/responses/Nope"}}},
+                    "post": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Gone", "description": "x"}}}}}},
+                },
+                "/b": {"parameters": [{"$ref": "https://example.com/p.yaml"}], "get": {"responses": {}}},
+                "/c": {"get": {"responses": {"200": {"$ref": "#/components/responses/Uses"}}}},
+            },
+            "components": {
+                "schemas": {"A": {"$ref": "#/components/schemas/B"}, "B": {"$ref": "#/components/schemas/A"}},
+                "responses": {"Uses": {"description": "x", "headers": {"h": {"$ref": "#/components/headers/Nope"}}}},
+            },
+            "x-doc": {"$ref": "README.md"},
+        });
+        let mut findings = Findings::default();
+        references(&mut document, Path::new("api.yaml"), &mut findings);
+        assert!(refs::problems(&document).is_empty());
+        assert!(document.pointer("/paths/~1a/get").is_none());
+        assert_eq!(
+            document["paths"]["/a"]["post"]["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({"description": "x"})
+        );
+        assert!(document.pointer("/paths/~1b").is_none());
+        assert!(
+            document.pointer("/paths/~1c/get").is_none(),
+            "a removed component takes its users"
+        );
+        // One end of the cycle is cut, the other then follows to it.
+        assert_eq!(
+            findings
+                .0
+                .iter()
+                .filter(|f| f.at.pointer.starts_with("/components/schemas/"))
+                .count(),
+            1
+        );
+        let skipped: Vec<_> = findings
+            .skipped()
+            .filter_map(|f| f.operation.clone())
+            .collect();
+        assert_eq!(skipped, ["GET /a", "GET /b", "GET /c"]);
+        assert_eq!(
+            document["x-doc"],
+            json!({"$ref": "README.md"}),
+            "extensions are annotations"
+        );
+    }
+}
