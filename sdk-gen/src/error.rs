@@ -126,17 +126,6 @@ impl GenError {
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum GenErrorKind {
-    /// A `default` or `enum` value does not fit the schema it belongs to
-    /// (found by [`crate::values`] before progenitor runs).
-    #[error("the `{keyword}` value {value} does not fit its own schema: {reason}")]
-    Value {
-        /// `default` or `enum`.
-        keyword: &'static str,
-        /// The value, as JSON (shortened).
-        value: String,
-        /// Which rule of the schema it breaks.
-        reason: String,
-    },
     /// The normalised document does not read as progenitor's OpenAPI 3.0 model.
     #[error("not OpenAPI 3.0 as progenitor reads it: {0}")]
     Model(String),

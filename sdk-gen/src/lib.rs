@@ -7,12 +7,14 @@
 //! runtime as `crate::...` (`crate::Settings`, `crate::execute`, ...), so it
 //! compiles where `sdk/src/lib.rs` is the crate root.
 //!
-//! Every failure is a [`GenError`] naming the provider, the document, the
-//! operation and the JSON pointer. Before progenitor runs, [`values`] checks
-//! that every `default` and `enum` value fits its own schema. progenitor and
-//! typify errors and panics are caught ([`locate`]); when the tool does not
-//! say where, the document is cut down and regenerated per operation, per
-//! component schema, then per value, to name the smallest failing node.
+//! A document's slips degrade ([`Generated::findings`]): before progenitor
+//! runs, [`values`] drops every `default` and `enum` value that does not fit
+//! its own schema. progenitor and typify errors and panics are caught
+//! ([`locate`]); when the tool does not say where, the document is cut down
+//! and regenerated per operation, per component schema, then per value, to
+//! name the smallest failing node, which is dropped (a value) or skipped (an
+//! operation). What cannot be degraded is a [`GenError`] naming the
+//! provider, the document, the operation and the JSON pointer.
 //!
 //! [`features`] is `sdk/build.rs`'s choice of providers by cargo feature.
 

@@ -1,10 +1,10 @@
-//! Values that must fit their own schema, checked before progenitor runs.
+//! Values that must fit their own schema, dropped before progenitor runs.
 //!
 //! typify checks every `default` (and builds every `enum`) against its
 //! schema and stops with `value does not conform to the given schema`,
-//! saying neither which value nor where. [`check`] walks every schema of
-//! the normalised document and reports the first `default` or `enum` member
-//! that breaks its schema, with its pointer.
+//! saying neither which value nor where. [`repair`] walks every schema of
+//! the normalised document and drops each `default` or `enum` member that
+//! breaks its schema, returning each with its pointer.
 //!
 //! The rules checked are OpenAPI 3.0's as the normalised document states
 //! them: `type` (with `nullable`), integer `format` ranges, `enum`,
@@ -15,37 +15,10 @@
 //! (typify does not check them either).
 
 use serde_json::Value;
-use specs::Provider;
-
-use crate::error::{GenError, GenErrorKind, Place};
 
 /// How deep `$ref`s and sub-schemas are followed before giving up on a
 /// value (a cycle through `$ref` with a recursive value).
 const MAX_DEPTH: usize = 64;
-
-/// The first `default` or `enum` value of `provider`'s normalised document
-/// that does not fit its schema, as an error naming its pointer.
-pub fn check(provider: &Provider) -> Result<(), GenError> {
-    let Some(problem) = first_problem(&provider.normalised) else {
-        return Ok(());
-    };
-    let operation_id = operation_of(&problem.pointer).and_then(|(path, method)| {
-        provider
-            .operations
-            .iter()
-            .find(|o| o.path == path && o.method.eq_ignore_ascii_case(&method))
-            .map(|o| o.operation_id.clone())
-    });
-    Err(GenError::new(
-        provider,
-        Place::node(provider, operation_id, &problem.pointer),
-        GenErrorKind::Value {
-            keyword: problem.keyword,
-            value: shortened(&problem.value),
-            reason: problem.reason,
-        },
-    ))
-}
 
 /// Drops every `default` and `enum` member of `document` that does not fit
 /// its own schema (an `enum` left empty is dropped whole: any value of the

@@ -296,12 +296,7 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         hoist_response_schemas(&mut resolved, &path)?;
         let (read, rejected) = catalogue::operations(&resolved, index, &path)?;
         for rejected in rejected {
-            if let Some(item) = resolved
-                .pointer_mut(&pointer::join("/paths", &rejected.path))
-                .and_then(Value::as_object_mut)
-            {
-                item.shift_remove(&rejected.method);
-            }
+            selection::remove_path_operation(&mut resolved, &rejected.path, &rejected.method);
             findings.skip(
                 repair::operation_name(&rejected.method, &rejected.path),
                 &rejected.error,

@@ -72,12 +72,7 @@ pub(crate) fn skip_operation(
     reason: String,
     findings: &mut Findings,
 ) {
-    if let Some(item) = document
-        .pointer_mut(&pointer::join("/paths", path))
-        .and_then(Value::as_object_mut)
-    {
-        item.shift_remove(method);
-    }
+    crate::selection::remove_path_operation(document, path, method);
     findings.push(
         at,
         Outcome::Skipped,

@@ -114,19 +114,25 @@ impl Selection {
 /// Removes `operation` from its resolved `document`, and its path item
 /// when no operation is left in it.
 pub(crate) fn remove_operation(document: &mut Value, operation: &Operation) {
+    remove_path_operation(document, &operation.path, &operation.method);
+}
+
+/// Removes the `method` operation of `path` from `document`, and the path
+/// item when no operation is left in it.
+pub(crate) fn remove_path_operation(document: &mut Value, path: &str, method: &str) {
     let Some(item) = document
         .get_mut("paths")
-        .and_then(|paths| paths.get_mut(&operation.path))
+        .and_then(|paths| paths.get_mut(path))
         .and_then(Value::as_object_mut)
     else {
         return;
     };
-    item.remove(&operation.method.to_ascii_lowercase());
+    item.remove(&method.to_ascii_lowercase());
     let emptied = !crate::METHODS
         .iter()
         .any(|method| item.contains_key(*method));
     if emptied && let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
-        paths.remove(&operation.path);
+        paths.remove(path);
     }
 }
 
