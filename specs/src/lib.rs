@@ -24,6 +24,7 @@
 //!
 //! Every error names the file and the JSON pointer ([`SpecError`]).
 
+mod bundle;
 mod catalogue;
 mod error;
 pub mod findings;
@@ -39,6 +40,7 @@ mod repair;
 pub mod security;
 pub mod selection;
 pub mod status;
+mod walk;
 
 use std::path::{Path, PathBuf};
 
@@ -279,6 +281,7 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         let path = shown(full.clone());
         let verbatim = read_document(&full)?;
         let mut resolved = verbatim.clone();
+        let unbundled = bundle::bundle(&mut resolved, &full, dir);
         for (((overlay_path, overlay), hits), extends) in
             overlays.iter().zip(&mut overlay_hits).zip(&extended)
         {
@@ -292,7 +295,7 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         }
         operation_ids::drop_duplicates(&mut resolved, &path, &mut findings);
         operation_ids::fill_missing(&mut resolved);
-        repair::references(&mut resolved, &path, &mut findings);
+        repair::references(&mut resolved, &path, &unbundled, &mut findings);
         hoist_response_schemas(&mut resolved, &path)?;
         let (read, rejected) = catalogue::operations(&resolved, index, &path)?;
         for rejected in rejected {

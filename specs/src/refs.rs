@@ -17,6 +17,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::walk::{Kind, child_kind};
 use crate::{Location, SpecError, pointer};
 
 /// Why a reference cannot be followed.
@@ -132,7 +133,7 @@ impl<'a> Document<'a> {
 }
 
 /// A URI fragment's `%XX` escapes decoded; `None` if they do not make UTF-8.
-fn percent_decode(fragment: &str) -> Option<String> {
+pub(crate) fn percent_decode(fragment: &str) -> Option<String> {
     let bytes = fragment.as_bytes();
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;
@@ -151,7 +152,8 @@ fn percent_decode(fragment: &str) -> Option<String> {
 
 /// Checks every `$ref` of `document` (named `file` in errors): the first
 /// that cannot be followed is the error. Example values and `x-`
-/// extensions are data, not references, and are not looked into.
+/// extensions are data, not references, and are not looked into (see
+/// `crate::walk`).
 pub fn check(document: &Value, file: &Path) -> Result<(), SpecError> {
     match problems(document).into_iter().next() {
         Some((at, error)) => Err(error.at(file, &at)),
@@ -163,16 +165,26 @@ pub fn check(document: &Value, file: &Path) -> Result<(), SpecError> {
 /// node holding it, and why, in document order.
 pub fn problems(document: &Value) -> Vec<(String, RefError)> {
     let mut found = Vec::new();
-    visit(Document(document), document, &mut String::new(), &mut found);
+    visit(
+        Document(document),
+        document,
+        Kind::Document,
+        &mut String::new(),
+        &mut found,
+    );
     found
 }
 
 fn visit(
     document: Document<'_>,
     node: &Value,
+    kind: Kind,
     at: &mut String,
     found: &mut Vec<(String, RefError)>,
 ) {
+    if kind == Kind::Data {
+        return;
+    }
     match node {
         Value::Object(map) => {
             if map.get("$ref").is_some_and(Value::is_string)
@@ -181,19 +193,9 @@ fn visit(
                 found.push((at.clone(), error));
             }
             for (key, child) in map {
-                let is_data = matches!(key.as_str(), "example" | "enum" | "const")
-                    || key.starts_with("x-")
-                    || (key == "examples" && child.is_array());
-                if is_data {
-                    continue;
-                }
                 let length = at.len();
                 *at = pointer::join(at, key);
-                if key == "examples" {
-                    visit_examples(document, child, at, found);
-                } else {
-                    visit(document, child, at, found);
-                }
+                visit(document, child, child_kind(kind, key), at, found);
                 at.truncate(length);
             }
         }
@@ -201,31 +203,11 @@ fn visit(
             for (index, item) in items.iter().enumerate() {
                 let length = at.len();
                 *at = pointer::join_index(at, index);
-                visit(document, item, at, found);
+                visit(document, item, child_kind(kind, &index.to_string()), at, found);
                 at.truncate(length);
             }
         }
         _ => {}
-    }
-}
-
-/// A media type's or parameter's `examples`: Example objects (or references
-/// to them) whose `value` is data.
-fn visit_examples(
-    document: Document<'_>,
-    examples: &Value,
-    at: &str,
-    found: &mut Vec<(String, RefError)>,
-) {
-    let Some(examples) = examples.as_object() else {
-        return;
-    };
-    for (name, example) in examples {
-        if example.get("$ref").is_some_and(Value::is_string)
-            && let Err(error) = document.follow(example)
-        {
-            found.push((pointer::join(at, name), error));
-        }
     }
 }
 
@@ -300,20 +282,27 @@ mod tests {
             error(&document),
             "api.yaml#/paths/~1a/get/responses/200: `#/components/responses/Nope` points at nothing"
         );
-        let example =
-            json!({"content": {"application/json": {"examples": {"one": {"$ref": "#/nope"}}}}});
-        assert!(error(&example).starts_with("api.yaml#/content/application~1json/examples/one: "));
+        let example = json!({"components": {"requestBodies": {"B": {"content": {"application/json": {"examples": {"one": {"$ref": "#/nope"}}}}}}}});
+        assert!(error(&example).starts_with(
+            "api.yaml#/components/requestBodies/B/content/application~1json/examples/one: "
+        ));
     }
 
     #[test]
     fn example_values_are_data() {
-        let document = json!({
+        let parameter = json!({
             "example": {"$ref": "not a reference"},
-            "schema": {"enum": [{"$ref": "x"}], "const": {"$ref": "y"}, "examples": [{"$ref": "z"}]},
+            "schema": {"enum": [{"$ref": "x"}], "const": {"$ref": "y"}, "examples": [{"$ref": "z"}],
+                "properties": {"$ref": {"type": "string"}, "x-total": {"type": "integer"}}},
             "examples": {"one": {"value": {"$ref": "data"}}},
             "x-vendor": {"$ref": "elsewhere.yaml"},
-            "properties": {"$ref": {"type": "string"}},
         });
+        let document = json!({"components": {"parameters": {"P": parameter}}, "x-doc": {"$ref": "README.md"}});
         check(&document, Path::new("api.yaml")).unwrap();
+        let header = json!({"components": {"responses": {"R": {"description": "r", "headers": {"x-request-id": {"$ref": "#/nope"}}}}}});
+        assert!(
+            error(&header).starts_with("api.yaml#/components/responses/R/headers/x-request-id: "),
+            "a header named `x-` is a header, not an extension"
+        );
     }
 }

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::catalogue::METHODS;
+use crate::bundle::Unbundled;
 use crate::findings::{Findings, Outcome};
 use crate::refs::{self, Document, RefError};
 use crate::{Location, pointer};
@@ -86,7 +87,13 @@ pub(crate) fn skip_operation(
 /// keywords allow); elsewhere the operation that holds it (every operation
 /// of a path item, for its shared part) is skipped; a component that is not
 /// a schema is removed, so the operations using it are skipped next round.
-pub(crate) fn references(document: &mut Value, file: &Path, findings: &mut Findings) {
+/// `unbundled` says why each reference the bundler left could not be bundled.
+pub(crate) fn references(
+    document: &mut Value,
+    file: &Path,
+    unbundled: &Unbundled,
+    findings: &mut Findings,
+) {
     // Each round can only expose references to what it removed.
     for _ in 0..16 {
         let problems = refs::problems(document);
@@ -101,7 +108,7 @@ pub(crate) fn references(document: &mut Value, file: &Path, findings: &mut Findi
             if !still {
                 continue;
             }
-            let reason = describe(&error);
+            let reason = describe(&error, unbundled);
             let location = Location::new(file, at.clone());
             match unit_of(&at) {
                 Unit::Schema | Unit::Other => {
@@ -159,8 +166,11 @@ pub(crate) fn references(document: &mut Value, file: &Path, findings: &mut Findi
     }
 }
 
-fn describe(error: &RefError) -> String {
+fn describe(error: &RefError, unbundled: &Unbundled) -> String {
     match error {
+        RefError::NotLocal(reference) if unbundled.contains_key(reference) => {
+            format!("`$ref: {reference}` cannot be bundled: {}", unbundled[reference])
+        }
         RefError::NotLocal(reference) => format!(
             "`$ref: {reference}` is neither in this document nor a file of the provider's directory"
         ),
@@ -195,7 +205,12 @@ mod tests {
             "x-doc": {"$ref": "README.md"},
         });
         let mut findings = Findings::default();
-        references(&mut document, Path::new("api.yaml"), &mut findings);
+        references(
+            &mut document,
+            Path::new("api.yaml"),
+            &Unbundled::new(),
+            &mut findings,
+        );
         assert!(refs::problems(&document).is_empty());
         assert!(document.pointer("/paths/~1a/get").is_none());
         assert_eq!(

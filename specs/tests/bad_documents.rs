@@ -62,26 +62,35 @@ fn yaml_syntax_error_names_file_and_line() {
 }
 
 #[test]
-fn unsupported_schema_keyword_names_file_and_pointer() {
-    let fixture = Fixture::new(
-        "unsupported",
-        &[
-            ("provider.yaml", MANIFEST),
-            (
-                "api.yaml",
-                &document("{type: object, $dynamicRef: '#node'}"),
-            ),
-        ],
-    );
-    assert_eq!(
-        fixture.load().to_string(),
-        format!(
-            "{}#/paths/~1a/get/responses/200/content/application~1json/schema/$dynamicRef: `$dynamicRef` is not supported: JSON Schema 2020-12 keyword with no OpenAPI 3.0 equivalent",
-            // Hoisting moved the inline schema; the pointer names where it was written.
-            fixture.file("api.yaml")
-        )
-        .replace("/paths/~1a/get/responses/200/content/application~1json/schema", "/components/schemas/GetA200Response")
-    );
+fn references_that_cannot_be_bundled_skip_their_operation_with_the_reason() {
+    for (test, reference, reason) in [
+        (
+            "url-ref",
+            "https://example.com/p.yaml",
+            "a URL: builds have no network",
+        ),
+        ("missing-file", "./missing.yaml", "`missing.yaml` does not exist"),
+        (
+            "outside",
+            "../../etc/p.yaml",
+            "`../../etc/p.yaml` is outside the provider's directory",
+        ),
+    ] {
+        let text = format!(
+            "openapi: 3.1.0\ninfo: {{title: t, version: '1'}}\npaths:\n  /a:\n    get:\n      operationId: getA\n      parameters: [{{$ref: '{reference}'}}]\n      responses: {{'200': {{description: ok}}}}\n"
+        );
+        let fixture = Fixture::new(test, &[("provider.yaml", MANIFEST), ("api.yaml", &text)]);
+        let provider = load_provider(&fixture.0).expect("a slip degrades");
+        assert!(provider.operations.is_empty());
+        let report = provider.findings.report();
+        assert!(
+            report.starts_with(&format!(
+                "{}#/paths/~1a/get/parameters/0: skipped (GET /a): `$ref: {reference}` cannot be bundled: ",
+                fixture.file("api.yaml")
+            )) && report.contains(reason),
+            "{report}"
+        );
+    }
 }
 
 /// The operation is skipped with a finding naming file and pointer; with

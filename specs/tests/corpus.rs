@@ -49,9 +49,11 @@ fn declared_operations(dir: &Path) -> Result<BTreeSet<Declared>, String> {
         let file = file
             .as_str()
             .ok_or("manifest: a document that is not a string")?;
-        let document = specs::read_document(&dir.join(file)).map_err(|e| format!("{file}: {e}"))?;
+        let root = dir.join(file);
+        let document = specs::read_document(&root).map_err(|e| format!("{file}: {e}"))?;
         let paths = document.get("paths").and_then(Value::as_object);
         for (path, item) in paths.into_iter().flatten() {
+            let item = &path_item(&root, item)?;
             for method in HTTP_METHODS {
                 if let Some(operation) = item.get(method) {
                     declared.insert(Declared {
@@ -67,6 +69,25 @@ fn declared_operations(dir: &Path) -> Result<BTreeSet<Declared>, String> {
         }
     }
     Ok(declared)
+}
+
+/// A path item, or the one a split document's `$ref` names in another file
+/// (`paths/pets.yaml`, `common.yaml#/pets`), read here on its own.
+fn path_item(root: &Path, item: &Value) -> Result<Value, String> {
+    let Some(reference) = item.get("$ref").and_then(Value::as_str) else {
+        return Ok(item.clone());
+    };
+    let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+    if file.is_empty() {
+        return Ok(item.clone());
+    }
+    let path = root.parent().unwrap_or(Path::new("")).join(file);
+    let document = specs::read_document(&path).map_err(|e| format!("{reference}: {e}"))?;
+    let unescaped = fragment.replace("%7B", "{").replace("%7D", "}");
+    document
+        .pointer(&unescaped)
+        .cloned()
+        .ok_or_else(|| format!("{reference}: points at nothing"))
 }
 
 /// What is wrong with the provider loaded from `dir`, if anything.

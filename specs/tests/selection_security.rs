@@ -238,7 +238,7 @@ fn unknown_schemes_and_external_references_skip_their_operations_with_their_poin
     assert!(!provider.operations.iter().any(|o| o.path == "/things/{id}"));
     let report = provider.findings.report();
     assert!(
-        report.ends_with("api.yaml#/paths/~1things~1{id}/parameters/0: skipped (GET /things/{id}): `$ref: common.yaml#/components/parameters/Id` is neither in this document nor a file of the provider's directory\n"),
+        report.ends_with("api.yaml#/paths/~1things~1{id}/parameters/0: skipped (GET /things/{id}): `$ref: common.yaml#/components/parameters/Id` cannot be bundled: `common.yaml` does not exist\n"),
         "{report}"
     );
 }

@@ -37,6 +37,8 @@ struct Outcome {
     sdk: Option<Result<(), String>>,
     /// Why the spec library or the mock generator refused it.
     refused: Option<String>,
+    /// Every finding, one line each.
+    findings: String,
 }
 
 /// `cargo xtask corpus [--fast] [NAME...]`.
@@ -101,6 +103,12 @@ pub fn run(options: &[&str]) -> Result<()> {
             "{name:<18} {:>10} {:>9} {:>8} {:>8.2}s {sdk:>10}  {result}",
             outcome.operations, outcome.warnings, outcome.skipped, outcome.codegen_seconds
         );
+        // Documents named on the command line show where their findings are.
+        if !names.is_empty() {
+            for line in outcome.findings.lines() {
+                println!("    {line}");
+            }
+        }
     }
     println!(
         "corpus: {} documents, {with_both} with SDK and mock, {warnings} warnings, {skipped} operations skipped, 0 rows failed",
@@ -136,6 +144,7 @@ fn one(dir: &Path, fast: bool) -> Outcome {
     };
     match check_mock(&provider) {
         Ok((_, mock_findings)) => {
+            outcome.findings = provider.findings.report() + &mock_findings.report();
             outcome.warnings += mock_findings.len();
             outcome.skipped += mock_findings.skipped().count();
         }
@@ -148,6 +157,7 @@ fn one(dir: &Path, fast: bool) -> Outcome {
     if !fast {
         match sdk_gen::generate(&provider) {
             Ok(generated) => {
+                outcome.findings += &generated.findings.report();
                 outcome.warnings += generated.findings.len();
                 outcome.skipped += generated.findings.skipped().count();
                 outcome.sdk = Some(Ok(()));
@@ -262,7 +272,7 @@ fn check_mock(provider: &specs::Provider) -> Result<(usize, specs::Findings)> {
     let declared: BTreeSet<Row> = provider
         .documents
         .iter()
-        .flat_map(|d| declared(&d.verbatim))
+        .flat_map(|d| declared(&d.resolved))
         .filter(|(method, path, _)| !skipped.contains(&(method.clone(), path.clone())))
         .collect();
     let key = |(method, path, _): &Row| (method.clone(), path.clone());

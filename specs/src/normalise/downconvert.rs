@@ -8,7 +8,9 @@
 //! | `anyOf`/`oneOf` with a `{type: null}` | the other branch(es), `nullable: true`       |
 //! | `$ref` with `nullable` or constraints | `allOf: [{$ref}]` beside them                |
 //! | `$ref` with `title`/`description`     | the bare `$ref` (3.0 ignores its siblings)   |
-//! | `const: v`                            | `enum: [v]`                                  |
+//! | `const: v`                            | `enum: [v]` (beside `enum`: its members equal to `v`) |
+//! | `$dynamicRef`                         | `$ref` (followed statically, as the mock does) |
+//! | `$schema`, `$id`, `$anchor`, `$dynamicAnchor`, `$defs`, `components.pathItems` | dropped (the spec library has already rewritten references to them and hoisted or inlined what they held) |
 //! | `examples: [a, ...]` in a schema      | `example: a`                                 |
 //! | `exclusiveMinimum: n` (a number)      | `minimum: n, exclusiveMinimum: true`         |
 //! | boolean schemas `true` / `false`      | `{}` / `{not: {}}`                           |
@@ -24,9 +26,8 @@
 //! ([`super::prefix_items`]), several non-null types as `oneOf`
 //! ([`super::type_lists`]).
 //!
-//! What is still refused, with the file and pointer: `$schema`, `$id`,
-//! `$anchor`, `$defs`, `$dynamicRef`, `$dynamicAnchor` in a schema,
-//! non-empty `components.pathItems`, `const` beside `enum`, and a document that is not OpenAPI 3.0 or 3.1.
+//! What is still refused, with the file and pointer: a document that is not
+//! OpenAPI 3.0 or 3.1.
 
 use std::path::Path;
 
@@ -35,15 +36,9 @@ use serde_json::{Map, Value, json};
 use super::{narrowing, pattern_properties, prefix_items, type_lists};
 use crate::{Location, SpecError, pointer};
 
-/// JSON Schema keywords with no OpenAPI 3.0 equivalent.
-const UNSUPPORTED_KEYWORDS: &[&str] = &[
-    "$schema",
-    "$id",
-    "$anchor",
-    "$defs",
-    "$dynamicRef",
-    "$dynamicAnchor",
-];
+/// JSON Schema keywords with no OpenAPI 3.0 equivalent and, once the spec
+/// library has bundled the document, no effect on what a schema allows.
+const ANNOTATIONS: &[&str] = &["$schema", "$id", "$anchor", "$dynamicAnchor", "$defs"];
 
 /// Annotations a 3.0 `$ref` cannot carry; the referenced schema keeps its own.
 const REF_ANNOTATIONS: &[&str] = &["title", "description", "summary", "$comment"];
@@ -62,14 +57,6 @@ struct Converter<'a> {
 impl Converter<'_> {
     fn at(&self, pointer: &str) -> Location {
         Location::new(self.file, pointer)
-    }
-
-    fn unsupported(&self, pointer: &str, keyword: &str, why: &'static str) -> SpecError {
-        SpecError::Unsupported {
-            at: self.at(pointer),
-            keyword: keyword.to_string(),
-            why,
-        }
     }
 
     fn document(&self, document: &mut Value) -> Result<(), SpecError> {
@@ -121,15 +108,8 @@ impl Converter<'_> {
     }
 
     fn components(&self, components: &mut Map<String, Value>) -> Result<(), SpecError> {
-        if let Some(items) = components.shift_remove("pathItems")
-            && items.as_object().is_some_and(|i| !i.is_empty())
-        {
-            return Err(self.unsupported(
-                "/components/pathItems",
-                "pathItems",
-                "OpenAPI 3.0 has no reusable path items",
-            ));
-        }
+        // The spec library inlined every path item that used them.
+        components.shift_remove("pathItems");
         for_each_entry(components, "schemas", "/components", |name, schema, at| {
             self.schema(schema, &pointer::join(at, name))
         })?;
@@ -256,14 +236,16 @@ impl Converter<'_> {
         let object = schema.as_object_mut().expect("checked above");
         // The SDK's approximations first: what they rewrite is not refused below.
         approximate(object);
-        for keyword in UNSUPPORTED_KEYWORDS {
-            if object.contains_key(*keyword) {
-                return Err(self.unsupported(
-                    &pointer::join(at, keyword),
-                    keyword,
-                    "JSON Schema 2020-12 keyword with no OpenAPI 3.0 equivalent",
-                ));
-            }
+        // The spec library has rewritten references by `$id` and `$anchor`
+        // to JSON pointers and hoisted `$defs`: what is left only annotates.
+        for keyword in ANNOTATIONS {
+            object.shift_remove(*keyword);
+        }
+        // Followed statically, as the mock does.
+        if let Some(reference) = object.shift_remove("$dynamicRef")
+            && !object.contains_key("$ref")
+        {
+            object.insert("$ref".into(), reference);
         }
         object.shift_remove("$comment");
 
@@ -296,14 +278,18 @@ impl Converter<'_> {
         }
 
         if let Some(value) = object.shift_remove("const") {
-            if object.contains_key("enum") {
-                return Err(self.unsupported(
-                    &pointer::join(at, "const"),
-                    "const",
-                    "`const` beside `enum` has no single OpenAPI 3.0 form",
-                ));
+            // Beside `enum`, the schema allows their intersection: the
+            // members equal to `const` (none: nothing is allowed).
+            let members = match object.get("enum").and_then(Value::as_array) {
+                Some(members) => members.iter().filter(|m| **m == value).cloned().collect(),
+                None => vec![value],
+            };
+            if members.is_empty() {
+                object.shift_remove("enum");
+                object.insert("not".into(), json!({}));
+            } else {
+                object.insert("enum".into(), Value::Array(members));
             }
-            object.insert("enum".into(), json!([value]));
         }
         if let Some(examples) = object.shift_remove("examples") {
             let first = examples.as_array().and_then(|e| e.first()).cloned();
@@ -644,26 +630,22 @@ mod tests {
     }
 
     #[test]
-    fn unsupported_keywords_are_rejected() {
-        for (input, keyword) in [
-            (json!({"$defs": {}}), "$defs"),
-            (
-                json!({"properties": {"p": {"$dynamicRef": "#x"}}}),
-                "$dynamicRef",
-            ),
-            (json!({"$id": "https://example.com/s"}), "$id"),
-        ] {
-            let err = schema(input).unwrap_err();
-            assert!(
-                matches!(&err, SpecError::Unsupported { keyword: k, .. } if k == keyword),
-                "{err}"
-            );
-        }
-        let err = schema(json!({"properties": {"p~/q": {"$anchor": "a"}}})).unwrap_err();
-        assert!(
-            err.to_string()
-                .starts_with("doc.yaml#/components/schemas/S/properties/p~0~1q/$anchor:"),
-            "{err}"
+    fn identifiers_are_dropped_dynamic_refs_followed_and_const_meets_enum() {
+        assert_eq!(
+            schema(json!({"$schema": "x", "$id": "https://example.com/s", "$defs": {}, "properties": {
+                "p": {"$dynamicRef": "#/components/schemas/T", "$anchor": "a"},
+            }}))
+            .unwrap(),
+            json!({"properties": {"p": {"$ref": "#/components/schemas/T"}}})
+        );
+        assert_eq!(
+            schema(json!({"const": "b", "enum": ["a", "b"]})).unwrap(),
+            json!({"enum": ["b"]})
+        );
+        assert_eq!(
+            schema(json!({"const": "c", "enum": ["a", "b"]})).unwrap(),
+            json!({"not": {}}),
+            "nothing is in both"
         );
     }
 
