@@ -24,8 +24,10 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use crate::findings::{Findings, Outcome};
+use crate::load::read_document_repairing;
 use crate::walk::{Kind, Single, child_kind};
-use crate::{pointer, read_document, refs};
+use crate::{Location, pointer, refs};
 
 /// Why each reference that could not be bundled was left, by the
 /// reference as written.
@@ -40,7 +42,17 @@ const MAX_INLINE_DEPTH: usize = 32;
 
 /// Bundles the document read from `file` (a path on disk) in place; files
 /// outside `boundary` (the provider's directory) are not read.
-pub(crate) fn bundle(document: &mut Value, file: &Path, boundary: &Path) -> Unbundled {
+///
+/// A referenced YAML file's closing brackets are re-indented as the root
+/// document's are (see `load::read_document_repairing`), each a finding
+/// located in `shown_dir`, the provider's directory as messages show it.
+pub(crate) fn bundle(
+    document: &mut Value,
+    file: &Path,
+    boundary: &Path,
+    shown_dir: &Path,
+    findings: &mut Findings,
+) -> Unbundled {
     let mut bundler = Bundler {
         root: normal(file),
         boundary: normal(boundary),
@@ -50,6 +62,7 @@ pub(crate) fn bundle(document: &mut Value, file: &Path, boundary: &Path) -> Unbu
         pending: BTreeMap::new(),
         order: Vec::new(),
         unbundled: HashMap::new(),
+        reindented: Vec::new(),
         depth: 0,
     };
     let root = bundler.root.clone();
@@ -72,6 +85,15 @@ pub(crate) fn bundle(document: &mut Value, file: &Path, boundary: &Path) -> Unbu
     local_identifiers(document);
     inline_path_items(document);
     hoist_definitions(document);
+    for (file, line) in bundler.reindented {
+        let file = file.strip_prefix(&bundler.boundary).unwrap_or(&file);
+        findings.push(
+            Location::new(shown_dir.join(file), ""),
+            Outcome::Repaired,
+            None,
+            crate::load::reindented_message(line),
+        );
+    }
     bundler.unbundled
 }
 
@@ -90,6 +112,8 @@ struct Bundler {
     /// The order components were hoisted in (names within `pending`).
     order: Vec<(&'static str, String)>,
     unbundled: Unbundled,
+    /// Lines of referenced files read as if indented further.
+    reindented: Vec<(PathBuf, usize)>,
     depth: usize,
 }
 
@@ -131,6 +155,11 @@ impl Bundler {
                     if self.hoisted.contains_key(&key) {
                         continue;
                     }
+                    // One that cannot be read stays a reference, for the repair pass.
+                    if self.load(&file, &at).is_none() {
+                        self.note_unreadable(reference, &file, &at);
+                        continue;
+                    }
                     self.hoisted.insert(key, name.clone());
                     entries.push((section, single, name.clone(), file, at));
                 }
@@ -141,9 +170,10 @@ impl Bundler {
                 continue;
             };
             self.walk(&mut content, Kind::One(single), &file);
-            if let Some(slot) = document
-                .pointer_mut(&pointer::join(&pointer::join("/components", section), &name))
-            {
+            if let Some(slot) = document.pointer_mut(&pointer::join(
+                &pointer::join("/components", section),
+                &name,
+            )) {
                 *slot = content;
             }
         }
@@ -237,7 +267,10 @@ impl Bundler {
                         name
                     }
                 };
-                let local = format!("#{}", pointer::join(&format!("/components/{section}"), &name));
+                let local = format!(
+                    "#{}",
+                    pointer::join(&format!("/components/{section}"), &name)
+                );
                 map.insert("$ref".into(), Value::String(local));
                 false
             }
@@ -329,15 +362,13 @@ impl Bundler {
         if path.is_empty() {
             return Target::Local(at);
         }
-        let has_scheme = path
-            .split_once(':')
-            .is_some_and(|(scheme, _)| {
-                scheme.len() > 1
-                    && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && scheme
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-            });
+        let has_scheme = path.split_once(':').is_some_and(|(scheme, _)| {
+            scheme.len() > 1
+                && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
         if has_scheme || path.starts_with("//") {
             return Target::Unbundled(
                 "a URL: builds have no network, so only files of the provider's directory are bundled (vendor the file beside the document)".into(),
@@ -354,9 +385,7 @@ impl Bundler {
         let base = file.parent().unwrap_or(Path::new(""));
         let target = normal(&base.join(decoded));
         if !target.starts_with(&self.boundary) {
-            return Target::Unbundled(format!(
-                "`{path}` is outside the provider's directory"
-            ));
+            return Target::Unbundled(format!("`{path}` is outside the provider's directory"));
         }
         if target == self.root {
             return Target::Local(at);
@@ -372,12 +401,24 @@ impl Bundler {
                 Err(format!("more than {MAX_FILES} files referenced"))
             } else {
                 // A symbolic link may not lead outside the provider's directory.
-                let inside = std::fs::canonicalize(file).ok().zip(std::fs::canonicalize(&self.boundary).ok())
+                let inside = std::fs::canonicalize(file)
+                    .ok()
+                    .zip(std::fs::canonicalize(&self.boundary).ok())
                     .is_some_and(|(file, boundary)| file.starts_with(boundary));
                 if inside {
-                    read_document(file).map_err(|e| e.to_string())
+                    read_document_repairing(file)
+                        .map(|(document, lines)| {
+                            let file = file.to_path_buf();
+                            self.reindented
+                                .extend(lines.into_iter().map(|l| (file.clone(), l)));
+                            document
+                        })
+                        .map_err(|e| e.to_string())
                 } else if file.exists() {
-                    Err(format!("`{}` leads outside the provider's directory", self.shown(file)))
+                    Err(format!(
+                        "`{}` leads outside the provider's directory",
+                        self.shown(file)
+                    ))
                 } else {
                     Err(format!("`{}` does not exist", self.shown(file)))
                 }
@@ -413,7 +454,10 @@ impl Bundler {
             return;
         };
         for (section, name) in std::mem::take(&mut self.order) {
-            let Some(content) = self.pending.get_mut(section).and_then(|s| s.shift_remove(&name))
+            let Some(content) = self
+                .pending
+                .get_mut(section)
+                .and_then(|s| s.shift_remove(&name))
             else {
                 continue;
             };
@@ -473,7 +517,13 @@ fn normal(path: &Path) -> PathBuf {
 fn local_identifiers(document: &mut Value) {
     let mut ids = HashMap::new();
     let mut anchors: HashMap<String, Option<String>> = HashMap::new();
-    collect_identifiers(document, Kind::Document, &mut String::new(), &mut ids, &mut anchors);
+    collect_identifiers(
+        document,
+        Kind::Document,
+        &mut String::new(),
+        &mut ids,
+        &mut anchors,
+    );
     if ids.is_empty() && anchors.is_empty() {
         return;
     }
@@ -608,7 +658,10 @@ fn inline_path_items(document: &mut Value) {
             }
         }
     }
-    if let Some(components) = document.get_mut("components").and_then(Value::as_object_mut) {
+    if let Some(components) = document
+        .get_mut("components")
+        .and_then(Value::as_object_mut)
+    {
         components.shift_remove("pathItems");
     }
 }
@@ -634,10 +687,16 @@ fn hoist_definitions(document: &mut Value) {
         let mut moved = Vec::new();
         for (defs_at, name) in found {
             let entry_at = pointer::join(&defs_at, &name);
-            if moved.iter().any(|(old, _): &(String, String)| entry_at.starts_with(&format!("{old}/"))) {
+            if moved
+                .iter()
+                .any(|(old, _): &(String, String)| entry_at.starts_with(&format!("{old}/")))
+            {
                 continue;
             }
-            let Some(defs) = document.pointer_mut(&defs_at).and_then(Value::as_object_mut) else {
+            let Some(defs) = document
+                .pointer_mut(&defs_at)
+                .and_then(Value::as_object_mut)
+            else {
                 continue;
             };
             let Some(schema) = defs.shift_remove(&name) else {
@@ -645,7 +704,13 @@ fn hoist_definitions(document: &mut Value) {
             };
             let base: String = name
                 .chars()
-                .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') { c } else { '_' })
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
                 .collect();
             let mut fresh = base.clone();
             let mut n = 2;
@@ -661,7 +726,10 @@ fn hoist_definitions(document: &mut Value) {
                 .entry("components")
                 .or_insert_with(|| Value::Object(Map::new()))
                 .as_object_mut()
-                .map(|c| c.entry("schemas").or_insert_with(|| Value::Object(Map::new())));
+                .map(|c| {
+                    c.entry("schemas")
+                        .or_insert_with(|| Value::Object(Map::new()))
+                });
             if let Some(Value::Object(schemas)) = schemas {
                 schemas.insert(fresh.clone(), schema);
             }
@@ -773,8 +841,8 @@ mod tests {
             std::fs::write(path, text).unwrap();
         }
         let root = dir.join("api.yaml");
-        let mut document = read_document(&root).unwrap();
-        let unbundled = bundle(&mut document, &root, &dir);
+        let mut document = crate::read_document(&root).unwrap();
+        let unbundled = bundle(&mut document, &root, &dir, &dir, &mut Findings::default());
         std::fs::remove_dir_all(&dir).unwrap();
         (document, unbundled)
     }
@@ -812,7 +880,8 @@ mod tests {
             json!({"$ref": "#/components/parameters/Limit"})
         );
         assert_eq!(
-            document.pointer("/paths/~1pets/get/responses/200/content/application~1json/schema/items"),
+            document
+                .pointer("/paths/~1pets/get/responses/200/content/application~1json/schema/items"),
             Some(&json!({"$ref": "#/components/schemas/Pet"})),
             "the root's own component keeps its name"
         );
@@ -832,8 +901,14 @@ mod tests {
                 "best": {"$ref": "#/components/schemas/Owner"},
             })
         );
-        assert_eq!(schemas["Pet"]["properties"]["tags"]["items"], json!({"$ref": "#/components/schemas/Tag"}));
-        assert_eq!(schemas["Pet"]["properties"]["example"]["example"], json!({"$ref": "not-followed.yaml"}));
+        assert_eq!(
+            schemas["Pet"]["properties"]["tags"]["items"],
+            json!({"$ref": "#/components/schemas/Tag"})
+        );
+        assert_eq!(
+            schemas["Pet"]["properties"]["example"]["example"],
+            json!({"$ref": "not-followed.yaml"})
+        );
         assert!(schemas["Pet"].get("$defs").is_none());
         assert_eq!(
             document["components"]["parameters"]["Limit"]["schema"],
@@ -861,7 +936,10 @@ mod tests {
             document.pointer("/components/responses/Error/content/application~1json/schema"),
             Some(&json!({"$ref": "#/components/schemas/Error2"}))
         );
-        assert_eq!(document["components"]["schemas"]["Error2"], json!({"type": "object"}));
+        assert_eq!(
+            document["components"]["schemas"]["Error2"],
+            json!({"type": "object"})
+        );
         assert!(unbundled["https://example.com/e.yaml"].starts_with("a URL"));
         assert_eq!(unbundled["gone.yaml#/x"], "`gone.yaml` does not exist");
         assert!(unbundled["other.yaml#anchor"].contains("anchor"));
@@ -889,9 +967,18 @@ mod tests {
         );
         assert!(document["components"].get("pathItems").is_none());
         let tree = &document["components"]["schemas"]["Tree"];
-        assert_eq!(tree["properties"]["leaf"], json!({"$ref": "#/components/schemas/Leaf"}));
-        assert_eq!(tree["properties"]["kind"], json!({"$ref": "#/components/schemas/Kind"}));
-        assert_eq!(document["components"]["schemas"]["Kind"], json!({"type": "string"}));
+        assert_eq!(
+            tree["properties"]["leaf"],
+            json!({"$ref": "#/components/schemas/Leaf"})
+        );
+        assert_eq!(
+            tree["properties"]["kind"],
+            json!({"$ref": "#/components/schemas/Kind"})
+        );
+        assert_eq!(
+            document["components"]["schemas"]["Kind"],
+            json!({"type": "string"})
+        );
         assert!(refs::problems(&document).is_empty());
     }
 }

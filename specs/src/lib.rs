@@ -279,9 +279,23 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
     for (index, file) in manifest.documents.iter().enumerate() {
         let full = dir.join(file);
         let path = shown(full.clone());
-        let verbatim = read_document(&full)?;
+        let (verbatim, reindented) = load::read_document_repairing(&full)?;
+        for line in reindented {
+            findings.push(
+                Location::new(&path, ""),
+                Outcome::Repaired,
+                None,
+                load::reindented_message(line),
+            );
+        }
         let mut resolved = verbatim.clone();
-        let unbundled = bundle::bundle(&mut resolved, &full, dir);
+        let unbundled = bundle::bundle(
+            &mut resolved,
+            &full,
+            dir,
+            &shown(dir.to_owned()),
+            &mut findings,
+        );
         for (((overlay_path, overlay), hits), extends) in
             overlays.iter().zip(&mut overlay_hits).zip(&extended)
         {
@@ -296,6 +310,8 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         operation_ids::drop_duplicates(&mut resolved, &path, &mut findings);
         operation_ids::fill_missing(&mut resolved);
         repair::references(&mut resolved, &path, &unbundled, &mut findings);
+        repair::security(&mut resolved, &path, &mut findings);
+        repair::server_variables(&mut resolved, &path, &mut findings);
         hoist_response_schemas(&mut resolved, &path)?;
         let (read, rejected) = catalogue::operations(&resolved, index, &path)?;
         for rejected in rejected {

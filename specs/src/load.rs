@@ -22,6 +22,78 @@ pub fn read_document(path: &Path) -> Result<Value, SpecError> {
     parse_document(path, &text)
 }
 
+/// At most this many lines are re-indented in one file.
+const MAX_REINDENTED: usize = 256;
+
+/// [`read_document`], repairing the one YAML slip real documents make that
+/// YAML 1.2 refuses and other parsers (PyYAML, libyaml) accept: a flow
+/// collection's closing `]` or `}` on its own line, no more indented than
+/// the key that opened it. Such a line is indented further, which changes
+/// no value; the line numbers re-indented are returned, for the findings.
+pub(crate) fn read_document_repairing(path: &Path) -> Result<(Value, Vec<usize>), SpecError> {
+    let text = std::fs::read_to_string(path).map_err(|source| SpecError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let first = match parse_document(path, &text) {
+        Ok(document) => return Ok((document, Vec::new())),
+        Err(error) => error,
+    };
+    if !matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("yaml" | "yml")
+    ) {
+        return Err(first);
+    }
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let mut repaired = Vec::new();
+    let mut error = first;
+    while repaired.len() < MAX_REINDENTED {
+        let line = match &error {
+            SpecError::Syntax { message, .. } if message.contains("invalid indentation") => {
+                line_of(message)
+            }
+            _ => None,
+        };
+        let closing = line
+            .and_then(|line| lines.get(line.checked_sub(1)?))
+            .is_some_and(|text| text.trim_start().starts_with([']', '}']));
+        let Some(line) = line.filter(|_| closing) else {
+            break;
+        };
+        lines[line - 1].insert(0, ' ');
+        if !repaired.contains(&line) {
+            repaired.push(line);
+        }
+        match parse_document(path, &(lines.join("\n") + "\n")) {
+            Ok(document) => return Ok((document, repaired)),
+            Err(next) => error = next,
+        }
+    }
+    // The repair did not help: the error is the document's own.
+    Err(if repaired.is_empty() {
+        error
+    } else {
+        parse_document(path, &text).unwrap_err()
+    })
+}
+
+/// The finding for a line [`read_document_repairing`] re-indented.
+pub(crate) fn reindented_message(line: usize) -> String {
+    format!(
+        "line {line}: a flow collection's closing bracket is no more indented than its key, which YAML 1.2 refuses; read as if indented further"
+    )
+}
+
+/// The line number in a parser message's `line N`.
+fn line_of(message: &str) -> Option<usize> {
+    let rest = &message[message.find("line ")? + 5..];
+    rest.split(|c: char| !c.is_ascii_digit())
+        .next()?
+        .parse()
+        .ok()
+}
+
 /// Parses `text`, choosing the syntax by the extension of `path`.
 pub fn parse_document(path: &Path, text: &str) -> Result<Value, SpecError> {
     match path.extension().and_then(|e| e.to_str()) {
@@ -220,6 +292,28 @@ mod tests {
             assert!(err.starts_with("x.yaml: not valid YAML: "), "{err}");
             assert!(err.contains(expected), "{err}");
         }
+    }
+
+    #[test]
+    fn a_closing_bracket_no_more_indented_than_its_key_is_reindented() {
+        let dir = std::env::temp_dir().join(format!("load-reindent-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("a.yaml");
+        let text = "a:\n  b:\n    type: string\n    enum: [\n      \"x\",\n      \"y\"\n    ]\n    example: x\n  c: {\n    \"d\": 1\n  }\n";
+        std::fs::write(&path, text).unwrap();
+        assert!(parse_document(&path, text).is_err(), "YAML 1.2 refuses it");
+        let (document, lines) = read_document_repairing(&path).unwrap();
+        assert_eq!(
+            document.to_string(),
+            r#"{"a":{"b":{"type":"string","enum":["x","y"],"example":"x"},"c":{"d":1}}}"#
+        );
+        assert_eq!(lines, [7]);
+        std::fs::write(&path, "a: [1\nb: 2\n").unwrap();
+        assert!(
+            read_document_repairing(&path).is_err(),
+            "other slips stay errors"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -203,7 +203,13 @@ fn visit(
             for (index, item) in items.iter().enumerate() {
                 let length = at.len();
                 *at = pointer::join_index(at, index);
-                visit(document, item, child_kind(kind, &index.to_string()), at, found);
+                visit(
+                    document,
+                    item,
+                    child_kind(kind, &index.to_string()),
+                    at,
+                    found,
+                );
                 at.truncate(length);
             }
         }
@@ -297,7 +303,8 @@ mod tests {
             "examples": {"one": {"value": {"$ref": "data"}}},
             "x-vendor": {"$ref": "elsewhere.yaml"},
         });
-        let document = json!({"components": {"parameters": {"P": parameter}}, "x-doc": {"$ref": "README.md"}});
+        let document =
+            json!({"components": {"parameters": {"P": parameter}}, "x-doc": {"$ref": "README.md"}});
         check(&document, Path::new("api.yaml")).unwrap();
         let header = json!({"components": {"responses": {"R": {"description": "r", "headers": {"x-request-id": {"$ref": "#/nope"}}}}}});
         assert!(

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::catalogue::METHODS;
 use crate::bundle::Unbundled;
+use crate::catalogue::METHODS;
 use crate::findings::{Findings, Outcome};
 use crate::refs::{self, Document, RefError};
 use crate::{Location, pointer};
@@ -166,10 +166,132 @@ pub(crate) fn references(
     }
 }
 
+/// Drops every security requirement alternative that names a scheme
+/// `components.securitySchemes` does not declare (a common slip: the
+/// document-wide `security` names `bearerAuth`, the components call it
+/// `BearerAuth` or nothing at all). The other alternatives still apply;
+/// where none is left, the operations are served without authentication.
+pub(crate) fn security(document: &mut Value, file: &Path, findings: &mut Findings) {
+    let declared: Vec<String> = document
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .map(|schemes| schemes.keys().cloned().collect())
+        .unwrap_or_default();
+    let mut lists = vec![("/security".to_string(), None)];
+    for (path, item) in document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in METHODS {
+            if item.get(method).is_some() {
+                let at = pointer::join(
+                    &pointer::join(&pointer::join("/paths", path), method),
+                    "security",
+                );
+                lists.push((at, Some(operation_name(method, path))));
+            }
+        }
+    }
+    for (at, operation) in lists {
+        let Some(alternatives) = document.pointer_mut(&at).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        let before = alternatives.len();
+        let mut index = 0;
+        alternatives.retain(|requirement| {
+            let undeclared: Vec<&String> = requirement
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(name, _)| name)
+                .filter(|name| !declared.contains(name))
+                .collect();
+            for name in &undeclared {
+                findings.push(
+                    Location::new(file, pointer::join(&pointer::join_index(&at, index), name)),
+                    Outcome::Repaired,
+                    operation.clone(),
+                    format!("security scheme `{name}` is not declared in components.securitySchemes; the requirement naming it is dropped"),
+                );
+            }
+            index += 1;
+            undeclared.is_empty()
+        });
+        if before > 0 && alternatives.is_empty() {
+            findings.push(
+                Location::new(file, at),
+                Outcome::Approximated,
+                operation,
+                "no security requirement is left: served without authentication",
+            );
+        }
+    }
+}
+
+/// Gives a server variable without the `default` OpenAPI requires its first
+/// `enum` member (or the empty string), as a URL needs a value.
+pub(crate) fn server_variables(document: &mut Value, file: &Path, findings: &mut Findings) {
+    let mut lists = vec!["/servers".to_string()];
+    for (path, item) in document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let item_at = pointer::join("/paths", path);
+        lists.push(pointer::join(&item_at, "servers"));
+        for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
+            lists.push(pointer::join(&pointer::join(&item_at, method), "servers"));
+        }
+    }
+    for at in lists {
+        let Some(servers) = document.pointer_mut(&at).and_then(Value::as_array_mut) else {
+            continue;
+        };
+        for (index, server) in servers.iter_mut().enumerate() {
+            let Some(variables) = server.get_mut("variables").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            for (name, variable) in variables.iter_mut() {
+                let Some(variable) = variable.as_object_mut() else {
+                    continue;
+                };
+                if variable.contains_key("default") {
+                    continue;
+                }
+                let first = variable
+                    .get("enum")
+                    .and_then(Value::as_array)
+                    .and_then(|members| members.first())
+                    .cloned()
+                    .unwrap_or_else(|| Value::String(String::new()));
+                findings.push(
+                    Location::new(
+                        file,
+                        pointer::join(
+                            &pointer::join(&pointer::join_index(&at, index), "variables"),
+                            name,
+                        ),
+                    ),
+                    Outcome::Repaired,
+                    None,
+                    format!("the server variable has no `default`; {first} is used"),
+                );
+                variable.insert("default".into(), first);
+            }
+        }
+    }
+}
+
 fn describe(error: &RefError, unbundled: &Unbundled) -> String {
     match error {
         RefError::NotLocal(reference) if unbundled.contains_key(reference) => {
-            format!("`$ref: {reference}` cannot be bundled: {}", unbundled[reference])
+            format!(
+                "`$ref: {reference}` cannot be bundled: {}",
+                unbundled[reference]
+            )
         }
         RefError::NotLocal(reference) => format!(
             "`$ref: {reference}` is neither in this document nor a file of the provider's directory"

@@ -118,4 +118,3 @@ pub(crate) fn child_kind(kind: Kind, key: &str) -> Kind {
         },
     }
 }
-

@@ -69,7 +69,11 @@ fn references_that_cannot_be_bundled_skip_their_operation_with_the_reason() {
             "https://example.com/p.yaml",
             "a URL: builds have no network",
         ),
-        ("missing-file", "./missing.yaml", "`missing.yaml` does not exist"),
+        (
+            "missing-file",
+            "./missing.yaml",
+            "`missing.yaml` does not exist",
+        ),
         (
             "outside",
             "../../etc/p.yaml",

@@ -50,7 +50,7 @@ fn declared_operations(dir: &Path) -> Result<BTreeSet<Declared>, String> {
             .as_str()
             .ok_or("manifest: a document that is not a string")?;
         let root = dir.join(file);
-        let document = specs::read_document(&root).map_err(|e| format!("{file}: {e}"))?;
+        let document = read(&root).map_err(|e| format!("{file}: {e}"))?;
         let paths = document.get("paths").and_then(Value::as_object);
         for (path, item) in paths.into_iter().flatten() {
             let item = &path_item(&root, item)?;
@@ -71,6 +71,22 @@ fn declared_operations(dir: &Path) -> Result<BTreeSet<Declared>, String> {
     Ok(declared)
 }
 
+/// A document as YAML 1.1 parsers (PyYAML) read it: a line holding only a
+/// flow collection's closing bracket may sit as far left as its key.
+fn read(path: &Path) -> Result<Value, String> {
+    specs::read_document(path).or_else(|first| {
+        let text = std::fs::read_to_string(path).map_err(|e| e.to_string())?;
+        let indented: String = text
+            .lines()
+            .map(|line| match line.trim() {
+                "]" | "}" | "]," | "}," => format!("  {line}\n"),
+                _ => format!("{line}\n"),
+            })
+            .collect();
+        specs::parse_document(path, &indented).map_err(|_| first.to_string())
+    })
+}
+
 /// A path item, or the one a split document's `$ref` names in another file
 /// (`paths/pets.yaml`, `common.yaml#/pets`), read here on its own.
 fn path_item(root: &Path, item: &Value) -> Result<Value, String> {
@@ -82,7 +98,7 @@ fn path_item(root: &Path, item: &Value) -> Result<Value, String> {
         return Ok(item.clone());
     }
     let path = root.parent().unwrap_or(Path::new("")).join(file);
-    let document = specs::read_document(&path).map_err(|e| format!("{reference}: {e}"))?;
+    let document = read(&path).map_err(|e| format!("{reference}: {e}"))?;
     let unescaped = fragment.replace("%7B", "{").replace("%7D", "}");
     document
         .pointer(&unescaped)

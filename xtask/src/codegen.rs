@@ -93,11 +93,22 @@ pub(crate) fn provider_file(provider: &Provider) -> Result<(String, specs::Findi
             .iter()
             .map(|d| Bodies::new(&d.resolved))
             .collect::<Result<_>>()?,
+        dropped: Vec::new(),
     };
     let mut findings = specs::Findings::default();
     let mut operations = Vec::new();
     for operation in &provider.operations {
-        match operation_tokens(provider, operation, &mut shared) {
+        let tokens = operation_tokens(provider, operation, &mut shared);
+        let at = specs::Location::new(&provider.documents[operation.document].path, "");
+        for dropped in std::mem::take(&mut shared.dropped) {
+            findings.push(
+                at.clone(),
+                specs::Outcome::Repaired,
+                Some(format!("{} {}", operation.method, operation.path)),
+                dropped,
+            );
+        }
+        match tokens {
             Ok(tokens) => operations.push(tokens),
             Err(error) => findings.push(
                 specs::Location::new(&provider.documents[operation.document].path, ""),
@@ -165,6 +176,9 @@ fn server_path(url: &str) -> String {
 struct Shared<'a> {
     schemas: SchemaTable<'a>,
     bodies: Vec<Bodies<'a>>,
+    /// The current operation's document examples that do not fit their
+    /// schema (left out; the mock synthesises instead).
+    dropped: Vec<String>,
 }
 
 fn operation_tokens(
@@ -236,8 +250,14 @@ fn operation_tokens(
         let description = &response.description;
         let content_type = option(response.body.as_ref().map(|b| b.media_type.as_str()));
         let bodies = &mut shared.bodies[operation.document];
-        let examples: Vec<TokenStream> = examples(bodies, response.body.as_ref())
-            .with_context(|| format!("response {status}"))?
+        let (examples, dropped) = examples(bodies, response.body.as_ref())
+            .with_context(|| format!("response {status}"))?;
+        shared.dropped.extend(
+            dropped
+                .into_iter()
+                .map(|d| format!("response {status}: {d}")),
+        );
+        let examples: Vec<TokenStream> = examples
             .into_iter()
             .map(|(name, body)| {
                 let body = raw_string(&body);
@@ -336,6 +356,7 @@ fn lifecycle_tokens(
                 Some(patch) => {
                     let declared = operation.response(status).and_then(|r| r.body.as_ref());
                     let (_, first) = examples(bodies, declared)?
+                        .0
                         .into_iter()
                         .next()
                         .with_context(|| format!("status {status} has no body to patch"))?;
@@ -408,11 +429,16 @@ fn header_value(document: Document<'_>, header: &specs::ResponseHeader) -> Resul
 /// bodies synthesised from the schema and checked against it: `generated`
 /// (what `Prefer: dynamic=true` sends) and, for a schema with unions, one
 /// per branch, named by the branch's tag or schema name (`Prefer:
-/// example=NAME`). A document example that does not fit its schema is an
-/// error. Bodies that are not JSON are written in their media type.
-fn examples(bodies: &mut Bodies<'_>, body: Option<&Body>) -> Result<Vec<(String, String)>> {
+/// example=NAME`). A document example that does not fit its schema is left
+/// out, and named in the second list (a mock must not send what its own
+/// validation refuses). Bodies that are not JSON are written in their media type.
+fn examples(
+    bodies: &mut Bodies<'_>,
+    body: Option<&Body>,
+) -> Result<(Vec<(String, String)>, Vec<String>)> {
+    let mut dropped = Vec::new();
     let Some(body) = body else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), dropped));
     };
     let json = specs::is_json(&body.media_type);
     let has_schema = body.schema.is_object() || body.schema.is_boolean();
@@ -421,7 +447,10 @@ fn examples(bodies: &mut Bodies<'_>, body: Option<&Body>) -> Result<Vec<(String,
         if json && has_schema {
             let problems = bodies.problems(&body.schema, value)?;
             if let Some(problem) = problems.first() {
-                bail!("the document's example `{name}` does not fit its schema: {problem}");
+                dropped.push(format!(
+                    "the document's example `{name}` does not fit its schema ({problem}); it is left out"
+                ));
+                continue;
             }
         }
         examples.push((name.clone(), media_text(&body.media_type, value)));
@@ -441,7 +470,7 @@ fn examples(bodies: &mut Bodies<'_>, body: Option<&Body>) -> Result<Vec<(String,
         }
         examples.push((name, media_text(&body.media_type, &value)));
     }
-    Ok(examples)
+    Ok((examples, dropped))
 }
 
 /// A body value as the text its media type sends: JSON serialised; for

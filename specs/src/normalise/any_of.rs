@@ -35,13 +35,14 @@ mod tests {
 
     #[test]
     fn any_ofs_become_one_ofs() {
-        let mut document = json!({
+        let mut document = json!({"components": {"schemas": {
             "span": {"anyOf": [{"type": "number", "enum": [1]}, {"type": "number", "enum": [2]}]},
             "mixed": {"anyOf": [{"type": "string"}, {"type": "object"}]},
             "refs": {"anyOf": [{"$ref": "#/components/schemas/A"}, {"type": "string"}]},
             "single": {"anyOf": [{"type": "string"}]}
-        });
+        }}});
         rewrite(&mut document);
+        let document = &document["components"]["schemas"];
         assert_eq!(
             document["span"],
             json!({"oneOf": [{"type": "number", "enum": [1]}, {"type": "number", "enum": [2]}], "x-sdk-relaxed": ["anyOf"]})

@@ -632,9 +632,11 @@ mod tests {
     #[test]
     fn identifiers_are_dropped_dynamic_refs_followed_and_const_meets_enum() {
         assert_eq!(
-            schema(json!({"$schema": "x", "$id": "https://example.com/s", "$defs": {}, "properties": {
-                "p": {"$dynamicRef": "#/components/schemas/T", "$anchor": "a"},
-            }}))
+            schema(
+                json!({"$schema": "x", "$id": "https://example.com/s", "$defs": {}, "properties": {
+                    "p": {"$dynamicRef": "#/components/schemas/T", "$anchor": "a"},
+                }})
+            )
             .unwrap(),
             json!({"properties": {"p": {"$ref": "#/components/schemas/T"}}})
         );

@@ -11,10 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
-use super::each_schema;
-
-/// Members of a schema whose values are data, not subschemas.
-const VALUES: [&str; 5] = ["default", "enum", "example", "examples", "const"];
+use super::each_schema_in;
+use crate::walk::{Kind, Single, child_kind};
 
 /// Drops the titles that would name two different types.
 pub fn drop_shared(document: &mut Value) {
@@ -54,7 +52,7 @@ pub fn drop_shared(document: &mut Value) {
 /// under `paths` and inside each component.
 fn each_inline_schema(document: &mut Value, rule: &mut impl FnMut(&mut Map<String, Value>)) {
     if let Some(paths) = document.get_mut("paths") {
-        each_schema(paths, rule);
+        each_schema_in(paths, Kind::MapOf(Single::PathItem), rule);
     }
     let components = document
         .pointer_mut("/components/schemas")
@@ -64,9 +62,7 @@ fn each_inline_schema(document: &mut Value, rule: &mut impl FnMut(&mut Map<Strin
             continue;
         };
         for (key, value) in members.iter_mut() {
-            if !VALUES.contains(&key.as_str()) {
-                each_schema(value, rule);
-            }
+            each_schema_in(value, child_kind(Kind::One(Single::Schema), key), rule);
         }
     }
 }

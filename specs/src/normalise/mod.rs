@@ -73,6 +73,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::SpecError;
+use crate::walk::{Kind, Single, child_kind};
 
 pub use hoist::hoist_response_schemas;
 
@@ -94,20 +95,36 @@ pub fn reshape_for_progenitor(document: &mut Value, file: &Path) -> Result<(), S
     Ok(())
 }
 
-/// Calls `rule` on every object under `node`, parents first, skipping the
-/// members that hold values rather than schemas (an example may hold any
-/// member names).
-pub(crate) fn each_schema(node: &mut Value, rule: &mut impl FnMut(&mut Map<String, Value>)) {
+/// Calls `rule` on every schema of `document`, parents first (see
+/// `crate::walk`: a server variable's `default` or an example's members are
+/// not a schema's).
+pub(crate) fn each_schema(document: &mut Value, rule: &mut impl FnMut(&mut Map<String, Value>)) {
+    each_schema_in(document, Kind::Document, rule);
+}
+
+/// [`each_schema`] under `node`, a node of kind `kind`.
+pub(crate) fn each_schema_in(
+    node: &mut Value,
+    kind: Kind,
+    rule: &mut impl FnMut(&mut Map<String, Value>),
+) {
     match node {
         Value::Object(object) => {
-            rule(object);
+            if kind == Kind::One(Single::Schema) {
+                rule(object);
+            }
             for (key, value) in object.iter_mut() {
-                if !["default", "enum", "example", "examples", "const"].contains(&key.as_str()) {
-                    each_schema(value, rule);
+                let kind = child_kind(kind, key);
+                if kind != Kind::Data {
+                    each_schema_in(value, kind, rule);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| each_schema(item, rule)),
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                each_schema_in(item, child_kind(kind, &index.to_string()), rule);
+            }
+        }
         _ => {}
     }
 }
