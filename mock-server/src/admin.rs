@@ -49,7 +49,8 @@ async fn clear_violations(State(shared): State<Arc<Shared>>) -> StatusCode {
     StatusCode::NO_CONTENT
 }
 
-/// `GET /__mock/routes`: every provider, its base URL and operations.
+/// `GET /__mock/routes`: every provider, its base URL, its operations and
+/// the documents' operations it does not serve (with why).
 async fn routes_document(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Json<Value> {
     // Base URLs as the client reached this server.
     let origin = headers
@@ -84,12 +85,19 @@ pub fn routes_json(mounts: &[Mount], origin: &str) -> Value {
                     })
                 })
                 .collect();
+            let skipped: Vec<Value> = mount
+                .provider
+                .skipped
+                .iter()
+                .map(|s| json!({"operation": s.operation, "at": s.at, "reason": s.reason}))
+                .collect();
             json!({
                 "name": mount.provider.name,
                 "title": mount.provider.title,
                 "base_url": format!("{origin}{}", mount.base_path),
                 "documents": mount.provider.documents,
                 "operations": operations,
+                "skipped": skipped,
             })
         })
         .collect();

@@ -220,6 +220,16 @@ fn print_routes(server: &MockServer) {
                 statuses.join(" ")
             );
         }
+        let skipped = provider["skipped"].as_array().map_or(0, Vec::len);
+        if skipped > 0 {
+            // A warning on the log too: a CI job's missing route is found here.
+            tracing::warn!(
+                provider = provider["name"].as_str().unwrap_or_default(),
+                skipped,
+                "operations of the documents not served (listed in /__mock/routes)"
+            );
+            println!("  ({skipped} operations of the documents not served: see /__mock/routes)");
+        }
     }
     println!(
         "\nGET {}/__mock/routes lists the same as JSON.",

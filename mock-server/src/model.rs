@@ -17,6 +17,20 @@ pub struct Provider {
     pub resources: &'static [Resource],
     /// Every operation.
     pub operations: &'static [Operation],
+    /// The documents' operations the mock does not serve, and why (the
+    /// spec library's and the mock generator's findings: see `specs::findings`).
+    pub skipped: &'static [Skipped],
+}
+
+/// One operation of the documents that is not served.
+#[derive(Debug)]
+pub struct Skipped {
+    /// `METHOD /path`.
+    pub operation: &'static str,
+    /// Where the reason is: `file#pointer`.
+    pub at: &'static str,
+    /// Why.
+    pub reason: &'static str,
 }
 
 /// One operation.

@@ -92,6 +92,11 @@ static PROVIDER: Provider = Provider {
         ),
         operation("public", &[Segment::Literal("public")], &[]),
     ],
+    skipped: &[Skipped {
+        operation: "GET /legacy",
+        at: "api.yaml#/paths/~1legacy/get/parameters/0",
+        reason: "`$ref: gone.yaml` cannot be bundled: `gone.yaml` does not exist",
+    }],
 };
 
 fn shared(api_keys: Option<&[&str]>) -> Arc<Shared> {
@@ -303,4 +308,29 @@ async fn the_journal_keeps_no_credential() {
         basic.headers.get("authorization").as_deref(),
         Some(REDACTED)
     );
+}
+
+/// The documents' operations the mock does not serve are listed, with why,
+/// beside those it serves; the skipped one is not routed.
+#[tokio::test]
+async fn routes_list_skipped_operations() {
+    let shared = shared(None);
+    let response = router(shared.clone())
+        .oneshot(Request::get("/__mock/routes").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let body = axum::body::to_bytes(response.into_body(), 1 << 20)
+        .await
+        .unwrap();
+    let routes: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        routes["providers"][0]["skipped"],
+        serde_json::json!([{
+            "operation": "GET /legacy",
+            "at": "api.yaml#/paths/~1legacy/get/parameters/0",
+            "reason": "`$ref: gone.yaml` cannot be bundled: `gone.yaml` does not exist",
+        }])
+    );
+    assert_eq!(status(&shared, "/legacy", &[]).await, StatusCode::NOT_FOUND);
 }

@@ -46,14 +46,57 @@ pub struct Generated {
     pub findings: specs::Findings,
 }
 
-/// Removes the `default`, `example` or `enum` member at `pointer` of the
-/// SDK's document; `false` when `pointer` is not such a value.
+/// Leaves out the operation `error` names (from the provider's catalogue
+/// and its normalised document), or gives `error` back when it names none
+/// or too many were skipped already.
+fn skip_operation(
+    provider: &mut Provider,
+    findings: &mut specs::Findings,
+    error: GenError,
+) -> Result<(), GenError> {
+    let culprit = error.place.operation_id.as_ref().and_then(|id| {
+        provider
+            .operations
+            .iter()
+            .position(|o| &o.operation_id == id)
+    });
+    let Some(index) = culprit.filter(|_| findings.skipped().count() < MAX_SKIPPED) else {
+        return Err(error);
+    };
+    let operation = provider.operations.remove(index);
+    if let Some(item) = provider
+        .normalised
+        .pointer_mut(&format!(
+            "/paths/{}",
+            operation.path.replace('~', "~0").replace('/', "~1")
+        ))
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        item.shift_remove(&operation.method.to_ascii_lowercase());
+    }
+    findings.push(
+        specs::Location::new(
+            error.place.document.clone(),
+            error.place.pointer.clone().unwrap_or_default(),
+        ),
+        specs::Outcome::Skipped,
+        Some(format!("{} {}", operation.method, operation.path)),
+        format!("left out of the SDK: {}", error.kind),
+    );
+    Ok(())
+}
+
+/// Removes the `default`, `example`, `enum` member or whole `enum` (whose
+/// members make no distinct Rust names) at `pointer` of the SDK's
+/// document; `false` when `pointer` is not such a value.
 fn drop_value(document: &mut serde_json::Value, pointer: &str) -> bool {
     let Some((parent, last)) = pointer.rsplit_once('/') else {
         return false;
     };
     match document.pointer_mut(parent) {
-        Some(serde_json::Value::Object(schema)) if matches!(last, "default" | "example") => {
+        Some(serde_json::Value::Object(schema))
+            if matches!(last, "default" | "example" | "enum") =>
+        {
             schema.shift_remove(last).is_some()
         }
         Some(serde_json::Value::Array(members)) if parent.ends_with("/enum") => {
@@ -95,93 +138,93 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
             ),
         );
     }
-    let tokens = loop {
-        let failure = match run::progenitor(&provider.normalised) {
-            Ok(tokens) => break tokens,
-            Err(failure) => failure,
+    // Each round either succeeds or gives up one more unit (a value, a
+    // schema approximated, an operation skipped) and runs again.
+    let file = loop {
+        let tokens = loop {
+            let failure = match run::progenitor(&provider.normalised) {
+                Ok(tokens) => break tokens,
+                Err(failure) => failure,
+            };
+            let error = locate::locate(&provider, failure);
+            if findings.len() < MAX_SKIPPED
+                && let Some(pointer) = error.place.pointer.clone()
+                && drop_value(&mut provider.normalised, &pointer)
+            {
+                findings.push(
+                    specs::Location::new(error.place.document.clone(), pointer),
+                    specs::Outcome::Repaired,
+                    None,
+                    format!("the SDK drops this value: {}", error.kind),
+                );
+                continue;
+            }
+            skip_operation(&mut provider, &mut findings, error)?;
         };
-        let error = locate::locate(&provider, failure);
-        let attempts = findings.len();
-        if attempts < MAX_SKIPPED
-            && let Some(pointer) = error.place.pointer.clone()
-            && drop_value(&mut provider.normalised, &pointer)
-        {
+        let fail = |kind: GenErrorKind| GenError::new(&provider, Place::document(&provider), kind);
+        let mut file: syn::File =
+            syn::parse2(tokens).map_err(|e| fail(GenErrorKind::Output(e.to_string())))?;
+        let raw_body_builders = provider
+            .operations
+            .iter()
+            .filter(|o| o.request_body.as_ref().is_some_and(typed::needs_send_body))
+            .map(typed::builder_name)
+            .collect();
+        let generated = progenitor_output::take_apart(&mut file, &raw_body_builders)
+            .map_err(|e| fail(e.into()))?;
+        if let Some(empty) = generated.uninhabited.first() {
+            // The component itself, or the one typify named an inline part of
+            // it after (`DeviceIpv4AddressVariant0` of `DeviceIpv4Address`).
+            let schema = provider
+                .normalised
+                .pointer("/components/schemas")
+                .and_then(serde_json::Value::as_object)
+                .and_then(|schemas| {
+                    schemas
+                        .keys()
+                        .filter(|name| empty.starts_with(&typed::type_name(name)))
+                        .max_by_key(|name| typed::type_name(name).len())
+                })
+                .map_or_else(|| empty.clone(), Clone::clone);
+            let pointer = format!(
+                "/components/schemas/{}",
+                schema.replace('~', "~0").replace('/', "~1")
+            );
+            let place = Place::node(&provider, None, &pointer);
+            let why = format!(
+                "typify made `{empty}` an enum without variants: no instance deserialises into it (a conjunction no object satisfies?)"
+            );
+            // Never stricter than the document: the type becomes any JSON value.
+            let approximated = findings.len() < MAX_SKIPPED
+                && provider
+                    .normalised
+                    .pointer(&pointer)
+                    .is_some_and(|s| s != &serde_json::json!({}));
+            if !approximated {
+                return Err(GenError::new(&provider, place, GenErrorKind::Typed(why)));
+            }
+            if let Some(node) = provider.normalised.pointer_mut(&pointer) {
+                *node = serde_json::json!({});
+            }
             findings.push(
-                specs::Location::new(error.place.document.clone(), pointer),
-                specs::Outcome::Repaired,
+                specs::Location::new(place.document, pointer),
+                specs::Outcome::Approximated,
                 None,
-                format!("the SDK drops this value: {}", error.kind),
+                format!("{why}; the SDK takes any JSON value there"),
             );
             continue;
         }
-        let culprit = error.place.operation_id.as_ref().and_then(|id| {
-            provider
-                .operations
-                .iter()
-                .position(|o| &o.operation_id == id)
-        });
-        let Some(index) = culprit.filter(|_| findings.skipped().count() < MAX_SKIPPED) else {
-            return Err(error);
-        };
-        let operation = provider.operations.remove(index);
-        if let Some(item) = provider
-            .normalised
-            .pointer_mut(&format!(
-                "/paths/{}",
-                operation.path.replace('~', "~0").replace('/', "~1")
-            ))
-            .and_then(serde_json::Value::as_object_mut)
-        {
-            item.shift_remove(&operation.method.to_ascii_lowercase());
+        match typed::operations(&provider, &generated) {
+            Ok(typed) => {
+                let typed: syn::File =
+                    syn::parse2(typed).map_err(|e| fail(GenErrorKind::Output(e.to_string())))?;
+                file.items.extend(typed.items);
+                break file;
+            }
+            Err(error) => skip_operation(&mut provider, &mut findings, error)?,
         }
-        findings.push(
-            specs::Location::new(
-                error.place.document.clone(),
-                error.place.pointer.clone().unwrap_or_default(),
-            ),
-            specs::Outcome::Skipped,
-            Some(format!("{} {}", operation.method, operation.path)),
-            format!("left out of the SDK: {}", error.kind),
-        );
     };
     let provider = &provider;
-    let fail = |kind: GenErrorKind| GenError::new(provider, Place::document(provider), kind);
-    let mut file: syn::File =
-        syn::parse2(tokens).map_err(|e| fail(GenErrorKind::Output(e.to_string())))?;
-    let raw_body_builders = provider
-        .operations
-        .iter()
-        .filter(|o| o.request_body.as_ref().is_some_and(typed::needs_send_body))
-        .map(typed::builder_name)
-        .collect();
-    let generated =
-        progenitor_output::take_apart(&mut file, &raw_body_builders).map_err(|e| fail(e.into()))?;
-    if let Some(empty) = generated.uninhabited.first() {
-        let schema = provider
-            .normalised
-            .pointer("/components/schemas")
-            .and_then(serde_json::Value::as_object)
-            .and_then(|schemas| schemas.keys().find(|name| typed::type_name(name) == *empty))
-            .map_or_else(|| empty.clone(), Clone::clone);
-        return Err(GenError::new(
-            provider,
-            Place::node(
-                provider,
-                None,
-                &format!(
-                    "/components/schemas/{}",
-                    schema.replace('~', "~0").replace('/', "~1")
-                ),
-            ),
-            GenErrorKind::Typed(format!(
-                "typify made `{empty}` an enum without variants: no instance deserialises into it (a conjunction no object satisfies?)"
-            )),
-        ));
-    }
-    let typed = typed::operations(provider, &generated)?;
-    let typed: syn::File =
-        syn::parse2(typed).map_err(|e| fail(GenErrorKind::Output(e.to_string())))?;
-    file.items.extend(typed.items);
     let sources: Vec<String> = provider
         .documents
         .iter()

@@ -311,6 +311,9 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
         operation_ids::fill_missing(&mut resolved);
         repair::references(&mut resolved, &path, &unbundled, &mut findings);
         repair::security(&mut resolved, &path, &mut findings);
+        repair::http_schemes(&mut resolved, &path, &mut findings);
+        repair::content_parameters(&mut resolved, &path, &mut findings);
+        repair::exclusive_bounds(&mut resolved, &path, &mut findings);
         repair::server_variables(&mut resolved, &path, &mut findings);
         hoist_response_schemas(&mut resolved, &path)?;
         let (read, rejected) = catalogue::operations(&resolved, index, &path)?;

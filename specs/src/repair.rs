@@ -10,6 +10,7 @@ use crate::bundle::Unbundled;
 use crate::catalogue::METHODS;
 use crate::findings::{Findings, Outcome};
 use crate::refs::{self, Document, RefError};
+use crate::walk::{self, Kind};
 use crate::{Location, pointer};
 
 /// The part of a document a node belongs to, for choosing what to give up.
@@ -230,6 +231,163 @@ pub(crate) fn security(document: &mut Value, file: &Path, findings: &mut Finding
     }
 }
 
+/// An `http` security scheme other than bearer and basic (`digest`,
+/// `hoba`, a vendor's `Token`) becomes the whole `Authorization` header as
+/// an apiKey: the caller supplies the header's value (`Digest ...`, `Token
+/// abc`), which the SDK sends and the mock requires, rather than the
+/// operations that need it being left out.
+pub(crate) fn http_schemes(document: &mut Value, file: &Path, findings: &mut Findings) {
+    let Some(schemes) = document
+        .pointer_mut("/components/securitySchemes")
+        .and_then(Value::as_object_mut)
+    else {
+        return;
+    };
+    for (name, scheme) in schemes.iter_mut() {
+        let Some(object) = scheme.as_object_mut() else {
+            continue;
+        };
+        let http = object.get("type").and_then(Value::as_str) == Some("http");
+        let Some(kind) = object
+            .get("scheme")
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .filter(|kind| http && kind != "bearer" && kind != "basic")
+        else {
+            continue;
+        };
+        object.insert("type".into(), Value::String("apiKey".into()));
+        object.insert("in".into(), Value::String("header".into()));
+        object.insert("name".into(), Value::String("Authorization".into()));
+        object.shift_remove("scheme");
+        object.shift_remove("bearerFormat");
+        findings.push(
+            Location::new(file, pointer::join("/components/securitySchemes", name)),
+            Outcome::Approximated,
+            None,
+            format!("the http scheme `{kind}` is neither bearer nor basic: the caller supplies the whole `Authorization` header value, as for an apiKey"),
+        );
+    }
+}
+
+/// A parameter serialised as a media type (`content: {application/json:
+/// {schema}}`) becomes a string parameter: its value is the serialised text
+/// (JSON, for the usual media type), which the caller writes and the mock
+/// takes as it comes, rather than the operation being left out.
+pub(crate) fn content_parameters(document: &mut Value, file: &Path, findings: &mut Findings) {
+    let mut lists = Vec::new();
+    for (path, item) in document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let item_at = pointer::join("/paths", path);
+        lists.push((pointer::join(&item_at, "parameters"), None));
+        for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
+            let at = pointer::join(&pointer::join(&item_at, method), "parameters");
+            lists.push((at, Some(operation_name(method, path))));
+        }
+    }
+    let mut parameters: Vec<(String, Option<String>)> = lists
+        .into_iter()
+        .flat_map(|(at, operation)| {
+            let count = document
+                .pointer(&at)
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            (0..count).map(move |index| (pointer::join_index(&at, index), operation.clone()))
+        })
+        .collect();
+    parameters.extend(
+        document
+            .pointer("/components/parameters")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .map(|(name, _)| (pointer::join("/components/parameters", name), None)),
+    );
+    for (at, operation) in parameters {
+        let Some(parameter) = document.pointer_mut(&at).and_then(Value::as_object_mut) else {
+            continue;
+        };
+        if parameter.contains_key("schema") {
+            continue;
+        }
+        let Some(content) = parameter.shift_remove("content") else {
+            continue;
+        };
+        let media_type = content
+            .as_object()
+            .and_then(|c| c.keys().next().cloned())
+            .unwrap_or_default();
+        parameter.insert("schema".into(), serde_json::json!({"type": "string"}));
+        findings.push(
+            Location::new(file, pointer::join(&at, "content")),
+            Outcome::Approximated,
+            operation,
+            format!("a parameter serialised as `{media_type}` is taken as its text: a string"),
+        );
+    }
+}
+
+/// `exclusiveMinimum`/`exclusiveMaximum` in the form the document's
+/// version expects: OpenAPI 3.1 (JSON Schema 2020-12) takes the bound
+/// itself, 3.0 (draft 4) a boolean beside `minimum`/`maximum`. Documents
+/// mix them up (OpenAI's 3.1 document writes `exclusiveMinimum: true`).
+pub(crate) fn exclusive_bounds(document: &mut Value, file: &Path, findings: &mut Findings) {
+    let draft4 = document
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|v| v.starts_with("3.0"));
+    walk::each_schema(
+        document,
+        Kind::Document,
+        &mut String::new(),
+        &mut |at, schema| {
+            for (exclusive, inclusive) in [
+                ("exclusiveMinimum", "minimum"),
+                ("exclusiveMaximum", "maximum"),
+            ] {
+                let rewritten = match (schema.get(exclusive), draft4) {
+                    (Some(Value::Bool(true)), false) => match schema.shift_remove(inclusive) {
+                        Some(bound) => Some(bound),
+                        None => Some(Value::Null),
+                    },
+                    (Some(Value::Bool(false)), false) => Some(Value::Null),
+                    (Some(bound @ Value::Number(_)), true) => {
+                        let bound = bound.clone();
+                        schema.insert(inclusive.into(), bound);
+                        Some(Value::Bool(true))
+                    }
+                    _ => None,
+                };
+                let Some(rewritten) = rewritten else {
+                    continue;
+                };
+                let was = schema.shift_remove(exclusive).unwrap_or_default();
+                let message = if rewritten.is_null() {
+                    format!("`{exclusive}: {was}` is draft 4's form, without effect here: dropped")
+                } else {
+                    let form = if draft4 {
+                        "OpenAPI 3.0's boolean"
+                    } else {
+                        "OpenAPI 3.1's numeric"
+                    };
+                    schema.insert(exclusive.into(), rewritten.clone());
+                    format!("`{exclusive}: {was}` rewritten to {form} form ({rewritten})")
+                };
+                findings.push(
+                    Location::new(file, pointer::join(at, exclusive)),
+                    Outcome::Repaired,
+                    None,
+                    message,
+                );
+            }
+        },
+    );
+}
+
 /// Gives a server variable without the `default` OpenAPI requires its first
 /// `enum` member (or the empty string), as a URL needs a value.
 pub(crate) fn server_variables(document: &mut Value, file: &Path, findings: &mut Findings) {
@@ -363,5 +521,62 @@ mod tests {
             json!({"$ref": "README.md"}),
             "extensions are annotations"
         );
+    }
+
+    #[test]
+    fn security_and_servers_are_repaired_in_place() {
+        let mut document = json!({
+            "servers": [{"url": "{scheme}://x", "variables": {"scheme": {"enum": ["https", "http"]}, "v": {}}}],
+            "security": [{"bearerAuth": []}],
+            "paths": {"/a": {"get": {"security": [{"digest": []}, {"gone": []}], "responses": {},
+                "parameters": [{"name": "filter", "in": "query", "content": {"application/json": {"schema": {"type": "object"}}}}]}}},
+            "components": {
+                "securitySchemes": {"digest": {"type": "http", "scheme": "Digest"}},
+                "schemas": {"N": {"type": "number", "minimum": 0, "exclusiveMinimum": true}},
+            },
+            "openapi": "3.1.0",
+        });
+        let mut findings = Findings::default();
+        let file = Path::new("api.yaml");
+        security(&mut document, file, &mut findings);
+        http_schemes(&mut document, file, &mut findings);
+        server_variables(&mut document, file, &mut findings);
+        content_parameters(&mut document, file, &mut findings);
+        exclusive_bounds(&mut document, file, &mut findings);
+        assert_eq!(
+            document["components"]["schemas"]["N"],
+            json!({"type": "number", "exclusiveMinimum": 0})
+        );
+        assert_eq!(
+            document["paths"]["/a"]["get"]["parameters"][0],
+            json!({"name": "filter", "in": "query", "schema": {"type": "string"}})
+        );
+        assert_eq!(document["security"], json!([]));
+        assert_eq!(
+            document["paths"]["/a"]["get"]["security"],
+            json!([{"digest": []}])
+        );
+        assert_eq!(
+            document["components"]["securitySchemes"]["digest"],
+            json!({"type": "apiKey", "in": "header", "name": "Authorization"})
+        );
+        assert_eq!(
+            document["servers"][0]["variables"]["scheme"]["default"],
+            "https"
+        );
+        assert_eq!(document["servers"][0]["variables"]["v"]["default"], "");
+        let report = findings.report();
+        for expected in [
+            "api.yaml#/security/0/bearerAuth: repaired: security scheme `bearerAuth` is not declared",
+            "api.yaml#/security: approximated: no security requirement is left",
+            "api.yaml#/paths/~1a/get/security/1/gone: repaired (GET /a): security scheme `gone`",
+            "api.yaml#/components/securitySchemes/digest: approximated: the http scheme `digest`",
+            "api.yaml#/servers/0/variables/scheme: repaired: the server variable has no `default`; \"https\" is used",
+            "api.yaml#/paths/~1a/get/parameters/0/content: approximated (GET /a): a parameter serialised as `application/json` is taken as its text: a string",
+            "api.yaml#/components/schemas/N/exclusiveMinimum: repaired: `exclusiveMinimum: true` rewritten to OpenAPI 3.1's numeric form (0)",
+        ] {
+            assert!(report.contains(expected), "{expected}\n{report}");
+        }
+        assert_eq!(findings.len(), 8);
     }
 }

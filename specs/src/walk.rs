@@ -3,6 +3,10 @@
 //! checker) descend with, so a header named `x-request-id` is a header and
 //! an `x-` extension or an `example` value is data, everywhere alike.
 
+use serde_json::{Map, Value};
+
+use crate::pointer;
+
 /// What a node is, which decides what its `$ref` may name and where a
 /// bundled target lands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,5 +120,40 @@ pub(crate) fn child_kind(kind: Kind, key: &str) -> Kind {
             (_, "example" | "value") => Kind::Data,
             _ => Kind::Other,
         },
+    }
+}
+
+/// Calls `rule` with the pointer and members of every schema under `node`
+/// (a node of kind `kind` at `at`), parents first.
+pub(crate) fn each_schema(
+    node: &mut Value,
+    kind: Kind,
+    at: &mut String,
+    rule: &mut impl FnMut(&str, &mut Map<String, Value>),
+) {
+    match node {
+        Value::Object(object) => {
+            if kind == Kind::One(Single::Schema) {
+                rule(at, object);
+            }
+            for (key, value) in object.iter_mut() {
+                let kind = child_kind(kind, key);
+                if kind != Kind::Data {
+                    let length = at.len();
+                    *at = pointer::join(at, key);
+                    each_schema(value, kind, at, rule);
+                    at.truncate(length);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter_mut().enumerate() {
+                let length = at.len();
+                *at = pointer::join_index(at, index);
+                each_schema(item, child_kind(kind, &index.to_string()), at, rule);
+                at.truncate(length);
+            }
+        }
+        _ => {}
     }
 }

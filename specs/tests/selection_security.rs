@@ -209,23 +209,27 @@ fn security_as_declared() {
 }
 
 #[test]
-fn unknown_schemes_and_external_references_skip_their_operations_with_their_pointer() {
+fn unknown_schemes_are_dropped_and_external_references_skip_their_operations() {
     let unknown = DOCUMENT.replace("security: [{oauth: [things.read]}", "security: [{oath: []}");
     let fixture = Fixture::new("unknown", "", &unknown);
     let provider = fixture
         .load()
-        .expect("one operation's slip skips that operation");
-    assert!(
-        !provider
-            .operations
-            .iter()
-            .any(|o| o.operation_id == "getThing")
-    );
-    assert_eq!(provider.operations.len(), 3);
+        .expect("an undeclared scheme drops its requirement, not the operation");
+    let thing = provider
+        .operations
+        .iter()
+        .find(|o| o.operation_id == "getThing")
+        .expect("kept");
+    assert_eq!(provider.operations.len(), 4);
     let report = provider.findings.report();
     assert!(
-        report.ends_with("api.yaml#/paths/~1things~1{id}/get/security/0/oath: skipped (GET /things/{id}): security scheme `oath` is not declared in components.securitySchemes\n"),
+        report.contains("api.yaml#/paths/~1things~1{id}/get/security/0/oath: repaired (GET /things/{id}): security scheme `oath` is not declared in components.securitySchemes; the requirement naming it is dropped\n"),
         "{report}"
+    );
+    assert!(
+        thing.security.iter().all(|alternative| alternative.iter().all(|c| c.scheme != "oath")),
+        "{:?}",
+        thing.security
     );
     let external = DOCUMENT.replace(
         "parameters: [{name: id, in: path, required: true, schema: {type: string}}]",

@@ -118,6 +118,17 @@ pub(crate) fn provider_file(provider: &Provider) -> Result<(String, specs::Findi
             ),
         }
     }
+    let skipped: Vec<TokenStream> = provider
+        .findings
+        .skipped()
+        .chain(findings.skipped())
+        .map(|finding| {
+            let operation = finding.operation.clone().unwrap_or_default();
+            let at = finding.at.to_string();
+            let reason = &finding.message;
+            quote!(Skipped { operation: #operation, at: #at, reason: #reason })
+        })
+        .collect();
     let schemas = shared.schemas.into_items();
     for (document, bodies) in provider.documents.iter().zip(&shared.bodies) {
         for warning in &bodies.unsatisfiable {
@@ -145,6 +156,7 @@ pub(crate) fn provider_file(provider: &Provider) -> Result<(String, specs::Findi
             documents: &[#(#documents),*],
             resources: &[#(#resources),*],
             operations: &[#(#operations),*],
+            skipped: &[#(#skipped),*],
         };
 
         #(#schemas)*

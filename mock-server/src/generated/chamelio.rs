@@ -172,6 +172,7 @@ pub static PROVIDER: Provider = Provider {
             }),
         },
     ],
+    skipped: &[],
 };
 /// `#/components/schemas/CancelTaskResponse`
 static SCHEMA_CANCEL_TASK_RESPONSE: Schema = Schema {

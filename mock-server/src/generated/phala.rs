@@ -370,6 +370,7 @@ pub static PROVIDER: Provider = Provider {
             }),
         },
     ],
+    skipped: &[],
 };
 /// `#/components/schemas/CancelOperationRequest`
 static SCHEMA_CANCEL_OPERATION_REQUEST: Schema = Schema {

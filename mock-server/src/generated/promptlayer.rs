@@ -191,6 +191,7 @@ pub static PROVIDER: Provider = Provider {
             }),
         },
     ],
+    skipped: &[],
 };
 /// `#/components/schemas/CancelTableSheetOperationResponse`
 static SCHEMA_CANCEL_TABLE_SHEET_OPERATION_RESPONSE: Schema = Schema {

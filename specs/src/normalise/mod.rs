@@ -73,7 +73,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::SpecError;
-use crate::walk::{Kind, Single, child_kind};
+use crate::walk::{self, Kind};
 
 pub use hoist::hoist_response_schemas;
 
@@ -108,25 +108,9 @@ pub(crate) fn each_schema_in(
     kind: Kind,
     rule: &mut impl FnMut(&mut Map<String, Value>),
 ) {
-    match node {
-        Value::Object(object) => {
-            if kind == Kind::One(Single::Schema) {
-                rule(object);
-            }
-            for (key, value) in object.iter_mut() {
-                let kind = child_kind(kind, key);
-                if kind != Kind::Data {
-                    each_schema_in(value, kind, rule);
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter_mut().enumerate() {
-                each_schema_in(item, child_kind(kind, &index.to_string()), rule);
-            }
-        }
-        _ => {}
-    }
+    walk::each_schema(node, kind, &mut String::new(), &mut |_, object| {
+        rule(object)
+    });
 }
 
 pub(crate) fn path_items(document: &mut Value) -> impl Iterator<Item = &mut Map<String, Value>> {

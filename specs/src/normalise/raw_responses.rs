@@ -24,12 +24,52 @@ pub fn make_raw(document: &mut Value) {
             }
         }
     }
+    // Operations that refer to a shared response get the same stream.
+    if let Some(shared) = document
+        .pointer_mut("/components/responses")
+        .and_then(Value::as_object_mut)
+    {
+        shared.values_mut().for_each(raw_body);
+    }
 }
 
 fn raw_body(response: &mut Value) {
     let Some(response) = response.as_object_mut() else {
         return;
     };
+    if response.contains_key("$ref") {
+        return;
+    }
     response.shift_remove("content");
     response.insert("content".into(), json!({"application/octet-stream": {}}));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_responses_are_streams_too() {
+        let mut document = json!({
+            "paths": {"/a": {"get": {"responses": {
+                "200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}},
+                "400": {"$ref": "#/components/responses/Bad"},
+            }}}},
+            "components": {"responses": {"Bad": {"description": "bad", "content": {"application/json": {"schema": {"type": "string"}}}}}},
+        });
+        make_raw(&mut document);
+        let stream = json!({"application/octet-stream": {}});
+        assert_eq!(
+            document["paths"]["/a"]["get"]["responses"]["200"]["content"],
+            stream
+        );
+        assert_eq!(
+            document["paths"]["/a"]["get"]["responses"]["400"],
+            json!({"$ref": "#/components/responses/Bad"})
+        );
+        assert_eq!(
+            document["components"]["responses"]["Bad"]["content"],
+            stream
+        );
+    }
 }
