@@ -237,3 +237,186 @@ fn a_body_matching_two_one_of_branches_is_refused() {
     assert!(!jsonschema::draft202012::is_valid(&document, &body));
     let _ = model::Types::ANY;
 }
+
+#[path = "corpus_models/mod.rs"]
+mod corpus_models;
+
+/// A validator for `schema` of `document`, independent of the mock: the
+/// `jsonschema` crate, draft 4 for OpenAPI 3.0 documents (boolean
+/// `exclusiveMinimum`) with `nullable: true` read as "or null", 2020-12
+/// for 3.1.
+fn independent_validator(
+    document: &Value,
+    schema: &Value,
+) -> Result<jsonschema::Validator, String> {
+    let openapi_30 = document["openapi"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("3.0"));
+    let mut root = schema.clone();
+    if let Value::Object(members) = &mut root {
+        members.insert("components".into(), document["components"].clone());
+    }
+    if openapi_30 {
+        or_null(&mut root);
+        // Draft 4 predates `uuid`, which OpenAPI's format registry lists.
+        jsonschema::draft4::options()
+            .should_validate_formats(true)
+            .with_format("uuid", is_uuid)
+            .build(&root)
+    } else {
+        jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .build(&root)
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// RFC 9562's text form: 8-4-4-4-12 hexadecimal digits.
+fn is_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(index, c)| match index {
+            8 | 13 | 18 | 23 => c == '-',
+            _ => c.is_ascii_hexdigit(),
+        })
+}
+
+/// OpenAPI 3.0's `nullable: true` as JSON Schema says it: `null` is also valid.
+fn or_null(node: &mut Value) {
+    match node {
+        Value::Object(members) => {
+            for (key, child) in members.iter_mut() {
+                if !matches!(key.as_str(), "example" | "default" | "enum") {
+                    or_null(child);
+                }
+            }
+            if members.remove("nullable") == Some(Value::Bool(true)) {
+                let schema = Value::Object(std::mem::take(members));
+                *members = serde_json::Map::from_iter([(
+                    "anyOf".to_string(),
+                    Value::Array(vec![schema, serde_json::json!({"type": "null"})]),
+                )]);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(or_null),
+        _ => {}
+    }
+}
+
+/// Differential test on real documents nobody here wrote: for the JSON
+/// body schemas of the corpus documents compiled for the tests
+/// (`corpus_models/`, written by `cargo xtask codegen`), the mock's
+/// validator and the `jsonschema` crate give the same verdict on every
+/// instance of a pool: the examples the mock serves (valid by
+/// construction), their targeted mutations, and every other example of the
+/// same document (mostly invalid for this schema).
+#[test]
+fn the_mock_and_an_independent_validator_agree_on_corpus_schemas() {
+    let corpus = specs::repository_root().join("specs/corpus");
+    let (mut compared, mut valid, mut schemas) = (0usize, 0usize, 0usize);
+    let mut disagreements = Vec::new();
+    for (directory, model) in corpus_models::MODELS {
+        let provider = specs::load_provider(&corpus.join(directory)).unwrap();
+        let document = &provider.documents[0].resolved;
+        let examples: Vec<Value> = model
+            .operations
+            .iter()
+            .flat_map(|o| o.responses)
+            .filter(|r| r.content_type.is_some_and(specs::is_json))
+            .flat_map(|r| r.examples)
+            .filter_map(|e| serde_json::from_str(e.body).ok())
+            .collect();
+        for operation in model.operations {
+            let declared = provider
+                .operations
+                .iter()
+                .find(|o| o.method == operation.method && o.path == operation.path)
+                .expect("every generated operation is catalogued");
+            let mut bodies: Vec<(String, &Schema, &Value, Vec<Value>)> = Vec::new();
+            if let Some(body) = &operation.request_body
+                && let Some(declared) = declared
+                    .request_body
+                    .iter()
+                    .flat_map(|b| &b.content)
+                    .find(|b| b.media_type == body.media_type)
+            {
+                bodies.push(("request".into(), body.schema, &declared.schema, Vec::new()));
+            }
+            for response in operation.responses {
+                let (Some(schema), Some(declared)) = (
+                    response.schema,
+                    declared
+                        .responses
+                        .iter()
+                        .find(|r| specs::status::representative(r.status) == response.status)
+                        .and_then(|r| r.body.as_ref()),
+                ) else {
+                    continue;
+                };
+                let own = response
+                    .examples
+                    .iter()
+                    .filter_map(|e| serde_json::from_str(e.body).ok())
+                    .collect();
+                bodies.push((response.status.to_string(), schema, &declared.schema, own));
+            }
+            for (which, schema, declared, own) in bodies {
+                let context = format!(
+                    "{directory} {} {} {which}",
+                    operation.method, operation.path
+                );
+                let validator = match independent_validator(document, declared) {
+                    Ok(validator) => validator,
+                    Err(error) => {
+                        disagreements
+                            .push(format!("{context}: jsonschema cannot compile it: {error}"));
+                        continue;
+                    }
+                };
+                schemas += 1;
+                let mut pool: Vec<Value> = Vec::new();
+                for body in &own {
+                    let mut sites = Vec::new();
+                    mutations(schema, body, "", &mut sites);
+                    pool.push(body.clone());
+                    for (what, node) in sites {
+                        let at = what.split(':').next().unwrap_or_default().to_string();
+                        pool.push(replaced(body, &at, node));
+                    }
+                }
+                pool.extend(examples.iter().cloned());
+                for instance in &pool {
+                    compared += 1;
+                    let independent = validator.is_valid(instance);
+                    let mock = mock_problems(schema, instance).is_empty();
+                    valid += usize::from(independent);
+                    if independent != mock {
+                        disagreements.push(format!(
+                            "{context}: jsonschema says valid={independent}, validate.rs says valid={mock} for {}",
+                            shortened(instance)
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    println!(
+        "{} corpus documents, {schemas} body schemas, {compared} instances compared ({valid} valid), {} disagreements",
+        corpus_models::MODELS.len(),
+        disagreements.len()
+    );
+    assert!(schemas > 0 && valid > 0 && valid < compared);
+    assert!(
+        disagreements.is_empty(),
+        "{} disagreements:\n{}",
+        disagreements.len(),
+        disagreements.join("\n")
+    );
+}
+
+fn shortened(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(200) {
+        Some((end, _)) => format!("{}...", &text[..end]),
+        None => text,
+    }
+}

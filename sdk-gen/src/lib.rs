@@ -86,6 +86,34 @@ fn skip_operation(
     Ok(())
 }
 
+/// A component schema the generators fail on, outside any operation: its
+/// `format` goes first (typify panics on a `format` it does not know beside
+/// `type: object`), then the schema becomes any JSON value (never stricter
+/// than the document). `None` when `pointer` is no such schema, or already `{}`.
+fn loosen_schema(
+    document: &mut serde_json::Value,
+    pointer: &str,
+) -> Option<(specs::Outcome, &'static str)> {
+    if !pointer.starts_with("/components/schemas/") {
+        return None;
+    }
+    let schema = document.pointer_mut(pointer)?.as_object_mut()?;
+    if schema.shift_remove("format").is_some() {
+        return Some((
+            specs::Outcome::Repaired,
+            "the SDK drops this schema's `format`",
+        ));
+    }
+    if schema.is_empty() {
+        return None;
+    }
+    schema.clear();
+    Some((
+        specs::Outcome::Approximated,
+        "the SDK takes any JSON value for this schema",
+    ))
+}
+
 /// Removes the `default`, `example`, `enum` member or whole `enum` (whose
 /// members make no distinct Rust names) at `pointer` of the SDK's
 /// document; `false` when `pointer` is not such a value.
@@ -156,6 +184,19 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
                     specs::Outcome::Repaired,
                     None,
                     format!("the SDK drops this value: {}", error.kind),
+                );
+                continue;
+            }
+            if error.place.operation_id.is_none()
+                && findings.len() < MAX_SKIPPED
+                && let Some(pointer) = error.place.pointer.clone()
+                && let Some((outcome, what)) = loosen_schema(&mut provider.normalised, &pointer)
+            {
+                findings.push(
+                    specs::Location::new(error.place.document.clone(), pointer),
+                    outcome,
+                    None,
+                    format!("{what}: {}", error.kind),
                 );
                 continue;
             }

@@ -227,7 +227,10 @@ fn unknown_schemes_are_dropped_and_external_references_skip_their_operations() {
         "{report}"
     );
     assert!(
-        thing.security.iter().all(|alternative| alternative.iter().all(|c| c.scheme != "oath")),
+        thing
+            .security
+            .iter()
+            .all(|alternative| alternative.iter().all(|c| c.scheme != "oath")),
         "{:?}",
         thing.security
     );
