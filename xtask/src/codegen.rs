@@ -507,6 +507,9 @@ fn header_value(document: Document<'_>, header: &specs::ResponseHeader) -> Resul
     Ok(text)
 }
 
+/// An example's name and its body as sent.
+type NamedBody = (String, String);
+
 /// The document's examples first (the first is the default answer), then
 /// bodies synthesised from the schema and checked against it: `generated`
 /// (what `Prefer: dynamic=true` sends) and, for a schema with unions, one
@@ -514,10 +517,7 @@ fn header_value(document: Document<'_>, header: &specs::ResponseHeader) -> Resul
 /// example=NAME`). A document example that does not fit its schema is left
 /// out, and named in the second list (a mock must not send what its own
 /// validation refuses). Bodies that are not JSON are written in their media type.
-fn examples(
-    bodies: &mut Bodies<'_>,
-    body: Option<&Body>,
-) -> Result<(Vec<(String, String)>, Vec<String>)> {
+fn examples(bodies: &mut Bodies<'_>, body: Option<&Body>) -> Result<(Vec<NamedBody>, Vec<String>)> {
     let mut dropped = Vec::new();
     let Some(body) = body else {
         return Ok((Vec::new(), dropped));

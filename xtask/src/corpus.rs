@@ -4,8 +4,12 @@
 //! The fast part (spec library, mock generator) checks that each
 //! provider's generated file parses as Rust and holds one `Operation` for
 //! every operation its documents declare that the spec library did not
-//! skip, with their operationIds. Every document is tried and every
-//! failure reported by name.
+//! skip, with their operationIds. Without `--fast`, each document's SDK is
+//! generated, compiled as a module of `corpus-check` and its method rows run
+//! (`CORPUS_CHECK=NAME cargo test -p corpus-check --test methods`), timed.
+//! The mock's answers for the small documents are checked in `cargo test`
+//! (`mock-server/tests/exactness.rs`, on `mock-server/tests/corpus_models/`).
+//! Every document is tried and every failure reported by name.
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -35,6 +39,9 @@ struct Outcome {
     codegen_seconds: f64,
     /// `None`: not tried (`--fast`).
     sdk: Option<Result<(), String>>,
+    /// The SDK module's compile and method rows (`corpus-check`), with the
+    /// seconds they took; `None`: not tried.
+    compiled: Option<(Result<(), String>, f64)>,
     /// Why the spec library or the mock generator refused it.
     refused: Option<String>,
     /// Every finding, one line each.
@@ -63,10 +70,10 @@ pub fn run(options: &[&str]) -> Result<()> {
     }
     let terminal = std::io::stderr().is_terminal();
     println!(
-        "{:<18} {:>10} {:>9} {:>8} {:>9} {:>10}  result",
-        "document", "operations", "warnings", "skipped", "codegen", "sdk"
+        "{:<18} {:>10} {:>9} {:>8} {:>9} {:>10} {:>10}  result",
+        "document", "operations", "warnings", "skipped", "codegen", "sdk", "sdk build"
     );
-    let (mut with_both, mut warnings, mut skipped) = (0, 0, 0);
+    let (mut with_both, mut warnings, mut skipped, mut failed) = (0, 0, 0, 0);
     for dir in &dirs {
         let name = dir
             .file_name()
@@ -82,14 +89,18 @@ pub fn run(options: &[&str]) -> Result<()> {
         }
         warnings += outcome.warnings;
         skipped += outcome.skipped;
-        let result = match (&outcome.refused, &outcome.sdk) {
-            (Some(why), _) => format!("refused: {why}"),
-            (None, Some(Err(why))) => format!("SDK refused: {why}"),
-            (None, Some(Ok(()))) => {
+        let result = match (&outcome.refused, &outcome.sdk, &outcome.compiled) {
+            (Some(why), _, _) => format!("refused: {why}"),
+            (None, Some(Err(why)), _) => format!("SDK refused: {why}"),
+            (None, Some(Ok(())), Some((Err(why), _))) => {
+                failed += 1;
+                format!("SDK does not compile or its rows fail: {why}")
+            }
+            (None, Some(Ok(())), _) => {
                 with_both += 1;
                 "ok".to_string()
             }
-            (None, None) => {
+            (None, None, _) => {
                 with_both += 1;
                 "ok (mock only: --fast)".to_string()
             }
@@ -99,8 +110,12 @@ pub fn run(options: &[&str]) -> Result<()> {
             Some(Err(_)) => "failed",
             None => "-",
         };
+        let build = outcome
+            .compiled
+            .as_ref()
+            .map_or_else(|| "-".to_string(), |(_, seconds)| format!("{seconds:.0}s"));
         println!(
-            "{name:<18} {:>10} {:>9} {:>8} {:>8.2}s {sdk:>10}  {result}",
+            "{name:<18} {:>10} {:>9} {:>8} {:>8.2}s {sdk:>10} {build:>10}  {result}",
             outcome.operations, outcome.warnings, outcome.skipped, outcome.codegen_seconds
         );
         // Documents named on the command line show where their findings are.
@@ -110,8 +125,14 @@ pub fn run(options: &[&str]) -> Result<()> {
             }
         }
     }
+    if fast {
+        // Said before the summary, which stays the last line.
+        println!("(--fast: the SDK's compile and rows were not run)");
+    }
+    // F counts the documents whose SDK module does not compile or whose
+    // method rows fail (`corpus-check`).
     println!(
-        "corpus: {} documents, {with_both} with SDK and mock, {warnings} warnings, {skipped} operations skipped, 0 rows failed",
+        "corpus: {} documents, {with_both} with SDK and mock, {warnings} warnings, {skipped} operations skipped, {failed} rows failed",
         dirs.len()
     );
     if with_both != dirs.len() {
@@ -161,11 +182,37 @@ fn one(dir: &Path, fast: bool) -> Outcome {
                 outcome.warnings += generated.findings.len();
                 outcome.skipped += generated.findings.skipped().count();
                 outcome.sdk = Some(Ok(()));
+                let name = dir.file_name().unwrap_or_default().to_string_lossy();
+                outcome.compiled = Some(compile_sdk(&name));
             }
             Err(error) => outcome.sdk = Some(Err(error.to_string())),
         }
     }
     outcome
+}
+
+/// Compiles the document's SDK module as a user's build would and runs its
+/// rows (one `Client` method per operation: `corpus-check/tests/methods.rs`),
+/// with the seconds it took.
+fn compile_sdk(name: &str) -> (Result<(), String>, f64) {
+    let started = Instant::now();
+    let output =
+        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["test", "--quiet", "-p", "corpus-check", "--test", "methods"])
+            .env("CORPUS_CHECK", name)
+            .current_dir(specs::repository_root())
+            .output();
+    let seconds = started.elapsed().as_secs_f64();
+    let result = match output {
+        Ok(output) if output.status.success() => Ok(()),
+        Ok(output) => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            let last: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+            Err(last[last.len().saturating_sub(3)..].join(" / "))
+        }
+        Err(error) => Err(format!("cannot run cargo: {error}")),
+    };
+    (result, seconds)
 }
 
 fn corpus_dirs() -> Result<Vec<PathBuf>> {

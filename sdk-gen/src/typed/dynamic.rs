@@ -12,13 +12,36 @@ use super::{Generated, body_type};
 pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
     let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
     let modules: Vec<Ident> = names.iter().map(|n| ident(n)).collect();
-    // Without providers (the SDK built with none) only `_` is matched.
-    let no_providers = names
-        .is_empty()
-        .then(|| quote!(let _ = (clients, operation_id, arguments, body);));
-    let no_schemas = names
-        .is_empty()
-        .then(|| quote!(let _ = (operation_id, status);));
+    // Without providers (the SDK built with none) every name is unknown.
+    let call = if names.is_empty() {
+        quote! {
+            let _ = (clients, operation_id, arguments, body);
+            Err(CallError::UnknownProvider(provider.to_string()))
+        }
+    } else {
+        quote! {
+            match provider {
+                #(#names => {
+                    let client: crate::#modules::Client = clients.client()?;
+                    crate::#modules::dynamic::call(&client, operation_id, arguments, body).await
+                })*
+                _ => Err(CallError::UnknownProvider(provider.to_string())),
+            }
+        }
+    };
+    let schema = if names.is_empty() {
+        quote! {
+            let _ = (provider, operation_id, status);
+            None
+        }
+    } else {
+        quote! {
+            match provider {
+                #(#names => crate::#modules::dynamic::response_schema(operation_id, status),)*
+                _ => None,
+            }
+        }
+    };
     quote! {
         /// Calls `operation_id` of `provider` over `connection`.
         pub async fn call(provider: &str, connection: &Connection, operation_id: &str, arguments: &Arguments) -> Result<Outcome, CallError> {
@@ -33,24 +56,13 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
         /// [`call_with`], also sending `body` as the operation's (JSON)
         /// request body; an operation without one refuses a body.
         pub async fn call_with_body<F: ClientFactory>(provider: &str, clients: &F, operation_id: &str, arguments: &Arguments, body: Option<&serde_json::Value>) -> Result<Outcome, CallError> {
-            #no_providers
-            match provider {
-                #(#names => {
-                    let client: crate::#modules::Client = clients.client()?;
-                    crate::#modules::dynamic::call(&client, operation_id, arguments, body).await
-                })*
-                _ => Err(CallError::UnknownProvider(provider.to_string())),
-            }
+            #call
         }
 
         /// The JSON Schema of the SDK type `provider`'s `operation_id` parses
         /// a `status` body into, if it has a typed body.
         pub fn response_schema(provider: &str, operation_id: &str, status: u16) -> Option<schemars::schema::RootSchema> {
-            #no_schemas
-            match provider {
-                #(#names => crate::#modules::dynamic::response_schema(operation_id, status),)*
-                _ => None,
-            }
+            #schema
         }
     }
 }
