@@ -18,6 +18,11 @@ fn main() {
     let corpus = specs::repository_root().join("specs/corpus");
     println!("cargo::rerun-if-changed={}", corpus.display());
     println!("cargo::rerun-if-env-changed=CORPUS_CHECK");
+    // Whether the petstore module is compiled (the tests use it as a sample).
+    println!("cargo::rustc-check-cfg=cfg(corpus_petstore)");
+    if selected("petstore") {
+        println!("cargo::rustc-cfg=corpus_petstore");
+    }
     let dirs = match corpus_dirs(&corpus) {
         Ok(dirs) => dirs,
         Err(error) => fail(&[format!("corpus: cannot read {}: {error}", corpus.display())]),

@@ -124,6 +124,7 @@ fn every_corpus_operation_is_a_generated_method_with_a_typed_send() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+#[cfg(corpus_petstore)]
 #[test]
 fn the_generated_clients_are_usable_from_outside() {
     // A compiled corpus client builds like an `sdk` one.
