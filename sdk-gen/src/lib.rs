@@ -86,6 +86,117 @@ fn skip_operation(
     Ok(())
 }
 
+/// Gives the inline schema typify names `duplicate` (after its component
+/// and property: `Subscription.status` is `SubscriptionStatus`, which a
+/// component may already be called) a `title` naming it apart; its pointer
+/// and the new name. `None` when no inline schema has that name.
+fn title_inline(
+    document: &mut serde_json::Value,
+    duplicate: &str,
+    types: &std::collections::HashSet<String>,
+) -> Option<(String, String)> {
+    fn find(node: &serde_json::Value, name: &str, at: &str, duplicate: &str) -> Option<String> {
+        let properties = node
+            .get("properties")
+            .and_then(serde_json::Value::as_object);
+        for (property, schema) in properties.into_iter().flatten() {
+            if schema.get("$ref").is_some() || schema.get("title").is_some() {
+                continue;
+            }
+            let derived = typed::type_name(&format!("{name}-{property}"));
+            let at = format!(
+                "{at}/properties/{}",
+                property.replace('~', "~0").replace('/', "~1")
+            );
+            if derived == duplicate {
+                return Some(at);
+            }
+            if let Some(found) = find(schema, &derived, &at, duplicate) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    let schemas = document.pointer("/components/schemas")?.as_object()?;
+    let pointer = schemas.iter().find_map(|(name, schema)| {
+        let at = format!(
+            "/components/schemas/{}",
+            name.replace('~', "~0").replace('/', "~1")
+        );
+        find(schema, &typed::type_name(name), &at, duplicate)
+    })?;
+    let title = (0..)
+        .map(|n| {
+            if n == 0 {
+                format!("{duplicate}Value")
+            } else {
+                format!("{duplicate}Value{n}")
+            }
+        })
+        .find(|candidate| !types.contains(candidate) && !schemas.contains_key(candidate))?;
+    document
+        .pointer_mut(&pointer)?
+        .as_object_mut()?
+        .insert("title".into(), serde_json::Value::String(title.clone()));
+    Some((pointer, title))
+}
+
+/// Renames the second of two components whose names make the same Rust
+/// type name (`NullTime` and `nullTime`) and every reference to it; its
+/// pointer (as the document has it) and the new name.
+fn rename_component(
+    document: &mut serde_json::Value,
+    duplicate: &str,
+    types: &std::collections::HashSet<String>,
+) -> Option<(String, String)> {
+    let schemas = document.pointer("/components/schemas")?.as_object()?;
+    let second = schemas
+        .keys()
+        .filter(|name| typed::type_name(name) == duplicate)
+        .nth(1)?
+        .clone();
+    let renamed = (2..)
+        .map(|n| format!("{second}{n}"))
+        .find(|c| !schemas.contains_key(c) && !types.contains(&typed::type_name(c)))?;
+    let escape = |name: &str| name.replace('~', "~0").replace('/', "~1");
+    let schemas = document
+        .pointer_mut("/components/schemas")?
+        .as_object_mut()?;
+    let schema = schemas.shift_remove(&second)?;
+    schemas.insert(renamed.clone(), schema);
+    let (old, new) = (
+        format!("#/components/schemas/{}", escape(&second)),
+        format!("#/components/schemas/{}", escape(&renamed)),
+    );
+    rewrite_references(document, &old, &new);
+    Some((
+        format!("/components/schemas/{}", escape(&second)),
+        typed::type_name(&renamed),
+    ))
+}
+
+/// Every `$ref` equal to `old` (or below it) now names `new`.
+fn rewrite_references(node: &mut serde_json::Value, old: &str, new: &str) {
+    match node {
+        serde_json::Value::Object(members) => {
+            if let Some(serde_json::Value::String(reference)) = members.get_mut("$ref")
+                && (reference == old || reference.starts_with(&format!("{old}/")))
+            {
+                *reference = format!("{new}{}", &reference[old.len()..]);
+            }
+            members
+                .values_mut()
+                .for_each(|child| rewrite_references(child, old, new));
+        }
+        serde_json::Value::Array(items) => {
+            items
+                .iter_mut()
+                .for_each(|child| rewrite_references(child, old, new));
+        }
+        _ => {}
+    }
+}
+
 /// A component schema the generators fail on, outside any operation: its
 /// `format` goes first (typify panics on a `format` it does not know beside
 /// `type: object`), then the schema becomes any JSON value (never stricter
@@ -252,6 +363,30 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
                 specs::Outcome::Approximated,
                 None,
                 format!("{why}; the SDK takes any JSON value there"),
+            );
+            continue;
+        }
+        if let Some(duplicate) = generated.duplicated.first() {
+            let renamed = (findings.len() < MAX_SKIPPED)
+                .then(|| {
+                    title_inline(&mut provider.normalised, duplicate, &generated.types).or_else(
+                        || rename_component(&mut provider.normalised, duplicate, &generated.types),
+                    )
+                })
+                .flatten();
+            let Some((pointer, title)) = renamed else {
+                return Err(GenError::new(
+                    &provider,
+                    Place::document(&provider),
+                    GenErrorKind::Typed(format!("typify named two types `{duplicate}`")),
+                ));
+            };
+            let place = Place::node(&provider, None, &pointer);
+            findings.push(
+                specs::Location::new(place.document, pointer),
+                specs::Outcome::Repaired,
+                None,
+                format!("typify would name this schema `{duplicate}` like another; the SDK names it `{title}`"),
             );
             continue;
         }

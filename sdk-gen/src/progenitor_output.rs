@@ -14,6 +14,9 @@ pub struct Generated {
     pub types: HashSet<String>,
     /// Enums in `mod types` without variants: no value deserialises into them.
     pub uninhabited: Vec<String>,
+    /// Names typify gave two types (an inline schema's derived name equal to
+    /// a component's): the module would not compile.
+    pub duplicated: Vec<String>,
 }
 
 /// Renames every builder's `send()` to a private `send_raw()` returning the
@@ -38,6 +41,7 @@ pub fn take_apart(
         setters: HashMap::new(),
         types: HashSet::new(),
         uninhabited: Vec::new(),
+        duplicated: Vec::new(),
     };
     for item in &mut file.items {
         if let syn::Item::Struct(client) = item
@@ -92,17 +96,22 @@ pub fn take_apart(
                         // a document may not use.
                         syn::Item::Mod(defaults) if defaults.ident == "defaults" => {
                             defaults.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
-                            false
                         }
-                        syn::Item::Struct(s) => generated.types.insert(s.ident.to_string()),
+                        syn::Item::Struct(s) => {
+                            if !generated.types.insert(s.ident.to_string()) {
+                                generated.duplicated.push(s.ident.to_string());
+                            }
+                        }
                         syn::Item::Enum(e) => {
                             if e.variants.is_empty() {
                                 generated.uninhabited.push(e.ident.to_string());
                             }
-                            generated.types.insert(e.ident.to_string())
+                            if !generated.types.insert(e.ident.to_string()) {
+                                generated.duplicated.push(e.ident.to_string());
+                            }
                         }
-                        _ => false,
-                    };
+                        _ => {}
+                    }
                 }
             }
             _ => {}

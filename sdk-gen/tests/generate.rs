@@ -152,3 +152,46 @@ fn a_progenitor_panic_skips_the_operation_naming_it() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn types_typify_would_name_alike_are_renamed() {
+    // `Subscription.status` is an inline enum typify names
+    // `SubscriptionStatus`, as is the component.
+    let mut schemas = thing();
+    schemas["Subscription"] = json!({"type": "object", "properties": {
+        "status": {"type": "string", "enum": ["active", "paused"]},
+        "state": {"$ref": "#/components/schemas/SubscriptionStatus"}
+    }});
+    schemas["SubscriptionStatus"] = json!({"type": "string", "enum": ["new", "old"]});
+    // Two components whose names make one Rust name.
+    schemas["Subscription"]["properties"]["a"] = json!({"$ref": "#/components/schemas/NullTime"});
+    schemas["Subscription"]["properties"]["b"] = json!({"$ref": "#/components/schemas/nullTime"});
+    schemas["NullTime"] = json!({"type": "string", "format": "date-time"});
+    schemas["nullTime"] = json!({"type": "object", "properties": {"time": {"type": "string"}}});
+    let (provider, dir) = provider(document(
+        json!({"/subscriptions": {"get": {"operationId": "subscriptions.get", "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Subscription"}}}}}}}}),
+        schemas,
+    ));
+    let generated = generate(&provider).expect("the clash is renamed");
+    let file = syn::parse_file(&generated.code).unwrap();
+    let code = quote::quote!(#file).to_string();
+    assert!(code.contains("pub enum SubscriptionStatusValue"), "renamed");
+    assert!(
+        code.contains("pub enum SubscriptionStatus "),
+        "the component keeps its name"
+    );
+    let report = generated.findings.report();
+    assert!(
+        report.contains("api.json#/components/schemas/Subscription/properties/status: repaired: typify would name this schema `SubscriptionStatus` like another; the SDK names it `SubscriptionStatusValue`"),
+        "{report}"
+    );
+    assert!(
+        report.contains("/components/schemas/nullTime: repaired: typify would name this schema `NullTime` like another; the SDK names it `NullTime2`"),
+        "{report}"
+    );
+    assert!(
+        code.contains("pub b : :: std :: option :: Option < NullTime2 >"),
+        "references follow"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
