@@ -148,3 +148,13 @@ pub fn bytes_json(body: &[u8]) -> Option<Value> {
         .ok()
         .or_else(|| Some(Value::String(String::from_utf8_lossy(body).into_owned())))
 }
+
+/// An argument's text as the parameter's type: JSON first (numbers,
+/// booleans, integer enums), else the text as a JSON string (strings,
+/// string enums, dates, UUIDs). Every generated type deserialises; not all
+/// of them parse from text.
+pub fn parse_argument<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text)
+        .or_else(|_| serde_json::from_value(Value::String(text.to_string())))
+        .map_err(|error| error.to_string())
+}

@@ -101,11 +101,11 @@ pub fn dynamic_code(
                 value
                     .split(',')
                     .filter(|item| !item.is_empty())
-                    .map(str::parse)
+                    .map(crate::dynamic::parse_argument)
                     .collect::<Result<_, _>>()
             )
         } else {
-            quote!(value.parse())
+            quote!(crate::dynamic::parse_argument(value))
         };
         setters.push(quote! {
             if let Some(value) = arguments.get(#name) {

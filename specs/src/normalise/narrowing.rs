@@ -45,11 +45,18 @@ pub const NARROWING: &[&str] = &[
 ];
 
 /// Drops the narrowing keywords of one schema object (not its sub-schemas).
+/// An `enum` beside `allOf` narrows the composed type too: typify makes a
+/// newtype that compares values of an inner type without `PartialEq`
+/// (Discord's `{type: integer, enum: [1], allOf: [{$ref: ComponentTypes}]}`),
+/// which does not compile.
 pub fn relax(schema: &mut Map<String, Value>) {
     for keyword in NARROWING {
         if schema.shift_remove(*keyword).is_some() {
             relaxed::note(schema, keyword);
         }
+    }
+    if schema.contains_key("allOf") && schema.shift_remove("enum").is_some() {
+        relaxed::note(schema, "enum");
     }
 }
 
@@ -73,6 +80,17 @@ mod tests {
                 "properties": {"id": {"type": "string", "pattern": "^x_"}},
                 "x-sdk-relaxed": ["unevaluatedProperties", "if", "then", "not", "propertyNames"]
             })
+        );
+    }
+
+    #[test]
+    fn an_enum_beside_all_of_goes() {
+        let mut schema =
+            json!({"type": "integer", "enum": [1], "allOf": [{"$ref": "#/components/schemas/T"}]});
+        relax(schema.as_object_mut().unwrap());
+        assert_eq!(
+            schema,
+            json!({"type": "integer", "allOf": [{"$ref": "#/components/schemas/T"}], "x-sdk-relaxed": ["enum"]})
         );
     }
 
