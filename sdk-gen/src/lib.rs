@@ -63,17 +63,7 @@ fn skip_operation(
     let Some(index) = culprit.filter(|_| findings.skipped().count() < MAX_SKIPPED) else {
         return Err(error);
     };
-    let operation = provider.operations.remove(index);
-    if let Some(item) = provider
-        .normalised
-        .pointer_mut(&format!(
-            "/paths/{}",
-            operation.path.replace('~', "~0").replace('/', "~1")
-        ))
-        .and_then(serde_json::Value::as_object_mut)
-    {
-        item.shift_remove(&operation.method.to_ascii_lowercase());
-    }
+    let operation = remove_operation(provider, index);
     findings.push(
         specs::Location::new(
             error.place.document.clone(),
@@ -139,6 +129,65 @@ fn title_inline(
         .as_object_mut()?
         .insert("title".into(), serde_json::Value::String(title.clone()));
     Some((pointer, title))
+}
+
+/// Removes the operation at `index` of the catalogue from the provider's
+/// catalogue and normalised document.
+fn remove_operation(provider: &mut Provider, index: usize) -> specs::Operation {
+    let operation = provider.operations.remove(index);
+    if let Some(item) = provider
+        .normalised
+        .pointer_mut(&format!(
+            "/paths/{}",
+            operation.path.replace('~', "~0").replace('/', "~1")
+        ))
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        item.shift_remove(&operation.method.to_ascii_lowercase());
+    }
+    operation
+}
+
+/// Leaves out the operations two of whose parameters make one Rust name
+/// (`deployment.seriesName`, `deployment.series_name`): progenitor's
+/// builder would have the field twice.
+fn skip_clashing_parameters(provider: &mut Provider, findings: &mut specs::Findings) {
+    let mut index = 0;
+    while index < provider.operations.len() {
+        let operation = &provider.operations[index];
+        let mut seen: Vec<(String, &str)> = Vec::new();
+        let mut clash = None;
+        for parameter in &operation.parameters {
+            let name = typed::progenitor_snake(&parameter.name);
+            match seen.iter().find(|(other, _)| *other == name) {
+                Some((_, first)) => {
+                    clash = Some(format!(
+                        "left out of the SDK: parameters `{first}` and `{}` make one Rust name `{name}`",
+                        parameter.name
+                    ));
+                    break;
+                }
+                None => seen.push((name, &parameter.name)),
+            }
+        }
+        let Some(message) = clash else {
+            index += 1;
+            continue;
+        };
+        let place = Place::operation(provider, operation);
+        let operation = remove_operation(provider, index);
+        let pointer = format!(
+            "/paths/{}/{}",
+            operation.path.replace('~', "~0").replace('/', "~1"),
+            operation.method.to_ascii_lowercase()
+        );
+        findings.push(
+            specs::Location::new(place.document, pointer),
+            specs::Outcome::Skipped,
+            Some(format!("{} {}", operation.method, operation.path)),
+            message,
+        );
+    }
 }
 
 /// Renames the second of two components whose names make the same Rust
@@ -277,6 +326,7 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
             ),
         );
     }
+    skip_clashing_parameters(&mut provider, &mut findings);
     // Each round either succeeds or gives up one more unit (a value, a
     // schema approximated, an operation skipped) and runs again.
     let file = loop {

@@ -195,3 +195,28 @@ fn types_typify_would_name_alike_are_renamed() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn an_operation_whose_parameters_make_one_rust_name_is_skipped() {
+    let (provider, dir) = provider(document(
+        json!({
+            "/things": {"get": {"operationId": "things.list", "parameters": [
+                {"name": "page.size", "in": "query", "schema": {"type": "integer"}},
+                {"name": "pageSize", "in": "query", "schema": {"type": "integer"}}
+            ], "responses": ok_response()}},
+            "/other": {"get": {"operationId": "other.get", "responses": ok_response()}}
+        }),
+        thing(),
+    ));
+    let generated = generate(&provider).expect("one operation is skipped");
+    assert!(generated.code.contains("other_get") && !generated.code.contains("things_list"));
+    assert_eq!(
+        generated.findings.report(),
+        format!(
+            "{}#/paths/~1things/get: skipped (GET /things): left out of the SDK: parameters `page.size` and `pageSize` make one Rust name `page_size`\n",
+            dir.join("api.json").display()
+        )
+        .replace(&format!("{}/", specs::repository_root().display()), "")
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

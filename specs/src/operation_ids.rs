@@ -5,7 +5,9 @@
 //!
 //! The made id is written into the resolved document (never the verbatim
 //! one), so every consumer sees the same name. It never collides with a
-//! declared id or another made one: a clash gets `_2`, `_3`, ...
+//! declared id or another made one: a clash gets `_2`, `_3`, ... Ids
+//! collide when they differ only in case and separators (`GetSystemInfo`,
+//! `get_system_info`): they would name one SDK method.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -38,7 +40,7 @@ pub(crate) fn drop_duplicates(document: &mut Value, file: &Path, findings: &mut 
             };
             let usable = id
                 .as_str()
-                .is_some_and(|id| !id.trim().is_empty() && seen.insert(id.to_string()));
+                .is_some_and(|id| !id.trim().is_empty() && seen.insert(name_key(id)));
             if usable {
                 continue;
             }
@@ -75,7 +77,7 @@ pub(crate) fn fill_missing(document: &mut Value) {
         .filter_map(Value::as_object)
         .flat_map(|item| METHODS.iter().filter_map(|m| item.get(*m)))
         .filter_map(|operation| operation.get("operationId")?.as_str())
-        .map(str::to_string)
+        .map(name_key)
         .collect();
     for (path, item) in paths.iter_mut() {
         let Some(item) = item.as_object_mut() else {
@@ -91,14 +93,23 @@ pub(crate) fn fill_missing(document: &mut Value) {
             let base = made_id(method, path);
             let mut id = base.clone();
             let mut n = 2;
-            while taken.contains(&id) {
+            while taken.contains(&name_key(&id)) {
                 id = format!("{base}_{n}");
                 n += 1;
             }
-            taken.insert(id.clone());
+            taken.insert(name_key(&id));
             operation.insert("operationId".into(), Value::String(id));
         }
     }
+}
+
+/// What two ids must not share: their ASCII letters and digits, lower case
+/// (the SDK's method and type names keep no more of them).
+fn name_key(id: &str) -> String {
+    id.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
 }
 
 /// `get` + `/pets/{petId}/photos` -> `get_pets_pet_id_photos`: snake case,
@@ -157,5 +168,22 @@ mod tests {
         assert_eq!(id("/a", "post"), "get_a");
         assert_eq!(id("/a", "get"), "get_a_2");
         assert_eq!(id("/A", "get"), "get_a_3");
+    }
+
+    #[test]
+    fn ids_that_differ_in_case_and_separators_only_collide() {
+        let mut document = json!({"paths": {
+            "/api/v1/system-info": {"get": {"operationId": "GetSystemInfo", "responses": {}}},
+            "/system-info": {"get": {"operationId": "GetSystemInfo", "responses": {}}},
+            "/x": {"get": {"operationId": "get_system_info", "responses": {}}},
+        }});
+        let mut findings = Findings::default();
+        drop_duplicates(&mut document, Path::new("api.yaml"), &mut findings);
+        fill_missing(&mut document);
+        let id = |path: &str| document["paths"][path]["get"]["operationId"].clone();
+        assert_eq!(id("/api/v1/system-info"), "GetSystemInfo");
+        assert_eq!(id("/system-info"), "get_system_info_2");
+        assert_eq!(id("/x"), "get_x");
+        assert_eq!(findings.len(), 2);
     }
 }
