@@ -7,6 +7,11 @@
 //!   string}]}`), and progenitor then asserts that only a request body has a
 //!   struct-typed setter. A path segment is text on the wire, so a string
 //!   takes every value the document allows;
+//! - a header parameter whose schema is a composition, an array or an
+//!   object becomes a plain string the same way: progenitor writes a header
+//!   with `to_string()`, which a `Vec` or a struct lacks (OpenAI's
+//!   `OpenAI-Beta` list). The caller writes the header's text (`simple`
+//!   style: `a,b`);
 //! - `nullable` goes from every parameter's schema: progenitor would hold an
 //!   optional parameter as `Option<Option<T>>` and print the inner `Option`
 //!   into a header (Prefect's `x-prefect-ui: {anyOf: [{type: boolean},
@@ -50,14 +55,15 @@ pub fn relax(document: &mut Value) {
 }
 
 fn relax_parameter(parameter: &mut Value, schemas: &Map<String, Value>) {
-    let path = parameter.get("in").and_then(Value::as_str) == Some("path");
+    let place = parameter.get("in").and_then(Value::as_str);
+    let (path, header) = (place == Some("path"), place == Some("header"));
     let Some(Value::Object(schema)) = parameter.get_mut("schema") else {
         return;
     };
     if schema.shift_remove("nullable").is_some() {
         relaxed::note(schema, "nullable");
     }
-    if !path {
+    if !path && !header {
         return;
     }
     // A reference to a composed component counts as composed (one level).
@@ -65,8 +71,15 @@ fn relax_parameter(parameter: &mut Value, schemas: &Map<String, Value>) {
         .get("$ref")
         .and_then(Value::as_str)
         .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        .and_then(|name| schemas.get(name));
-    let Some(keyword) = composition(target.unwrap_or(&Value::Object(schema.clone()))) else {
+        .and_then(|name| schemas.get(name))
+        .cloned()
+        .unwrap_or_else(|| Value::Object(schema.clone()));
+    let structured = header
+        && matches!(
+            target.get("type").and_then(Value::as_str),
+            Some("array" | "object")
+        );
+    let Some(keyword) = composition(&target).or(structured.then_some("type")) else {
         return;
     };
     let mut plain = Map::new();
@@ -133,5 +146,20 @@ mod tests {
             document["components"]["parameters"]["P"]["schema"],
             json!({"type": "string", "x-sdk-relaxed": ["allOf"]})
         );
+    }
+
+    #[test]
+    fn list_headers_become_strings() {
+        let mut document = json!({"paths": {"/a": {"get": {"parameters": [
+            {"name": "OpenAI-Beta", "in": "header", "schema": {"type": "array", "items": {"type": "string"}}},
+            {"name": "tags", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+        ]}}}});
+        relax(&mut document);
+        let parameters = &document["paths"]["/a"]["get"]["parameters"];
+        assert_eq!(
+            parameters[0]["schema"],
+            json!({"type": "string", "x-sdk-relaxed": ["type"]})
+        );
+        assert_eq!(parameters[1]["schema"]["type"], "array", "a query list stays a list");
     }
 }
