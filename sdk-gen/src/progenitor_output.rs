@@ -91,26 +91,24 @@ pub fn take_apart(
             }
             "types" => {
                 for item in items.iter_mut() {
-                    match item {
+                    let name = match item {
                         // typify writes generic helpers (`default_i64`) that
                         // a document may not use.
                         syn::Item::Mod(defaults) if defaults.ident == "defaults" => {
                             defaults.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
+                            continue;
                         }
-                        syn::Item::Struct(s) => {
-                            if !generated.types.insert(s.ident.to_string()) {
-                                generated.duplicated.push(s.ident.to_string());
-                            }
-                        }
+                        syn::Item::Struct(s) => s.ident.to_string(),
                         syn::Item::Enum(e) => {
                             if e.variants.is_empty() {
                                 generated.uninhabited.push(e.ident.to_string());
                             }
-                            if !generated.types.insert(e.ident.to_string()) {
-                                generated.duplicated.push(e.ident.to_string());
-                            }
+                            e.ident.to_string()
                         }
-                        _ => {}
+                        _ => continue,
+                    };
+                    if !generated.types.insert(name.clone()) {
+                        generated.duplicated.push(name);
                     }
                 }
             }

@@ -160,6 +160,9 @@ mod tests {
             parameters[0]["schema"],
             json!({"type": "string", "x-sdk-relaxed": ["type"]})
         );
-        assert_eq!(parameters[1]["schema"]["type"], "array", "a query list stays a list");
+        assert_eq!(
+            parameters[1]["schema"]["type"], "array",
+            "a query list stays a list"
+        );
     }
 }
