@@ -203,7 +203,16 @@ struct Generator<'a> {
     labelled: bool,
     /// The `$ref`s being expanded, outermost first.
     expanding: Vec<String>,
+    /// Values generated so far (see [`BUDGET`]).
+    nodes: usize,
 }
+
+/// Past this many values, a body grows no further than its schema demands:
+/// optional members are left out and unions take their first branch.
+/// Stripe's objects refer to other objects through dozens of optional,
+/// expandable members, each a union: filled everywhere, one body would not
+/// fit in memory.
+const BUDGET: usize = 5_000;
 
 impl<'a> Generator<'a> {
     fn new(document: Document<'a>, branch: usize, mode: Mode) -> Self {
@@ -215,6 +224,7 @@ impl<'a> Generator<'a> {
             label: None,
             labelled: false,
             expanding: Vec::new(),
+            nodes: 0,
         }
     }
 
@@ -223,6 +233,7 @@ impl<'a> Generator<'a> {
     /// is cut short (with the smallest value its type allows), so a
     /// recursive union cannot grow a body exponentially.
     fn value(&mut self, schema: &Value, name: &str, depth: usize, variant: usize) -> Value {
+        self.nodes += 1;
         let reference = schema.get("$ref").and_then(Value::as_str).map(String::from);
         let recursive = reference
             .as_ref()
@@ -274,7 +285,8 @@ impl<'a> Generator<'a> {
                 && !branches.is_empty()
             {
                 self.widest = self.widest.max(branches.len());
-                let chosen = &branches[self.branch % branches.len()];
+                let branch = if self.nodes < BUDGET { self.branch } else { 0 };
+                let chosen = &branches[branch % branches.len()];
                 if !self.labelled {
                     self.labelled = true;
                     self.label = self.label_of(chosen);
@@ -502,8 +514,8 @@ impl<'a> Generator<'a> {
         let mut object = Map::new();
         let properties = schema.get("properties").and_then(Value::as_object);
         for (member, property) in properties.into_iter().flatten() {
-            if property == &Value::Bool(false)
-                || !(self.mode.optional || required.contains(member.as_str()))
+            let optional = self.mode.optional && self.nodes < BUDGET;
+            if property == &Value::Bool(false) || !(optional || required.contains(member.as_str()))
             {
                 continue;
             }
@@ -841,6 +853,38 @@ mod tests {
     fn synth(schema: Value) -> Value {
         let document = document();
         synthesize(Document(&document), &schema)
+    }
+
+    /// Values in `value`, counted as the generator counts them (roughly).
+    fn size(value: &Value) -> usize {
+        1 + match value {
+            Value::Object(members) => members.values().map(size).sum(),
+            Value::Array(items) => items.iter().map(size).sum(),
+            _ => 0,
+        }
+    }
+
+    #[test]
+    fn bodies_stay_bounded_where_schemas_fan_out() {
+        // Thirty object types, each with eight optional members of the next
+        // type or a string: filled everywhere, 8^30 values.
+        let schemas: Map<String, Value> = (0..30)
+            .map(|i| {
+                let member = json!({"anyOf": [{"type": "string"}, {"$ref": format!("#/components/schemas/S{}", i + 1)}]});
+                let properties: Map<String, Value> =
+                    (0..8).map(|p| (format!("p{p}"), member.clone())).collect();
+                (format!("S{i}"), json!({"type": "object", "properties": properties}))
+            })
+            .chain([("S30".to_string(), json!({"type": "string"}))])
+            .collect();
+        let document = json!({"components": {"schemas": schemas}});
+        let mut generator = Generator::new(Document(&document), 1, Mode::DOCUMENTED);
+        let value = generator.value(&json!({"$ref": "#/components/schemas/S0"}), "", 0, 0);
+        assert!(size(&value) <= 2 * BUDGET, "{} values", size(&value));
+        assert!(
+            value["p0"]["p0"].is_object(),
+            "the second branch is taken while within budget"
+        );
     }
 
     #[test]
