@@ -220,3 +220,29 @@ fn an_operation_whose_parameters_make_one_rust_name_is_skipped() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn success_bodies_of_different_types_are_any_json_value() {
+    let mut schemas = thing();
+    schemas["Accepted"] = json!({"type": "object", "properties": {"queued": {"type": "boolean"}}});
+    let (provider, dir) = provider(document(
+        json!({"/snapshots": {"post": {"operationId": "snapshots.create", "responses": {
+            "200": {"description": "done", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}},
+            "202": {"description": "queued", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Accepted"}}}}
+        }}}}),
+        schemas,
+    ));
+    let generated = generate(&provider).expect("not skipped");
+    assert!(
+        generated.findings.is_empty(),
+        "{}",
+        generated.findings.report()
+    );
+    let file = syn::parse_file(&generated.code).unwrap();
+    let code = quote::quote!(#file).to_string();
+    assert!(
+        code.contains("ResponseValue < serde_json :: Value >"),
+        "send() returns any JSON value"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -159,11 +159,7 @@ pub fn dynamic_code(
         .iter()
         .filter(|r| r.status.is_success())
         .collect();
-    let success_type = successes
-        .first()
-        .map(|r| body_type(r.body.as_ref(), generated))
-        .transpose()?
-        .unwrap_or_else(|| quote!(bytes::Bytes));
+    let success_type = super::success_type(operation, generated)?;
     let to_json = |body: Option<&Body>| {
         if body.is_some_and(|b| specs::is_json(&b.media_type)) {
             quote!(serde_json::to_value(value.into_inner()).ok())

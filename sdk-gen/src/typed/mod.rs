@@ -111,6 +111,43 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
     })
 }
 
+/// What `send()` returns on success: the type every documented 2xx body
+/// shares; any JSON value where they are JSON bodies of different types
+/// (Qdrant's snapshot operations answer `200` with a result, `202` with an
+/// acknowledgement); bytes without a body.
+fn success_type(
+    operation: &specs::Operation,
+    generated: &Generated,
+) -> Result<TokenStream, String> {
+    let successes: Vec<&specs::Response> = operation
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .collect();
+    let types: Vec<TokenStream> = successes
+        .iter()
+        .map(|r| body_type(r.body.as_ref(), generated))
+        .collect::<Result<_, _>>()?;
+    let Some(first) = types.first() else {
+        return Ok(quote!(bytes::Bytes));
+    };
+    if types.iter().all(|t| t.to_string() == first.to_string()) {
+        return Ok(first.clone());
+    }
+    let all_json = successes.iter().all(|r| {
+        r.body
+            .as_ref()
+            .is_some_and(|b| specs::is_json(&b.media_type))
+    });
+    if all_json {
+        return Ok(quote!(serde_json::Value));
+    }
+    Err(format!(
+        "operation `{}` documents 2xx responses with JSON and other bodies; not supported yet",
+        operation.operation_id
+    ))
+}
+
 /// The Rust type of a documented body.
 fn body_type(body: Option<&Body>, generated: &Generated) -> Result<TokenStream, String> {
     let Some(body) = body.filter(|b| specs::is_json(&b.media_type)) else {

@@ -7,7 +7,7 @@ use quote::quote;
 use specs::{Body, Operation, Provider, Response, Status};
 
 use super::names::{ident, progenitor_snake, variant_name};
-use super::{Generated, body_type};
+use super::{Generated, success_type};
 
 /// The typed senders of `operation`'s builder.
 pub fn send_impl(
@@ -29,27 +29,7 @@ pub fn send_impl(
         .filter(|r| !r.status.is_success())
         .collect();
 
-    // Success: one type when all documented 2xx bodies agree.
-    let success_types: Vec<TokenStream> = successes
-        .iter()
-        .map(|r| body_type(r.body.as_ref(), generated))
-        .collect::<Result<_, _>>()?;
-    let success_type = match success_types.first() {
-        None => quote!(bytes::Bytes),
-        Some(first)
-            if success_types
-                .iter()
-                .all(|t| t.to_string() == first.to_string()) =>
-        {
-            first.clone()
-        }
-        Some(_) => {
-            return Err(format!(
-                "operation `{}` documents 2xx responses with different bodies; not supported yet",
-                operation.operation_id
-            ));
-        }
-    };
+    let success_type = success_type(operation, generated)?;
 
     let mut arms = Vec::new();
     for response in &successes {
