@@ -216,22 +216,17 @@ impl Bundler {
         kind: Kind,
         file: &Path,
     ) -> bool {
-        let (file, at) = match self.target(reference, file) {
-            Target::Local(at) => {
-                if file != self.root {
-                    // Local to a file that is not the root: that file's node.
-                    let (file, at) = (file.to_owned(), at);
-                    return self.bundled(map, reference, kind, file, at);
-                }
-                return false;
-            }
-            Target::File(file, at) => (file, at),
+        match self.target(reference, file) {
+            // Local to the root: already where the pipeline follows it.
+            Target::Local(_) if file == self.root => false,
+            // Local to another file: that file's node.
+            Target::Local(at) => self.bundled(map, reference, kind, file.to_owned(), at),
+            Target::File(file, at) => self.bundled(map, reference, kind, file, at),
             Target::Unbundled(why) => {
                 self.unbundled.insert(reference.to_string(), why);
-                return false;
+                false
             }
-        };
-        self.bundled(map, reference, kind, file, at)
+        }
     }
 
     fn bundled(
