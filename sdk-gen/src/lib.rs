@@ -148,46 +148,110 @@ fn remove_operation(provider: &mut Provider, index: usize) -> specs::Operation {
     operation
 }
 
-/// Leaves out the operations two of whose parameters make one Rust name
-/// (`deployment.seriesName`, `deployment.series_name`): progenitor's
-/// builder would have the field twice.
+/// Where two parameters of an operation make one Rust name
+/// (`deployment.seriesName`, `deployment.series_name`: progenitor's builder
+/// would have the field twice), an optional one declared on the operation
+/// is left out of the SDK (approximated); else the operation is (skipped).
 fn skip_clashing_parameters(provider: &mut Provider, findings: &mut specs::Findings) {
     let mut index = 0;
     while index < provider.operations.len() {
         let operation = &provider.operations[index];
-        let mut seen: Vec<(String, &str)> = Vec::new();
+        let mut seen: Vec<(String, usize)> = Vec::new();
         let mut clash = None;
-        for parameter in &operation.parameters {
+        for (position, parameter) in operation.parameters.iter().enumerate() {
             let name = typed::progenitor_snake(&parameter.name);
             match seen.iter().find(|(other, _)| *other == name) {
                 Some((_, first)) => {
-                    clash = Some(format!(
-                        "left out of the SDK: parameters `{first}` and `{}` make one Rust name `{name}`",
-                        parameter.name
-                    ));
+                    clash = Some((*first, position, name));
                     break;
                 }
-                None => seen.push((name, &parameter.name)),
+                None => seen.push((name, position)),
             }
         }
-        let Some(message) = clash else {
+        let Some((first, second, rust_name)) = clash else {
             index += 1;
             continue;
         };
-        let place = Place::operation(provider, operation);
-        let operation = remove_operation(provider, index);
         let pointer = format!(
             "/paths/{}/{}",
             operation.path.replace('~', "~0").replace('/', "~1"),
             operation.method.to_ascii_lowercase()
         );
+        let names = (
+            operation.parameters[first].name.clone(),
+            operation.parameters[second].name.clone(),
+        );
+        let place = Place::operation(provider, operation);
+        let name = format!("{} {}", operation.method, operation.path);
+        let dropped = [second, first].into_iter().find_map(|position| {
+            let parameter = &provider.operations[index].parameters[position];
+            if parameter.required {
+                return None;
+            }
+            let at = drop_operation_parameter(&mut provider.normalised, &pointer, parameter)?;
+            Some((position, at))
+        });
+        if let Some((position, at)) = dropped {
+            let parameter = provider.operations[index].parameters.remove(position);
+            let other = if parameter.name == names.0 {
+                &names.1
+            } else {
+                &names.0
+            };
+            findings.push(
+                specs::Location::new(place.document, at),
+                specs::Outcome::Approximated,
+                Some(name),
+                format!(
+                    "the SDK leaves out the optional parameter `{}`: its Rust name `{rust_name}` is `{other}`'s too",
+                    parameter.name
+                ),
+            );
+            continue;
+        }
+        remove_operation(provider, index);
         findings.push(
             specs::Location::new(place.document, pointer),
             specs::Outcome::Skipped,
-            Some(format!("{} {}", operation.method, operation.path)),
-            message,
+            Some(name),
+            format!(
+                "left out of the SDK: parameters `{}` and `{}` make one Rust name `{rust_name}`",
+                names.0, names.1
+            ),
         );
     }
+}
+
+/// Removes `parameter` from the operation at `operation` (a pointer) of the
+/// normalised document, where the operation itself declares it; the
+/// pointer it had.
+fn drop_operation_parameter(
+    document: &mut serde_json::Value,
+    operation: &str,
+    parameter: &specs::Parameter,
+) -> Option<String> {
+    let location = match parameter.location {
+        specs::ParameterLocation::Path => "path",
+        specs::ParameterLocation::Query => "query",
+        specs::ParameterLocation::Header => "header",
+        specs::ParameterLocation::Cookie => "cookie",
+    };
+    let list = format!("{operation}/parameters");
+    let position = {
+        let declared = document.pointer(&list)?.as_array()?;
+        let resolver = specs::refs::Document(document);
+        declared.iter().position(|entry| {
+            resolver.deref(entry).is_some_and(|p| {
+                p.get("name").and_then(serde_json::Value::as_str) == Some(parameter.name.as_str())
+                    && p.get("in").and_then(serde_json::Value::as_str) == Some(location)
+            })
+        })?
+    };
+    document
+        .pointer_mut(&list)?
+        .as_array_mut()?
+        .remove(position);
+    Some(format!("{list}/{position}"))
 }
 
 /// Renames the second of two components whose names make the same Rust
