@@ -30,7 +30,7 @@ pub mod values;
 pub use error::{GenError, GenErrorKind, Place};
 pub use typed::{base_url_env, credentials_doc, dynamic_dispatch, progenitor_snake};
 
-use specs::Provider;
+use specs::{Provider, pointer};
 
 /// How many operations the generator leaves out of one provider, one at a
 /// time, before it gives up and reports the failure.
@@ -94,10 +94,7 @@ fn title_inline(
                 continue;
             }
             let derived = typed::type_name(&format!("{name}-{property}"));
-            let at = format!(
-                "{at}/properties/{}",
-                property.replace('~', "~0").replace('/', "~1")
-            );
+            let at = pointer::join(&pointer::join(at, "properties"), property);
             if derived == duplicate {
                 return Some(at);
             }
@@ -109,10 +106,7 @@ fn title_inline(
     }
     let schemas = document.pointer("/components/schemas")?.as_object()?;
     let pointer = schemas.iter().find_map(|(name, schema)| {
-        let at = format!(
-            "/components/schemas/{}",
-            name.replace('~', "~0").replace('/', "~1")
-        );
+        let at = pointer::join("/components/schemas", name);
         find(schema, &typed::type_name(name), &at, duplicate)
     })?;
     let title = (0..)
@@ -137,10 +131,7 @@ fn remove_operation(provider: &mut Provider, index: usize) -> specs::Operation {
     let operation = provider.operations.remove(index);
     if let Some(item) = provider
         .normalised
-        .pointer_mut(&format!(
-            "/paths/{}",
-            operation.path.replace('~', "~0").replace('/', "~1")
-        ))
+        .pointer_mut(&pointer::join("/paths", &operation.path))
         .and_then(serde_json::Value::as_object_mut)
     {
         item.shift_remove(&operation.method.to_ascii_lowercase());
@@ -172,10 +163,9 @@ fn skip_clashing_parameters(provider: &mut Provider, findings: &mut specs::Findi
             index += 1;
             continue;
         };
-        let pointer = format!(
-            "/paths/{}/{}",
-            operation.path.replace('~', "~0").replace('/', "~1"),
-            operation.method.to_ascii_lowercase()
+        let pointer = pointer::join(
+            &pointer::join("/paths", &operation.path),
+            &operation.method.to_ascii_lowercase(),
         );
         let names = (
             operation.parameters[first].name.clone(),
@@ -271,19 +261,18 @@ fn rename_component(
     let renamed = (2..)
         .map(|n| format!("{second}{n}"))
         .find(|c| !schemas.contains_key(c) && !types.contains(&typed::type_name(c)))?;
-    let escape = |name: &str| name.replace('~', "~0").replace('/', "~1");
     let schemas = document
         .pointer_mut("/components/schemas")?
         .as_object_mut()?;
     let schema = schemas.shift_remove(&second)?;
     schemas.insert(renamed.clone(), schema);
     let (old, new) = (
-        format!("#/components/schemas/{}", escape(&second)),
-        format!("#/components/schemas/{}", escape(&renamed)),
+        format!("#{}", pointer::join("/components/schemas", &second)),
+        format!("#{}", pointer::join("/components/schemas", &renamed)),
     );
     rewrite_references(document, &old, &new);
     Some((
-        format!("/components/schemas/{}", escape(&second)),
+        pointer::join("/components/schemas", &second),
         typed::type_name(&renamed),
     ))
 }
@@ -452,10 +441,7 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
                         .max_by_key(|name| typed::type_name(name).len())
                 })
                 .map_or_else(|| empty.clone(), Clone::clone);
-            let pointer = format!(
-                "/components/schemas/{}",
-                schema.replace('~', "~0").replace('/', "~1")
-            );
+            let pointer = pointer::join("/components/schemas", &schema);
             let place = Place::node(&provider, None, &pointer);
             let why = format!(
                 "typify made `{empty}` an enum without variants: no instance deserialises into it (a conjunction no object satisfies?)"

@@ -12,6 +12,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 use specs::Provider;
+use specs::pointer::join;
 
 use crate::error::{GenError, GenErrorKind, Place};
 use crate::run::{self, Failure};
@@ -323,10 +324,6 @@ fn insert(document: &mut Value, pointer: &str, value: Value) {
     if let Some(Value::Object(object)) = document.pointer_mut(parent) {
         object.insert(unescape(key), value);
     }
-}
-
-fn join(base: &str, token: &str) -> String {
-    format!("{base}/{}", token.replace('~', "~0").replace('/', "~1"))
 }
 
 fn unescape(token: &str) -> String {

@@ -15,6 +15,7 @@
 //! (typify does not check them either).
 
 use serde_json::Value;
+use specs::pointer::join;
 
 /// How deep `$ref`s and sub-schemas are followed before giving up on a
 /// value (a cycle through `$ref` with a recursive value).
@@ -464,10 +465,6 @@ pub fn shortened(value: &Value) -> String {
         Some((cut, _)) => format!("{}...", &text[..cut]),
         None => text,
     }
-}
-
-fn join(base: &str, token: &str) -> String {
-    format!("{base}/{}", token.replace('~', "~0").replace('/', "~1"))
 }
 
 #[cfg(test)]

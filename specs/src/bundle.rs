@@ -287,11 +287,7 @@ impl Bundler {
                 self.depth -= 1;
                 map.shift_remove("$ref");
                 if let Value::Object(content) = content {
-                    let siblings = std::mem::take(map);
-                    *map = content;
-                    for (key, value) in siblings {
-                        map.entry(key).or_insert(value);
-                    }
+                    inline(map, content);
                 } else {
                     self.unbundled.insert(
                         reference.to_string(),
@@ -323,29 +319,7 @@ impl Bundler {
         } else {
             last
         };
-        // Component names are `^[a-zA-Z0-9._-]+$`.
-        let mut base: String = base
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                    c
-                } else {
-                    '_'
-                }
-            })
-            .collect();
-        if base.is_empty() {
-            base = "Bundled".into();
-        }
-        let taken = self.taken.entry(section.to_string()).or_default();
-        let mut name = base.clone();
-        let mut n = 2;
-        while taken.contains(&name) {
-            name = format!("{base}{n}");
-            n += 1;
-        }
-        taken.insert(name.clone());
-        name
+        unique_name(&base, self.taken.entry(section.to_string()).or_default())
     }
 
     /// Where `reference`, written in `file`, leads.
@@ -487,6 +461,41 @@ impl Bundler {
             }
         }
     }
+}
+
+/// `map` (a reference's node, its `$ref` removed) becomes `content`; its
+/// other members stay where `content` has none of the same name.
+fn inline(map: &mut Map<String, Value>, content: Map<String, Value>) {
+    let siblings = std::mem::replace(map, content);
+    for (key, value) in siblings {
+        map.entry(key).or_insert(value);
+    }
+}
+
+/// `raw` as a component name (`^[a-zA-Z0-9._-]+$`), made unique in
+/// `taken` with a number (`Error2`), and taken.
+fn unique_name(raw: &str, taken: &mut HashSet<String>) -> String {
+    let mut base: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if base.is_empty() {
+        base = "Bundled".into();
+    }
+    let mut name = base.clone();
+    let mut n = 2;
+    while taken.contains(&name) {
+        name = format!("{base}{n}");
+        n += 1;
+    }
+    taken.insert(name.clone());
+    name
 }
 
 /// `path` with `.` and `..` resolved lexically (files need not exist).
@@ -631,10 +640,7 @@ fn inline_path_items(document: &mut Value) {
             continue;
         };
         for item in entries.values_mut() {
-            let Some(map) = item.as_object_mut() else {
-                continue;
-            };
-            let is_shared = map
+            let is_shared = item
                 .get("$ref")
                 .and_then(Value::as_str)
                 .is_some_and(|r| r.starts_with("#/components/pathItems/"));
@@ -645,11 +651,9 @@ fn inline_path_items(document: &mut Value) {
             let Some(Value::Object(content)) = refs::Document(&shared).deref(item).cloned() else {
                 continue;
             };
-            let map = item.as_object_mut().expect("checked above");
-            map.shift_remove("$ref");
-            let siblings = std::mem::replace(map, content);
-            for (key, value) in siblings {
-                map.entry(key).or_insert(value);
+            if let Value::Object(map) = item {
+                map.shift_remove("$ref");
+                inline(map, content);
             }
         }
     }
@@ -697,23 +701,7 @@ fn hoist_definitions(document: &mut Value) {
             let Some(schema) = defs.shift_remove(&name) else {
                 continue;
             };
-            let base: String = name
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let mut fresh = base.clone();
-            let mut n = 2;
-            while taken.contains(&fresh) {
-                fresh = format!("{base}{n}");
-                n += 1;
-            }
-            taken.insert(fresh.clone());
+            let fresh = unique_name(&name, &mut taken);
             let Some(root) = document.as_object_mut() else {
                 return;
             };

@@ -34,7 +34,7 @@ mod merge;
 mod normalise;
 mod operation_ids;
 mod overlay;
-mod pointer;
+pub mod pointer;
 pub mod refs;
 mod repair;
 pub mod security;

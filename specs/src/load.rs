@@ -22,7 +22,7 @@ pub fn read_document(path: &Path) -> Result<Value, SpecError> {
     parse_document(path, &text)
 }
 
-/// At most this many lines are re-indented in one file.
+/// At most this many re-indenting attempts are made on one file.
 const MAX_REINDENTED: usize = 256;
 
 /// [`read_document`], repairing the one YAML slip real documents make that
@@ -47,18 +47,19 @@ pub(crate) fn read_document_repairing(path: &Path) -> Result<(Value, Vec<usize>)
     }
     let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
     let mut repaired = Vec::new();
-    let mut error = first;
-    while repaired.len() < MAX_REINDENTED {
-        let line = match &error {
-            SpecError::Syntax { message, .. } if message.contains("invalid indentation") => {
-                line_of(message)
-            }
-            _ => None,
+    let mut latest = None;
+    // Each attempt indents one line by one more space.
+    for _ in 0..MAX_REINDENTED {
+        let message = match latest.as_ref().unwrap_or(&first) {
+            SpecError::Syntax { message, .. } if message.contains("invalid indentation") => message,
+            _ => break,
         };
-        let closing = line
-            .and_then(|line| lines.get(line.checked_sub(1)?))
-            .is_some_and(|text| text.trim_start().starts_with([']', '}']));
-        let Some(line) = line.filter(|_| closing) else {
+        let closing = line_of(message).filter(|line| {
+            line.checked_sub(1)
+                .and_then(|index| lines.get(index))
+                .is_some_and(|text| text.trim_start().starts_with([']', '}']))
+        });
+        let Some(line) = closing else {
             break;
         };
         lines[line - 1].insert(0, ' ');
@@ -67,15 +68,11 @@ pub(crate) fn read_document_repairing(path: &Path) -> Result<(Value, Vec<usize>)
         }
         match parse_document(path, &(lines.join("\n") + "\n")) {
             Ok(document) => return Ok((document, repaired)),
-            Err(next) => error = next,
+            Err(next) => latest = Some(next),
         }
     }
     // The repair did not help: the error is the document's own.
-    Err(if repaired.is_empty() {
-        error
-    } else {
-        parse_document(path, &text).unwrap_err()
-    })
+    Err(first)
 }
 
 /// The finding for a line [`read_document_repairing`] re-indented.
