@@ -42,7 +42,7 @@ impl Problem {
     pub fn pointer(&self) -> String {
         self.location
             .iter()
-            .map(|part| format!("/{}", part.replace('~', "~0").replace('/', "~1")))
+            .map(|part| specs::pointer::join("", part))
             .collect()
     }
 }
@@ -437,7 +437,7 @@ fn check_array(rules: &ArrayRules, elements: &[Value], at: &[String], problems: 
         && elements
             .iter()
             .enumerate()
-            .any(|(i, a)| elements[..i].iter().any(|b| json_equal(a, b)))
+            .any(|(i, a)| elements[..i].iter().any(|b| specs::json::same(a, b)))
     {
         problems.push(problem(
             "List should have unique items".into(),
@@ -488,23 +488,8 @@ fn is_one_of(values: &[&str], value: &Value) -> bool {
         || (matches!(value, Value::Number(_) | Value::Array(_) | Value::Object(_))
             && values.iter().any(|allowed| {
                 serde_json::from_str::<Value>(allowed)
-                    .is_ok_and(|allowed| json_equal(&allowed, value))
+                    .is_ok_and(|allowed| specs::json::same(&allowed, value))
             }))
-}
-
-fn json_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equal(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(name, x)| y.get(name).is_some_and(|y| json_equal(x, y)))
-        }
-        _ => a == b,
-    }
 }
 
 fn check_object(

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 use specs::Provider;
-use specs::pointer::join;
+use specs::pointer::{join, unescape};
 
 use crate::error::{GenError, GenErrorKind, Place};
 use crate::run::{self, Failure};
@@ -286,7 +286,7 @@ fn references_from(document: &Value, node: &Value) -> BTreeSet<String> {
         for reference in references {
             if let Some(target) = reference.strip_prefix('#')
                 && seen.insert(target.to_string())
-                && let Some(next) = document.pointer(target)
+                && let Ok(next) = specs::refs::Document(document).target(&reference)
             {
                 pending.push(next);
             }
@@ -324,10 +324,6 @@ fn insert(document: &mut Value, pointer: &str, value: Value) {
     if let Some(Value::Object(object)) = document.pointer_mut(parent) {
         object.insert(unescape(key), value);
     }
-}
-
-fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
 }
 
 #[cfg(test)]

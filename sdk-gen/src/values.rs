@@ -259,17 +259,16 @@ pub fn fits(document: &Value, schema: &Value, value: &Value, depth: usize) -> Re
         return Ok(());
     };
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let target = reference
-            .strip_prefix('#')
-            .and_then(|pointer| document.pointer(pointer))
-            .ok_or_else(|| format!("`$ref: {reference}` points at nothing"))?;
+        let target = specs::refs::Document(document)
+            .target(reference)
+            .map_err(|_| format!("`$ref: {reference}` points at nothing"))?;
         return fits(document, target, value, depth + 1).map_err(|e| format!("{reference}: {e}"));
     }
     if value.is_null() && schema.get("nullable") == Some(&Value::Bool(true)) {
         return Ok(());
     }
     if let Some(members) = schema.get("enum").and_then(Value::as_array)
-        && !members.iter().any(|m| same(m, value))
+        && !members.iter().any(|m| specs::json::same(m, value))
     {
         return Err(format!(
             "not one of the `enum` values {}",
@@ -440,18 +439,10 @@ fn has_type(value: &Value, expected: &str) -> bool {
     }
 }
 
-/// JSON equality, with `1` and `1.0` the same number.
-fn same(a: &Value, b: &Value) -> bool {
-    match (a.as_f64(), b.as_f64()) {
-        (Some(x), Some(y)) if a.is_number() && b.is_number() => x == y,
-        _ => a == b,
-    }
-}
-
 /// `/paths/~1a/get/...` -> (`/a`, `get`).
 pub fn operation_of(pointer: &str) -> Option<(String, String)> {
     let mut tokens = pointer.strip_prefix("/paths/")?.split('/');
-    let path = tokens.next()?.replace("~1", "/").replace("~0", "~");
+    let path = specs::pointer::unescape(tokens.next()?);
     let method = tokens.next()?;
     specs::METHODS
         .contains(&method)

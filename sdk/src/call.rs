@@ -24,7 +24,7 @@ use crate::response::{Failed, Failure, RawResponse, collect};
 /// Statuses worth another attempt.
 pub const RETRYABLE_STATUSES: [u16; 5] = [408, 429, 502, 503, 504];
 
-/// Retry defaults (see the README): 2 retries, so 3 attempts at most.
+/// Retry defaults (see `docs/sdk.md`): 2 retries, so 3 attempts at most.
 pub const DEFAULT_RETRIES: u32 = 2;
 /// First backoff ceiling; doubles each retry.
 pub const DEFAULT_INITIAL_BACKOFF: Duration = Duration::from_millis(500);

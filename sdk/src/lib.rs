@@ -131,7 +131,11 @@ pub mod __private {
     };
 }
 
-/// The README's examples, compiled as doctests so they cannot rot.
+/// The README's and the book's examples, compiled as doctests so they cannot rot.
 #[doc = include_str!("../../README.md")]
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
+/// The examples of the book's SDK chapter (`docs/sdk.md`), compiled as doctests.
+#[doc = include_str!("../../docs/sdk.md")]
+#[cfg(doctest)]
+pub struct SdkBookDoctests;

@@ -311,7 +311,7 @@ impl Bundler {
     /// else the file's stem, made unique.
     fn fresh_name(&mut self, section: &str, file: &Path, at: &str) -> String {
         let last = at.rsplit('/').next().unwrap_or_default();
-        let last = last.replace("~1", "/").replace("~0", "~");
+        let last = pointer::unescape(last);
         let base = if last.is_empty() {
             file.file_stem()
                 .map(|s| s.to_string_lossy().into_owned())

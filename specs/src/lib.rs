@@ -28,6 +28,7 @@ mod bundle;
 mod catalogue;
 mod error;
 pub mod findings;
+pub mod json;
 pub mod lifecycle;
 mod load;
 mod merge;

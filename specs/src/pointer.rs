@@ -1,9 +1,18 @@
 //! JSON pointers (RFC 6901), built as the walkers descend.
 
+/// One reference token as a pointer writes it: `~` as `~0`, `/` as `~1`.
+pub fn escape(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+/// One reference token as it was before [`escape`].
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Appends one reference token to `base`, escaping `~` and `/`.
 pub fn join(base: &str, token: &str) -> String {
-    let escaped = token.replace('~', "~0").replace('/', "~1");
-    format!("{base}/{escaped}")
+    format!("{base}/{}", escape(token))
 }
 
 /// Appends an array index to `base`.
@@ -14,7 +23,7 @@ pub fn join_index(base: &str, index: usize) -> String {
 /// The schema name a local `#/components/schemas/NAME` reference points at.
 pub fn schema_ref_name(reference: &str) -> Option<String> {
     let token = reference.strip_prefix("#/components/schemas/")?;
-    (!token.contains('/')).then(|| token.replace("~1", "/").replace("~0", "~"))
+    (!token.contains('/')).then(|| unescape(token))
 }
 
 #[cfg(test)]
@@ -29,6 +38,7 @@ mod tests {
         );
         assert_eq!(join("", "a~b"), "/a~0b");
         assert_eq!(join_index("/x", 3), "/x/3");
+        assert_eq!(unescape(&escape("a/~1b")), "a/~1b");
     }
 
     #[test]

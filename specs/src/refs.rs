@@ -21,13 +21,16 @@ use crate::walk::{Kind, child_kind};
 use crate::{Location, SpecError, pointer};
 
 /// Why a reference cannot be followed.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RefError {
     /// It names another document, or an anchor rather than a JSON pointer.
+    #[error("`{0}` is not a reference inside the same document")]
     NotLocal(String),
     /// Its pointer selects nothing.
+    #[error("`{0}` points at nothing")]
     Dangling(String),
     /// Following it leads back to a reference already followed.
+    #[error("`{0}` leads back to itself through references alone")]
     Cycle(String),
 }
 

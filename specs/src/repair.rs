@@ -30,10 +30,7 @@ enum Unit {
 
 /// The reference tokens of a JSON pointer, unescaped.
 fn tokens(at: &str) -> Vec<String> {
-    at.split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    at.split('/').skip(1).map(pointer::unescape).collect()
 }
 
 fn unit_of(at: &str) -> Unit {

@@ -24,6 +24,77 @@ pub fn representative(status: Status) -> u16 {
     }
 }
 
+/// The reason phrase IANA registers for `code` (RFC 9110 and its
+/// successors), for the statuses APIs declare; `None` for the others
+/// (`418` is registered as unused).
+pub fn reason_phrase(code: u16) -> Option<&'static str> {
+    Some(match code {
+        300 => "Multiple Choices",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        402 => "Payment Required",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        406 => "Not Acceptable",
+        407 => "Proxy Authentication Required",
+        408 => "Request Timeout",
+        409 => "Conflict",
+        410 => "Gone",
+        411 => "Length Required",
+        412 => "Precondition Failed",
+        413 => "Content Too Large",
+        414 => "URI Too Long",
+        415 => "Unsupported Media Type",
+        416 => "Range Not Satisfiable",
+        417 => "Expectation Failed",
+        421 => "Misdirected Request",
+        422 => "Unprocessable Entity",
+        423 => "Locked",
+        424 => "Failed Dependency",
+        425 => "Too Early",
+        426 => "Upgrade Required",
+        428 => "Precondition Required",
+        429 => "Too Many Requests",
+        431 => "Request Header Fields Too Large",
+        451 => "Unavailable For Legal Reasons",
+        500 => "Internal Server Error",
+        501 => "Not Implemented",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        505 => "HTTP Version Not Supported",
+        507 => "Insufficient Storage",
+        508 => "Loop Detected",
+        511 => "Network Authentication Required",
+        _ => return None,
+    })
+}
+
+/// The name the SDK gives a declared non-2xx status: its reason phrase in
+/// Pascal case (`404`: `NotFound`, `414`: `UriTooLong`), else `Status418`;
+/// `4XX`: `Status4xx`; `default`: `Default`.
+pub fn variant_name(status: Status) -> String {
+    match status {
+        Status::Code(code) => match reason_phrase(code) {
+            Some(reason) => reason
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|word| !word.is_empty())
+                .map(|word| word[..1].to_ascii_uppercase() + &word[1..].to_ascii_lowercase())
+                .collect(),
+            None => format!("Status{code}"),
+        },
+        Status::Range(digit) => format!("Status{digit}xx"),
+        Status::Default => "Default".to_string(),
+    }
+}
+
 /// Why a request is refused before any declared answer is chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -85,6 +156,19 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn variant_names_are_reason_phrases_in_pascal_case() {
+        let name = |code| variant_name(Status::Code(code));
+        assert_eq!(name(404), "NotFound");
+        assert_eq!(name(413), "ContentTooLarge");
+        assert_eq!(name(414), "UriTooLong");
+        assert_eq!(name(451), "UnavailableForLegalReasons");
+        assert_eq!(name(505), "HttpVersionNotSupported");
+        assert_eq!(name(418), "Status418");
+        assert_eq!(variant_name(Status::Range(4)), "Status4xx");
+        assert_eq!(variant_name(Status::Default), "Default");
+    }
 
     fn response(status: Status, media_type: Option<&str>) -> Response {
         Response {

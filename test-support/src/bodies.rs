@@ -4,6 +4,7 @@
 //! so a body the mock refuses points at the mock, not at the test.
 
 use serde_json::{Map, Value, json};
+use specs::pointer::escape;
 use specs::{Operation, Provider};
 
 use crate::documents::{Violation, resolve, violations};
@@ -184,10 +185,9 @@ fn covers(
                 covers(value, sent, defaults, &at)?;
             }
             for (name, value) in sent.iter().filter(|(name, _)| !valid.contains_key(*name)) {
-                if !defaults
-                    .iter()
-                    .any(|(declared, default)| declared == name && crate::same_json(default, value))
-                {
+                if !defaults.iter().any(|(declared, default)| {
+                    declared == name && specs::json::same(default, value)
+                }) {
                     return Err(format!("`{at}/{}` was added: {value}", escape(name)));
                 }
             }
@@ -200,7 +200,7 @@ fn covers(
             .try_for_each(|(index, (valid, sent))| {
                 covers(valid, sent, defaults, &format!("{at}/{index}"))
             }),
-        _ if crate::same_json(valid, sent) => Ok(()),
+        _ if specs::json::same(valid, sent) => Ok(()),
         _ => Err(format!("`{at}` was {valid}, sent {sent}")),
     }
 }
@@ -239,10 +239,6 @@ fn validator(document: &Value, schema: &Value) -> Result<jsonschema::Validator, 
 /// Whether `value` fits `schema` (false when the schema does not compile).
 fn fits(document: &Value, schema: &Value, value: &Value) -> bool {
     validator(document, schema).is_ok_and(|validator| validator.is_valid(value))
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Makes a small instance of a schema: required properties only, the least

@@ -96,19 +96,10 @@ pub fn violations(validator: &jsonschema::Validator, value: &Value) -> Vec<Viola
         .collect()
 }
 
-/// Follows `#/...` references within `document` (a bounded number of hops,
-/// so a reference cycle ends).
-pub(crate) fn resolve<'a>(document: &'a Value, mut value: &'a Value) -> &'a Value {
-    for _ in 0..32 {
-        let Some(target) = value
-            .get("$ref")
-            .and_then(Value::as_str)
-            .and_then(|reference| reference.strip_prefix('#'))
-            .and_then(|pointer| document.pointer(pointer))
-        else {
-            return value;
-        };
-        value = target;
-    }
-    value
+/// `value` with its local references followed (`specs::refs`); as it is
+/// when they cannot be (the loaded documents have none such).
+pub(crate) fn resolve<'a>(document: &'a Value, value: &'a Value) -> &'a Value {
+    specs::refs::Document(document)
+        .deref(value)
+        .unwrap_or(value)
 }

@@ -100,37 +100,9 @@ pub fn validation_statuses(location: ParameterLocation) -> &'static [u16] {
     }
 }
 
-/// The error variant the SDK must use for `code`: its reason phrase in PascalCase.
-pub fn variant_for(code: u16) -> String {
-    let reason = http::StatusCode::from_u16(code)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("");
-    reason
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .map(|word| {
-            let mut chars = word.chars();
-            let first = chars.next().map(|c| c.to_ascii_uppercase());
-            first
-                .into_iter()
-                .chain(chars.map(|c| c.to_ascii_lowercase()))
-                .collect::<String>()
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn variant_names_follow_reason_phrases() {
-        assert_eq!(variant_for(404), "NotFound");
-        assert_eq!(variant_for(422), "UnprocessableEntity");
-        assert_eq!(variant_for(500), "InternalServerError");
-        assert_eq!(variant_for(599), "");
-    }
 
     #[test]
     fn query_credentials_join_the_target_encoded() {

@@ -9,36 +9,32 @@
 //! - [`values`]: parameter values a schema accepts (also ids no resource can
 //!   have) and values it rejects, arguments and paths built from them;
 //! - [`expect`]: expectations derived from HTTP and the documents, never from
-//!   the generators: credentials, the validation status, the SDK's variant
-//!   name for a status.
+//!   the generators: credentials, the validation status;
+//! - [`raw_server`]: a loopback server sending whatever bytes a test sets;
+//! - [`sdk`] (feature `sdk`): the generated SDK called generically, with
+//!   valid calls of the whole catalogue.
 
 pub mod bodies;
 pub mod documents;
 pub mod expect;
+pub mod raw_server;
+#[cfg(feature = "sdk")]
+pub mod sdk;
 pub mod values;
 
 pub use bodies::{BodyError, check_sent_body, request_body};
 pub use documents::{DeclaredBody, InvalidSchema, Violation, declared_body, violations};
-pub use expect::{BASIC_USER, Credentials, credentials, validation_status, variant_for};
+pub use expect::{BASIC_USER, Credentials, credentials, validation_status};
 pub use values::{
     BadValue, bad_values, decode_segment, expected_segments, fill_path, nonexistent_value,
     request_target, valid_arguments, valid_header_value, valid_value,
 };
 
-/// Whether two JSON values are the same JSON Schema instance: numbers
-/// compare by value (`1.0` is `1`: the SDK holds a `number` as `f64`).
-pub fn same_json(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    use serde_json::Value;
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_json(x, y))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(name, x)| y.get(name).is_some_and(|y| same_json(x, y)))
-        }
-        _ => a == b,
-    }
+/// A reqwest client for loopback servers. When the workspace is built as a
+/// whole, reqwest carries the sdk crate's `rustls-no-provider` and panics on
+/// `Client::new()` unless a rustls crypto provider is installed, even for
+/// plain `http://`; ring's is (an error only means one already is).
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
 }

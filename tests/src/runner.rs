@@ -214,7 +214,7 @@ pub fn nothing_selected(
 /// Runs plain test functions as libtest would, our own flags taken out
 /// first: `cargo test -p contract -- --live` hands `--live` to every test
 /// target of the package, and libtest's own harness would refuse it.
-pub fn run_tests(tests: Vec<(&'static str, fn())>) -> ExitCode {
+pub fn run_tests(tests: Vec<(String, fn())>) -> ExitCode {
     let args = std::env::args_os().map(|a| a.to_string_lossy().into_owned());
     let options = match Options::parse(args, |_| None) {
         Ok(options) => options,

@@ -6,7 +6,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use mock_server::{Config, MockServer};
-use sdk::auth::Credential;
 use sdk::dynamic::{Arguments, Connection, Outcome};
 use serde_json::Value;
 use specs::{CredentialKind, Operation, ParameterLocation, Provider};
@@ -72,12 +71,11 @@ impl Target {
                 specs::security::schemes_in_use(&self.provider.operations)
                     .into_iter()
                     .map(move |scheme| {
-                        let credential = if scheme.kind == CredentialKind::Basic {
-                            Credential::basic(test_support::BASIC_USER, key)
-                        } else {
-                            Credential::key(key)
-                        };
-                        (scheme.scheme.clone(), credential)
+                        let basic = scheme.kind == CredentialKind::Basic;
+                        (
+                            scheme.scheme.clone(),
+                            test_support::sdk::credential(basic, key),
+                        )
                     })
             })
             .collect();

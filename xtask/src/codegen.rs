@@ -21,7 +21,7 @@ pub fn generated_dir() -> PathBuf {
 }
 
 /// Where the normalised documents are kept for review (`specs/golden/`,
-/// compared by `specs/tests/vendored.rs`).
+/// compared by `specs/tests/it/vendored.rs`).
 pub fn golden_dir() -> PathBuf {
     specs::repository_root().join("specs/golden")
 }
@@ -78,11 +78,11 @@ const CORPUS_MODEL_BYTES: u64 = 150_000;
 
 /// The directory of the corpus models the mock's differential tests use.
 pub fn corpus_models_dir() -> PathBuf {
-    specs::repository_root().join("mock-server/tests/corpus_models")
+    specs::repository_root().join("mock-server/tests/it/corpus_models")
 }
 
 /// The mock's model of every corpus document of at most
-/// [`CORPUS_MODEL_BYTES`], for `mock-server/tests/exactness.rs` to compare
+/// [`CORPUS_MODEL_BYTES`], for `mock-server/tests/it/exactness.rs` to compare
 /// the mock's validator with an independent one on real schemas.
 fn corpus_models() -> Result<Vec<(PathBuf, String)>> {
     let corpus = specs::repository_root().join("specs/corpus");

@@ -8,7 +8,7 @@
 //! generated, compiled as a module of `corpus-check` and its method rows run
 //! (`CORPUS_CHECK=NAME cargo test -p corpus-check --test methods`), timed.
 //! The mock's answers for the small documents are checked in `cargo test`
-//! (`mock-server/tests/exactness.rs`, on `mock-server/tests/corpus_models/`).
+//! (`mock-server/tests/it/exactness.rs`, on `mock-server/tests/it/corpus_models/`).
 //! Every document is tried and every failure reported by name.
 
 use std::collections::BTreeSet;

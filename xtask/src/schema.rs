@@ -12,6 +12,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 use specs::SourceDocument;
+use specs::pointer::escape;
 
 /// Keywords that only annotate: they never make an instance invalid.
 const ANNOTATIONS: &[&str] = &[
@@ -100,13 +101,11 @@ impl<'a> SchemaTable<'a> {
         if let Some(ident) = self.named.get(&key) {
             return Ok(ident.clone());
         }
-        let pointer = target
-            .strip_prefix('#')
-            .ok_or_else(|| at.error(format!("`$ref: {target}` is not a local reference")))?;
         let resolved = &self.documents[document].resolved;
-        let schema = resolved
-            .pointer(pointer)
-            .ok_or_else(|| at.error(format!("`$ref: {target}` points at nothing")))?;
+        let schema = specs::refs::Document(resolved)
+            .target(target)
+            .map_err(|e| at.error(format!("$ref: {e}")))?;
+        let pointer = target.strip_prefix('#').unwrap_or(target);
         let last = pointer.rsplit('/').next().unwrap_or("schema");
         let ident = self.fresh(&format!("SCHEMA_{}", screaming(last)));
         self.named.insert(key.clone(), ident.clone());
@@ -698,10 +697,6 @@ fn find(document: &Value, schema: &Value) -> Option<String> {
             .find_map(|(index, child)| find(child, schema).map(|rest| format!("/{index}{rest}"))),
         _ => None,
     }
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 /// `ApiErrorResponse` -> `API_ERROR_RESPONSE`, any other character `_`.

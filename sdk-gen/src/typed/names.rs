@@ -2,57 +2,8 @@
 
 use heck::ToPascalCase;
 use proc_macro2::{Ident, Span};
-use specs::Status;
 
-/// `404` -> `NotFound`; `4XX` -> `Status4xx`; `default` -> `Default`.
-pub fn variant_name(status: Status) -> String {
-    match status {
-        Status::Code(code) => {
-            reqwest_reason(code).map_or_else(|| format!("Status{code}"), |r| r.to_pascal_case())
-        }
-        Status::Range(digit) => format!("Status{digit}xx"),
-        Status::Default => "Default".to_string(),
-    }
-}
-
-/// IANA reason phrases of the error statuses APIs document.
-fn reqwest_reason(code: u16) -> Option<&'static str> {
-    Some(match code {
-        300 => "Multiple Choices",
-        301 => "Moved Permanently",
-        302 => "Found",
-        303 => "See Other",
-        304 => "Not Modified",
-        307 => "Temporary Redirect",
-        308 => "Permanent Redirect",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        402 => "Payment Required",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        406 => "Not Acceptable",
-        408 => "Request Timeout",
-        409 => "Conflict",
-        410 => "Gone",
-        411 => "Length Required",
-        412 => "Precondition Failed",
-        413 => "Content Too Large",
-        415 => "Unsupported Media Type",
-        422 => "Unprocessable Entity",
-        423 => "Locked",
-        424 => "Failed Dependency",
-        425 => "Too Early",
-        428 => "Precondition Required",
-        429 => "Too Many Requests",
-        500 => "Internal Server Error",
-        501 => "Not Implemented",
-        502 => "Bad Gateway",
-        503 => "Service Unavailable",
-        504 => "Gateway Timeout",
-        _ => return None,
-    })
-}
+pub use specs::status::variant_name;
 
 /// The snake-case identifier progenitor derives from a name (methods, setters).
 pub fn progenitor_snake(name: &str) -> String {

@@ -50,8 +50,8 @@ fn open_branch(branch: &mut Value, schemas: &Value) -> bool {
     let target = branch
         .get("$ref")
         .and_then(Value::as_str)
-        .and_then(|r| r.strip_prefix("#/components/schemas/"))
-        .and_then(|name| schemas.get(name.replace("~1", "/").replace("~0", "~")))
+        .and_then(crate::pointer::schema_ref_name)
+        .and_then(|name| schemas.get(&name))
         .cloned();
     if let Some(Value::Object(mut referenced)) = target {
         if !is_closed(&referenced) {

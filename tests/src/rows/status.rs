@@ -18,7 +18,7 @@ pub async fn run(suite: &Suite, target: &Target, code: u16) -> Result<(), String
     let expected = if (200..300).contains(&code) {
         "Ok".to_string()
     } else {
-        test_support::variant_for(code)
+        specs::status::variant_name(specs::Status::Code(code))
     };
     check(
         outcome.status == Some(code),

@@ -3,8 +3,6 @@
 //! upstream gone: the same statuses, content types and bodies, in order;
 //! stale and malformed cassettes.
 
-mod support;
-
 use std::path::{Path, PathBuf};
 
 use mock_server::{Config, Direction, MockServer};
@@ -66,7 +64,7 @@ struct Seen {
 
 async fn send(server: &MockServer, call: &Call) -> Seen {
     let url = format!("{}{}", server.base_url(call.provider).unwrap(), call.path);
-    let client = support::http_client();
+    let client = test_support::http_client();
     let mut request = client.request(Method::from_bytes(call.method.as_bytes()).unwrap(), url);
     for (name, value) in &call.headers {
         request = request.header(*name, value);

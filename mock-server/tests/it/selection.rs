@@ -2,15 +2,13 @@
 //! dynamic=true` and the `__example` / `__dynamic` query parameters, beside
 //! `Prefer: code=`, `Prefer: example=` and `__code`.
 
-mod support;
-
 use mock_server::select::GENERATED_EXAMPLE;
 use mock_server::{Config, MockServer, PROVIDERS};
 use serde_json::Value;
 
 /// `POST url` with `headers`: status, `X-Mock-Error`, body.
 async fn post(url: &str, headers: &[(&str, &str)]) -> (u16, Option<String>, String) {
-    let mut request = support::http_client().post(url);
+    let mut request = test_support::http_client().post(url);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }

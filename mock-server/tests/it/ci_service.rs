@@ -1,8 +1,6 @@
 //! The mock as a CI service, through real HTTP: the request journal, fault
 //! injection (over HTTP and in process), and CORS.
 
-mod support;
-
 use std::time::{Duration, Instant};
 
 use mock_server::{Config, Expectation, Fault, FaultKind, MockServer};
@@ -24,7 +22,7 @@ fn cancel_operation(mock: &MockServer) -> String {
 }
 
 async fn post(url: &str, headers: &[(&str, &str)]) -> Result<reqwest::Response, reqwest::Error> {
-    let mut request = support::http_client().post(url);
+    let mut request = test_support::http_client().post(url);
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
@@ -32,7 +30,7 @@ async fn post(url: &str, headers: &[(&str, &str)]) -> Result<reqwest::Response, 
 }
 
 async fn admin(method: reqwest::Method, url: String, body: Option<Value>) -> (StatusCode, Value) {
-    let mut request = support::http_client().request(method, url);
+    let mut request = test_support::http_client().request(method, url);
     if let Some(body) = body {
         request = request
             .header("content-type", "application/json")
@@ -55,7 +53,7 @@ async fn the_journal_records_every_answer_with_credentials_redacted() {
         .unwrap();
     post(&format!("{}/nowhere", mock.url()), &[]).await.unwrap();
     let bearer = format!("Bearer {KEY}");
-    support::http_client()
+    test_support::http_client()
         .post(format!("{}?reason=x", cancel_operation(&mock)))
         .header("authorization", &bearer)
         .header("content-type", "application/json")
@@ -304,7 +302,7 @@ async fn bad_fault_definitions_get_400_with_a_message() {
         let message = body["message"].as_str().unwrap();
         assert!(message.contains(says), "{definition}: {message}");
     }
-    let response = support::http_client()
+    let response = test_support::http_client()
         .post(&faults)
         .body("not json")
         .send()
@@ -362,7 +360,7 @@ async fn connection_faults_break_the_exchange() {
 #[tokio::test]
 async fn cors_is_on_by_default_and_can_be_turned_off() {
     let mock = start(Config::default()).await;
-    let client = support::http_client();
+    let client = test_support::http_client();
     let url = cancel_task(&mock, "1");
     let preflight = client
         .request(reqwest::Method::OPTIONS, &url)

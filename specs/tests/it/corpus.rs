@@ -176,10 +176,9 @@ fn check(dir: &Path) -> Result<usize, String> {
         ));
     }
     for Declared { method, path, .. } in &declared {
-        let pointer = format!(
-            "/paths/{}/{}",
-            path.replace('~', "~0").replace('/', "~1"),
-            method.to_ascii_lowercase()
+        let pointer = specs::pointer::join(
+            &specs::pointer::join("/paths", path),
+            &method.to_ascii_lowercase(),
         );
         if provider.normalised.pointer(&pointer).is_none() {
             return Err(format!(

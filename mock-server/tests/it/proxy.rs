@@ -5,8 +5,6 @@
 //! unreachable upstreams (`502`, never a hang), and credentials kept out of
 //! logs, the journal and recordings.
 
-mod support;
-
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -33,7 +31,7 @@ async fn send(
     url: &str,
     headers: &[(&str, &str)],
 ) -> (StatusCode, reqwest::header::HeaderMap, String) {
-    let client = support::http_client();
+    let client = test_support::http_client();
     let mut request = client.request(Method::from_bytes(method.as_bytes()).unwrap(), url);
     for (name, value) in headers {
         request = request.header(*name, *value);
@@ -75,7 +73,7 @@ async fn a_faithful_upstream_yields_no_violations() {
     .await
     .unwrap();
     let mut rows = 0;
-    let client = support::http_client();
+    let client = test_support::http_client();
     for provider in providers() {
         let base = proxy.base_url(&provider.name).unwrap();
         for operation in &provider.operations {

@@ -1,7 +1,6 @@
 //! The built binary, run as a container runs it: from an empty directory,
 //! with an empty environment, on a port it picks. What it prints, answers
 //! and logs (to a pipe: no colour codes), `--version` and `--check-health`.
-#![cfg(unix)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -16,12 +16,13 @@ fn verbatim_validator(
     media_type: &str,
 ) -> Option<jsonschema::Validator> {
     let document = &provider.documents[operation.document].resolved;
-    let mut response =
-        &document["paths"][&operation.path][operation.method.to_lowercase()]["responses"][status];
     // A response may be a reference to `components.responses`.
-    if let Some(target) = response["$ref"].as_str().and_then(|r| r.strip_prefix('#')) {
-        response = document.pointer(target)?;
-    }
+    let response = specs::refs::Document(document)
+        .follow(
+            &document["paths"][&operation.path][operation.method.to_lowercase()]["responses"]
+                [status],
+        )
+        .ok()?;
     let schema = response["content"][media_type].get("schema")?;
     let mut root = schema.clone();
     root["components"] = document["components"].clone();

@@ -2,13 +2,11 @@
 //! (`ClientBuilder::reqwest_client`): the credential, extra headers,
 //! per-attempt timeout and retries still apply.
 
-mod support;
-
 use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde_json::json;
-use support::NoSleep;
+use test_support::sdk::NoSleep;
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 

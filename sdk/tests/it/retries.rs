@@ -365,7 +365,13 @@ impl std::io::Write for Captured {
 #[test]
 fn spans_record_the_call_and_never_secrets() {
     let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "spans_child", "--ignored", "--test-threads", "1"])
+        .args([
+            "--exact",
+            "retries::spans_child",
+            "--ignored",
+            "--test-threads",
+            "1",
+        ])
         .output()
         .unwrap();
     assert!(

@@ -20,7 +20,7 @@ async fn from_env_reads_the_base_url_variables_of_the_process() {
     let mut child = Command::new(std::env::current_exe().unwrap());
     child.args([
         "--exact",
-        "calls_every_provider_as_the_environment_says",
+        "environment::calls_every_provider_as_the_environment_says",
         "--ignored",
         "--nocapture",
         "--test-threads=1",

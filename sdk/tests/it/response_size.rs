@@ -2,10 +2,9 @@
 //! that sends more, or announces more, gets a typed `ResponseTooLarge` that
 //! names the limit, and stops being read.
 
-mod support;
-
 use sdk::chamelio::errors::CancelTaskError;
-use support::{NoSleep, RawServer, Reply};
+use test_support::raw_server::{RawServer, Reply};
+use test_support::sdk::NoSleep;
 
 /// The most the server may have written beyond the limit when the client
 /// stops reading: what hyper's read buffer and the sockets' buffers hold

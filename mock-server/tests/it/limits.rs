@@ -1,8 +1,6 @@
 //! Requests beyond the mock's limits, and clients too slow to finish theirs,
 //! through raw TCP on loopback (an HTTP client library would not send them).
 
-mod support;
-
 use std::time::Duration;
 
 use mock_server::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_TARGET_BYTES};
@@ -115,7 +113,7 @@ async fn a_client_sending_headers_a_byte_at_a_time_is_cut_off_without_affecting_
         .await
         .unwrap();
     let base = mock.base_url("chamelio").unwrap();
-    let client = support::http_client();
+    let client = test_support::http_client();
     // Up to 20 s of one byte every 50 ms (more than 60 times the timeout):
     // the server must close the connection long before.
     let mut closed = false;

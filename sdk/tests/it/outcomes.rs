@@ -3,8 +3,6 @@
 //! every operation of the catalogue generically, and hand-written cases with
 //! bodies carrying a marker for the operations the project was built around.
 
-mod support;
-
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -202,7 +200,7 @@ struct NoRetries {
 
 impl sdk::dynamic::ClientFactory for NoRetries {
     fn client<C: sdk::Provider>(&self) -> Result<C, sdk::dynamic::CallError> {
-        support::with_key(sdk::ClientBuilder::<C>::default(), "k")
+        test_support::sdk::with_key(sdk::ClientBuilder::<C>::default(), "k")
             .base_url(&self.base_url)
             .header(ROW_HEADER, self.row.to_string())
             .retries(0)
@@ -316,7 +314,7 @@ async fn every_declared_status_of_the_catalogue_maps_to_its_typed_outcome() {
         let expected = if (200..300).contains(code) {
             "Ok".to_string()
         } else {
-            test_support::variant_for(*code)
+            specs::status::variant_name(specs::Status::Code(*code))
         };
         let context = format!("{provider} {operation_id} {code}");
         assert_eq!(outcome.status, Some(*code), "{context}: {outcome:?}");

@@ -114,10 +114,9 @@ fn bad_options_are_refused() {
     assert_eq!(output.status.code(), Some(2));
 }
 
-/// libtest-mimic's harness (see `contract::runner::run_tests`), so the
-/// package's flags such as `--live` pass through this target too.
-fn main() -> std::process::ExitCode {
-    contract::runner::run_tests(vec![
+/// This module's tests, for the binary's `main`.
+pub fn tests() -> Vec<(&'static str, fn())> {
+    vec![
         (
             "list_names_every_row_and_runs_none",
             list_names_every_row_and_runs_none,
@@ -132,5 +131,5 @@ fn main() -> std::process::ExitCode {
             junit_report_of_the_rows_that_ran,
         ),
         ("bad_options_are_refused", bad_options_are_refused),
-    ])
+    ]
 }

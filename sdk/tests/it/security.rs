@@ -4,12 +4,10 @@
 //! built with `sdk::redirect_policy`, and every type that can hold a key
 //! prints it redacted.
 
-mod support;
-
 use std::net::SocketAddr;
 
 use sdk::dynamic::{Connection, Outcome};
-use support::{Call, Clients, calls, catalogue};
+use test_support::sdk::{Call, Clients, calls, catalogue};
 use wiremock::matchers::{any, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 

@@ -2,8 +2,6 @@
 //! declared status, validation, auth, routing. Each test starts its own
 //! server on a random port.
 
-mod support;
-
 use mock_server::{Config, MockServer};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -73,7 +71,7 @@ async fn send_with_body(
     headers: &[(String, String)],
     body: Option<&Value>,
 ) -> (StatusCode, reqwest::header::HeaderMap, String) {
-    let client = support::http_client();
+    let client = test_support::http_client();
     let mut request = client.request(Method::from_bytes(method.as_bytes()).unwrap(), url);
     for (name, value) in headers {
         request = request.header(name, value);
@@ -680,7 +678,7 @@ async fn state_is_seeded_listed_and_reset_over_http_and_in_process() {
     })
     .await
     .unwrap();
-    let client = support::http_client();
+    let client = test_support::http_client();
     let state = format!("{}/__mock/state", mock.url());
     let seed = json!({"provider": "chamelio", "resource": "task", "key": {"task_id": "7"}, "state": "completed"});
     let response = client
@@ -774,7 +772,7 @@ async fn a_stateless_mock_answers_the_same_twice_and_refuses_seeds() {
     for _ in 0..2 {
         assert_eq!(send("POST", &url, &credentials(operation)).await.0, 200);
     }
-    let response = support::http_client()
+    let response = test_support::http_client()
         .post(format!("{}/__mock/state", mock.url()))
         .body(r#"{"provider": "chamelio", "resource": "task", "key": {"task_id": "7"}, "state": "completed"}"#)
         .send()

@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::ExitCode;
 use std::time::Duration;
 
 use contract::junit::{Record, Verdict, render};
 use contract::runner::{Options, OptionsError};
 
-fn main() -> ExitCode {
-    contract::runner::run_tests(vec![
+/// This module's tests, for the binary's `main`.
+pub fn tests() -> Vec<(&'static str, fn())> {
+    vec![
         (
             "our_flags_are_taken_out_and_the_rest_is_libtests",
             our_flags_are_taken_out_and_the_rest_is_libtests,
@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         ),
         ("bad_options_are_errors", bad_options_are_errors),
         ("records_become_testcases", records_become_testcases),
-    ])
+    ]
 }
 
 fn parse(args: &[&str], env: &[(&str, &str)]) -> Result<Options, OptionsError> {

@@ -1,8 +1,6 @@
 //! What the SDK puts on the wire: method, path (percent-encoded ids), headers,
 //! credentials; and what it keeps out of `Debug`. Recorded by `wiremock`.
 
-mod support;
-
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
@@ -292,7 +290,12 @@ fn bad_configuration_is_an_error() {
 fn from_env_reads_the_providers_variable() {
     let run = |key: Option<&str>| {
         let mut command = std::process::Command::new(std::env::current_exe().unwrap());
-        command.args(["--exact", "from_env_child", "--ignored", "--nocapture"]);
+        command.args([
+            "--exact",
+            "requests::from_env_child",
+            "--ignored",
+            "--nocapture",
+        ]);
         match key {
             Some(key) => command.env("PROMPTLAYER_API_KEY", key),
             None => command.env_remove("PROMPTLAYER_API_KEY"),
@@ -342,12 +345,12 @@ async fn from_env_child() {
 /// wrong branch).
 #[tokio::test]
 async fn every_valid_body_arrives_intact() {
-    let catalogue = support::catalogue();
+    let catalogue = test_support::sdk::catalogue();
     let server = recorder().await;
-    let clients = support::Clients::new(server.uri(), "k");
+    let clients = test_support::sdk::Clients::new(server.uri(), "k");
     let mut bodies = 0;
     let mut wrong = Vec::new();
-    for call in support::calls() {
+    for call in test_support::sdk::calls() {
         let Some(valid) = &call.body else {
             continue;
         };

@@ -419,10 +419,9 @@ fn providers_without_keys_are_one_skipped_line_each() {
     );
 }
 
-/// libtest-mimic's harness (see `contract::runner::run_tests`), so the
-/// package's flags such as `--live` pass through this target too.
-fn main() -> std::process::ExitCode {
-    contract::runner::run_tests(vec![
+/// This module's tests, for the binary's `main`.
+pub fn tests() -> Vec<(&'static str, fn())> {
+    vec![
         ("live_rows_pass_against_the_mock", || {
             block_on(live_rows_pass_against_the_mock())
         }),
@@ -433,7 +432,7 @@ fn main() -> std::process::ExitCode {
             "providers_without_keys_are_one_skipped_line_each",
             providers_without_keys_are_one_skipped_line_each,
         ),
-    ])
+    ]
 }
 
 fn block_on<F: std::future::Future>(future: F) -> F::Output {

@@ -4,14 +4,13 @@
 //! every operation of every provider answers with a typed outcome, never a
 //! panic, and reads no more than the client's body limit.
 
-mod support;
-
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::Value;
 use specs::Status;
-use support::{Call, Clients, RawServer, Reply, calls};
+use test_support::raw_server::{RawServer, Reply};
+use test_support::sdk::{Call, Clients, calls};
 
 /// The body limit of the clients under test: small, so exceeding it is cheap.
 const LIMIT: usize = 64 * 1024;

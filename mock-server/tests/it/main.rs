@@ -1,0 +1,14 @@
+//! The mock server's integration tests, one binary (each module was its own
+//! test target; one binary links the crate once instead of ten times).
+
+mod auth;
+#[cfg(unix)]
+mod binary;
+mod ci_service;
+mod exactness;
+mod http;
+mod limits;
+mod properties;
+mod proxy;
+mod record_replay;
+mod selection;

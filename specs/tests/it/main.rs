@@ -1,0 +1,7 @@
+//! The document library's integration tests, one binary.
+
+mod bad_documents;
+mod corpus;
+mod overlays;
+mod selection_security;
+mod vendored;

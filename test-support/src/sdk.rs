@@ -1,0 +1,173 @@
+//! The generated SDK driven generically (`sdk::dynamic`), as the SDK's
+//! tests and the contract suite call it: the catalogue's operations with
+//! valid arguments and request bodies, and clients holding a test key for
+//! every security scheme.
+
+use std::time::Duration;
+
+use sdk::dynamic::{Arguments, CallError, ClientFactory, Outcome};
+use serde_json::Value;
+use specs::{Operation, Provider};
+
+/// Every vendored provider.
+pub fn catalogue() -> Vec<Provider> {
+    specs::load_providers(&specs::providers_dir()).expect("the vendored documents load")
+}
+
+/// An operation of the catalogue with what a valid call needs: arguments
+/// its parameters' schemas accept and, if it takes one, a JSON body its
+/// verbatim document accepts (both from `test-support`).
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// The provider's name.
+    pub provider: String,
+    /// The operation.
+    pub operation: Operation,
+    /// Valid arguments.
+    pub arguments: Arguments,
+    /// A valid request body, if the operation takes a JSON one.
+    pub body: Option<Value>,
+}
+
+impl Call {
+    /// The valid call of `operation`.
+    pub fn new(provider: &Provider, operation: &Operation) -> Call {
+        let document = &provider.documents[operation.document].resolved;
+        Call {
+            provider: provider.name.clone(),
+            operation: operation.clone(),
+            arguments: crate::valid_arguments(document, operation),
+            body: crate::request_body(provider, operation)
+                .unwrap_or_else(|error| panic!("{error}")),
+        }
+    }
+
+    /// Sends it with a client from `clients`. The dispatcher's future covers
+    /// every operation, so it is boxed rather than kept on the test's stack.
+    pub async fn send<F: ClientFactory>(&self, clients: &F) -> Result<Outcome, CallError> {
+        Box::pin(sdk::dynamic::call_with_body(
+            &self.provider,
+            clients,
+            &self.operation.operation_id,
+            &self.arguments,
+            self.body.as_ref(),
+        ))
+        .await
+    }
+
+    /// `provider operationId`, for messages.
+    pub fn name(&self) -> String {
+        format!("{} {}", self.provider, self.operation.operation_id)
+    }
+}
+
+/// The valid call of every operation of every vendored provider.
+pub fn calls() -> Vec<Call> {
+    catalogue()
+        .iter()
+        .flat_map(|provider| {
+            provider
+                .operations
+                .iter()
+                .map(|operation| Call::new(provider, operation))
+        })
+        .collect()
+}
+
+/// How the tests configure clients, for `sdk::dynamic::call_with`.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    /// The server.
+    pub base_url: String,
+    /// The credential.
+    pub api_key: String,
+    /// Retries after the first attempt (waits cost no time).
+    pub retries: u32,
+    /// The per-attempt timeout: a backstop, no test case waits for it.
+    pub timeout: Duration,
+    /// The response body limit.
+    pub max_response_bytes: usize,
+    /// The redirect policy (of the SDK's own clients).
+    pub redirects: sdk::Redirects,
+    /// An application's own client to send through, instead of one the SDK builds.
+    pub reqwest_client: Option<reqwest::Client>,
+}
+
+impl Clients {
+    /// No retries, a 10 s backstop, the default limit and redirect policy.
+    pub fn new(base_url: impl Into<String>, api_key: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            api_key: api_key.into(),
+            retries: 0,
+            timeout: Duration::from_secs(10),
+            max_response_bytes: sdk::DEFAULT_MAX_RESPONSE_BYTES,
+            redirects: sdk::Redirects::default(),
+            reqwest_client: None,
+        }
+    }
+
+    /// [`Clients::new`], sending through `client`.
+    pub fn given(
+        base_url: impl Into<String>,
+        api_key: impl Into<String>,
+        client: reqwest::Client,
+    ) -> Self {
+        Self {
+            reqwest_client: Some(client),
+            ..Self::new(base_url, api_key)
+        }
+    }
+}
+
+/// `builder` holding `key` for every security scheme of `C` (see
+/// [`credential`]), so each call can use its first alternative, whatever
+/// the document declares.
+pub fn with_key<C: sdk::Provider>(
+    mut builder: sdk::ClientBuilder<C>,
+    key: &str,
+) -> sdk::ClientBuilder<C> {
+    for scheme in C::SECURITY_SCHEMES {
+        builder = builder.credential(scheme.name, credential(!scheme.takes_key(), key));
+    }
+    builder
+}
+
+/// The test credential for one scheme: `key`, or for a basic scheme `key`
+/// as the password of [`crate::BASIC_USER`].
+pub fn credential(basic: bool, key: &str) -> sdk::auth::Credential {
+    if basic {
+        sdk::auth::Credential::basic(crate::BASIC_USER, key)
+    } else {
+        sdk::auth::Credential::key(key)
+    }
+}
+
+impl ClientFactory for Clients {
+    fn client<C: sdk::Provider>(&self) -> Result<C, CallError> {
+        let builder = with_key(sdk::ClientBuilder::<C>::default(), &self.api_key)
+            .base_url(&self.base_url)
+            .retries(self.retries)
+            .sleep(NoSleep)
+            .timeout(self.timeout)
+            .max_response_bytes(self.max_response_bytes);
+        // A given client keeps its own redirect policy; the builder refuses to set one.
+        let builder = match &self.reqwest_client {
+            Some(client) => builder.reqwest_client(client.clone()),
+            None => builder.redirects(self.redirects),
+        };
+        builder.build().map_err(CallError::Config)
+    }
+}
+
+/// A sleeper that does not wait, so retries cost no time.
+pub struct NoSleep;
+
+impl sdk::Sleep for NoSleep {
+    fn sleep(
+        &self,
+        _: Duration,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        Box::pin(std::future::ready(()))
+    }
+}
