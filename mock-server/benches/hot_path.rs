@@ -7,11 +7,11 @@ use std::hint::black_box;
 use axum::body::Body;
 use axum::http::Request;
 use criterion::{Criterion, criterion_group, criterion_main};
+use mock_server::__private::error_body;
+use mock_server::__private::{Preference, select};
+use mock_server::__private::{Problem, check_parameter};
+use mock_server::__private::{RouteMatch, find};
 use mock_server::model::{Location, Operation};
-use mock_server::render::error_body;
-use mock_server::routes::{RouteMatch, find};
-use mock_server::select::{Preference, select};
-use mock_server::validate::{Problem, check_parameter};
 use mock_server::{Config, PROVIDERS};
 use tower::ServiceExt;
 

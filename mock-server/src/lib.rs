@@ -15,26 +15,15 @@
 //! # Ok(()) }
 //! ```
 
-pub mod admin;
-pub mod auth;
-pub mod cassette;
-pub mod cors;
-pub mod faults;
-pub mod generated;
-pub mod journal;
-pub mod limits;
+mod ci;
+mod generated;
 pub mod model;
-pub mod proxy;
-pub mod refusal;
-pub mod render;
-pub mod request;
-pub mod routes;
-pub mod select;
-pub mod serve;
-pub mod server;
-pub mod state;
-pub mod validate;
-pub mod violations;
+mod mount;
+mod pipeline;
+mod proxy;
+mod serve;
+mod server;
+mod shared;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -48,12 +37,38 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use faults::{ActiveFault, Fault, FaultKind, InvalidFault};
+pub use ci::faults::{ActiveFault, Fault, FaultKind, InvalidFault};
+pub use ci::journal::{Entry, Expectation, Filter, VerificationError};
 pub use generated::PROVIDERS;
-pub use journal::{Entry, Expectation, Filter, VerificationError};
-use server::{Mount, Shared};
-pub use state::{ResourceState, StateError};
-pub use violations::{Direction, Violation};
+use mount::Mount;
+pub use pipeline::state::{ResourceState, StateError};
+pub use proxy::ProxyError;
+pub use proxy::cassette::CassetteError;
+pub use proxy::violations::{Direction, Violation};
+pub use serve::Limits;
+use shared::Shared;
+
+/// Not public API: the internals the crate's own benchmarks and tests
+/// measure or check directly (routing, validation, selection, rendering).
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::ci::journal::{Journal, REDACTED};
+    pub use crate::mount::Mount;
+    pub use crate::pipeline::limits::{
+        MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_TARGET_BYTES,
+    };
+    pub use crate::pipeline::render::error_body;
+    pub use crate::pipeline::routes::{RouteMatch, find};
+    pub use crate::pipeline::select::{GENERATED_EXAMPLE, Preference, select};
+    pub use crate::pipeline::validate::{Problem, check_parameter, check_value};
+    pub use crate::server::router;
+    pub use crate::shared::Shared;
+
+    /// The providers to serve and their base paths, per `config`.
+    pub fn mounts(config: &crate::Config) -> Result<Vec<Mount>, crate::StartError> {
+        crate::mounts(config)
+    }
+}
 
 /// How to run the server.
 #[derive(Clone)]
@@ -65,7 +80,7 @@ pub struct Config {
     /// Credentials that count as valid; empty accepts any non-empty one.
     pub api_keys: Vec<String>,
     /// Per-connection limits (header read timeout).
-    pub limits: serve::Limits,
+    pub limits: Limits,
     /// Requests kept in the journal (`0`: none recorded).
     pub journal: usize,
     /// Answer CORS preflights and allow every origin (as Prism does).
@@ -121,8 +136,8 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             provider: None,
             api_keys: Vec::new(),
-            limits: serve::Limits::default(),
-            journal: journal::DEFAULT_CAPACITY,
+            limits: Limits::default(),
+            journal: ci::journal::DEFAULT_CAPACITY,
             cors: true,
             stateful: false,
             proxy: Vec::new(),
@@ -150,17 +165,17 @@ pub enum StartError {
     },
     /// A `proxy` setting cannot be used.
     #[error(transparent)]
-    Proxy(#[from] proxy::ProxyError),
+    Proxy(#[from] ProxyError),
     /// The cassette directory or a cassette in it cannot be used.
     #[error(transparent)]
-    Cassette(#[from] cassette::CassetteError),
+    Cassette(#[from] CassetteError),
     /// Settings that do not go together.
     #[error("{0}")]
     Conflict(&'static str),
 }
 
 /// The providers to serve and their base paths, per `config`.
-pub fn mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
+pub(crate) fn mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
     match &config.provider {
         Some(name) => {
             let provider = PROVIDERS.iter().find(|p| p.name == name).ok_or_else(|| {
@@ -210,25 +225,25 @@ fn shared(config: &Config) -> Result<Shared, StartError> {
     let served: Vec<&'static model::Provider> = shared.mounts.iter().map(|m| m.provider).collect();
     if !config.proxy.is_empty() {
         let names: Vec<&'static str> = served.iter().map(|p| p.name).collect();
-        shared.upstreams = Some(proxy::Upstreams::new(
+        shared.proxy.upstreams = Some(proxy::Upstreams::new(
             &config.proxy,
             &names,
             config.proxy_timeout,
         )?);
     }
     if let Some(dir) = &config.record {
-        shared.recorder = Some(Arc::new(cassette::Recorder::new(dir)?));
+        shared.proxy.recorder = Some(Arc::new(proxy::cassette::Recorder::new(dir)?));
     }
     if let Some(dir) = &config.replay {
-        let (cassettes, stale) = cassette::Cassettes::load(dir, &served)?;
+        let (cassettes, stale) = proxy::cassette::Cassettes::load(dir, &served)?;
         tracing::info!(
             cassettes = cassettes.len(),
             stale = stale.len(),
             dir = %dir.display(),
             "replaying"
         );
-        shared.violations.report(&stale);
-        shared.cassettes = Some(cassettes);
+        shared.proxy.violations.report(&stale);
+        shared.proxy.cassettes = Some(cassettes);
     }
     Ok(shared)
 }
@@ -271,24 +286,14 @@ impl MockServer {
         })
     }
 
-    /// The address it listens on.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
-    /// The address it listens on (wiremock's name for [`Self::addr`]).
+    /// The address it listens on (wiremock's name).
     pub fn address(&self) -> &SocketAddr {
         &self.addr
     }
 
-    /// `http://127.0.0.1:PORT`.
-    pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// `http://127.0.0.1:PORT` (wiremock's name for [`Self::url`]).
+    /// `http://127.0.0.1:PORT` (wiremock's name).
     pub fn uri(&self) -> String {
-        self.url()
+        format!("http://{}", self.addr)
     }
 
     /// The base URL of `provider` on this server, if it is served.
@@ -297,12 +302,12 @@ impl MockServer {
             .mounts
             .iter()
             .find(|m| m.provider.name == provider)
-            .map(|m| format!("{}{}", self.url(), m.base_path))
+            .map(|m| format!("{}{}", self.uri(), m.base_path))
     }
 
     /// What `GET /__mock/routes` returns.
     pub fn routes(&self) -> Value {
-        admin::routes_json(&self.shared.mounts, &self.url())
+        ci::admin::routes_json(&self.shared.mounts, &self.uri())
     }
 
     /// Every request answered so far, oldest first (at most the journal's
@@ -366,18 +371,18 @@ impl MockServer {
     /// What `GET /__mock/violations` returns: how proxied exchanges (and
     /// stale cassettes) depart from the documents, oldest first.
     pub fn violations(&self) -> Vec<Violation> {
-        self.shared.violations.list()
+        self.shared.proxy.violations.list()
     }
 
     /// Forgets the violations listed so far (the shutdown summary still counts them).
     pub fn clear_violations(&self) {
-        self.shared.violations.clear();
+        self.shared.proxy.violations.clear();
     }
 
     /// Violation counts since start, by provider, operation (`-`: none
     /// matched) and direction: what is logged at shutdown.
     pub fn violation_summary(&self) -> Vec<(&'static str, &'static str, Direction, u64)> {
-        self.shared.violations.summary()
+        self.shared.proxy.violations.summary()
     }
 
     /// Stops accepting connections, lets in-flight requests finish, waits,
@@ -390,8 +395,8 @@ impl MockServer {
             Some(task) => task.await.map_err(std::io::Error::other),
             None => Ok(()),
         };
-        if self.shared.upstreams.is_some() || self.shared.cassettes.is_some() {
-            self.shared.violations.log_summary();
+        if self.shared.proxy.active() {
+            self.shared.proxy.violations.log_summary();
         }
         stopped
     }

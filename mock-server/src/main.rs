@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
-use mock_server::serve::Limits;
+use mock_server::Limits;
 use mock_server::{Config, MockServer};
 use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
@@ -37,7 +37,7 @@ struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     header_timeout: u64,
     /// Requests kept in the journal (GET /__mock/requests); 0 turns it off.
-    #[arg(long, value_name = "N", default_value_t = mock_server::journal::DEFAULT_CAPACITY)]
+    #[arg(long, value_name = "N", default_value_t = Config::default().journal)]
     journal: usize,
     /// Do not answer CORS preflights or add Access-Control-* headers.
     #[arg(long)]
@@ -199,7 +199,7 @@ fn check_health(mut addr: SocketAddr) -> anyhow::Result<()> {
 /// The same as `GET /__mock/routes`, as a short table.
 fn print_routes(server: &MockServer) {
     let routes = server.routes();
-    println!("mock server listening on {}", server.url());
+    println!("mock server listening on {}", server.uri());
     for provider in routes["providers"].as_array().into_iter().flatten() {
         println!(
             "\n{}  {}",
@@ -233,7 +233,7 @@ fn print_routes(server: &MockServer) {
     }
     println!(
         "\nGET {}/__mock/routes lists the same as JSON.",
-        server.url()
+        server.uri()
     );
 }
 

@@ -27,7 +27,7 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 
-use crate::limits::MAX_HEADER_BYTES;
+use crate::pipeline::limits::MAX_HEADER_BYTES;
 
 /// Per-connection limits.
 #[derive(Debug, Clone, Copy)]

@@ -1,163 +1,53 @@
 //! A request's path through the mock. [`router`] serves the mock's own API
-//! (`admin`) and sends everything else to `handle`, which runs the stages
-//! in order and records what happened (a log line, a journal entry):
+//! (`ci::admin`) and sends everything else to `handle`, which runs the
+//! stages in order and records what happened (a log line, a journal entry):
 //!
 //! ```text
-//! read (limits, body)     request.rs, limits.rs
-//! route (mount, operation) routes.rs
-//! fault (injected)        faults.rs
-//! authenticate            auth.rs
-//! validate                validate.rs
-//! lifecycle (--stateful)  state.rs
-//! select                  select.rs
-//! render                  render.rs
+//! read (limits, body)      pipeline/request.rs, pipeline/limits.rs
+//! route (mount, operation) mount.rs, pipeline/routes.rs
+//! fault (injected)         ci/faults.rs
+//! authenticate             pipeline/auth.rs
+//! validate                 pipeline/validate.rs
+//! lifecycle (--stateful)   pipeline/state.rs
+//! select                   pipeline/select.rs
+//! render                   pipeline/render.rs
 //! ```
 //!
 //! A stage that declines answers with a [`Refusal`]. A proxied provider's
 //! requests (`--proxy`) go to its upstream after the mount is found
-//! (proxy.rs), every other stage skipped; with `--replay`, a recorded
-//! exchange (cassette.rs) answers in place of authenticate..render.
+//! (`proxy/`), every other stage skipped; with `--replay`, a recorded
+//! exchange (`proxy/cassette.rs`) answers in place of authenticate..render.
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::{Body, Bytes, to_bytes};
+use axum::body::Bytes;
 use axum::extract::{Request, State};
-use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE, ORIGIN};
-use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::http::StatusCode;
+use axum::http::header::ORIGIN;
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
-use serde_json::json;
 
-use crate::cassette::{Cassette, Cassettes, Loaded, Recorder};
-use crate::faults::{Fault, FaultKind, Faults};
-use crate::journal::{self, Journal};
-use crate::model::{Credential, Example, Operation, Provider};
-use crate::proxy::{self, Upstreams};
-use crate::refusal::Refusal;
-use crate::render::{self, mock_error};
-use crate::request::Incoming;
-use crate::routes::{PathParams, RouteMatch, find};
-use crate::select::{Preference, select};
+use crate::ci::faults::{self, Fault, FaultKind};
+use crate::ci::{cors, journal};
+use crate::model::{Example, Operation, Provider};
+use crate::mount::Mount;
+use crate::pipeline::auth;
+use crate::pipeline::refusal::Refusal;
+use crate::pipeline::render;
+use crate::pipeline::request::Incoming;
+use crate::pipeline::routes::{PathParams, RouteMatch, find};
+use crate::pipeline::select::{Preference, select};
+use crate::pipeline::validate::{Problem, check_request};
+use crate::proxy;
+use crate::proxy::violations::Violation;
 use crate::serve::Abort;
-use crate::state::States;
-use crate::validate::{Problem, check_request};
-use crate::violations::{Violation, Violations};
-use crate::{auth, cors};
-
-/// A provider mounted at a base path on this server.
-#[derive(Clone)]
-pub struct Mount {
-    /// The provider.
-    pub provider: &'static Provider,
-    /// Its base path: `/akua/v1` when serving everything, `/v1` with `--provider akua`.
-    pub base_path: String,
-}
-
-/// Names the provider rather than printing its model: a whole document's
-/// schemas are deep enough to overflow a thread's stack when formatted.
-impl std::fmt::Debug for Mount {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Mount")
-            .field("provider", &self.provider.name)
-            .field("operations", &self.provider.operations.len())
-            .field("base_path", &self.base_path)
-            .finish()
-    }
-}
-
-/// What the handler needs; shared by every request.
-pub struct Shared {
-    /// The mounted providers.
-    pub mounts: Vec<Mount>,
-    /// Accepted credentials; `None` accepts any non-empty one.
-    pub api_keys: Option<HashSet<String>>,
-    /// Every request answered.
-    pub journal: Journal,
-    /// Injected faults.
-    pub faults: Faults,
-    /// Where the mounted APIs carry credentials, so the journal can redact them.
-    pub secrets: journal::Secrets,
-    /// Resource states (`--stateful`).
-    pub states: States,
-    /// Whether answers carry CORS headers and preflights are answered.
-    pub cors: bool,
-    /// The proxied providers' upstreams (`--proxy`).
-    pub upstreams: Option<Upstreams>,
-    /// Where proxied exchanges are recorded (`--record`).
-    pub recorder: Option<Arc<Recorder>>,
-    /// Recorded exchanges to answer with (`--replay`).
-    pub cassettes: Option<Cassettes>,
-    /// What the proxy and the cassettes found departing from the documents.
-    pub violations: Violations,
-}
-
-impl Shared {
-    /// The state for `mounts`, with a journal of `journal_capacity` entries,
-    /// keeping resource states when `stateful`, answering CORS when `cors`.
-    pub fn new(
-        mounts: Vec<Mount>,
-        api_keys: Option<HashSet<String>>,
-        journal_capacity: usize,
-        stateful: bool,
-        cors: bool,
-    ) -> Self {
-        let mut secrets = journal::Secrets::default();
-        let credentials = mounts
-            .iter()
-            .flat_map(|m| m.provider.operations)
-            .flat_map(|o| o.security.iter().copied().flatten());
-        for credential in credentials {
-            match credential {
-                Credential::Header(name) => secrets.headers.push(name.to_ascii_lowercase()),
-                Credential::Query(name) => secrets.query.push((*name).to_string()),
-                Credential::Cookie(_) | Credential::Bearer | Credential::Basic => {}
-            }
-        }
-        secrets.headers.sort();
-        secrets.headers.dedup();
-        secrets.query.sort();
-        secrets.query.dedup();
-        Self {
-            mounts,
-            api_keys,
-            journal: Journal::new(journal_capacity),
-            faults: Faults::default(),
-            secrets,
-            states: States::new(stateful),
-            cors,
-            upstreams: None,
-            recorder: None,
-            cassettes: None,
-            violations: Violations::default(),
-        }
-    }
-}
-
-impl std::fmt::Debug for Shared {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Shared")
-            .field("mounts", &self.mounts)
-            .field(
-                "api_keys",
-                &self.api_keys.as_ref().map(|k| crate::Redacted(k.len())),
-            )
-            .field("journal", &self.journal)
-            .field("faults", &self.faults)
-            .field("states", &self.states)
-            .field("upstreams", &self.upstreams)
-            .field("recorder", &self.recorder)
-            .field("violations", &self.violations)
-            .finish_non_exhaustive()
-    }
-}
+use crate::shared::Shared;
 
 /// The server's routes. CORS is a middleware on the mock's own API and a
 /// step of `handle` for the APIs (no boxed middleware on the hot path).
 pub fn router(shared: Arc<Shared>) -> Router {
-    let mut admin = crate::admin::routes();
+    let mut admin = crate::ci::admin::routes();
     if shared.cors {
         admin = admin.layer(axum::middleware::from_fn(cors::cors));
     }
@@ -260,11 +150,18 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
         return answered;
     };
     let provider = mount.provider;
-    if let Some(upstreams) = &shared.upstreams
-        && upstreams.proxies(provider.name)
-    {
-        let rest = rest.to_string();
-        return proxied(shared, upstreams, provider, &rest, request).await;
+    if let Some(upstreams) = shared.proxy.upstreams_for(provider.name) {
+        let (proxy, secrets) = (&shared.proxy, &shared.secrets);
+        let proxied = proxy::proxied(proxy, upstreams, secrets, provider, rest, &request).await;
+        return Answered {
+            response: proxied.response,
+            provider: Some(provider.name),
+            operation_id: proxied.operation_id,
+            problems: Vec::new(),
+            fault: None,
+            body: request.body,
+            violations: proxied.violations,
+        };
     }
     let (operation, path_params) = match route(provider, &request, rest) {
         Ok(routed) => routed,
@@ -305,11 +202,18 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
                 status: Some(status),
                 ..
             },
-        )) => fault_answer(*id, *status, operation),
-        _ => match replay(shared, provider, operation, rest, &request) {
+        )) => faults::fault_answer(*id, *status, operation),
+        _ => match proxy::replay(
+            &shared.proxy,
+            &shared.secrets,
+            provider,
+            operation,
+            rest,
+            &request,
+        ) {
             Some(loaded) => {
                 violations = loaded.violations.clone();
-                replayed(&loaded)
+                proxy::replayed(&loaded)
             }
             None => respond(shared, provider, operation, &path_params, &request).unwrap_or_else(
                 |refusal| {
@@ -321,7 +225,7 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
     };
     let fault_id = fault.as_ref().map(|(id, _)| *id);
     let response = match fault {
-        Some((id, fault)) => apply_fault(response, id, &fault).await,
+        Some((id, fault)) => faults::apply_fault(response, id, &fault).await,
         None => response,
     };
     Answered {
@@ -333,128 +237,6 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
         body: request.body,
         violations,
     }
-}
-
-/// Forwards a request to `provider`'s upstream, checks both directions,
-/// records the exchange (`--record`) and returns the upstream's answer as it came.
-async fn proxied(
-    shared: &Shared,
-    upstreams: &Upstreams,
-    provider: &'static Provider,
-    rest: &str,
-    request: Incoming,
-) -> Answered {
-    let matched = match find(provider.operations, request.method.as_str(), rest) {
-        RouteMatch::Found(operation, params) => Some((operation, params)),
-        RouteMatch::MethodNotAllowed(_) | RouteMatch::NotFound => None,
-    };
-    let forwarded = upstreams.forward(provider.name, rest, &request).await;
-    let status = forwarded
-        .as_ref()
-        .ok()
-        .map(|exchange| exchange.status.as_u16());
-    let mut violations = proxy::request_violations(
-        provider.name,
-        matched
-            .as_ref()
-            .map(|(operation, params)| (*operation, params)),
-        &request,
-        status,
-    );
-    let response = match forwarded {
-        Ok(exchange) => {
-            if let Some((operation, _)) = &matched {
-                violations.extend(proxy::response_violations(
-                    provider.name,
-                    operation,
-                    exchange.status.as_u16(),
-                    &exchange.headers,
-                    &exchange.body,
-                ));
-                if let Some(recorder) = &shared.recorder {
-                    let cassette = Cassette::record(
-                        provider.name,
-                        operation.operation_id,
-                        rest,
-                        &request,
-                        &exchange,
-                        &shared.secrets,
-                    );
-                    record(recorder.clone(), cassette).await;
-                }
-            }
-            let mut response = Response::new(Body::from(exchange.body));
-            *response.status_mut() = exchange.status;
-            *response.headers_mut() = exchange.headers;
-            response
-        }
-        Err(unreachable) => {
-            tracing::warn!(provider = provider.name, reason = %unreachable.reason, "upstream unreachable");
-            mock_error(
-                StatusCode::BAD_GATEWAY,
-                "upstream_unreachable",
-                &unreachable.message(),
-            )
-        }
-    };
-    shared.violations.report(&violations);
-    Answered {
-        response,
-        provider: Some(provider.name),
-        operation_id: matched.map(|(operation, _)| operation.operation_id),
-        problems: Vec::new(),
-        fault: None,
-        body: request.body,
-        violations,
-    }
-}
-
-/// Writes a cassette off the async threads; a failure is a warning, not a failed request.
-async fn record(recorder: Arc<Recorder>, cassette: Cassette) {
-    let written = tokio::task::spawn_blocking(move || recorder.write(&cassette)).await;
-    match written {
-        Ok(Ok(path)) => tracing::debug!(cassette = %path.display(), "recorded"),
-        Ok(Err(error)) => tracing::warn!(%error, "cannot write a cassette"),
-        Err(error) => tracing::warn!(%error, "cannot write a cassette"),
-    }
-}
-
-/// The cassette recorded for this request (`--replay`), if any.
-fn replay(
-    shared: &Shared,
-    provider: &'static Provider,
-    operation: &'static Operation,
-    rest: &str,
-    request: &Incoming,
-) -> Option<Arc<Loaded>> {
-    let cassettes = shared.cassettes.as_ref()?;
-    let query = request.uri.query().map(|q| shared.secrets.redact_query(q));
-    let loaded = cassettes.take(
-        provider.name,
-        operation.operation_id,
-        &request.method,
-        rest,
-        query,
-    )?;
-    if !loaded.violations.is_empty() {
-        tracing::warn!(
-            cassette = %loaded.file,
-            violations = loaded.violations.len(),
-            "replaying a stale cassette"
-        );
-    }
-    Some(loaded)
-}
-
-/// A cassette's answer, marked `X-Mock-Replay: <file>`.
-fn replayed(loaded: &Loaded) -> Response {
-    let mut response = Response::new(Body::from(loaded.body.clone()));
-    *response.status_mut() = loaded.status;
-    *response.headers_mut() = loaded.headers.clone();
-    if let Ok(file) = HeaderValue::try_from(loaded.file.as_str()) {
-        response.headers_mut().insert("x-mock-replay", file);
-    }
-    response
 }
 
 /// Authenticate, validate, follow the resource's lifecycle (`--stateful`), select, render.
@@ -531,70 +313,6 @@ fn route(
             path: truncate(rest, 256).to_string(),
         }),
     }
-}
-
-/// A fault's status: the operation's declared answer for it where there is
-/// one, else a JSON body saying it is injected.
-fn fault_answer(id: u64, status: u16, operation: &Operation) -> Response {
-    match operation.responses.iter().find(|r| r.status == status) {
-        Some(declared) => render::declared(declared, declared.examples.first()),
-        None => {
-            let body = json!({
-                "error": "injected_fault",
-                "message": format!("fault {id} answers {status}, which the document does not declare"),
-            });
-            let mut response = (
-                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                body.to_string(),
-            )
-                .into_response();
-            response
-                .headers_mut()
-                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            response
-        }
-    }
-}
-
-/// Marks a fault's answer (`X-Mock-Fault`), adds its headers, and cuts its
-/// body in half for `truncate`.
-async fn apply_fault(mut response: Response, id: u64, fault: &Fault) -> Response {
-    if response.extensions().get::<Abort>().is_some() {
-        return response;
-    }
-    let headers = response.headers_mut();
-    headers.insert("x-mock-fault", HeaderValue::from(id));
-    for (name, value) in &fault.headers {
-        // Checked when the fault was injected.
-        if let (Ok(name), Ok(value)) = (
-            HeaderName::try_from(name.as_str()),
-            HeaderValue::try_from(value.as_str()),
-        ) {
-            headers.insert(name, value);
-        }
-    }
-    if fault.fault != Some(FaultKind::Truncate) {
-        return response;
-    }
-    let (mut parts, body) = response.into_parts();
-    let full = to_bytes(body, usize::MAX).await.unwrap_or_default();
-    if full.is_empty() {
-        // Nothing to cut: break the connection instead of answering.
-        let mut response = Response::from_parts(parts, Body::empty());
-        response.extensions_mut().insert(Abort::Close);
-        return response;
-    }
-    parts
-        .headers
-        .insert(CONTENT_LENGTH, HeaderValue::from(full.len()));
-    let half = futures_util::stream::iter([Ok(full.slice(..full.len() / 2))]);
-    // Pending once before failing, so hyper writes out the head and the half
-    // body before the error makes it drop the connection.
-    let cut = futures_util::stream::once(async {
-        tokio::task::yield_now().await;
-        Err(std::io::Error::other("body truncated by an injected fault"))
-    });
-    Response::from_parts(parts, Body::from_stream(half.chain(cut)))
 }
 
 fn truncate(text: &str, max: usize) -> &str {

@@ -23,7 +23,7 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("mock server at {}", mock.url());
+    println!("mock server at {}", mock.uri());
 
     macro_rules! client {
         ($module:ident) => {{

@@ -9,9 +9,10 @@ use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use mock_server::journal::{Filter, REDACTED};
+use mock_server::__private::REDACTED;
+use mock_server::__private::{Mount, Shared, router};
+use mock_server::Filter;
 use mock_server::model::*;
-use mock_server::server::{Mount, Shared, router};
 use tower::ServiceExt;
 
 const UNAUTHORIZED: ErrorReply = ErrorReply {

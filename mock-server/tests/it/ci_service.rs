@@ -51,7 +51,7 @@ async fn the_journal_records_every_answer_with_credentials_redacted() {
     post(&cancel_task(&mock, "2"), &[key, ("prefer", "code=409")])
         .await
         .unwrap();
-    post(&format!("{}/nowhere", mock.url()), &[]).await.unwrap();
+    post(&format!("{}/nowhere", mock.uri()), &[]).await.unwrap();
     let bearer = format!("Bearer {KEY}");
     test_support::http_client()
         .post(format!("{}?reason=x", cancel_operation(&mock)))
@@ -64,7 +64,7 @@ async fn the_journal_records_every_answer_with_credentials_redacted() {
 
     let (status, journal) = admin(
         reqwest::Method::GET,
-        format!("{}/__mock/requests", mock.url()),
+        format!("{}/__mock/requests", mock.uri()),
         None,
     )
     .await;
@@ -113,7 +113,7 @@ async fn the_journal_records_every_answer_with_credentials_redacted() {
     ] {
         let (_, found) = admin(
             reqwest::Method::GET,
-            format!("{}/__mock/requests?{filter}", mock.url()),
+            format!("{}/__mock/requests?{filter}", mock.uri()),
             None,
         )
         .await;
@@ -127,7 +127,7 @@ async fn the_journal_records_every_answer_with_credentials_redacted() {
     }
     let (status, error) = admin(
         reqwest::Method::GET,
-        format!("{}/__mock/requests?colour=red", mock.url()),
+        format!("{}/__mock/requests?colour=red", mock.uri()),
         None,
     )
     .await;
@@ -154,7 +154,7 @@ async fn the_journal_records_every_answer_with_credentials_redacted() {
 
     let (status, _) = admin(
         reqwest::Method::DELETE,
-        format!("{}/__mock/requests", mock.url()),
+        format!("{}/__mock/requests", mock.uri()),
         None,
     )
     .await;
@@ -196,7 +196,7 @@ async fn the_journal_is_bounded_and_can_be_off() {
     assert!(off.received_requests().is_none());
     let (_, journal) = admin(
         reqwest::Method::GET,
-        format!("{}/__mock/requests", off.url()),
+        format!("{}/__mock/requests", off.uri()),
         None,
     )
     .await;
@@ -206,7 +206,7 @@ async fn the_journal_is_bounded_and_can_be_off() {
 #[tokio::test]
 async fn faults_answer_their_times_then_normal_answers_resume() {
     let mock = start(Config::default()).await;
-    let faults = format!("{}/__mock/faults", mock.url());
+    let faults = format!("{}/__mock/faults", mock.uri());
     let (status, created) = admin(
         reqwest::Method::POST,
         faults.clone(),
@@ -276,7 +276,7 @@ async fn faults_answer_their_times_then_normal_answers_resume() {
 #[tokio::test]
 async fn bad_fault_definitions_get_400_with_a_message() {
     let mock = start(Config::default()).await;
-    let faults = format!("{}/__mock/faults", mock.url());
+    let faults = format!("{}/__mock/faults", mock.uri());
     for (definition, says) in [
         (
             json!({"status": 503, "times": 0}),
@@ -416,7 +416,7 @@ async fn cors_is_on_by_default_and_can_be_turned_off() {
     assert_eq!(options.status(), 405);
     // The mock's own API too, so a browser page can read the journal.
     let journal = client
-        .get(format!("{}/__mock/requests", mock.url()))
+        .get(format!("{}/__mock/requests", mock.uri()))
         .header("origin", "http://app.test")
         .send()
         .await

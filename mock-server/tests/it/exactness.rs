@@ -5,8 +5,8 @@
 //! broken, a multipleOf missed, a duplicate item, a member
 //! `additionalProperties: false` forbids) are refused by both.
 
+use mock_server::__private::{Problem, check_value};
 use mock_server::model::{self, Schema, Types};
-use mock_server::validate::{Problem, check_value};
 use serde_json::Value;
 
 fn verbatim_validator(

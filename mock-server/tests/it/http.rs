@@ -358,7 +358,7 @@ async fn missing_or_unknown_credentials_get_the_declared_401() {
 #[tokio::test]
 async fn unknown_paths_and_methods() {
     let mock = start().await;
-    let (status, headers, body) = send("POST", &format!("{}/nowhere", mock.url()), &[]).await;
+    let (status, headers, body) = send("POST", &format!("{}/nowhere", mock.uri()), &[]).await;
     assert_eq!(status, 404);
     assert_eq!(headers["content-type"], "application/json");
     assert_eq!(
@@ -414,7 +414,7 @@ async fn absurd_paths_get_clean_errors() {
     );
     let (status, _, body) = send("POST", &long, &[]).await;
     assert_eq!(status, 414, "{body}");
-    let (status, _, _) = send("POST", &format!("{}/%FF/%00", mock.url()), &[]).await;
+    let (status, _, _) = send("POST", &format!("{}/%FF/%00", mock.uri()), &[]).await;
     assert_eq!(status, 404);
 }
 
@@ -423,7 +423,7 @@ async fn absurd_paths_get_clean_errors() {
 #[tokio::test]
 async fn routes_lists_every_provider_and_operation() {
     let mock = start().await;
-    let (status, _, body) = send("GET", &format!("{}/__mock/routes", mock.url()), &[]).await;
+    let (status, _, body) = send("GET", &format!("{}/__mock/routes", mock.uri()), &[]).await;
     assert_eq!(status, 200);
     let routes: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(routes, mock.routes());
@@ -466,7 +466,7 @@ async fn routes_lists_every_provider_and_operation() {
     if providers.iter().any(|p| p.name == "akua") {
         assert_eq!(
             mock.base_url("akua").unwrap(),
-            format!("{}/akua/v1", mock.url())
+            format!("{}/akua/v1", mock.uri())
         );
     }
 }
@@ -479,11 +479,11 @@ async fn one_provider_at_the_root_is_a_drop_in_for_its_host() {
     })
     .await
     .unwrap();
-    assert_eq!(mock.base_url("akua").unwrap(), format!("{}/v1", mock.url()));
+    assert_eq!(mock.base_url("akua").unwrap(), format!("{}/v1", mock.uri()));
     assert_eq!(mock.base_url("phala"), None);
     let (status, _, _) = send(
         "POST",
-        &format!("{}/v1/operations/op_1:cancel", mock.url()),
+        &format!("{}/v1/operations/op_1:cancel", mock.uri()),
         &[("authorization".into(), "Bearer k".into())],
     )
     .await;
@@ -505,7 +505,7 @@ async fn one_provider_at_the_root_is_a_drop_in_for_its_host() {
 #[tokio::test]
 async fn shutdown_stops_serving() {
     let mock = start().await;
-    let url = mock.url();
+    let url = mock.uri();
     mock.shutdown().await.unwrap();
     assert!(reqwest::get(format!("{url}/__mock/routes")).await.is_err());
 }
@@ -679,7 +679,7 @@ async fn state_is_seeded_listed_and_reset_over_http_and_in_process() {
     .await
     .unwrap();
     let client = test_support::http_client();
-    let state = format!("{}/__mock/state", mock.url());
+    let state = format!("{}/__mock/state", mock.uri());
     let seed = json!({"provider": "chamelio", "resource": "task", "key": {"task_id": "7"}, "state": "completed"});
     let response = client
         .post(&state)
@@ -773,7 +773,7 @@ async fn a_stateless_mock_answers_the_same_twice_and_refuses_seeds() {
         assert_eq!(send("POST", &url, &credentials(operation)).await.0, 200);
     }
     let response = test_support::http_client()
-        .post(format!("{}/__mock/state", mock.url()))
+        .post(format!("{}/__mock/state", mock.uri()))
         .body(r#"{"provider": "chamelio", "resource": "task", "key": {"task_id": "7"}, "state": "completed"}"#)
         .send()
         .await

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use mock_server::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_TARGET_BYTES};
-use mock_server::serve::Limits;
+use mock_server::__private::{MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS, MAX_TARGET_BYTES};
+use mock_server::Limits;
 use mock_server::{Config, MockServer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -18,7 +18,7 @@ async fn start() -> MockServer {
 
 /// Sends `request` as is and reads until the server closes the connection.
 async fn exchange(mock: &MockServer, request: &[u8]) -> String {
-    let mut stream = TcpStream::connect(mock.addr()).await.unwrap();
+    let mut stream = TcpStream::connect(mock.address()).await.unwrap();
     stream.write_all(request).await.unwrap();
     let mut answer = Vec::new();
     // A bound on a broken server, not a wait for readiness.
@@ -108,7 +108,7 @@ async fn a_client_sending_headers_a_byte_at_a_time_is_cut_off_without_affecting_
     })
     .await
     .unwrap();
-    let mut slow = TcpStream::connect(mock.addr()).await.unwrap();
+    let mut slow = TcpStream::connect(mock.address()).await.unwrap();
     slow.write_all(format!("POST {ROUTE} HTTP/1.1\r\nx-slow: ").as_bytes())
         .await
         .unwrap();

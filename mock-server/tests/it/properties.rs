@@ -6,11 +6,12 @@
 
 use axum::body::{Body, to_bytes};
 use axum::http::{HeaderName, HeaderValue, Request, Response};
-use mock_server::limits::MAX_BODY_BYTES;
+use mock_server::__private::MAX_BODY_BYTES;
+use mock_server::__private::Mount;
+use mock_server::__private::mounts;
+use mock_server::__private::{RouteMatch, find};
+use mock_server::Config;
 use mock_server::model::{Credential, Operation, Segment};
-use mock_server::routes::{RouteMatch, find};
-use mock_server::server::Mount;
-use mock_server::{Config, mounts};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use proptest::prelude::*;
 use tower::ServiceExt;

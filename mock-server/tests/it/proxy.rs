@@ -127,7 +127,7 @@ async fn a_faithful_upstream_yields_no_violations() {
             .iter()
             .all(|e| e.operation_id.is_some() && e.violations.is_empty())
     );
-    let (status, _, body) = send("GET", &format!("{}/__mock/violations", proxy.url()), &[]).await;
+    let (status, _, body) = send("GET", &format!("{}/__mock/violations", proxy.uri()), &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         serde_json::from_str::<Value>(&body).unwrap(),
@@ -333,7 +333,7 @@ async fn every_planted_drift_is_found_and_nothing_else() {
     assert_eq!(found[0].operation_id, None);
 
     // Over HTTP, in the shape; DELETE clears.
-    let admin = format!("{}/__mock/violations", proxy.url());
+    let admin = format!("{}/__mock/violations", proxy.uri());
     let (_, _, body) = send("GET", &admin, &[]).await;
     let listed: Value = serde_json::from_str(&body).unwrap();
     assert_eq!(

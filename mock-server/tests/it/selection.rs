@@ -2,7 +2,7 @@
 //! dynamic=true` and the `__example` / `__dynamic` query parameters, beside
 //! `Prefer: code=`, `Prefer: example=` and `__code`.
 
-use mock_server::select::GENERATED_EXAMPLE;
+use mock_server::__private::GENERATED_EXAMPLE;
 use mock_server::{Config, MockServer, PROVIDERS};
 use serde_json::Value;
 

@@ -73,7 +73,7 @@ fn base_urls(mock: &MockServer, origin: &str) -> BTreeMap<String, String> {
         .iter()
         .filter_map(|p| {
             let base = mock.base_url(&p.name)?;
-            let prefix = base.strip_prefix(&mock.url())?.to_string();
+            let prefix = base.strip_prefix(&mock.uri())?.to_string();
             Some((p.name.clone(), format!("{origin}{prefix}")))
         })
         .collect()
@@ -103,7 +103,7 @@ fn unknown_id_requests(mock: &MockServer, rows: &[LiveRow]) -> BTreeSet<(String,
         .filter(|row| row.check == LiveCheck::UnknownId)
         .map(|row| {
             let base = mock.base_url(&row.target.provider.name).unwrap();
-            let prefix = base.strip_prefix(&mock.url()).unwrap();
+            let prefix = base.strip_prefix(&mock.uri()).unwrap();
             (
                 row.target.operation().method.clone(),
                 format!("{prefix}{}", row.path()),
@@ -114,9 +114,9 @@ fn unknown_id_requests(mock: &MockServer, rows: &[LiveRow]) -> BTreeSet<(String,
 
 async fn live_rows_pass_against_the_mock() {
     let mock = MockServer::start(Config::default()).await.unwrap();
-    let rows = live_rows(&base_urls(&mock, &mock.url()));
+    let rows = live_rows(&base_urls(&mock, &mock.uri()));
     let origin = stand_in(
-        mock.url(),
+        mock.uri(),
         unknown_id_requests(&mock, &rows),
         BTreeMap::new(),
     )
@@ -191,7 +191,7 @@ async fn plant(mock: &MockServer, rows: &[LiveRow]) -> BTreeMap<(String, String)
         };
         let operation = row.target.operation();
         let mock_base = mock.base_url(&row.target.provider.name).unwrap();
-        let prefix = mock_base.strip_prefix(&mock.url()).unwrap();
+        let prefix = mock_base.strip_prefix(&mock.uri()).unwrap();
         let path = format!("{prefix}{}", row.path());
         let key = (operation.method.clone(), path.clone());
         if planted.contains_key(&key) {
@@ -216,7 +216,7 @@ async fn plant(mock: &MockServer, rows: &[LiveRow]) -> BTreeMap<(String, String)
         // The mock's own answer, broken in one member.
         let method = reqwest::Method::from_bytes(operation.method.as_bytes()).unwrap();
         let response = client
-            .request(method, format!("{}{path}", mock.url()))
+            .request(method, format!("{}{path}", mock.uri()))
             .send()
             .await
             .unwrap();
@@ -360,10 +360,10 @@ async fn stand_in(
 
 async fn a_drifting_server_fails_exactly_the_planted_rows() {
     let mock = MockServer::start(Config::default()).await.unwrap();
-    let rows = live_rows(&base_urls(&mock, &mock.url()));
+    let rows = live_rows(&base_urls(&mock, &mock.uri()));
     let planted = plant(&mock, &rows).await;
     let origin = stand_in(
-        mock.url(),
+        mock.uri(),
         unknown_id_requests(&mock, &rows),
         planted.clone(),
     )

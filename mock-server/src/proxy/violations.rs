@@ -10,7 +10,7 @@ use std::sync::{Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
-use crate::validate::Problem;
+use crate::pipeline::validate::Problem;
 
 /// Violations kept for `GET /__mock/violations` (as the journal's default).
 pub const DEFAULT_CAPACITY: usize = 10_000;

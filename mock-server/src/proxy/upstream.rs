@@ -23,12 +23,12 @@ use axum::http::header::{
 };
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 
-use crate::auth;
+use super::violations::{Direction, Violation};
 use crate::model::Operation;
-use crate::request::Incoming;
-use crate::routes::PathParams;
-use crate::validate::{Problem, check_request, check_response, check_response_headers};
-use crate::violations::{Direction, Violation};
+use crate::pipeline::auth;
+use crate::pipeline::request::Incoming;
+use crate::pipeline::routes::PathParams;
+use crate::pipeline::validate::{Problem, check_request, check_response, check_response_headers};
 
 /// The most of an upstream's body the proxy reads before answering `502`.
 pub const MAX_UPSTREAM_BODY: usize = 16 * 1024 * 1024;
@@ -538,7 +538,7 @@ mod tests {
                         response.examples.iter().map(Some).collect()
                     };
                     for example in examples {
-                        let sent = crate::render::declared(response, example);
+                        let sent = crate::pipeline::render::declared(response, example);
                         let body = example.map_or(&b""[..], |e| e.body.as_bytes());
                         let found = response_violations(
                             provider.name,

@@ -13,9 +13,9 @@ use std::time::SystemTime;
 use axum::http::{HeaderMap, Method, Uri};
 use serde::Serialize;
 
-use crate::request::form_decode;
-use crate::validate::Problem;
-use crate::violations::Violation;
+use crate::pipeline::request::form_decode;
+use crate::pipeline::validate::Problem;
+use crate::proxy::violations::Violation;
 
 /// Entries kept by default (`--journal N`): Hoverfly's default journal
 /// size. An entry of a small request costs about half a kilobyte (measured

@@ -12,12 +12,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{Value, json};
 
-use crate::faults::{Fault, InvalidFault};
-use crate::journal::{Entry, Filter};
-use crate::render::mock_error;
-use crate::request::form_decode;
-use crate::server::{Mount, Shared};
-use crate::state::{ResourceState, StateError};
+use crate::ci::faults::{Fault, InvalidFault};
+use crate::ci::journal::{Entry, Filter};
+use crate::mount::Mount;
+use crate::pipeline::render::mock_error;
+use crate::pipeline::request::form_decode;
+use crate::pipeline::state::{ResourceState, StateError};
+use crate::shared::Shared;
 
 /// The `/__mock/*` routes.
 pub fn routes() -> Router<Arc<Shared>> {
@@ -40,12 +41,12 @@ pub fn routes() -> Router<Arc<Shared>> {
 /// `GET /__mock/violations`: how proxied exchanges (and stale cassettes)
 /// depart from the documents, oldest first.
 async fn violations(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!({ "violations": shared.violations.list() }))
+    Json(json!({ "violations": shared.proxy.violations.list() }))
 }
 
 /// `DELETE /__mock/violations`: forgets them (the shutdown summary still counts them).
 async fn clear_violations(State(shared): State<Arc<Shared>>) -> StatusCode {
-    shared.violations.clear();
+    shared.proxy.violations.clear();
     StatusCode::NO_CONTENT
 }
 

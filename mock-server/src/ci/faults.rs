@@ -8,10 +8,18 @@
 use std::collections::BTreeMap;
 use std::sync::{Mutex, PoisonError};
 
-use axum::http::{HeaderName, HeaderValue};
+use axum::body::{Body, to_bytes};
+use axum::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
-use crate::server::Mount;
+use crate::model::Operation;
+use crate::mount::Mount;
+use crate::pipeline::render;
+use crate::serve::Abort;
 
 /// Longest delay a fault may ask for: a CI job must not hang on a typo.
 pub const MAX_DELAY_MS: u64 = 5 * 60 * 1000;
@@ -249,6 +257,70 @@ impl Faults {
     fn lock(&self) -> std::sync::MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }
+}
+
+/// A fault's status: the operation's declared answer for it where there is
+/// one, else a JSON body saying it is injected.
+pub(crate) fn fault_answer(id: u64, status: u16, operation: &Operation) -> Response {
+    match operation.responses.iter().find(|r| r.status == status) {
+        Some(declared) => render::declared(declared, declared.examples.first()),
+        None => {
+            let body = json!({
+                "error": "injected_fault",
+                "message": format!("fault {id} answers {status}, which the document does not declare"),
+            });
+            let mut response = (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                body.to_string(),
+            )
+                .into_response();
+            response
+                .headers_mut()
+                .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        }
+    }
+}
+
+/// Marks a fault's answer (`X-Mock-Fault`), adds its headers, and cuts its
+/// body in half for `truncate`.
+pub(crate) async fn apply_fault(mut response: Response, id: u64, fault: &Fault) -> Response {
+    if response.extensions().get::<Abort>().is_some() {
+        return response;
+    }
+    let headers = response.headers_mut();
+    headers.insert("x-mock-fault", HeaderValue::from(id));
+    for (name, value) in &fault.headers {
+        // Checked when the fault was injected.
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
+            headers.insert(name, value);
+        }
+    }
+    if fault.fault != Some(FaultKind::Truncate) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let full = to_bytes(body, usize::MAX).await.unwrap_or_default();
+    if full.is_empty() {
+        // Nothing to cut: break the connection instead of answering.
+        let mut response = Response::from_parts(parts, Body::empty());
+        response.extensions_mut().insert(Abort::Close);
+        return response;
+    }
+    parts
+        .headers
+        .insert(CONTENT_LENGTH, HeaderValue::from(full.len()));
+    let half = futures_util::stream::iter([Ok(full.slice(..full.len() / 2))]);
+    // Pending once before failing, so hyper writes out the head and the half
+    // body before the error makes it drop the connection.
+    let cut = futures_util::stream::once(async {
+        tokio::task::yield_now().await;
+        Err(std::io::Error::other("body truncated by an injected fault"))
+    });
+    Response::from_parts(parts, Body::from_stream(half.chain(cut)))
 }
 
 #[cfg(test)]

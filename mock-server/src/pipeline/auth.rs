@@ -13,8 +13,8 @@ use std::collections::HashSet;
 use axum::http::header::AUTHORIZATION;
 
 use crate::model::{Credential, Operation};
-use crate::request::Incoming;
-use crate::validate::Problem;
+use crate::pipeline::request::Incoming;
+use crate::pipeline::validate::Problem;
 
 /// Whether any security alternative of `operation` is satisfied; with
 /// `api_keys`, only those values count, else any non-empty one.

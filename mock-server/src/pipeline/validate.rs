@@ -13,8 +13,8 @@ use crate::model::{
     ArrayRules, Location, NumberRules, ObjectRules, Operation, RequestBody, Response, Schema,
     StringRules, Types,
 };
-use crate::request::Incoming;
-use crate::routes::PathParams;
+use crate::pipeline::request::Incoming;
+use crate::pipeline::routes::PathParams;
 
 /// One thing wrong with a request.
 #[derive(Debug, Clone, PartialEq)]

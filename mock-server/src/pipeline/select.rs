@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use crate::model::{Example, Operation, Response};
-use crate::request::form_decode;
+use crate::pipeline::request::form_decode;
 
 /// The name of the example `cargo xtask codegen` synthesises from a response's schema.
 pub const GENERATED_EXAMPLE: &str = "generated";

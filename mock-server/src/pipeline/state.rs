@@ -13,8 +13,8 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Operation, Provider, Resource, Transition};
-use crate::routes::PathParams;
-use crate::server::Mount;
+use crate::mount::Mount;
+use crate::pipeline::routes::PathParams;
 
 /// Resources remembered at most.
 pub const MAX_RESOURCES: usize = 100_000;

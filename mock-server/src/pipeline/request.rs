@@ -8,7 +8,7 @@ use axum::extract::Request;
 use axum::http::header::COOKIE;
 use axum::http::{HeaderMap, Method, Uri};
 
-use crate::limits::{self, Exceeded};
+use crate::pipeline::limits::{self, Exceeded};
 
 /// A request, read.
 #[derive(Debug)]

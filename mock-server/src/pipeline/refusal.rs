@@ -7,12 +7,12 @@ use axum::http::header::{ALLOW, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use crate::auth;
-use crate::limits::Exceeded;
 use crate::model::Operation;
-use crate::render;
-use crate::select::SelectionError;
-use crate::validate::Problem;
+use crate::pipeline::auth;
+use crate::pipeline::limits::Exceeded;
+use crate::pipeline::render;
+use crate::pipeline::select::SelectionError;
+use crate::pipeline::validate::Problem;
 
 /// Why a request does not get its operation's answer.
 #[derive(Debug)]

@@ -33,11 +33,11 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::journal::Secrets;
+use super::upstream::{self, Exchange};
+use super::violations::{Direction, Violation};
+use crate::ci::journal::Secrets;
 use crate::model::Provider;
-use crate::proxy::{self, Exchange};
-use crate::request::Incoming;
-use crate::violations::{Direction, Violation};
+use crate::pipeline::request::Incoming;
 
 /// One recorded exchange, as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -355,7 +355,7 @@ impl Cassettes {
                 continue;
             };
             let mut loaded = loaded;
-            loaded.violations = proxy::response_violations(
+            loaded.violations = upstream::response_violations(
                 provider.name,
                 operation,
                 loaded.status.as_u16(),
@@ -388,11 +388,6 @@ impl Cassettes {
     /// How many cassettes can be served.
     pub fn len(&self) -> usize {
         self.queues.values().map(Vec::len).sum()
-    }
-
-    /// Whether none can.
-    pub fn is_empty(&self) -> bool {
-        self.queues.is_empty()
     }
 
     /// The cassette answering this request, if one was recorded for it:

@@ -1,0 +1,15 @@
+//! The stages a request goes through, in order (`crate::server` runs them):
+//! read (`request`, `limits`), route (`routes`), authenticate (`auth`),
+//! validate (`validate`), follow the lifecycle (`state`), select
+//! (`select`), render (`render`); a stage that declines answers with a
+//! `refusal::Refusal`.
+
+pub(crate) mod auth;
+pub(crate) mod limits;
+pub(crate) mod refusal;
+pub(crate) mod render;
+pub(crate) mod request;
+pub(crate) mod routes;
+pub(crate) mod select;
+pub(crate) mod state;
+pub(crate) mod validate;

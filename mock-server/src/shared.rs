@@ -1,0 +1,86 @@
+//! What every request shares: the mounted providers and the server's
+//! state (journal, faults, resource states, proxy and cassettes).
+
+use std::collections::HashSet;
+
+use crate::ci::faults::Faults;
+use crate::ci::journal::{self, Journal};
+use crate::model::Credential;
+use crate::mount::Mount;
+use crate::pipeline::state::States;
+use crate::proxy::Proxy;
+
+/// What the handler needs; shared by every request.
+pub struct Shared {
+    /// The mounted providers.
+    pub(crate) mounts: Vec<Mount>,
+    /// Accepted credentials; `None` accepts any non-empty one.
+    pub(crate) api_keys: Option<HashSet<String>>,
+    /// Every request answered.
+    pub journal: Journal,
+    /// Injected faults.
+    pub(crate) faults: Faults,
+    /// Where the mounted APIs carry credentials, so the journal can redact them.
+    pub(crate) secrets: journal::Secrets,
+    /// Resource states (`--stateful`).
+    pub(crate) states: States,
+    /// Whether answers carry CORS headers and preflights are answered.
+    pub(crate) cors: bool,
+    /// `--proxy`, `--record`, `--replay` and what they found.
+    pub(crate) proxy: Proxy,
+}
+
+impl Shared {
+    /// The state for `mounts`, with a journal of `journal_capacity` entries,
+    /// keeping resource states when `stateful`, answering CORS when `cors`.
+    pub fn new(
+        mounts: Vec<Mount>,
+        api_keys: Option<HashSet<String>>,
+        journal_capacity: usize,
+        stateful: bool,
+        cors: bool,
+    ) -> Self {
+        let mut secrets = journal::Secrets::default();
+        let credentials = mounts
+            .iter()
+            .flat_map(|m| m.provider.operations)
+            .flat_map(|o| o.security.iter().copied().flatten());
+        for credential in credentials {
+            match credential {
+                Credential::Header(name) => secrets.headers.push(name.to_ascii_lowercase()),
+                Credential::Query(name) => secrets.query.push((*name).to_string()),
+                Credential::Cookie(_) | Credential::Bearer | Credential::Basic => {}
+            }
+        }
+        secrets.headers.sort();
+        secrets.headers.dedup();
+        secrets.query.sort();
+        secrets.query.dedup();
+        Self {
+            mounts,
+            api_keys,
+            journal: Journal::new(journal_capacity),
+            faults: Faults::default(),
+            secrets,
+            states: States::new(stateful),
+            cors,
+            proxy: Proxy::default(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("mounts", &self.mounts)
+            .field(
+                "api_keys",
+                &self.api_keys.as_ref().map(|k| crate::Redacted(k.len())),
+            )
+            .field("journal", &self.journal)
+            .field("faults", &self.faults)
+            .field("states", &self.states)
+            .field("proxy", &self.proxy)
+            .finish_non_exhaustive()
+    }
+}
