@@ -1,5 +1,5 @@
 //! Generates one module per third-party document in `specs/corpus/` with
-//! `sdk-gen`, exactly as `sdk/build.rs` does for `specs/providers/`, so that
+//! `codegen::sdk`, exactly as `sdk/build.rs` does for `specs/providers/`, so that
 //! compiling this crate compile-checks the generator's output on documents
 //! nobody here wrote. Every directory is tried; each failure (a spec library
 //! refusal, a located generator error, a panic) is one
@@ -87,7 +87,7 @@ fn corpus_dirs(corpus: &Path) -> std::io::Result<Vec<PathBuf>> {
 fn generate(dir: &Path) -> Result<(String, String, String), String> {
     let attempt = panic::catch_unwind(AssertUnwindSafe(|| {
         let provider = specs::load_provider(dir).map_err(|e| e.to_string())?;
-        let generated = sdk_gen::generate(&provider).map_err(|e| e.to_string())?;
+        let generated = codegen::sdk::generate(&provider).map_err(|e| e.to_string())?;
         // The catalogue's operations the SDK left out, one `METHOD /path` a
         // line, for the tests' count of methods.
         let skipped: String = generated

@@ -15,7 +15,7 @@ use std::fmt;
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue};
 
 use crate::ConfigError;
-use crate::config::{ApiKey, REDACTED};
+use crate::secret::{ApiKey, REDACTED};
 
 /// Where a scheme's credential travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

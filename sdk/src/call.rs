@@ -104,7 +104,7 @@ pub struct Settings {
     /// The largest response body read, in bytes.
     pub max_response_bytes: usize,
     /// The credential and extra headers, added to every request.
-    pub(crate) headers: crate::config::RequestHeaders,
+    pub(crate) headers: crate::secret::RequestHeaders,
     /// The credentials per security scheme, added as each operation requires.
     pub(crate) credentials: crate::auth::Credentials,
 }
@@ -115,7 +115,7 @@ impl Default for Settings {
             retry: RetryPolicy::default(),
             timeout: None,
             max_response_bytes: crate::DEFAULT_MAX_RESPONSE_BYTES,
-            headers: crate::config::RequestHeaders::default(),
+            headers: crate::secret::RequestHeaders::default(),
             credentials: crate::auth::Credentials::default(),
         }
     }

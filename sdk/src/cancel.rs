@@ -40,7 +40,7 @@
 
 use std::time::Duration;
 
-use crate::config::Env;
+use crate::environment::Env;
 use crate::{
     ClientBuilder, ConfigError, Provider, ResponseValue, akua, chamelio, phala, promptlayer,
 };
@@ -219,7 +219,7 @@ impl Canceller {
     /// A provider whose variables cannot be used (a malformed base URL) is
     /// left out with a `WARN` log; [`Self::try_from_env`] says why instead.
     pub fn from_env() -> Self {
-        Self::from_env_with(&crate::config::process_env, |error| {
+        Self::from_env_with(&crate::environment::process_env, |error| {
             tracing::warn!(%error, "no client for this provider: its environment cannot be used");
         })
     }
@@ -228,7 +228,7 @@ impl Canceller {
     /// variables cannot be used is an error rather than left out.
     pub fn try_from_env() -> Result<Self, ConfigError> {
         let mut first = None;
-        let canceller = Self::from_env_with(&crate::config::process_env, |error| {
+        let canceller = Self::from_env_with(&crate::environment::process_env, |error| {
             first.get_or_insert(error);
         });
         first.map_or(Ok(canceller), Err)

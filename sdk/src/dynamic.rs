@@ -34,10 +34,10 @@ impl std::fmt::Debug for Connection {
             )
             .field(
                 "api_key",
-                &self.api_key.as_ref().map(|_| crate::config::REDACTED),
+                &self.api_key.as_ref().map(|_| crate::secret::REDACTED),
             )
             .field("credentials", &self.credentials)
-            .field("headers", &crate::config::HeaderNames(&self.headers))
+            .field("headers", &crate::secret::HeaderNames(&self.headers))
             .finish()
     }
 }

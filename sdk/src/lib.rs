@@ -83,6 +83,7 @@
 pub mod auth;
 mod call;
 // The neutral cancel API maps each of these providers' answers by hand.
+mod builder;
 #[cfg(all(
     feature = "akua",
     feature = "chamelio",
@@ -90,41 +91,46 @@ mod call;
     feature = "promptlayer"
 ))]
 pub mod cancel;
-mod config;
 #[cfg(feature = "dynamic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
 pub mod dynamic;
+mod environment;
+mod provider;
+mod redirects;
 mod response;
+mod secret;
 mod tls;
 
+pub use builder::{
+    ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_TIMEOUT, reqwest_client_builder,
+};
 pub(crate) use call::{Call, execute, new_idempotency_key};
 pub use call::{
     CallOptions, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRY_AFTER,
     DEFAULT_RETRIES, RETRYABLE_STATUSES, RetryPolicy, Settings, Sleep, TokioSleep,
 };
-pub(crate) use config::RedactedUrl;
-pub use config::{
-    ApiKey, ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_REDIRECTS,
-    DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT, Provider, Redirects, redirect_policy,
-    reqwest_client_builder,
-};
 pub use progenitor_client::ResponseValue;
+pub use provider::Provider;
+pub use redirects::{DEFAULT_MAX_REDIRECTS, Redirects, redirect_policy};
 pub use response::{Documented, InvalidBody, RawResponse, ResponseTooLarge, TransportError};
 pub(crate) use response::{Failed, Failure};
+pub use secret::ApiKey;
+pub(crate) use secret::RedactedUrl;
 
 include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 
 /// What generated clients name as `crate::...`, for a crate that compiles
-/// `sdk_gen::generate`'s output outside this one (`corpus-check`, which
+/// `codegen::sdk::generate`'s output outside this one (`corpus-check`, which
 /// glob-imports this module at its root). Not part of the SDK's API.
 #[doc(hidden)]
 pub mod __private {
     pub use crate::auth;
     pub use crate::call::{Call, execute, new_idempotency_key};
-    pub use crate::config::RedactedUrl;
     #[cfg(feature = "dynamic")]
     pub use crate::dynamic;
     pub use crate::response::{Failed, Failure};
+    pub use crate::secret::RedactedUrl;
     pub use crate::{
         CallOptions, ClientBuilder, ConfigError, Documented, InvalidBody, Provider, RawResponse,
         ResponseTooLarge, ResponseValue, Settings, TransportError,

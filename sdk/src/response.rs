@@ -46,7 +46,7 @@ impl fmt::Debug for ResponseHeaders<'_> {
         let mut map = f.debug_map();
         for (name, value) in self.0 {
             if value.is_sensitive() || credential_like(name.as_str()) {
-                map.entry(&name.as_str(), &crate::config::REDACTED);
+                map.entry(&name.as_str(), &crate::secret::REDACTED);
             } else {
                 map.entry(&name.as_str(), value);
             }

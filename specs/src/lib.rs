@@ -41,6 +41,7 @@ mod repair;
 pub mod security;
 pub mod selection;
 pub mod status;
+pub mod uri;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -66,6 +67,19 @@ pub use selection::Selection;
 /// The repository's `specs/providers` directory.
 pub fn providers_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("providers")
+}
+
+/// The third-party documents' directories under `specs/corpus/`, in name order.
+pub fn corpus_dirs() -> std::io::Result<Vec<PathBuf>> {
+    let mut dirs = Vec::new();
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"))? {
+        let path = entry?.path();
+        if path.is_dir() {
+            dirs.push(path);
+        }
+    }
+    dirs.sort();
+    Ok(dirs)
 }
 
 /// The repository root, against which document paths are reported.

@@ -10,11 +10,13 @@
 //!   have) and values it rejects, arguments and paths built from them;
 //! - [`expect`]: expectations derived from HTTP and the documents, never from
 //!   the generators: credentials, the validation status;
+//! - [`corpus`]: a check run over every third-party document;
 //! - [`raw_server`]: a loopback server sending whatever bytes a test sets;
 //! - [`sdk`] (feature `sdk`): the generated SDK called generically, with
 //!   valid calls of the whole catalogue.
 
 pub mod bodies;
+pub mod corpus;
 pub mod documents;
 pub mod expect;
 pub mod raw_server;

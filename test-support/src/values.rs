@@ -130,28 +130,15 @@ pub fn bad_values(parameter: &Parameter) -> Vec<BadValue> {
 /// The operation's path with argument values percent-encoded (all but
 /// unreserved characters), so each stays one segment.
 pub fn fill_path(operation: &Operation, arguments: &Arguments) -> String {
-    substitute(&operation.path, operation, arguments, encode)
+    substitute(&operation.path, operation, arguments, specs::uri::encode)
 }
 
 /// Appends `name=value` to `target`'s query, both percent-encoded.
 pub(crate) fn push_query(target: &mut String, name: &str, value: &str) {
     target.push(if target.contains('?') { '&' } else { '?' });
-    target.push_str(&encode(name));
+    target.push_str(&specs::uri::encode(name));
     target.push('=');
-    target.push_str(&encode(value));
-}
-
-/// Percent-encodes all but unreserved characters (RFC 3986).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    target.push_str(&specs::uri::encode(value));
 }
 
 /// The operation's path and query (values percent-encoded) and its header

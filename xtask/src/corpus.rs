@@ -20,7 +20,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use syn::{Expr, Item, Lit};
 
-use crate::codegen::provider_file;
+use codegen::mock::{ModelPath, provider_file};
 
 /// The HTTP methods a path item can hold (OpenAPI 3.0 and 3.1).
 const HTTP_METHODS: [&str; 8] = [
@@ -56,7 +56,8 @@ pub fn run(options: &[&str]) -> Result<()> {
         .copied()
         .filter(|o| !o.starts_with("--"))
         .collect();
-    let dirs: Vec<PathBuf> = corpus_dirs()?
+    let dirs: Vec<PathBuf> = specs::corpus_dirs()
+        .context("specs/corpus/")?
         .into_iter()
         .filter(|dir| {
             names.is_empty()
@@ -176,7 +177,7 @@ fn one(dir: &Path, fast: bool) -> Outcome {
     }
     outcome.codegen_seconds = started.elapsed().as_secs_f64();
     if !fast {
-        match sdk_gen::generate(&provider) {
+        match codegen::sdk::generate(&provider) {
             Ok(generated) => {
                 outcome.findings += &generated.findings.report();
                 outcome.warnings += generated.findings.len();
@@ -213,19 +214,6 @@ fn compile_sdk(name: &str) -> (Result<(), String>, f64) {
         Err(error) => Err(format!("cannot run cargo: {error}")),
     };
     (result, seconds)
-}
-
-fn corpus_dirs() -> Result<Vec<PathBuf>> {
-    let corpus = specs::repository_root().join("specs/corpus");
-    let mut dirs = Vec::new();
-    for entry in std::fs::read_dir(&corpus).with_context(|| corpus.display().to_string())? {
-        let path = entry?.path();
-        if path.is_dir() {
-            dirs.push(path);
-        }
-    }
-    dirs.sort();
-    Ok(dirs)
 }
 
 /// Every operation under `paths` of `document`, as written there.
@@ -301,8 +289,9 @@ fn check(dir: &Path) -> Result<usize> {
 /// The mock's data for `provider`, checked against its documents: every
 /// operation they declare is generated, unless the spec library skipped it.
 fn check_mock(provider: &specs::Provider) -> Result<(usize, specs::Findings)> {
-    let (source, mock_findings) = provider_file(provider).context("provider_file")?;
-    let file = syn::parse_file(&source).context("the generated file does not parse")?;
+    let generated = provider_file(provider, ModelPath::InCrate).context("provider_file")?;
+    let mock_findings = generated.findings;
+    let file = syn::parse_file(&generated.code).context("the generated file does not parse")?;
     let mut generated = Vec::new();
     for item in &file.items {
         if let Item::Static(item) = item {
@@ -370,25 +359,7 @@ fn check_mock(provider: &specs::Provider) -> Result<(usize, specs::Findings)> {
 
 #[test]
 fn mock_generator_covers_every_corpus_operation() {
-    let dirs = corpus_dirs().expect("specs/corpus/ is readable");
-    assert!(
-        dirs.len() >= 4,
-        "specs/corpus/ should hold at least four documents, found {}",
-        dirs.len()
-    );
-    let mut failures = Vec::new();
-    for dir in &dirs {
-        let name = dir.file_name().unwrap_or_default().to_string_lossy();
-        match check(dir) {
-            Ok(count) => eprintln!("corpus {name}: {count} operations generated"),
-            Err(error) => failures.push(format!("corpus {name}: {error:#}")),
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} corpus documents fail in the mock generator:\n{}",
-        failures.len(),
-        dirs.len(),
-        failures.join("\n")
-    );
+    test_support::corpus::check_every_document("operations generated", |dir| {
+        check(dir).map_err(|error| format!("{error:#}"))
+    });
 }

@@ -3,10 +3,7 @@
 mod bench;
 mod codegen;
 mod corpus;
-mod schema;
 mod soak;
-mod synth;
-mod template;
 
 use anyhow::{Context, Result, bail};
 

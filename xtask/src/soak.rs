@@ -417,7 +417,7 @@ impl Call {
     fn request(&self, host: &str) -> Vec<u8> {
         let mut target = self.path.clone();
         for (name, value) in &self.path_values {
-            target = target.replace(&format!("{{{name}}}"), &encode(value));
+            target = target.replace(&format!("{{{name}}}"), &specs::uri::encode(value));
         }
         let mut query = self.query.clone();
         let mut headers = self.headers.clone();
@@ -431,7 +431,9 @@ impl Call {
         }
         let query: Vec<String> = query
             .iter()
-            .map(|(name, value)| format!("{}={}", encode(name), encode(value)))
+            .map(|(name, value)| {
+                format!("{}={}", specs::uri::encode(name), specs::uri::encode(value))
+            })
             .collect();
         if !query.is_empty() {
             target = format!("{target}?{}", query.join("&"));
@@ -447,19 +449,6 @@ impl Call {
         request.push_str(&format!("Content-Length: {}\r\n\r\n{body}", body.len()));
         request.into_bytes()
     }
-}
-
-/// Percent-encodes all but unreserved characters.
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 /// A value `schema` accepts.

@@ -46,11 +46,11 @@ pub struct Entry {
     pub query: Option<String>,
     /// Header names (lower case) and values, credentials redacted.
     pub headers: Headers,
-    /// The body as text (invalid UTF-8 replaced), at most [`MAX_BODY_BYTES`].
+    /// The body as text (invalid UTF-8 replaced), at most 16 KiB.
     pub body: String,
     /// The body's full length in bytes.
     pub body_bytes: usize,
-    /// Whether `body` was cut at [`MAX_BODY_BYTES`].
+    /// Whether `body` was cut at 16 KiB.
     pub body_truncated: bool,
     /// The provider whose base URL the path is under.
     pub provider: Option<&'static str>,

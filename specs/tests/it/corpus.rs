@@ -8,7 +8,7 @@
 //! name, so one refusal does not hide the others.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::Value;
 
@@ -23,17 +23,6 @@ struct Declared {
     method: String,
     path: String,
     operation_id: Option<String>,
-}
-
-fn corpus_dirs() -> Vec<PathBuf> {
-    let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&corpus)
-        .unwrap_or_else(|e| panic!("{}: {e}", corpus.display()))
-        .map(|entry| entry.expect("a readable directory entry").path())
-        .filter(|path| path.is_dir())
-        .collect();
-    dirs.sort();
-    dirs
 }
 
 /// Every operation under `paths` of every document the manifest lists.
@@ -194,25 +183,5 @@ fn check(dir: &Path) -> Result<usize, String> {
 
 #[test]
 fn every_corpus_document_loads_with_every_operation() {
-    let dirs = corpus_dirs();
-    assert!(
-        dirs.len() >= 4,
-        "specs/corpus/ should hold at least four documents, found {}",
-        dirs.len()
-    );
-    let mut failures = Vec::new();
-    for dir in &dirs {
-        let name = dir.file_name().unwrap_or_default().to_string_lossy();
-        match check(dir) {
-            Ok(count) => eprintln!("corpus {name}: {count} operations"),
-            Err(why) => failures.push(format!("corpus {name}: {why}")),
-        }
-    }
-    assert!(
-        failures.is_empty(),
-        "{} of {} corpus documents fail:\n{}",
-        failures.len(),
-        dirs.len(),
-        failures.join("\n")
-    );
+    test_support::corpus::check_every_document("operations", check);
 }

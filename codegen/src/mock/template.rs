@@ -21,7 +21,8 @@ use quote::quote;
 use serde_json::Value;
 use specs::refs::Document;
 
-use crate::synth::synthesize;
+use super::literal::raw_string;
+use super::synth::synthesize;
 
 /// The `model::Template` expression for a body of `schema`.
 pub fn template_tokens(document: Document<'_>, schema: &Value) -> TokenStream {
@@ -30,7 +31,7 @@ pub fn template_tokens(document: Document<'_>, schema: &Value) -> TokenStream {
 
 fn template(document: Document<'_>, schema: &Value, name: &str, depth: usize) -> TokenStream {
     let fixed = |schema: &Value| {
-        let json = crate::codegen::raw_string(&synthesize(document, schema).to_string());
+        let json = raw_string(&synthesize(document, schema).to_string());
         quote!(Template::Json(#json))
     };
     let Some(resolved) = document.deref(schema) else {

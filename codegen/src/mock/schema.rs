@@ -7,12 +7,16 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use anyhow::Result;
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 use specs::SourceDocument;
 use specs::pointer::escape;
+
+use super::error::MockGenError;
+
+/// Inside this module, errors carry their place until [`SchemaTable::schema`] resolves it.
+type Result<T, E = Located> = std::result::Result<T, E>;
 
 /// Keywords that only annotate: they never make an instance invalid.
 const ANNOTATIONS: &[&str] = &[
@@ -59,25 +63,22 @@ impl<'a> SchemaTable<'a> {
 
     /// An expression of type `&'static Schema` for `schema`, a schema of
     /// document `document` (given by value: its place is found for errors).
-    pub fn schema(&mut self, document: usize, schema: &Value) -> Result<TokenStream> {
+    pub fn schema(&mut self, document: usize, schema: &Value) -> Result<TokenStream, MockGenError> {
         let source = &self.documents[document];
         let place = Place {
             file: source.path.display().to_string(),
             pointer: String::new(),
             relative: true,
         };
-        self.reference(document, schema, &place).map_err(|error| {
-            match error.downcast::<Located>() {
-                Ok(mut located) if located.relative => {
+        self.reference(document, schema, &place)
+            .map_err(|mut located| {
+                if located.relative {
                     let root = find(&source.resolved, schema).unwrap_or_default();
                     located.pointer = format!("{root}{}", located.pointer);
                     located.relative = false;
-                    located.into()
                 }
-                Ok(located) => located.into(),
-                Err(other) => other,
-            }
-        })
+                MockGenError::new(located.to_string())
+            })
     }
 
     /// The `static` items, to be written after the provider.
@@ -671,14 +672,13 @@ impl Place {
         }
     }
 
-    fn error(&self, message: String) -> anyhow::Error {
+    fn error(&self, message: String) -> Located {
         Located {
             file: self.file.clone(),
             pointer: self.pointer.clone(),
             relative: self.relative,
             message,
         }
-        .into()
     }
 }
 
@@ -764,7 +764,7 @@ mod tests {
         }
     }
 
-    fn compile(schema: Value) -> Result<String> {
+    fn compile(schema: Value) -> Result<String, MockGenError> {
         let document = specs::SourceDocument {
             path: "doc.json".into(),
             verbatim: schema.clone(),

@@ -12,11 +12,11 @@
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 
-use anyhow::{Result, anyhow};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{Map, Value, json};
 
-use crate::schema::translate_pattern;
+use super::error::{MockGenError, Result};
+use super::schema::translate_pattern;
 use specs::refs::Document;
 
 /// A value satisfying `schema` (references resolved against `document`),
@@ -105,7 +105,9 @@ impl<'a> Bodies<'a> {
             .draft(draft_of(document))
             .add(BASE, document)
             .and_then(|builder| builder.prepare())
-            .map_err(|e| anyhow!("cannot index the document for validation: {e}"))?;
+            .map_err(|e| {
+                MockGenError::new(format!("cannot index the document for validation: {e}"))
+            })?;
         Ok(Self {
             document: Document(document),
             registry,
@@ -123,7 +125,7 @@ impl<'a> Bodies<'a> {
                 .should_validate_formats(true)
                 .with_registry(&self.registry)
                 .build(&absolute_refs(schema))
-                .map_err(|e| anyhow!("the schema does not compile: {e}"))?;
+                .map_err(|e| MockGenError::new(format!("the schema does not compile: {e}")))?;
             self.validators.insert(key.clone(), validator);
         }
         Ok(self.validators[&key]

@@ -17,8 +17,8 @@ pub use client::{base_url_env, credentials_doc};
 pub use dynamic::dynamic_dispatch;
 pub use names::progenitor_snake;
 
-use crate::error::{GenError, GenErrorKind, Place};
-use crate::progenitor_output::Generated;
+use crate::sdk::error::{GenError, GenErrorKind, Place};
+use crate::sdk::progenitor_output::Generated;
 
 /// The Rust type typify names a schema `name` by.
 pub fn type_name(name: &str) -> String {

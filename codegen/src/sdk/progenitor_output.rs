@@ -34,7 +34,7 @@ pub fn take_apart(
     raw_body_builders: &HashSet<String>,
 ) -> Result<Generated, String> {
     RawReservedWords.visit_file_mut(file);
-    crate::docs::DocText.visit_file_mut(file);
+    crate::sdk::docs::DocText.visit_file_mut(file);
     SchemarsBehindFeature.visit_file_mut(file);
     let mut generated = Generated {
         builders: HashSet::new(),

@@ -14,8 +14,8 @@ use serde_json::{Map, Value};
 use specs::Provider;
 use specs::pointer::{join, unescape};
 
-use crate::error::{GenError, GenErrorKind, Place};
-use crate::run::{self, Failure};
+use crate::sdk::error::{GenError, GenErrorKind, Place};
+use crate::sdk::run::{self, Failure};
 
 /// Keywords holding values that typify checks against their schema.
 const VALUE_KEYWORDS: &[&str] = &["default", "enum", "example"];

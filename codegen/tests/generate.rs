@@ -1,17 +1,17 @@
-//! `sdk_gen::generate` on small documents written here: what it produces,
+//! `codegen::sdk::generate` on small documents written here: what it produces,
 //! and where it says a bad document fails.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use sdk_gen::generate;
+use codegen::sdk::generate;
 use serde_json::{Value, json};
 
 /// A provider directory under the temp dir holding `document`.
 fn provider(document: Value) -> (specs::Provider, PathBuf) {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
-        "sdk-gen-test-{}-{}",
+        "codegen-test-{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     ));

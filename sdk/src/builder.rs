@@ -1,5 +1,6 @@
-//! Client configuration shared by every provider: base URL, credential,
-//! timeouts, redirects, response size, and the HTTP client itself.
+//! The client builder shared by every provider: base URL, credentials,
+//! headers, timeouts, retries, redirects, response size, and the HTTP
+//! client itself; and why a client cannot be built ([`ConfigError`]).
 
 use std::ffi::OsString;
 use std::fmt;
@@ -7,60 +8,10 @@ use std::time::Duration;
 
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
-/// What each generated provider `Client` tells the shared builder about itself.
-pub trait Provider: Sized {
-    /// The provider's public server, from its document; empty when the
-    /// document declares none (then a base URL must be given).
-    const DEFAULT_BASE_URL: &'static str;
-    /// The environment variable holding the credential.
-    const CREDENTIAL_ENV: &'static str;
-    /// The environment variable that overrides [`Self::DEFAULT_BASE_URL`]:
-    /// the credential variable's name with its `_API_KEY`, `_API_TOKEN`,
-    /// `_KEY` or `_TOKEN` ending replaced by `_BASE_URL` (`CHAMELIO_API_KEY`:
-    /// `CHAMELIO_BASE_URL`).
-    const BASE_URL_ENV: &'static str;
-    /// Every security scheme the provider's operations name, in the order
-    /// they first name them; [`ClientBuilder::api_key`] is for the first
-    /// that takes a key.
-    const SECURITY_SCHEMES: &'static [crate::auth::Scheme];
-
-    /// Wraps a configured `reqwest::Client` and the call settings.
-    fn from_parts(base_url: &str, client: reqwest::Client, settings: crate::Settings) -> Self;
-}
-
-/// A credential: kept out of `Debug` and `Display`, and marked sensitive on the wire.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ApiKey(String);
-
-impl ApiKey {
-    /// Wraps a key or token.
-    pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
-    }
-
-    /// The key itself, for callers that must pass it on.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("ApiKey(<redacted>)")
-    }
-}
-
-impl From<&str> for ApiKey {
-    fn from(key: &str) -> Self {
-        Self::new(key)
-    }
-}
-
-impl From<String> for ApiKey {
-    fn from(key: String) -> Self {
-        Self::new(key)
-    }
-}
+use crate::environment::{Env, process_env};
+use crate::provider::Provider;
+use crate::redirects::{Redirects, redirect_policy};
+use crate::secret::{ApiKey, HeaderNames, REDACTED, RedactedUrl, RequestHeaders};
 
 /// Why a client could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -141,103 +92,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// wide margin over any documented answer while bounding each call in flight.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
 
-/// Default number of same-origin redirects followed.
-pub const DEFAULT_MAX_REDIRECTS: usize = 5;
-
-/// Which redirects a client follows.
-///
-/// Every request carries the credential, and reqwest strips only
-/// `Authorization` and cookies when a redirect leaves the origin, not other
-/// headers such as `X-API-Key`. Following a redirect to another origin would
-/// hand the key to whichever host the `Location` names, and following
-/// `https` to `http` would send it in clear. So the default follows only
-/// redirects to the same origin (scheme, host and port equal to the original
-/// request's), a few hops at most. Any other redirect is not followed: its
-/// `3xx` response is the call's answer (an `UnexpectedStatus`, or the
-/// documented variant where the document declares that status).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Redirects {
-    /// Follow redirects within the original request's origin, at most `max`
-    /// of them (default, with [`DEFAULT_MAX_REDIRECTS`]).
-    SameOrigin {
-        /// Redirects followed at most in one request; the next one is returned as it is.
-        max: usize,
-    },
-    /// Follow no redirect: every `3xx` is returned as it is.
-    None,
-}
-
-impl Default for Redirects {
-    fn default() -> Self {
-        Self::SameOrigin {
-            max: DEFAULT_MAX_REDIRECTS,
-        }
-    }
-}
-
-impl Redirects {
-    /// Whether to follow a redirect to `next` after the requests to
-    /// `previous` (the original request first, the one redirected last).
-    fn follows(self, previous: &[reqwest::Url], next: &reqwest::Url) -> bool {
-        match self {
-            Self::None => false,
-            Self::SameOrigin { max } => {
-                previous.len() <= max
-                    && previous
-                        .first()
-                        .is_some_and(|original| same_origin(original, next))
-            }
-        }
-    }
-}
-
-/// The SDK's redirect policy as a [`reqwest::redirect::Policy`], for a
-/// `reqwest::Client` given to [`ClientBuilder::reqwest_client`].
-///
-/// A client the SDK did not build keeps its own redirect policy, which the
-/// SDK cannot change. reqwest's default policy follows up to 10 redirects
-/// to any origin, and on a redirect that leaves the origin it strips only
-/// `Authorization`, `Cookie`, `Proxy-Authorization` and `WWW-Authenticate`:
-/// an API key in any other header (`X-API-Key` for Phala Cloud and Chamelio,
-/// `X-API-KEY` for PromptLayer) goes along to whichever host the `Location`
-/// names, and over `http://` if it says so. Install this policy on the
-/// client you give, so it follows redirects as the SDK's own clients do
-/// (see [`Redirects`]):
-///
-/// ```no_run
-/// # fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// // The application's own set-up (its reqwest with a TLS feature of its own;
-/// // `sdk::reqwest_client_builder()` is one with the SDK's TLS and this policy).
-/// let http = reqwest::Client::builder()
-///     .redirect(sdk::redirect_policy(sdk::Redirects::default()))
-///     .build()?;
-/// let client = sdk::chamelio::Client::builder()
-///     .reqwest_client(http)
-///     .api_key("ca_...")
-///     .build()?;
-/// # Ok(()) }
-/// ```
-pub fn redirect_policy(redirects: Redirects) -> reqwest::redirect::Policy {
-    match redirects {
-        Redirects::None => reqwest::redirect::Policy::none(),
-        Redirects::SameOrigin { .. } => reqwest::redirect::Policy::custom(move |attempt| {
-            if redirects.follows(attempt.previous(), attempt.url()) {
-                attempt.follow()
-            } else {
-                attempt.stop()
-            }
-        }),
-    }
-}
-
-/// RFC 6454 origin equality: scheme, host and port (default ports made explicit).
-fn same_origin(a: &reqwest::Url, b: &reqwest::Url) -> bool {
-    a.scheme() == b.scheme()
-        && a.host_str() == b.host_str()
-        && a.port_or_known_default() == b.port_or_known_default()
-}
-
 /// A `reqwest::ClientBuilder` set up as the SDK sets up its own clients:
 /// the TLS stack of the enabled Cargo feature, same-origin redirects
 /// ([`redirect_policy`] of [`Redirects::default`]) and the SDK's
@@ -294,68 +148,6 @@ pub struct ClientBuilder<C> {
     provider: std::marker::PhantomData<fn() -> C>,
 }
 
-/// The headers every request of a client carries: the credential and those
-/// set with [`ClientBuilder::header`], all marked sensitive. They are added
-/// to each request (progenitor's `pre` hook) rather than made default
-/// headers, so they also reach the wire through a client the SDK did not build.
-#[derive(Clone, Default)]
-pub(crate) struct RequestHeaders(HeaderMap);
-
-impl RequestHeaders {
-    /// Adds every header `headers` does not have yet: a request's own value
-    /// wins, as it would over a client's default headers.
-    pub(crate) fn add_to(&self, headers: &mut HeaderMap) {
-        for name in self.0.keys() {
-            if !headers.contains_key(name) {
-                for value in self.0.get_all(name) {
-                    headers.append(name.clone(), value.clone());
-                }
-            }
-        }
-    }
-}
-
-/// Names only: every value is a credential or may be one.
-impl fmt::Debug for RequestHeaders {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.0.keys().map(|name| (name.as_str(), REDACTED)))
-            .finish()
-    }
-}
-
-/// Reads an environment variable: the process's, or a test's map.
-pub(crate) type Env<'a> = &'a dyn Fn(&str) -> Option<OsString>;
-
-/// The process environment, as an [`Env`].
-pub(crate) fn process_env(name: &str) -> Option<OsString> {
-    std::env::var_os(name)
-}
-
-/// Prints header names with every value redacted.
-pub(crate) struct HeaderNames<'a>(pub(crate) &'a [(String, String)]);
-
-impl fmt::Debug for HeaderNames<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map()
-            .entries(self.0.iter().map(|(name, _)| (name, REDACTED)))
-            .finish()
-    }
-}
-
-/// Prints `<redacted>`, in place of a value that may be a secret.
-#[derive(Clone, Copy)]
-pub(crate) struct Redacted;
-
-/// The one [`Redacted`].
-pub(crate) const REDACTED: Redacted = Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
 /// Extra headers print their names only: the builder cannot tell a `Prefer`
 /// from a credential under a name of the caller's choosing (`Cookie`, a
 /// gateway's token), and the caller knows the values anyway.
@@ -376,26 +168,6 @@ impl<C> fmt::Debug for ClientBuilder<C> {
                 &self.reqwest_client.as_ref().map(|_| REDACTED),
             )
             .finish()
-    }
-}
-
-/// A URL for `Debug`: a user name or password in it is redacted, and text
-/// that is not a URL is not printed at all.
-pub struct RedactedUrl<'a>(pub &'a str);
-
-impl fmt::Debug for RedactedUrl<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match reqwest::Url::parse(self.0) {
-            Ok(mut url) => {
-                if !url.username().is_empty() || url.password().is_some() {
-                    // Only URLs that can carry credentials get here; these setters cannot fail on them.
-                    let _ = url.set_username("redacted");
-                    let _ = url.set_password(None);
-                }
-                fmt::Debug::fmt(url.as_str().trim_end_matches('/'), f)
-            }
-            Err(_) => f.write_str("<not a URL>"),
-        }
     }
 }
 
@@ -685,43 +457,6 @@ mod tests {
         reqwest::Url::parse(text).unwrap()
     }
 
-    #[test]
-    fn same_origin_means_scheme_host_and_port() {
-        let origin = url("https://api.example.com/v1/x");
-        assert!(same_origin(
-            &origin,
-            &url("https://api.example.com/other?q")
-        ));
-        assert!(same_origin(&origin, &url("https://API.example.com:443/")));
-        assert!(!same_origin(&origin, &url("http://api.example.com/v1/x")));
-        assert!(!same_origin(&origin, &url("https://api.example.com:8443/")));
-        assert!(!same_origin(&origin, &url("https://evil.example.com/")));
-        assert!(!same_origin(
-            &url("http://127.0.0.1:4030/"),
-            &url("http://localhost:4030/")
-        ));
-    }
-
-    #[test]
-    fn the_default_follows_a_few_same_origin_hops_and_nothing_else() {
-        let policy = Redirects::default();
-        let original = url("https://api.example.com/v1/tasks/1/cancel");
-        let hops = |n: usize| vec![original.clone(); n];
-        assert!(policy.follows(&hops(1), &url("https://api.example.com/v2/tasks/1")));
-        assert!(policy.follows(&hops(DEFAULT_MAX_REDIRECTS), &original));
-        assert!(!policy.follows(&hops(DEFAULT_MAX_REDIRECTS + 1), &original));
-        // A downgrade on the same host, another host, another port.
-        assert!(!policy.follows(&hops(1), &url("http://api.example.com/v1/tasks/1/cancel")));
-        assert!(!policy.follows(&hops(1), &url("https://example.net/")));
-        assert!(!policy.follows(&hops(1), &url("https://api.example.com:444/")));
-        // The original origin counts, not the last hop's.
-        let wandered = vec![original.clone(), url("https://other.example.com/")];
-        assert!(!policy.follows(&wandered, &url("https://other.example.com/x")));
-        assert!(!Redirects::None.follows(&hops(1), &original));
-        assert!(!Redirects::SameOrigin { max: 0 }.follows(&hops(1), &original));
-        assert!(!policy.follows(&[], &original));
-    }
-
     fn env(vars: &[(&'static str, OsString)]) -> impl Fn(&str) -> Option<OsString> {
         let vars = vars.to_vec();
         move |name| {
@@ -957,18 +692,5 @@ mod tests {
             .basic_auth("s3cr3t-user", "s3cr3t-pw");
         assert!(!format!("{builder:?}").contains("s3cr3t"));
         assert!(!format!("{:?}", builder.build().unwrap().0).contains("s3cr3t"));
-    }
-
-    #[test]
-    fn redacted_urls_keep_everything_but_credentials() {
-        assert_eq!(
-            format!("{:?}", RedactedUrl("https://user:pw@host:8443/v1")),
-            "\"https://redacted@host:8443/v1\""
-        );
-        assert_eq!(
-            format!("{:?}", RedactedUrl("http://127.0.0.1:4010/akua/v1")),
-            "\"http://127.0.0.1:4010/akua/v1\""
-        );
-        assert_eq!(format!("{:?}", RedactedUrl("pw@@::")), "<not a URL>");
     }
 }
