@@ -11,21 +11,12 @@ use std::sync::Arc;
 use contract::live::{LiveCheck, LiveEntry, LiveRow, plan};
 use mock_server::{Config, MockServer};
 use serde_json::Value;
-use specs::Provider;
 use test_support::DeclaredBody;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
-const SUITE: &str = env!("CARGO_BIN_EXE_contract-suite");
+use crate::{SUITE, providers};
 const KEY: &str = "live-test-key";
-
-fn providers() -> Vec<Arc<Provider>> {
-    specs::load_providers(&specs::providers_dir())
-        .unwrap()
-        .into_iter()
-        .map(Arc::new)
-        .collect()
-}
 
 /// The suite with our variables cleared and `keys` set to [`KEY`].
 fn suite(args: &[String], keys: bool) -> Command {

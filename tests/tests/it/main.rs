@@ -6,6 +6,20 @@ mod live;
 mod options;
 mod runner;
 
+use std::sync::Arc;
+
+/// The suite's program, as `cargo test -p contract` runs it.
+const SUITE: &str = env!("CARGO_BIN_EXE_contract-suite");
+
+/// Every vendored provider.
+fn providers() -> Vec<Arc<specs::Provider>> {
+    specs::load_providers(&specs::providers_dir())
+        .unwrap()
+        .into_iter()
+        .map(Arc::new)
+        .collect()
+}
+
 fn main() -> std::process::ExitCode {
     let modules = [
         ("live", live::tests()),

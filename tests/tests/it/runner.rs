@@ -3,19 +3,8 @@
 //! JUnit report it is asked for.
 
 use std::process::{Command, Output};
-use std::sync::Arc;
 
-use specs::Provider;
-
-const SUITE: &str = env!("CARGO_BIN_EXE_contract-suite");
-
-fn providers() -> Vec<Arc<Provider>> {
-    specs::load_providers(&specs::providers_dir())
-        .unwrap()
-        .into_iter()
-        .map(Arc::new)
-        .collect()
-}
+use crate::{SUITE, providers};
 
 fn suite(args: &[&str]) -> Output {
     let mut command = Command::new(SUITE);
