@@ -35,7 +35,7 @@ use crate::mount::Mount;
 use crate::pipeline::auth;
 use crate::pipeline::refusal::Refusal;
 use crate::pipeline::render;
-use crate::pipeline::request::Incoming;
+use crate::pipeline::request::{Incoming, truncate};
 use crate::pipeline::routes::{PathParams, RouteMatch, find};
 use crate::pipeline::select::{Preference, select};
 use crate::pipeline::validate::{Problem, check_request};
@@ -312,12 +312,5 @@ fn route(
             provider: provider.name,
             path: truncate(rest, 256).to_string(),
         }),
-    }
-}
-
-fn truncate(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((index, _)) => &text[..index],
-        None => text,
     }
 }

@@ -97,3 +97,12 @@ pub fn form_decode(text: &str) -> Cow<'_, str> {
             .into_owned(),
     )
 }
+
+/// `text` cut to its first `max` characters, for echoing a client's path in
+/// messages and logs without echoing an unbounded one.
+pub(crate) fn truncate(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((index, _)) => &text[..index],
+        None => text,
+    }
+}

@@ -26,7 +26,7 @@ use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use super::violations::{Direction, Violation};
 use crate::model::Operation;
 use crate::pipeline::auth;
-use crate::pipeline::request::Incoming;
+use crate::pipeline::request::{Incoming, truncate};
 use crate::pipeline::routes::PathParams;
 use crate::pipeline::validate::{Problem, check_request, check_response, check_response_headers};
 
@@ -378,13 +378,6 @@ pub fn response_violations(
             )
         })
         .collect()
-}
-
-fn truncate(text: &str, max: usize) -> &str {
-    match text.char_indices().nth(max) {
-        Some((index, _)) => &text[..index],
-        None => text,
-    }
 }
 
 #[cfg(test)]
