@@ -20,6 +20,7 @@ mod generated;
 pub mod model;
 mod mount;
 mod pipeline;
+mod problem;
 mod proxy;
 mod serve;
 mod server;
@@ -60,7 +61,8 @@ pub mod __private {
     pub use crate::pipeline::render::error_body;
     pub use crate::pipeline::routes::{RouteMatch, find};
     pub use crate::pipeline::select::{GENERATED_EXAMPLE, Preference, select};
-    pub use crate::pipeline::validate::{Problem, check_parameter, check_value};
+    pub use crate::pipeline::validate::{check_parameter, check_value};
+    pub use crate::problem::Problem;
     pub use crate::server::router;
     pub use crate::shared::Shared;
 

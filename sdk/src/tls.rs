@@ -64,7 +64,7 @@ pub(crate) fn check_scheme(url: &reqwest::Url) -> Result<(), crate::ConfigError>
     not(feature = "native-tls")
 ))]
 mod ring {
-    use std::sync::Arc;
+    use std::sync::{Arc, OnceLock};
 
     use rustls::pki_types::CertificateDer;
 
@@ -77,9 +77,28 @@ mod ring {
     ///
     /// The provider is passed explicitly rather than installed process-wide,
     /// so an application's own choice of default provider is left alone.
+    ///
+    /// Without `extra_roots` the configuration is built once per process and
+    /// cloned (a few `Arc`s): reading the platform's roots parses every
+    /// certificate of the system store, which would otherwise be paid by
+    /// every client built. Roots added to the system store later reach
+    /// clients of a new process.
     pub(super) fn client_config(
         extra_roots: &[&[u8]],
     ) -> Result<rustls::ClientConfig, ConfigError> {
+        static PLATFORM_ROOTS_ONLY: OnceLock<rustls::ClientConfig> = OnceLock::new();
+        if !extra_roots.is_empty() {
+            return build(extra_roots);
+        }
+        if let Some(config) = PLATFORM_ROOTS_ONLY.get() {
+            return Ok(config.clone());
+        }
+        // A failure is not kept: the next client tries again.
+        let config = build(&[])?;
+        Ok(PLATFORM_ROOTS_ONLY.get_or_init(|| config).clone())
+    }
+
+    fn build(extra_roots: &[&[u8]]) -> Result<rustls::ClientConfig, ConfigError> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let extra_roots = extra_roots
             .iter()

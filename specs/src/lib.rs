@@ -26,6 +26,8 @@
 
 mod bundle;
 mod catalogue;
+#[cfg(feature = "check")]
+pub mod check;
 mod error;
 pub mod findings;
 pub mod json;
@@ -125,6 +127,28 @@ pub struct SourceDocument {
     /// With overlays applied, inline response schemas hoisted, and the
     /// operations the manifest's selection drops removed.
     pub resolved: Value,
+    #[cfg(feature = "check")]
+    checker: check::Cached,
+}
+
+impl SourceDocument {
+    /// The document read from `path`, as vendored and as resolved.
+    pub fn new(path: PathBuf, verbatim: Value, resolved: Value) -> Self {
+        Self {
+            path,
+            verbatim,
+            resolved,
+            #[cfg(feature = "check")]
+            checker: check::Cached::default(),
+        }
+    }
+
+    /// The checker of `resolved`'s schemas, made on first use and kept
+    /// (a clone starts without one): change `resolved` before, not after.
+    #[cfg(feature = "check")]
+    pub fn checker(&self) -> Result<&check::Checker, check::CheckError> {
+        self.checker.get(&self.resolved)
+    }
 }
 
 impl Provider {
@@ -340,11 +364,7 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
             );
         }
         operations.extend(read);
-        documents.push(SourceDocument {
-            path,
-            verbatim,
-            resolved,
-        });
+        documents.push(SourceDocument::new(path, verbatim, resolved));
     }
     for ((overlay_path, overlay), hits) in overlays.iter().zip(&overlay_hits) {
         if let Some(action) = hits.iter().position(|&hits| hits == 0) {

@@ -42,6 +42,49 @@ pub enum CredentialKind {
     OAuth2,
 }
 
+/// Where a credential goes on the wire: a [`CredentialKind`] read once
+/// (OAuth 2 and OpenID Connect tokens travel as bearer tokens), for the
+/// generators to write into the SDK's scheme table and the mock's model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement<'a> {
+    /// The key itself in this header.
+    Header(&'a str),
+    /// The key itself in this query parameter.
+    Query(&'a str),
+    /// `name=key` in the `Cookie` header.
+    Cookie(&'a str),
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// `Authorization: Basic <base64(user:password)>`.
+    Basic,
+}
+
+impl CredentialKind {
+    /// Where the credential goes on the wire.
+    pub fn placement(&self) -> Placement<'_> {
+        match self {
+            Self::ApiKeyHeader(name) => Placement::Header(name),
+            Self::ApiKeyQuery(name) => Placement::Query(name),
+            Self::ApiKeyCookie(name) => Placement::Cookie(name),
+            Self::Bearer | Self::OAuth2 => Placement::Bearer,
+            Self::Basic => Placement::Basic,
+        }
+    }
+}
+
+/// As the SDK's docs say it: "`X-API-Key` header", "`Authorization: Bearer`".
+impl std::fmt::Display for Placement<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Header(name) => write!(f, "`{name}` header"),
+            Self::Query(name) => write!(f, "`{name}` query parameter"),
+            Self::Cookie(name) => write!(f, "`{name}` cookie"),
+            Self::Bearer => f.write_str("`Authorization: Bearer`"),
+            Self::Basic => f.write_str("`Authorization: Basic`"),
+        }
+    }
+}
+
 /// One security scheme a requirement names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credential {

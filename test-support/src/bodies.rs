@@ -4,6 +4,7 @@
 //! so a body the mock refuses points at the mock, not at the test.
 
 use serde_json::{Map, Value, json};
+use specs::check::Checker;
 use specs::pointer::escape;
 use specs::{Operation, Provider};
 
@@ -45,6 +46,8 @@ pub enum BodyError {
 /// An operation's JSON request body as its document declares it.
 struct JsonBody<'a> {
     document: &'a Value,
+    /// Its checker, or why the document cannot be checked.
+    checker: Result<&'a Checker, specs::check::CheckError>,
     media: &'a Value,
     schema: Value,
     /// The schema's JSON pointer in the document.
@@ -53,7 +56,8 @@ struct JsonBody<'a> {
 
 /// The JSON media type of `operation`'s request body, if it takes one.
 fn json_body<'a>(provider: &'a Provider, operation: &Operation) -> Option<JsonBody<'a>> {
-    let document = &provider.documents[operation.document].resolved;
+    let source = &provider.documents[operation.document];
+    let document = &source.resolved;
     let method = operation.method.to_lowercase();
     let body = resolve(
         document,
@@ -65,6 +69,7 @@ fn json_body<'a>(provider: &'a Provider, operation: &Operation) -> Option<JsonBo
         .and_then(|content| content.iter().find(|(media, _)| specs::is_json(media)))?;
     Some(JsonBody {
         document,
+        checker: source.checker(),
         media,
         schema: media.get("schema").cloned().unwrap_or_else(|| json!({})),
         pointer: format!(
@@ -83,6 +88,7 @@ pub fn request_body(
 ) -> Result<Option<Value>, BodyError> {
     let Some(JsonBody {
         document,
+        checker,
         media,
         schema,
         pointer,
@@ -95,9 +101,12 @@ pub fn request_body(
         operation_id: operation.operation_id.clone(),
         message,
     };
-    let validator = validator(document, &schema).map_err(schema_error)?;
+    let checker = checker.map_err(|e| schema_error(e.to_string()))?;
+    let validator = checker
+        .validator(&schema)
+        .map_err(|e| schema_error(e.to_string()))?;
     let mut candidates = examples(document, media);
-    candidates.push(Generator { document }.value(&schema, 0));
+    candidates.push(Generator { document, checker }.value(&schema, 0));
     let mut last = Vec::new();
     for candidate in candidates {
         last = violations(&validator, &candidate);
@@ -125,7 +134,10 @@ pub fn check_sent_body(
     sent: &Value,
 ) -> Result<(), String> {
     let body = json_body(provider, operation).ok_or("the operation takes no JSON body")?;
-    let validator = validator(body.document, &body.schema)?;
+    let validator = body
+        .checker
+        .and_then(|checker| checker.validator(&body.schema))
+        .map_err(|e| e.to_string())?;
     if let Some(first) = violations(&validator, sent).first() {
         return Err(format!("the body sent breaks the document: {first}"));
     }
@@ -221,30 +233,11 @@ fn examples(document: &Value, media: &Value) -> Vec<Value> {
         .collect()
 }
 
-/// A validator for `schema` with the document's components beside it
-/// (JSON Schema 2020-12, formats asserted, as for declared responses).
-fn validator(document: &Value, schema: &Value) -> Result<jsonschema::Validator, String> {
-    let mut root = schema.clone();
-    if schema.to_string().contains("\"$ref\"")
-        && let Some(object) = root.as_object_mut()
-    {
-        object.insert("components".into(), document["components"].clone());
-    }
-    jsonschema::draft202012::options()
-        .should_validate_formats(true)
-        .build(&root)
-        .map_err(|error| error.to_string())
-}
-
-/// Whether `value` fits `schema` (false when the schema does not compile).
-fn fits(document: &Value, schema: &Value, value: &Value) -> bool {
-    validator(document, schema).is_ok_and(|validator| validator.is_valid(value))
-}
-
 /// Makes a small instance of a schema: required properties only, the least
 /// items, the first fitting branch, strings that match their `pattern`.
 struct Generator<'a> {
     document: &'a Value,
+    checker: &'a Checker,
 }
 
 impl Generator<'_> {
@@ -264,7 +257,7 @@ impl Generator<'_> {
             return first.clone();
         }
         if let Some(example) = schema.get("example")
-            && fits(self.document, schema, example)
+            && self.checker.is_valid(schema, example)
         {
             return example.clone();
         }
@@ -300,7 +293,7 @@ impl Generator<'_> {
             .collect();
         candidates
             .iter()
-            .find(|value| fits(self.document, schema, value))
+            .find(|value| self.checker.is_valid(schema, value))
             .or(candidates.first())
             .cloned()
             .unwrap_or(Value::Null)
@@ -388,7 +381,7 @@ impl Generator<'_> {
         candidates
             .iter()
             .map(|text| Value::String(text.clone()))
-            .find(|value| fits(self.document, &string_schema, value))
+            .find(|value| self.checker.is_valid(&string_schema, value))
             .unwrap_or_else(|| Value::String(candidates.first().cloned().unwrap_or_default()))
     }
 }
@@ -442,7 +435,8 @@ mod tests {
     use super::*;
 
     fn generate(document: &Value, schema: &Value) -> Value {
-        Generator { document }.value(schema, 0)
+        let checker = &Checker::new(document).unwrap();
+        Generator { document, checker }.value(schema, 0)
     }
 
     #[test]
@@ -510,7 +504,8 @@ mod tests {
         ];
         for schema in schemas {
             let value = generate(&document, &schema);
-            assert!(fits(&document, &schema, &value), "{value} for {schema}");
+            let checker = Checker::new(&document).unwrap();
+            assert!(checker.is_valid(&schema, &value), "{value} for {schema}");
         }
         let value = generate(&document, &schemas_count_value());
         assert_eq!(value, json!(6));

@@ -1,6 +1,10 @@
-//! Declared response bodies, read from the verbatim documents.
+//! Declared response bodies, read from the resolved documents and checked
+//! by the spec library's checker (`specs::check`).
+
+use std::sync::Arc;
 
 use serde_json::Value;
+pub use specs::check::{Validator, Violation, violations};
 use specs::{Operation, Provider};
 
 /// A declared body that cannot be compiled into a validator.
@@ -25,24 +29,9 @@ pub enum DeclaredBody {
     /// Declared without content: the body must be empty.
     Empty,
     /// A JSON body, with the validator of its schema.
-    Json(Box<jsonschema::Validator>),
+    Json(Arc<Validator>),
     /// Content in other media types only (not checked here).
     Other(Vec<String>),
-}
-
-/// One way a value breaks its schema.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// Where in the value (a JSON pointer, `""` for the whole).
-    pub pointer: String,
-    /// What is wrong.
-    pub message: String,
-}
-
-impl std::fmt::Display for Violation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} at `{}`", self.message, self.pointer)
-    }
 }
 
 /// The body `operation` declares for `status` in its verbatim document,
@@ -69,31 +58,16 @@ pub fn declared_body(
     else {
         return Ok(DeclaredBody::Other(content.keys().cloned().collect()));
     };
-    let mut root = schema.clone();
-    if let Some(object) = root.as_object_mut() {
-        object.insert("components".into(), document["components"].clone());
-    }
-    jsonschema::draft202012::options()
-        .should_validate_formats(true)
-        .build(&root)
-        .map(|validator| DeclaredBody::Json(Box::new(validator)))
+    provider.documents[operation.document]
+        .checker()
+        .and_then(|checker| checker.validator(schema))
+        .map(DeclaredBody::Json)
         .map_err(|error| InvalidSchema {
             provider: provider.name.clone(),
             operation_id: operation.operation_id.clone(),
             status,
             message: error.to_string(),
         })
-}
-
-/// Every way `value` breaks the validator's schema (none: it is valid).
-pub fn violations(validator: &jsonschema::Validator, value: &Value) -> Vec<Violation> {
-    validator
-        .iter_errors(value)
-        .map(|error| Violation {
-            pointer: error.instance_path().to_string(),
-            message: error.to_string(),
-        })
-        .collect()
 }
 
 /// `value` with its local references followed (`specs::refs`); as it is

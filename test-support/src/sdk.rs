@@ -3,15 +3,19 @@
 //! valid arguments and request bodies, and clients holding a test key for
 //! every security scheme.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use sdk::dynamic::{Arguments, CallError, ClientFactory, Outcome};
 use serde_json::Value;
 use specs::{Operation, Provider};
 
-/// Every vendored provider.
-pub fn catalogue() -> Vec<Provider> {
-    specs::load_providers(&specs::providers_dir()).expect("the vendored documents load")
+/// Every vendored provider, loaded once per test binary.
+pub fn catalogue() -> &'static [Provider] {
+    static CATALOGUE: OnceLock<Vec<Provider>> = OnceLock::new();
+    CATALOGUE.get_or_init(|| {
+        specs::load_providers(&specs::providers_dir()).expect("the vendored documents load")
+    })
 }
 
 /// An operation of the catalogue with what a valid call needs: arguments
@@ -32,7 +36,7 @@ pub struct Call {
 impl Call {
     /// The valid call of `operation`.
     pub fn new(provider: &Provider, operation: &Operation) -> Call {
-        let document = &provider.documents[operation.document].resolved;
+        let document = &provider.documents[operation.document];
         Call {
             provider: provider.name.clone(),
             operation: operation.clone(),
@@ -61,17 +65,21 @@ impl Call {
     }
 }
 
-/// The valid call of every operation of every vendored provider.
-pub fn calls() -> Vec<Call> {
-    catalogue()
-        .iter()
-        .flat_map(|provider| {
-            provider
-                .operations
-                .iter()
-                .map(|operation| Call::new(provider, operation))
-        })
-        .collect()
+/// The valid call of every operation of every vendored provider, made
+/// once per test binary (bodies are synthesised and checked).
+pub fn calls() -> &'static [Call] {
+    static CALLS: OnceLock<Vec<Call>> = OnceLock::new();
+    CALLS.get_or_init(|| {
+        catalogue()
+            .iter()
+            .flat_map(|provider| {
+                provider
+                    .operations
+                    .iter()
+                    .map(|operation| Call::new(provider, operation))
+            })
+            .collect()
+    })
 }
 
 /// How the tests configure clients, for `sdk::dynamic::call_with`.

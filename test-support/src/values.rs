@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
-use specs::{CredentialKind, Operation, Parameter, ParameterLocation};
+use specs::{CredentialKind, Operation, Parameter, ParameterLocation, SourceDocument};
 
 /// Parameter values by parameter name, as text (the SDK's `dynamic::Arguments`).
 pub type Arguments = BTreeMap<String, String>;
@@ -20,8 +20,8 @@ const AWKWARD: &str = "op_a/b:c d%é";
 /// A value the parameter's schema accepts. Unconstrained strings get an
 /// awkward id; when no candidate fits, the first is returned (and the
 /// request it goes into shows the mismatch).
-pub fn valid_value(document: &Value, schema: &Value) -> String {
-    let schema = crate::documents::resolve(document, schema);
+pub fn valid_value(document: &SourceDocument, schema: &Value) -> String {
+    let schema = crate::documents::resolve(&document.resolved, schema);
     let mut candidates = enum_values(schema);
     candidates.extend(typed_candidates(schema, &[AWKWARD, "op_1"]));
     first_accepted(document, schema, candidates)
@@ -29,8 +29,8 @@ pub fn valid_value(document: &Value, schema: &Value) -> String {
 
 /// A value the schema accepts that names no real resource, for calls on ids
 /// that cannot exist; `None` when no such value fits the schema.
-pub fn nonexistent_value(document: &Value, schema: &Value) -> Option<String> {
-    let schema = crate::documents::resolve(document, schema);
+pub fn nonexistent_value(document: &SourceDocument, schema: &Value) -> Option<String> {
+    let schema = crate::documents::resolve(&document.resolved, schema);
     if schema.get("enum").is_some() {
         return None;
     }
@@ -45,7 +45,7 @@ pub fn nonexistent_value(document: &Value, schema: &Value) -> Option<String> {
 
 /// A valid value for every parameter the SDK takes: all path parameters and
 /// the required others (credential headers are the client's, not arguments).
-pub fn valid_arguments(document: &Value, operation: &Operation) -> Arguments {
+pub fn valid_arguments(document: &SourceDocument, operation: &Operation) -> Arguments {
     let credential_headers = credential_headers(operation);
     operation
         .parameters
@@ -68,8 +68,8 @@ pub fn valid_arguments(document: &Value, operation: &Operation) -> Arguments {
 
 /// [`valid_value`] for a header: visible ASCII only (HTTP field values are
 /// not UTF-8 text), still awkward otherwise.
-pub fn valid_header_value(document: &Value, schema: &Value) -> String {
-    let schema = crate::documents::resolve(document, schema);
+pub fn valid_header_value(document: &SourceDocument, schema: &Value) -> String {
+    let schema = crate::documents::resolve(&document.resolved, schema);
     let mut candidates = enum_values(schema);
     candidates.extend(typed_candidates(schema, &["op_a/b:c d%", "op_1"]));
     candidates.retain(|value| value.bytes().all(|b| (b' '..=b'~').contains(&b)));
@@ -311,7 +311,7 @@ fn pattern_samples(pattern: &str) -> Vec<String> {
         .collect()
 }
 
-fn first_accepted(document: &Value, schema: &Value, candidates: Vec<String>) -> String {
+fn first_accepted(document: &SourceDocument, schema: &Value, candidates: Vec<String>) -> String {
     let accepts = acceptor(document, schema);
     candidates
         .iter()
@@ -323,17 +323,10 @@ fn first_accepted(document: &Value, schema: &Value, candidates: Vec<String>) -> 
 
 /// Whether a text value (as it would arrive in a path, query or header) fits
 /// the schema: numbers and booleans as such, anything else as a string.
-fn acceptor<'a>(document: &Value, schema: &'a Value) -> impl Fn(&str) -> bool + 'a {
-    let mut root = schema.clone();
-    // Components only when referred to: a whole document's are large.
-    if schema.to_string().contains("\"$ref\"")
-        && let Some(object) = root.as_object_mut()
-    {
-        object.insert("components".into(), document["components"].clone());
-    }
-    let validator = jsonschema::draft202012::options()
-        .should_validate_formats(true)
-        .build(&root)
+fn acceptor<'a>(document: &'a SourceDocument, schema: &'a Value) -> impl Fn(&str) -> bool + 'a {
+    let validator = document
+        .checker()
+        .and_then(|checker| checker.validator(schema))
         .ok();
     move |text: &str| {
         let Some(validator) = &validator else {
@@ -355,7 +348,7 @@ mod tests {
 
     #[test]
     fn values_fit_their_schemas() {
-        let document = json!({});
+        let document = SourceDocument::new("test.json".into(), Value::Null, json!({}));
         assert_eq!(valid_value(&document, &json!({"type": "string"})), AWKWARD);
         assert_eq!(
             valid_value(&document, &json!({"type": "string", "maxLength": 4})),
@@ -377,8 +370,11 @@ mod tests {
 
     #[test]
     fn nonexistent_ids_fit_or_are_none() {
-        let document =
-            json!({"components": {"schemas": {"Id": {"type": "string", "maxLength": 9}}}});
+        let document = SourceDocument::new(
+            "test.json".into(),
+            Value::Null,
+            json!({"components": {"schemas": {"Id": {"type": "string", "maxLength": 9}}}}),
+        );
         assert_eq!(
             nonexistent_value(&document, &json!({"$ref": "#/components/schemas/Id"})).as_deref(),
             Some("contract-")

@@ -39,10 +39,10 @@ impl Target {
         test_support::request_body(&self.provider, self.operation()).map_err(|e| e.to_string())
     }
 
-    /// The resolved document the operation comes from (parameter schemas
-    /// refer into its components).
-    pub fn document(&self) -> &Value {
-        &self.provider.documents[self.operation().document].resolved
+    /// The document the operation comes from (parameter schemas refer
+    /// into its components).
+    pub fn document(&self) -> &specs::SourceDocument {
+        &self.provider.documents[self.operation().document]
     }
 
     /// Valid arguments for every parameter the SDK takes.
@@ -263,7 +263,7 @@ pub fn declared_body(target: &Target, code: u16) -> Result<DeclaredBody, String>
 
 /// `Err(what ... does not match ...)` with the first violations and their pointers.
 pub fn validate(
-    validator: &jsonschema::Validator,
+    validator: &specs::check::Validator,
     value: &Value,
     what: &str,
 ) -> Result<(), String> {

@@ -49,13 +49,7 @@ struct Outcome {
 }
 
 /// `cargo xtask corpus [--fast] [NAME...]`.
-pub fn run(options: &[&str]) -> Result<()> {
-    let fast = options.contains(&"--fast");
-    let names: Vec<&str> = options
-        .iter()
-        .copied()
-        .filter(|o| !o.starts_with("--"))
-        .collect();
+pub fn run(fast: bool, names: &[String]) -> Result<()> {
     let dirs: Vec<PathBuf> = specs::corpus_dirs()
         .context("specs/corpus/")?
         .into_iter()
@@ -63,7 +57,7 @@ pub fn run(options: &[&str]) -> Result<()> {
             names.is_empty()
                 || names
                     .iter()
-                    .any(|n| dir.file_name().is_some_and(|f| f == *n))
+                    .any(|n| dir.file_name().is_some_and(|f| f == n.as_str()))
         })
         .collect();
     if dirs.is_empty() {

@@ -1,72 +1,100 @@
-//! The workspace's workflows, run as `cargo xtask <command>` (rust-analyzer style).
+//! The workspace's workflows, run as `cargo xtask <command>` (rust-analyzer
+//! style). Every command and flag is declared here, once; each module runs
+//! one command with typed options.
 
 mod bench;
 mod codegen;
 mod corpus;
 mod soak;
 
-use anyhow::{Context, Result, bail};
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
 
-const USAGE: &str = "usage: cargo xtask <command>
+use clap::{Parser, Subcommand};
 
-commands:
-  codegen [--check]   write mock-server/src/generated/ from specs/ (--check: fail if stale)
-  corpus [--fast] [NAME...]
-                      the documents of specs/corpus/ through the spec library, the mock
-                      generator and (without --fast) the SDK generator: a table and one
-                      summary line
-  bench [REQUESTS] [--other-mock BINARY]
-                      the mock server against bare axum (and Prism, and a mock binary built
-                      from another revision), default 1000000 requests each
-  soak [REQUESTS] [--connections N] [--open N] [--seconds S]
-                      the mock under a mixed valid/invalid load (default 10000000 requests over
-                      32 connections, at most 1800 s), then N (2000) connections open at once;
-                      fails on any unexpected answer or RSS growth of 1 MiB after warm-up";
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    about = "The workspace's workflows."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Write mock-server/src/generated/, the goldens and the test models of
+    /// the corpus from specs/.
+    Codegen {
+        /// Write nothing; fail if any generated file is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Put the documents of specs/corpus/ through the spec library, the mock
+    /// generator and the SDK: a table and one summary line.
+    Corpus {
+        /// The spec library and the mock generator only (no SDK).
+        #[arg(long)]
+        fast: bool,
+        /// Only these documents (directory names); all without.
+        names: Vec<String>,
+    },
+    /// The release mock server against bare axum (and Prism, and a mock binary
+    /// built from another revision).
+    Bench {
+        /// Requests per server.
+        #[arg(default_value_t = 1_000_000)]
+        requests: u64,
+        /// A mock-server binary to compare with, e.g. built from main.
+        #[arg(long, value_name = "BINARY")]
+        other_mock: Option<PathBuf>,
+    },
+    /// The mock under a mixed valid/invalid load, then many connections open
+    /// at once; fails on any unexpected answer or RSS growth of 1 MiB after
+    /// warm-up.
+    Soak {
+        /// Requests in the load phase.
+        #[arg(default_value_t = 10_000_000)]
+        requests: u64,
+        /// Keep-alive connections of the load phase.
+        #[arg(long, default_value_t = NonZeroUsize::new(bench::CONNECTIONS).expect("not zero"))]
+        connections: NonZeroUsize,
+        /// Connections held open at once in the second phase.
+        #[arg(long, default_value_t = 2_000)]
+        open: usize,
+        /// The load phase's time limit.
+        #[arg(long, default_value_t = 1_800)]
+        seconds: u64,
+    },
+}
 
 fn main() -> std::process::ExitCode {
-    match run() {
+    let result = match Cli::parse().command {
+        Command::Codegen { check } => codegen::run(check),
+        Command::Corpus { fast, names } => corpus::run(fast, &names),
+        Command::Bench {
+            requests,
+            other_mock,
+        } => bench::run(requests, other_mock.as_deref()),
+        Command::Soak {
+            requests,
+            connections,
+            open,
+            seconds,
+        } => soak::run(soak::Options {
+            requests,
+            connections: connections.get(),
+            open,
+            seconds,
+        }),
+    };
+    match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
             std::process::ExitCode::FAILURE
         }
     }
-}
-
-fn run() -> Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["codegen"] => codegen::run(false),
-        ["codegen", "--check"] => codegen::run(true),
-        ["corpus", options @ ..] => corpus::run(options),
-        ["bench", options @ ..] => bench(options),
-        ["soak", options @ ..] => soak::run(options),
-        ["help" | "--help" | "-h"] => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        _ => bail!("{USAGE}"),
-    }
-}
-
-/// `bench [REQUESTS] [--other-mock BINARY]`.
-fn bench(options: &[&str]) -> Result<()> {
-    let mut requests = 1_000_000;
-    let mut other_mock = None;
-    let mut options = options.iter();
-    while let Some(option) = options.next() {
-        match *option {
-            "--other-mock" => match options.next() {
-                Some(path) => other_mock = Some(std::path::PathBuf::from(path)),
-                None => bail!("--other-mock needs a binary\n{USAGE}"),
-            },
-            count => {
-                requests = count
-                    .parse()
-                    .with_context(|| format!("not a request count: {count}\n{USAGE}"))?
-            }
-        }
-    }
-    bench::run(requests, other_mock.as_deref())
 }

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
-use specs::{CredentialKind, Operation, ParameterLocation, Status};
+use specs::{Operation, ParameterLocation, Status};
 
 use crate::bench::{self, EXAMPLES, Expect, Load, Probe, Server};
 
@@ -31,46 +31,16 @@ const GROWTH_BOUND_KIB: u64 = 1024;
 /// The valid credential sent.
 const KEY: &str = "soak-key";
 
-/// What to run.
-struct Options {
-    requests: u64,
-    connections: usize,
-    open: usize,
-    seconds: u64,
-}
-
-impl Options {
-    fn parse(args: &[&str]) -> Result<Self> {
-        let mut options = Options {
-            requests: 10_000_000,
-            connections: bench::CONNECTIONS,
-            open: 2_000,
-            seconds: 1_800,
-        };
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = || args.next().with_context(|| format!("{arg} needs a value"));
-            match *arg {
-                "--connections" => options.connections = value()?.parse()?,
-                "--open" => options.open = value()?.parse()?,
-                "--seconds" => options.seconds = value()?.parse()?,
-                requests => {
-                    options.requests = requests
-                        .parse()
-                        .with_context(|| format!("not a number of requests: {requests}"))?
-                }
-            }
-        }
-        if options.connections == 0 {
-            bail!("--connections must be at least 1");
-        }
-        Ok(options)
-    }
+/// What to run (flags: `main.rs`).
+pub struct Options {
+    pub requests: u64,
+    pub connections: usize,
+    pub open: usize,
+    pub seconds: u64,
 }
 
 /// Builds and starts the mock, runs both phases, prints the figures.
-pub fn run(args: &[&str]) -> Result<()> {
-    let options = Options::parse(args)?;
+pub fn run(options: Options) -> Result<()> {
     println!("building the release mock server ...");
     let binaries = bench::build_release(&["-p", "mock-server", "--bin", "mock-server"])?;
     let binary = binaries
@@ -369,21 +339,10 @@ impl Call {
     /// security alternative's credentials, and the first example body.
     fn valid(base: &str, operation: &Operation) -> Self {
         let mut call = Call::raw(&operation.method, format!("{base}{}", operation.path));
-        for credential in operation.security.first().into_iter().flatten() {
-            call.credentials.push(match &credential.kind {
-                CredentialKind::ApiKeyHeader(name) => (false, name.clone(), KEY.into()),
-                CredentialKind::ApiKeyQuery(name) => (true, name.clone(), KEY.into()),
-                CredentialKind::ApiKeyCookie(name) => {
-                    (false, "Cookie".into(), format!("{name}={KEY}"))
-                }
-                CredentialKind::Basic => {
-                    (false, "Authorization".into(), "Basic c29hazpzb2Fr".into())
-                }
-                CredentialKind::Bearer | CredentialKind::OAuth2 => {
-                    (false, "Authorization".into(), format!("Bearer {KEY}"))
-                }
-            });
-        }
+        let credentials = test_support::credentials(operation, KEY);
+        let in_query = credentials.query.into_iter().map(|(n, v)| (true, n, v));
+        let in_headers = credentials.headers.into_iter().map(|(n, v)| (false, n, v));
+        call.credentials.extend(in_query.chain(in_headers));
         for parameter in &operation.parameters {
             let value = valid_value(&parameter.schema);
             let is_credential =

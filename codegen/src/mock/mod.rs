@@ -17,8 +17,9 @@ mod template;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use specs::refs::Document;
+use specs::security::Placement;
 use specs::status::{Refusal, refusal_status, representative};
-use specs::{Body, CredentialKind, Operation, ParameterLocation, Provider, Status};
+use specs::{Body, Operation, ParameterLocation, Provider, Status};
 
 pub use error::MockGenError;
 use error::{Context, Result};
@@ -96,7 +97,7 @@ pub fn provider_file(provider: &Provider, model: ModelPath) -> Result<MockFile> 
         bodies: provider
             .documents
             .iter()
-            .map(|d| Bodies::new(&d.resolved))
+            .map(Bodies::new)
             .collect::<Result<_>>()?,
         dropped: Vec::new(),
     };
@@ -261,12 +262,12 @@ fn operation_tokens(
         .map(|alternative| {
             let credentials: Vec<TokenStream> = alternative
                 .iter()
-                .map(|credential| match &credential.kind {
-                    CredentialKind::ApiKeyHeader(name) => quote!(Credential::Header(#name)),
-                    CredentialKind::ApiKeyQuery(name) => quote!(Credential::Query(#name)),
-                    CredentialKind::ApiKeyCookie(name) => quote!(Credential::Cookie(#name)),
-                    CredentialKind::Bearer | CredentialKind::OAuth2 => quote!(Credential::Bearer),
-                    CredentialKind::Basic => quote!(Credential::Basic),
+                .map(|credential| match credential.kind.placement() {
+                    Placement::Header(name) => quote!(Credential::Header(#name)),
+                    Placement::Query(name) => quote!(Credential::Query(#name)),
+                    Placement::Cookie(name) => quote!(Credential::Cookie(#name)),
+                    Placement::Bearer => quote!(Credential::Bearer),
+                    Placement::Basic => quote!(Credential::Basic),
                 })
                 .collect();
             quote!(&[#(#credentials),*])

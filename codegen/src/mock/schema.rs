@@ -765,11 +765,11 @@ mod tests {
     }
 
     fn compile(schema: Value) -> Result<String, MockGenError> {
-        let document = specs::SourceDocument {
-            path: "doc.json".into(),
-            verbatim: schema.clone(),
-            resolved: serde_json::json!({"components": {"schemas": {"Root": schema}}}),
-        };
+        let document = specs::SourceDocument::new(
+            "doc.json".into(),
+            schema.clone(),
+            serde_json::json!({"components": {"schemas": {"Root": schema}}}),
+        );
         let documents = [document];
         let mut table = SchemaTable::new(&documents);
         let tokens = table.schema(0, &serde_json::json!({"$ref": "#/components/schemas/Root"}))?;

@@ -10,7 +10,7 @@
 //! body that does not validate is never written.
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{Map, Value, json};
@@ -56,81 +56,32 @@ impl Mode {
 /// Synthesised bodies of one document, checked against it.
 pub struct Bodies<'a> {
     document: Document<'a>,
-    registry: jsonschema::Registry<'a>,
-    validators: HashMap<String, jsonschema::Validator>,
+    checker: &'a specs::check::Checker,
     /// Schemas no synthesised body satisfies, with what is served instead.
     pub unsatisfiable: Vec<String>,
 }
 
-/// The URI the document is registered under, for `$ref`s.
-const BASE: &str = "urn:mock:document";
-
-/// `schema` with its local `$ref`s pointing into the registered document.
-fn absolute_refs(schema: &Value) -> Value {
-    match schema {
-        Value::Object(members) => Value::Object(
-            members
-                .iter()
-                .map(|(key, value)| match (key.as_str(), value) {
-                    ("$ref", Value::String(target)) if target.starts_with('#') => {
-                        (key.clone(), Value::String(format!("{BASE}{target}")))
-                    }
-                    _ => (key.clone(), absolute_refs(value)),
-                })
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.iter().map(absolute_refs).collect()),
-        other => other.clone(),
-    }
-}
-
-/// The JSON Schema dialect of a document's schemas: OpenAPI 3.1's is
-/// 2020-12; 3.0's is a draft-4 superset (boolean `exclusiveMinimum`).
-fn draft_of(document: &Value) -> jsonschema::Draft {
-    let version = document
-        .get("openapi")
-        .and_then(Value::as_str)
-        .unwrap_or("");
-    if version.starts_with("3.0") {
-        jsonschema::Draft::Draft4
-    } else {
-        jsonschema::Draft::Draft202012
-    }
-}
-
 impl<'a> Bodies<'a> {
-    /// Synthesis for `document` (the resolved document).
-    pub fn new(document: &'a Value) -> Result<Self> {
-        let registry = jsonschema::Registry::new()
-            .draft(draft_of(document))
-            .add(BASE, document)
-            .and_then(|builder| builder.prepare())
-            .map_err(|e| {
-                MockGenError::new(format!("cannot index the document for validation: {e}"))
-            })?;
+    /// Synthesis for `document`'s resolved form.
+    pub fn new(document: &'a specs::SourceDocument) -> Result<Self> {
+        let checker = document
+            .checker()
+            .map_err(|e| MockGenError::new(e.to_string()))?;
         Ok(Self {
-            document: Document(document),
-            registry,
-            validators: HashMap::new(),
+            document: Document(&document.resolved),
+            checker,
             unsatisfiable: Vec::new(),
         })
     }
 
     /// The problems of `value` against `schema`, as text (empty: valid).
     pub fn problems(&mut self, schema: &Value, value: &Value) -> Result<Vec<String>> {
-        let key = schema.to_string();
-        if !self.validators.contains_key(&key) {
-            let validator = jsonschema::options()
-                .with_draft(draft_of(self.document.0))
-                .should_validate_formats(true)
-                .with_registry(&self.registry)
-                .build(&absolute_refs(schema))
-                .map_err(|e| MockGenError::new(format!("the schema does not compile: {e}")))?;
-            self.validators.insert(key.clone(), validator);
-        }
-        Ok(self.validators[&key]
-            .iter_errors(value)
-            .map(|e| format!("{e} at `{}`", e.instance_path()))
+        Ok(self
+            .checker
+            .violations(schema, value)
+            .map_err(|e| MockGenError::new(e.to_string()))?
+            .iter()
+            .map(ToString::to_string)
             .collect())
     }
 
@@ -959,6 +910,7 @@ mod tests {
     #[test]
     fn every_union_branch_gets_a_valid_named_body() {
         let document = document();
+        let document = specs::SourceDocument::new("doc.json".into(), Value::Null, document);
         let mut bodies = Bodies::new(&document).unwrap();
         let tagged = bodies
             .examples(&json!({"$ref": "#/components/schemas/Tagged"}))

@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, Method, Uri};
 use serde::Serialize;
 
 use crate::pipeline::request::form_decode;
-use crate::pipeline::validate::Problem;
+use crate::problem::Problem;
 use crate::proxy::violations::Violation;
 
 /// Entries kept by default (`--journal N`): Hoverfly's default journal

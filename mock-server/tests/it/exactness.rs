@@ -1,6 +1,6 @@
 //! The probe: every example the mock serves, for every provider, operation,
 //! declared status and example name, is valid against the *verbatim*
-//! document (JSON Schema 2020-12, formats asserted) and accepted by the
+//! document (`specs::check`, formats asserted) and accepted by the
 //! mock's own validator; targeted mutations of those bodies (a pattern
 //! broken, a multipleOf missed, a duplicate item, a member
 //! `additionalProperties: false` forbids) are refused by both.
@@ -14,8 +14,9 @@ fn verbatim_validator(
     operation: &specs::Operation,
     status: &str,
     media_type: &str,
-) -> Option<jsonschema::Validator> {
-    let document = &provider.documents[operation.document].resolved;
+) -> Option<std::sync::Arc<specs::check::Validator>> {
+    let source = &provider.documents[operation.document];
+    let document = &source.resolved;
     // A response may be a reference to `components.responses`.
     let response = specs::refs::Document(document)
         .follow(
@@ -24,14 +25,7 @@ fn verbatim_validator(
         )
         .ok()?;
     let schema = response["content"][media_type].get("schema")?;
-    let mut root = schema.clone();
-    root["components"] = document["components"].clone();
-    Some(
-        jsonschema::draft202012::options()
-            .should_validate_formats(true)
-            .build(&root)
-            .unwrap(),
-    )
+    Some(source.checker().unwrap().validator(schema).unwrap())
 }
 
 fn mock_problems(schema: &Schema, value: &Value) -> Vec<Problem> {
@@ -234,74 +228,15 @@ fn a_body_matching_two_one_of_branches_is_refused() {
     };
     let body = serde_json::json!({"a": 1});
     assert_eq!(mock_problems(&TWO, &body)[0].kind, "union_ambiguous");
-    let document = serde_json::json!({"oneOf": [{"type": "object"}, {"type": "object"}]});
-    assert!(!jsonschema::draft202012::is_valid(&document, &body));
+    let document = serde_json::json!({"openapi": "3.1.0"});
+    let schema = serde_json::json!({"oneOf": [{"type": "object"}, {"type": "object"}]});
+    let checker = specs::check::Checker::new(&document).unwrap();
+    assert!(!checker.is_valid(&schema, &body));
     let _ = model::Types::ANY;
 }
 
 #[path = "corpus_models/mod.rs"]
 mod corpus_models;
-
-/// A validator for `schema` of `document`, independent of the mock: the
-/// `jsonschema` crate, draft 4 for OpenAPI 3.0 documents (boolean
-/// `exclusiveMinimum`) with `nullable: true` read as "or null", 2020-12
-/// for 3.1.
-fn independent_validator(
-    document: &Value,
-    schema: &Value,
-) -> Result<jsonschema::Validator, String> {
-    let openapi_30 = document["openapi"]
-        .as_str()
-        .is_some_and(|v| v.starts_with("3.0"));
-    let mut root = schema.clone();
-    if let Value::Object(members) = &mut root {
-        members.insert("components".into(), document["components"].clone());
-    }
-    if openapi_30 {
-        or_null(&mut root);
-        // Draft 4 predates `uuid`, which OpenAPI's format registry lists.
-        jsonschema::draft4::options()
-            .should_validate_formats(true)
-            .with_format("uuid", is_uuid)
-            .build(&root)
-    } else {
-        jsonschema::draft202012::options()
-            .should_validate_formats(true)
-            .build(&root)
-    }
-    .map_err(|e| e.to_string())
-}
-
-/// RFC 9562's text form: 8-4-4-4-12 hexadecimal digits.
-fn is_uuid(text: &str) -> bool {
-    text.len() == 36
-        && text.char_indices().all(|(index, c)| match index {
-            8 | 13 | 18 | 23 => c == '-',
-            _ => c.is_ascii_hexdigit(),
-        })
-}
-
-/// OpenAPI 3.0's `nullable: true` as JSON Schema says it: `null` is also valid.
-fn or_null(node: &mut Value) {
-    match node {
-        Value::Object(members) => {
-            for (key, child) in members.iter_mut() {
-                if !matches!(key.as_str(), "example" | "default" | "enum") {
-                    or_null(child);
-                }
-            }
-            if members.remove("nullable") == Some(Value::Bool(true)) {
-                let schema = Value::Object(std::mem::take(members));
-                *members = serde_json::Map::from_iter([(
-                    "anyOf".to_string(),
-                    Value::Array(vec![schema, serde_json::json!({"type": "null"})]),
-                )]);
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(or_null),
-        _ => {}
-    }
-}
 
 /// Differential test on real documents nobody here wrote: for the JSON
 /// body schemas of the corpus documents compiled for the tests
@@ -317,7 +252,7 @@ fn the_mock_and_an_independent_validator_agree_on_corpus_schemas() {
     let mut disagreements = Vec::new();
     for (directory, model) in corpus_models::MODELS {
         let provider = specs::load_provider(&corpus.join(directory)).unwrap();
-        let document = &provider.documents[0].resolved;
+        let checker = provider.documents[0].checker().unwrap();
         let examples: Vec<Value> = model
             .operations
             .iter()
@@ -365,7 +300,9 @@ fn the_mock_and_an_independent_validator_agree_on_corpus_schemas() {
                     "{directory} {} {} {which}",
                     operation.method, operation.path
                 );
-                let validator = match independent_validator(document, declared) {
+                // Independent of the mock: the `jsonschema` crate, in the
+                // document's own dialect (`specs::check`).
+                let validator = match checker.validator(declared) {
                     Ok(validator) => validator,
                     Err(error) => {
                         disagreements

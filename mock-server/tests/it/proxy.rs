@@ -77,7 +77,7 @@ async fn a_faithful_upstream_yields_no_violations() {
     for provider in providers() {
         let base = proxy.base_url(&provider.name).unwrap();
         for operation in &provider.operations {
-            let document = &provider.documents[operation.document].resolved;
+            let document = &provider.documents[operation.document];
             let arguments = test_support::values::valid_arguments(document, operation);
             let (target, parameter_headers) =
                 test_support::values::request_target(operation, &arguments);

@@ -422,7 +422,10 @@ fn any_reply_to_any_operation_is_a_typed_outcome() {
         .enable_all()
         .build()
         .unwrap();
-    let targets: Vec<Target> = calls().into_iter().map(|call| Target { call }).collect();
+    let targets: Vec<Target> = calls()
+        .iter()
+        .map(|call| Target { call: call.clone() })
+        .collect();
     let server = runtime.block_on(RawServer::start(Reply::Bytes(Vec::new())));
     // `PROPTEST_CASES=5000` for a deeper search than the few seconds a test run allows.
     let cases = std::env::var("PROPTEST_CASES")

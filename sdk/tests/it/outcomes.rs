@@ -228,7 +228,7 @@ async fn every_declared_status_of_the_catalogue_maps_to_its_typed_outcome() {
     for provider in &providers {
         let base = mock.base_url(&provider.name).unwrap();
         for operation in &provider.operations {
-            let document = &provider.documents[operation.document].resolved;
+            let document = &provider.documents[operation.document];
             let arguments = test_support::valid_arguments(document, operation);
             let request_body = test_support::request_body(provider, operation).unwrap();
             let (target, parameters) = test_support::request_target(operation, &arguments);

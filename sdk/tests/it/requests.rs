@@ -156,7 +156,7 @@ async fn without_a_key_only_public_operations_are_sent() {
     let mut refused = Vec::new();
     for provider in &providers {
         for operation in &provider.operations {
-            let document = &provider.documents[operation.document].resolved;
+            let document = &provider.documents[operation.document];
             let arguments = test_support::valid_arguments(document, operation);
             let body = test_support::request_body(provider, operation).unwrap();
             let context = format!("{} {}", provider.name, operation.operation_id);

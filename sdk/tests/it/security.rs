@@ -139,13 +139,13 @@ async fn reqwest_s_own_policy_would_hand_an_api_key_header_to_another_origin() {
     assert!(carries_key(&stolen[0]), "X-API-Key went along");
 
     // A bearer token is the exception: reqwest drops `Authorization`.
-    let akua = catalogue().into_iter().find(|p| p.name == "akua").unwrap();
+    let akua = catalogue().iter().find(|p| p.name == "akua").unwrap();
     let cancel = akua
         .operations
         .iter()
         .find(|operation| operation.operation_id == "operations.cancel")
         .unwrap();
-    let outcome = Call::new(&akua, cancel).send(&clients).await.unwrap();
+    let outcome = Call::new(akua, cancel).send(&clients).await.unwrap();
     assert_eq!(outcome.status, Some(200), "{outcome:?}");
     let stolen = elsewhere.received_requests().await.unwrap();
     assert_eq!(stolen.len(), 2);

@@ -12,8 +12,7 @@ pub async fn run(suite: &Suite, target: &Target, code: u16) -> Result<(), String
         sdk::dynamic::response_schema(&target.provider.name, &operation.operation_id, code)
             .ok_or("the SDK has no type for this body")?;
     let schema = serde_json::to_value(schema).map_err(|e| e.to_string())?;
-    let validator = jsonschema::draft7::options()
-        .build(&schema)
+    let validator = specs::check::standalone(&schema)
         .map_err(|e| format!("schemars output is not a schema: {e}"))?;
     let mut examples: Vec<(String, Value)> = operation
         .response(code)

@@ -6,7 +6,8 @@
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use specs::{CredentialKind, Provider};
+use specs::Provider;
+use specs::security::Placement;
 
 use super::names::progenitor_snake;
 
@@ -98,12 +99,12 @@ fn security_table(provider: &Provider) -> TokenStream {
     let scheme_consts = schemes.iter().enumerate().map(|(index, scheme)| {
         let ident = scheme_ident(index);
         let name = &scheme.scheme;
-        let kind = match &scheme.kind {
-            CredentialKind::ApiKeyHeader(header) => quote!(Header(#header)),
-            CredentialKind::ApiKeyQuery(parameter) => quote!(Query(#parameter)),
-            CredentialKind::ApiKeyCookie(cookie) => quote!(Cookie(#cookie)),
-            CredentialKind::Bearer | CredentialKind::OAuth2 => quote!(Bearer),
-            CredentialKind::Basic => quote!(Basic),
+        let kind = match scheme.kind.placement() {
+            Placement::Header(header) => quote!(Header(#header)),
+            Placement::Query(parameter) => quote!(Query(#parameter)),
+            Placement::Cookie(cookie) => quote!(Cookie(#cookie)),
+            Placement::Bearer => quote!(Bearer),
+            Placement::Basic => quote!(Basic),
         };
         quote! {
             const #ident: crate::auth::Scheme = crate::auth::Scheme {
@@ -151,13 +152,7 @@ pub fn credentials_doc(provider: &Provider) -> String {
     }
     schemes
         .iter()
-        .map(|scheme| match &scheme.kind {
-            CredentialKind::ApiKeyHeader(name) => format!("`{name}` header"),
-            CredentialKind::ApiKeyQuery(name) => format!("`{name}` query parameter"),
-            CredentialKind::ApiKeyCookie(name) => format!("`{name}` cookie"),
-            CredentialKind::Bearer | CredentialKind::OAuth2 => "`Authorization: Bearer`".into(),
-            CredentialKind::Basic => "`Authorization: Basic`".into(),
-        })
+        .map(|scheme| scheme.kind.placement().to_string())
         .collect::<Vec<_>>()
         .join(" or ")
 }

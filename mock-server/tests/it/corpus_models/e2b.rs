@@ -3286,7 +3286,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"[{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"names":["names"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion","buildStatus":"building"}]"#,
+                            body: r#"[{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"names":["names"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion","buildStatus":"building"}]"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -3406,7 +3406,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
+                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -3666,7 +3666,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"[{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"names":["names"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion","buildStatus":"building"}]"#,
+                            body: r#"[{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"names":["names"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion","buildStatus":"building"}]"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -3757,7 +3757,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
+                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -4018,7 +4018,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
+                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -6251,7 +6251,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","key":"key","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"name":"name","createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastUsed":"2026-01-01T00:00:00Z"}"#,
+                            body: r#"{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","key":"key","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"name":"name","createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastUsed":"2026-01-01T00:00:00Z"}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -6735,7 +6735,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"[{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","name":"name","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastUsed":"2026-01-01T00:00:00Z"}]"#,
+                            body: r#"[{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","name":"name","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastUsed":"2026-01-01T00:00:00Z"}]"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -6823,7 +6823,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","key":"key","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"name":"name","createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastUsed":"2026-01-01T00:00:00Z"}"#,
+                            body: r#"{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","key":"key","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"name":"name","createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastUsed":"2026-01-01T00:00:00Z"}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,

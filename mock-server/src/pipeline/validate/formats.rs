@@ -1,0 +1,129 @@
+//! The `format`s the mock checks in strings, by hand: cheaper than a
+//! general parser on the hot path, and strict where RFC 3339 is.
+
+pub(super) fn is_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.bytes().enumerate().all(|(index, byte)| match index {
+            8 | 13 | 18 | 23 => byte == b'-',
+            _ => byte.is_ascii_hexdigit(),
+        })
+}
+
+/// RFC 3339 `full-date`: `2026-02-28`, with the month's real length (leap years included).
+pub(super) fn is_date(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return false;
+    }
+    let (Some(year), Some(month), Some(day)) = (
+        digits(&bytes[0..4]),
+        digits(&bytes[5..7]),
+        digits(&bytes[8..10]),
+    ) else {
+        return false;
+    };
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&day)
+}
+
+/// RFC 3339 `date-time`: `full-date "T" partial-time time-offset`, with
+/// hours 00-23, minutes 00-59, seconds 00-60 (a leap second), an optional
+/// fraction, and `Z` or `±hh:mm` with the same hour and minute ranges.
+pub(super) fn is_date_time(text: &str) -> bool {
+    let Some((date, time)) = text.split_once(['T', 't']) else {
+        return false;
+    };
+    let bytes = time.as_bytes();
+    if !is_date(date) || bytes.len() < 9 || bytes[2] != b':' || bytes[5] != b':' {
+        return false;
+    }
+    let clock = (
+        digits(&bytes[0..2]),
+        digits(&bytes[3..5]),
+        digits(&bytes[6..8]),
+    );
+    let (Some(0..=23), Some(0..=59), Some(0..=60)) = clock else {
+        return false;
+    };
+    let mut rest = &time[8..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let after = fraction.trim_start_matches(|c: char| c.is_ascii_digit());
+        if after.len() == fraction.len() {
+            return false; // `.` without digits
+        }
+        rest = after;
+    }
+    match rest.as_bytes() {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', offset @ ..] => {
+            offset.len() == 5
+                && offset[2] == b':'
+                && matches!(digits(&offset[0..2]), Some(0..=23))
+                && matches!(digits(&offset[3..5]), Some(0..=59))
+        }
+        _ => false,
+    }
+}
+
+/// ASCII digits as a number; `None` if any byte is not a digit.
+pub(super) fn digits(bytes: &[u8]) -> Option<u32> {
+    bytes.iter().try_fold(0u32, |number, byte| {
+        byte.is_ascii_digit()
+            .then(|| number * 10 + u32::from(byte - b'0'))
+    })
+}
+
+pub(super) fn is_uri(text: &str) -> bool {
+    text.split_once(':').is_some_and(|(scheme, rest)| {
+        !rest.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+/// `multipleOf`: exact for integers, within rounding error for fractions.
+pub(super) fn is_multiple(number: &serde_json::Number, divisor: f64) -> bool {
+    if divisor.fract() == 0.0
+        && divisor.abs() < 9.0e15
+        && let Some(integer) = number.as_i64()
+    {
+        return divisor != 0.0 && integer % (divisor as i64) == 0;
+    }
+    let quotient = number.as_f64().unwrap_or(f64::NAN) / divisor;
+    quotient.is_finite() && (quotient - quotient.round()).abs() <= 1e-9 * quotient.abs().max(1.0)
+}
+
+/// Whether an integral JSON number fits `int32`/`int64` exactly. Compared as
+/// integers: as `f64`, 2^63 and `i64::MAX` are the same number.
+pub(super) fn fits_format(number: &serde_json::Number, format: Option<&str>) -> bool {
+    const TWO_31: f64 = 2_147_483_648.0;
+    const TWO_63: f64 = 9_223_372_036_854_775_808.0;
+    let range = match format {
+        Some("int32") => i64::from(i32::MIN)..=i64::from(i32::MAX),
+        Some("int64") => i64::MIN..=i64::MAX,
+        _ => return true,
+    };
+    if let Some(integer) = number.as_i64() {
+        return range.contains(&integer);
+    }
+    if number.is_u64() {
+        return false; // above i64::MAX
+    }
+    // Anything else arrived as a float (`1e3`, or an integer beyond 64 bits),
+    // rounded to the nearest f64: one that rounds to -2^63 may have been
+    // below it, so that bound is exclusive for floats.
+    let float = number.as_f64().unwrap_or(f64::NAN);
+    match format {
+        Some("int32") => (-TWO_31..TWO_31).contains(&float),
+        _ => float > -TWO_63 && float < TWO_63,
+    }
+}

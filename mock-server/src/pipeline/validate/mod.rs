@@ -1,0 +1,254 @@
+//! Checking a request against its operation: parameters (type, format,
+//! length, bounds, enum), required headers, and JSON bodies; and an
+//! answer against its declared response: headers and body.
+//!
+//! Problems are reported the way FastAPI/pydantic does (`loc`, `msg`,
+//! `type`), which the error templates then pour into each API's own shape.
+
+use axum::http::HeaderMap;
+use axum::http::header::CONTENT_TYPE;
+use serde_json::Value;
+
+use crate::model::{Location, Operation, RequestBody, Response, Schema, Types};
+use crate::pipeline::request::Incoming;
+use crate::pipeline::routes::PathParams;
+use crate::problem::Problem;
+
+mod formats;
+mod schema;
+#[cfg(test)]
+mod tests;
+
+pub use schema::check_value;
+
+/// Everything wrong with `request` as a call of `operation`: every
+/// parameter against its schema (required ones present), and the body.
+pub fn check_request(
+    operation: &Operation,
+    path_params: &PathParams,
+    request: &Incoming,
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for parameter in operation.parameters {
+        // Outer `None`: absent; inner `None`: present but not UTF-8.
+        let raw: Option<Option<&str>> = match parameter.location {
+            Location::Path => path_params
+                .iter()
+                .find(|(name, _)| *name == parameter.name)
+                .map(|(_, value)| value.as_deref()),
+            Location::Query => request.query_value(parameter.name).map(Some),
+            Location::Header => request.headers.get(parameter.name).map(|v| v.to_str().ok()),
+            Location::Cookie => request.cookie(parameter.name).map(Some),
+        };
+        match raw {
+            Some(value) => check_parameter(
+                parameter.location,
+                parameter.name,
+                value,
+                parameter.schema,
+                &mut problems,
+            ),
+            None if parameter.required => problems.push(Problem::new(
+                vec![parameter.location.as_str().into(), parameter.name.into()],
+                "Field required",
+                "missing",
+            )),
+            None => {}
+        }
+    }
+    if let Some(expected) = &operation.request_body {
+        check_body(expected, &request.headers, &request.body, &mut problems);
+    }
+    problems
+}
+
+/// A JSON request body: present if required, the declared content type,
+/// valid JSON, valid against its schema.
+fn check_body(
+    expected: &RequestBody,
+    headers: &HeaderMap,
+    bytes: &[u8],
+    problems: &mut Vec<Problem>,
+) {
+    if bytes.is_empty() {
+        if expected.required {
+            problems.push(Problem::new(
+                vec!["body".into()],
+                "Field required",
+                "missing",
+            ));
+        }
+        return;
+    }
+    let content_type = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    if !essence.eq_ignore_ascii_case(expected.media_type) {
+        problems.push(Problem::new(
+            vec!["header".into(), "content-type".into()],
+            format!("Content-Type should be {}", expected.media_type),
+            "content_type",
+        ));
+        return;
+    }
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) => check_value(expected.schema, &value, &["body".into()], problems),
+        Err(error) => problems.push(Problem::new(
+            vec!["body".into()],
+            format!("JSON decode error: {error}"),
+            "json_invalid",
+        )),
+    }
+}
+
+/// Everything wrong with an answer's declared headers: a required one
+/// missing, or a value its schema rejects (read as a header parameter's).
+/// Undeclared headers are not problems.
+pub fn check_response_headers(response: &Response, headers: &HeaderMap) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    for header in response.headers {
+        match headers.get(header.name) {
+            Some(value) => check_parameter(
+                Location::Header,
+                header.name,
+                value.to_str().ok(),
+                header.schema,
+                &mut problems,
+            ),
+            None if header.required => problems.push(Problem::new(
+                vec!["header".into(), header.name.into()],
+                "Field required",
+                "missing",
+            )),
+            None => {}
+        }
+    }
+    problems
+}
+
+/// Everything wrong with an answer's body as the declared `response`: a
+/// body where none is declared, a missing or other content type, JSON that
+/// does not parse or does not match the schema. Locations start with
+/// `header` (`content-type`) or `body`, as for requests.
+pub fn check_response(
+    response: &Response,
+    content_type: Option<&str>,
+    bytes: &[u8],
+) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let essence = content_type
+        .map(|value| value.split(';').next().unwrap_or("").trim())
+        .filter(|essence| !essence.is_empty());
+    let Some(declared) = response.content_type else {
+        if !bytes.is_empty() {
+            problems.push(Problem::new(
+                vec!["body".into()],
+                format!(
+                    "the document declares no body for {}; the answer has {} bytes ({})",
+                    response.status,
+                    bytes.len(),
+                    essence.unwrap_or("no Content-Type")
+                ),
+                "body_undeclared",
+            ));
+        }
+        return problems;
+    };
+    if bytes.is_empty() && essence.is_none() {
+        problems.push(Problem::new(
+            vec!["body".into()],
+            format!("the document declares a {declared} body; the answer has none"),
+            "missing",
+        ));
+        return problems;
+    }
+    if !essence.is_some_and(|essence| essence.eq_ignore_ascii_case(declared)) {
+        problems.push(Problem::new(
+            vec!["header".into(), "content-type".into()],
+            format!(
+                "Content-Type {} is not declared for {}; declared: {declared}",
+                essence.unwrap_or("(none)"),
+                response.status
+            ),
+            "content_type",
+        ));
+        return problems;
+    }
+    let Some(schema) = response.schema else {
+        return problems;
+    };
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) => check_value(schema, &value, &["body".into()], &mut problems),
+        Err(error) => problems.push(Problem::new(
+            vec!["body".into()],
+            format!("JSON decode error: {error}"),
+            "json_invalid",
+        )),
+    }
+    problems
+}
+
+/// Checks one parameter's raw text (`None`: not UTF-8) against its schema.
+pub fn check_parameter(
+    location: Location,
+    name: &str,
+    raw: Option<&str>,
+    schema: &Schema,
+    problems: &mut Vec<Problem>,
+) {
+    let at = vec![location.as_str().to_string(), name.to_string()];
+    let Some(raw) = raw else {
+        problems.push(Problem::new(
+            at,
+            "Input should be a valid UTF-8 string",
+            "string_unicode",
+        ));
+        return;
+    };
+    check_value(schema, &parameter_value(schema, raw), &at, problems);
+}
+
+/// Parameters arrive as text: read them as the JSON value the schema expects
+/// (a number, boolean or JSON text where it expects one, else the string).
+fn parameter_value(schema: &Schema, raw: &str) -> Value {
+    let expected = expected_types(schema);
+    let scalar = Types::INTEGER.or(Types::NUMBER).or(Types::BOOLEAN);
+    let structured = Types::ARRAY.or(Types::OBJECT);
+    let typed_values = schema
+        .values
+        .is_some_and(|values| values.iter().any(|v| !v.starts_with('"')));
+    if expected != Types::ANY && expected.0 & structured.0 != 0 || typed_values {
+        return serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_string()));
+    }
+    if expected != Types::ANY && expected.0 & scalar.0 != 0 {
+        return serde_json::from_str::<Value>(raw)
+            .ok()
+            .filter(|v| v.is_number() || v.is_boolean())
+            .unwrap_or_else(|| Value::String(raw.to_string()));
+    }
+    Value::String(raw.to_string())
+}
+
+/// The types a schema names, looking through `allOf`/`anyOf`/`oneOf` when it names none.
+fn expected_types(schema: &Schema) -> Types {
+    if schema.types != Types::ANY {
+        return schema.types;
+    }
+    if let Some(part) = schema
+        .all_of
+        .iter()
+        .map(|part| expected_types(part))
+        .find(|types| *types != Types::ANY)
+    {
+        return part;
+    }
+    let branches = schema.any_of.iter().chain(schema.one_of);
+    match branches.fold(Types::NONE, |types, branch| {
+        types.or(expected_types(branch))
+    }) {
+        Types::NONE => Types::ANY,
+        union => union,
+    }
+}
