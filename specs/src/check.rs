@@ -123,7 +123,27 @@ impl Checker {
 
     /// Every way `value` breaks `schema` (none: it is valid).
     pub fn violations(&self, schema: &Value, value: &Value) -> Result<Vec<Violation>, CheckError> {
-        Ok(violations(&*self.validator(schema)?, value))
+        self.violations_up_to(schema, value, usize::MAX)
+    }
+
+    /// The first `limit` ways `value` breaks `schema` (none: it is valid).
+    /// A message names the offending instance, so on large values a few
+    /// cost far less than all.
+    pub fn violations_up_to(
+        &self,
+        schema: &Value,
+        value: &Value,
+        limit: usize,
+    ) -> Result<Vec<Violation>, CheckError> {
+        let validator = self.validator(schema)?;
+        if validator.is_valid(value) {
+            return Ok(Vec::new());
+        }
+        Ok(validator
+            .iter_errors(value)
+            .take(limit)
+            .map(violation)
+            .collect())
     }
 
     /// Whether `value` is an instance of `schema`; `false` when the schema
@@ -175,13 +195,14 @@ impl std::fmt::Debug for Cached {
 
 /// Every way `value` breaks `validator`'s schema (none: it is valid).
 pub fn violations(validator: &Validator, value: &Value) -> Vec<Violation> {
-    validator
-        .iter_errors(value)
-        .map(|error| Violation {
-            pointer: error.instance_path().to_string(),
-            message: error.to_string(),
-        })
-        .collect()
+    validator.iter_errors(value).map(violation).collect()
+}
+
+fn violation(error: jsonschema::ValidationError<'_>) -> Violation {
+    Violation {
+        pointer: error.instance_path().to_string(),
+        message: error.to_string(),
+    }
 }
 
 /// `schema` with its local `$ref`s pointing into the registered document.
@@ -262,6 +283,21 @@ mod tests {
         assert_eq!(violations.len(), 1);
         assert_eq!(violations[0].pointer, "/id");
         assert!(!checker.is_valid(&schema, &json!({"id": null})));
+        let two_wrong = json!({"type": "object", "required": ["a", "b"]});
+        assert_eq!(checker.violations(&two_wrong, &json!({})).unwrap().len(), 2);
+        assert_eq!(
+            checker
+                .violations_up_to(&two_wrong, &json!({}), 1)
+                .unwrap()
+                .len(),
+            1
+        );
+        assert!(
+            checker
+                .violations_up_to(&two_wrong, &json!({"a": 1, "b": 2}), 1)
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]

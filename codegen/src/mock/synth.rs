@@ -74,11 +74,13 @@ impl<'a> Bodies<'a> {
         })
     }
 
-    /// The problems of `value` against `schema`, as text (empty: valid).
+    /// The first few problems of `value` against `schema`, as text
+    /// (empty: valid). Only a few: each names the instance, and a body may
+    /// hold thousands of values.
     pub fn problems(&mut self, schema: &Value, value: &Value) -> Result<Vec<String>> {
         Ok(self
             .checker
-            .violations(schema, value)
+            .violations_up_to(schema, value, 3)
             .map_err(|e| MockGenError::new(e.to_string()))?
             .iter()
             .map(ToString::to_string)
@@ -103,6 +105,14 @@ impl<'a> Bodies<'a> {
                 self.unsatisfiable.push(warning);
                 return Ok(vec![(None, value)]);
             }
+        };
+        // A large body's branches would each be as large, and each one
+        // checked: Stripe's expandable members make every body a union of
+        // unions. Its default body shows the schema.
+        let widest = if size(&first.0) > BRANCHED_BODY_LIMIT {
+            1
+        } else {
+            widest
         };
         let mut found = vec![(None, first.0)];
         for branch in 0..widest.min(32) {
@@ -166,6 +176,18 @@ struct Generator<'a> {
 /// expandable members, each a union: filled everywhere, one body would not
 /// fit in memory.
 const BUDGET: usize = 5_000;
+
+/// A default body of more values than this gets no per-branch bodies.
+const BRANCHED_BODY_LIMIT: usize = 1_000;
+
+/// How many values `value` holds, itself included.
+fn size(value: &Value) -> usize {
+    1 + match value {
+        Value::Object(members) => members.values().map(size).sum(),
+        Value::Array(items) => items.iter().map(size).sum(),
+        _ => 0,
+    }
+}
 
 impl<'a> Generator<'a> {
     fn new(document: Document<'a>, branch: usize, mode: Mode) -> Self {
@@ -809,14 +831,6 @@ mod tests {
     }
 
     /// Values in `value`, counted as the generator counts them (roughly).
-    fn size(value: &Value) -> usize {
-        1 + match value {
-            Value::Object(members) => members.values().map(size).sum(),
-            Value::Array(items) => items.iter().map(size).sum(),
-            _ => 0,
-        }
-    }
-
     #[test]
     fn bodies_stay_bounded_where_schemas_fan_out() {
         // Thirty object types, each with eight optional members of the next
