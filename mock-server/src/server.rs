@@ -7,7 +7,7 @@
 //! route (mount, operation) mount.rs, pipeline/routes.rs
 //! fault (injected)         ci/faults.rs
 //! authenticate             pipeline/auth.rs
-//! validate                 pipeline/validate.rs
+//! validate                 pipeline/validate/
 //! lifecycle (--stateful)   pipeline/state.rs
 //! select                   pipeline/select.rs
 //! render                   pipeline/render.rs
@@ -16,7 +16,8 @@
 //! A stage that declines answers with a [`Refusal`]. A proxied provider's
 //! requests (`--proxy`) go to its upstream after the mount is found
 //! (`proxy/`), every other stage skipped; with `--replay`, a recorded
-//! exchange (`proxy/cassette.rs`) answers in place of authenticate..render.
+//! exchange (`proxy/cassette.rs`) answers an authenticated, valid request
+//! in place of lifecycle..render.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -204,24 +205,31 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
                 ..
             },
         )) => faults::fault_answer(*id, *status, operation),
-        _ => match proxy::replay(
-            &shared.proxy,
-            &shared.secrets,
-            provider,
-            operation,
-            rest,
-            &request,
-        ) {
-            Some(loaded) => {
-                violations = loaded.violations.clone();
-                proxy::replayed(&loaded)
+        // A recording answers only a request the mock itself would admit:
+        // without credentials, or invalid, it gets the mock's refusal.
+        _ => match admit(shared, operation, &path_params, &request) {
+            Err(refusal) => {
+                problems = refusal.problems().to_vec();
+                refusal.into_response()
             }
-            None => respond(shared, provider, operation, &path_params, &request).unwrap_or_else(
-                |refusal| {
-                    problems = refusal.problems().to_vec();
-                    refusal.into_response()
-                },
-            ),
+            Ok(()) => match proxy::replay(
+                &shared.proxy,
+                &shared.secrets,
+                provider,
+                operation,
+                rest,
+                &request,
+            ) {
+                Some(loaded) => {
+                    violations = loaded.violations.clone();
+                    proxy::replayed(&loaded)
+                }
+                None => respond(shared, provider, operation, &path_params, &request)
+                    .unwrap_or_else(|refusal| {
+                        problems = refusal.problems().to_vec();
+                        refusal.into_response()
+                    }),
+            },
         },
     };
     let fault_id = fault.as_ref().map(|(id, _)| *id);
@@ -240,14 +248,13 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
     }
 }
 
-/// Authenticate, validate, follow the resource's lifecycle (`--stateful`), select, render.
-fn respond(
+/// Authenticate, then validate.
+fn admit(
     shared: &Shared,
-    provider: &'static Provider,
     operation: &'static Operation,
     path_params: &PathParams,
     request: &Incoming,
-) -> Result<Response, Refusal> {
+) -> Result<(), Refusal> {
     if !auth::authenticated(operation, request, shared.api_keys.as_ref()) {
         return Err(Refusal::Unauthenticated {
             operation,
@@ -261,6 +268,18 @@ fn respond(
             problems,
         });
     }
+    Ok(())
+}
+
+/// For an admitted request: follow the resource's lifecycle (`--stateful`),
+/// select, render.
+fn respond(
+    shared: &Shared,
+    provider: &'static Provider,
+    operation: &'static Operation,
+    path_params: &PathParams,
+    request: &Incoming,
+) -> Result<Response, Refusal> {
     let preference = Preference::read(request.header("prefer"), request.uri.query());
     // An explicit choice of answer wins over the lifecycle, and leaves the state alone.
     let chosen = preference.code.is_some() || preference.example.is_some();

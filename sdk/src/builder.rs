@@ -293,8 +293,9 @@ impl<C: Provider> ClientBuilder<C> {
     }
 
     /// Time allowed for one attempt, including reading the response (default
-    /// 30 s). With [`Self::reqwest_client`] it is enforced around each
-    /// attempt, besides any timeout of that client.
+    /// 30 s), enforced by the SDK around each attempt (with
+    /// [`Self::reqwest_client`], besides any timeout of that client). A call
+    /// may set its own with `send_with(`[`crate::CallOptions`]`)`.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
@@ -396,7 +397,9 @@ impl<C: Provider> ClientBuilder<C> {
             headers.append(name, value);
         }
         let credentials = crate::auth::Credentials::new(C::SECURITY_SCHEMES, &self.credentials)?;
-        let (client, timeout) = match self.reqwest_client {
+        // Each attempt is timed by the SDK, never by reqwest: a call's own
+        // `CallOptions::timeout` (a long poll) may be longer than the client's.
+        let client = match self.reqwest_client {
             Some(client) => {
                 if self.redirects.is_some() {
                     return Err(ConfigError::NotForGivenClient("redirects"));
@@ -404,23 +407,20 @@ impl<C: Provider> ClientBuilder<C> {
                 if self.connect_timeout.is_some() {
                     return Err(ConfigError::NotForGivenClient("connect_timeout"));
                 }
-                // The given client's own timeout cannot be changed: time each attempt instead.
-                (client, Some(self.timeout))
+                client
             }
             None => {
                 crate::tls::check_scheme(&url)?;
-                let client = http_client_builder(extra_roots)?
+                http_client_builder(extra_roots)?
                     .connect_timeout(self.connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT))
-                    .timeout(self.timeout)
                     .redirect(redirect_policy(self.redirects.unwrap_or_default()))
                     .build()
-                    .map_err(ConfigError::Http)?;
-                (client, None)
+                    .map_err(ConfigError::Http)?
             }
         };
         let settings = crate::Settings {
             retry: self.retry,
-            timeout,
+            timeout: Some(self.timeout),
             max_response_bytes: self.max_response_bytes,
             headers: RequestHeaders(headers),
             credentials,
@@ -590,11 +590,10 @@ mod tests {
             ConfigError::NotForGivenClient("connect_timeout")
         ));
         let client = given().timeout(Duration::from_secs(7)).build().unwrap();
-        // Its own timeout cannot change: the SDK times each attempt.
+        // The SDK times each attempt, of a given client as of its own.
         assert_eq!(client.inner.timeout, Some(Duration::from_secs(7)));
-        // The SDK's own client has the timeout itself.
         let own = ClientBuilder::<Chamelio>::default().build().unwrap();
-        assert_eq!(own.inner.timeout, None);
+        assert_eq!(own.inner.timeout, Some(DEFAULT_TIMEOUT));
     }
 
     #[test]

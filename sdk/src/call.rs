@@ -92,8 +92,9 @@ impl Default for RetryPolicy {
 }
 
 /// What every generated client carries besides its HTTP client (progenitor's
-/// "inner" value). [`crate::ClientBuilder`] makes it; `Settings::default()`
-/// (for progenitor's `Client::new_with_client`) sends no credential.
+/// "inner" value). Only [`crate::ClientBuilder`] makes clients (progenitor's
+/// `Client::new_with_client` is private to the crate), so a client always
+/// has its builder's checks; `Settings::default()` sends no credential.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Retrying.

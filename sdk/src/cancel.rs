@@ -102,6 +102,9 @@ pub struct Cancellation {
     pub response: ProviderResponse,
 }
 
+/// What a wait call may take beyond the time the server holds it.
+const WAIT_CALL_MARGIN: Duration = Duration::from_secs(30);
+
 /// How [`Canceller::cancel_and_wait`] follows an asynchronous cancel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WaitPolicy {
@@ -409,11 +412,17 @@ impl Canceller {
             // The server's own long-poll bound: 1 to 60 seconds.
             let timeout = std::num::NonZeroU64::new((deadline - now).as_secs().clamp(1, 60))
                 .unwrap_or(std::num::NonZeroU64::MIN);
+            // The attempt must outlive the server's hold: the client's own
+            // per-attempt timeout (30 s by default) would cut a 60 s poll.
+            let options = crate::CallOptions {
+                timeout: Some(Duration::from_secs(timeout.get()) + WAIT_CALL_MARGIN),
+                retries: None,
+            };
             let call = client
                 .operations_wait()
                 .id(operation_id.as_str())
                 .timeout(timeout)
-                .send();
+                .send_with(options);
             // The HTTP call may outlive the deadline by its own timeout; the
             // deadline is the caller's.
             let Ok(result) = tokio::time::timeout_at(deadline, call).await else {

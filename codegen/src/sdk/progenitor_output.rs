@@ -57,6 +57,16 @@ pub fn take_apart(
             block
                 .items
                 .retain(|item| !matches!(item, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+            // Only the builder makes clients: a public constructor from a
+            // URL and a `reqwest::Client` would skip its base-URL check,
+            // redirect policy and timeouts.
+            for item in &mut block.items {
+                if let syn::ImplItem::Fn(function) = item
+                    && function.sig.ident == "new_with_client"
+                {
+                    function.vis = syn::parse_quote!(pub(crate));
+                }
+            }
             continue;
         }
         let syn::Item::Mod(module) = item else {

@@ -28,38 +28,56 @@ pub enum RouteMatch {
 }
 
 /// Finds the operation for `method` and `path` (the part after the API's base URL).
+///
+/// A path belongs to its most specific templates: those with the most
+/// literal segments, then the longest literal suffixes (`{id}:enable` over
+/// `{id}`). Their methods alone are the path's: `DELETE /dashboards/overview`
+/// beside `/dashboards/{id}` is a `405` when `overview` declares only `GET`,
+/// as an AIP-136 custom method and a literal segment are resources of their own.
 pub fn find(operations: &'static [Operation], method: &str, path: &str) -> RouteMatch {
     let Some(path) = path.strip_prefix('/') else {
         return RouteMatch::NotFound;
     };
     // Decoded once; borrowed from the path unless a segment has escapes.
     let segments: Vec<Option<Cow<'_, str>>> = path.split('/').map(decode).collect();
-    let mut best: Option<(usize, &'static Operation, PathParams)> = None;
+    let mut top: Option<(usize, usize)> = None;
+    let mut found: Option<(&'static Operation, PathParams)> = None;
     let mut allowed = Vec::new();
     for operation in operations {
         let Some(params) = match_template(operation.segments, &segments) else {
             continue;
         };
-        if !operation.method.eq_ignore_ascii_case(method) {
-            if !allowed.contains(&operation.method) {
-                allowed.push(operation.method);
-            }
+        let specificity = specificity(operation.segments);
+        if top.is_some_and(|top| specificity < top) {
             continue;
         }
-        let literals = operation
-            .segments
-            .iter()
-            .filter(|s| matches!(s, Segment::Literal(_)))
-            .count();
-        if best.as_ref().is_none_or(|(score, _, _)| literals > *score) {
-            best = Some((literals, operation, params));
+        if top.is_none_or(|top| specificity > top) {
+            top = Some(specificity);
+            found = None;
+            allowed.clear();
+        }
+        if operation.method.eq_ignore_ascii_case(method) {
+            found.get_or_insert((operation, params));
+        } else if !allowed.contains(&operation.method) {
+            allowed.push(operation.method);
         }
     }
-    match best {
-        Some((_, operation, params)) => RouteMatch::Found(operation, params),
+    match found {
+        Some((operation, params)) => RouteMatch::Found(operation, params),
         None if !allowed.is_empty() => RouteMatch::MethodNotAllowed(allowed),
         None => RouteMatch::NotFound,
     }
+}
+
+/// How specific a template is: its literal segments, then the length of
+/// its parameters' literal suffixes.
+fn specificity(template: &[Segment]) -> (usize, usize) {
+    template
+        .iter()
+        .fold((0, 0), |(literals, suffixes), segment| match segment {
+            Segment::Literal(_) => (literals + 1, suffixes),
+            Segment::Param { suffix, .. } => (literals, suffixes + suffix.len()),
+        })
 }
 
 fn match_template(
@@ -203,6 +221,28 @@ mod tests {
             find(&OPERATIONS, "GET", "/operations/a/b"),
             RouteMatch::NotFound
         ));
+    }
+
+    #[test]
+    fn a_custom_method_and_a_literal_segment_are_resources_of_their_own() {
+        // `{id}:cancel` declares only POST: not a GET of `{id}` with id `op_1:cancel`.
+        assert!(matches!(
+            find(&OPERATIONS, "GET", "/operations/op_1:cancel"),
+            RouteMatch::MethodNotAllowed(methods) if methods == ["POST"]
+        ));
+        assert!(matches!(
+            find(&OPERATIONS, "DELETE", "/operations/op_1:cancel"),
+            RouteMatch::MethodNotAllowed(methods) if methods == ["POST"]
+        ));
+        // `latest` declares only GET: not a POST of `{id}:cancel`, nor of `{id}`.
+        assert!(matches!(
+            find(&OPERATIONS, "POST", "/operations/latest"),
+            RouteMatch::MethodNotAllowed(methods) if methods == ["GET"]
+        ));
+        assert_eq!(
+            found("GET", "/operations/op_1"),
+            Some(("GET", vec![Some("op_1".into())]))
+        );
     }
 
     #[test]

@@ -178,8 +178,24 @@ async fn record_then_replay_reproduces_the_exchanges() {
             call.path
         );
         assert_eq!(replayed.body, recorded.body, "{}", call.path);
-        assert!(replayed.replayed_from.is_some(), "{}", call.path);
+        // A request without credentials is refused by the mock itself,
+        // as it was upstream: no recording answers it.
+        assert_eq!(
+            replayed.replayed_from.is_some(),
+            !call.headers.is_empty(),
+            "{}",
+            call.path
+        );
     }
+    // A recorded request sent without its key: the mock's 401, not the
+    // recorded 200 (auth and validation run before replay).
+    let keyless = Call {
+        headers: Vec::new(),
+        ..calls().remove(0)
+    };
+    let refused = send(&replay, &keyless).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+    assert!(refused.replayed_from.is_none());
     // The last cassette of a request repeats.
     let again = send(&replay, &calls()[1]).await;
     assert_eq!(again.status, StatusCode::CONFLICT);

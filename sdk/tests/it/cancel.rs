@@ -381,3 +381,69 @@ async fn cancel_and_wait_gives_up_at_the_deadline_and_reports_wait_errors() {
 fn canceller_at(uri: &str) -> Canceller {
     canceller(|_| uri.to_string(), None)
 }
+
+/// Akua holds a wait call up to 60 s, longer than the client's per-attempt
+/// timeout (30 s by default): the wait call is timed for the hold, so a
+/// poll the server answers after 45 s ends in the operation's state, not
+/// in a timeout. Paused time: the server's hold and the client's timers are
+/// the runtime's, advanced without waiting.
+#[tokio::test(start_paused = true)]
+async fn a_long_poll_outlives_the_client_s_per_attempt_timeout() {
+    use sdk::cancel::WaitPolicy;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                // The head, then as many body bytes as it announces.
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                let head_end = loop {
+                    let Ok(read) = socket.read(&mut buffer).await else {
+                        return;
+                    };
+                    if read == 0 {
+                        return;
+                    }
+                    request.extend_from_slice(&buffer[..read]);
+                    if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+                        break end + 4;
+                    }
+                };
+                let head = String::from_utf8_lossy(&request[..head_end]).to_ascii_lowercase();
+                let length: usize = head
+                    .lines()
+                    .find_map(|line| line.strip_prefix("content-length:"))
+                    .and_then(|value| value.trim().parse().ok())
+                    .unwrap_or(0);
+                while request.len() < head_end + length {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(read) => request.extend_from_slice(&buffer[..read]),
+                    }
+                }
+                let (status, body) = if head.contains(":wait") {
+                    tokio::time::sleep(std::time::Duration::from_secs(45)).await;
+                    (200, akua_operation(true, "CANCELLED"))
+                } else {
+                    (202, akua_operation(false, "RUNNING"))
+                };
+                let body = body.to_string();
+                let reply = format!(
+                    "HTTP/1.1 {status} Answer\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(reply.as_bytes()).await;
+            });
+        }
+    });
+    let target = Target::AkuaOperation {
+        operation_id: "op_1".into(),
+    };
+    let waited = canceller_at(&base)
+        .cancel_and_wait(&target, WaitPolicy::default())
+        .await
+        .unwrap();
+    assert_eq!((waited.status, waited.polls), (CancelStatus::Cancelled, 1));
+}
