@@ -132,8 +132,9 @@ async fn answer(
     }
 }
 
-/// Reads one request: the head, then as many body bytes as `Content-Length` says.
-async fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
+/// Reads one request: the head, then as many body bytes as `Content-Length`
+/// says; `None` when the connection ends first.
+pub async fn read_request(stream: &mut TcpStream) -> Option<Vec<u8>> {
     let mut request = Vec::new();
     let mut buffer = [0u8; 4096];
     let head_end = loop {

@@ -390,39 +390,17 @@ fn canceller_at(uri: &str) -> Canceller {
 #[tokio::test(start_paused = true)]
 async fn a_long_poll_outlives_the_client_s_per_attempt_timeout() {
     use sdk::cancel::WaitPolicy;
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::io::AsyncWriteExt;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             tokio::spawn(async move {
-                // The head, then as many body bytes as it announces.
-                let mut request = Vec::new();
-                let mut buffer = [0u8; 4096];
-                let head_end = loop {
-                    let Ok(read) = socket.read(&mut buffer).await else {
-                        return;
-                    };
-                    if read == 0 {
-                        return;
-                    }
-                    request.extend_from_slice(&buffer[..read]);
-                    if let Some(end) = request.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break end + 4;
-                    }
+                let Some(request) = test_support::raw_server::read_request(&mut socket).await
+                else {
+                    return;
                 };
-                let head = String::from_utf8_lossy(&request[..head_end]).to_ascii_lowercase();
-                let length: usize = head
-                    .lines()
-                    .find_map(|line| line.strip_prefix("content-length:"))
-                    .and_then(|value| value.trim().parse().ok())
-                    .unwrap_or(0);
-                while request.len() < head_end + length {
-                    match socket.read(&mut buffer).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(read) => request.extend_from_slice(&buffer[..read]),
-                    }
-                }
+                let head = String::from_utf8_lossy(&request);
                 let (status, body) = if head.contains(":wait") {
                     tokio::time::sleep(std::time::Duration::from_secs(45)).await;
                     (200, akua_operation(true, "CANCELLED"))
