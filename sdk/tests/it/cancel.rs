@@ -400,8 +400,8 @@ async fn a_long_poll_outlives_the_client_s_per_attempt_timeout() {
                 else {
                     return;
                 };
-                let head = String::from_utf8_lossy(&request);
-                let (status, body) = if head.contains(":wait") {
+                let text = String::from_utf8_lossy(&request);
+                let (status, body) = if text.contains(":wait") {
                     tokio::time::sleep(std::time::Duration::from_secs(45)).await;
                     (200, akua_operation(true, "CANCELLED"))
                 } else {
