@@ -117,8 +117,10 @@ pub struct Provider {
     pub findings: Findings,
 }
 
-/// One vendored document.
+/// One vendored document. Made by the loader or [`SourceDocument::new`]
+/// (non-exhaustive, so the `check` feature's cache adds no breaking field).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct SourceDocument {
     /// Its path, relative to the repository root when it is inside it.
     pub path: PathBuf,
