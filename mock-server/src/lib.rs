@@ -17,7 +17,6 @@
 
 mod ci;
 mod generated;
-pub mod model;
 mod mount;
 mod pipeline;
 mod problem;
@@ -41,6 +40,7 @@ use tokio::task::JoinHandle;
 pub use ci::faults::{ActiveFault, Fault, FaultKind, InvalidFault};
 pub use ci::journal::{Entry, Expectation, Filter, VerificationError};
 pub use generated::PROVIDERS;
+pub use mock_model::model;
 use mount::Mount;
 pub use pipeline::state::{ResourceState, StateError};
 pub use proxy::ProxyError;

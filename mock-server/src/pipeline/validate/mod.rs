@@ -213,6 +213,7 @@ pub fn check_parameter(
 /// Parameters arrive as text: read them as the JSON value the schema expects
 /// (a number, boolean or JSON text where it expects one, else the string).
 fn parameter_value(schema: &Schema, raw: &str) -> Value {
+    let schema = schema.target();
     let expected = expected_types(schema);
     let scalar = Types::INTEGER.or(Types::NUMBER).or(Types::BOOLEAN);
     let structured = Types::ARRAY.or(Types::OBJECT);
@@ -233,6 +234,7 @@ fn parameter_value(schema: &Schema, raw: &str) -> Value {
 
 /// The types a schema names, looking through `allOf`/`anyOf`/`oneOf` when it names none.
 fn expected_types(schema: &Schema) -> Types {
+    let schema = schema.target();
     if schema.types != Types::ANY {
         return schema.types;
     }

@@ -10,6 +10,7 @@ use crate::problem::Problem;
 
 /// Checks a JSON value against `schema`, appending what is wrong.
 pub fn check_value(schema: &Schema, value: &Value, at: &[String], problems: &mut Vec<Problem>) {
+    let schema = schema.target();
     let problem = |message: String, kind: &'static str| Problem::new(at.to_vec(), message, kind);
     if !has_allowed_type(schema.types, value) {
         let (message, kind) = type_mismatch(schema.types);
@@ -292,6 +293,7 @@ fn check_object(
 /// names (`additionalProperties`, `unevaluatedProperties`): `false` says
 /// it is not permitted at all.
 fn check_member(schema: &Schema, member: &Value, at: Vec<String>, problems: &mut Vec<Problem>) {
+    let schema = schema.target();
     if schema.types == Types::NONE {
         problems.push(Problem::new(
             at,
@@ -322,6 +324,7 @@ fn mark_members(
     marked: &mut [bool],
     own: bool,
 ) {
+    let schema = schema.target();
     if let Some(rules) = schema.object {
         let everything = rules.additional.is_some() || (!own && rules.unevaluated.is_some());
         for ((name, _), mark) in members.iter().zip(marked.iter_mut()) {
@@ -346,6 +349,7 @@ fn mark_members(
 /// Marks the items (by position) that `schema`, which `value` satisfies,
 /// evaluates: the annotations `unevaluatedItems` reads (see [`mark_members`]).
 fn mark_items(schema: &Schema, value: &Value, elements: &[Value], marked: &mut [bool], own: bool) {
+    let schema = schema.target();
     if let Some(rules) = schema.array {
         let everything = rules.items.is_some() || (!own && rules.unevaluated.is_some());
         for (index, (element, mark)) in elements.iter().zip(marked.iter_mut()).enumerate() {
@@ -363,6 +367,7 @@ fn mark_items(schema: &Schema, value: &Value, elements: &[Value], marked: &mut [
 /// `allOf` part, the `anyOf`/`oneOf` branches `value` satisfies, and the
 /// `if` with `then`, or `else`, as `value` satisfies the `if`.
 fn for_each_valid_subschema(schema: &Schema, value: &Value, mut visit: impl FnMut(&Schema)) {
+    let schema = schema.target();
     for part in schema.all_of {
         visit(part);
     }
@@ -384,6 +389,7 @@ fn for_each_valid_subschema(schema: &Schema, value: &Value, mut visit: impl FnMu
 /// `unevaluatedProperties` and `unevaluatedItems`, which depend on what
 /// every other keyword of `schema` evaluated.
 fn check_unevaluated(schema: &Schema, value: &Value, at: &[String], problems: &mut Vec<Problem>) {
+    let schema = schema.target();
     match value {
         Value::Object(members) => {
             let Some(unevaluated) = schema.object.and_then(|rules| rules.unevaluated) else {
@@ -409,7 +415,7 @@ fn check_unevaluated(schema: &Schema, value: &Value, at: &[String], problems: &m
                 if !marked {
                     let mut at = at.to_vec();
                     at.push(index.to_string());
-                    if unevaluated.types == Types::NONE {
+                    if unevaluated.target().types == Types::NONE {
                         problems.push(Problem::new(
                             at,
                             "Extra items are not permitted",

@@ -16,26 +16,28 @@
 //!
 //! Optional members that match nothing are left out.
 
-use proc_macro2::TokenStream;
-use quote::quote;
 use serde_json::Value;
 use specs::refs::Document;
 
-use super::literal::raw_string;
+use super::leak::{Strings, leak, slice, text};
 use super::synth::synthesize;
+use crate::model::Template;
 
-/// The `model::Template` expression for a body of `schema`.
-pub fn template_tokens(document: Document<'_>, schema: &Value) -> TokenStream {
-    template(document, schema, "", 0)
+/// The error body shape for a body of `schema`.
+pub fn template(document: Document<'_>, schema: &Value, strings: &mut Strings) -> Template {
+    shape(document, schema, "", 0, strings)
 }
 
-fn template(document: Document<'_>, schema: &Value, name: &str, depth: usize) -> TokenStream {
-    let fixed = |schema: &Value| {
-        let json = raw_string(&synthesize(document, schema).to_string());
-        quote!(Template::Json(#json))
-    };
+fn shape(
+    document: Document<'_>,
+    schema: &Value,
+    name: &str,
+    depth: usize,
+    strings: &mut Strings,
+) -> Template {
+    let fixed = |schema: &Value| Template::Json(text(&synthesize(document, schema).to_string()));
     let Some(resolved) = document.deref(schema) else {
-        return quote!(Template::Json("null"));
+        return Template::Json("null");
     };
     if depth > 8 || resolved.get("enum").is_some() || resolved.get("const").is_some() {
         return fixed(resolved);
@@ -48,8 +50,8 @@ fn template(document: Document<'_>, schema: &Value, name: &str, depth: usize) ->
                     .deref(b)
                     .is_some_and(|b| Document::types(b) != ["null"])
             }) {
-                Some(branch) => template(document, branch, name, depth + 1),
-                None => quote!(Template::Json("null")),
+                Some(branch) => shape(document, branch, name, depth + 1, strings),
+                None => Template::Json("null"),
             };
         }
     }
@@ -73,42 +75,47 @@ fn template(document: Document<'_>, schema: &Value, name: &str, depth: usize) ->
                     .deref(items)
                     .is_some_and(|i| i.get("properties").is_some())
             {
-                let item = template(document, items, "", depth + 1);
-                quote!(Template::EachProblem(&#item))
+                Template::EachProblem(leak(shape(document, items, "", depth + 1, strings)))
             } else {
                 fixed(resolved)
             }
         }
-        ("array", "loc" | "path" | "location") => quote!(Template::Location),
+        ("array", "loc" | "path" | "location") => Template::Location,
         ("string", "detail" | "message" | "msg" | "error" | "title" | "description") => {
-            quote!(Template::Message)
+            Template::Message
         }
-        ("string", "field" | "pointer" | "param" | "parameter") => quote!(Template::LocationText),
-        ("string", "type" | "code" | "kind" | "reason") => quote!(Template::Kind),
-        ("integer", "code" | "status") => quote!(Template::Status),
+        ("string", "field" | "pointer" | "param" | "parameter") => Template::LocationText,
+        ("string", "type" | "code" | "kind" | "reason") => Template::Kind,
+        ("integer", "code" | "status") => Template::Status,
         ("object", _) => {
             let required = Document::required(resolved);
-            let members: Vec<TokenStream> = resolved
+            let members = resolved
                 .get("properties")
                 .and_then(Value::as_object)
                 .into_iter()
                 .flatten()
                 .filter_map(|(member, property)| {
-                    let filled = template(document, property, member, depth + 1);
+                    let filled = shape(document, property, member, depth + 1, strings);
                     (has_slot(&filled) || required.contains(&member.as_str()))
-                        .then(|| quote!((#member, #filled)))
+                        .then(|| (strings.get(member), filled))
                 })
                 .collect();
-            quote!(Template::Object(&[#(#members),*]))
+            Template::Object(slice(members))
         }
         _ => fixed(resolved),
     }
 }
 
 /// Whether a template says anything about the problem (else it is filler).
-fn has_slot(template: &TokenStream) -> bool {
-    let text = template.to_string();
-    ["EachProblem", "Message", "Location", "Kind", "Status"]
-        .iter()
-        .any(|slot| text.contains(&format!("Template :: {slot}")))
+fn has_slot(template: &Template) -> bool {
+    match template {
+        Template::Json(_) => false,
+        Template::Object(members) => members.iter().any(|(_, member)| has_slot(member)),
+        Template::EachProblem(_)
+        | Template::Message
+        | Template::Location
+        | Template::LocationText
+        | Template::Kind
+        | Template::Status => true,
+    }
 }

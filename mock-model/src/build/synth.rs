@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{Map, Value, json};
 
-use super::error::{MockGenError, Result};
+use super::error::{BuildError, Result};
 use super::schema::translate_pattern;
 use specs::refs::Document;
 
@@ -66,7 +66,7 @@ impl<'a> Bodies<'a> {
     pub fn new(document: &'a specs::SourceDocument) -> Result<Self> {
         let checker = document
             .checker()
-            .map_err(|e| MockGenError::new(e.to_string()))?;
+            .map_err(|e| BuildError::new(e.to_string()))?;
         Ok(Self {
             document: Document(&document.resolved),
             checker,
@@ -81,7 +81,7 @@ impl<'a> Bodies<'a> {
         Ok(self
             .checker
             .violations_up_to(schema, value, 3)
-            .map_err(|e| MockGenError::new(e.to_string()))?
+            .map_err(|e| BuildError::new(e.to_string()))?
             .iter()
             .map(ToString::to_string)
             .collect())

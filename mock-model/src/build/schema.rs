@@ -1,19 +1,23 @@
-//! JSON Schema (as the resolved document has it) to the mock's static
-//! `model::Schema`. Every keyword is either compiled (and checked at run
-//! time) or refused with the file and JSON pointer naming it; nothing
-//! becomes "anything" silently. Referenced schemas (`$ref`) become one named
-//! `static` each, shared by every reference (recursion included); patterns
-//! become one `static Pattern` each.
+//! JSON Schema (as the resolved document has it) to the model's
+//! [`Schema`]. Every keyword is either compiled (and checked at run time)
+//! or refused with the file and JSON pointer naming it; nothing becomes
+//! "anything" silently. A referenced schema (`$ref`) is built once and
+//! shared by every reference; a reference back to a schema still being
+//! built (recursion) is a [`Link`], filled in when it is done. Patterns are
+//! compiled once each.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
-use proc_macro2::{Ident, TokenStream};
-use quote::{format_ident, quote};
 use serde_json::{Map, Value};
 use specs::SourceDocument;
 use specs::pointer::escape;
 
-use super::error::MockGenError;
+use super::Shared;
+use super::error::BuildError;
+use super::leak::{Strings, leak, slice};
+use crate::model::{
+    ArrayRules, Conditional, Link, NumberRules, ObjectRules, Pattern, Schema, StringRules, Types,
+};
 
 /// Inside this module, errors carry their place until [`SchemaTable::schema`] resolves it.
 type Result<T, E = Located> = std::result::Result<T, E>;
@@ -40,13 +44,20 @@ const ANNOTATIONS: &[&str] = &[
     "contentSchema",
 ];
 
-/// The `static` items a provider's schemas compile to, shared by its operations.
+/// A `$ref`d schema: done, or being built with the links back to it.
+enum Named {
+    Done(&'static Schema),
+    Building(Vec<&'static Link>),
+}
+
+/// The schemas and patterns a provider's operations share, and its strings.
 pub struct SchemaTable<'a> {
     documents: &'a [SourceDocument],
-    items: Vec<TokenStream>,
-    named: HashMap<(usize, String), Ident>,
-    patterns: HashMap<String, Ident>,
-    taken: BTreeSet<String>,
+    named: HashMap<(usize, String), Named>,
+    patterns: HashMap<String, &'static Pattern>,
+    shared: Vec<Shared>,
+    /// Every string of the model, leaked once.
+    pub strings: Strings,
 }
 
 impl<'a> SchemaTable<'a> {
@@ -54,16 +65,20 @@ impl<'a> SchemaTable<'a> {
     pub fn new(documents: &'a [SourceDocument]) -> Self {
         Self {
             documents,
-            items: Vec::new(),
             named: HashMap::new(),
             patterns: HashMap::new(),
-            taken: BTreeSet::new(),
+            shared: Vec::new(),
+            strings: Strings::default(),
         }
     }
 
-    /// An expression of type `&'static Schema` for `schema`, a schema of
-    /// document `document` (given by value: its place is found for errors).
-    pub fn schema(&mut self, document: usize, schema: &Value) -> Result<TokenStream, MockGenError> {
+    /// The model of `schema`, a schema of document `document` (given by
+    /// value: its place is found for errors).
+    pub fn schema(
+        &mut self,
+        document: usize,
+        schema: &Value,
+    ) -> Result<&'static Schema, BuildError> {
         let source = &self.documents[document];
         let place = Place {
             file: source.path.display().to_string(),
@@ -77,119 +92,132 @@ impl<'a> SchemaTable<'a> {
                     located.pointer = format!("{root}{}", located.pointer);
                     located.relative = false;
                 }
-                MockGenError::new(located.to_string())
+                BuildError::new(located.to_string())
             })
     }
 
-    /// The `static` items, to be written after the provider.
-    pub fn into_items(self) -> Vec<TokenStream> {
-        self.items
+    /// The shared schemas and patterns, in the order they were completed.
+    pub fn into_shared(self) -> Vec<Shared> {
+        self.shared
     }
 
-    /// `&NAMED` for a `$ref` alone, else `&Schema { ... }`.
-    fn reference(&mut self, document: usize, schema: &Value, at: &Place) -> Result<TokenStream> {
+    /// The shared schema for a `$ref` alone, else a new one.
+    fn reference(
+        &mut self,
+        document: usize,
+        schema: &Value,
+        at: &Place,
+    ) -> Result<&'static Schema> {
         if let Some(target) = lone_ref(schema) {
-            let ident = self.named(document, target, at)?;
-            return Ok(quote!(&#ident));
+            return self.named(document, target, at);
         }
-        let value = self.value(document, schema, at)?;
-        Ok(quote!(&#value))
+        Ok(match self.value(document, schema, at)? {
+            Built::Any => &Schema::ANY,
+            Built::Nothing => &Schema::NOTHING,
+            Built::Schema(schema) => leak(schema),
+        })
     }
 
-    /// The static for the schema `target` points at, compiled once.
-    fn named(&mut self, document: usize, target: &str, at: &Place) -> Result<Ident> {
+    /// The schema `target` points at, built once.
+    fn named(&mut self, document: usize, target: &str, at: &Place) -> Result<&'static Schema> {
         let key = (document, target.to_string());
-        if let Some(ident) = self.named.get(&key) {
-            return Ok(ident.clone());
+        match self.named.get_mut(&key) {
+            Some(Named::Done(schema)) => return Ok(schema),
+            Some(Named::Building(links)) => {
+                let link = leak(Link::new());
+                links.push(link);
+                return Ok(leak(Schema {
+                    link: Some(link),
+                    ..Schema::ANY
+                }));
+            }
+            None => {}
         }
         let resolved = &self.documents[document].resolved;
         let schema = specs::refs::Document(resolved)
             .target(target)
             .map_err(|e| at.error(format!("$ref: {e}")))?;
+        self.named.insert(key.clone(), Named::Building(Vec::new()));
+        let mark = self.shared.len();
         let pointer = target.strip_prefix('#').unwrap_or(target);
-        let last = pointer.rsplit('/').next().unwrap_or("schema");
-        let ident = self.fresh(&format!("SCHEMA_{}", screaming(last)));
-        self.named.insert(key.clone(), ident.clone());
         let place = Place {
             file: at.file.clone(),
             pointer: pointer.to_string(),
             relative: false,
         };
-        // A schema that fails leaves no name behind: the operation that
-        // reached it is skipped, and others must not refer to a missing static.
+        // A schema that fails leaves nothing behind, not even the schemas
+        // completed inside it (they may link back to it): the operation
+        // that reached it is skipped, and others must not share a broken one.
         let value = match self.value(document, schema, &place) {
-            Ok(value) => value,
+            Ok(value) => value.into_schema(),
             Err(error) => {
                 self.named.remove(&key);
+                self.roll_back(mark);
                 return Err(error);
             }
         };
-        let doc = format!(" `{target}`");
-        self.items
-            .push(quote!(#[doc = #doc] static #ident: Schema = #value;));
-        Ok(ident)
-    }
-
-    fn fresh(&mut self, base: &str) -> Ident {
-        let mut name = base.to_string();
-        let mut n = 2;
-        while !self.taken.insert(name.clone()) {
-            name = format!("{base}_{n}");
-            n += 1;
+        let built = leak(value);
+        if let Some(Named::Building(links)) = self.named.insert(key, Named::Done(built)) {
+            for link in links {
+                link.set(built);
+            }
         }
-        format_ident!("{}", name)
+        self.shared.push(Shared::Schema {
+            target: self.strings.get(target),
+            schema: built,
+        });
+        Ok(built)
     }
 
-    /// The `Schema { ... }` expression for one schema object (or boolean).
-    fn value(&mut self, document: usize, schema: &Value, at: &Place) -> Result<TokenStream> {
+    /// Forgets what was shared since `mark`.
+    fn roll_back(&mut self, mark: usize) {
+        for shared in self.shared.drain(mark..) {
+            match shared {
+                Shared::Schema { schema, .. } => self.named.retain(
+                    |_, named| !matches!(named, Named::Done(done) if std::ptr::eq(*done, schema)),
+                ),
+                Shared::Pattern(pattern) => self
+                    .patterns
+                    .retain(|_, kept| !std::ptr::eq(*kept, pattern)),
+            }
+        }
+    }
+
+    /// The model of one schema object (or boolean).
+    fn value(&mut self, document: usize, schema: &Value, at: &Place) -> Result<Built> {
         let members = match schema {
-            Value::Bool(true) => return Ok(quote!(Schema::ANY)),
-            Value::Bool(false) => return Ok(quote!(Schema::NOTHING)),
+            Value::Bool(true) => return Ok(Built::Any),
+            Value::Bool(false) => return Ok(Built::Nothing),
             Value::Object(members) => members,
             _ => return Err(at.error("a schema must be an object or a boolean".into())),
         };
-        let mut fields = Vec::new();
+        let mut built = Schema::ANY;
         let nullable = members.get("nullable") == Some(&Value::Bool(true));
         let types = types(members, at)?;
-        if let Some(types) = &types {
-            let mut types = types.clone();
-            if nullable {
-                types.push("null".into());
-            }
-            let bits: Vec<TokenStream> = types
-                .iter()
-                .map(|t| {
-                    let ident = format_ident!("{}", t.to_ascii_uppercase());
-                    quote!(Types::#ident)
-                })
-                .collect();
-            let (first, rest) = bits.split_first().expect("types are never empty here");
-            fields.push(quote!(types: #first #(.or(#rest))*));
+        if let Some(types) = types {
+            built.types = if nullable {
+                types.or(Types::NULL)
+            } else {
+                types
+            };
         }
         if let Some(values) = enum_values(members, nullable && types.is_some(), at)? {
-            fields.push(quote!(values: Some(&[#(#values),*])));
+            built.values = Some(slice(values.iter().map(|v| self.strings.get(v)).collect()));
         }
         let number = |key: &str| members.get(key).and_then(Value::as_f64);
-        let count = |key: &str| -> Result<TokenStream> {
+        let count = |key: &str| -> Result<Option<u64>> {
             match members.get(key) {
-                None => Ok(quote!(None)),
-                Some(value) => value
-                    .as_u64()
-                    .map(|n| {
-                        let n = proc_macro2::Literal::u64_unsuffixed(n);
-                        quote!(Some(#n))
-                    })
-                    .ok_or_else(|| {
-                        at.child(key)
-                            .error(format!("`{key}` must be a non-negative integer"))
-                    }),
+                None => Ok(None),
+                Some(value) => value.as_u64().map(Some).ok_or_else(|| {
+                    at.child(key)
+                        .error(format!("`{key}` must be a non-negative integer"))
+                }),
             }
         };
-        let format = members.get("format").and_then(Value::as_str);
-        let format_tokens = match format {
-            Some(format) => quote!(Some(#format)),
-            None => quote!(None),
-        };
+        let format = members
+            .get("format")
+            .and_then(Value::as_str)
+            .map(|f| self.strings.get(f));
         // String rules.
         if ["minLength", "maxLength", "pattern"]
             .iter()
@@ -197,20 +225,16 @@ impl<'a> SchemaTable<'a> {
             || format.is_some_and(|f| !matches!(f, "int32" | "int64" | "float" | "double"))
         {
             let pattern = match members.get("pattern") {
-                Some(Value::String(source)) => {
-                    let ident = self.pattern(source, &at.child("pattern"))?;
-                    quote!(Some(&#ident))
-                }
+                Some(Value::String(source)) => Some(self.pattern(source, &at.child("pattern"))?),
                 Some(_) => return Err(at.child("pattern").error("not a string".into())),
-                None => quote!(None),
+                None => None,
             };
-            let rules = set_fields(&[
-                ("min_length", count("minLength")?),
-                ("max_length", count("maxLength")?),
-                ("format", format_tokens.clone()),
-                ("pattern", pattern),
-            ]);
-            fields.push(quote!(string: Some(&StringRules { #(#rules,)* ..StringRules::NONE })));
+            built.string = Some(leak(StringRules {
+                min_length: count("minLength")?,
+                max_length: count("maxLength")?,
+                format,
+                pattern,
+            }));
         }
         // Number rules: 3.0 spells exclusive bounds as booleans beside
         // minimum/maximum, 3.1 as numbers (both may appear: the stricter holds).
@@ -246,18 +270,14 @@ impl<'a> SchemaTable<'a> {
                     .child("multipleOf")
                     .error("`multipleOf` must be greater than 0".into()));
             }
-            let (minimum, maximum, multiple_of) =
-                (option(minimum), option(maximum), option(multiple_of));
-            let flag = |set: bool| if set { quote!(true) } else { quote!(false) };
-            let rules = set_fields(&[
-                ("minimum", minimum),
-                ("maximum", maximum),
-                ("exclusive_minimum", flag(exclusive_minimum)),
-                ("exclusive_maximum", flag(exclusive_maximum)),
-                ("multiple_of", multiple_of),
-                ("format", format_tokens),
-            ]);
-            fields.push(quote!(number: Some(&NumberRules { #(#rules,)* ..NumberRules::NONE })));
+            built.number = Some(leak(NumberRules {
+                minimum,
+                maximum,
+                exclusive_minimum,
+                exclusive_maximum,
+                multiple_of,
+                format,
+            }));
         }
         // Array rules.
         if [
@@ -287,31 +307,17 @@ impl<'a> SchemaTable<'a> {
                     self.optional(document, members, "items", at)?,
                 ),
             };
-            let contains = self.optional(document, members, "contains", at)?;
-            let unique = members.get("uniqueItems") == Some(&Value::Bool(true));
-            let prefix_items = if prefix_items.is_empty() {
-                quote!(&[])
-            } else {
-                quote!(&[#(#prefix_items),*])
-            };
-            let rules = set_fields(&[
-                ("prefix_items", prefix_items),
-                ("items", items),
-                ("min_items", count("minItems")?),
-                ("max_items", count("maxItems")?),
-                (
-                    "unique_items",
-                    if unique { quote!(true) } else { quote!(false) },
-                ),
-                ("contains", contains),
-                ("min_contains", count("minContains")?),
-                ("max_contains", count("maxContains")?),
-                (
-                    "unevaluated",
-                    self.optional(document, members, "unevaluatedItems", at)?,
-                ),
-            ]);
-            fields.push(quote!(array: Some(&ArrayRules { #(#rules,)* ..ArrayRules::NONE })));
+            built.array = Some(leak(ArrayRules {
+                prefix_items: slice(prefix_items),
+                items,
+                min_items: count("minItems")?,
+                max_items: count("maxItems")?,
+                unique_items: members.get("uniqueItems") == Some(&Value::Bool(true)),
+                contains: self.optional(document, members, "contains", at)?,
+                min_contains: count("minContains")?,
+                max_contains: count("maxContains")?,
+                unevaluated: self.optional(document, members, "unevaluatedItems", at)?,
+            }));
         }
         // Object rules.
         if [
@@ -335,7 +341,7 @@ impl<'a> SchemaTable<'a> {
                 let at = at.child("properties");
                 for (name, property) in declared {
                     let property = self.reference(document, property, &at.child(name))?;
-                    properties.push(quote!((#name, #property)));
+                    properties.push((self.strings.get(name), property));
                 }
             }
             let mut pattern_properties = Vec::new();
@@ -344,11 +350,9 @@ impl<'a> SchemaTable<'a> {
                 for (source, property) in declared {
                     let pattern = self.pattern(source, &at.child(source))?;
                     let property = self.reference(document, property, &at.child(source))?;
-                    pattern_properties.push(quote!((&#pattern, #property)));
+                    pattern_properties.push((pattern, property));
                 }
             }
-            let additional = self.optional(document, members, "additionalProperties", at)?;
-            let property_names = self.optional(document, members, "propertyNames", at)?;
             // Draft 4-7's `dependencies` (OpenAPI 3.0's dialect) holds both
             // kinds: a list of names or a schema.
             let mut dependent_required = Vec::new();
@@ -366,16 +370,16 @@ impl<'a> SchemaTable<'a> {
                         Value::Array(names) if keyword != "dependentSchemas" => {
                             let names = names
                                 .iter()
-                                .map(|n| n.as_str().map(|n| quote!(#n)))
+                                .map(|n| n.as_str().map(|n| self.strings.get(n)))
                                 .collect::<Option<Vec<_>>>()
                                 .ok_or_else(|| {
                                     at.child(name).error("names must be strings".into())
                                 })?;
-                            dependent_required.push(quote!((#name, &[#(#names),*])));
+                            dependent_required.push((self.strings.get(name), slice(names)));
                         }
                         _ if keyword != "dependentRequired" => {
                             let schema = self.reference(document, dependency, &at.child(name))?;
-                            dependent_schemas.push(quote!((#name, #schema)));
+                            dependent_schemas.push((self.strings.get(name), schema));
                         }
                         _ => {
                             return Err(at.child(name).error("must be a list of names".into()));
@@ -383,37 +387,26 @@ impl<'a> SchemaTable<'a> {
                     }
                 }
             }
-            let required: Vec<&str> = members
+            let required = members
                 .get("required")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
                 .filter_map(Value::as_str)
+                .map(|name| self.strings.get(name))
                 .collect();
-            let list = |items: Vec<TokenStream>| {
-                if items.is_empty() {
-                    quote!(&[])
-                } else {
-                    quote!(&[#(#items),*])
-                }
-            };
-            let required = list(required.iter().map(|name| quote!(#name)).collect());
-            let rules = set_fields(&[
-                ("properties", list(properties)),
-                ("pattern_properties", list(pattern_properties)),
-                ("additional", additional),
-                ("required", required),
-                ("min_properties", count("minProperties")?),
-                ("max_properties", count("maxProperties")?),
-                ("property_names", property_names),
-                ("dependent_required", list(dependent_required)),
-                ("dependent_schemas", list(dependent_schemas)),
-                (
-                    "unevaluated",
-                    self.optional(document, members, "unevaluatedProperties", at)?,
-                ),
-            ]);
-            fields.push(quote!(object: Some(&ObjectRules { #(#rules,)* ..ObjectRules::NONE })));
+            built.object = Some(leak(ObjectRules {
+                properties: slice(properties),
+                pattern_properties: slice(pattern_properties),
+                additional: self.optional(document, members, "additionalProperties", at)?,
+                required: slice(required),
+                min_properties: count("minProperties")?,
+                max_properties: count("maxProperties")?,
+                property_names: self.optional(document, members, "propertyNames", at)?,
+                dependent_required: slice(dependent_required),
+                dependent_schemas: slice(dependent_schemas),
+                unevaluated: self.optional(document, members, "unevaluatedProperties", at)?,
+            }));
         }
         // `$ref` beside other keywords (3.1): the target applies as well.
         // Dynamic references are resolved statically, to the anchor the spec
@@ -421,59 +414,55 @@ impl<'a> SchemaTable<'a> {
         let mut all_of = self.list(document, members, "allOf", at)?;
         for keyword in ["$ref", "$dynamicRef", "$recursiveRef"] {
             if let Some(target) = members.get(keyword).and_then(Value::as_str) {
-                let ident = self.named(document, target, &at.child(keyword))?;
-                all_of.push(quote!(&#ident));
+                all_of.push(self.named(document, target, &at.child(keyword))?);
             }
         }
-        if !all_of.is_empty() {
-            fields.push(quote!(all_of: &[#(#all_of),*]));
-        }
-        for (keyword, field) in [("anyOf", quote!(any_of)), ("oneOf", quote!(one_of))] {
-            let branches = self.list(document, members, keyword, at)?;
-            if !branches.is_empty() {
-                fields.push(quote!(#field: &[#(#branches),*]));
-            }
-        }
+        built.all_of = slice(all_of);
+        built.any_of = slice(self.list(document, members, "anyOf", at)?);
+        built.one_of = slice(self.list(document, members, "oneOf", at)?);
         if let Some(not) = members.get("not") {
-            let not = self.reference(document, not, &at.child("not"))?;
-            fields.push(quote!(not: Some(#not)));
+            built.not = Some(self.reference(document, not, &at.child("not"))?);
         }
         // `then`/`else` without `if` are ignored, as JSON Schema says.
         if let Some(when) = members.get("if") {
             let when = self.reference(document, when, &at.child("if"))?;
             let mut branch = |keyword: &str| match members.get(keyword) {
                 Some(schema) => self.reference(document, schema, &at.child(keyword)),
-                None => Ok(quote!(&Schema::ANY)),
+                None => Ok(&Schema::ANY),
             };
             let (then, otherwise) = (branch("then")?, branch("else")?);
-            fields.push(quote!(conditional: Some(&Conditional { when: #when, then: #then, otherwise: #otherwise })));
+            built.conditional = Some(leak(Conditional {
+                when,
+                then,
+                otherwise,
+            }));
         }
-        let schema = quote!(Schema { #(#fields,)* ..Schema::ANY });
         // 3.0 `nullable` without `type`: null, or whatever the rest allows.
         if nullable && types.is_none() {
-            return Ok(quote!(Schema {
-                any_of: &[&Schema { types: Types::NULL, ..Schema::ANY }, &#schema],
+            static NULL: Schema = Schema {
+                types: Types::NULL,
+                ..Schema::ANY
+            };
+            return Ok(Built::Schema(Schema {
+                any_of: slice(vec![&NULL, leak(built)]),
                 ..Schema::ANY
             }));
         }
-        Ok(schema)
+        Ok(Built::Schema(built))
     }
 
-    /// `Some(&schema)` for a keyword holding one schema, `None` without it.
+    /// `Some(schema)` for a keyword holding one schema, `None` without it.
     fn optional(
         &mut self,
         document: usize,
         members: &Map<String, Value>,
         keyword: &str,
         at: &Place,
-    ) -> Result<TokenStream> {
-        match members.get(keyword) {
-            Some(schema) => {
-                let schema = self.reference(document, schema, &at.child(keyword))?;
-                Ok(quote!(Some(#schema)))
-            }
-            None => Ok(quote!(None)),
-        }
+    ) -> Result<Option<&'static Schema>> {
+        members
+            .get(keyword)
+            .map(|schema| self.reference(document, schema, &at.child(keyword)))
+            .transpose()
     }
 
     /// The schemas of a list keyword (`allOf`, `prefixItems`, ...).
@@ -483,7 +472,7 @@ impl<'a> SchemaTable<'a> {
         members: &Map<String, Value>,
         keyword: &str,
         at: &Place,
-    ) -> Result<Vec<TokenStream>> {
+    ) -> Result<Vec<&'static Schema>> {
         let Some(list) = members.get(keyword) else {
             return Ok(Vec::new());
         };
@@ -497,31 +486,50 @@ impl<'a> SchemaTable<'a> {
             .collect()
     }
 
-    /// The static for a pattern, translated and checked once.
-    fn pattern(&mut self, source: &str, at: &Place) -> Result<Ident> {
-        if let Some(ident) = self.patterns.get(source) {
-            return Ok(ident.clone());
+    /// A pattern, translated and checked once.
+    fn pattern(&mut self, source: &str, at: &Place) -> Result<&'static Pattern> {
+        if let Some(pattern) = self.patterns.get(source) {
+            return Ok(pattern);
         }
         // The regex crate when it can (linear time), else the ECMA-262
         // engine (lookaround, backreferences).
         let translated = translate_pattern(source)
             .ok()
             .filter(|regex| regex::Regex::new(regex).is_ok());
+        let kept = self.strings.get(source);
         let pattern = match translated {
-            Some(translated) => quote!(Pattern::new(#source, #translated)),
+            Some(translated) => Pattern::new(kept, self.strings.get(&translated)),
             None => {
                 regress::Regex::with_flags(source, "u").map_err(|e| {
                     at.error(format!(
                         "pattern `{source}` is not an ECMA-262 regular expression: {e}"
                     ))
                 })?;
-                quote!(Pattern::ecma(#source))
+                Pattern::ecma(kept)
             }
         };
-        let ident = self.fresh(&format!("PATTERN_{}", self.patterns.len()));
-        self.patterns.insert(source.to_string(), ident.clone());
-        self.items.push(quote!(static #ident: Pattern = #pattern;));
-        Ok(ident)
+        let pattern = leak(pattern);
+        self.patterns.insert(source.to_string(), pattern);
+        self.shared.push(Shared::Pattern(pattern));
+        Ok(pattern)
+    }
+}
+
+/// What one schema builds to: the two boolean schemas stay the model's
+/// constants, so they are shared rather than copied.
+enum Built {
+    Any,
+    Nothing,
+    Schema(Schema),
+}
+
+impl Built {
+    fn into_schema(self) -> Schema {
+        match self {
+            Built::Any => Schema::ANY,
+            Built::Nothing => Schema::NOTHING,
+            Built::Schema(schema) => schema,
+        }
     }
 }
 
@@ -535,25 +543,34 @@ fn lone_ref(schema: &Value) -> Option<&str> {
         .then_some(target)
 }
 
-/// The `type` keyword as a list of known type names, `None` without one.
-fn types(members: &Map<String, Value>, at: &Place) -> Result<Option<Vec<String>>> {
-    const KNOWN: [&str; 7] = [
-        "null", "boolean", "integer", "number", "string", "array", "object",
+/// The `type` keyword as a set of types, `None` without one.
+fn types(members: &Map<String, Value>, at: &Place) -> Result<Option<Types>> {
+    const KNOWN: [(&str, Types); 7] = [
+        ("null", Types::NULL),
+        ("boolean", Types::BOOLEAN),
+        ("integer", Types::INTEGER),
+        ("number", Types::NUMBER),
+        ("string", Types::STRING),
+        ("array", Types::ARRAY),
+        ("object", Types::OBJECT),
     ];
     let names: Vec<&Value> = match members.get("type") {
         None => return Ok(None),
         Some(Value::Array(list)) => list.iter().collect(),
         Some(single) => vec![single],
     };
-    let mut types = Vec::new();
-    for name in names {
-        match name.as_str() {
-            Some(name) if KNOWN.contains(&name) => types.push(name.to_string()),
-            _ => return Err(at.child("type").error(format!("unknown type {name}"))),
-        }
-    }
-    if types.is_empty() {
+    if names.is_empty() {
         return Err(at.child("type").error("`type` lists no type".into()));
+    }
+    let mut types = Types::NONE;
+    for name in names {
+        match KNOWN
+            .iter()
+            .find(|(known, _)| Some(*known) == name.as_str())
+        {
+            Some((_, known)) => types = types.or(*known),
+            None => return Err(at.child("type").error(format!("unknown type {name}"))),
+        }
     }
     Ok(Some(types))
 }
@@ -699,44 +716,6 @@ fn find(document: &Value, schema: &Value) -> Option<String> {
     }
 }
 
-/// `ApiErrorResponse` -> `API_ERROR_RESPONSE`, any other character `_`.
-fn screaming(name: &str) -> String {
-    let mut out = String::new();
-    let mut previous_lower = false;
-    for c in name.chars() {
-        if c.is_ascii_uppercase() && previous_lower {
-            out.push('_');
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        out.push(if c.is_ascii_alphanumeric() {
-            c.to_ascii_uppercase()
-        } else {
-            '_'
-        });
-    }
-    out
-}
-
-/// `name: value` for each field whose value is not its `NONE` default.
-fn set_fields(fields: &[(&str, TokenStream)]) -> Vec<TokenStream> {
-    const DEFAULTS: [&str; 4] = ["None", "false", "& []", "& Schema :: ANY"];
-    fields
-        .iter()
-        .filter(|(_, value)| !DEFAULTS.contains(&value.to_string().as_str()))
-        .map(|(name, value)| {
-            let name = format_ident!("{}", name);
-            quote!(#name: #value)
-        })
-        .collect()
-}
-
-fn option(value: Option<f64>) -> TokenStream {
-    match value {
-        Some(value) => quote!(Some(#value)),
-        None => quote!(None),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -764,7 +743,8 @@ mod tests {
         }
     }
 
-    fn compile(schema: Value) -> Result<String, MockGenError> {
+    /// `schema` built as the target of a `$ref`, with what was shared.
+    fn compile(schema: Value) -> Result<(&'static Schema, Vec<Shared>), BuildError> {
         let document = specs::SourceDocument::new(
             "doc.json".into(),
             schema.clone(),
@@ -772,14 +752,13 @@ mod tests {
         );
         let documents = [document];
         let mut table = SchemaTable::new(&documents);
-        let tokens = table.schema(0, &serde_json::json!({"$ref": "#/components/schemas/Root"}))?;
-        let items = table.into_items();
-        Ok(quote!(#tokens #(#items)*).to_string())
+        let built = table.schema(0, &serde_json::json!({"$ref": "#/components/schemas/Root"}))?;
+        Ok((built, table.into_shared()))
     }
 
     #[test]
     fn every_validation_keyword_compiles() {
-        let code = compile(serde_json::json!({
+        let (root, _) = compile(serde_json::json!({
             "type": "object",
             "properties": {"a": {"type": "string", "if": {"minLength": 1}, "then": {"maxLength": 3}}},
             "dependentRequired": {"a": ["b"]},
@@ -791,29 +770,33 @@ mod tests {
             "patternProperties": {"^x-(?!internal)": {"contains": {"type": "integer"}, "minContains": 2, "maxContains": 3, "unevaluatedItems": false}}
         }))
         .unwrap();
-        for expected in [
-            "conditional : Some (& Conditional { when :",
-            "dependent_required : & [(\"a\" , & [\"b\"]) , (\"d\" , & [\"a\"])]",
-            "dependent_schemas : & [(\"b\" ,",
-            "(\"e\" ,",
-            "unevaluated : Some (& Schema :: NOTHING)",
-            "min_contains : Some (2)",
-            "max_contains : Some (3)",
-            "Pattern :: ecma (\"^x-(?!internal)\")",
-        ] {
-            assert!(code.contains(expected), "{expected} in {code}");
-        }
-        let tuple =
+        let object = root.object.unwrap();
+        let (_, a) = object.properties[0];
+        let conditional = a.conditional.unwrap();
+        assert_eq!(conditional.when.string.unwrap().min_length, Some(1));
+        assert_eq!(conditional.then.string.unwrap().max_length, Some(3));
+        let required: Vec<(&str, &[&str])> = object.dependent_required.to_vec();
+        assert_eq!(required, [("a", &["b"][..]), ("d", &["a"][..])]);
+        let schemas: Vec<&str> = object.dependent_schemas.iter().map(|(n, _)| *n).collect();
+        assert_eq!(schemas, ["b", "e"]);
+        assert_eq!(object.unevaluated.unwrap().types, Types::NONE);
+        assert_eq!(
+            object.property_names.unwrap().string.unwrap().max_length,
+            Some(8)
+        );
+        let (pattern, items) = object.pattern_properties[0];
+        assert_eq!((pattern.source, pattern.regex), ("^x-(?!internal)", None));
+        let array = items.array.unwrap();
+        assert_eq!((array.min_contains, array.max_contains), (Some(2), Some(3)));
+        assert_eq!(array.unevaluated.unwrap().types, Types::NONE);
+
+        let (tuple, _) =
             compile(serde_json::json!({"items": [{"type": "integer"}], "additionalItems": false}))
                 .unwrap();
-        assert!(
-            tuple.contains("prefix_items : & [& Schema { types : Types :: INTEGER"),
-            "{tuple}"
-        );
-        assert!(
-            tuple.contains("items : Some (& Schema :: NOTHING)"),
-            "{tuple}"
-        );
+        let array = tuple.array.unwrap();
+        assert_eq!(array.prefix_items[0].types, Types::INTEGER);
+        assert_eq!(array.items.unwrap().types, Types::NONE);
+
         let error = compile(serde_json::json!({"pattern": "(?<=a"}))
             .unwrap_err()
             .to_string();
@@ -825,13 +808,13 @@ mod tests {
         );
         assert!(compile(serde_json::json!({"multipleOf": 0})).is_err());
         // Keywords JSON Schema does not define are annotations (Prefect's `min_items`).
-        let code = compile(serde_json::json!({"type": "array", "min_items": 1})).unwrap();
-        assert!(!code.contains("min_items"), "{code}");
+        let (array, _) = compile(serde_json::json!({"type": "array", "min_items": 1})).unwrap();
+        assert!(array.array.is_none());
     }
 
     #[test]
-    fn references_are_shared_and_recursion_is_kept() {
-        let code = compile(serde_json::json!({
+    fn references_are_shared_and_recursion_is_linked() {
+        let (root, shared) = compile(serde_json::json!({
             "type": ["object", "null"],
             "properties": {
                 "child": {"$ref": "#/components/schemas/Root"},
@@ -840,17 +823,42 @@ mod tests {
             "additionalProperties": false
         }))
         .unwrap();
-        assert_eq!(code.matches("static SCHEMA_ROOT").count(), 1, "{code}");
-        assert!(code.contains("\"child\" , & SCHEMA_ROOT"), "{code}");
+        assert_eq!(root.types, Types::OBJECT.or(Types::NULL));
+        let object = root.object.unwrap();
+        let (_, child) = object.properties[0];
         assert!(
-            code.contains("Types :: OBJECT . or (Types :: NULL)"),
-            "{code}"
+            std::ptr::eq(child.target(), root),
+            "the recursion leads back"
         );
-        assert!(
-            code.contains("additional : Some (& Schema :: NOTHING)"),
-            "{code}"
+        assert_eq!(object.additional.unwrap().types, Types::NONE);
+        let tags = object.properties[1].1.array.unwrap();
+        assert!(tags.unique_items);
+        let pattern = tags.items.unwrap().string.unwrap().pattern.unwrap();
+        assert_eq!((pattern.source, pattern.regex), ("^a", Some("^a")));
+        let shared: Vec<String> = shared
+            .iter()
+            .map(|s| match s {
+                Shared::Schema { target, .. } => target.to_string(),
+                Shared::Pattern(p) => p.source.to_string(),
+            })
+            .collect();
+        assert_eq!(shared, ["^a", "#/components/schemas/Root"]);
+    }
+
+    #[test]
+    fn a_failed_schema_takes_the_schemas_built_inside_it_along() {
+        let document = specs::SourceDocument::new(
+            "doc.json".into(),
+            serde_json::json!({}),
+            serde_json::json!({"components": {"schemas": {
+                "A": {"properties": {"b": {"$ref": "#/components/schemas/B"}}, "allOf": [{"multipleOf": 0}]},
+                "B": {"properties": {"a": {"$ref": "#/components/schemas/A"}}}
+            }}}),
         );
-        assert!(code.contains("unique_items : true"), "{code}");
-        assert!(code.contains("Pattern :: new (\"^a\" , \"^a\")"), "{code}");
+        let documents = [document];
+        let mut table = SchemaTable::new(&documents);
+        let a = serde_json::json!({"$ref": "#/components/schemas/A"});
+        assert!(table.schema(0, &a).is_err());
+        assert!(table.into_shared().is_empty(), "B links to the failed A");
     }
 }

@@ -1,5 +1,7 @@
-//! The static description of an API that `cargo xtask codegen` writes into
-//! `generated/` and the runtime serves. Nothing here names a provider.
+//! The description of an API the mock serves: built from a document by
+//! [`crate::build`], either at start-up (`mock-server --spec`) or once by
+//! `cargo xtask codegen`, which writes it out as static data into
+//! `mock-server/src/generated/`. Nothing here names a provider.
 
 /// One API (provider), served under its own base URL.
 #[derive(Debug)]
@@ -18,7 +20,7 @@ pub struct Provider {
     /// Every operation.
     pub operations: &'static [Operation],
     /// The documents' operations the mock does not serve, and why (the
-    /// spec library's and the mock generator's findings: see `specs::findings`).
+    /// spec library's and the builder's findings: see `specs::findings`).
     pub skipped: &'static [Skipped],
 }
 
@@ -289,8 +291,8 @@ pub enum Template {
     Status,
 }
 
-/// A JSON Schema as codegen compiled it: every keyword the documents use
-/// (codegen refuses the others, naming file and pointer). As in JSON Schema,
+/// A JSON Schema as the builder compiled it: every keyword of the 2020-12
+/// validation vocabulary (a malformed one leaves its operation out, named). As in JSON Schema,
 /// the keywords apply together, and type-specific rules (`string`, `number`,
 /// `array`, `object`) only to instances of that type.
 #[derive(Debug)]
@@ -317,6 +319,37 @@ pub struct Schema {
     pub not: Option<&'static Schema>,
     /// `if`/`then`/`else`.
     pub conditional: Option<&'static Conditional>,
+    /// Set only on a schema built at run time that stands for a `$ref`
+    /// back to a schema still being built (recursion): it is that schema
+    /// (see [`Schema::target`]), and every other field is its default.
+    /// Static data never needs one: a `static` may refer to itself.
+    pub link: Option<&'static Link>,
+}
+
+/// A schema a recursive `$ref` points back to, filled in once it is built.
+pub struct Link(std::sync::OnceLock<&'static Schema>);
+
+impl Link {
+    pub(crate) const fn new() -> Self {
+        Self(std::sync::OnceLock::new())
+    }
+
+    pub(crate) fn set(&self, schema: &'static Schema) {
+        // Set once, by the builder that made the link.
+        let _ = self.0.set(schema);
+    }
+
+    /// The schema linked to; `None` only while it is being built.
+    pub fn get(&self) -> Option<&'static Schema> {
+        self.0.get().copied()
+    }
+}
+
+/// Does not follow the link: recursion would not end.
+impl std::fmt::Debug for Link {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Link")
+    }
 }
 
 /// `if`/`then`/`else`: an instance valid against `when` must satisfy
@@ -345,12 +378,25 @@ impl Schema {
         one_of: &[],
         not: None,
         conditional: None,
+        link: None,
     };
     /// The schema `false`: nothing.
     pub const NOTHING: Schema = Schema {
         types: Types::NONE,
         ..Schema::ANY
     };
+
+    /// The schema this one stands for: itself, or the one its [`link`]
+    /// points at. Whatever walks schemas starts here.
+    ///
+    /// [`link`]: Schema::link
+    pub fn target(&self) -> &Schema {
+        let mut schema = self;
+        while let Some(next) = schema.link.and_then(Link::get) {
+            schema = next;
+        }
+        schema
+    }
 }
 
 /// A set of JSON types. `integer` is a subset of `number`: a schema allowing
@@ -527,7 +573,7 @@ impl ObjectRules {
 
 /// A `pattern` (ECMA-262, as JSON Schema writes it), compiled on first use.
 ///
-/// Most patterns are translated by codegen to the `regex` crate's syntax,
+/// Most patterns are translated by the builder to the `regex` crate's syntax,
 /// whose matching time is linear in the input. Those that need what it lacks
 /// (lookaround, backreferences) are run by `regress`, an ECMA-262 engine.
 pub struct Pattern {
@@ -564,7 +610,7 @@ impl Pattern {
     }
 
     /// Whether `text` contains a match (JSON Schema patterns are not
-    /// anchored); `None` if the expression does not compile (codegen checks
+    /// anchored); `None` if the expression does not compile (the builder checks
     /// that it does).
     pub fn is_match(&self, text: &str) -> Option<bool> {
         let compiled = self.compiled.get_or_init(|| match self.regex {

@@ -1,16 +1,16 @@
-//! Why the mock generator leaves a part of a document out.
+//! Why the builder leaves a part of a document out.
 
 use std::fmt;
 
-/// A part of a document the mock generator cannot compile: the reason, and
+/// A part of a document the builder cannot model: the reason, and
 /// where it was found, outermost first (`response 200: header `ETag``).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MockGenError {
+pub struct BuildError {
     context: Vec<String>,
     reason: String,
 }
 
-impl MockGenError {
+impl BuildError {
     /// An error for `reason`, with no context yet.
     pub fn new(reason: impl Into<String>) -> Self {
         Self {
@@ -20,7 +20,7 @@ impl MockGenError {
     }
 }
 
-impl fmt::Display for MockGenError {
+impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for context in &self.context {
             write!(f, "{context}: ")?;
@@ -29,12 +29,12 @@ impl fmt::Display for MockGenError {
     }
 }
 
-impl std::error::Error for MockGenError {}
+impl std::error::Error for BuildError {}
 
-/// The generator's results.
-pub(crate) type Result<T, E = MockGenError> = std::result::Result<T, E>;
+/// The builder's results.
+pub(crate) type Result<T, E = BuildError> = std::result::Result<T, E>;
 
-/// Says where an error happened, as the generator descends.
+/// Says where an error happened, as the builder descends.
 pub(crate) trait Context<T> {
     /// Prefixes the error with `context`.
     fn context(self, context: &str) -> Result<T>;
@@ -57,11 +57,11 @@ impl<T> Context<T> for Result<T> {
 
 impl<T> Context<T> for Option<T> {
     fn context(self, context: &str) -> Result<T> {
-        self.ok_or_else(|| MockGenError::new(context))
+        self.ok_or_else(|| BuildError::new(context))
     }
 
     fn with_context(self, context: impl FnOnce() -> String) -> Result<T> {
-        self.ok_or_else(|| MockGenError::new(context()))
+        self.ok_or_else(|| BuildError::new(context()))
     }
 }
 
@@ -71,7 +71,7 @@ mod tests {
 
     #[test]
     fn context_reads_outermost_first() {
-        let error: Result<()> = Err(MockGenError::new("not a string"));
+        let error: Result<()> = Err(BuildError::new("not a string"));
         let error = error.context("header `ETag`").context("response 200");
         assert_eq!(
             error.unwrap_err().to_string(),
