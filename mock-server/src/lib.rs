@@ -16,6 +16,7 @@
 //! ```
 
 mod ci;
+mod documents;
 mod generated;
 mod mount;
 mod pipeline;
@@ -39,6 +40,7 @@ use tokio::task::JoinHandle;
 
 pub use ci::faults::{ActiveFault, Fault, FaultKind, InvalidFault};
 pub use ci::journal::{Entry, Expectation, Filter, VerificationError};
+pub use documents::{LoadError, Spec};
 pub use generated::PROVIDERS;
 pub use mock_model::model;
 use mount::Mount;
@@ -79,6 +81,9 @@ pub struct Config {
     pub addr: SocketAddr,
     /// Serve only this provider, at the root (a drop-in for its real host).
     pub provider: Option<String>,
+    /// Documents to load at start-up and serve instead of the vendored
+    /// providers (`--spec`); one alone is served at the root.
+    pub specs: Vec<Spec>,
     /// Credentials that count as valid; empty accepts any non-empty one.
     pub api_keys: Vec<String>,
     /// Per-connection limits (header read timeout).
@@ -108,6 +113,7 @@ impl fmt::Debug for Config {
         f.debug_struct("Config")
             .field("addr", &self.addr)
             .field("provider", &self.provider)
+            .field("specs", &self.specs)
             .field("api_keys", &Redacted(self.api_keys.len()))
             .field("limits", &self.limits)
             .field("journal", &self.journal)
@@ -137,6 +143,7 @@ impl Default for Config {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             provider: None,
+            specs: Vec::new(),
             api_keys: Vec::new(),
             limits: Limits::default(),
             journal: ci::journal::DEFAULT_CAPACITY,
@@ -153,9 +160,15 @@ impl Default for Config {
 /// Why the server could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    /// `--provider` named a provider that is not vendored.
-    #[error("unknown provider `{0}`; vendored: {1}")]
+    /// `--provider` named a provider that is not served.
+    #[error("unknown provider `{0}`; served: {1}")]
     UnknownProvider(String, String),
+    /// A `--spec` document cannot be served.
+    #[error(transparent)]
+    Load(#[from] LoadError),
+    /// Two documents would be served under one name.
+    #[error("two documents are named `{0}`: name one with --spec NAME=PATH")]
+    DuplicateName(String),
     /// The address could not be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -178,19 +191,35 @@ pub enum StartError {
 
 /// The providers to serve and their base paths, per `config`.
 pub(crate) fn mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
+    let providers: Vec<&'static model::Provider> = if config.specs.is_empty() {
+        PROVIDERS.to_vec()
+    } else {
+        let mut loaded: Vec<&'static model::Provider> = Vec::new();
+        for spec in &config.specs {
+            let provider = documents::load(spec)?;
+            if loaded.iter().any(|p| p.name == provider.name) {
+                return Err(StartError::DuplicateName(provider.name.to_string()));
+            }
+            loaded.push(provider);
+        }
+        loaded
+    };
+    let at_root = |provider: &'static model::Provider| Mount {
+        provider,
+        base_path: provider.server_path.to_string(),
+    };
     match &config.provider {
         Some(name) => {
-            let provider = PROVIDERS.iter().find(|p| p.name == name).ok_or_else(|| {
-                let names: Vec<&str> = PROVIDERS.iter().map(|p| p.name).collect();
+            let provider = providers.iter().find(|p| p.name == name).ok_or_else(|| {
+                let names: Vec<&str> = providers.iter().map(|p| p.name).collect();
                 StartError::UnknownProvider(name.clone(), names.join(", "))
             })?;
-            Ok(vec![Mount {
-                provider,
-                base_path: provider.server_path.to_string(),
-            }])
+            Ok(vec![at_root(provider)])
         }
-        None => Ok(PROVIDERS
-            .iter()
+        // One document of the user's own is a drop-in for its host, as Prism serves it.
+        None if config.specs.len() == 1 => Ok(vec![at_root(providers[0])]),
+        None => Ok(providers
+            .into_iter()
             .map(|provider| Mount {
                 provider,
                 base_path: format!("/{}{}", provider.name, provider.server_path),

@@ -1,4 +1,4 @@
-//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--journal N] [--no-cors] [--stateful] [--proxy [PROVIDER=]URL]... [--proxy-timeout SECONDS] [--record DIR | --replay DIR] [--log-format text|json] [--check-health]`
+//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--spec [NAME=]PATH]... [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--journal N] [--no-cors] [--stateful] [--proxy [PROVIDER=]URL]... [--proxy-timeout SECONDS] [--record DIR | --replay DIR] [--log-format text|json] [--check-health]`
 
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
@@ -7,8 +7,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
-use mock_server::Limits;
-use mock_server::{Config, MockServer};
+use mock_server::{Config, Limits, MockServer, Spec};
 use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
@@ -19,13 +18,20 @@ const LOG_QUEUE_LINES: usize = 16_384;
 /// How long `--check-health` waits to connect, send and read.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
 
-/// Mock server for the vendored APIs: every operation, every declared status.
+/// Mock server for OpenAPI documents: every operation, every declared status,
+/// requests validated. Serves the vendored APIs, or your own with --spec.
 #[derive(Debug, Parser)]
 #[command(version, about)]
 struct Args {
     /// Address to listen on (with --check-health: the server to ask).
     #[arg(long, env = "MOCK_SERVER_ADDR", default_value = "127.0.0.1:4010")]
     addr: SocketAddr,
+    /// Serve this OpenAPI document (3.0 or 3.1, JSON or YAML), or a provider
+    /// directory with its provider.yaml, instead of the vendored APIs; read at
+    /// start-up. Repeatable: several are served under their names (NAME=PATH
+    /// names one); one alone is served at the root.
+    #[arg(long = "spec", value_name = "[NAME=]PATH")]
+    specs: Vec<Spec>,
     /// Serve only this provider, at the root (a drop-in for its real host).
     #[arg(long)]
     provider: Option<String>,
@@ -96,6 +102,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     let server = MockServer::start(Config {
         addr: args.addr,
         provider: args.provider,
+        specs: args.specs,
         api_keys: args.api_keys,
         limits: Limits {
             header_read_timeout: Duration::from_secs(args.header_timeout),

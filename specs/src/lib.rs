@@ -270,22 +270,104 @@ fn extended_document(
         })
 }
 
+/// Whether `name` can name a provider: lower-case ASCII letters, digits
+/// and `_`, starting with a letter (a Rust module, a URL segment, a word).
+pub fn is_provider_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `My API v2.yaml` -> `my_api_v2`: a provider name made from a file name.
+fn name_from_file(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
+    let mut name = String::new();
+    for c in stem.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            name.push(c);
+        } else if !name.is_empty() && !name.ends_with('_') {
+            name.push('_');
+        }
+    }
+    let name = name.trim_end_matches('_');
+    if name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        name.to_string()
+    } else {
+        format!("api{}{name}", if name.is_empty() { "" } else { "_" })
+    }
+}
+
+/// Loads one document without a `provider.yaml`, as a provider of its own
+/// (no overlays, lifecycle or selection): named `name`, else after the
+/// file (`openapi.yaml` -> `openapi`), titled by its `info.title`.
+pub fn load_file(path: &Path, name: Option<&str>) -> Result<Provider, SpecError> {
+    let name = name.map_or_else(|| name_from_file(path), str::to_string);
+    let file = path
+        .file_name()
+        .and_then(|f| f.to_str())
+        .ok_or_else(|| SpecError::invalid(Location::new(path, ""), "not a file name"))?;
+    let dir = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let manifest = Manifest {
+        credential_env: format!("{}_API_KEY", name.to_ascii_uppercase()),
+        title: name.clone(),
+        name,
+        documents: vec![file.to_string()],
+        overlays: Vec::new(),
+        lifecycle: None,
+        operations: Selection::default(),
+        strict: false,
+    };
+    let mut provider = load(&dir, manifest, path)?;
+    if let Some(title) = provider.documents[0]
+        .verbatim
+        .pointer("/info/title")
+        .and_then(Value::as_str)
+        .filter(|t| !t.trim().is_empty())
+    {
+        provider.title = title.trim().to_string();
+    }
+    Ok(provider)
+}
+
 /// Loads the provider in `dir`, described by its `provider.yaml`.
 pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
-    let root = repository_root();
-    let shown = |path: PathBuf| path.strip_prefix(&root).map(Path::to_owned).unwrap_or(path);
-    let manifest_path = shown(dir.join("provider.yaml"));
-    let manifest: Manifest = serde_json::from_value(read_document(&dir.join("provider.yaml"))?)
-        .map_err(|e| SpecError::invalid(Location::new(&manifest_path, ""), e.to_string()))?;
-    let valid_name = manifest.name.starts_with(|c: char| c.is_ascii_lowercase())
-        && manifest
-            .name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !valid_name {
+    let manifest_path = dir.join("provider.yaml");
+    let manifest: Manifest =
+        serde_json::from_value(read_document(&manifest_path)?).map_err(|e| {
+            SpecError::invalid(
+                Location::new(shown(manifest_path.clone()), ""),
+                e.to_string(),
+            )
+        })?;
+    load(dir, manifest, &manifest_path)
+}
+
+/// `path` relative to the repository when inside it, as findings show it.
+fn shown(path: PathBuf) -> PathBuf {
+    path.strip_prefix(repository_root())
+        .map(Path::to_owned)
+        .unwrap_or(path)
+}
+
+/// Loads the provider `manifest` describes, its files relative to `dir`;
+/// `manifest_path` is where its settings are said to come from.
+fn load(dir: &Path, manifest: Manifest, manifest_path: &Path) -> Result<Provider, SpecError> {
+    let manifest_path = shown(manifest_path.to_owned());
+    if !is_provider_name(&manifest.name) {
         return Err(SpecError::invalid(
             Location::new(&manifest_path, "/name"),
-            "a provider name must be lower-case ASCII letters, digits and `_`, starting with a letter",
+            format!(
+                "`{}`: a provider name must be lower-case ASCII letters, digits and `_`, starting with a letter",
+                manifest.name
+            ),
         ));
     }
     if manifest.documents.is_empty() {

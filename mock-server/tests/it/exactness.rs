@@ -235,9 +235,6 @@ fn a_body_matching_two_one_of_branches_is_refused() {
     let _ = model::Types::ANY;
 }
 
-#[path = "corpus_models/mod.rs"]
-mod corpus_models;
-
 /// Differential test on real documents nobody here wrote: for the JSON
 /// body schemas of the corpus documents compiled for the tests
 /// (`corpus_models/`, written by `cargo xtask codegen`), the mock's
@@ -250,7 +247,7 @@ fn the_mock_and_an_independent_validator_agree_on_corpus_schemas() {
     let corpus = specs::repository_root().join("specs/corpus");
     let (mut compared, mut valid, mut schemas) = (0usize, 0usize, 0usize);
     let mut disagreements = Vec::new();
-    for (directory, model) in corpus_models::MODELS {
+    for (directory, model) in crate::corpus_models::MODELS {
         let provider = specs::load_provider(&corpus.join(directory)).unwrap();
         let checker = provider.documents[0].checker().unwrap();
         let examples: Vec<Value> = model
@@ -339,7 +336,7 @@ fn the_mock_and_an_independent_validator_agree_on_corpus_schemas() {
     }
     println!(
         "{} corpus documents, {schemas} body schemas, {compared} instances compared ({valid} valid), {} disagreements",
-        corpus_models::MODELS.len(),
+        crate::corpus_models::MODELS.len(),
         disagreements.len()
     );
     assert!(schemas > 0 && valid > 0 && valid < compared);

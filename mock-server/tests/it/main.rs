@@ -5,6 +5,8 @@ mod auth;
 #[cfg(unix)]
 mod binary;
 mod ci_service;
+// The small corpus documents' models, written by `cargo xtask codegen`.
+mod corpus_models;
 mod exactness;
 mod http;
 mod limits;
@@ -12,3 +14,4 @@ mod properties;
 mod proxy;
 mod record_replay;
 mod selection;
+mod two_ways;

@@ -4,4 +4,5 @@ mod bad_documents;
 mod corpus;
 mod overlays;
 mod selection_security;
+mod single_file;
 mod vendored;
