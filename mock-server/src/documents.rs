@@ -71,20 +71,73 @@ pub enum LoadError {
     /// `NAME=` without a path.
     #[error("--spec needs a path: PATH or NAME=PATH")]
     NoPath,
+    /// `NAME=DIR` for a directory of several documents.
+    #[error("{}: a directory of documents serves each under its file's name; name a file instead", .0.display())]
+    NamedDirectory(PathBuf),
+    /// A directory without `provider.yaml` and without documents.
+    #[error("{}: no provider.yaml and no .json, .yaml or .yml document in it", .0.display())]
+    EmptyDirectory(PathBuf),
+    /// A directory that cannot be listed.
+    #[error("{}: {source}", path.display())]
+    Directory {
+        /// The directory.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
 }
 
-/// Loads and builds `spec`, logging what the spec library and the builder
-/// repaired or left out. The model lives for the rest of the process.
-pub(crate) fn load(spec: &Spec) -> Result<&'static Provider, LoadError> {
+/// The providers `spec` names: a document; a directory with its
+/// `provider.yaml`; or a directory of documents (a container's mounted
+/// volume), each served under a name made from its file name.
+pub(crate) fn load(spec: &Spec) -> Result<Vec<&'static Provider>, LoadError> {
+    if !spec.path.is_dir() || spec.path.join("provider.yaml").is_file() {
+        return Ok(vec![load_one(spec)?]);
+    }
+    if spec.name.is_some() {
+        return Err(LoadError::NamedDirectory(spec.path.clone()));
+    }
+    let io = |source| LoadError::Directory {
+        path: spec.path.clone(),
+        source,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&spec.path).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let document = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| ["json", "yaml", "yml"].contains(&e.to_ascii_lowercase().as_str()));
+        if document && path.is_file() {
+            files.push(path);
+        }
+    }
+    files.sort();
+    if files.is_empty() {
+        return Err(LoadError::EmptyDirectory(spec.path.clone()));
+    }
+    files
+        .into_iter()
+        .map(|path| load_one(&Spec { name: None, path }))
+        .collect()
+}
+
+/// Loads and builds one document or provider directory, logging what the
+/// spec library and the builder repaired or left out. The model lives for
+/// the rest of the process.
+fn load_one(spec: &Spec) -> Result<&'static Provider, LoadError> {
+    let started = std::time::Instant::now();
     let provider = if spec.path.is_dir() {
-        let mut provider = specs::load_provider(&spec.path)?;
+        let mut provider = specs::load_provider_for(&spec.path, specs::Purpose::Mock)?;
         if let Some(name) = &spec.name {
             provider.name.clone_from(name);
         }
         provider
     } else {
-        specs::load_file(&spec.path, spec.name.as_deref())?
+        specs::load_file(&spec.path, spec.name.as_deref(), specs::Purpose::Mock)?
     };
+    let read = started.elapsed();
     let built = mock_model::build::provider(&provider).map_err(|source| LoadError::Build {
         path: spec.path.clone(),
         source,
@@ -104,11 +157,17 @@ pub(crate) fn load(spec: &Spec) -> Result<&'static Provider, LoadError> {
     for warning in &built.warnings {
         tracing::warn!(provider = %provider.name, "{warning}");
     }
+    let (name, found) = (provider.name.clone(), findings.len());
+    // The documents and their checker are large trees: free them off the
+    // start-up path (the model keeps nothing of them).
+    std::thread::spawn(move || drop(provider));
     tracing::info!(
-        provider = %provider.name,
+        provider = %name,
         operations = built.provider.operations.len(),
         skipped = built.provider.skipped.len(),
-        findings = findings.len(),
+        findings = found,
+        read_ms = read.as_millis(),
+        built_ms = (started.elapsed() - read).as_millis(),
         "loaded {}",
         spec.path.display()
     );

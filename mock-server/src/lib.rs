@@ -82,7 +82,7 @@ pub struct Config {
     /// Serve only this provider, at the root (a drop-in for its real host).
     pub provider: Option<String>,
     /// Documents to load at start-up and serve instead of the vendored
-    /// providers (`--spec`); one alone is served at the root.
+    /// providers (`--spec`); a document alone is served at the root.
     pub specs: Vec<Spec>,
     /// Credentials that count as valid; empty accepts any non-empty one.
     pub api_keys: Vec<String>,
@@ -196,11 +196,12 @@ pub(crate) fn mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
     } else {
         let mut loaded: Vec<&'static model::Provider> = Vec::new();
         for spec in &config.specs {
-            let provider = documents::load(spec)?;
-            if loaded.iter().any(|p| p.name == provider.name) {
-                return Err(StartError::DuplicateName(provider.name.to_string()));
+            for provider in documents::load(spec)? {
+                if loaded.iter().any(|p| p.name == provider.name) {
+                    return Err(StartError::DuplicateName(provider.name.to_string()));
+                }
+                loaded.push(provider);
             }
-            loaded.push(provider);
         }
         loaded
     };
@@ -217,7 +218,7 @@ pub(crate) fn mounts(config: &Config) -> Result<Vec<Mount>, StartError> {
             Ok(vec![at_root(provider)])
         }
         // One document of the user's own is a drop-in for its host, as Prism serves it.
-        None if config.specs.len() == 1 => Ok(vec![at_root(providers[0])]),
+        None if !config.specs.is_empty() && providers.len() == 1 => Ok(vec![at_root(providers[0])]),
         None => Ok(providers
             .into_iter()
             .map(|provider| Mount {

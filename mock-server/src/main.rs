@@ -26,10 +26,10 @@ struct Args {
     /// Address to listen on (with --check-health: the server to ask).
     #[arg(long, env = "MOCK_SERVER_ADDR", default_value = "127.0.0.1:4010")]
     addr: SocketAddr,
-    /// Serve this OpenAPI document (3.0 or 3.1, JSON or YAML), or a provider
-    /// directory with its provider.yaml, instead of the vendored APIs; read at
-    /// start-up. Repeatable: several are served under their names (NAME=PATH
-    /// names one); one alone is served at the root.
+    /// Serve this OpenAPI document (3.0 or 3.1, JSON or YAML) instead of the
+    /// vendored APIs, read at start-up; or a provider directory with its
+    /// provider.yaml; or a directory of documents. Repeatable: several are
+    /// served under their names (NAME=PATH names one); one alone at the root.
     #[arg(long = "spec", value_name = "[NAME=]PATH")]
     specs: Vec<Spec>,
     /// Serve only this provider, at the root (a drop-in for its real host).

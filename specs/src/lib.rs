@@ -108,7 +108,8 @@ pub struct Provider {
     /// Every operation of every document that the manifest's `operations`
     /// selection keeps (all of them without one).
     pub operations: Vec<Operation>,
-    /// OpenAPI 3.0.3, merged and reshaped for progenitor.
+    /// OpenAPI 3.0.3, merged and reshaped for progenitor; `null` when
+    /// loaded for [`Purpose::Mock`].
     pub normalised: Value,
     /// The resources its operations act on (`lifecycle.yaml`), if described.
     pub lifecycle: Option<Lifecycle>,
@@ -156,7 +157,10 @@ impl SourceDocument {
 impl Provider {
     /// The first server URL of the normalised document: the provider's public host.
     pub fn server_url(&self) -> Option<&str> {
-        self.normalised
+        // The documents must agree on `servers` to merge: the first one's are everyone's.
+        self.documents
+            .first()?
+            .resolved
             .pointer("/servers/0/url")
             .and_then(Value::as_str)
     }
@@ -302,10 +306,21 @@ fn name_from_file(path: &Path) -> String {
     }
 }
 
+/// What a provider is loaded for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// Everything, the SDK's normalised 3.0.3 document included.
+    Everything,
+    /// The mock: the resolved documents and their catalogue, without the
+    /// SDK's normalisation (its down-conversion, merge and reshaping for
+    /// progenitor cost most of a load, and nothing of it reaches the mock).
+    Mock,
+}
+
 /// Loads one document without a `provider.yaml`, as a provider of its own
 /// (no overlays, lifecycle or selection): named `name`, else after the
 /// file (`openapi.yaml` -> `openapi`), titled by its `info.title`.
-pub fn load_file(path: &Path, name: Option<&str>) -> Result<Provider, SpecError> {
+pub fn load_file(path: &Path, name: Option<&str>, purpose: Purpose) -> Result<Provider, SpecError> {
     let name = name.map_or_else(|| name_from_file(path), str::to_string);
     let file = path
         .file_name()
@@ -325,7 +340,7 @@ pub fn load_file(path: &Path, name: Option<&str>) -> Result<Provider, SpecError>
         operations: Selection::default(),
         strict: false,
     };
-    let mut provider = load(&dir, manifest, path)?;
+    let mut provider = load(&dir, manifest, path, purpose)?;
     if let Some(title) = provider.documents[0]
         .verbatim
         .pointer("/info/title")
@@ -339,6 +354,11 @@ pub fn load_file(path: &Path, name: Option<&str>) -> Result<Provider, SpecError>
 
 /// Loads the provider in `dir`, described by its `provider.yaml`.
 pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
+    load_provider_for(dir, Purpose::Everything)
+}
+
+/// Loads the provider in `dir` for `purpose`.
+pub fn load_provider_for(dir: &Path, purpose: Purpose) -> Result<Provider, SpecError> {
     let manifest_path = dir.join("provider.yaml");
     let manifest: Manifest =
         serde_json::from_value(read_document(&manifest_path)?).map_err(|e| {
@@ -347,7 +367,7 @@ pub fn load_provider(dir: &Path) -> Result<Provider, SpecError> {
                 e.to_string(),
             )
         })?;
-    load(dir, manifest, &manifest_path)
+    load(dir, manifest, &manifest_path, purpose)
 }
 
 /// `path` relative to the repository when inside it, as findings show it.
@@ -359,7 +379,12 @@ fn shown(path: PathBuf) -> PathBuf {
 
 /// Loads the provider `manifest` describes, its files relative to `dir`;
 /// `manifest_path` is where its settings are said to come from.
-fn load(dir: &Path, manifest: Manifest, manifest_path: &Path) -> Result<Provider, SpecError> {
+fn load(
+    dir: &Path,
+    manifest: Manifest,
+    manifest_path: &Path,
+    purpose: Purpose,
+) -> Result<Provider, SpecError> {
     let manifest_path = shown(manifest_path.to_owned());
     if !is_provider_name(&manifest.name) {
         return Err(SpecError::invalid(
@@ -476,14 +501,20 @@ fn load(dir: &Path, manifest: Manifest, manifest_path: &Path) -> Result<Provider
         }
     }
     let operations = selected;
-    let mut converted = Vec::new();
-    for document in &documents {
-        let mut down = document.resolved.clone();
-        downconvert(&mut down, &document.path)?;
-        converted.push((document.path.clone(), down));
-    }
-    let mut normalised = merge_documents(&converted)?;
-    reshape_for_progenitor(&mut normalised, &documents[0].path)?;
+    let normalised = match purpose {
+        Purpose::Everything => {
+            let mut converted = Vec::new();
+            for document in &documents {
+                let mut down = document.resolved.clone();
+                downconvert(&mut down, &document.path)?;
+                converted.push((document.path.clone(), down));
+            }
+            let mut normalised = merge_documents(&converted)?;
+            reshape_for_progenitor(&mut normalised, &documents[0].path)?;
+            normalised
+        }
+        Purpose::Mock => Value::Null,
+    };
 
     for (what, name_of) in [
         (
@@ -531,6 +562,8 @@ fn load(dir: &Path, manifest: Manifest, manifest_path: &Path) -> Result<Provider
         normalised,
         lifecycle,
     };
-    provider.openapi()?;
+    if purpose == Purpose::Everything {
+        provider.openapi()?;
+    }
     Ok(provider)
 }

@@ -10,7 +10,7 @@
 //! body that does not validate is never written.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{Map, Value, json};
@@ -59,6 +59,9 @@ pub struct Bodies<'a> {
     checker: &'a specs::check::Checker,
     /// Schemas no synthesised body satisfies, with what is served instead.
     pub unsatisfiable: Vec<String>,
+    /// The bodies of each schema met so far, by its text: responses share
+    /// schemas, and a lifecycle patches the same bodies again.
+    made: HashMap<String, Vec<(Option<String>, Value)>>,
 }
 
 impl<'a> Bodies<'a> {
@@ -71,6 +74,7 @@ impl<'a> Bodies<'a> {
             document: Document(&document.resolved),
             checker,
             unsatisfiable: Vec::new(),
+            made: HashMap::new(),
         })
     }
 
@@ -93,6 +97,16 @@ impl<'a> Bodies<'a> {
     /// no valid body reaches are left out; a default that is not valid is
     /// an error.
     pub fn examples(&mut self, schema: &Value) -> Result<Vec<(Option<String>, Value)>> {
+        let key = schema.to_string();
+        if let Some(made) = self.made.get(&key) {
+            return Ok(made.clone());
+        }
+        let made = self.make(schema)?;
+        self.made.insert(key, made.clone());
+        Ok(made)
+    }
+
+    fn make(&mut self, schema: &Value) -> Result<Vec<(Option<String>, Value)>> {
         let (first, widest) = match self.branch(schema, 0)? {
             Ok(found) => found,
             Err((value, problems)) => {
@@ -465,14 +479,14 @@ impl<'a> Generator<'a> {
         let prefix = schema
             .get("prefixItems")
             .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+            .map_or(&[][..], Vec::as_slice);
         let most = count("maxItems").unwrap_or(usize::MAX);
         let wanted = count("minItems").unwrap_or(0).max(1).max(prefix.len());
-        let items = schema.get("items").cloned().unwrap_or(json!({}));
+        let any = Value::Object(Map::new());
+        let items = schema.get("items").unwrap_or(&any);
         let mut values: Vec<Value> = (0..wanted.min(most))
             .map(|index| {
-                let item = prefix.get(index).unwrap_or(&items);
+                let item = prefix.get(index).unwrap_or(items);
                 self.value(item, name, depth + 1, variant + index)
             })
             .collect();
@@ -497,13 +511,10 @@ impl<'a> Generator<'a> {
             let value = self.value(property, member, depth + 1, variant);
             object.insert(member.clone(), value);
         }
-        let additional = schema
-            .get("additionalProperties")
-            .filter(|a| a.is_object())
-            .cloned();
+        let additional = schema.get("additionalProperties").filter(|a| a.is_object());
         for member in &required {
             if !object.contains_key(*member) {
-                let value = match &additional {
+                let value = match additional {
                     Some(additional) => self.value(additional, member, depth + 1, variant),
                     None => json!(member),
                 };

@@ -498,7 +498,7 @@ async fn one_provider_at_the_root_is_a_drop_in_for_its_host() {
     let names: Vec<String> = providers().into_iter().map(|p| p.name).collect();
     assert_eq!(
         error.to_string(),
-        format!("unknown provider `nope`; vendored: {}", names.join(", "))
+        format!("unknown provider `nope`; served: {}", names.join(", "))
     );
 }
 

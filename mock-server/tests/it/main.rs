@@ -14,4 +14,5 @@ mod properties;
 mod proxy;
 mod record_replay;
 mod selection;
+mod spec;
 mod two_ways;

@@ -1,0 +1,207 @@
+//! `--spec`: documents nobody compiled in, loaded at start-up, over real
+//! HTTP on loopback; a document with slips still serves.
+
+use std::path::{Path, PathBuf};
+
+use mock_server::{Config, LoadError, MockServer, Spec, StartError};
+use serde_json::{Value, json};
+
+/// A scratch directory of its own per test, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(test: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("mock-spec-{test}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn write(&self, file: &str, document: &Value) -> PathBuf {
+        let path = self.0.join(file);
+        std::fs::write(&path, serde_json::to_string_pretty(document).unwrap()).unwrap();
+        path
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A small 3.1 document with slips: a `default` that does not fit its
+/// schema, an example that does not fit, a body referring to a schema that
+/// does not exist, and a parameter pattern no engine can run (which leaves
+/// its operation out).
+fn tasks() -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Tasks", "version": "1"},
+        "servers": [{"url": "https://api.example.com/v2"}],
+        "paths": {
+            "/tasks/{id}": {
+                "get": {
+                    "parameters": [{"name": "id", "in": "path", "required": true,
+                                    "schema": {"type": "integer", "minimum": 1}}],
+                    "responses": {
+                        "200": {"description": "the task", "content": {"application/json": {
+                            "schema": {"$ref": "#/components/schemas/Task"},
+                            "example": {"id": "not a number"}}}},
+                        "404": {"description": "no such task"}
+                    }
+                }
+            },
+            "/tasks": {
+                "post": {
+                    "parameters": [{"name": "tag", "in": "query",
+                                    "schema": {"type": "string", "pattern": "(?<=a"}}],
+                    "requestBody": {"content": {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Missing"}}}},
+                    "responses": {"201": {"description": "created"}}
+                }
+            }
+        },
+        "components": {"schemas": {"Task": {
+            "type": "object",
+            "required": ["id"],
+            "properties": {
+                "id": {"type": "integer"},
+                "ratio": {"type": "number", "default": "0.0001"}
+            }
+        }}}
+    })
+}
+
+async fn get(url: &str) -> (u16, Value) {
+    let response = test_support::http_client().get(url).send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn spec(path: &Path) -> Spec {
+    Spec {
+        name: None,
+        path: path.to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_document_with_slips_serves_at_the_root_of_its_server_path() {
+    let scratch = Scratch::new("slips");
+    let path = scratch.write("tasks.json", &tasks());
+    let mock = MockServer::start(Config {
+        specs: vec![spec(&path)],
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let base = format!("{}/v2", mock.uri());
+    assert_eq!(mock.base_url("tasks").as_deref(), Some(base.as_str()));
+
+    let (status, body) = get(&format!("{base}/tasks/7")).await;
+    assert_eq!(status, 200);
+    assert!(
+        body["id"].is_i64(),
+        "the misfit example is not served: {body}"
+    );
+    let (status, _) = get(&format!("{base}/tasks/0")).await;
+    assert_eq!(status, 404, "below the minimum: the declared 404");
+    let response = test_support::http_client()
+        .get(format!("{base}/tasks/7"))
+        .header("prefer", "code=404")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+
+    let (_, routes) = get(&format!("{}/__mock/routes", mock.uri())).await;
+    let provider = &routes["providers"][0];
+    assert_eq!(provider["title"], "Tasks");
+    let skipped = provider["skipped"].as_array().unwrap();
+    assert_eq!(skipped.len(), 1, "{skipped:?}");
+    assert_eq!(skipped[0]["operation"], "POST /tasks");
+    assert!(
+        skipped[0]["at"].as_str().unwrap().contains("tasks.json#"),
+        "{skipped:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_directory_of_documents_serves_each_under_its_name() {
+    let scratch = Scratch::new("directory");
+    scratch.write("tasks.json", &tasks());
+    let mut second = tasks();
+    second["servers"] = json!([{"url": "https://jobs.example.com"}]);
+    scratch.write("Jobs API.yaml", &second);
+    std::fs::write(scratch.0.join("README.md"), "not a document").unwrap();
+    let mock = MockServer::start(Config {
+        specs: vec![spec(&scratch.0)],
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let (status, _) = get(&format!("{}/tasks/v2/tasks/7", mock.uri())).await;
+    assert_eq!(status, 200);
+    let (status, _) = get(&format!("{}/jobs_api/tasks/7", mock.uri())).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn documents_that_cannot_be_served_say_which_and_why() {
+    let scratch = Scratch::new("errors");
+    let start = |specs: Vec<Spec>| {
+        MockServer::start(Config {
+            specs,
+            ..Config::default()
+        })
+    };
+    let missing = scratch.0.join("absent.yaml");
+    let error = start(vec![spec(&missing)]).await.unwrap_err();
+    assert!(
+        matches!(error, StartError::Load(LoadError::Spec(_))),
+        "{error}"
+    );
+    assert!(error.to_string().contains("absent.yaml"), "{error}");
+
+    let path = scratch.write("tasks.json", &tasks());
+    let error = start(vec![spec(&path), spec(&path)]).await.unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "two documents are named `tasks`: name one with --spec NAME=PATH"
+    );
+    let named = format!("other={}", path.display()).parse::<Spec>().unwrap();
+    assert!(start(vec![spec(&path), named]).await.is_ok());
+
+    let empty = Scratch::new("empty");
+    let error = start(vec![spec(&empty.0)]).await.unwrap_err();
+    assert!(error.to_string().contains("no provider.yaml"), "{error}");
+}
+
+#[tokio::test]
+async fn a_provider_directory_serves_with_its_overlays_and_lifecycle() {
+    let dir = specs::providers_dir().join("chamelio");
+    let mock = MockServer::start(Config {
+        specs: vec![spec(&dir)],
+        stateful: true,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let cancel = || {
+        test_support::http_client()
+            .post(format!("{}/tasks/5/cancel", mock.uri()))
+            .header("x-api-key", "k")
+            .send()
+    };
+    assert_eq!(cancel().await.unwrap().status(), 200);
+    assert_eq!(
+        cancel().await.unwrap().status(),
+        409,
+        "the lifecycle's second cancel"
+    );
+}
