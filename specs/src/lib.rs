@@ -460,6 +460,7 @@ fn load(
         repair::references(&mut resolved, &path, &unbundled, &mut findings);
         repair::security(&mut resolved, &path, &mut findings);
         repair::http_schemes(&mut resolved, &path, &mut findings);
+        repair::reserved_headers(&mut resolved, &path, &mut findings);
         repair::content_parameters(&mut resolved, &path, &mut findings);
         repair::exclusive_bounds(&mut resolved, &path, &mut findings);
         repair::server_variables(&mut resolved, &path, &mut findings);

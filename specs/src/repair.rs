@@ -267,6 +267,54 @@ pub(crate) fn http_schemes(document: &mut Value, file: &Path, findings: &mut Fin
     }
 }
 
+/// Header parameters named `Accept`, `Content-Type` or `Authorization` are
+/// ignored, as OpenAPI says (media types and security schemes govern
+/// those headers): each is removed from its operation or path item.
+pub(crate) fn reserved_headers(document: &mut Value, file: &Path, findings: &mut Findings) {
+    const RESERVED: [&str; 3] = ["accept", "content-type", "authorization"];
+    let mut lists = Vec::new();
+    for (path, item) in document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let item_at = pointer::join("/paths", path);
+        lists.push((pointer::join(&item_at, "parameters"), None));
+        for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
+            let at = pointer::join(&pointer::join(&item_at, method), "parameters");
+            lists.push((at, Some(operation_name(method, path))));
+        }
+    }
+    for (at, operation) in lists {
+        let Some(parameters) = document.pointer(&at).and_then(Value::as_array) else {
+            continue;
+        };
+        let reserved: Vec<(usize, String)> = parameters
+            .iter()
+            .enumerate()
+            .filter_map(|(index, parameter)| {
+                let parameter = Document(document).follow(parameter).ok()?;
+                let name = parameter.get("name")?.as_str()?;
+                (parameter.get("in")?.as_str()? == "header"
+                    && RESERVED.contains(&name.to_ascii_lowercase().as_str()))
+                .then(|| (index, name.to_string()))
+            })
+            .collect();
+        for (index, name) in reserved.into_iter().rev() {
+            if let Some(parameters) = document.pointer_mut(&at).and_then(Value::as_array_mut) {
+                parameters.remove(index);
+            }
+            findings.push(
+                Location::new(file, pointer::join_index(&at, index)),
+                Outcome::Repaired,
+                operation.clone(),
+                format!("the header parameter `{name}` is ignored, as OpenAPI says: its media types or security schemes govern that header"),
+            );
+        }
+    }
+}
+
 /// A parameter serialised as a media type (`content: {application/json:
 /// {schema}}`) becomes a string parameter: its value is the serialised text
 /// (JSON, for the usual media type), which the caller writes and the mock
@@ -517,6 +565,42 @@ mod tests {
             document["x-doc"],
             json!({"$ref": "README.md"}),
             "extensions are annotations"
+        );
+    }
+
+    #[test]
+    fn reserved_header_parameters_are_ignored() {
+        let mut document = json!({
+            "paths": {"/a": {
+                "parameters": [{"$ref": "#/components/parameters/Accept"}],
+                "get": {"parameters": [
+                    {"name": "Content-Type", "in": "header", "schema": {}},
+                    {"name": "accept", "in": "query", "schema": {}},
+                    {"name": "X-Id", "in": "header", "schema": {}}
+                ]}
+            }},
+            "components": {"parameters": {"Accept": {
+                "name": "Accept", "in": "header", "schema": {"enum": ["application/json"]}
+            }}}
+        });
+        let mut findings = Findings::default();
+        reserved_headers(&mut document, Path::new("api.yaml"), &mut findings);
+        assert_eq!(document["paths"]["/a"]["parameters"], json!([]));
+        let names: Vec<&str> = document["paths"]["/a"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(
+            names,
+            ["accept", "X-Id"],
+            "a query parameter may be called so"
+        );
+        assert_eq!(
+            findings.report(),
+            "api.yaml#/paths/~1a/get/parameters/0: repaired (GET /a): the header parameter `Content-Type` is ignored, as OpenAPI says: its media types or security schemes govern that header\n\
+             api.yaml#/paths/~1a/parameters/0: repaired: the header parameter `Accept` is ignored, as OpenAPI says: its media types or security schemes govern that header\n"
         );
     }
 

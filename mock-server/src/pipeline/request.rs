@@ -56,6 +56,14 @@ impl Incoming {
             .map(|(_, value)| value.as_str())
     }
 
+    /// Every query parameter called `name`, in order (`?tag=a&tag=b`).
+    pub fn query_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.query
+            .iter()
+            .filter(move |(key, _)| key == name)
+            .map(|(_, value)| value.as_str())
+    }
+
     /// The cookie called `name`.
     pub fn cookie(&self, name: &str) -> Option<&str> {
         self.headers

@@ -31,9 +31,10 @@ impl Drop for Scratch {
 }
 
 /// A small 3.1 document with slips: a `default` that does not fit its
-/// schema, an example that does not fit, a body referring to a schema that
-/// does not exist, and a parameter pattern no engine can run (which leaves
-/// its operation out).
+/// schema, an example that does not fit, a required `Accept` header
+/// parameter (which OpenAPI says to ignore), a body referring to a schema
+/// that does not exist, and a parameter pattern no engine can run (which
+/// leaves its operation out).
 fn tasks() -> Value {
     json!({
         "openapi": "3.1.0",
@@ -42,8 +43,14 @@ fn tasks() -> Value {
         "paths": {
             "/tasks/{id}": {
                 "get": {
-                    "parameters": [{"name": "id", "in": "path", "required": true,
-                                    "schema": {"type": "integer", "minimum": 1}}],
+                    "parameters": [
+                        {"name": "id", "in": "path", "required": true,
+                         "schema": {"type": "integer", "minimum": 1}},
+                        {"name": "tag", "in": "query",
+                         "schema": {"type": "array", "items": {"type": "integer"}}},
+                        {"name": "Accept", "in": "header", "required": true,
+                         "schema": {"enum": ["application/json"]}}
+                    ],
                     "responses": {
                         "200": {"description": "the task", "content": {"application/json": {
                             "schema": {"$ref": "#/components/schemas/Task"},
@@ -111,6 +118,11 @@ async fn a_document_with_slips_serves_at_the_root_of_its_server_path() {
     );
     let (status, _) = get(&format!("{base}/tasks/0")).await;
     assert_eq!(status, 404, "below the minimum: the declared 404");
+    let (status, _) = get(&format!("{base}/tasks/7?tag=1&tag=2")).await;
+    assert_eq!(status, 200, "a query array repeats its name");
+    let (status, body) = get(&format!("{base}/tasks/7?tag=1&tag=x")).await;
+    assert_eq!(status, 400, "{body}");
+    assert!(body.to_string().contains("query.tag.1"), "{body}");
     let response = test_support::http_client()
         .get(format!("{base}/tasks/7"))
         .header("prefer", "code=404")

@@ -30,6 +30,20 @@ pub fn check_request(
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
     for parameter in operation.parameters {
+        // A query array repeats its name (OpenAPI's default `form` style, exploded).
+        if parameter.location == Location::Query && expects_array(parameter.schema) {
+            let values: Vec<&str> = request.query_values(parameter.name).collect();
+            if !values.is_empty() {
+                let at = vec!["query".to_string(), parameter.name.to_string()];
+                check_value(
+                    parameter.schema,
+                    &array_value(parameter.schema, &values),
+                    &at,
+                    &mut problems,
+                );
+                continue;
+            }
+        }
         // Outer `None`: absent; inner `None`: present but not UTF-8.
         let raw: Option<Option<&str>> = match parameter.location {
             Location::Path => path_params
@@ -210,10 +224,36 @@ pub fn check_parameter(
     check_value(schema, &parameter_value(schema, raw), &at, problems);
 }
 
+/// Whether `schema` asks for an array (and nothing else but null).
+fn expects_array(schema: &Schema) -> bool {
+    let expected = expected_types(schema);
+    expected != Types::ANY && expected.contains(Types::ARRAY) && !expected.contains(Types::OBJECT)
+}
+
+/// Items sent one by one, each read as its item schema expects.
+fn array_value(schema: &Schema, items: &[&str]) -> Value {
+    let item = schema
+        .target()
+        .array
+        .and_then(|rules| rules.items)
+        .unwrap_or(&Schema::ANY);
+    Value::Array(items.iter().map(|raw| parameter_value(item, raw)).collect())
+}
+
 /// Parameters arrive as text: read them as the JSON value the schema expects
 /// (a number, boolean or JSON text where it expects one, else the string).
+/// An array is JSON text, else its items separated by commas (OpenAPI's
+/// `simple` style of paths and headers, and a query's `form` unexploded).
 fn parameter_value(schema: &Schema, raw: &str) -> Value {
     let schema = schema.target();
+    if expects_array(schema) && !raw.trim_start().starts_with('[') {
+        let items: Vec<&str> = if raw.is_empty() {
+            Vec::new()
+        } else {
+            raw.split(',').collect()
+        };
+        return array_value(schema, &items);
+    }
     let expected = expected_types(schema);
     let scalar = Types::INTEGER.or(Types::NUMBER).or(Types::BOOLEAN);
     let structured = Types::ARRAY.or(Types::OBJECT);
