@@ -2,7 +2,9 @@
 # The mock server as a container image:
 #   docker build -t mock-server .
 #   docker run --rm -p 4010:4010 mock-server [--provider NAME] [--api-key KEY]...
-# The binary embeds every API it serves: the image holds nothing else. It
+#   docker run --rm -p 4010:4010 -v "$PWD/openapi:/specs:ro" mock-server --spec /specs
+# The binary embeds the vendored APIs; your own documents are read from a
+# mounted directory (or file) with --spec. The image holds nothing else. It
 # listens on MOCK_SERVER_ADDR (0.0.0.0:4010 here; change the port there, not
 # with --addr, so the health check follows).
 
