@@ -25,6 +25,7 @@ mod proxy;
 mod serve;
 mod server;
 mod shared;
+mod watch;
 
 use std::collections::HashSet;
 use std::fmt;
@@ -50,6 +51,7 @@ pub use proxy::cassette::CassetteError;
 pub use proxy::violations::{Direction, Violation};
 pub use serve::Limits;
 use shared::Shared;
+pub use watch::Reload;
 
 /// Not public API: the internals the crate's own benchmarks and tests
 /// measure or check directly (routing, validation, selection, rendering).
@@ -84,6 +86,10 @@ pub struct Config {
     /// Documents to load at start-up and serve instead of the vendored
     /// providers (`--spec`); a document alone is served at the root.
     pub specs: Vec<Spec>,
+    /// Reload `specs` when a file under them changes, polling this often
+    /// (`--watch`). Each reload keeps the previous model's memory: the
+    /// model is `&'static` data.
+    pub watch: Option<Duration>,
     /// Credentials that count as valid; empty accepts any non-empty one.
     pub api_keys: Vec<String>,
     /// Per-connection limits (header read timeout).
@@ -114,6 +120,7 @@ impl fmt::Debug for Config {
             .field("addr", &self.addr)
             .field("provider", &self.provider)
             .field("specs", &self.specs)
+            .field("watch", &self.watch)
             .field("api_keys", &Redacted(self.api_keys.len()))
             .field("limits", &self.limits)
             .field("journal", &self.journal)
@@ -144,6 +151,7 @@ impl Default for Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             provider: None,
             specs: Vec::new(),
+            watch: None,
             api_keys: Vec::new(),
             limits: Limits::default(),
             journal: ci::journal::DEFAULT_CAPACITY,
@@ -244,6 +252,11 @@ fn shared(config: &Config) -> Result<Shared, StartError> {
         config.stateful,
         config.cors,
     );
+    if config.watch.is_some() && config.specs.is_empty() {
+        return Err(StartError::Conflict(
+            "--watch reloads the --spec documents: it needs --spec",
+        ));
+    }
     if config.record.is_some() && config.proxy.is_empty() {
         return Err(StartError::Conflict(
             "--record records proxied exchanges: it needs --proxy",
@@ -254,7 +267,8 @@ fn shared(config: &Config) -> Result<Shared, StartError> {
             "--replay answers from recordings, --proxy from the upstream: use one",
         ));
     }
-    let served: Vec<&'static model::Provider> = shared.mounts.iter().map(|m| m.provider).collect();
+    let served: Vec<&'static model::Provider> =
+        shared.served().mounts.iter().map(|m| m.provider).collect();
     if !config.proxy.is_empty() {
         let names: Vec<&'static str> = served.iter().map(|p| p.name).collect();
         shared.proxy.upstreams = Some(proxy::Upstreams::new(
@@ -287,11 +301,17 @@ pub struct MockServer {
     shared: Arc<Shared>,
     shutdown: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    /// `--watch`: the poller, and what it did last.
+    watcher: Option<(JoinHandle<()>, tokio::sync::watch::Receiver<Reload>)>,
 }
 
 impl MockServer {
     /// Binds `config.addr` and serves in the background of the current tokio runtime.
     pub async fn start(config: Config) -> Result<Self, StartError> {
+        let files = match config.watch {
+            Some(_) => Some(watch::before_loading(&config).await),
+            None => None,
+        };
         let shared = shared(&config)?;
         let listener = TcpListener::bind(config.addr)
             .await
@@ -310,12 +330,23 @@ impl MockServer {
         let task = tokio::spawn(serve::serve(listener, app, limits, async {
             let _ = stopped.await;
         }));
+        let watcher = config
+            .watch
+            .zip(files)
+            .map(|(interval, files)| watch::spawn(shared.clone(), config.clone(), interval, files));
         Ok(Self {
             addr,
             shared,
             shutdown: Some(shutdown),
             task: Some(task),
+            watcher,
         })
+    }
+
+    /// With `watch`: what the latest reload did, updated at each attempt
+    /// (`changed().await` waits for the next).
+    pub fn reloads(&self) -> Option<tokio::sync::watch::Receiver<Reload>> {
+        self.watcher.as_ref().map(|(_, reloads)| reloads.clone())
     }
 
     /// The address it listens on (wiremock's name).
@@ -331,6 +362,7 @@ impl MockServer {
     /// The base URL of `provider` on this server, if it is served.
     pub fn base_url(&self, provider: &str) -> Option<String> {
         self.shared
+            .served()
             .mounts
             .iter()
             .find(|m| m.provider.name == provider)
@@ -339,7 +371,7 @@ impl MockServer {
 
     /// What `GET /__mock/routes` returns.
     pub fn routes(&self) -> Value {
-        ci::admin::routes_json(&self.shared.mounts, &self.uri())
+        ci::admin::routes_json(&self.shared.served().mounts, &self.uri())
     }
 
     /// Every request answered so far, oldest first (at most the journal's
@@ -370,7 +402,7 @@ impl MockServer {
 
     /// Injects a fault (see [`Fault`]) and returns its id.
     pub fn inject(&self, fault: Fault) -> Result<u64, InvalidFault> {
-        fault.validate(&self.shared.mounts)?;
+        fault.validate(&self.shared.served().mounts)?;
         Ok(self.shared.faults.inject(fault))
     }
 
@@ -387,12 +419,12 @@ impl MockServer {
     /// Puts a resource in a state (`--stateful` only), e.g. Chamelio's task
     /// `{"task_id": "7"}` in `completed`.
     pub fn seed_state(&self, seed: &ResourceState) -> Result<(), StateError> {
-        self.shared.states.seed(&self.shared.mounts, seed)
+        self.shared.states.seed(&self.shared.served().mounts, seed)
     }
 
     /// Every resource the mock remembers, with its state.
     pub fn resource_states(&self) -> Vec<ResourceState> {
-        self.shared.states.list(&self.shared.mounts)
+        self.shared.states.list(&self.shared.served().mounts)
     }
 
     /// Forgets every resource: each id is new again.
@@ -420,6 +452,9 @@ impl MockServer {
     /// Stops accepting connections, lets in-flight requests finish, waits,
     /// and logs the violation summary when proxying or replaying.
     pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some((watcher, _)) = self.watcher.take() {
+            watcher.abort();
+        }
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -436,6 +471,9 @@ impl MockServer {
 
 impl Drop for MockServer {
     fn drop(&mut self) {
+        if let Some((watcher, _)) = self.watcher.take() {
+            watcher.abort();
+        }
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }

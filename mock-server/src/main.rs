@@ -1,4 +1,4 @@
-//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--spec [NAME=]PATH]... [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--journal N] [--no-cors] [--stateful] [--proxy [PROVIDER=]URL]... [--proxy-timeout SECONDS] [--record DIR | --replay DIR] [--log-format text|json] [--check-health]`
+//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--spec [NAME=]PATH]... [--watch] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--journal N] [--no-cors] [--stateful] [--proxy [PROVIDER=]URL]... [--proxy-timeout SECONDS] [--record DIR | --replay DIR] [--log-format text|json] [--check-health]`
 
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
@@ -32,6 +32,11 @@ struct Args {
     /// served under their names (NAME=PATH names one); one alone at the root.
     #[arg(long = "spec", value_name = "[NAME=]PATH")]
     specs: Vec<Spec>,
+    /// Reload the --spec documents when a file under them changes (checked
+    /// twice a second), keeping connections, the journal and states; a
+    /// change that does not load keeps the documents served before.
+    #[arg(long, requires = "specs")]
+    watch: bool,
     /// Serve only this provider, at the root (a drop-in for its real host).
     #[arg(long)]
     provider: Option<String>,
@@ -103,6 +108,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         addr: args.addr,
         provider: args.provider,
         specs: args.specs,
+        watch: args.watch.then_some(Duration::from_millis(500)),
         api_keys: args.api_keys,
         limits: Limits {
             header_read_timeout: Duration::from_secs(args.header_timeout),

@@ -44,7 +44,7 @@ use crate::problem::Problem;
 use crate::proxy;
 use crate::proxy::violations::Violation;
 use crate::serve::Abort;
-use crate::shared::Shared;
+use crate::shared::{Served, Shared};
 
 /// The server's routes. CORS is a middleware on the mock's own API and a
 /// step of `handle` for the APIs (no boxed middleware on the hot path).
@@ -102,11 +102,12 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     let started = Instant::now();
     let method = request.method().clone();
     let uri = request.uri().clone();
+    let served = shared.served();
     let noted = shared
         .journal
         .enabled()
-        .then(|| journal::Request::new(&method, &uri, request.headers(), &shared.secrets));
-    let answered = answer(&shared, request).await;
+        .then(|| journal::Request::new(&method, &uri, request.headers(), &served.secrets));
+    let answered = answer(&shared, &served, request).await;
     let status = answered.status();
     let operation_id = answered.operation_id;
     tracing::info!(
@@ -138,12 +139,12 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     response
 }
 
-async fn answer(shared: &Shared, request: Request) -> Answered {
+async fn answer(shared: &Shared, served: &Served, request: Request) -> Answered {
     let request = match Incoming::read(request).await {
         Ok(request) => request,
         Err(exceeded) => return Answered::new(Refusal::Oversized(exceeded).into_response()),
     };
-    let Some((mount, rest)) = mount_of(&shared.mounts, request.uri.path()) else {
+    let Some((mount, rest)) = mount_of(&served.mounts, request.uri.path()) else {
         let refusal = Refusal::NoApi {
             path: truncate(request.uri.path(), 256).to_string(),
         };
@@ -153,7 +154,7 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
     };
     let provider = mount.provider;
     if let Some(upstreams) = shared.proxy.upstreams_for(provider.name) {
-        let (proxy, secrets) = (&shared.proxy, &shared.secrets);
+        let (proxy, secrets) = (&shared.proxy, &served.secrets);
         let proxied = proxy::proxied(proxy, upstreams, secrets, provider, rest, &request).await;
         return Answered {
             response: proxied.response,
@@ -214,7 +215,7 @@ async fn answer(shared: &Shared, request: Request) -> Answered {
             }
             Ok(()) => match proxy::replay(
                 &shared.proxy,
-                &shared.secrets,
+                &served.secrets,
                 provider,
                 operation,
                 rest,

@@ -2,6 +2,7 @@
 //! state (journal, faults, resource states, proxy and cassettes).
 
 use std::collections::HashSet;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::ci::faults::Faults;
 use crate::ci::journal::{self, Journal};
@@ -12,16 +13,14 @@ use crate::proxy::Proxy;
 
 /// What the handler needs; shared by every request.
 pub struct Shared {
-    /// The mounted providers.
-    pub(crate) mounts: Vec<Mount>,
+    /// The mounted providers; replaced whole when `--watch` reloads them.
+    served: RwLock<Arc<Served>>,
     /// Accepted credentials; `None` accepts any non-empty one.
     pub(crate) api_keys: Option<HashSet<String>>,
     /// Every request answered.
     pub journal: Journal,
     /// Injected faults.
     pub(crate) faults: Faults,
-    /// Where the mounted APIs carry credentials, so the journal can redact them.
-    pub(crate) secrets: journal::Secrets,
     /// Resource states (`--stateful`).
     pub(crate) states: States,
     /// Whether answers carry CORS headers and preflights are answered.
@@ -40,6 +39,42 @@ impl Shared {
         stateful: bool,
         cors: bool,
     ) -> Self {
+        Self {
+            served: RwLock::new(Arc::new(Served::new(mounts))),
+            api_keys,
+            journal: Journal::new(journal_capacity),
+            faults: Faults::default(),
+            states: States::new(stateful),
+            cors,
+            proxy: Proxy::default(),
+        }
+    }
+
+    /// The providers served now (a request keeps the set it started with).
+    pub(crate) fn served(&self) -> Arc<Served> {
+        self.served
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Serves `mounts` from now on; requests under way finish with the old set.
+    pub(crate) fn replace(&self, mounts: Vec<Mount>) {
+        let served = Arc::new(Served::new(mounts));
+        *self.served.write().unwrap_or_else(PoisonError::into_inner) = served;
+    }
+}
+
+/// The mounted providers, and where their credentials travel.
+pub(crate) struct Served {
+    /// The providers at their base paths.
+    pub(crate) mounts: Vec<Mount>,
+    /// Where the mounted APIs carry credentials, so the journal can redact them.
+    pub(crate) secrets: journal::Secrets,
+}
+
+impl Served {
+    fn new(mounts: Vec<Mount>) -> Self {
         let mut secrets = journal::Secrets::default();
         let credentials = mounts
             .iter()
@@ -56,23 +91,14 @@ impl Shared {
         secrets.headers.dedup();
         secrets.query.sort();
         secrets.query.dedup();
-        Self {
-            mounts,
-            api_keys,
-            journal: Journal::new(journal_capacity),
-            faults: Faults::default(),
-            secrets,
-            states: States::new(stateful),
-            cors,
-            proxy: Proxy::default(),
-        }
+        Self { mounts, secrets }
     }
 }
 
 impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Shared")
-            .field("mounts", &self.mounts)
+            .field("mounts", &self.served().mounts)
             .field(
                 "api_keys",
                 &self.api_keys.as_ref().map(|k| crate::Redacted(k.len())),

@@ -59,7 +59,7 @@ async fn routes_document(State(shared): State<Arc<Shared>>, headers: HeaderMap) 
         .and_then(|host| host.to_str().ok())
         .map(|host| format!("http://{host}"))
         .unwrap_or_default();
-    Json(routes_json(&shared.mounts, &origin))
+    Json(routes_json(&shared.served().mounts, &origin))
 }
 
 /// `GET /__mock/health`: `{"status": "ok"}` once the server answers
@@ -161,7 +161,7 @@ async fn faults(State(shared): State<Arc<Shared>>) -> Json<Value> {
 async fn inject_fault(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let fault = serde_json::from_slice::<Fault>(&body)
         .map_err(|error| InvalidFault::Shape(error.to_string()))
-        .and_then(|fault| fault.validate(&shared.mounts).map(|()| fault));
+        .and_then(|fault| fault.validate(&shared.served().mounts).map(|()| fault));
     match fault {
         Ok(fault) => {
             let id = shared.faults.inject(fault);
@@ -181,7 +181,7 @@ async fn clear_faults(State(shared): State<Arc<Shared>>) -> StatusCode {
 async fn states(State(shared): State<Arc<Shared>>) -> Json<Value> {
     Json(json!({
         "stateful": shared.states.enabled(),
-        "resources": shared.states.list(&shared.mounts),
+        "resources": shared.states.list(&shared.served().mounts),
     }))
 }
 
@@ -190,7 +190,7 @@ async fn states(State(shared): State<Arc<Shared>>) -> Json<Value> {
 async fn seed_state(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
     let seeded = serde_json::from_slice::<ResourceState>(&body)
         .map_err(|error| StateError::Shape(error.to_string()))
-        .and_then(|seed| shared.states.seed(&shared.mounts, &seed));
+        .and_then(|seed| shared.states.seed(&shared.served().mounts, &seed));
     match seeded {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(error) => mock_error(StatusCode::BAD_REQUEST, "invalid_state", &error.to_string()),

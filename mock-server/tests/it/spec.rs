@@ -217,3 +217,60 @@ async fn a_provider_directory_serves_with_its_overlays_and_lifecycle() {
         "the lifecycle's second cancel"
     );
 }
+
+#[tokio::test]
+async fn watched_documents_reload_and_a_change_that_does_not_load_keeps_the_old() {
+    let scratch = Scratch::new("watch");
+    let path = scratch.write("tasks.json", &tasks());
+    let mock = MockServer::start(Config {
+        specs: vec![spec(&path)],
+        watch: Some(std::time::Duration::from_millis(20)),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let mut reloads = mock.reloads().expect("watching");
+    let next = async |reloads: &mut tokio::sync::watch::Receiver<mock_server::Reload>| {
+        tokio::time::timeout(std::time::Duration::from_secs(60), reloads.changed())
+            .await
+            .expect("a reload within a minute")
+            .expect("the watcher runs");
+        reloads.borrow_and_update().clone()
+    };
+    // One client, so one keep-alive connection lives through the reloads.
+    let client = test_support::http_client();
+    let status = async |path: &str| {
+        client
+            .get(format!("{}/v2{path}", mock.uri()))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(status("/tasks/7").await, 200);
+    assert_eq!(status("/jobs").await, 404);
+
+    let mut changed = tasks();
+    changed["paths"]["/jobs"] = json!({"get": {"responses": {"200": {
+        "description": "jobs",
+        "content": {"application/json": {"schema": {"type": "array", "items": {"type": "string"}}}}
+    }}}});
+    scratch.write("tasks.json", &changed);
+    let reload = next(&mut reloads).await;
+    assert_eq!(reload.error, None);
+    assert_eq!(status("/jobs").await, 200);
+    let journal = mock.received_requests().expect("journal on");
+    assert_eq!(journal.len(), 3, "the journal outlives the reload");
+
+    std::fs::write(&path, "{ not json").unwrap();
+    let reload = next(&mut reloads).await;
+    assert_eq!(reload.attempts, 2);
+    let error = reload.error.expect("the change does not load");
+    assert!(error.contains("tasks.json"), "{error}");
+    assert_eq!(
+        status("/jobs").await,
+        200,
+        "the last good document still serves"
+    );
+}
