@@ -1,5 +1,6 @@
-//! The mock server's model of an API ([`model`]) and the one builder that
-//! makes it from the spec library's catalogue ([`build`]).
+//! The mock server's model of an API ([`model`]), the one builder that
+//! makes it from the spec library's catalogue ([`build`]), and the
+//! evaluator of its schemas ([`evaluate`], reporting [`problem::Problem`]s).
 //!
 //! Two ways in, one model: `mock-server --spec FILE` builds it at start-up;
 //! `cargo xtask codegen` builds it once and writes it out as the static
@@ -11,4 +12,6 @@
 //! on purpose): the runtime's model is `&'static` data either way.
 
 pub mod build;
+pub mod evaluate;
 pub mod model;
+pub mod problem;

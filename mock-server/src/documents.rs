@@ -6,8 +6,6 @@
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use mock_model::build::BuildError;
-
 use crate::model::Provider;
 
 /// Findings logged one by one at start-up; the rest are counted.
@@ -54,15 +52,6 @@ pub enum LoadError {
     /// strict provider with findings); the error names file and place.
     #[error(transparent)]
     Spec(#[from] specs::SpecError),
-    /// The document's schemas cannot be checked at all.
-    #[error("{path}: {source}")]
-    Build {
-        /// The document or directory.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: BuildError,
-    },
     /// A name that cannot name a provider.
     #[error(
         "`{0}`: a name must be lower-case ASCII letters, digits and `_`, starting with a letter"
@@ -138,10 +127,7 @@ fn load_one(spec: &Spec) -> Result<&'static Provider, LoadError> {
         specs::load_file(&spec.path, spec.name.as_deref(), specs::Purpose::Mock)?
     };
     let read = started.elapsed();
-    let built = mock_model::build::provider(&provider).map_err(|source| LoadError::Build {
-        path: spec.path.clone(),
-        source,
-    })?;
+    let built = mock_model::build::provider(&provider);
     let findings: Vec<&specs::Finding> = provider
         .findings
         .0

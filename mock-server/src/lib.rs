@@ -20,7 +20,6 @@ mod documents;
 mod generated;
 mod mount;
 mod pipeline;
-mod problem;
 mod proxy;
 mod serve;
 mod server;
@@ -66,9 +65,9 @@ pub mod __private {
     pub use crate::pipeline::routes::{RouteMatch, find};
     pub use crate::pipeline::select::{GENERATED_EXAMPLE, Preference, select};
     pub use crate::pipeline::validate::{check_parameter, check_value};
-    pub use crate::problem::Problem;
     pub use crate::server::router;
     pub use crate::shared::Shared;
+    pub use mock_model::problem::Problem;
 
     /// The providers to serve and their base paths, per `config`.
     pub fn mounts(config: &crate::Config) -> Result<Vec<Mount>, crate::StartError> {

@@ -40,11 +40,11 @@ use crate::pipeline::request::{Incoming, truncate};
 use crate::pipeline::routes::{PathParams, RouteMatch, find};
 use crate::pipeline::select::{Preference, select};
 use crate::pipeline::validate::check_request;
-use crate::problem::Problem;
 use crate::proxy;
 use crate::proxy::violations::Violation;
 use crate::serve::Abort;
 use crate::shared::{Served, Shared};
+use mock_model::problem::Problem;
 
 /// The server's routes. CORS is a middleware on the mock's own API and a
 /// step of `handle` for the APIs (no boxed middleware on the hot path).

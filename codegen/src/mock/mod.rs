@@ -65,7 +65,7 @@ pub fn corpus_index(modules: &[String]) -> TokenStream {
 /// and the operations the builder left out (each a located finding; the
 /// rest are served).
 pub fn provider_file(provider: &Provider, model: ModelPath) -> Result<MockFile, BuildError> {
-    let built = mock_model::build::provider(provider)?;
+    let built = mock_model::build::provider(provider);
     let model = match model {
         ModelPath::InCrate => quote!(crate::model),
         ModelPath::External => quote!(mock_server::model),

@@ -4,9 +4,12 @@
 //! Shared schemas and patterns become one named `static` each (a `static`
 //! may refer to itself, so a recursive schema's [`Link`] becomes a plain
 //! reference to its target's static); everything else is written inline.
-//! Fields at their default are left out (`..Schema::ANY`).
+//! Fields at their default are left out (`..Schema::ANY`), and so are
+//! shared values nothing written refers to (the builder also shares the
+//! schemas it checks non-JSON bodies with, which the model does not keep).
 
-use std::collections::{BTreeSet, HashMap};
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use mock_model::build::Shared;
 use mock_model::model::{
@@ -23,6 +26,8 @@ pub(super) struct Writer {
     schemas: HashMap<*const Schema, Ident>,
     patterns: HashMap<*const Pattern, Ident>,
     taken: BTreeSet<String>,
+    /// The shared values referred to by what was written so far.
+    used: RefCell<HashSet<Ident>>,
 }
 
 impl Writer {
@@ -31,6 +36,7 @@ impl Writer {
             schemas: HashMap::new(),
             patterns: HashMap::new(),
             taken: BTreeSet::new(),
+            used: RefCell::new(HashSet::new()),
         }
     }
 
@@ -51,26 +57,6 @@ impl Writer {
                 }
             }
         }
-        let items: Vec<TokenStream> = shared
-            .iter()
-            .map(|item| match item {
-                Shared::Schema { target, schema } => {
-                    let ident = &self.schemas[&(*schema as *const Schema)];
-                    let value = self.schema_value(schema);
-                    let doc = format!(" `{target}`");
-                    quote!(#[doc = #doc] static #ident: Schema = #value;)
-                }
-                Shared::Pattern(pattern) => {
-                    let ident = &self.patterns[&(*pattern as *const Pattern)];
-                    let source = pattern.source;
-                    let value = match pattern.regex {
-                        Some(regex) => quote!(Pattern::new(#source, #regex)),
-                        None => quote!(Pattern::ecma(#source)),
-                    };
-                    quote!(static #ident: Pattern = #value;)
-                }
-            })
-            .collect();
         let Provider {
             name,
             title,
@@ -89,6 +75,7 @@ impl Writer {
                  reason,
              }| quote!(Skipped { operation: #operation, at: #at, reason: #reason }),
         );
+        let items = self.shared_items(shared);
         quote! {
             /// The API as its documents declare it.
             pub static PROVIDER: Provider = Provider {
@@ -102,6 +89,46 @@ impl Writer {
             };
 
             #(#items)*
+        }
+    }
+
+    /// The statics of the shared values referred to, directly or through
+    /// one another, in the builder's order.
+    fn shared_items(&self, shared: &[Shared]) -> Vec<TokenStream> {
+        let mut written: Vec<Option<TokenStream>> = vec![None; shared.len()];
+        loop {
+            let mut wrote = false;
+            for (item, slot) in shared.iter().zip(&mut written) {
+                if slot.is_some() {
+                    continue;
+                }
+                let ident = match item {
+                    Shared::Schema { schema, .. } => &self.schemas[&(*schema as *const Schema)],
+                    Shared::Pattern(pattern) => &self.patterns[&(*pattern as *const Pattern)],
+                };
+                if !self.used.borrow().contains(ident) {
+                    continue;
+                }
+                *slot = Some(match item {
+                    Shared::Schema { target, schema } => {
+                        let value = self.schema_value(schema);
+                        let doc = format!(" `{target}`");
+                        quote!(#[doc = #doc] static #ident: Schema = #value;)
+                    }
+                    Shared::Pattern(pattern) => {
+                        let source = pattern.source;
+                        let value = match pattern.regex {
+                            Some(regex) => quote!(Pattern::new(#source, #regex)),
+                            None => quote!(Pattern::ecma(#source)),
+                        };
+                        quote!(static #ident: Pattern = #value;)
+                    }
+                });
+                wrote = true;
+            }
+            if !wrote {
+                return written.into_iter().flatten().collect();
+            }
         }
     }
 
@@ -262,6 +289,7 @@ impl Writer {
     fn schema_ref(&self, schema: &Schema) -> TokenStream {
         let schema = schema.target();
         if let Some(ident) = self.schemas.get(&(schema as *const Schema)) {
+            self.used.borrow_mut().insert(ident.clone());
             return quote!(&#ident);
         }
         let value = self.schema_value(schema);
@@ -275,6 +303,7 @@ impl Writer {
 
     fn pattern_ref(&self, pattern: &Pattern) -> TokenStream {
         let ident = &self.patterns[&(pattern as *const Pattern)];
+        self.used.borrow_mut().insert(ident.clone());
         quote!(&#ident)
     }
 

@@ -60,16 +60,12 @@ pub enum Shared {
     Pattern(&'static Pattern),
 }
 
-/// Builds `provider`'s model. Fails only when a document's schemas cannot
-/// be checked at all; a part that cannot be modelled is left out and named.
-pub fn provider(provider: &specs::Provider) -> Result<Built> {
+/// Builds `provider`'s model; a part that cannot be modelled is left out
+/// and named in [`Built::findings`].
+pub fn provider(provider: &specs::Provider) -> Built {
     let mut shared = State {
         schemas: SchemaTable::new(&provider.documents),
-        bodies: provider
-            .documents
-            .iter()
-            .map(Bodies::new)
-            .collect::<Result<_>>()?,
+        bodies: provider.documents.iter().map(Bodies::new).collect(),
         dropped: Vec::new(),
     };
     let mut findings = specs::Findings::default();
@@ -145,12 +141,12 @@ pub fn provider(provider: &specs::Provider) -> Result<Built> {
                 .map(move |warning| format!("{file}: {warning}"))
         })
         .collect();
-    Ok(Built {
+    Built {
         provider: leak(model),
         findings,
         warnings,
         shared: shared.schemas.into_shared(),
-    })
+    }
 }
 
 /// `https://api.akua.dev/v1` -> `/v1`; a bare host -> ``.
@@ -240,9 +236,20 @@ fn operation(
     let mut responses = Vec::new();
     for response in &operation.responses {
         let status = representative(response.status);
+        // The body's schema: checks the bodies served, and (JSON only) a
+        // real provider's answers (`--proxy`, `--replay`), against the
+        // document after overlays, as requests are checked.
+        let body_schema = match &response.body {
+            Some(body) if has_schema(body) => Some(
+                shared
+                    .schemas
+                    .schema(operation.document, &body.schema)
+                    .with_context(|| format!("response {status}"))?,
+            ),
+            _ => None,
+        };
         let bodies = &mut shared.bodies[operation.document];
-        let (examples, dropped) = examples(bodies, response.body.as_ref())
-            .with_context(|| format!("response {status}"))?;
+        let (examples, dropped) = examples(bodies, response.body.as_ref(), body_schema);
         shared.dropped.extend(
             dropped
                 .into_iter()
@@ -280,21 +287,12 @@ fn operation(
             Status::Range(_) => StatusMatch::Class,
             Status::Default => StatusMatch::Default,
         };
-        // The body's schema (the document after overlays, as requests are
-        // checked), so a real provider's answers can be (`--proxy`, `--replay`).
-        let schema = match response
-            .body
-            .as_ref()
-            .filter(|b| specs::is_json(&b.media_type))
-        {
-            Some(body) => Some(
-                shared
-                    .schemas
-                    .schema(operation.document, &body.schema)
-                    .with_context(|| format!("response {status}"))?,
-            ),
-            None => None,
-        };
+        let schema = body_schema.filter(|_| {
+            response
+                .body
+                .as_ref()
+                .is_some_and(|b| specs::is_json(&b.media_type))
+        });
         let strings = &mut shared.schemas.strings;
         responses.push(Response {
             status,
@@ -308,7 +306,7 @@ fn operation(
     }
     let lifecycle = lifecycle(
         &mut shared.bodies[operation.document],
-        &mut shared.schemas.strings,
+        &mut shared.schemas,
         provider,
         operation,
     )?;
@@ -339,7 +337,7 @@ fn operation(
 /// with its whole body (the status's first example, patched) decided here.
 fn lifecycle(
     bodies: &mut Bodies<'_>,
-    strings: &mut leak::Strings,
+    schemas: &mut SchemaTable<'_>,
     provider: &specs::Provider,
     operation: &specs::Operation,
 ) -> Result<Option<OperationLifecycle>> {
@@ -361,7 +359,13 @@ fn lifecycle(
             let body = match &transition.body {
                 Some(patch) => {
                     let declared = operation.response(status).and_then(|r| r.body.as_ref());
-                    let (_, first) = examples(bodies, declared)?
+                    let model = match declared {
+                        Some(body) if has_schema(body) => {
+                            Some(schemas.schema(operation.document, &body.schema)?)
+                        }
+                        _ => None,
+                    };
+                    let (_, first) = examples(bodies, declared, model)
                         .0
                         .into_iter()
                         .next()
@@ -375,15 +379,21 @@ fn lifecycle(
                 None => None,
             };
             Ok(Transition {
-                from: slice(transition.from.iter().map(|s| strings.get(s)).collect()),
-                to: transition.to.as_deref().map(|s| strings.get(s)),
+                from: slice(
+                    transition
+                        .from
+                        .iter()
+                        .map(|s| schemas.strings.get(s))
+                        .collect(),
+                ),
+                to: transition.to.as_deref().map(|s| schemas.strings.get(s)),
                 status,
                 body,
             })
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(Some(OperationLifecycle {
-        resource: strings.get(&own.resource),
+        resource: schemas.strings.get(&own.resource),
         transitions: slice(transitions),
     }))
 }
@@ -454,17 +464,20 @@ type NamedBody = (String, String);
 /// example=NAME`). A document example that does not fit its schema is left
 /// out, and named in the second list (a mock must not send what its own
 /// validation refuses). Bodies that are not JSON are written in their media type.
-fn examples(bodies: &mut Bodies<'_>, body: Option<&Body>) -> Result<(Vec<NamedBody>, Vec<String>)> {
+fn examples(
+    bodies: &mut Bodies<'_>,
+    body: Option<&Body>,
+    schema: Option<&Schema>,
+) -> (Vec<NamedBody>, Vec<String>) {
     let mut dropped = Vec::new();
     let Some(body) = body else {
-        return Ok((Vec::new(), dropped));
+        return (Vec::new(), dropped);
     };
     let json = specs::is_json(&body.media_type);
-    let has_schema = body.schema.is_object() || body.schema.is_boolean();
     let mut examples = Vec::new();
     for (name, value) in &body.examples {
-        if json && has_schema {
-            let problems = bodies.problems(&body.schema, value)?;
+        if json && let Some(schema) = schema {
+            let problems = bodies.problems(schema, value);
             if let Some(problem) = problems.first() {
                 dropped.push(format!(
                     "the document's example `{name}` does not fit its schema ({problem}); it is left out"
@@ -474,10 +487,9 @@ fn examples(bodies: &mut Bodies<'_>, body: Option<&Body>) -> Result<(Vec<NamedBo
         }
         examples.push((name.clone(), media_text(&body.media_type, value)));
     }
-    let synthesised = if has_schema {
-        bodies.examples(&body.schema)?
-    } else {
-        vec![(None, Value::Null)]
+    let synthesised = match schema {
+        Some(schema) => bodies.examples(&body.schema, schema),
+        None => vec![(None, Value::Null)],
     };
     for (name, value) in synthesised {
         let mut name = name.unwrap_or_else(|| "generated".into());
@@ -489,7 +501,12 @@ fn examples(bodies: &mut Bodies<'_>, body: Option<&Body>) -> Result<(Vec<NamedBo
         }
         examples.push((name, media_text(&body.media_type, &value)));
     }
-    Ok((examples, dropped))
+    (examples, dropped)
+}
+
+/// Whether a body declares a schema (an object, or `true`/`false`).
+fn has_schema(body: &Body) -> bool {
+    body.schema.is_object() || body.schema.is_boolean()
 }
 
 /// A body value as the text its media type sends: JSON serialised; for

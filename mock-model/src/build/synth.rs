@@ -15,8 +15,9 @@ use std::collections::{BTreeSet, HashMap};
 use regex_syntax::hir::{Class, Hir, HirKind};
 use serde_json::{Map, Value, json};
 
-use super::error::{BuildError, Result};
 use super::schema::translate_pattern;
+use crate::evaluate::check_value;
+use crate::model::Schema;
 use specs::refs::Document;
 
 /// A value satisfying `schema` (references resolved against `document`),
@@ -53,10 +54,12 @@ impl Mode {
     ];
 }
 
-/// Synthesised bodies of one document, checked against it.
+/// Synthesised bodies of one document, checked against the model's
+/// schemas by the mock's own evaluator (which shares every `$ref`d schema:
+/// a general validator would compile most of a large document again for
+/// each body's schema).
 pub struct Bodies<'a> {
     document: Document<'a>,
-    checker: &'a specs::check::Checker,
     /// Schemas no synthesised body satisfies, with what is served instead.
     pub unsatisfiable: Vec<String>,
     /// The bodies of each schema met so far, by its text: responses share
@@ -66,29 +69,24 @@ pub struct Bodies<'a> {
 
 impl<'a> Bodies<'a> {
     /// Synthesis for `document`'s resolved form.
-    pub fn new(document: &'a specs::SourceDocument) -> Result<Self> {
-        let checker = document
-            .checker()
-            .map_err(|e| BuildError::new(e.to_string()))?;
-        Ok(Self {
+    pub fn new(document: &'a specs::SourceDocument) -> Self {
+        Self {
             document: Document(&document.resolved),
-            checker,
             unsatisfiable: Vec::new(),
             made: HashMap::new(),
-        })
+        }
     }
 
     /// The first few problems of `value` against `schema`, as text
-    /// (empty: valid). Only a few: each names the instance, and a body may
-    /// hold thousands of values.
-    pub fn problems(&mut self, schema: &Value, value: &Value) -> Result<Vec<String>> {
-        Ok(self
-            .checker
-            .violations_up_to(schema, value, 3)
-            .map_err(|e| BuildError::new(e.to_string()))?
+    /// (empty: valid).
+    pub fn problems(&self, schema: &Schema, value: &Value) -> Vec<String> {
+        let mut problems = Vec::new();
+        check_value(schema, value, &[], &mut problems);
+        problems
             .iter()
-            .map(ToString::to_string)
-            .collect())
+            .take(3)
+            .map(|problem| format!("at `{}`: {}", problem.pointer(), problem.message))
+            .collect()
     }
 
     /// The default body (`None` name: `generated`), then, when the schema
@@ -96,18 +94,19 @@ impl<'a> Bodies<'a> {
     /// tag (a `const` member), its schema name or `generated-<n>`. Branches
     /// no valid body reaches are left out; a default that is not valid is
     /// an error.
-    pub fn examples(&mut self, schema: &Value) -> Result<Vec<(Option<String>, Value)>> {
+    /// `model` is `schema` built into the model.
+    pub fn examples(&mut self, schema: &Value, model: &Schema) -> Vec<(Option<String>, Value)> {
         let key = schema.to_string();
         if let Some(made) = self.made.get(&key) {
-            return Ok(made.clone());
+            return made.clone();
         }
-        let made = self.make(schema)?;
+        let made = self.make(schema, model);
         self.made.insert(key, made.clone());
-        Ok(made)
+        made
     }
 
-    fn make(&mut self, schema: &Value) -> Result<Vec<(Option<String>, Value)>> {
-        let (first, widest) = match self.branch(schema, 0)? {
+    fn make(&mut self, schema: &Value, model: &Schema) -> Vec<(Option<String>, Value)> {
+        let (first, widest) = match self.branch(schema, model, 0) {
             Ok(found) => found,
             Err((value, problems)) => {
                 // The document admits no body here (e.g. `allOf` parts that
@@ -117,7 +116,7 @@ impl<'a> Bodies<'a> {
                     problems.join("; ")
                 );
                 self.unsatisfiable.push(warning);
-                return Ok(vec![(None, value)]);
+                return vec![(None, value)];
             }
         };
         // A large body's branches would each be as large, and each one
@@ -133,14 +132,14 @@ impl<'a> Bodies<'a> {
             if widest < 2 {
                 break;
             }
-            if let Ok(((value, label), _)) = self.branch(schema, branch)? {
+            if let Ok(((value, label), _)) = self.branch(schema, model, branch) {
                 found.push((
                     Some(label.unwrap_or_else(|| format!("generated-{branch}"))),
                     value,
                 ));
             }
         }
-        Ok(found)
+        found
     }
 
     /// The first valid candidate taking branch `branch` of every union,
@@ -150,21 +149,22 @@ impl<'a> Bodies<'a> {
     fn branch(
         &mut self,
         schema: &Value,
+        model: &Schema,
         branch: usize,
-    ) -> Result<Result<((Value, Option<String>), usize), (Value, Vec<String>)>> {
+    ) -> Result<((Value, Option<String>), usize), (Value, Vec<String>)> {
         let mut widest = 1;
         let mut last = (Value::Null, Vec::new());
         for mode in Mode::ALL {
             let mut generator = Generator::new(self.document, branch, mode);
             let value = generator.value(schema, "", 0, 0);
             widest = widest.max(generator.widest);
-            let problems = self.problems(schema, &value)?;
+            let problems = self.problems(model, &value);
             if problems.is_empty() {
-                return Ok(Ok(((value, generator.label), widest)));
+                return Ok(((value, generator.label), widest));
             }
             last = (value, problems);
         }
-        Ok(Err(last))
+        Err(last)
     }
 }
 
@@ -936,28 +936,26 @@ mod tests {
     fn every_union_branch_gets_a_valid_named_body() {
         let document = document();
         let document = specs::SourceDocument::new("doc.json".into(), Value::Null, document);
-        let mut bodies = Bodies::new(&document).unwrap();
-        let tagged = bodies
-            .examples(&json!({"$ref": "#/components/schemas/Tagged"}))
-            .unwrap();
+        let documents = [document];
+        let mut schemas = super::super::schema::SchemaTable::new(&documents);
+        let mut bodies = Bodies::new(&documents[0]);
+        let mut examples = |target: &str| {
+            let schema = json!({ "$ref": target });
+            let model = schemas.schema(0, &schema).unwrap();
+            (bodies.examples(&schema, model), model)
+        };
+        let (tagged, _) = examples("#/components/schemas/Tagged");
         let names: Vec<Option<&str>> = tagged.iter().map(|(n, _)| n.as_deref()).collect();
         assert_eq!(names, [None, Some("a"), Some("b")]);
         assert_eq!(tagged[2].1, json!({"type": "b", "n": {}, "s": "s"}));
         // Both branches allow no other member: only required ones keep them apart.
-        let untagged = bodies
-            .examples(&json!({"$ref": "#/components/schemas/Untagged"}))
-            .unwrap();
+        let (untagged, model) = examples("#/components/schemas/Untagged");
         let values: Vec<&Value> = untagged.iter().map(|(_, v)| v).collect();
         assert_eq!(
             values,
             [&json!({"x": "x"}), &json!({"x": "x"}), &json!({"y": "y"})]
         );
-        let schema = json!({"$ref": "#/components/schemas/Untagged"});
-        assert!(
-            !bodies
-                .problems(&schema, &json!({"x": "x", "y": "y"}))
-                .unwrap()
-                .is_empty()
-        );
+        let problems = Bodies::new(&documents[0]).problems(model, &json!({"x": "x", "y": "y"}));
+        assert!(!problems.is_empty());
     }
 }

@@ -14,8 +14,8 @@ use axum::http::{HeaderMap, Method, Uri};
 use serde::Serialize;
 
 use crate::pipeline::request::form_decode;
-use crate::problem::Problem;
 use crate::proxy::violations::Violation;
+use mock_model::problem::Problem;
 
 /// Entries kept by default (`--journal N`): Hoverfly's default journal
 /// size. An entry of a small request costs about half a kilobyte (measured

@@ -14,7 +14,7 @@ use axum::http::header::AUTHORIZATION;
 
 use crate::model::{Credential, Operation};
 use crate::pipeline::request::Incoming;
-use crate::problem::Problem;
+use mock_model::problem::Problem;
 
 /// Whether any security alternative of `operation` is satisfied; with
 /// `api_keys`, only those values count, else any non-empty one.

@@ -12,7 +12,7 @@ use crate::pipeline::auth;
 use crate::pipeline::limits::Exceeded;
 use crate::pipeline::render;
 use crate::pipeline::select::SelectionError;
-use crate::problem::Problem;
+use mock_model::problem::Problem;
 
 /// Why a request does not get its operation's answer.
 #[derive(Debug)]

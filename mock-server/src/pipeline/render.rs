@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use crate::model::{self, ErrorReply, Example, Template};
-use crate::problem::Problem;
+use mock_model::problem::Problem;
 
 /// A declared response: its status, declared headers and example body.
 pub fn declared(response: &model::Response, example: Option<&Example>) -> Response {

@@ -29,7 +29,7 @@ use crate::pipeline::auth;
 use crate::pipeline::request::{Incoming, truncate};
 use crate::pipeline::routes::PathParams;
 use crate::pipeline::validate::{check_request, check_response, check_response_headers};
-use crate::problem::Problem;
+use mock_model::problem::Problem;
 
 /// The most of an upstream's body the proxy reads before answering `502`.
 pub const MAX_UPSTREAM_BODY: usize = 16 * 1024 * 1024;

@@ -10,7 +10,7 @@ use std::sync::{Mutex, PoisonError};
 
 use serde::{Deserialize, Serialize};
 
-use crate::problem::Problem;
+use mock_model::problem::Problem;
 
 /// Violations kept for `GET /__mock/violations` (as the journal's default).
 pub const DEFAULT_CAPACITY: usize = 10_000;

@@ -12,14 +12,12 @@ use serde_json::Value;
 use crate::model::{Location, Operation, RequestBody, Response, Schema, Types};
 use crate::pipeline::request::Incoming;
 use crate::pipeline::routes::PathParams;
-use crate::problem::Problem;
+use mock_model::problem::Problem;
 
-mod formats;
-mod schema;
 #[cfg(test)]
 mod tests;
 
-pub use schema::check_value;
+pub use mock_model::evaluate::check_value;
 
 /// Everything wrong with `request` as a call of `operation`: every
 /// parameter against its schema (required ones present), and the body.

@@ -1,29 +1,89 @@
-//! The schema evaluator: a JSON value against the mock's compiled
-//! [`Schema`], every validation keyword of JSON Schema 2020-12, with
-//! `unevaluated*` decided from the annotations of the subschemas that hold.
+//! The schema evaluator: a JSON value against the model's [`Schema`],
+//! every validation keyword of JSON Schema 2020-12, with `unevaluated*`
+//! decided from the annotations of the subschemas that hold. The mock
+//! checks requests and real answers with it at run time, and the builder
+//! checks the bodies it synthesises.
+
+mod formats;
 
 use serde_json::Value;
 
-use super::formats::{fits_format, is_date, is_date_time, is_multiple, is_uri, is_uuid};
 use crate::model::{ArrayRules, NumberRules, ObjectRules, Schema, StringRules, Types};
 use crate::problem::Problem;
+use formats::{fits_format, is_date, is_date_time, is_multiple, is_uri, is_uuid};
 
-/// Checks a JSON value against `schema`, appending what is wrong.
+/// Checks a JSON value against `schema`, appending what is wrong; `at` is
+/// where the value is, the start of every problem's location.
 pub fn check_value(schema: &Schema, value: &Value, at: &[String], problems: &mut Vec<Problem>) {
+    let mut report = Problems {
+        report: Some(problems),
+        failed: false,
+    };
+    check(schema, value, &At::Root(at), &mut report);
+}
+
+/// Where the evaluator's findings go: every problem, for a report; or
+/// only whether there is one (`report: None`), for [`is_valid`], which
+/// builds no problem and stops at the first.
+struct Problems<'p> {
+    report: Option<&'p mut Vec<Problem>>,
+    failed: bool,
+}
+
+impl Problems<'_> {
+    fn push(&mut self, problem: impl FnOnce() -> Problem) {
+        self.failed = true;
+        if let Some(report) = &mut self.report {
+            report.push(problem());
+        }
+    }
+
+    /// Whether checking can stop: only a yes or no is wanted, and it is no.
+    fn settled(&self) -> bool {
+        self.failed && self.report.is_none()
+    }
+}
+
+/// Where the value being checked is: built as the evaluator descends, and
+/// written out as a location only when there is a problem to report (a
+/// valid value allocates nothing for it).
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Root(&'a [String]),
+    Member(&'a At<'a>, &'a str),
+    Item(&'a At<'a>, usize),
+}
+
+impl At<'_> {
+    fn to_vec(self) -> Vec<String> {
+        match self {
+            At::Root(root) => root.to_vec(),
+            At::Member(parent, name) => {
+                let mut location = parent.to_vec();
+                location.push(name.to_string());
+                location
+            }
+            At::Item(parent, index) => {
+                let mut location = parent.to_vec();
+                location.push(index.to_string());
+                location
+            }
+        }
+    }
+}
+
+fn check(schema: &Schema, value: &Value, at: &At<'_>, problems: &mut Problems<'_>) {
     let schema = schema.target();
     let problem = |message: String, kind: &'static str| Problem::new(at.to_vec(), message, kind);
     if !has_allowed_type(schema.types, value) {
         let (message, kind) = type_mismatch(schema.types);
-        problems.push(problem(message.into(), kind));
+        problems.push(|| problem(message.into(), kind));
         return;
     }
     if let Some(values) = schema.values
         && !is_one_of(values, value)
     {
-        problems.push(problem(
-            format!("Input should be {}", values.join(" or ")),
-            "enum",
-        ));
+        problems.push(|| problem(format!("Input should be {}", values.join(" or ")), "enum"));
     }
     match value {
         Value::String(text) => {
@@ -48,15 +108,21 @@ pub fn check_value(schema: &Schema, value: &Value, at: &[String], problems: &mut
         }
         Value::Null | Value::Bool(_) => {}
     }
+    if problems.settled() {
+        return;
+    }
     if let (Some(rules), Value::Object(members)) = (schema.object, value) {
         for (name, dependent) in rules.dependent_schemas {
             if members.contains_key(*name) {
-                check_value(dependent, value, at, problems);
+                check(dependent, value, at, problems);
             }
         }
     }
     for part in schema.all_of {
-        check_value(part, value, at, problems);
+        check(part, value, at, problems);
+        if problems.settled() {
+            return;
+        }
     }
     let matches = |branch: &Schema| is_valid(branch, value);
     if let Some(conditional) = schema.conditional {
@@ -65,13 +131,15 @@ pub fn check_value(schema: &Schema, value: &Value, at: &[String], problems: &mut
         } else {
             conditional.otherwise
         };
-        check_value(branch, value, at, problems);
+        check(branch, value, at, problems);
     }
     if !schema.any_of.is_empty() && !schema.any_of.iter().any(|branch| matches(branch)) {
-        problems.push(problem(
-            "Input does not match any allowed schema".into(),
-            "union_tag_invalid",
-        ));
+        problems.push(|| {
+            problem(
+                "Input does not match any allowed schema".into(),
+                "union_tag_invalid",
+            )
+        });
     }
     if !schema.one_of.is_empty() {
         match schema
@@ -80,24 +148,33 @@ pub fn check_value(schema: &Schema, value: &Value, at: &[String], problems: &mut
             .filter(|branch| matches(branch))
             .count()
         {
-            0 => problems.push(problem(
-                "Input does not match any allowed schema".into(),
-                "union_tag_invalid",
-            )),
+            0 => problems.push(|| {
+                problem(
+                    "Input does not match any allowed schema".into(),
+                    "union_tag_invalid",
+                )
+            }),
             1 => {}
-            _ => problems.push(problem(
-                "Input matches more than one schema of a oneOf".into(),
-                "union_ambiguous",
-            )),
+            _ => problems.push(|| {
+                problem(
+                    "Input matches more than one schema of a oneOf".into(),
+                    "union_ambiguous",
+                )
+            }),
         }
     }
     if let Some(not) = schema.not
         && matches(not)
     {
-        problems.push(problem(
-            "Input matches a schema it must not match".into(),
-            "not_forbidden",
-        ));
+        problems.push(|| {
+            problem(
+                "Input matches a schema it must not match".into(),
+                "not_forbidden",
+            )
+        });
+    }
+    if problems.settled() {
+        return;
     }
     check_unevaluated(schema, value, at, problems);
 }
@@ -144,24 +221,23 @@ fn type_mismatch(types: Types) -> (&'static str, &'static str) {
     }
 }
 
-fn check_array(rules: &ArrayRules, elements: &[Value], at: &[String], problems: &mut Vec<Problem>) {
+fn check_array(rules: &ArrayRules, elements: &[Value], at: &At<'_>, problems: &mut Problems<'_>) {
     let problem = |message: String, kind: &'static str| Problem::new(at.to_vec(), message, kind);
     let count = elements.len() as u64;
     if let Some(min) = rules.min_items
         && count < min
     {
-        problems.push(problem(
-            format!("List should have at least {min} items"),
-            "too_short",
-        ));
+        problems.push(|| {
+            problem(
+                format!("List should have at least {min} items"),
+                "too_short",
+            )
+        });
     }
     if let Some(max) = rules.max_items
         && count > max
     {
-        problems.push(problem(
-            format!("List should have at most {max} items"),
-            "too_long",
-        ));
+        problems.push(|| problem(format!("List should have at most {max} items"), "too_long"));
     }
     if rules.unique_items
         && elements
@@ -169,17 +245,15 @@ fn check_array(rules: &ArrayRules, elements: &[Value], at: &[String], problems: 
             .enumerate()
             .any(|(i, a)| elements[..i].iter().any(|b| specs::json::same(a, b)))
     {
-        problems.push(problem(
-            "List should have unique items".into(),
-            "unique_items",
-        ));
+        problems.push(|| problem("List should have unique items".into(), "unique_items"));
     }
     for (index, element) in elements.iter().enumerate() {
-        let mut at = at.to_vec();
-        at.push(index.to_string());
         let schema = rules.prefix_items.get(index).copied().or(rules.items);
         if let Some(schema) = schema {
-            check_value(schema, element, &at, problems);
+            check(schema, element, &At::Item(at, index), problems);
+            if problems.settled() {
+                return;
+            }
         }
     }
     if let Some(contains) = rules.contains {
@@ -189,22 +263,26 @@ fn check_array(rules: &ArrayRules, elements: &[Value], at: &[String], problems: 
             .count() as u64;
         let min = rules.min_contains.unwrap_or(1);
         if matching < min {
-            problems.push(problem(
-                if min == 1 {
-                    "List should contain a matching item".into()
-                } else {
-                    format!("List should contain at least {min} matching items")
-                },
-                "contains",
-            ));
+            problems.push(|| {
+                problem(
+                    if min == 1 {
+                        "List should contain a matching item".into()
+                    } else {
+                        format!("List should contain at least {min} matching items")
+                    },
+                    "contains",
+                )
+            });
         }
         if let Some(max) = rules.max_contains
             && matching > max
         {
-            problems.push(problem(
-                format!("List should contain at most {max} matching items"),
-                "contains",
-            ));
+            problems.push(|| {
+                problem(
+                    format!("List should contain at most {max} matching items"),
+                    "contains",
+                )
+            });
         }
     }
 }
@@ -225,65 +303,70 @@ fn is_one_of(values: &[&str], value: &Value) -> bool {
 fn check_object(
     rules: &ObjectRules,
     members: &serde_json::Map<String, Value>,
-    at: &[String],
-    problems: &mut Vec<Problem>,
+    at: &At<'_>,
+    problems: &mut Problems<'_>,
 ) {
     let problem = |message: String, kind: &'static str| Problem::new(at.to_vec(), message, kind);
     for name in rules.required {
         if !members.contains_key(*name) {
-            let mut at = at.to_vec();
-            at.push((*name).to_string());
-            problems.push(Problem::new(at, "Field required", "missing"));
+            let at = At::Member(at, name).to_vec();
+            problems.push(|| Problem::new(at, "Field required", "missing"));
         }
     }
     let count = members.len() as u64;
     if let Some(min) = rules.min_properties
         && count < min
     {
-        problems.push(problem(
-            format!("Object should have at least {min} members"),
-            "too_short",
-        ));
+        problems.push(|| {
+            problem(
+                format!("Object should have at least {min} members"),
+                "too_short",
+            )
+        });
     }
     if let Some(max) = rules.max_properties
         && count > max
     {
-        problems.push(problem(
-            format!("Object should have at most {max} members"),
-            "too_long",
-        ));
+        problems.push(|| {
+            problem(
+                format!("Object should have at most {max} members"),
+                "too_long",
+            )
+        });
     }
     for (name, member) in members {
-        let mut member_at = at.to_vec();
-        member_at.push(name.clone());
+        let member_at = At::Member(at, name);
         if let Some(names) = rules.property_names {
-            check_value(names, &Value::String(name.clone()), &member_at, problems);
+            check(names, &Value::String(name.clone()), &member_at, problems);
         }
         let mut matched = false;
         if let Some((_, schema)) = rules.properties.iter().find(|(known, _)| known == name) {
             matched = true;
-            check_value(schema, member, &member_at, problems);
+            check(schema, member, &member_at, problems);
         }
         for (pattern, schema) in rules.pattern_properties {
             if pattern.is_match(name) == Some(true) {
                 matched = true;
-                check_value(schema, member, &member_at, problems);
+                check(schema, member, &member_at, problems);
             }
         }
         if !matched && let Some(additional) = rules.additional {
             check_member(additional, member, member_at, problems);
         }
+        if problems.settled() {
+            return;
+        }
     }
     for (name, needed) in rules.dependent_required {
         if members.contains_key(*name) {
             for needed in needed.iter().filter(|n| !members.contains_key(**n)) {
-                let mut at = at.to_vec();
-                at.push((*needed).to_string());
-                problems.push(Problem::new(
-                    at,
-                    format!("Field required when `{name}` is present"),
-                    "missing",
-                ));
+                problems.push(|| {
+                    Problem::new(
+                        At::Member(at, needed).to_vec(),
+                        format!("Field required when `{name}` is present"),
+                        "missing",
+                    )
+                });
             }
         }
     }
@@ -292,24 +375,29 @@ fn check_object(
 /// A member checked against the schema for members no name or pattern
 /// names (`additionalProperties`, `unevaluatedProperties`): `false` says
 /// it is not permitted at all.
-fn check_member(schema: &Schema, member: &Value, at: Vec<String>, problems: &mut Vec<Problem>) {
+fn check_member(schema: &Schema, member: &Value, at: At<'_>, problems: &mut Problems<'_>) {
     let schema = schema.target();
     if schema.types == Types::NONE {
-        problems.push(Problem::new(
-            at,
-            "Extra inputs are not permitted",
-            "extra_forbidden",
-        ));
+        problems.push(|| {
+            Problem::new(
+                at.to_vec(),
+                "Extra inputs are not permitted",
+                "extra_forbidden",
+            )
+        });
     } else {
-        check_value(schema, member, &at, problems);
+        check(schema, member, &at, problems);
     }
 }
 
 /// Whether `value` satisfies `schema`.
 fn is_valid(schema: &Schema, value: &Value) -> bool {
-    let mut scratch = Vec::new();
-    check_value(schema, value, &[], &mut scratch);
-    scratch.is_empty()
+    let mut answer = Problems {
+        report: None,
+        failed: false,
+    };
+    check(schema, value, &At::Root(&[]), &mut answer);
+    !answer.failed
 }
 
 /// Marks the members of `members` (by position) that `schema`, which
@@ -388,7 +476,7 @@ fn for_each_valid_subschema(schema: &Schema, value: &Value, mut visit: impl FnMu
 
 /// `unevaluatedProperties` and `unevaluatedItems`, which depend on what
 /// every other keyword of `schema` evaluated.
-fn check_unevaluated(schema: &Schema, value: &Value, at: &[String], problems: &mut Vec<Problem>) {
+fn check_unevaluated(schema: &Schema, value: &Value, at: &At<'_>, problems: &mut Problems<'_>) {
     let schema = schema.target();
     match value {
         Value::Object(members) => {
@@ -399,9 +487,7 @@ fn check_unevaluated(schema: &Schema, value: &Value, at: &[String], problems: &m
             mark_members(schema, value, members, &mut marked, true);
             for ((name, member), marked) in members.iter().zip(marked) {
                 if !marked {
-                    let mut at = at.to_vec();
-                    at.push(name.clone());
-                    check_member(unevaluated, member, at, problems);
+                    check_member(unevaluated, member, At::Member(at, name), problems);
                 }
             }
         }
@@ -413,16 +499,13 @@ fn check_unevaluated(schema: &Schema, value: &Value, at: &[String], problems: &m
             mark_items(schema, value, elements, &mut marked, true);
             for (index, (element, marked)) in elements.iter().zip(marked).enumerate() {
                 if !marked {
-                    let mut at = at.to_vec();
-                    at.push(index.to_string());
+                    let at = At::Item(at, index);
                     if unevaluated.target().types == Types::NONE {
-                        problems.push(Problem::new(
-                            at,
-                            "Extra items are not permitted",
-                            "too_long",
-                        ));
+                        problems.push(|| {
+                            Problem::new(at.to_vec(), "Extra items are not permitted", "too_long")
+                        });
                     } else {
-                        check_value(unevaluated, element, &at, problems);
+                        check(unevaluated, element, &at, problems);
                     }
                 }
             }
@@ -434,10 +517,11 @@ fn check_unevaluated(schema: &Schema, value: &Value, at: &[String], problems: &m
 fn check_number(
     rules: &NumberRules,
     number: &serde_json::Number,
-    at: &[String],
-    problems: &mut Vec<Problem>,
+    at: &At<'_>,
+    problems: &mut Problems<'_>,
 ) {
-    let mut push = |message: String, kind| problems.push(Problem::new(at.to_vec(), message, kind));
+    let mut push =
+        |message: String, kind| problems.push(|| Problem::new(at.to_vec(), message, kind));
     if is_integral(number) && !fits_format(number, rules.format) {
         push(
             format!("Input should fit in {}", rules.format.unwrap_or_default()),
@@ -478,8 +562,9 @@ fn check_number(
     }
 }
 
-fn check_string(rules: &StringRules, text: &str, at: &[String], problems: &mut Vec<Problem>) {
-    let mut push = |message: String, kind| problems.push(Problem::new(at.to_vec(), message, kind));
+fn check_string(rules: &StringRules, text: &str, at: &At<'_>, problems: &mut Problems<'_>) {
+    let mut push =
+        |message: String, kind| problems.push(|| Problem::new(at.to_vec(), message, kind));
     let length = text.chars().count() as u64;
     if let Some(min) = rules.min_length
         && length < min

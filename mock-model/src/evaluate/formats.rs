@@ -1,7 +1,7 @@
 //! The `format`s the mock checks in strings, by hand: cheaper than a
 //! general parser on the hot path, and strict where RFC 3339 is.
 
-pub(super) fn is_uuid(text: &str) -> bool {
+pub(crate) fn is_uuid(text: &str) -> bool {
     text.len() == 36
         && text.bytes().enumerate().all(|(index, byte)| match index {
             8 | 13 | 18 | 23 => byte == b'-',
@@ -10,7 +10,7 @@ pub(super) fn is_uuid(text: &str) -> bool {
 }
 
 /// RFC 3339 `full-date`: `2026-02-28`, with the month's real length (leap years included).
-pub(super) fn is_date(text: &str) -> bool {
+pub(crate) fn is_date(text: &str) -> bool {
     let bytes = text.as_bytes();
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return false;
@@ -36,7 +36,7 @@ pub(super) fn is_date(text: &str) -> bool {
 /// RFC 3339 `date-time`: `full-date "T" partial-time time-offset`, with
 /// hours 00-23, minutes 00-59, seconds 00-60 (a leap second), an optional
 /// fraction, and `Z` or `±hh:mm` with the same hour and minute ranges.
-pub(super) fn is_date_time(text: &str) -> bool {
+pub(crate) fn is_date_time(text: &str) -> bool {
     let Some((date, time)) = text.split_once(['T', 't']) else {
         return false;
     };
@@ -73,14 +73,14 @@ pub(super) fn is_date_time(text: &str) -> bool {
 }
 
 /// ASCII digits as a number; `None` if any byte is not a digit.
-pub(super) fn digits(bytes: &[u8]) -> Option<u32> {
+pub(crate) fn digits(bytes: &[u8]) -> Option<u32> {
     bytes.iter().try_fold(0u32, |number, byte| {
         byte.is_ascii_digit()
             .then(|| number * 10 + u32::from(byte - b'0'))
     })
 }
 
-pub(super) fn is_uri(text: &str) -> bool {
+pub(crate) fn is_uri(text: &str) -> bool {
     text.split_once(':').is_some_and(|(scheme, rest)| {
         !rest.is_empty()
             && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
@@ -91,7 +91,7 @@ pub(super) fn is_uri(text: &str) -> bool {
 }
 
 /// `multipleOf`: exact for integers, within rounding error for fractions.
-pub(super) fn is_multiple(number: &serde_json::Number, divisor: f64) -> bool {
+pub(crate) fn is_multiple(number: &serde_json::Number, divisor: f64) -> bool {
     if divisor.fract() == 0.0
         && divisor.abs() < 9.0e15
         && let Some(integer) = number.as_i64()
@@ -104,7 +104,7 @@ pub(super) fn is_multiple(number: &serde_json::Number, divisor: f64) -> bool {
 
 /// Whether an integral JSON number fits `int32`/`int64` exactly. Compared as
 /// integers: as `f64`, 2^63 and `i64::MAX` are the same number.
-pub(super) fn fits_format(number: &serde_json::Number, format: Option<&str>) -> bool {
+pub(crate) fn fits_format(number: &serde_json::Number, format: Option<&str>) -> bool {
     const TWO_31: f64 = 2_147_483_648.0;
     const TWO_63: f64 = 9_223_372_036_854_775_808.0;
     let range = match format {
@@ -125,5 +125,60 @@ pub(super) fn fits_format(number: &serde_json::Number, format: Option<&str>) -> 
     match format {
         Some("int32") => (-TWO_31..TWO_31).contains(&float),
         _ => float > -TWO_63 && float < TWO_63,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_and_date_times_are_checked() {
+        assert!(is_date_time("2026-01-01T00:00:00.123+02:00"));
+        assert!(!is_date_time("2026-01-01 00:00"));
+        assert!(is_uri("https://example.com/x"));
+        assert!(!is_uri("example"));
+    }
+
+    #[test]
+    fn dates_follow_the_calendar_and_the_clock() {
+        for valid in ["2026-02-28", "2024-02-29", "2000-02-29", "2026-12-31"] {
+            assert!(is_date(valid), "{valid}");
+        }
+        for invalid in [
+            "2026-02-31",
+            "2026-02-29",
+            "1900-02-29",
+            "2026-04-31",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "2026-1-01",
+            "２０２６-01-01",
+        ] {
+            assert!(!is_date(invalid), "{invalid}");
+        }
+        for valid in [
+            "2026-01-01T23:59:59Z",
+            "2016-12-31T23:59:60Z",
+            "2026-01-01t00:00:00.5z",
+            "2026-01-01T00:00:00-23:59",
+        ] {
+            assert!(is_date_time(valid), "{valid}");
+        }
+        for invalid in [
+            "2026-01-01T99:99:99Z",
+            "2026-01-01T24:00:00Z",
+            "2026-01-01T00:60:00Z",
+            "2026-01-01T00:00:61Z",
+            "2026-02-31T00:00:00Z",
+            "2026-01-01T00:00:00.Z",
+            "2026-01-01T00:00:00+24:00",
+            "2026-01-01T00:00:00+01:60",
+            "2026-01-01T00:00:00+0100",
+            "2026-01-01T00:00:00",
+        ] {
+            assert!(!is_date_time(invalid), "{invalid}");
+        }
     }
 }
