@@ -267,11 +267,9 @@ pub(crate) fn http_schemes(document: &mut Value, file: &Path, findings: &mut Fin
     }
 }
 
-/// Header parameters named `Accept`, `Content-Type` or `Authorization` are
-/// ignored, as OpenAPI says (media types and security schemes govern
-/// those headers): each is removed from its operation or path item.
-pub(crate) fn reserved_headers(document: &mut Value, file: &Path, findings: &mut Findings) {
-    const RESERVED: [&str; 3] = ["accept", "content-type", "authorization"];
+/// Every `parameters` list of `document` (path items' and operations'), as
+/// a pointer, with the operation it belongs to (`None`: a path item's).
+fn parameter_lists(document: &Value) -> Vec<(String, Option<String>)> {
     let mut lists = Vec::new();
     for (path, item) in document
         .get("paths")
@@ -286,6 +284,15 @@ pub(crate) fn reserved_headers(document: &mut Value, file: &Path, findings: &mut
             lists.push((at, Some(operation_name(method, path))));
         }
     }
+    lists
+}
+
+/// Header parameters named `Accept`, `Content-Type` or `Authorization` are
+/// ignored, as OpenAPI says (media types and security schemes govern
+/// those headers): each is removed from its operation or path item.
+pub(crate) fn reserved_headers(document: &mut Value, file: &Path, findings: &mut Findings) {
+    const RESERVED: [&str; 3] = ["accept", "content-type", "authorization"];
+    let lists = parameter_lists(document);
     for (at, operation) in lists {
         let Some(parameters) = document.pointer(&at).and_then(Value::as_array) else {
             continue;
@@ -320,20 +327,7 @@ pub(crate) fn reserved_headers(document: &mut Value, file: &Path, findings: &mut
 /// (JSON, for the usual media type), which the caller writes and the mock
 /// takes as it comes, rather than the operation being left out.
 pub(crate) fn content_parameters(document: &mut Value, file: &Path, findings: &mut Findings) {
-    let mut lists = Vec::new();
-    for (path, item) in document
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        let item_at = pointer::join("/paths", path);
-        lists.push((pointer::join(&item_at, "parameters"), None));
-        for method in METHODS.iter().filter(|m| item.get(**m).is_some()) {
-            let at = pointer::join(&pointer::join(&item_at, method), "parameters");
-            lists.push((at, Some(operation_name(method, path))));
-        }
-    }
+    let lists = parameter_lists(document);
     let mut parameters: Vec<(String, Option<String>)> = lists
         .into_iter()
         .flat_map(|(at, operation)| {

@@ -222,3 +222,54 @@ fn check_health_asks_the_server_at_addr() {
         "{refused:?}"
     );
 }
+
+/// `--spec` as a container uses it: a directory of documents mounted
+/// somewhere else, each served under its file's name; and the CLI's
+/// refusals, which name what is wrong and exit non-zero.
+#[test]
+fn serves_a_directory_of_documents_named_on_the_command_line() {
+    let documents = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("binary-spec-documents-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&documents);
+    std::fs::create_dir_all(&documents).unwrap();
+    let document = |title: &str| {
+        json!({
+            "openapi": "3.1.0",
+            "info": {"title": title, "version": "1"},
+            "paths": {"/ping": {"get": {"responses": {"200": {
+                "description": "pong",
+                "content": {"application/json": {"schema": {"const": "pong"}}}
+            }}}}}
+        })
+        .to_string()
+    };
+    std::fs::write(documents.join("Billing API.json"), document("Billing")).unwrap();
+    std::fs::write(documents.join("users.json"), document("Users")).unwrap();
+    let path = documents.display().to_string();
+    let (mut mock, addr) = Running::start("spec", &["--spec", &path]);
+    for base in ["/billing_api", "/users"] {
+        let (status, _, body) = request(addr, "GET", &format!("{base}/ping"), "");
+        assert_eq!((status, body.as_str()), (200, "\"pong\""), "{base}");
+    }
+    let (status, _, _) = request(addr, "GET", "/chamelio/tasks/1/cancel", "");
+    assert_eq!(status, 404, "the vendored providers are not served beside --spec");
+    let (exit, logs) = mock.terminate();
+    assert!(exit.success(), "{exit}: {logs}");
+    assert!(logs.contains("loaded "), "{logs}");
+
+    let refused = run(&["--spec", "Bad Name=x.json"], &[]);
+    assert!(!refused.status.success());
+    let error = String::from_utf8_lossy(&refused.stderr);
+    assert!(error.contains("`Bad Name`: a name must be"), "{error}");
+    let refused = run(&["--watch"], &[]);
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("--spec"),
+        "--watch needs --spec"
+    );
+    let missing = documents.join("absent.yaml").display().to_string();
+    let refused = run(&["--addr", "127.0.0.1:0", "--spec", &missing], &[]);
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("absent.yaml"));
+    std::fs::remove_dir_all(&documents).unwrap();
+}
