@@ -48,8 +48,15 @@ enum Command {
         #[arg(default_value_t = 1_000_000)]
         requests: u64,
         /// A mock-server binary to compare with, e.g. built from main.
-        #[arg(long, value_name = "BINARY")]
+        #[arg(long, value_name = "BINARY", conflicts_with = "spec")]
         other_mock: Option<PathBuf>,
+        /// Instead: the mock serving this document (or provider directory)
+        /// with `--spec`, beside Prism serving it when installed; writes a chart.
+        #[arg(long, value_name = "PATH")]
+        spec: Option<PathBuf>,
+        /// Where `--spec` writes its SVG chart.
+        #[arg(long, value_name = "FILE", default_value = "target/bench/spec.svg")]
+        chart: PathBuf,
     },
     /// The mock under a mixed valid/invalid load, then many connections open
     /// at once; fails on any unexpected answer or RSS growth of 1 MiB after
@@ -77,7 +84,12 @@ fn main() -> std::process::ExitCode {
         Command::Bench {
             requests,
             other_mock,
-        } => bench::run(requests, other_mock.as_deref()),
+            spec,
+            chart,
+        } => match spec {
+            Some(spec) => bench::run_spec(&spec, requests, &chart),
+            None => bench::run(requests, other_mock.as_deref()),
+        },
         Command::Soak {
             requests,
             connections,

@@ -252,7 +252,10 @@ fn serves_a_directory_of_documents_named_on_the_command_line() {
         assert_eq!((status, body.as_str()), (200, "\"pong\""), "{base}");
     }
     let (status, _, _) = request(addr, "GET", "/chamelio/tasks/1/cancel", "");
-    assert_eq!(status, 404, "the vendored providers are not served beside --spec");
+    assert_eq!(
+        status, 404,
+        "the vendored providers are not served beside --spec"
+    );
     let (exit, logs) = mock.terminate();
     assert!(exit.success(), "{exit}: {logs}");
     assert!(logs.contains("loaded "), "{logs}");

@@ -21,6 +21,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
+mod spec;
+pub use spec::run as run_spec;
+
 /// Keep-alive connections, as in the performance targets.
 pub const CONNECTIONS: usize = 32;
 
