@@ -63,8 +63,8 @@ pub enum LoadError {
     /// `NAME=DIR` for a directory of several documents.
     #[error("{}: a directory of documents serves each under its file's name; name a file instead", .0.display())]
     NamedDirectory(PathBuf),
-    /// A directory without `provider.yaml` and without documents.
-    #[error("{}: no provider.yaml and no .json, .yaml or .yml document in it", .0.display())]
+    /// A directory without `provider.yaml` and without OpenAPI documents.
+    #[error("{}: no provider.yaml and no OpenAPI document (.json, .yaml or .yml) in it", .0.display())]
     EmptyDirectory(PathBuf),
     /// A directory that cannot be listed.
     #[error("{}: {source}", path.display())]
@@ -103,13 +103,23 @@ pub(crate) fn load(spec: &Spec) -> Result<Vec<&'static Provider>, LoadError> {
         }
     }
     files.sort();
-    if files.is_empty() {
+    let mut providers = Vec::new();
+    for path in files {
+        // A split document's parts sit beside it: only whole documents are served.
+        let document = specs::read_document(&path)?;
+        if document.get("openapi").is_none() && document.get("swagger").is_none() {
+            tracing::info!(
+                "{}: not an OpenAPI document (no `openapi` member), not served on its own",
+                path.display()
+            );
+            continue;
+        }
+        providers.push(load_one(&Spec { name: None, path })?);
+    }
+    if providers.is_empty() {
         return Err(LoadError::EmptyDirectory(spec.path.clone()));
     }
-    files
-        .into_iter()
-        .map(|path| load_one(&Spec { name: None, path }))
-        .collect()
+    Ok(providers)
 }
 
 /// Loads and builds one document or provider directory, logging what the
@@ -144,8 +154,8 @@ fn load_one(spec: &Spec) -> Result<&'static Provider, LoadError> {
         tracing::warn!(provider = %provider.name, "{warning}");
     }
     let (name, found) = (provider.name.clone(), findings.len());
-    // The documents and their checker are large trees: free them off the
-    // start-up path (the model keeps nothing of them).
+    // The documents are large trees: free them off the start-up path (the
+    // model keeps nothing of them).
     std::thread::spawn(move || drop(provider));
     tracing::info!(
         provider = %name,

@@ -151,6 +151,8 @@ async fn a_directory_of_documents_serves_each_under_its_name() {
     second["servers"] = json!([{"url": "https://jobs.example.com"}]);
     scratch.write("Jobs API.yaml", &second);
     std::fs::write(scratch.0.join("README.md"), "not a document").unwrap();
+    // A split document's part: served through the document, not on its own.
+    scratch.write("parts.yaml", &json!({"components": {"schemas": {}}}));
     let mock = MockServer::start(Config {
         specs: vec![spec(&scratch.0)],
         ..Config::default()
