@@ -44,7 +44,7 @@ pub fn run(spec: &Path, requests: u64, chart: &Path) -> Result<()> {
             request: mock_request,
         },
     ];
-    match prism(spec) {
+    match prism(provider) {
         Some(command) => scenarios.push(Scenario {
             name: "Prism 5, same document".into(),
             command,
@@ -142,9 +142,9 @@ fn request(operation: &Operation, base: &str) -> String {
     )
 }
 
-/// Prism 5 serving `spec`: `target/prism` (as the other bench installs it)
-/// or `prism` on the PATH.
-fn prism(spec: &Path) -> Option<Command> {
+/// Prism 5 serving `provider`'s first document: `target/prism` (as the
+/// other bench installs it) or `prism` on the PATH.
+fn prism(provider: &Provider) -> Option<Command> {
     let installed = specs::repository_root().join("target/prism/node_modules/.bin/prism");
     let binary = if installed.exists() {
         installed
@@ -152,12 +152,12 @@ fn prism(spec: &Path) -> Option<Command> {
         let on_path = Command::new("prism").arg("--version").output().ok()?;
         on_path.status.success().then(|| PathBuf::from("prism"))?
     };
-    let document = if spec.is_dir() {
-        // A provider directory: Prism takes its first document.
-        let manifest = specs::load_provider_for(spec, specs::Purpose::Mock).ok()?;
-        specs::repository_root().join(&manifest.documents.first()?.path)
+    // As given, or (inside the repository) relative to its root.
+    let named = Path::new(provider.documents.first()?);
+    let document = if named.exists() {
+        named.to_owned()
     } else {
-        spec.to_owned()
+        specs::repository_root().join(named)
     };
     let mut command = Command::new(binary);
     command
