@@ -14,4 +14,5 @@
 pub mod build;
 pub mod evaluate;
 pub mod model;
+pub mod pages;
 pub mod problem;

@@ -63,6 +63,45 @@ pub struct Operation {
     pub unauthorized: ErrorReply,
     /// How `--stateful` answers it, if it acts on a resource.
     pub lifecycle: Option<OperationLifecycle>,
+    /// How its answers page, if it is a list the mock pages (see [`crate::pages`]).
+    pub paging: Option<Paging>,
+}
+
+/// How a list operation's answers page: a collection of items made from
+/// the success example's first item, served a page at a time with
+/// positions that lead through it (`specs::pagination` says which
+/// operations, and the members).
+#[derive(Debug)]
+pub struct Paging {
+    /// The query parameter carrying the position.
+    pub parameter: &'static str,
+    /// The query parameter bounding a page's size, if the operation has one.
+    pub limit: Option<&'static str>,
+    /// The body's member holding the page's items.
+    pub items: &'static str,
+    /// The body's member naming the next position; `None`: the position is
+    /// the last item's id, named by no member.
+    pub next: Option<&'static str>,
+    /// Whether a position is an item's id (`after=<id>`), else an offset.
+    pub by_id: bool,
+    /// The body's boolean member about the next page, and whether it is
+    /// inverted (`done`).
+    pub more: Option<(&'static str, bool)>,
+    /// What `next` holds on the last page.
+    pub end: PageEnd,
+    /// Whether items are told apart by their `id` (varied per item).
+    pub vary_id: bool,
+}
+
+/// What the next-position member holds on the last page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageEnd {
+    /// `null` (the schema admits it).
+    Null,
+    /// Nothing: the member is left out (it is not required).
+    Absent,
+    /// An empty string.
+    Empty,
 }
 
 /// A kind of resource whose state `--stateful` keeps (from `lifecycle.yaml`).

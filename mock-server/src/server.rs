@@ -10,6 +10,7 @@
 //! validate                 pipeline/validate/
 //! lifecycle (--stateful)   pipeline/state.rs
 //! select                   pipeline/select.rs
+//! page (list operations)   pipeline/pages.rs
 //! render                   pipeline/render.rs
 //! ```
 //!
@@ -34,6 +35,7 @@ use crate::ci::{cors, journal};
 use crate::model::{Example, Operation, Provider};
 use crate::mount::Mount;
 use crate::pipeline::auth;
+use crate::pipeline::pages;
 use crate::pipeline::refusal::Refusal;
 use crate::pipeline::render;
 use crate::pipeline::request::{Incoming, truncate};
@@ -301,7 +303,10 @@ fn respond(
         ));
     }
     let (response, example) = select(operation, &preference).map_err(Refusal::Selection)?;
-    Ok(render::declared(response, example))
+    match pages::paged(operation, response, example, request, &preference)? {
+        Some(page) => Ok(render::declared_body(response, Some(page.into()))),
+        None => Ok(render::declared(response, example)),
+    }
 }
 
 /// The mount whose base path is the longest prefix of `path`, and the rest of the path.

@@ -95,6 +95,7 @@ pub mod cancel;
 #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
 pub mod dynamic;
 mod environment;
+pub mod pages;
 mod provider;
 mod redirects;
 mod response;
@@ -129,6 +130,7 @@ pub mod __private {
     pub use crate::call::{Call, execute, new_idempotency_key};
     #[cfg(feature = "dynamic")]
     pub use crate::dynamic;
+    pub use crate::pages;
     pub use crate::response::{Failed, Failure};
     pub use crate::secret::RedactedUrl;
     pub use crate::{

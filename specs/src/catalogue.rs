@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::pagination::Pagination;
 use crate::refs::Document;
 use crate::security::{Requirements, SecurityReader};
 use crate::{Location, SpecError, pointer};
@@ -46,6 +47,8 @@ pub struct Operation {
     /// Alternatives (any one suffices), each a set of credentials sent
     /// together; empty: a public operation (see [`crate::security`]).
     pub security: Requirements,
+    /// How a list operation pages, when it does (see [`crate::pagination`]).
+    pub pagination: Option<Pagination>,
 }
 
 impl Operation {
@@ -280,7 +283,7 @@ impl<'a> Reader<'a> {
                 ));
             }
         };
-        Ok(Operation {
+        let mut operation = Operation {
             operation_id: operation_id.to_string(),
             sdk_name: sdk_name.to_string(),
             method: method.to_uppercase(),
@@ -302,7 +305,10 @@ impl<'a> Reader<'a> {
             request_body: reader.request_body(operation, &at)?,
             responses: reader.responses(operation, &at)?,
             security: security.operation(operation, &at)?,
-        })
+            pagination: None,
+        };
+        operation.pagination = crate::pagination::recognise(self.document, &operation);
+        Ok(operation)
     }
     fn at(&self, pointer: &str) -> Location {
         Location::new(self.file, pointer)

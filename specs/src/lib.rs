@@ -37,6 +37,7 @@ mod merge;
 mod normalise;
 mod operation_ids;
 mod overlay;
+pub mod pagination;
 pub mod pointer;
 pub mod refs;
 mod repair;

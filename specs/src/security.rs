@@ -365,6 +365,7 @@ mod tests {
                 request_body: None,
                 responses: Vec::new(),
                 security: Vec::new(),
+                pagination: None,
             };
             operation.security = read(&document, &json!({"security": security})).unwrap();
             operation

@@ -155,6 +155,7 @@ mod tests {
             request_body: None,
             responses: Vec::new(),
             security: Vec::new(),
+            pagination: None,
         }
     }
 

@@ -197,6 +197,7 @@ mod tests {
             request_body: None,
             responses,
             security: Vec::new(),
+            pagination: None,
         }
     }
 

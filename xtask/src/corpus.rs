@@ -34,6 +34,8 @@ type Row = (String, String, Option<String>);
 #[derive(Default)]
 struct Outcome {
     operations: usize,
+    /// Operations recognised as paginated (`specs::pagination`).
+    paged: usize,
     warnings: usize,
     skipped: usize,
     codegen_seconds: f64,
@@ -65,8 +67,8 @@ pub fn run(fast: bool, names: &[String]) -> Result<()> {
     }
     let terminal = std::io::stderr().is_terminal();
     println!(
-        "{:<18} {:>10} {:>9} {:>8} {:>9} {:>10} {:>10}  result",
-        "document", "operations", "warnings", "skipped", "codegen", "sdk", "sdk build"
+        "{:<18} {:>10} {:>6} {:>9} {:>8} {:>9} {:>10} {:>10}  result",
+        "document", "operations", "paged", "warnings", "skipped", "codegen", "sdk", "sdk build"
     );
     let (mut with_both, mut warnings, mut skipped, mut failed) = (0, 0, 0, 0);
     for dir in &dirs {
@@ -110,8 +112,12 @@ pub fn run(fast: bool, names: &[String]) -> Result<()> {
             .as_ref()
             .map_or_else(|| "-".to_string(), |(_, seconds)| format!("{seconds:.0}s"));
         println!(
-            "{name:<18} {:>10} {:>9} {:>8} {:>8.2}s {sdk:>10} {build:>10}  {result}",
-            outcome.operations, outcome.warnings, outcome.skipped, outcome.codegen_seconds
+            "{name:<18} {:>10} {:>6} {:>9} {:>8} {:>8.2}s {sdk:>10} {build:>10}  {result}",
+            outcome.operations,
+            outcome.paged,
+            outcome.warnings,
+            outcome.skipped,
+            outcome.codegen_seconds
         );
         // Documents named on the command line show where their findings are.
         if !names.is_empty() {
@@ -154,6 +160,11 @@ fn one(dir: &Path, fast: bool) -> Outcome {
     };
     let mut outcome = Outcome {
         operations: provider.operations.len(),
+        paged: provider
+            .operations
+            .iter()
+            .filter(|o| o.pagination.is_some())
+            .count(),
         warnings: provider.findings.len(),
         skipped: provider.findings.skipped().count(),
         ..Outcome::default()

@@ -14,9 +14,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use mock_model::build::Shared;
 use mock_model::model::{
     ArrayRules, Conditional, Credential, ErrorReply, Example, Location, NumberRules, ObjectRules,
-    Operation, OperationLifecycle, Parameter, Pattern, Provider, RequestBody, Resource, Response,
-    ResponseHeader, Schema, Segment, Skipped, StatusMatch, StringRules, Template, Transition,
-    Types,
+    Operation, OperationLifecycle, PageEnd, Paging, Parameter, Pattern, Provider, RequestBody,
+    Resource, Response, ResponseHeader, Schema, Segment, Skipped, StatusMatch, StringRules,
+    Template, Transition, Types,
 };
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -156,6 +156,7 @@ impl Writer {
             invalid_path,
             unauthorized,
             lifecycle,
+            paging,
         } = operation;
         let segments = segments.iter().map(|segment| match segment {
             Segment::Literal(text) => quote!(Segment::Literal(#text)),
@@ -226,6 +227,37 @@ impl Writer {
                 quote!(OperationLifecycle { resource: #resource, transitions: &[#(#transitions),*] })
             },
         ));
+        let paging = option(paging.as_ref().map(
+            |Paging {
+                 parameter,
+                 limit,
+                 items,
+                 next,
+                 by_id,
+                 more,
+                 end,
+                 vary_id,
+             }| {
+                let limit = option(limit.map(|l| quote!(#l)));
+                let next = option(next.map(|n| quote!(#n)));
+                let more = option(more.map(|(member, inverted)| quote!((#member, #inverted))));
+                let end = match end {
+                    PageEnd::Null => quote!(PageEnd::Null),
+                    PageEnd::Absent => quote!(PageEnd::Absent),
+                    PageEnd::Empty => quote!(PageEnd::Empty),
+                };
+                quote!(Paging {
+                    parameter: #parameter,
+                    limit: #limit,
+                    items: #items,
+                    next: #next,
+                    by_id: #by_id,
+                    more: #more,
+                    end: #end,
+                    vary_id: #vary_id,
+                })
+            },
+        ));
         quote!(Operation {
             operation_id: #operation_id,
             method: #method,
@@ -239,6 +271,7 @@ impl Writer {
             invalid_path: #invalid_path,
             unauthorized: #unauthorized,
             lifecycle: #lifecycle,
+            paging: #paging,
         })
     }
 

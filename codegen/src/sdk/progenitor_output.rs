@@ -12,6 +12,8 @@ pub struct Generated {
     pub setters: HashMap<(String, String), syn::Type>,
     /// Type names in `mod types`.
     pub types: HashSet<String>,
+    /// Each struct's named fields in `mod types`: struct -> its fields.
+    pub fields: HashMap<String, Vec<Field>>,
     /// Enums in `mod types` without variants: no value deserialises into them.
     pub uninhabited: Vec<String>,
     /// Names typify gave two types (an inline schema's derived name equal to
@@ -40,6 +42,7 @@ pub fn take_apart(
         builders: HashSet::new(),
         setters: HashMap::new(),
         types: HashSet::new(),
+        fields: HashMap::new(),
         uninhabited: Vec::new(),
         duplicated: Vec::new(),
     };
@@ -108,7 +111,12 @@ pub fn take_apart(
                             defaults.attrs.push(syn::parse_quote!(#[allow(dead_code)]));
                             continue;
                         }
-                        syn::Item::Struct(s) => s.ident.to_string(),
+                        syn::Item::Struct(s) => {
+                            generated
+                                .fields
+                                .insert(s.ident.to_string(), struct_fields(s));
+                            s.ident.to_string()
+                        }
                         syn::Item::Enum(e) => {
                             if e.variants.is_empty() {
                                 generated.uninhabited.push(e.ident.to_string());
@@ -126,6 +134,46 @@ pub fn take_apart(
         }
     }
     Ok(generated)
+}
+
+/// A named field of a struct in `mod types`.
+#[derive(Clone)]
+pub struct Field {
+    /// The JSON member it (de)serialises as (`#[serde(rename)]`, else its name).
+    pub member: String,
+    /// The Rust field.
+    pub ident: syn::Ident,
+    /// Its type, as typify wrote it.
+    pub ty: syn::Type,
+}
+
+fn struct_fields(item: &syn::ItemStruct) -> Vec<Field> {
+    let mut fields = Vec::new();
+    for field in &item.fields {
+        let Some(ident) = &field.ident else {
+            continue;
+        };
+        let mut member = ident.to_string().trim_start_matches("r#").to_string();
+        for attribute in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
+            // Other serde arguments (`default`, `skip_serializing_if`) are
+            // read and left alone.
+            let _ = attribute.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    let renamed: syn::LitStr = meta.value()?.parse()?;
+                    member = renamed.value();
+                } else if let Ok(value) = meta.value() {
+                    value.parse::<syn::Expr>()?;
+                }
+                Ok(())
+            });
+        }
+        fields.push(Field {
+            member,
+            ident: ident.clone(),
+            ty: field.ty.clone(),
+        });
+    }
+    fields
 }
 
 /// Every `JsonSchema` derive and impl (typify writes them for every type)

@@ -7,6 +7,7 @@
 
 mod error;
 mod leak;
+mod paging;
 mod schema;
 mod synth;
 mod template;
@@ -311,6 +312,7 @@ fn operation(
         operation,
     )?;
     let strings = &mut shared.schemas.strings;
+    let paging = paging::paging(document, operation, &responses, strings);
     let mut reply = |refusal| error_reply(document, operation, refusal, strings);
     let (invalid_request, invalid_path, unauthorized) = (
         reply(Refusal::InvalidInput),
@@ -330,6 +332,7 @@ fn operation(
         invalid_path,
         unauthorized,
         lifecycle,
+        paging,
     })
 }
 

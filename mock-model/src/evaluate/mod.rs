@@ -391,7 +391,7 @@ fn check_member(schema: &Schema, member: &Value, at: At<'_>, problems: &mut Prob
 }
 
 /// Whether `value` satisfies `schema`.
-fn is_valid(schema: &Schema, value: &Value) -> bool {
+pub fn is_valid(schema: &Schema, value: &Value) -> bool {
     let mut answer = Problems {
         report: None,
         failed: false,

@@ -170,6 +170,7 @@ pub static PROVIDER: Provider = Provider {
                     },
                 ],
             }),
+            paging: None,
         },
     ],
     skipped: &[],

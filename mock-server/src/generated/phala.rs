@@ -202,6 +202,7 @@ pub static PROVIDER: Provider = Provider {
                     },
                 ],
             }),
+            paging: None,
         },
         Operation {
             operation_id: "handle_stop_cvm_api_v1_cvms__cvm_id__stop_post",
@@ -368,6 +369,7 @@ pub static PROVIDER: Provider = Provider {
                     },
                 ],
             }),
+            paging: None,
         },
     ],
     skipped: &[],

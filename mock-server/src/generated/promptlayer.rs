@@ -189,6 +189,7 @@ pub static PROVIDER: Provider = Provider {
                     },
                 ],
             }),
+            paging: None,
         },
     ],
     skipped: &[],

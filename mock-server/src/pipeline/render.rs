@@ -13,15 +13,18 @@ use mock_model::problem::Problem;
 
 /// A declared response: its status, declared headers and example body.
 pub fn declared(response: &model::Response, example: Option<&Example>) -> Response {
+    declared_body(response, example.map(|e| Body::from(e.body)))
+}
+
+/// A declared response with `body` (made for this request: a page).
+pub fn declared_body(response: &model::Response, body: Option<Body>) -> Response {
     let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
     let mut builder = Response::builder().status(status);
     for header in response.headers {
         builder = builder.header(header.name, header.value);
     }
-    let built = match (response.content_type, example) {
-        (Some(content_type), Some(example)) => builder
-            .header(CONTENT_TYPE, content_type)
-            .body(Body::from(example.body)),
+    let built = match (response.content_type, body) {
+        (Some(content_type), Some(body)) => builder.header(CONTENT_TYPE, content_type).body(body),
         _ => builder.body(Body::empty()),
     };
     // Every part is static data written by codegen from valid names and values.

@@ -144,6 +144,7 @@ mod tests {
             invalid_path: REFUSE,
             unauthorized: REFUSE,
             lifecycle: None,
+            paging: None,
         }
     }
 

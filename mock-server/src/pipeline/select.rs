@@ -20,6 +20,8 @@ pub struct Preference<'a> {
     pub example: Option<Cow<'a, str>>,
     /// Whether data synthesised from the schema is preferred to the document's examples.
     pub dynamic: bool,
+    /// How many items a paginated list holds (`Prefer: items=N`, `__items=N`).
+    pub items: Option<Cow<'a, str>>,
 }
 
 impl<'a> Preference<'a> {
@@ -51,6 +53,7 @@ impl<'a> Preference<'a> {
             "code" => self.code = Some(value),
             "example" => self.example = Some(value),
             "dynamic" => self.dynamic = value.eq_ignore_ascii_case("true"),
+            "items" => self.items = Some(value),
             _ => {}
         }
     }
@@ -270,6 +273,7 @@ mod tests {
         invalid_path: REFUSAL,
         unauthorized: REFUSAL,
         lifecycle: None,
+        paging: None,
     };
 
     const REFUSAL: ErrorReply = ErrorReply {

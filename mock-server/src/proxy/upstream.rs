@@ -437,6 +437,7 @@ mod tests {
             invalid_path: REFUSAL,
             unauthorized: REFUSAL,
             lifecycle: None,
+            paging: None,
         }
     }
 

@@ -53,6 +53,7 @@ const fn operation(
         invalid_path: UNAUTHORIZED,
         unauthorized: UNAUTHORIZED,
         lifecycle: None,
+        paging: None,
     }
 }
 

@@ -13,6 +13,7 @@ pub fn error_enum(
     operation: &Operation,
     builder: &str,
     generated: &Generated,
+    paged: bool,
 ) -> Result<TokenStream, String> {
     let error = ident(&format!("{builder}Error"));
     let failures: Vec<&Response> = operation
@@ -39,6 +40,15 @@ pub fn error_enum(
         statuses.push(quote!(Self::#variant(value) => Some(value.status()),));
         let variant_text = variant.to_string();
         names.push(quote!(Self::#variant(_) => #variant_text,));
+    }
+    if paged {
+        variants.push(quote! {
+            /// A stream of pages stopped although the last page named a next one.
+            Pagination(crate::pages::PageError),
+        });
+        displays.push(quote!(Self::Pagination(error) => error.fmt(f),));
+        statuses.push(quote!(Self::Pagination(_) => None,));
+        names.push(quote!(Self::Pagination(_) => "Pagination",));
     }
     let error_doc = format!(
         " Everything but a documented success of `{} {}` (`{}`).",

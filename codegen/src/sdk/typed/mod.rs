@@ -7,6 +7,7 @@ mod client;
 mod dynamic;
 mod errors;
 mod names;
+mod pages;
 mod send;
 
 use proc_macro2::TokenStream;
@@ -58,8 +59,14 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
         if !generated.builders.contains(&builder) {
             return Err(fail(format!("progenitor generated no builder `{builder}`")));
         }
-        errors.push(errors::error_enum(operation, &builder, generated).map_err(fail)?);
+        let paged = pages::plan(operation, &builder, generated);
+        errors.push(
+            errors::error_enum(operation, &builder, generated, paged.is_some()).map_err(fail)?,
+        );
         impls.push(send::send_impl(provider, operation, &builder, generated).map_err(fail)?);
+        if let Some(plan) = &paged {
+            impls.push(pages::pages_impl(&builder, plan));
+        }
         let (arm, outcome_fn, schemas) =
             dynamic::dynamic_code(operation, &builder, generated).map_err(fail)?;
         dynamic_arms.push(arm);

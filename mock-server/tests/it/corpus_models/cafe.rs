@@ -176,6 +176,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "createMenuItem",
@@ -326,6 +327,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "deleteMenuItem",
@@ -481,6 +483,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "getMenuItemPhoto",
@@ -609,6 +612,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "listOrders",
@@ -795,6 +799,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "createOrder",
@@ -927,6 +932,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "getOrderById",
@@ -1091,6 +1097,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "deleteOrder",
@@ -1246,6 +1253,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "updateOrder",
@@ -1424,6 +1432,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "listOrderItems",
@@ -1580,6 +1589,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "getRevenue",
@@ -1735,6 +1745,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "registerOAuth2Client",
@@ -1849,6 +1860,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
     ],
     skipped: &[],

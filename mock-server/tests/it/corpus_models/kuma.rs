@@ -121,6 +121,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get-resource-type-description",
@@ -232,6 +233,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get-global-insight",
@@ -347,6 +349,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "inspect-dataplanes-rules",
@@ -502,6 +505,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get-dataplanes-xds-config",
@@ -674,6 +678,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get-dataplanes-layout",
@@ -816,6 +821,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get-proxy-policy-conf",
@@ -958,6 +964,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get-inbound-policy-conf",
@@ -1114,6 +1121,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get-outbound-policy-conf",
@@ -1270,6 +1278,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get-outbound-routes",
@@ -1426,6 +1435,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get-route-policy-conf",
@@ -1596,6 +1606,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "inspect-resources",
@@ -1782,6 +1793,16 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: Some(Paging {
+                parameter: "offset",
+                limit: None,
+                items: "items",
+                next: Some("next"),
+                by_id: false,
+                more: None,
+                end: PageEnd::Absent,
+                vary_id: true,
+            }),
         },
         Operation {
             operation_id: "inspect-meshservices-dataplanes",
@@ -1955,6 +1976,16 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: Some(Paging {
+                parameter: "offset",
+                limit: None,
+                items: "items",
+                next: Some("next"),
+                by_id: false,
+                more: None,
+                end: PageEnd::Absent,
+                vary_id: true,
+            }),
         },
         Operation {
             operation_id: "inspect-hostnames",
@@ -2134,6 +2165,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
     ],
     skipped: &[],

@@ -138,6 +138,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "listSpecialEvents",
@@ -281,6 +282,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "createSpecialEvent",
@@ -373,6 +375,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "getSpecialEvent",
@@ -483,6 +486,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "deleteSpecialEvent",
@@ -598,6 +602,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "updateSpecialEvent",
@@ -712,6 +717,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "buyMuseumTickets",
@@ -808,6 +814,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "getTicketCode",
@@ -915,6 +922,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
     ],
     skipped: &[],

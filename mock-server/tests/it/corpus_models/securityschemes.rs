@@ -61,6 +61,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "put_anything_api_key",
@@ -112,6 +113,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "post_anything_api_key",
@@ -163,6 +165,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "post_anything_basic",
@@ -214,6 +217,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "put_anything_bearer",
@@ -265,6 +269,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "post_anything_bearer",
@@ -316,6 +321,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "post_anything_mutual_tls",
@@ -367,6 +373,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get_anything_oauth2",
@@ -418,6 +425,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "put_anything_oauth2",
@@ -469,6 +477,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "post_anything_oauth2",
@@ -520,6 +529,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "delete_anything_oauth2",
@@ -571,6 +581,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "patch_anything_oauth2",
@@ -622,6 +633,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "post_anything_open_id_connect",
@@ -673,6 +685,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "post_anything_no_auth",
@@ -724,6 +737,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "post_status_401",
@@ -771,6 +785,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
     ],
     skipped: &[],

@@ -94,6 +94,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "addPet",
@@ -169,6 +170,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "findPetsByStatus",
@@ -242,6 +244,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "findPetsByTags",
@@ -325,6 +328,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "getPetById",
@@ -418,6 +422,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "updatePetWithForm",
@@ -520,6 +525,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "deletePet",
@@ -608,6 +614,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "uploadFile",
@@ -711,6 +718,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "getInventory",
@@ -776,6 +784,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "placeOrder",
@@ -851,6 +860,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "getOrderById",
@@ -945,6 +955,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "deleteOrder",
@@ -1034,6 +1045,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "createUser",
@@ -1103,6 +1115,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "createUsersWithListInput",
@@ -1181,6 +1194,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "loginUser",
@@ -1293,6 +1307,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "logoutUser",
@@ -1353,6 +1368,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "getUserByName",
@@ -1440,6 +1456,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "updateUser",
@@ -1526,6 +1543,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "deleteUser",
@@ -1608,6 +1626,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
     ],
     skipped: &[],

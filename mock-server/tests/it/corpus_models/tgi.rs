@@ -151,6 +151,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get_chat_tokenize",
@@ -234,6 +235,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "generate",
@@ -375,6 +377,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "generate_stream",
@@ -513,6 +516,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "health",
@@ -582,6 +586,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "get_model_info",
@@ -638,6 +643,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "sagemaker_compatibility",
@@ -791,6 +797,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "metrics",
@@ -847,6 +854,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "tokenize",
@@ -930,6 +938,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "chat_completions",
@@ -1083,6 +1092,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "completions",
@@ -1224,6 +1234,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
         Operation {
             operation_id: "openai_get_model_info",
@@ -1303,6 +1314,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             lifecycle: None,
+            paging: None,
         },
     ],
     skipped: &[],

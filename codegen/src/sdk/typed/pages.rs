@@ -1,0 +1,231 @@
+//! Per paginated operation (`specs::pagination`), `.pages()` and
+//! `.stream()` on its builder, over `crate::pages`. Written only where
+//! progenitor's types have the shapes the runtime reads (a `Vec` of items,
+//! a text or number position, a boolean flag, a text setter); elsewhere the
+//! operation stays a plain call.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use specs::Operation;
+use specs::pagination::Next;
+
+use super::names::{ident, progenitor_name, progenitor_snake};
+use super::{Generated, success_type};
+
+/// What the generated pager needs, read from progenitor's types.
+pub struct Plan {
+    /// `types::Page`.
+    page: TokenStream,
+    /// The item type, as named from the provider's module.
+    item: TokenStream,
+    /// `page.data`, as a `Vec`.
+    items: TokenStream,
+    /// The next position from `page`, an `Option<String>`.
+    next: TokenStream,
+    /// The builder's setter of the position parameter.
+    setter: syn::Ident,
+    /// What `operation.pagination` says, for the docs.
+    pagination: specs::pagination::Pagination,
+}
+
+/// How `operation`'s builder pages, if it does and the types allow it.
+pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Option<Plan> {
+    let pagination = operation.pagination.as_ref()?;
+    let body = operation
+        .responses
+        .iter()
+        .find(|r| r.status.is_success())?
+        .body
+        .as_ref()?;
+    let page_name = progenitor_name(body.type_name.as_ref()?);
+    let page_ident = ident(&page_name);
+    let page = quote!(types::#page_ident);
+    if success_type(operation, generated).ok()?.to_string() != page.to_string() {
+        return None;
+    }
+    let fields = generated.fields.get(&page_name)?;
+    let member = |name: &str| fields.iter().find(|f| f.member == name);
+
+    let setter_name = progenitor_snake(&pagination.parameter);
+    let setter_type = generated
+        .setters
+        .get(&(builder.to_string(), setter_name.clone()))?;
+    if last_ident(setter_type)? != "String" {
+        return None;
+    }
+
+    let items_field = member(&pagination.items)?;
+    let items_ident = &items_field.ident;
+    let (optional_items, item_type) = match inner(&items_field.ty, "Option") {
+        Some(vec) => (true, inner(vec, "Vec")?),
+        None => (false, inner(&items_field.ty, "Vec")?),
+    };
+    let item = named_from_module(item_type, generated)?;
+    let items = if optional_items {
+        quote!(page.#items_ident.unwrap_or_default())
+    } else {
+        quote!(page.#items_ident)
+    };
+
+    let position = match &pagination.next {
+        Next::Member(name) => {
+            let field = member(name).filter(|f| is_position(&f.ty))?;
+            let field = &field.ident;
+            quote!(crate::pages::Position::position(&page.#field))
+        }
+        Next::LastItem(name) => {
+            let item_fields = generated.fields.get(&last_ident(item_type)?)?;
+            let id = item_fields
+                .iter()
+                .find(|f| f.member == *name)
+                .filter(|f| is_position(&f.ty))?;
+            let id = &id.ident;
+            let last = if optional_items {
+                quote!(page.#items_ident.as_ref().and_then(|items| items.last()))
+            } else {
+                quote!(page.#items_ident.last())
+            };
+            quote!(#last.and_then(|item| crate::pages::Position::position(&item.#id)))
+        }
+    };
+    let next = match &pagination.more {
+        Some(more) => {
+            let flag = member(&more.member).filter(|f| is_flag(&f.ty))?;
+            let flag = &flag.ident;
+            // `has_more: false` or `done: true`: the last page, whatever else it says.
+            let last_page = more.inverted;
+            quote! {
+                if crate::pages::Flag::flag(&page.#flag) == Some(#last_page) {
+                    None
+                } else {
+                    #position
+                }
+            }
+        }
+        None => position,
+    };
+    Some(Plan {
+        page,
+        item,
+        items,
+        next,
+        setter: ident(&setter_name),
+        pagination: pagination.clone(),
+    })
+}
+
+/// `.pages()`, `.pages_with()`, `.stream()` and `.stream_with()` on the builder.
+pub fn pages_impl(builder: &str, plan: &Plan) -> TokenStream {
+    let builder_ident = ident(builder);
+    let error = ident(&format!("{builder}Error"));
+    let Plan {
+        page,
+        item,
+        items,
+        next,
+        setter,
+        pagination,
+    } = plan;
+    let how = match &pagination.next {
+        Next::Member(member) => format!("the page's `{member}`"),
+        Next::LastItem(member) => format!("the last item's `{member}`"),
+    };
+    let pages_doc = format!(
+        " Every page, fetched as the stream is read.\n\n \
+         The first page is this builder's request; each next one sets `{}` to\n \
+         {how}. The stream ends after the last page or the first error; a\n \
+         position the server names twice ends it with `Pagination`.",
+        pagination.parameter
+    );
+    let stream_doc = format!(
+        " The items (`{}`) of every page, in order: see [`Self::pages`].",
+        pagination.items
+    );
+    quote! {
+        impl<'a> builder::#builder_ident<'a> {
+            #[doc = #pages_doc]
+            pub fn pages(self) -> crate::pages::Pages<'a, #page, errors::#error> {
+                self.pages_with(crate::CallOptions::default())
+            }
+
+            /// [`Self::pages`] with every page's own timeout or retry count.
+            pub fn pages_with(self, options: crate::CallOptions) -> crate::pages::Pages<'a, #page, errors::#error> {
+                crate::pages::pages(crate::pages::Pager {
+                    first: self,
+                    options,
+                    send: |builder, options| Box::pin(builder.send_with(options)),
+                    at: |builder, position| builder.#setter(position),
+                    next: |page| #next,
+                    failed: errors::#error::Pagination,
+                })
+            }
+
+            #[doc = #stream_doc]
+            pub fn stream(self) -> crate::pages::Items<'a, #item, errors::#error> {
+                self.stream_with(crate::CallOptions::default())
+            }
+
+            /// [`Self::stream`] with every page's own timeout or retry count.
+            pub fn stream_with(self, options: crate::CallOptions) -> crate::pages::Items<'a, #item, errors::#error> {
+                crate::pages::items(self.pages_with(options), |page| #items)
+            }
+        }
+    }
+}
+
+/// The one type argument of `ty` when its last segment is `outer` (`Vec<T>` -> `T`).
+fn inner<'t>(ty: &'t syn::Type, outer: &str) -> Option<&'t syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != outer {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    match arguments.args.iter().collect::<Vec<_>>().as_slice() {
+        [syn::GenericArgument::Type(inner)] => Some(inner),
+        _ => None,
+    }
+}
+
+fn last_ident(ty: &syn::Type) -> Option<String> {
+    match ty {
+        syn::Type::Path(path) => Some(path.path.segments.last()?.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// Text or a number, perhaps optional (`crate::pages::Position`'s impls).
+fn is_position(ty: &syn::Type) -> bool {
+    let ty = inner(ty, "Option").unwrap_or(ty);
+    let plain = matches!(ty, syn::Type::Path(p) if p.path.segments.len() == 1 || p.path.leading_colon.is_some());
+    plain
+        && last_ident(ty).is_some_and(|name| {
+            ["String", "i32", "i64", "u32", "u64", "f64", "NonZeroU64"].contains(&name.as_str())
+        })
+}
+
+/// `bool`, perhaps optional (`crate::pages::Flag`'s impls).
+fn is_flag(ty: &syn::Type) -> bool {
+    let ty = inner(ty, "Option").unwrap_or(ty);
+    matches!(ty, syn::Type::Path(p) if p.path.is_ident("bool"))
+}
+
+/// A type as `mod types` writes it, named from the provider's module:
+/// `Snippet` -> `types::Snippet`; a path from the root stays as it is.
+fn named_from_module(ty: &syn::Type, generated: &Generated) -> Option<TokenStream> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    if path.qself.is_none() && path.path.leading_colon.is_some() {
+        return Some(quote!(#ty));
+    }
+    let name = path.path.get_ident()?.to_string();
+    generated.types.contains(&name).then(|| {
+        let name = ident(&name);
+        quote!(types::#name)
+    })
+}

@@ -1,0 +1,79 @@
+//! Whether and how the mock pages a list operation (`specs::pagination`):
+//! on when a page made from the success example fits the response schema.
+
+use serde_json::Value;
+use specs::pagination::Next;
+use specs::refs::Document;
+
+use super::leak::Strings;
+use crate::evaluate::is_valid;
+use crate::model::{PageEnd, Paging, Response};
+use crate::pages;
+
+/// The paging of `operation`, given its built `responses`; `None` when it
+/// is not a list the mock can page.
+pub(super) fn paging(
+    document: Document<'_>,
+    operation: &specs::Operation,
+    responses: &[Response],
+    strings: &mut Strings,
+) -> Option<Paging> {
+    let pagination = operation.pagination.as_ref()?;
+    let response = responses
+        .iter()
+        .filter(|r| (200..300).contains(&r.status))
+        .min_by_key(|r| r.status)?;
+    let schema = response.schema?;
+    let example: Value = serde_json::from_str(response.examples.first()?.body).ok()?;
+    let (next, by_id) = match &pagination.next {
+        Next::Member(member) => (Some(member.as_str()), pagination.by_item_id()),
+        Next::LastItem(_) => (None, true),
+    };
+    let declared = operation
+        .responses
+        .iter()
+        .find(|r| r.status.is_success())?
+        .body
+        .as_ref()
+        .and_then(|body| document.deref(&body.schema))?;
+    let end = match next {
+        Some(member) => {
+            let nullable = declared
+                .get("properties")
+                .and_then(|p| p.get(member))
+                .is_some_and(|s| document.deref(s).is_some_and(|s| document.is_nullable(s)));
+            if nullable {
+                PageEnd::Null
+            } else if !Document::required(declared).contains(&member) {
+                PageEnd::Absent
+            } else {
+                PageEnd::Empty
+            }
+        }
+        None => PageEnd::Absent,
+    };
+    let mut paging = Paging {
+        parameter: strings.get(&pagination.parameter),
+        limit: pagination.limit.as_deref().map(|l| strings.get(l)),
+        items: strings.get(&pagination.items),
+        next: next.map(|n| strings.get(n)),
+        by_id,
+        more: pagination
+            .more
+            .as_ref()
+            .map(|more| (strings.get(&more.member), more.inverted)),
+        end,
+        vary_id: true,
+    };
+    // A middle page and a last one, as a client walking three items two at a time sees them.
+    let fits = |paging: &Paging| {
+        [(0, 2), (2, 2)].iter().all(|&(start, limit)| {
+            is_valid(schema, &pages::page(paging, &example, start, limit, 3))
+        })
+    };
+    if fits(&paging) {
+        return Some(paging);
+    }
+    paging.vary_id = false;
+    (!by_id && fits(&paging)).then_some(paging)
+}

@@ -1,0 +1,295 @@
+//! Coherent pages of a list operation ([`Paging`]): a collection of
+//! `total` items made from the success example's first item (each with its
+//! own `id` where the schema allows), served a page at a time, each page's
+//! position leading to the next and the last saying so. The builder checks
+//! a page against the response schema before it turns paging on; the
+//! runtime makes each answer.
+
+use serde_json::Value;
+
+use crate::model::{PageEnd, Paging};
+
+/// The collection's size when the request does not say (`Prefer: items=N`).
+pub const DEFAULT_ITEMS: usize = 5;
+/// A page's size when the request does not bound it.
+pub const DEFAULT_PAGE_SIZE: usize = 10;
+/// The largest collection, and the largest page, the mock makes.
+pub const MAX_ITEMS: usize = 1000;
+
+/// The item every other is made from: the example's first.
+fn template<'a>(paging: &Paging, example: &'a Value) -> Option<&'a Value> {
+    example.get(paging.items)?.as_array()?.first()
+}
+
+/// The collection's size: `total` asked for, none without a template.
+fn size(paging: &Paging, example: &Value, total: usize) -> usize {
+    if template(paging, example).is_some() {
+        total.min(MAX_ITEMS)
+    } else {
+        0
+    }
+}
+
+/// Item `index` of the collection.
+fn item(paging: &Paging, template: &Value, index: usize) -> Value {
+    let mut item = template.clone();
+    if paging.vary_id
+        && let Some(id) = item.get_mut("id")
+    {
+        let varied = match &*id {
+            Value::String(text) => Some(Value::String(vary(text, index))),
+            Value::Number(_) => Some(Value::from(index + 1)),
+            _ => None,
+        };
+        if let Some(varied) = varied {
+            *id = varied;
+        }
+    }
+    item
+}
+
+/// An id's text, as a position names it.
+fn id_text(item: &Value) -> Option<String> {
+    match item.get("id")? {
+        Value::String(text) => Some(text.clone()),
+        Value::Number(number) => Some(number.to_string()),
+        _ => None,
+    }
+}
+
+/// `id` with its trailing letters and digits replaced by `index`, written
+/// in the alphabet they use: the length and character classes stay, so
+/// ids keep fitting patterns such as `^snp_[a-z0-9]{24}$` or a UUID.
+fn vary(id: &str, index: usize) -> String {
+    let run = id
+        .bytes()
+        .rev()
+        .take_while(u8::is_ascii_alphanumeric)
+        .count();
+    let tail = &id.as_bytes()[id.len() - run..];
+    let alphabet: &[u8] = if !tail.is_empty() && tail.iter().all(u8::is_ascii_digit) {
+        b"0123456789"
+    } else if tail
+        .iter()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+    {
+        b"0123456789abcdef"
+    } else if tail
+        .iter()
+        .all(|b| b.is_ascii_digit() || (b'A'..=b'F').contains(b))
+    {
+        b"0123456789ABCDEF"
+    } else if tail.iter().any(u8::is_ascii_lowercase) {
+        b"0123456789abcdefghijklmnopqrstuvwxyz"
+    } else {
+        b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    };
+    let base = alphabet.len();
+    let mut digits = Vec::new();
+    let mut rest = index;
+    loop {
+        digits.push(alphabet[rest % base]);
+        rest /= base;
+        if rest == 0 {
+            break;
+        }
+    }
+    let width = digits.len().max(run.min(6));
+    digits.resize(width, alphabet[0]);
+    digits.reverse();
+    let keep = id.len() - width.min(run);
+    let mut varied = id[..keep].to_string();
+    varied.push_str(std::str::from_utf8(&digits).unwrap_or_default());
+    varied
+}
+
+/// Where the page asked for starts: `position` as the request gives it
+/// (none: the first page); `None` when it names no place in the collection.
+pub fn start(
+    paging: &Paging,
+    example: &Value,
+    position: Option<&str>,
+    total: usize,
+) -> Option<usize> {
+    let total = size(paging, example, total);
+    let Some(position) = position.filter(|p| !p.is_empty()) else {
+        return Some(0);
+    };
+    if paging.by_id {
+        let template = template(paging, example)?;
+        return (0..total)
+            .position(|index| id_text(&item(paging, template, index)).as_deref() == Some(position))
+            .map(|index| index + 1);
+    }
+    position
+        .parse::<usize>()
+        .ok()
+        .filter(|start| *start <= total)
+}
+
+/// The page of a `total`-item collection made from `example` that starts
+/// at `start` and holds at most `limit` items.
+pub fn page(paging: &Paging, example: &Value, start: usize, limit: usize, total: usize) -> Value {
+    let total = size(paging, example, total);
+    let end = start.saturating_add(limit.max(1)).min(total);
+    let items: Vec<Value> = match template(paging, example) {
+        Some(template) => (start.min(end)..end)
+            .map(|index| item(paging, template, index))
+            .collect(),
+        None => Vec::new(),
+    };
+    let more = end < total;
+    let mut body = example.clone();
+    let Some(object) = body.as_object_mut() else {
+        return body;
+    };
+    let first_id = items.first().and_then(id_text);
+    let last_id = items.last().and_then(id_text);
+    object.insert(paging.items.to_string(), Value::Array(items));
+    if let Some((member, inverted)) = paging.more {
+        object.insert(member.to_string(), Value::Bool(more != inverted));
+    }
+    if let Some(member) = paging.next {
+        let next = if paging.by_id {
+            last_id.clone()
+        } else {
+            more.then(|| end.to_string())
+        };
+        match (next, paging.end) {
+            (Some(next), _) => {
+                // A number where the example has one (`next_offset: 20`).
+                let value = match object.get(member) {
+                    Some(Value::Number(_)) => {
+                        next.parse::<u64>().map_or(Value::String(next), Value::from)
+                    }
+                    _ => Value::String(next),
+                };
+                object.insert(member.to_string(), value);
+            }
+            (None, PageEnd::Null) => {
+                object.insert(member.to_string(), Value::Null);
+            }
+            (None, PageEnd::Absent) => {
+                object.remove(member);
+            }
+            (None, PageEnd::Empty) => {
+                object.insert(member.to_string(), Value::String(String::new()));
+            }
+        }
+    }
+    if paging.by_id
+        && let (Some(first), Some(Value::String(_))) = (first_id, object.get("first_id"))
+    {
+        object.insert("first_id".to_string(), Value::String(first));
+    }
+    body
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn cursor() -> Paging {
+        Paging {
+            parameter: "cursor",
+            limit: Some("limit"),
+            items: "data",
+            next: Some("next_cursor"),
+            by_id: false,
+            more: Some(("has_more", false)),
+            end: PageEnd::Null,
+            vary_id: true,
+        }
+    }
+
+    fn example() -> Value {
+        json!({"data": [{"id": "snp_0a1b2c", "name": "x"}], "has_more": true, "next_cursor": "abc"})
+    }
+
+    /// Every item of the collection, walking pages of `limit` from the start.
+    fn walk(paging: &Paging, limit: usize, total: usize) -> Vec<Value> {
+        let example = example();
+        let mut position: Option<String> = None;
+        let mut all = Vec::new();
+        for _ in 0..100 {
+            let start = start(paging, &example, position.as_deref(), total).unwrap();
+            let page = page(paging, &example, start, limit, total);
+            all.extend(page["data"].as_array().unwrap().iter().cloned());
+            let next = match paging.next {
+                Some(member) if !paging.by_id => page[member].as_str().map(str::to_string),
+                _ => page["data"]
+                    .as_array()
+                    .unwrap()
+                    .last()
+                    .map(|i| i["id"].as_str().unwrap().to_string()),
+            };
+            if page["has_more"] == json!(false) {
+                assert!(paging.by_id || page["next_cursor"].is_null(), "{page}");
+                return all;
+            }
+            position = next;
+        }
+        panic!("no last page");
+    }
+
+    #[test]
+    fn pages_lead_through_the_collection_once() {
+        for paging in [
+            cursor(),
+            Paging {
+                parameter: "after",
+                next: None,
+                by_id: true,
+                ..cursor()
+            },
+        ] {
+            for (limit, total) in [(2, 5), (1, 1), (10, 5), (3, 9)] {
+                let all = walk(&paging, limit, total);
+                assert_eq!(all.len(), total);
+                let ids: std::collections::HashSet<_> =
+                    all.iter().map(|i| i["id"].clone()).collect();
+                assert_eq!(ids.len(), total, "{all:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn ids_keep_their_shape() {
+        assert_eq!(vary("snp_0a1b2c", 0), "snp_000000");
+        assert_eq!(vary("snp_0a1b2c", 37), "snp_000025");
+        assert_eq!(vary("cus_NffrFeUfNV2Hib", 35), "cus_NffrFeUf00000z");
+        assert_eq!(
+            vary("3fa85f64-5717-4562-b3fc-2c963f66afa6", 255),
+            "3fa85f64-5717-4562-b3fc-2c963f0000ff"
+        );
+        assert_eq!(vary("42", 7), "07");
+        assert_eq!(vary("", 3), "3");
+    }
+
+    #[test]
+    fn unknown_positions_name_no_place() {
+        let example = example();
+        assert_eq!(start(&cursor(), &example, Some("nope"), 5), None);
+        assert_eq!(start(&cursor(), &example, Some("6"), 5), None);
+        assert_eq!(start(&cursor(), &example, Some(""), 5), Some(0));
+        let by_id = Paging {
+            by_id: true,
+            next: None,
+            ..cursor()
+        };
+        assert_eq!(start(&by_id, &example, Some("snp_000001"), 5), Some(2));
+        assert_eq!(start(&by_id, &example, Some("snp_0a1b2c"), 5), None);
+    }
+
+    #[test]
+    fn without_an_item_to_copy_the_collection_is_empty() {
+        let example = json!({"data": [], "has_more": true, "next_cursor": "x"});
+        let page = page(&cursor(), &example, 0, 10, 5);
+        assert_eq!(
+            page,
+            json!({"data": [], "has_more": false, "next_cursor": null})
+        );
+    }
+}

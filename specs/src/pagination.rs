@@ -1,0 +1,367 @@
+//! Which operations are paginated, and how: the one reading both the SDK
+//! (`.pages()`, `.stream()`) and the mock (coherent pages) follow.
+//!
+//! A list operation is paginated when it is a `GET` with a query parameter
+//! that carries a position and its success body is an object with one item
+//! array and a way to the next position:
+//!
+//! - **a next member**: the body names the next value (`next_cursor`,
+//!   `next_page_token`, `nextPageToken`, `next_offset`, `next`, or the
+//!   parameter's own name, as Svix's `iterator`), optionally beside a flag
+//!   (`has_more`, or Svix's `done`, inverted);
+//! - **the last item**: `after` / `starting_after` with a `has_more` flag:
+//!   the next value is the body's `last_id` when it has one, else the last
+//!   item's `id` (Stripe, OpenAI, Resend).
+//!
+//! Anything else (offsets without a next member, page numbers, `Link`
+//! headers) is not recognised; such operations stay plain calls.
+
+use serde_json::Value;
+
+use crate::Operation;
+use crate::refs::Document;
+
+/// How a paginated operation moves from page to page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pagination {
+    /// The query parameter that carries the position, as the document spells it.
+    pub parameter: String,
+    /// The success body's member holding the page's items (an array).
+    pub items: String,
+    /// Where the next request's position comes from.
+    pub next: Next,
+    /// The body's boolean member saying whether another page follows.
+    pub more: Option<More>,
+    /// The query parameter that bounds a page's size (`limit`, `page_size`, ...).
+    pub limit: Option<String>,
+}
+
+impl Pagination {
+    /// Whether a position is an item's id (`after=<last id>`), rather than
+    /// a value only the server understands.
+    pub fn by_item_id(&self) -> bool {
+        match &self.next {
+            Next::LastItem(_) => true,
+            Next::Member(member) => {
+                member == "last_id"
+                    && ITEM_ID_PARAMETERS.contains(&folded(&self.parameter).as_str())
+            }
+        }
+    }
+}
+
+/// Where the next position comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next {
+    /// A member of the body (`next_cursor`); absent, `null` or empty: the last page.
+    Member(String),
+    /// A member of the page's last item (its `id`).
+    LastItem(String),
+}
+
+/// A boolean member of the body about the next page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct More {
+    /// Its name (`has_more`, `done`).
+    pub member: String,
+    /// `true` when the member says there is *no* next page (Svix's `done`).
+    pub inverted: bool,
+}
+
+/// Parameter names (lower case, without `_` and `-`) that carry a position.
+const POSITION_PARAMETERS: &[&str] = &[
+    "cursor",
+    "after",
+    "startingafter",
+    "pagetoken",
+    "nextpagetoken",
+    "nexttoken",
+    "continuationtoken",
+    "iterator",
+    "marker",
+    "offset",
+    "page",
+];
+
+/// Parameter names that carry a position which is an item's id.
+const ITEM_ID_PARAMETERS: &[&str] = &["after", "startingafter"];
+
+/// Parameter names that bound a page's size.
+const LIMIT_PARAMETERS: &[&str] = &["limit", "pagesize", "perpage", "maxresults", "pagelimit"];
+
+/// Item arrays preferred when a body has several arrays.
+const ITEM_MEMBERS: &[&str] = &["data", "items", "results", "list"];
+
+fn folded(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The types a schema admits: its `type`, or its `anyOf`/`oneOf` branches
+/// (`anyOf: [{type: string}, {type: null}]`, as generated 3.1 documents write `Option`).
+fn types<'a>(document: Document<'a>, schema: &'a Value) -> Vec<&'a str> {
+    let Some(schema) = document.deref(schema) else {
+        return Vec::new();
+    };
+    let mut types = Document::types(schema);
+    for keyword in ["anyOf", "oneOf"] {
+        for branch in schema
+            .get(keyword)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(branch) = document.deref(branch) {
+                types.extend(Document::types(branch));
+            }
+        }
+    }
+    types
+}
+
+/// How `operation` pages, read from `document` (the resolved document it comes from).
+pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> {
+    if operation.method != "GET" {
+        return None;
+    }
+    let document = Document(document);
+    let query = || {
+        operation
+            .parameters
+            .iter()
+            .filter(|p| p.location == crate::ParameterLocation::Query)
+    };
+    let limit = query()
+        .find(|p| LIMIT_PARAMETERS.contains(&folded(&p.name).as_str()))
+        .map(|p| p.name.clone());
+    let body = operation
+        .responses
+        .iter()
+        .find(|r| r.status.is_success())?
+        .body
+        .as_ref()
+        .filter(|b| crate::is_json(&b.media_type))?;
+    let schema = document.deref(&body.schema)?;
+    let properties = schema.get("properties")?.as_object()?;
+    let member_types = |name: &str| -> Vec<&str> {
+        properties
+            .get(name)
+            .map(|s| types(document, s))
+            .unwrap_or_default()
+    };
+    let arrays: Vec<&String> = properties
+        .keys()
+        .filter(|name| member_types(name).contains(&"array"))
+        .collect();
+    let items = match arrays.as_slice() {
+        [one] => (*one).clone(),
+        _ => (*arrays
+            .iter()
+            .find(|name| ITEM_MEMBERS.contains(&name.as_str()))?)
+        .clone(),
+    };
+    let flag = |name: &str| member_types(name).contains(&"boolean");
+    let more = properties
+        .keys()
+        .find(|name| folded(name) == "hasmore" && flag(name))
+        .map(|member| More {
+            member: member.clone(),
+            inverted: false,
+        })
+        .or_else(|| {
+            properties
+                .keys()
+                .find(|name| folded(name) == "done" && flag(name))
+                .map(|member| More {
+                    member: member.clone(),
+                    inverted: true,
+                })
+        });
+    let scalar = |name: &str| {
+        let types = member_types(name);
+        types.contains(&"string") || types.contains(&"integer")
+    };
+    for parameter in query() {
+        let name = folded(&parameter.name);
+        if !POSITION_PARAMETERS.contains(&name.as_str()) {
+            continue;
+        }
+        let wanted = [
+            format!("next{name}"),
+            "nextcursor".to_string(),
+            "nextpagetoken".to_string(),
+            "nexttoken".to_string(),
+            "next".to_string(),
+            name.clone(),
+        ];
+        let next = wanted.iter().find_map(|want| {
+            properties
+                .keys()
+                .find(|member| folded(member) == *want && **member != items && scalar(member))
+        });
+        if let Some(member) = next {
+            return Some(Pagination {
+                parameter: parameter.name.clone(),
+                items,
+                next: Next::Member(member.clone()),
+                more,
+                limit,
+            });
+        }
+        if ITEM_ID_PARAMETERS.contains(&name.as_str()) && more.as_ref().is_some_and(|m| !m.inverted)
+        {
+            let next = if properties.contains_key("last_id") && scalar("last_id") {
+                Next::Member("last_id".to_string())
+            } else {
+                let item = document.deref(properties.get(&items)?.get("items")?)?;
+                let id = document.deref(item.get("properties")?.get("id")?)?;
+                if !types(document, id).contains(&"string") {
+                    return None;
+                }
+                Next::LastItem("id".to_string())
+            };
+            return Some(Pagination {
+                parameter: parameter.name.clone(),
+                items,
+                next,
+                more,
+                limit,
+            });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::{Body, Parameter, ParameterLocation, Response, Status};
+
+    fn list(parameters: &[&str], body: Value) -> (Value, Operation) {
+        let document = json!({"components": {"schemas": {"Page": body, "Item": {
+            "type": "object", "properties": {"id": {"type": "string"}}}}}});
+        let operation = Operation {
+            operation_id: "list".into(),
+            sdk_name: "list".into(),
+            method: "GET".into(),
+            path: "/things".into(),
+            summary: None,
+            tags: Vec::new(),
+            document: 0,
+            parameters: parameters
+                .iter()
+                .map(|name| Parameter {
+                    name: name.to_string(),
+                    location: ParameterLocation::Query,
+                    required: false,
+                    schema: json!({"type": "string"}),
+                })
+                .collect(),
+            request_body: None,
+            responses: vec![Response {
+                status: Status::Code(200),
+                description: String::new(),
+                body: Some(Body {
+                    media_type: "application/json".into(),
+                    schema: json!({"$ref": "#/components/schemas/Page"}),
+                    type_name: Some("Page".into()),
+                    examples: Vec::new(),
+                }),
+                headers: Vec::new(),
+            }],
+            security: Default::default(),
+            pagination: None,
+        };
+        (document, operation)
+    }
+
+    fn items() -> Value {
+        json!({"type": "array", "items": {"$ref": "#/components/schemas/Item"}})
+    }
+
+    #[test]
+    fn next_cursor_with_has_more() {
+        let (document, operation) = list(
+            &["cursor", "limit"],
+            json!({"type": "object", "properties": {
+                "data": items(), "has_more": {"type": "boolean"},
+                "next_cursor": {"type": ["string", "null"]}}}),
+        );
+        assert_eq!(
+            recognise(&document, &operation),
+            Some(Pagination {
+                parameter: "cursor".into(),
+                items: "data".into(),
+                next: Next::Member("next_cursor".into()),
+                more: Some(More {
+                    member: "has_more".into(),
+                    inverted: false
+                }),
+                limit: Some("limit".into()),
+            })
+        );
+    }
+
+    #[test]
+    fn svix_iterator_and_done() {
+        let (document, operation) = list(
+            &["iterator", "limit"],
+            json!({"type": "object", "properties": {
+                "data": items(), "done": {"type": "boolean"},
+                "iterator": {"type": "string", "nullable": true},
+                "prevIterator": {"type": "string"}}}),
+        );
+        let pagination = recognise(&document, &operation).unwrap();
+        assert_eq!(pagination.next, Next::Member("iterator".into()));
+        assert_eq!(
+            pagination.more,
+            Some(More {
+                member: "done".into(),
+                inverted: true
+            })
+        );
+    }
+
+    #[test]
+    fn after_with_the_last_items_id_or_last_id() {
+        let body = json!({"type": "object", "properties": {
+            "object": {"type": "string"}, "data": items(), "has_more": {"type": "boolean"}}});
+        let (document, operation) = list(&["after"], body.clone());
+        let pagination = recognise(&document, &operation).unwrap();
+        assert_eq!(pagination.next, Next::LastItem("id".into()));
+
+        let mut with_last_id = body;
+        with_last_id["properties"]["last_id"] = json!({"type": "string"});
+        let (document, operation) = list(&["starting_after"], with_last_id);
+        let pagination = recognise(&document, &operation).unwrap();
+        assert_eq!(pagination.next, Next::Member("last_id".into()));
+    }
+
+    #[test]
+    fn not_a_page() {
+        // A position parameter without a way to the next page.
+        let (document, operation) = list(
+            &["offset"],
+            json!({"type": "object", "properties": {"data": items(), "total": {"type": "integer"}}}),
+        );
+        assert_eq!(recognise(&document, &operation), None);
+        // `after` without a flag: the end cannot be told.
+        let (document, operation) = list(
+            &["after"],
+            json!({"type": "object", "properties": {"data": items()}}),
+        );
+        assert_eq!(recognise(&document, &operation), None);
+        // No position parameter.
+        let (document, mut operation) = list(
+            &["limit"],
+            json!({"type": "object", "properties": {"data": items(), "next_cursor": {"type": "string"}}}),
+        );
+        assert_eq!(recognise(&document, &operation), None);
+        operation.method = "POST".into();
+        assert_eq!(recognise(&document, &operation), None);
+    }
+}
