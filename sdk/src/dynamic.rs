@@ -89,6 +89,9 @@ pub enum CallError {
     /// No operation of the provider has this operationId.
     #[error("no operation `{0}`")]
     UnknownOperation(String),
+    /// The operation is not one the SDK pages (`walk`).
+    #[error("operation `{0}` is not paginated")]
+    NotPaginated(String),
     /// An argument does not parse into its parameter's type.
     #[error("argument `{name}`: {message}")]
     InvalidArgument {
@@ -137,6 +140,20 @@ impl Outcome {
             message: Some(message),
         }
     }
+}
+
+/// The pages of a paginated operation, walked (`walk_with`).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Walk {
+    /// Pages received.
+    pub pages: usize,
+    /// Their items in order, as the SDK parsed them, re-serialised.
+    pub items: Vec<Value>,
+    /// The failure that ended the walk, if one did.
+    pub stopped: Option<Outcome>,
+    /// Whether the walk stopped at its page limit with pages left.
+    pub truncated: bool,
 }
 
 /// A body documented without a JSON schema: its JSON if it is JSON, its text otherwise, nothing if empty.

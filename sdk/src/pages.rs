@@ -134,6 +134,12 @@ where
         .boxed()
 }
 
+/// The stream's next item (for generated code, which names no futures crate).
+#[doc(hidden)]
+pub async fn next<T>(stream: &mut BoxStream<'_, T>) -> Option<T> {
+    stream.next().await
+}
+
 /// A member that holds a position: text, a number, or either left out.
 #[doc(hidden)]
 pub trait Position {

@@ -1559,6 +1559,21 @@ pub mod dynamic {
             _ => Err(CallError::UnknownOperation(operation_id.to_string())),
         }
     }
+    /// Walks the pages of the paginated operation `operation_id` (as
+    /// the document spells it) through its builder's `.pages()`, with
+    /// `arguments` parsed into its parameters' types, at most
+    /// `max_pages` of them.
+    pub async fn walk(
+        client: &Client,
+        operation_id: &str,
+        arguments: &Arguments,
+        max_pages: usize,
+    ) -> Result<crate::dynamic::Walk, CallError> {
+        let _ = (client, arguments, max_pages);
+        match operation_id {
+            _ => Err(CallError::NotPaginated(operation_id.to_string())),
+        }
+    }
     /// The JSON Schema of the SDK type a documented response body is
     /// parsed into (schemars), if it has a typed body.
     pub fn response_schema(

@@ -7,6 +7,7 @@ mod given_client;
 mod hostile_replies;
 mod media_types;
 mod outcomes;
+mod pages;
 mod requests;
 mod response_size;
 mod retries;

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod drift;
+pub mod pages;
 pub mod param;
 pub mod request;
 pub mod routes;
@@ -46,6 +47,8 @@ pub enum Check {
     Drift(u16),
     /// The mock's route table against the document.
     Routes,
+    /// The SDK walking a paginated operation's pages.
+    Pages,
 }
 
 impl Row {
@@ -59,6 +62,7 @@ impl Row {
             Check::Param { index, bad } => param::run(suite, target, *index, bad).await,
             Check::Drift(code) => drift::run(suite, target, *code).await,
             Check::Routes => routes::run(suite, target).await,
+            Check::Pages => pages::run(suite, target).await,
         }
     }
 }
@@ -96,6 +100,9 @@ pub fn rows(providers: &[Arc<Provider>]) -> Vec<Row> {
                 }
             }
             push("routes", None, Check::Routes);
+            if operation.pagination.is_some() {
+                push("pages", None, Check::Pages);
+            }
             push("request", None, Check::Request);
             if !operation.security.is_empty() {
                 push("auth", None, Check::Auth);

@@ -6,6 +6,7 @@ use quote::quote;
 use specs::{Body, Operation, Provider, Response, Status};
 
 use super::names::{ident, progenitor_snake, variant_name};
+use super::pages::Plan;
 use super::{Generated, body_type};
 
 /// `sdk::dynamic::{call, response_schema}`: dispatch by provider name.
@@ -24,6 +25,22 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
                 #(#names => {
                     let client: crate::#modules::Client = clients.client()?;
                     crate::#modules::dynamic::call(&client, operation_id, arguments, body).await
+                })*
+                _ => Err(CallError::UnknownProvider(provider.to_string())),
+            }
+        }
+    };
+    let walk = if names.is_empty() {
+        quote! {
+            let _ = (clients, operation_id, arguments, max_pages);
+            Err(CallError::UnknownProvider(provider.to_string()))
+        }
+    } else {
+        quote! {
+            match provider {
+                #(#names => {
+                    let client: crate::#modules::Client = clients.client()?;
+                    crate::#modules::dynamic::walk(&client, operation_id, arguments, max_pages).await
                 })*
                 _ => Err(CallError::UnknownProvider(provider.to_string())),
             }
@@ -59,6 +76,12 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
             #call
         }
 
+        /// Walks the pages of `provider`'s paginated `operation_id` through
+        /// its builder's `.pages()`, at most `max_pages` of them.
+        pub async fn walk_with<F: ClientFactory>(provider: &str, clients: &F, operation_id: &str, arguments: &Arguments, max_pages: usize) -> Result<Walk, CallError> {
+            #walk
+        }
+
         /// The JSON Schema of the SDK type `provider`'s `operation_id` parses
         /// a `status` body into, if it has a typed body.
         pub fn response_schema(provider: &str, operation_id: &str, status: u16) -> Option<schemars::schema::RootSchema> {
@@ -67,13 +90,25 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
     }
 }
 
-/// The `dynamic::call` arm of one operation, its outcome conversion, and its
-/// `response_schema` arms.
+/// What `dynamic` gets from one operation.
+pub struct DynamicCode {
+    /// Its `dynamic::call` arm.
+    pub arm: TokenStream,
+    /// Its outcome conversion.
+    pub outcome_fn: TokenStream,
+    /// Its `response_schema` arms.
+    pub schema_arms: Vec<TokenStream>,
+    /// Its `dynamic::walk` arm, if it pages.
+    pub walk_arm: Option<TokenStream>,
+}
+
+/// The `dynamic` code of one operation (`plan`: how it pages, if it does).
 pub fn dynamic_code(
     operation: &Operation,
     builder: &str,
     generated: &Generated,
-) -> Result<(TokenStream, TokenStream, Vec<TokenStream>), String> {
+    plan: Option<&Plan>,
+) -> Result<DynamicCode, String> {
     let operation_id = &operation.operation_id;
     let method = ident(&progenitor_snake(&operation.sdk_name));
     let error = ident(&format!("{builder}Error"));
@@ -154,6 +189,34 @@ pub fn dynamic_code(
         }
     };
 
+    let walk_arm = plan.map(|plan| {
+        let items = plan.items_of_page();
+        quote! {
+            #operation_id => {
+                let mut builder = client.#method();
+                #(#setters)*
+                let mut pages = builder.pages();
+                let mut walk = crate::dynamic::Walk::default();
+                while walk.pages < max_pages {
+                    match crate::pages::next(&mut pages).await {
+                        None => return Ok(walk),
+                        Some(Ok(page)) => {
+                            walk.pages += 1;
+                            let page = page.into_inner();
+                            walk.items.extend(#items.into_iter().map(|item| serde_json::to_value(item).unwrap_or_default()));
+                        }
+                        Some(Err(error)) => {
+                            walk.stopped = Some(Outcome::failure(error.status().map(|s| s.as_u16()), error.variant(), error.to_string()));
+                            return Ok(walk);
+                        }
+                    }
+                }
+                walk.truncated = true;
+                Ok(walk)
+            }
+        }
+    });
+
     let successes: Vec<&Response> = operation
         .responses
         .iter()
@@ -196,7 +259,12 @@ pub fn dynamic_code(
             }
         }
     };
-    Ok((arm, outcome, schema_arms))
+    Ok(DynamicCode {
+        arm,
+        outcome_fn: outcome,
+        schema_arms,
+        walk_arm,
+    })
 }
 
 /// Whether `ty` is `Vec<_>` (however it is spelt).

@@ -47,6 +47,7 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
     let mut dynamic_arms = Vec::new();
     let mut dynamic_fns = Vec::new();
     let mut schema_arms = Vec::new();
+    let mut walk_arms = Vec::new();
     for operation in &provider.operations {
         let fail = |message: String| {
             GenError::new(
@@ -67,11 +68,12 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
         if let Some(plan) = &paged {
             impls.push(pages::pages_impl(&builder, plan));
         }
-        let (arm, outcome_fn, schemas) =
-            dynamic::dynamic_code(operation, &builder, generated).map_err(fail)?;
-        dynamic_arms.push(arm);
-        dynamic_fns.push(outcome_fn);
-        schema_arms.extend(schemas);
+        let code =
+            dynamic::dynamic_code(operation, &builder, generated, paged.as_ref()).map_err(fail)?;
+        dynamic_arms.push(code.arm);
+        dynamic_fns.push(code.outcome_fn);
+        schema_arms.extend(code.schema_arms);
+        walk_arms.extend(code.walk_arm);
     }
     Ok(quote! {
         #client
@@ -101,6 +103,18 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
                 match operation_id {
                     #(#dynamic_arms)*
                     _ => Err(CallError::UnknownOperation(operation_id.to_string())),
+                }
+            }
+
+            /// Walks the pages of the paginated operation `operation_id` (as
+            /// the document spells it) through its builder's `.pages()`, with
+            /// `arguments` parsed into its parameters' types, at most
+            /// `max_pages` of them.
+            pub async fn walk(client: &Client, operation_id: &str, arguments: &Arguments, max_pages: usize) -> Result<crate::dynamic::Walk, CallError> {
+                let _ = (client, arguments, max_pages);
+                match operation_id {
+                    #(#walk_arms)*
+                    _ => Err(CallError::NotPaginated(operation_id.to_string())),
                 }
             }
 

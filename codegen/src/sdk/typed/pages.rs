@@ -114,6 +114,13 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
     })
 }
 
+impl Plan {
+    /// The items of `page` (the page type's value) as a `Vec`.
+    pub fn items_of_page(&self) -> &TokenStream {
+        &self.items
+    }
+}
+
 /// `.pages()`, `.pages_with()`, `.stream()` and `.stream_with()` on the builder.
 pub fn pages_impl(builder: &str, plan: &Plan) -> TokenStream {
     let builder_ident = ident(builder);
