@@ -238,6 +238,11 @@ pub struct Response {
     /// The JSON body's schema, to check a real provider's answers (`--proxy`,
     /// `--replay`); `None` without a JSON body.
     pub schema: Option<&'static Schema>,
+    /// Events of the `text/event-stream` body the response declares beside
+    /// its main one (AI platforms: JSON, or a stream when the request asks),
+    /// each a whole event; empty without one. Where the event stream is the
+    /// main body, `examples` are its events.
+    pub events: &'static [Example],
 }
 
 /// A header a response declares.

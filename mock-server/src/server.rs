@@ -10,6 +10,7 @@
 //! validate                 pipeline/validate/
 //! lifecycle (--stateful)   pipeline/state.rs
 //! select                   pipeline/select.rs
+//! stream (event streams)  pipeline/events.rs
 //! page (list operations)   pipeline/pages.rs
 //! render                   pipeline/render.rs
 //! ```
@@ -35,13 +36,13 @@ use crate::ci::{cors, journal};
 use crate::model::{Example, Operation, Provider};
 use crate::mount::Mount;
 use crate::pipeline::auth;
-use crate::pipeline::pages;
 use crate::pipeline::refusal::Refusal;
 use crate::pipeline::render;
 use crate::pipeline::request::{Incoming, truncate};
 use crate::pipeline::routes::{PathParams, RouteMatch, find};
 use crate::pipeline::select::{Preference, select};
 use crate::pipeline::validate::check_request;
+use crate::pipeline::{events, pages};
 use crate::proxy;
 use crate::proxy::violations::Violation;
 use crate::serve::Abort;
@@ -303,6 +304,9 @@ fn respond(
         ));
     }
     let (response, example) = select(operation, &preference).map_err(Refusal::Selection)?;
+    if let Some(stream) = events::wanted(response, example, request) {
+        return Ok(events::stream(response, stream, &preference));
+    }
     match pages::paged(operation, response, example, request, &preference)? {
         Some(page) => Ok(render::declared_body(response, Some(page.into()))),
         None => Ok(render::declared(response, example)),

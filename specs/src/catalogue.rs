@@ -136,6 +136,9 @@ pub struct Response {
     pub description: String,
     /// The body, if the response declares one (the JSON one when there are several).
     pub body: Option<Body>,
+    /// The `text/event-stream` body, if the response declares one (also
+    /// when it is `body`): each event's schema, as the document gives it.
+    pub events: Option<Body>,
     /// Declared response headers (`Content-Type` excluded: OpenAPI ignores it there).
     pub headers: Vec<ResponseHeader>,
 }
@@ -457,6 +460,10 @@ impl<'a> Reader<'a> {
                 .iter()
                 .position(|b| is_json(&b.media_type))
                 .unwrap_or(0);
+            let events = content
+                .iter()
+                .find(|b| is_event_stream(&b.media_type))
+                .cloned();
             let body = (!content.is_empty()).then(|| content.swap_remove(json));
             responses.push(Response {
                 status,
@@ -466,6 +473,7 @@ impl<'a> Reader<'a> {
                     .unwrap_or_default()
                     .to_string(),
                 body,
+                events,
                 headers: self.response_headers(response, &at)?,
             });
         }
@@ -530,6 +538,12 @@ pub fn parse_status(key: &str) -> Option<Status> {
 pub fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim();
     essence == "application/json" || essence.ends_with("+json")
+}
+
+/// Whether a media type is `text/event-stream` (parameters and case aside).
+pub fn is_event_stream(media_type: &str) -> bool {
+    let essence = media_type.split(';').next().unwrap_or("").trim();
+    essence.eq_ignore_ascii_case("text/event-stream")
 }
 
 #[cfg(test)]

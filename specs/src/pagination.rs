@@ -271,6 +271,7 @@ mod tests {
                     type_name: Some("Page".into()),
                     examples: Vec::new(),
                 }),
+                events: None,
                 headers: Vec::new(),
             }],
             security: Default::default(),

@@ -180,6 +180,7 @@ mod tests {
                 type_name: None,
                 examples: Vec::new(),
             }),
+            events: None,
             headers: Vec::new(),
         }
     }

@@ -284,6 +284,7 @@ impl Writer {
             examples,
             matches,
             schema,
+            events,
         } = response;
         let content_type = option(content_type.map(|c| quote!(#c)));
         let headers = headers.iter().map(
@@ -297,10 +298,12 @@ impl Writer {
                 quote!(ResponseHeader { name: #name, value: #value, required: #required, schema: #schema })
             },
         );
-        let examples = examples.iter().map(|Example { name, body }| {
+        let example = |Example { name, body }: &Example| {
             let body = raw_string(body);
             quote!(Example { name: #name, body: #body })
-        });
+        };
+        let examples = examples.iter().map(example);
+        let events = events.iter().map(example);
         let matches = match matches {
             StatusMatch::Exact => quote!(StatusMatch::Exact),
             StatusMatch::Class => quote!(StatusMatch::Class),
@@ -315,6 +318,7 @@ impl Writer {
             examples: &[#(#examples),*],
             matches: #matches,
             schema: #schema,
+            events: &[#(#events),*],
         })
     }
 

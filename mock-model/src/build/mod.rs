@@ -264,6 +264,7 @@ fn operation(
                 body: leak::text(&body),
             })
             .collect();
+        let events = stream_events(shared, operation.document, response);
         let headers = response
             .headers
             .iter()
@@ -303,6 +304,7 @@ fn operation(
             examples: slice(examples),
             matches,
             schema,
+            events,
         });
     }
     let lifecycle = lifecycle(
@@ -505,6 +507,43 @@ fn examples(
         examples.push((name, media_text(&body.media_type, &value)));
     }
     (examples, dropped)
+}
+
+/// The events of a `text/event-stream` body `response` declares beside its
+/// main one: its examples, else one synthesised from each event schema's
+/// branch. None where the schema cannot be modelled (the main body is still
+/// served).
+fn stream_events(
+    shared: &mut State<'_>,
+    document: usize,
+    response: &specs::Response,
+) -> &'static [Example] {
+    let Some(stream) = response.events.as_ref().filter(|_| {
+        response
+            .body
+            .as_ref()
+            .is_some_and(|b| !specs::is_event_stream(&b.media_type))
+    }) else {
+        return &[];
+    };
+    let schema = match has_schema(stream) {
+        true => match shared.schemas.schema(document, &stream.schema) {
+            Ok(schema) => Some(schema),
+            Err(_) => return &[],
+        },
+        false => None,
+    };
+    let (events, _) = examples(&mut shared.bodies[document], Some(stream), schema);
+    let strings = &mut shared.schemas.strings;
+    slice(
+        events
+            .into_iter()
+            .map(|(name, body)| Example {
+                name: strings.get(&name),
+                body: leak::text(&body),
+            })
+            .collect(),
+    )
 }
 
 /// Whether a body declares a schema (an object, or `true`/`false`).

@@ -18,6 +18,7 @@ use serde_json::json;
 
 use crate::model::Operation;
 use crate::mount::Mount;
+use crate::pipeline::events::Streamed;
 use crate::pipeline::render;
 use crate::serve::Abort;
 
@@ -303,6 +304,18 @@ pub(crate) async fn apply_fault(mut response: Response, id: u64, fault: &Fault) 
         return response;
     }
     let (mut parts, body) = response.into_parts();
+    if let Some(streamed) = parts.extensions.get::<Streamed>().copied() {
+        // An event stream is cut after half its events, never read whole:
+        // it may be longer than memory.
+        let half = body.into_data_stream().take((streamed.events / 2) as usize);
+        let cut = futures_util::stream::once(async {
+            tokio::task::yield_now().await;
+            Err(axum::Error::new(std::io::Error::other(
+                "event stream cut by an injected fault",
+            )))
+        });
+        return Response::from_parts(parts, Body::from_stream(half.chain(cut)));
+    }
     let full = to_bytes(body, usize::MAX).await.unwrap_or_default();
     if full.is_empty() {
         // Nothing to cut: break the connection instead of answering.

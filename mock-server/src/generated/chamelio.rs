@@ -61,6 +61,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CANCEL_TASK_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -79,6 +80,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_DETAIL),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -97,6 +99,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_DETAIL),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -115,6 +118,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_DETAIL),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -133,6 +137,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_DETAIL),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

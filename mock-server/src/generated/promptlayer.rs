@@ -108,6 +108,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CANCEL_TABLE_SHEET_OPERATION_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -122,6 +123,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -136,6 +138,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

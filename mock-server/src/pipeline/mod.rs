@@ -1,10 +1,12 @@
 //! The stages a request goes through, in order (`crate::server` runs them):
 //! read (`request`, `limits`), route (`routes`), authenticate (`auth`),
 //! validate (`validate`), follow the lifecycle (`state`), select
-//! (`select`), page a list (`pages`), render (`render`); a stage that declines answers with a
+//! (`select`), stream events (`events`) or page a list (`pages`), render
+//! (`render`); a stage that declines answers with a
 //! `refusal::Refusal`.
 
 pub(crate) mod auth;
+pub(crate) mod events;
 pub(crate) mod limits;
 pub(crate) mod pages;
 pub(crate) mod refusal;

@@ -22,6 +22,10 @@ pub struct Preference<'a> {
     pub dynamic: bool,
     /// How many items a paginated list holds (`Prefer: items=N`, `__items=N`).
     pub items: Option<Cow<'a, str>>,
+    /// How many events an event stream sends (`Prefer: events=N`).
+    pub events: Option<Cow<'a, str>>,
+    /// Milliseconds before each event of a stream (`Prefer: interval=MS`).
+    pub interval: Option<Cow<'a, str>>,
 }
 
 impl<'a> Preference<'a> {
@@ -54,6 +58,8 @@ impl<'a> Preference<'a> {
             "example" => self.example = Some(value),
             "dynamic" => self.dynamic = value.eq_ignore_ascii_case("true"),
             "items" => self.items = Some(value),
+            "events" => self.events = Some(value),
+            "interval" => self.interval = Some(value),
             _ => {}
         }
     }
@@ -245,6 +251,7 @@ mod tests {
                 headers: &[],
                 matches: StatusMatch::Exact,
                 schema: None,
+                events: &[],
                 examples: &[
                     Example {
                         name: "documented",
@@ -263,6 +270,7 @@ mod tests {
                 headers: &[],
                 matches: StatusMatch::Exact,
                 schema: None,
+                events: &[],
                 examples: &[Example {
                     name: "default",
                     body: "3",

@@ -419,6 +419,7 @@ mod tests {
             examples: &[],
             matches,
             schema: None,
+            events: &[],
         }
     }
 

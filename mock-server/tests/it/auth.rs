@@ -33,6 +33,7 @@ const OK: &[Response] = &[Response {
     }],
     matches: StatusMatch::Exact,
     schema: None,
+    events: &[],
 }];
 
 const fn operation(

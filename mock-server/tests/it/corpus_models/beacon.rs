@@ -43,6 +43,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_INFO_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -57,6 +58,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -124,6 +126,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_INFO_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -138,6 +141,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -195,6 +199,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GA4GH_SERVICE_INFO_1_0_0_SCHEMA),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -252,6 +257,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_CONFIGURATION_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -266,6 +272,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -323,6 +330,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_MAP_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -337,6 +345,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -394,6 +403,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_ENTRY_TYPES_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -408,6 +418,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -478,6 +489,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_FILTERING_TERMS_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -492,6 +504,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

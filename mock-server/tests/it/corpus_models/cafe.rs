@@ -103,6 +103,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MENU_ITEM_LIST),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -117,6 +118,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -131,6 +133,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -212,6 +215,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MENU_ITEM),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -226,6 +230,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -240,6 +245,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -254,6 +260,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -268,6 +275,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -282,6 +290,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -368,6 +377,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -382,6 +392,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -396,6 +407,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -410,6 +422,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -424,6 +437,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -438,6 +452,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -539,6 +554,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -553,6 +569,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -567,6 +584,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -698,6 +716,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ORDER_LIST),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -712,6 +731,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -726,6 +746,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -740,6 +761,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -754,6 +776,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -831,6 +854,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ORDER),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -845,6 +869,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -859,6 +884,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -873,6 +899,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -887,6 +914,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -982,6 +1010,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ORDER),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -996,6 +1025,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1010,6 +1040,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -1024,6 +1055,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1038,6 +1070,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1052,6 +1085,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1138,6 +1172,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1152,6 +1187,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1166,6 +1202,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -1180,6 +1217,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1194,6 +1232,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1208,6 +1247,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1317,6 +1357,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ORDER),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1331,6 +1372,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1345,6 +1387,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -1359,6 +1402,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1373,6 +1417,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1387,6 +1432,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1474,6 +1520,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_LIST_ORDER_ITEMS200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1488,6 +1535,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1502,6 +1550,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -1516,6 +1565,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1530,6 +1580,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1544,6 +1595,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1644,6 +1696,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_REVENUE_STATISTICS),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1658,6 +1711,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1672,6 +1726,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -1686,6 +1741,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1700,6 +1756,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1773,6 +1830,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_OAUTH2_CLIENT),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1787,6 +1845,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1801,6 +1860,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1815,6 +1875,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

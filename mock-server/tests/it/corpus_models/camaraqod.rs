@@ -75,6 +75,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SESSION_INFO),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -161,6 +162,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -218,6 +220,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -275,6 +278,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -338,6 +342,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -395,6 +400,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 422u16,
@@ -481,6 +487,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -544,6 +551,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -643,6 +651,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SESSION_INFO),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -700,6 +709,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -757,6 +767,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -814,6 +825,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -871,6 +883,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -934,6 +947,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1012,6 +1026,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1069,6 +1084,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1126,6 +1142,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -1183,6 +1200,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1240,6 +1258,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -1303,6 +1322,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1407,6 +1427,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SESSION_INFO),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1478,6 +1499,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1535,6 +1557,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -1592,6 +1615,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1649,6 +1673,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -1708,6 +1733,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -1771,6 +1797,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1866,6 +1893,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_RETRIEVE_SESSIONS_OUTPUT),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1927,6 +1955,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1984,6 +2013,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -2041,6 +2071,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2104,6 +2135,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 422u16,
@@ -2180,6 +2212,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -2243,6 +2276,7 @@ pub static PROVIDER: Provider = Provider {
                             ..Schema::ANY
                         },
                     ),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

@@ -28,6 +28,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -42,6 +43,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -99,6 +101,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_TEAMS200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -113,6 +116,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -127,6 +131,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -237,6 +242,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_TEAMS_TEAM_ID_METRICS200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -251,6 +257,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -265,6 +272,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -279,6 +287,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -293,6 +302,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -416,6 +426,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MAX_TEAM_METRIC),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -430,6 +441,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -444,6 +456,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -458,6 +471,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -472,6 +486,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -543,6 +558,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_SANDBOXES200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -557,6 +573,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -571,6 +588,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -585,6 +603,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -650,6 +669,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -664,6 +684,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -678,6 +699,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -692,6 +714,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 503u16,
@@ -706,6 +729,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 504u16,
@@ -720,6 +744,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -887,6 +912,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_V2_SANDBOXES200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -901,6 +927,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -915,6 +942,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -929,6 +957,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1013,6 +1042,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOXES_WITH_METRICS),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1027,6 +1057,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1041,6 +1072,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1055,6 +1087,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1165,6 +1198,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX_LOGS),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1179,6 +1213,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1193,6 +1228,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1207,6 +1243,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1346,6 +1383,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX_LOGS_V2_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1360,6 +1398,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1374,6 +1413,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1388,6 +1428,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1465,6 +1506,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX_DETAIL),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1479,6 +1521,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1493,6 +1536,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1507,6 +1551,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1579,6 +1624,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1593,6 +1639,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1607,6 +1654,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1621,6 +1669,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1731,6 +1780,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_SANDBOXES_SANDBOX_ID_METRICS200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1745,6 +1795,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1759,6 +1810,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1773,6 +1825,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1787,6 +1840,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1864,6 +1918,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1878,6 +1933,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1892,6 +1948,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -1906,6 +1963,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1920,6 +1978,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2002,6 +2061,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -2016,6 +2076,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2030,6 +2091,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2044,6 +2106,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -2058,6 +2121,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -2072,6 +2136,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 503u16,
@@ -2086,6 +2151,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 504u16,
@@ -2100,6 +2166,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2182,6 +2249,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_POST_SANDBOXES_SANDBOX_ID_FORK201_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2196,6 +2264,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2210,6 +2279,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -2224,6 +2294,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -2238,6 +2309,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 503u16,
@@ -2252,6 +2324,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2334,6 +2407,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX),
+                    events: &[],
                 },
                 Response {
                     status: 201u16,
@@ -2348,6 +2422,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -2362,6 +2437,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2376,6 +2452,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2390,6 +2467,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -2404,6 +2482,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -2418,6 +2497,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 503u16,
@@ -2432,6 +2512,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 504u16,
@@ -2446,6 +2527,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2523,6 +2605,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2537,6 +2620,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2551,6 +2635,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -2565,6 +2650,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2642,6 +2728,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2656,6 +2743,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2670,6 +2758,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -2684,6 +2773,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -2698,6 +2788,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2775,6 +2866,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2789,6 +2881,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2803,6 +2896,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2885,6 +2979,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SNAPSHOT_INFO),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -2899,6 +2994,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2913,6 +3009,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2927,6 +3024,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -2941,6 +3039,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3057,6 +3156,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_SNAPSHOTS200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3071,6 +3171,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -3085,6 +3186,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3150,6 +3252,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_REQUEST_RESPONSE_V3),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -3164,6 +3267,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3178,6 +3282,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -3192,6 +3297,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -3206,6 +3312,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3314,6 +3421,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_V2_TEMPLATES200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -3328,6 +3436,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3342,6 +3451,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -3356,6 +3466,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -3370,6 +3481,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3435,6 +3547,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_LEGACY),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -3449,6 +3562,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3463,6 +3577,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -3477,6 +3592,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3569,6 +3685,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_BUILD_FILE_UPLOAD),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -3583,6 +3700,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3597,6 +3715,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -3611,6 +3730,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -3625,6 +3745,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3697,6 +3818,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_TEMPLATES200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3711,6 +3833,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -3725,6 +3848,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3789,6 +3913,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_LEGACY),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -3803,6 +3928,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3817,6 +3943,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -3831,6 +3958,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3944,6 +4072,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_WITH_BUILDS),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3958,6 +4087,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -3972,6 +4102,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -4052,6 +4183,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_LEGACY),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -4066,6 +4198,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -4080,6 +4213,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -4153,6 +4287,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -4167,6 +4302,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -4181,6 +4317,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -4258,6 +4395,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -4272,6 +4410,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -4286,6 +4425,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -4300,6 +4440,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -4385,6 +4526,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -4399,6 +4541,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -4413,6 +4556,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -4504,6 +4648,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -4518,6 +4663,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -4532,6 +4678,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -4615,6 +4762,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_UPDATE_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -4629,6 +4777,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -4643,6 +4792,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -4657,6 +4807,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -4789,6 +4940,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_BUILD_INFO),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -4803,6 +4955,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -4817,6 +4970,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -4831,6 +4985,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -4975,6 +5130,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_BUILD_LOGS_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -4989,6 +5145,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -5003,6 +5160,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -5017,6 +5175,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -5082,6 +5241,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ASSIGNED_TEMPLATE_TAGS),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -5096,6 +5256,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -5110,6 +5271,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -5124,6 +5286,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -5138,6 +5301,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -5198,6 +5362,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -5212,6 +5377,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -5226,6 +5392,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -5240,6 +5407,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -5254,6 +5422,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -5332,6 +5501,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_TEMPLATES_TEMPLATE_ID_TAGS200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -5346,6 +5516,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -5360,6 +5531,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -5374,6 +5546,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -5388,6 +5561,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -5466,6 +5640,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_ALIAS_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -5480,6 +5655,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -5494,6 +5670,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -5508,6 +5685,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -5522,6 +5700,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -5595,6 +5774,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_NODES200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -5609,6 +5789,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -5623,6 +5804,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -5711,6 +5893,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_NODE_DETAIL),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -5725,6 +5908,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -5739,6 +5923,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -5753,6 +5938,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -5825,6 +6011,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -5839,6 +6026,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -5853,6 +6041,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -5867,6 +6056,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -5881,6 +6071,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -5963,6 +6154,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ADMIN_SANDBOX_KILL_RESULT),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -5977,6 +6169,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -5991,6 +6184,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -6005,6 +6199,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -6066,6 +6261,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ADMIN_TEAM_RUNNING_SANDBOX_COUNTS),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -6080,6 +6276,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -6094,6 +6291,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -6176,6 +6374,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ADMIN_BUILD_CANCEL_RESULT),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -6190,6 +6389,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -6204,6 +6404,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -6218,6 +6419,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -6303,6 +6505,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CREATED_TEAM_APIKEY),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -6317,6 +6520,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -6331,6 +6535,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -6345,6 +6550,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -6359,6 +6565,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -6373,6 +6580,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -6462,6 +6670,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -6476,6 +6685,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -6490,6 +6700,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -6504,6 +6715,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -6518,6 +6730,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -6579,6 +6792,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CREATED_ACCESS_TOKEN),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -6593,6 +6807,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 410u16,
@@ -6607,6 +6822,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -6621,6 +6837,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -6689,6 +6906,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -6703,6 +6921,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -6717,6 +6936,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -6731,6 +6951,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -6791,6 +7012,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_API_KEYS200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -6805,6 +7027,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -6819,6 +7042,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -6880,6 +7104,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CREATED_TEAM_APIKEY),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -6894,6 +7119,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -6908,6 +7134,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -6979,6 +7206,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -6993,6 +7221,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -7007,6 +7236,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -7021,6 +7251,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -7096,6 +7327,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -7110,6 +7342,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -7124,6 +7357,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -7138,6 +7372,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -7199,6 +7434,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_VOLUMES200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -7213,6 +7449,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -7227,6 +7464,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -7292,6 +7530,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_VOLUME_AND_TOKEN),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -7306,6 +7545,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -7320,6 +7560,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -7334,6 +7575,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -7411,6 +7653,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_VOLUME_AND_TOKEN),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -7425,6 +7668,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -7439,6 +7683,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -7453,6 +7698,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -7525,6 +7771,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -7539,6 +7786,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -7553,6 +7801,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -7567,6 +7816,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -7665,6 +7915,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_SECRETS200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -7679,6 +7930,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -7693,6 +7945,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -7707,6 +7960,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -7721,6 +7975,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -7735,6 +7990,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -7749,6 +8005,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -7763,6 +8020,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -7777,6 +8035,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 504u16,
@@ -7791,6 +8050,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -7856,6 +8116,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SECRET),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -7870,6 +8131,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -7884,6 +8146,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -7898,6 +8161,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -7912,6 +8176,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -7926,6 +8191,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -7940,6 +8206,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -7954,6 +8221,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -7968,6 +8236,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 504u16,
@@ -7982,6 +8251,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -8059,6 +8329,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SECRET),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -8073,6 +8344,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -8087,6 +8359,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -8101,6 +8374,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -8115,6 +8389,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -8129,6 +8404,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -8143,6 +8419,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -8157,6 +8434,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -8171,6 +8449,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 504u16,
@@ -8185,6 +8464,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -8266,6 +8546,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SECRET),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -8280,6 +8561,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -8294,6 +8576,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -8308,6 +8591,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -8322,6 +8606,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -8336,6 +8621,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -8350,6 +8636,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -8364,6 +8651,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -8378,6 +8666,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 504u16,
@@ -8392,6 +8681,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -8464,6 +8754,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -8478,6 +8769,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -8492,6 +8784,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -8506,6 +8799,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -8520,6 +8814,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -8534,6 +8829,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -8548,6 +8844,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -8562,6 +8859,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -8576,6 +8874,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 504u16,
@@ -8590,6 +8889,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

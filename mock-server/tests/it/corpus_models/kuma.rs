@@ -33,6 +33,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INDEX),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -47,6 +48,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -61,6 +63,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -145,6 +148,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_RESOURCE_TYPE_DESCRIPTION_LIST),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -159,6 +163,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -173,6 +178,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -261,6 +267,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GLOBAL_INSIGHT_BASE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -275,6 +282,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -289,6 +297,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -417,6 +426,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INSPECT_RULES),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -431,6 +441,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -445,6 +456,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -590,6 +602,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_DATAPLANE_XDSCONFIG),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -604,6 +617,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -618,6 +632,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -733,6 +748,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_DATAPLANE_NETWORKING_LAYOUT),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -747,6 +763,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -761,6 +778,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -876,6 +894,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_POLICIES_LIST),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -890,6 +909,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -904,6 +924,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1033,6 +1054,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INBOUND_POLICIES_LIST),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1047,6 +1069,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1061,6 +1084,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1190,6 +1214,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_POLICIES_LIST),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1204,6 +1229,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1218,6 +1244,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1347,6 +1374,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ROUTES_LIST),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1361,6 +1389,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1375,6 +1404,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1518,6 +1548,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_POLICIES_LIST),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1532,6 +1563,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1546,6 +1578,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1705,6 +1738,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INSPECT_DATAPLANES_FOR_POLICY),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1719,6 +1753,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1733,6 +1768,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1888,6 +1924,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INSPECT_DATAPLANES_FOR_POLICY),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1902,6 +1939,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1916,6 +1954,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2063,6 +2102,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INSPECT_HOSTNAMES),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -2077,6 +2117,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2091,6 +2132,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_NOT_FOUND_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -2105,6 +2147,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

@@ -77,6 +77,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CLIENT_EVENT),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -95,6 +96,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -229,6 +231,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_ROOM_STATE_WITH_KEY200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -238,6 +241,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -247,6 +251,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -324,6 +329,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_ROOM_STATE200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -333,6 +339,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -459,6 +466,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_MEMBERS_BY_ROOM200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -468,6 +476,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -553,6 +562,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_JOINED_MEMBERS_BY_ROOM200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -562,6 +572,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

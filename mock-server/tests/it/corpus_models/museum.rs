@@ -77,6 +77,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MUSEUM_HOURS),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -91,6 +92,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -105,6 +107,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -221,6 +224,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SPECIAL_EVENT_COLLECTION),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -235,6 +239,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -249,6 +254,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -314,6 +320,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SPECIAL_EVENT),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -328,6 +335,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -342,6 +350,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -425,6 +434,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SPECIAL_EVENT),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -439,6 +449,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -453,6 +464,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -527,6 +539,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -541,6 +554,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -555,6 +569,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -569,6 +584,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -656,6 +672,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SPECIAL_EVENT),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -670,6 +687,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -684,6 +702,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -753,6 +772,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MUSEUM_TICKETS_CONFIRMATION),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -767,6 +787,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -781,6 +802,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -861,6 +883,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -875,6 +898,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -889,6 +913,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

@@ -41,6 +41,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GENERATE_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -106,6 +107,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CHAT_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -171,6 +173,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_EMBED_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -232,6 +235,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_LIST_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -293,6 +297,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_PS_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -358,6 +363,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SHOW_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -423,6 +429,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_STATUS_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -479,6 +486,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -544,6 +552,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_STATUS_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -609,6 +618,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_STATUS_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -665,6 +675,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -726,6 +737,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_VERSION_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

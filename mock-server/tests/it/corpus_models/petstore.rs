@@ -60,6 +60,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_PETS),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -74,6 +75,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -130,6 +132,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -144,6 +147,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -217,6 +221,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_PET),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -231,6 +236,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_ERROR),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

@@ -28,6 +28,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -80,6 +81,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -132,6 +134,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -184,6 +187,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -236,6 +240,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -288,6 +293,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -340,6 +346,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -392,6 +399,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -444,6 +452,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -496,6 +505,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -548,6 +558,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -600,6 +611,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -652,6 +664,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -704,6 +717,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -756,6 +770,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

@@ -55,6 +55,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -69,6 +70,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -83,6 +85,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -97,6 +100,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -111,6 +115,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -655,6 +660,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_LIST_ZONES_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -669,6 +675,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -683,6 +690,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -697,6 +705,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -711,6 +720,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -790,6 +800,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ZONE_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -804,6 +815,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -818,6 +830,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -832,6 +845,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -846,6 +860,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -860,6 +875,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -940,6 +956,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ZONE_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -954,6 +971,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -968,6 +986,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -982,6 +1001,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -996,6 +1016,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1084,6 +1105,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1098,6 +1120,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1112,6 +1135,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1126,6 +1150,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -1140,6 +1165,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1224,6 +1250,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ZONE_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1238,6 +1265,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1252,6 +1280,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1266,6 +1295,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -1280,6 +1310,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1365,6 +1396,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ZONE_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1379,6 +1411,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1393,6 +1426,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1407,6 +1441,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -1421,6 +1456,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -1435,6 +1471,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1520,6 +1557,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ZONE_DATA_EXCHANGE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1534,6 +1572,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1548,6 +1587,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -1562,6 +1602,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1677,6 +1718,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_IMPORT_RECORD_SETS_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1691,6 +1733,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1705,6 +1748,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -1719,6 +1763,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -1733,6 +1778,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1822,6 +1868,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_LIST_LABELS_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1836,6 +1883,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -1850,6 +1898,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -1864,6 +1913,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1878,6 +1928,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -1892,6 +1943,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1985,6 +2037,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CREATE_LABEL_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1999,6 +2052,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2013,6 +2067,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2027,6 +2082,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -2041,6 +2097,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2135,6 +2192,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_DELETE_LABEL_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -2149,6 +2207,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2163,6 +2222,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 403u16,
@@ -2177,6 +2237,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2191,6 +2252,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -2205,6 +2267,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2294,6 +2357,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MOVE_CODE_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -2308,6 +2372,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2322,6 +2387,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -2336,6 +2402,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -2350,6 +2417,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2431,6 +2499,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -2445,6 +2514,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2459,6 +2529,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -2473,6 +2544,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -2487,6 +2559,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2580,6 +2653,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -2594,6 +2668,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2608,6 +2683,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -2622,6 +2698,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2711,6 +2788,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -2725,6 +2803,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2739,6 +2818,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -2753,6 +2833,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -2834,6 +2915,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -2848,6 +2930,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -2862,6 +2945,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -2876,6 +2960,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3323,6 +3408,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_LIST_RECORD_SETS_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -3337,6 +3423,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3351,6 +3438,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -3365,6 +3453,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -3379,6 +3468,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3472,6 +3562,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_RECORD_SET_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -3486,6 +3577,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3500,6 +3592,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -3514,6 +3607,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 409u16,
@@ -3528,6 +3622,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -3542,6 +3637,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3636,6 +3732,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_RECORD_SET_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -3650,6 +3747,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3664,6 +3762,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -3678,6 +3777,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -3692,6 +3792,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3794,6 +3895,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -3808,6 +3910,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3822,6 +3925,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -3836,6 +3940,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -3850,6 +3955,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -3948,6 +4054,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -3962,6 +4069,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -3976,6 +4084,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -3990,6 +4099,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -4004,6 +4114,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -4103,6 +4214,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -4117,6 +4229,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -4131,6 +4244,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -4145,6 +4259,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -4159,6 +4274,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -4254,6 +4370,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -4268,6 +4385,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 401u16,
@@ -4282,6 +4400,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -4296,6 +4415,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
                 Response {
                     status: 502u16,
@@ -4310,6 +4430,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

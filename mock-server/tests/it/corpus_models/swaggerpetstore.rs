@@ -37,6 +37,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_PET),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -46,6 +47,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -55,6 +57,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 422u16,
@@ -64,6 +67,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -73,6 +77,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -122,6 +127,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_PET),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -131,6 +137,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 422u16,
@@ -140,6 +147,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -149,6 +157,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -205,6 +214,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_FIND_PETS_BY_STATUS200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -214,6 +224,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -223,6 +234,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -289,6 +301,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_FIND_PETS_BY_TAGS200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -298,6 +311,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -307,6 +321,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -374,6 +389,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_PET),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -383,6 +399,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -392,6 +409,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -401,6 +419,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -486,6 +505,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_PET),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -495,6 +515,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -504,6 +525,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -575,6 +597,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -584,6 +607,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -593,6 +617,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -670,6 +695,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_API_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -679,6 +705,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -688,6 +715,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -697,6 +725,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -742,6 +771,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_INVENTORY200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -751,6 +781,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -812,6 +843,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ORDER),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -821,6 +853,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 422u16,
@@ -830,6 +863,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -839,6 +873,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -907,6 +942,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ORDER),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -916,6 +952,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -925,6 +962,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -934,6 +972,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -997,6 +1036,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1006,6 +1046,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1015,6 +1056,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1024,6 +1066,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1073,6 +1116,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_USER),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1082,6 +1126,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1152,6 +1197,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_USER),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1161,6 +1207,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1268,6 +1315,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_LOGIN_USER200_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1277,6 +1325,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1286,6 +1335,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1326,6 +1376,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1335,6 +1386,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1408,6 +1460,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_USER),
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1417,6 +1470,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1426,6 +1480,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1435,6 +1490,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1495,6 +1551,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1504,6 +1561,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1513,6 +1571,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1522,6 +1581,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1578,6 +1638,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 400u16,
@@ -1587,6 +1648,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1596,6 +1658,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1605,6 +1668,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Default,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

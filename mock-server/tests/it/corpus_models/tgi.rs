@@ -37,6 +37,14 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_COMPAT_GENERATE200_RESPONSE),
+                    events: &[
+                        Example {
+                            name: "generated",
+                            body: r#"data: {"details":{"finish_reason":"length","generated_tokens":1,"input_length":1,"seed":1},"generated_text":"generated_text","index":1,"token":{"id":1,"logprob":1.5,"special":true,"text":"text"},"top_tokens":[{"id":1,"logprob":1.5,"special":true,"text":"text"}]}
+
+"#,
+                        },
+                    ],
                 },
                 Response {
                     status: 422u16,
@@ -55,6 +63,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 424u16,
@@ -73,6 +82,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -91,6 +101,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -109,6 +120,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -179,6 +191,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CHAT_TOKENIZE_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -193,6 +206,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -263,6 +277,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GENERATE_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 422u16,
@@ -281,6 +296,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 424u16,
@@ -299,6 +315,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -317,6 +334,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -335,6 +353,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -407,6 +426,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 422u16,
@@ -429,6 +449,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 424u16,
@@ -451,6 +472,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -473,6 +495,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -495,6 +518,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -535,6 +559,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
                 Response {
                     status: 503u16,
@@ -553,6 +578,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -610,6 +636,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INFO),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -683,6 +710,32 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SAGEMAKER_RESPONSE),
+                    events: &[
+                        Example {
+                            name: "generated",
+                            body: r#"data: {"details":{"finish_reason":"length","generated_tokens":1,"input_length":1,"seed":1},"generated_text":"generated_text","index":1,"token":{"id":1,"logprob":1.5,"special":true,"text":"text"},"top_tokens":[{"id":1,"logprob":1.5,"special":true,"text":"text"}]}
+
+"#,
+                        },
+                        Example {
+                            name: "StreamResponse",
+                            body: r#"data: {"details":{"finish_reason":"length","generated_tokens":1,"input_length":1,"seed":1},"generated_text":"generated_text","index":1,"token":{"id":1,"logprob":1.5,"special":true,"text":"text"},"top_tokens":[{"id":1,"logprob":1.5,"special":true,"text":"text"}]}
+
+"#,
+                        },
+                        Example {
+                            name: "ChatCompletionChunk",
+                            body: r#"data: {"choices":[{"delta":{"role":"role","tool_calls":[{"function":{"arguments":"arguments","name":"name"},"id":"id","index":1,"type":"type"}]},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
+
+"#,
+                        },
+                        Example {
+                            name: "Chunk",
+                            body: r#"data: {"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":[1.5],"text":"text"}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint"}
+
+"#,
+                        },
+                    ],
                 },
                 Response {
                     status: 422u16,
@@ -701,6 +754,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 424u16,
@@ -719,6 +773,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -737,6 +792,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -755,6 +811,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -821,6 +878,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: None,
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -882,6 +940,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TOKENIZE_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -896,6 +955,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -978,6 +1038,26 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CHAT_COMPLETION),
+                    events: &[
+                        Example {
+                            name: "generated",
+                            body: r#"data: {"choices":[{"delta":{"content":"content","role":"role","tool_call_id":"tool_call_id"},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
+
+"#,
+                        },
+                        Example {
+                            name: "TextMessage",
+                            body: r#"data: {"choices":[{"delta":{"content":"content","role":"role","tool_call_id":"tool_call_id"},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
+
+"#,
+                        },
+                        Example {
+                            name: "ToolCallDelta",
+                            body: r#"data: {"choices":[{"delta":{"role":"role","tool_calls":[{"function":{"arguments":"arguments","name":"name"},"id":"id","index":1,"type":"type"}]},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
+
+"#,
+                        },
+                    ],
                 },
                 Response {
                     status: 422u16,
@@ -996,6 +1076,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 424u16,
@@ -1014,6 +1095,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -1032,6 +1114,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1050,6 +1133,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1120,6 +1204,14 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_COMPLETION_FINAL),
+                    events: &[
+                        Example {
+                            name: "generated",
+                            body: r#"data: {"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":[1.5],"text":"text"}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint"}
+
+"#,
+                        },
+                    ],
                 },
                 Response {
                     status: 422u16,
@@ -1138,6 +1230,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 424u16,
@@ -1156,6 +1249,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 429u16,
@@ -1174,6 +1268,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
                 Response {
                     status: 500u16,
@@ -1192,6 +1287,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {
@@ -1258,6 +1354,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MODEL_INFO),
+                    events: &[],
                 },
                 Response {
                     status: 404u16,
@@ -1272,6 +1369,7 @@ pub static PROVIDER: Provider = Provider {
                     ],
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
+                    events: &[],
                 },
             ],
             invalid_request: ErrorReply {

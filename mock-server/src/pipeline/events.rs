@@ -1,0 +1,171 @@
+//! stream: a declared `text/event-stream` answer sent as a stream of
+//! events, chunked, made as they are sent (so a million-event stream costs
+//! no more memory than one). The stream is chosen when the response
+//! declares nothing else, when `Accept` prefers it to JSON, or when the
+//! JSON request body says `"stream": true` (how AI platforms' clients ask).
+//! `Prefer: events=N` sets how many events (3 by default), `interval=MS`
+//! the pause before each.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream;
+use mock_model::model::{self, Example};
+
+use crate::pipeline::request::Incoming;
+use crate::pipeline::select::Preference;
+
+/// The event-stream media type.
+pub const EVENT_STREAM: &str = "text/event-stream";
+
+/// Events in a stream when the request does not say (`Prefer: events=N`).
+pub const DEFAULT_EVENTS: u64 = 3;
+
+/// The longest pause between events (`Prefer: interval=MS`).
+pub const MAX_INTERVAL: Duration = Duration::from_secs(60);
+
+/// How many events a streamed answer holds: for a fault that cuts it midway.
+#[derive(Debug, Clone, Copy)]
+pub struct Streamed {
+    /// Events the stream sends, one body chunk each.
+    pub events: u64,
+}
+
+/// The events of `response` to stream for `request`, if it is to be streamed.
+pub fn wanted(
+    response: &'static model::Response,
+    chosen: Option<&'static Example>,
+    request: &Incoming,
+) -> Option<&'static [Example]> {
+    let is_stream = response
+        .content_type
+        .is_some_and(|c| c.eq_ignore_ascii_case(EVENT_STREAM));
+    if is_stream {
+        // The stream is the response's body: its examples are events; a
+        // named one is repeated alone.
+        return match chosen {
+            Some(example) if response.examples.len() > 1 => Some(std::slice::from_ref(example)),
+            _ => Some(response.examples).filter(|events| !events.is_empty()),
+        };
+    }
+    if response.events.is_empty() {
+        return None;
+    }
+    let asked =
+        prefers_stream(request.header("accept").unwrap_or_default()) || asks_in_body(&request.body);
+    asked.then_some(response.events)
+}
+
+/// Whether `accept` ranks `text/event-stream` above JSON.
+fn prefers_stream(accept: &str) -> bool {
+    let mut stream = None;
+    let mut json: Option<f32> = None;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let quality = parts
+            .filter_map(|p| p.trim().strip_prefix("q=").map(str::trim))
+            .find_map(|q| q.parse::<f32>().ok())
+            .unwrap_or(1.0);
+        match media.as_str() {
+            EVENT_STREAM => stream = Some(quality),
+            "application/json" | "application/*" | "*/*" => {
+                json = Some(json.map_or(quality, |q| q.max(quality)));
+            }
+            _ => {}
+        }
+    }
+    // An equal rank keeps JSON, the document's first answer.
+    stream.is_some_and(|s| s > 0.0 && json.is_none_or(|j| s > j))
+}
+
+/// Whether a JSON request body has `"stream": true`.
+fn asks_in_body(body: &[u8]) -> bool {
+    if body.is_empty() || !body.windows(8).any(|w| w == b"\"stream\"") {
+        return false;
+    }
+    serde_json::from_slice::<serde_json::Value>(body)
+        .ok()
+        .and_then(|value| value.get("stream").and_then(serde_json::Value::as_bool))
+        == Some(true)
+}
+
+/// `response` with `events` streamed, cycling through them: as many as the
+/// request prefers (`events=N`), each after its pause (`interval=MS`).
+pub fn stream(
+    response: &model::Response,
+    events: &'static [Example],
+    preference: &Preference<'_>,
+) -> Response {
+    let count = preference
+        .events
+        .as_deref()
+        .and_then(|n| n.parse::<u64>().ok())
+        .unwrap_or(DEFAULT_EVENTS);
+    let interval = preference
+        .interval
+        .as_deref()
+        .and_then(|ms| ms.parse::<u64>().ok())
+        .map(Duration::from_millis)
+        .unwrap_or_default()
+        .min(MAX_INTERVAL);
+    let body = stream::unfold(0_u64, move |sent| async move {
+        if sent == count || events.is_empty() {
+            return None;
+        }
+        if !interval.is_zero() {
+            tokio::time::sleep(interval).await;
+        }
+        let event = events[(sent % events.len() as u64) as usize].body;
+        Some((
+            Ok::<_, Infallible>(Bytes::from_static(event.as_bytes())),
+            sent + 1,
+        ))
+    });
+    let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
+    let mut builder = Response::builder()
+        .status(status)
+        .header(CONTENT_TYPE, EVENT_STREAM)
+        .header(CACHE_CONTROL, "no-cache");
+    for header in response.headers {
+        builder = builder.header(header.name, header.value);
+    }
+    let mut built = builder
+        .body(Body::from_stream(body))
+        // Every part is static data built from valid names and values.
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
+    built.extensions_mut().insert(Streamed { events: count });
+    built
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_ranks_the_stream() {
+        assert!(prefers_stream("text/event-stream"));
+        assert!(prefers_stream("application/json;q=0.5, text/event-stream"));
+        assert!(prefers_stream("TEXT/EVENT-STREAM; q=0.9, */*;q=0.1"));
+        assert!(!prefers_stream(""));
+        assert!(!prefers_stream("application/json"));
+        assert!(!prefers_stream("application/json, text/event-stream"));
+        assert!(!prefers_stream("text/event-stream;q=0"));
+        assert!(!prefers_stream("*/*"));
+    }
+
+    #[test]
+    fn the_body_asks_with_stream_true() {
+        assert!(asks_in_body(br#"{"model": "m", "stream": true}"#));
+        assert!(!asks_in_body(br#"{"model": "m", "stream": false}"#));
+        assert!(!asks_in_body(
+            br#"{"model": "m", "options": {"stream": true}}"#
+        ));
+        assert!(!asks_in_body(b"stream: true"));
+        assert!(!asks_in_body(b""));
+    }
+}
