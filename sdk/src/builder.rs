@@ -144,6 +144,7 @@ pub struct ClientBuilder<C> {
     retry: crate::RetryPolicy,
     redirects: Option<Redirects>,
     max_response_bytes: usize,
+    max_event_bytes: usize,
     reqwest_client: Option<reqwest::Client>,
     provider: std::marker::PhantomData<fn() -> C>,
 }
@@ -162,6 +163,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("retry", &self.retry)
             .field("redirects", &self.redirects)
             .field("max_response_bytes", &self.max_response_bytes)
+            .field("max_event_bytes", &self.max_event_bytes)
             // Its default headers are the application's, possibly credentials.
             .field(
                 "reqwest_client",
@@ -182,6 +184,7 @@ impl<C: Provider> Default for ClientBuilder<C> {
             retry: crate::RetryPolicy::default(),
             redirects: None,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            max_event_bytes: crate::events::DEFAULT_MAX_EVENT_BYTES,
             reqwest_client: None,
             provider: std::marker::PhantomData,
         }
@@ -367,6 +370,15 @@ impl<C: Provider> ClientBuilder<C> {
         self
     }
 
+    /// The largest single event of an event stream (`.events()`), in bytes
+    /// (default 1 MiB, see [`crate::events::DEFAULT_MAX_EVENT_BYTES`]). A
+    /// stream is not bounded as a whole: it ends with
+    /// [`crate::events::EventError::TooLarge`] when one event grows past this.
+    pub fn max_event_bytes(mut self, limit: usize) -> Self {
+        self.max_event_bytes = limit;
+        self
+    }
+
     /// How to wait between attempts (default: tokio's timer).
     pub fn sleep(mut self, sleep: impl crate::Sleep + 'static) -> Self {
         self.retry.sleep = std::sync::Arc::new(sleep);
@@ -422,6 +434,7 @@ impl<C: Provider> ClientBuilder<C> {
             retry: self.retry,
             timeout: Some(self.timeout),
             max_response_bytes: self.max_response_bytes,
+            max_event_bytes: self.max_event_bytes,
             headers: RequestHeaders(headers),
             credentials,
         };

@@ -19,7 +19,7 @@ use std::time::{Duration, Instant, SystemTime};
 use progenitor_client::ByteStream;
 use tracing::Instrument;
 
-use crate::response::{Failed, Failure, RawResponse, collect};
+use crate::response::{Failed, Failure, RawResponse, Received, collect, collect_or_open};
 
 /// Statuses worth another attempt.
 pub const RETRYABLE_STATUSES: [u16; 5] = [408, 429, 502, 503, 504];
@@ -104,6 +104,8 @@ pub struct Settings {
     pub timeout: Option<Duration>,
     /// The largest response body read, in bytes.
     pub max_response_bytes: usize,
+    /// The largest event of an event stream, in bytes.
+    pub max_event_bytes: usize,
     /// The credential and extra headers, added to every request.
     pub(crate) headers: crate::secret::RequestHeaders,
     /// The credentials per security scheme, added as each operation requires.
@@ -116,6 +118,7 @@ impl Default for Settings {
             retry: RetryPolicy::default(),
             timeout: None,
             max_response_bytes: crate::DEFAULT_MAX_RESPONSE_BYTES,
+            max_event_bytes: crate::events::DEFAULT_MAX_EVENT_BYTES,
             headers: crate::secret::RequestHeaders::default(),
             credentials: crate::auth::Credentials::default(),
         }
@@ -185,16 +188,91 @@ pub fn new_idempotency_key() -> String {
     uuid::Uuid::new_v4().hyphenated().to_string()
 }
 
+/// What an attempt's reading gives the retry loop.
+pub(crate) trait Attempted {
+    /// The status received.
+    fn status(&self) -> reqwest::StatusCode;
+    /// The headers received.
+    fn headers(&self) -> &reqwest::header::HeaderMap;
+    /// With the call's attempt count.
+    fn after(self, attempts: u32) -> Self;
+}
+
+impl Attempted for RawResponse {
+    fn status(&self) -> reqwest::StatusCode {
+        self.status
+    }
+    fn headers(&self) -> &reqwest::header::HeaderMap {
+        &self.headers
+    }
+    fn after(self, attempts: u32) -> Self {
+        RawResponse { attempts, ..self }
+    }
+}
+
+impl Attempted for Received {
+    fn status(&self) -> reqwest::StatusCode {
+        match self {
+            Received::Whole(raw) => raw.status,
+            Received::Open(response) => response.status(),
+        }
+    }
+    fn headers(&self) -> &reqwest::header::HeaderMap {
+        match self {
+            Received::Whole(raw) => &raw.headers,
+            Received::Open(response) => response.headers(),
+        }
+    }
+    fn after(self, attempts: u32) -> Self {
+        match self {
+            Received::Whole(raw) => Received::Whole(raw.after(attempts)),
+            open => open,
+        }
+    }
+}
+
 /// Runs the attempts of one logical call; `attempt` sends one request.
 pub async fn execute<F, Fut>(
     settings: &Settings,
     call: &Call,
     options: CallOptions,
-    mut attempt: F,
+    attempt: F,
 ) -> Result<RawResponse, Failed>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<reqwest::Response, progenitor_client::Error<ByteStream>>>,
+{
+    run(settings, call, options, attempt, collect).await
+}
+
+/// [`execute`], leaving a success's body open to be read as it arrives;
+/// the timeout covers the attempt until the response head.
+pub async fn execute_open<F, Fut>(
+    settings: &Settings,
+    call: &Call,
+    options: CallOptions,
+    attempt: F,
+) -> Result<Received, Failed>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<reqwest::Response, progenitor_client::Error<ByteStream>>>,
+{
+    run(settings, call, options, attempt, collect_or_open).await
+}
+
+async fn run<F, Fut, R, Read, ReadFut>(
+    settings: &Settings,
+    call: &Call,
+    options: CallOptions,
+    mut attempt: F,
+    read: Read,
+) -> Result<R, Failed>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<reqwest::Response, progenitor_client::Error<ByteStream>>>,
+    R: Attempted,
+    Read: Fn(Result<reqwest::Response, progenitor_client::Error<ByteStream>>, usize) -> ReadFut,
+    ReadFut: Future<Output = Result<R, Failure>>,
 {
     let span = tracing::info_span!(
         "sdk.call",
@@ -219,25 +297,25 @@ where
             let attempt_span = tracing::debug_span!("sdk.attempt", attempt = attempts);
             let sent = async {
                 match timeout {
-                    Some(timeout) => tokio::time::timeout(timeout, async {
-                        collect(attempt().await, limit).await
-                    })
-                    .await
-                    .unwrap_or(Err(Failure::Timeout(None))),
-                    None => collect(attempt().await, limit).await,
+                    Some(timeout) => {
+                        tokio::time::timeout(timeout, async { read(attempt().await, limit).await })
+                            .await
+                            .unwrap_or(Err(Failure::Timeout(None)))
+                    }
+                    None => read(attempt().await, limit).await,
                 }
             }
             .instrument(attempt_span)
             .await;
             let wait = match &sent {
                 _ if attempts > retries => None,
-                Ok(raw) if RETRYABLE_STATUSES.contains(&raw.status.as_u16()) => {
+                Ok(raw) if RETRYABLE_STATUSES.contains(&raw.status().as_u16()) => {
                     if call.idempotent || policy.retry_non_idempotent {
-                        retry_after(&raw.headers, policy)
+                        retry_after(raw.headers(), policy)
                             .unwrap_or_else(|| Some(backoff(policy, attempts)))
                     } else {
                         tracing::warn!(
-                            status = raw.status.as_u16(),
+                            status = raw.status().as_u16(),
                             "not retried: {} without an idempotency key is not idempotent",
                             call.method
                         );
@@ -266,14 +344,14 @@ where
             span.record("attempts", attempts);
             span.record("latency_ms", started.elapsed().as_millis() as u64);
             if let Ok(raw) = &outcome {
-                span.record("status", raw.status.as_u16());
+                span.record("status", raw.status().as_u16());
             }
         }
         if let Err(error) = &outcome {
             tracing::debug!(%error, "call failed");
         }
         outcome
-            .map(|raw| RawResponse { attempts, ..raw })
+            .map(|raw| raw.after(attempts))
             .map_err(|failure| failure.after(attempts))
     }
     .instrument(span)

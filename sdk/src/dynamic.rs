@@ -92,6 +92,9 @@ pub enum CallError {
     /// The operation is not one the SDK pages (`walk`).
     #[error("operation `{0}` is not paginated")]
     NotPaginated(String),
+    /// The operation's success is not an event stream (`listen`).
+    #[error("operation `{0}` does not answer an event stream")]
+    NotStreamed(String),
     /// An argument does not parse into its parameter's type.
     #[error("argument `{name}`: {message}")]
     InvalidArgument {
@@ -153,6 +156,21 @@ pub struct Walk {
     /// The failure that ended the walk, if one did.
     pub stopped: Option<Outcome>,
     /// Whether the walk stopped at its page limit with pages left.
+    pub truncated: bool,
+}
+
+/// The events of an event stream, read (`listen_with`).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Listened {
+    /// Each event's data as the SDK parsed it, re-serialised.
+    pub events: Vec<Value>,
+    /// The call's outcome when it did not open a stream (an error status, ...).
+    pub stopped: Option<Outcome>,
+    /// Why the stream ended early, if it did (an event too large, data that
+    /// does not parse, a broken connection).
+    pub failed: Option<String>,
+    /// Whether reading stopped at the event limit with the stream still open.
     pub truncated: bool,
 }
 

@@ -95,6 +95,7 @@ pub mod cancel;
 #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
 pub mod dynamic;
 mod environment;
+pub mod events;
 pub mod pages;
 mod provider;
 mod redirects;
@@ -106,7 +107,7 @@ pub use builder::{
     ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_TIMEOUT, reqwest_client_builder,
 };
-pub(crate) use call::{Call, execute, new_idempotency_key};
+pub(crate) use call::{Call, execute, execute_open, new_idempotency_key};
 pub use call::{
     CallOptions, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRY_AFTER,
     DEFAULT_RETRIES, RETRYABLE_STATUSES, RetryPolicy, Settings, Sleep, TokioSleep,
@@ -115,7 +116,7 @@ pub use progenitor_client::ResponseValue;
 pub use provider::Provider;
 pub use redirects::{DEFAULT_MAX_REDIRECTS, Redirects, redirect_policy};
 pub use response::{Documented, InvalidBody, RawResponse, ResponseTooLarge, TransportError};
-pub(crate) use response::{Failed, Failure};
+pub(crate) use response::{Failed, Failure, Received};
 pub use secret::ApiKey;
 pub(crate) use secret::RedactedUrl;
 
@@ -127,11 +128,12 @@ include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 #[doc(hidden)]
 pub mod __private {
     pub use crate::auth;
-    pub use crate::call::{Call, execute, new_idempotency_key};
+    pub use crate::call::{Call, execute, execute_open, new_idempotency_key};
     #[cfg(feature = "dynamic")]
     pub use crate::dynamic;
+    pub use crate::events;
     pub use crate::pages;
-    pub use crate::response::{Failed, Failure};
+    pub use crate::response::{Failed, Failure, Received};
     pub use crate::secret::RedactedUrl;
     pub use crate::{
         CallOptions, ClientBuilder, ConfigError, Documented, InvalidBody, Provider, RawResponse,

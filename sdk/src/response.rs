@@ -272,6 +272,28 @@ impl Body {
     }
 }
 
+/// What one attempt received: the whole response, or a success whose body
+/// is left open to be read as it arrives (an event stream).
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum Received {
+    /// Read whole (every status but a success of a streamed call).
+    Whole(RawResponse),
+    /// A success, its body not read.
+    Open(reqwest::Response),
+}
+
+/// A success as it is, its body unread; anything else read whole ([`collect`]).
+pub async fn collect_or_open(
+    outcome: Result<reqwest::Response, progenitor_client::Error<ByteStream>>,
+    limit: usize,
+) -> Result<Received, Failure> {
+    match outcome {
+        Ok(response) if response.status().is_success() => Ok(Received::Open(response)),
+        other => collect(other, limit).await.map(Received::Whole),
+    }
+}
+
 /// Reads the whole response, whatever its status, up to `limit` bytes of
 /// body: a larger one is refused as soon as its `Content-Length` or the bytes
 /// received so far exceed the limit, and dropping the body closes the connection.

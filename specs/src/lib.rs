@@ -29,6 +29,7 @@ mod catalogue;
 #[cfg(feature = "check")]
 pub mod check;
 mod error;
+pub mod events;
 pub mod findings;
 pub mod json;
 pub mod lifecycle;

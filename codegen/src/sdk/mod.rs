@@ -426,8 +426,19 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
             .filter(|o| o.request_body.as_ref().is_some_and(typed::needs_send_body))
             .map(typed::builder_name)
             .collect();
-        let generated = progenitor_output::take_apart(&mut file, &raw_body_builders)
-            .map_err(|e| fail(e.into()))?;
+        let event_builders = provider
+            .operations
+            .iter()
+            .filter(|o| {
+                o.responses
+                    .iter()
+                    .any(|r| r.status.is_success() && r.events.is_some())
+            })
+            .map(typed::builder_name)
+            .collect();
+        let generated =
+            progenitor_output::take_apart(&mut file, &raw_body_builders, &event_builders)
+                .map_err(|e| fail(e.into()))?;
         if let Some(empty) = generated.uninhabited.first() {
             // The component itself, or the one typify named an inline part of
             // it after (`DeviceIpv4AddressVariant0` of `DeviceIpv4Address`).

@@ -14,6 +14,8 @@ pub struct Generated {
     pub types: HashSet<String>,
     /// Each struct's named fields in `mod types`: struct -> its fields.
     pub fields: HashMap<String, Vec<Field>>,
+    /// Each builder's fields in `mod builder`: builder -> (name, type).
+    pub builder_fields: HashMap<String, Vec<(String, syn::Type)>>,
     /// Enums in `mod types` without variants: no value deserialises into them.
     pub uninhabited: Vec<String>,
     /// Names typify gave two types (an inline schema's derived name equal to
@@ -34,6 +36,7 @@ pub struct Generated {
 pub fn take_apart(
     file: &mut syn::File,
     raw_body_builders: &HashSet<String>,
+    event_builders: &HashSet<String>,
 ) -> Result<Generated, String> {
     RawReservedWords.visit_file_mut(file);
     crate::sdk::docs::DocText.visit_file_mut(file);
@@ -43,6 +46,7 @@ pub fn take_apart(
         setters: HashMap::new(),
         types: HashSet::new(),
         fields: HashMap::new(),
+        builder_fields: HashMap::new(),
         uninhabited: Vec::new(),
         duplicated: Vec::new(),
     };
@@ -85,9 +89,14 @@ pub fn take_apart(
                         syn::Item::Struct(s) => {
                             generated.builders.insert(s.ident.to_string());
                             // The typed layer reads the client and fills in idempotency keys.
+                            let mut fields = Vec::new();
                             for field in &mut s.fields {
                                 field.vis = syn::parse_quote!(pub(super));
+                                if let Some(name) = &field.ident {
+                                    fields.push((name.to_string(), field.ty.clone()));
+                                }
                             }
+                            generated.builder_fields.insert(s.ident.to_string(), fields);
                         }
                         syn::Item::Impl(block) => {
                             let mut rename = RenameSend(Ok(()));
@@ -95,6 +104,9 @@ pub fn take_apart(
                             rename.0?;
                             if self_type_in(block, raw_body_builders) {
                                 add_send_raw_body(block);
+                            }
+                            if self_type_in(block, event_builders) {
+                                add_send_raw_events(block);
                             }
                             collect_setters(block, &mut generated.setters);
                         }
@@ -351,6 +363,56 @@ fn add_send_raw_body(block: &mut syn::ItemImpl) {
     block.items.push(syn::ImplItem::Fn(raw));
 }
 
+/// `send_raw_events()`: `send_raw()` asking for `text/event-stream` (any
+/// `Accept` progenitor sets is replaced), for the operations whose success
+/// is an event stream.
+fn add_send_raw_events(block: &mut syn::ItemImpl) {
+    let Some(mut raw) = block.items.iter().find_map(|item| match item {
+        syn::ImplItem::Fn(f) if f.sig.ident == "send_raw" => Some(f.clone()),
+        _ => None,
+    }) else {
+        return;
+    };
+    let mut accept = AcceptEventStream { inserted: false };
+    accept.visit_impl_item_fn_mut(&mut raw);
+    if accept.inserted {
+        raw.sig.ident = syn::Ident::new("send_raw_events", raw.sig.ident.span());
+        block.items.push(syn::ImplItem::Fn(raw));
+    }
+}
+
+/// Drops `.header(ACCEPT, ..)` calls; `<request builder>.build()` ->
+/// `<request builder>.header(ACCEPT, "text/event-stream").build()`.
+struct AcceptEventStream {
+    inserted: bool,
+}
+
+impl VisitMut for AcceptEventStream {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        let syn::Expr::MethodCall(call) = expr else {
+            return;
+        };
+        let sets_accept = call.method == "header"
+            && matches!(call.args.first(), Some(syn::Expr::Path(p))
+                if p.path.segments.last().is_some_and(|s| s.ident == "ACCEPT"));
+        if sets_accept {
+            *expr = (*call.receiver).clone();
+        } else if !self.inserted && call.method == "build" && call.args.is_empty() {
+            let receiver = &call.receiver;
+            *expr = syn::parse_quote!(
+                #receiver
+                    .header(
+                        reqwest::header::ACCEPT,
+                        reqwest::header::HeaderValue::from_static("text/event-stream"),
+                    )
+                    .build()
+            );
+            self.inserted = true;
+        }
+    }
+}
+
 /// `.json(&body)` -> `.header(CONTENT_TYPE, content_type).body(raw_body)`.
 struct SwapJsonBody {
     swapped: bool,
@@ -514,7 +576,12 @@ mod tests {
     #[test]
     fn send_becomes_send_raw_without_api_version_and_with_a_raw_body_twin() {
         let mut file = builder_impl();
-        let generated = take_apart(&mut file, &HashSet::from(["Create".to_string()])).unwrap();
+        let generated = take_apart(
+            &mut file,
+            &HashSet::from(["Create".to_string()]),
+            &HashSet::new(),
+        )
+        .unwrap();
         assert!(generated.builders.contains("Create"));
         let send_raw = function(&file, "send_raw").unwrap();
         let text = quote::ToTokens::to_token_stream(send_raw).to_string();
@@ -543,7 +610,9 @@ mod tests {
                 impl Odd { pub async fn send(self) -> u8 { 1 } }
             }
         };
-        let error = take_apart(&mut file, &HashSet::new()).err().unwrap();
+        let error = take_apart(&mut file, &HashSet::new(), &HashSet::new())
+            .err()
+            .unwrap();
         assert!(
             error.contains("does not end in a match on the status"),
             "{error}"
@@ -555,7 +624,7 @@ mod tests {
         let mut file: syn::File = syn::parse_quote! {
             pub mod types { pub enum Never {} pub enum Some { A } pub struct Thing; }
         };
-        let generated = take_apart(&mut file, &HashSet::new()).unwrap();
+        let generated = take_apart(&mut file, &HashSet::new(), &HashSet::new()).unwrap();
         assert_eq!(generated.uninhabited, ["Never"]);
         assert_eq!(generated.types.len(), 3);
     }
@@ -571,7 +640,7 @@ mod tests {
                 impl ::schemars::JsonSchema for Other { }
             }
         };
-        take_apart(&mut file, &HashSet::new()).unwrap();
+        take_apart(&mut file, &HashSet::new(), &HashSet::new()).unwrap();
         let text = quote::ToTokens::to_token_stream(&file).to_string();
         let expected = "# [derive (Clone , Debug)] # [cfg_attr (feature = \"schemars\" , derive (:: schemars :: JsonSchema))] pub struct Thing ;";
         assert!(text.contains(expected), "{text}");
@@ -589,7 +658,7 @@ mod tests {
         let mut file: syn::File = syn::parse_quote! {
             fn schema(gen: &mut ::schemars::gen::SchemaGenerator) {}
         };
-        take_apart(&mut file, &HashSet::new()).unwrap();
+        take_apart(&mut file, &HashSet::new(), &HashSet::new()).unwrap();
         let text = quote::ToTokens::to_token_stream(&file).to_string();
         assert!(
             text.contains("r#gen : & mut :: schemars :: r#gen :: SchemaGenerator"),

@@ -3,6 +3,7 @@
 
 mod cancel;
 mod environment;
+mod events;
 mod given_client;
 mod hostile_replies;
 mod media_types;

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod drift;
+pub mod events;
 pub mod pages;
 pub mod param;
 pub mod request;
@@ -49,6 +50,8 @@ pub enum Check {
     Routes,
     /// The SDK walking a paginated operation's pages.
     Pages,
+    /// The SDK reading an operation's event stream.
+    Events,
 }
 
 impl Row {
@@ -63,6 +66,7 @@ impl Row {
             Check::Drift(code) => drift::run(suite, target, *code).await,
             Check::Routes => routes::run(suite, target).await,
             Check::Pages => pages::run(suite, target).await,
+            Check::Events => events::run(suite, target).await,
         }
     }
 }
@@ -102,6 +106,13 @@ pub fn rows(providers: &[Arc<Provider>]) -> Vec<Row> {
             push("routes", None, Check::Routes);
             if operation.pagination.is_some() {
                 push("pages", None, Check::Pages);
+            }
+            if operation
+                .responses
+                .iter()
+                .any(|r| r.status.is_success() && r.events.is_some())
+            {
+                push("events", None, Check::Events);
             }
             push("request", None, Check::Request);
             if !operation.security.is_empty() {

@@ -46,6 +46,22 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
             }
         }
     };
+    let listen = if names.is_empty() {
+        quote! {
+            let _ = (clients, operation_id, arguments, body, max_events);
+            Err(CallError::UnknownProvider(provider.to_string()))
+        }
+    } else {
+        quote! {
+            match provider {
+                #(#names => {
+                    let client: crate::#modules::Client = clients.client()?;
+                    crate::#modules::dynamic::listen(&client, operation_id, arguments, body, max_events).await
+                })*
+                _ => Err(CallError::UnknownProvider(provider.to_string())),
+            }
+        }
+    };
     let schema = if names.is_empty() {
         quote! {
             let _ = (provider, operation_id, status);
@@ -82,6 +98,12 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
             #walk
         }
 
+        /// Reads the events of `provider`'s `operation_id`, whose success is an
+        /// event stream, through its builder's `.events()`: at most `max_events`.
+        pub async fn listen_with<F: ClientFactory>(provider: &str, clients: &F, operation_id: &str, arguments: &Arguments, body: Option<&serde_json::Value>, max_events: usize) -> Result<Listened, CallError> {
+            #listen
+        }
+
         /// The JSON Schema of the SDK type `provider`'s `operation_id` parses
         /// a `status` body into, if it has a typed body.
         pub fn response_schema(provider: &str, operation_id: &str, status: u16) -> Option<schemars::schema::RootSchema> {
@@ -100,6 +122,8 @@ pub struct DynamicCode {
     pub schema_arms: Vec<TokenStream>,
     /// Its `dynamic::walk` arm, if it pages.
     pub walk_arm: Option<TokenStream>,
+    /// Its `dynamic::listen` arm, if it answers an event stream.
+    pub listen_arm: Option<TokenStream>,
 }
 
 /// The `dynamic` code of one operation (`plan`: how it pages, if it does).
@@ -108,6 +132,7 @@ pub fn dynamic_code(
     builder: &str,
     generated: &Generated,
     plan: Option<&Plan>,
+    streams: bool,
 ) -> Result<DynamicCode, String> {
     let operation_id = &operation.operation_id;
     let method = ident(&progenitor_snake(&operation.sdk_name));
@@ -217,6 +242,36 @@ pub fn dynamic_code(
         }
     });
 
+    let listen_arm = streams.then(|| {
+        quote! {
+            #operation_id => {
+                let mut builder = client.#method();
+                #(#setters)*
+                #body_setter
+                let mut listened = crate::dynamic::Listened::default();
+                let mut events = match Box::pin(builder.events()).await {
+                    Ok(events) => events,
+                    Err(error) => {
+                        listened.stopped = Some(Outcome::failure(error.status().map(|s| s.as_u16()), error.variant(), error.to_string()));
+                        return Ok(listened);
+                    }
+                };
+                while listened.events.len() < max_events {
+                    match crate::pages::next(&mut events).await {
+                        None => return Ok(listened),
+                        Some(Ok(event)) => listened.events.push(serde_json::to_value(&event.data).unwrap_or_default()),
+                        Some(Err(error)) => {
+                            listened.failed = Some(error.to_string());
+                            return Ok(listened);
+                        }
+                    }
+                }
+                listened.truncated = true;
+                Ok(listened)
+            }
+        }
+    });
+
     let successes: Vec<&Response> = operation
         .responses
         .iter()
@@ -264,6 +319,7 @@ pub fn dynamic_code(
         outcome_fn: outcome,
         schema_arms,
         walk_arm,
+        listen_arm,
     })
 }
 

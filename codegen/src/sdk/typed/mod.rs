@@ -6,6 +6,7 @@
 mod client;
 mod dynamic;
 mod errors;
+mod events;
 mod names;
 mod pages;
 mod send;
@@ -48,6 +49,7 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
     let mut dynamic_fns = Vec::new();
     let mut schema_arms = Vec::new();
     let mut walk_arms = Vec::new();
+    let mut listen_arms = Vec::new();
     for operation in &provider.operations {
         let fail = |message: String| {
             GenError::new(
@@ -68,12 +70,29 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
         if let Some(plan) = &paged {
             impls.push(pages::pages_impl(&builder, plan));
         }
-        let code =
-            dynamic::dynamic_code(operation, &builder, generated, paged.as_ref()).map_err(fail)?;
+        let streamed = events::plan(provider, operation, &builder, generated);
+        if let Some(plan) = &streamed {
+            let prelude = send::prelude(operation, &builder, generated).map_err(fail)?;
+            impls.push(events::events_impl(
+                operation,
+                &builder,
+                plan,
+                &prelude.statements(),
+            ));
+        }
+        let code = dynamic::dynamic_code(
+            operation,
+            &builder,
+            generated,
+            paged.as_ref(),
+            streamed.is_some(),
+        )
+        .map_err(fail)?;
         dynamic_arms.push(code.arm);
         dynamic_fns.push(code.outcome_fn);
         schema_arms.extend(code.schema_arms);
         walk_arms.extend(code.walk_arm);
+        listen_arms.extend(code.listen_arm);
     }
     Ok(quote! {
         #client
@@ -115,6 +134,17 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
                 match operation_id {
                     #(#walk_arms)*
                     _ => Err(CallError::NotPaginated(operation_id.to_string())),
+                }
+            }
+
+            /// Reads the events of the operation `operation_id`, whose success
+            /// is an event stream, through its builder's `.events()`, with
+            /// `arguments` and `body` as [`call`] takes them: at most `max_events`.
+            pub async fn listen(client: &Client, operation_id: &str, arguments: &Arguments, body: Option<&serde_json::Value>, max_events: usize) -> Result<crate::dynamic::Listened, CallError> {
+                let _ = (client, arguments, body, max_events);
+                match operation_id {
+                    #(#listen_arms)*
+                    _ => Err(CallError::NotStreamed(operation_id.to_string())),
                 }
             }
 

@@ -181,7 +181,7 @@ pub fn pages_impl(builder: &str, plan: &Plan) -> TokenStream {
 }
 
 /// The one type argument of `ty` when its last segment is `outer` (`Vec<T>` -> `T`).
-fn inner<'t>(ty: &'t syn::Type, outer: &str) -> Option<&'t syn::Type> {
+pub(super) fn inner<'t>(ty: &'t syn::Type, outer: &str) -> Option<&'t syn::Type> {
     let syn::Type::Path(path) = ty else {
         return None;
     };
@@ -216,7 +216,7 @@ fn is_position(ty: &syn::Type) -> bool {
 }
 
 /// `bool`, perhaps optional (`crate::pages::Flag`'s impls).
-fn is_flag(ty: &syn::Type) -> bool {
+pub(super) fn is_flag(ty: &syn::Type) -> bool {
     let ty = inner(ty, "Option").unwrap_or(ty);
     matches!(ty, syn::Type::Path(p) if p.path.is_ident("bool"))
 }

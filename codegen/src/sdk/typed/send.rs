@@ -59,55 +59,12 @@ pub fn send_impl(
     let operation_id = &operation.operation_id;
     let method = &operation.method;
     let path = &operation.path;
-    // An idempotency-key parameter: filled per logical call unless the caller set one,
-    // so every retry carries the same key.
-    let key_parameter = operation.parameters.iter().find(|p| {
-        p.location == specs::ParameterLocation::Header
-            && p.name.eq_ignore_ascii_case("idempotency-key")
-    });
-    let fill_key = match key_parameter {
-        Some(parameter) => {
-            let setter = progenitor_snake(&parameter.name);
-            let target = generated
-                .setters
-                .get(&(builder.to_string(), setter.clone()))
-                .ok_or_else(|| format!("no setter `{setter}` on `{builder}`"))?;
-            let field = ident(&setter);
-            if parameter.required {
-                // progenitor starts a required parameter as this error; a
-                // value the caller set (valid or not) is left alone.
-                let unset = format!("{setter} was not initialized");
-                quote! {
-                    if matches!(&self.#field, Err(message) if *message == #unset) {
-                        self.#field = <#target>::try_from(crate::new_idempotency_key())
-                            .map_err(|error| error.to_string());
-                    }
-                }
-            } else {
-                quote! {
-                    if matches!(self.#field, Ok(None)) {
-                        self.#field = <#target>::try_from(crate::new_idempotency_key())
-                            .map(Some)
-                            .map_err(|error| error.to_string());
-                    }
-                }
-            }
-        }
-        None => quote!(),
-    };
-    let idempotent = key_parameter.is_some()
-        || ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]
-            .contains(&operation.method.as_str());
-    // Refused before anything is sent; the `pre` hook then places them.
-    let progenitor_name = super::names::progenitor_snake(&operation.sdk_name);
-    let check_credentials = quote! {
-        if let Some((operation, requirements)) = requirements(#progenitor_name) {
-            settings
-                .check_credentials(operation, requirements)
-                .map_err(errors::#error::MissingCredentials)?;
-        }
-    };
-    let client = client_field(operation);
+    let Prelude {
+        fill_key,
+        check_credentials,
+        client,
+        idempotent,
+    } = prelude(operation, builder, generated)?;
     let body_sender = send_body(
         operation,
         &success_type,
@@ -151,6 +108,100 @@ pub fn send_impl(
                 }
             }
         }
+    })
+}
+
+/// What every send of `operation`'s builder does first: fill in an
+/// idempotency key (`fill_key`), and refuse a call without credentials
+/// (`check_credentials`, after `settings` is read from the client field).
+pub struct Prelude {
+    /// Fills the idempotency-key parameter, where there is one.
+    pub fill_key: TokenStream,
+    /// Refuses a call without the credentials the operation requires.
+    pub check_credentials: TokenStream,
+    /// The builder's field holding the client.
+    pub client: Ident,
+    /// Whether the method is idempotent (or made so by a key).
+    pub idempotent: bool,
+}
+
+impl Prelude {
+    /// The statements, ending with `settings` in scope.
+    pub fn statements(&self) -> TokenStream {
+        let Prelude {
+            fill_key,
+            check_credentials,
+            client,
+            ..
+        } = self;
+        quote! {
+            #fill_key
+            let settings = self.#client.inner();
+            #check_credentials
+        }
+    }
+}
+
+/// The [`Prelude`] of `operation`'s builder.
+pub fn prelude(
+    operation: &Operation,
+    builder: &str,
+    generated: &Generated,
+) -> Result<Prelude, String> {
+    // An idempotency-key parameter: filled per logical call unless the caller set one,
+    // so every retry carries the same key.
+    let key_parameter = operation.parameters.iter().find(|p| {
+        p.location == specs::ParameterLocation::Header
+            && p.name.eq_ignore_ascii_case("idempotency-key")
+    });
+    let fill_key = match key_parameter {
+        Some(parameter) => {
+            let setter = progenitor_snake(&parameter.name);
+            let target = generated
+                .setters
+                .get(&(builder.to_string(), setter.clone()))
+                .ok_or_else(|| format!("no setter `{setter}` on `{builder}`"))?;
+            let field = ident(&setter);
+            if parameter.required {
+                // progenitor starts a required parameter as this error; a
+                // value the caller set (valid or not) is left alone.
+                let unset = format!("{setter} was not initialized");
+                quote! {
+                    if matches!(&self.#field, Err(message) if *message == #unset) {
+                        self.#field = <#target>::try_from(crate::new_idempotency_key())
+                            .map_err(|error| error.to_string());
+                    }
+                }
+            } else {
+                quote! {
+                    if matches!(self.#field, Ok(None)) {
+                        self.#field = <#target>::try_from(crate::new_idempotency_key())
+                            .map(Some)
+                            .map_err(|error| error.to_string());
+                    }
+                }
+            }
+        }
+        None => quote!(),
+    };
+    let idempotent = key_parameter.is_some()
+        || ["GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE"]
+            .contains(&operation.method.as_str());
+    // Refused before anything is sent; the `pre` hook then places them.
+    let error = ident(&format!("{builder}Error"));
+    let progenitor_name = super::names::progenitor_snake(&operation.sdk_name);
+    let check_credentials = quote! {
+        if let Some((operation, requirements)) = requirements(#progenitor_name) {
+            settings
+                .check_credentials(operation, requirements)
+                .map_err(errors::#error::MissingCredentials)?;
+        }
+    };
+    Ok(Prelude {
+        fill_key,
+        check_credentials,
+        client: client_field(operation),
+        idempotent,
     })
 }
 

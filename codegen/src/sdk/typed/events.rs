@@ -1,0 +1,154 @@
+//! Per operation whose success the document declares as
+//! `text/event-stream` (`specs::Response::events`), `.events()` and
+//! `.events_with()` on its builder, over `crate::events`: the request sent
+//! asking for the stream (`send_raw_events`, `Accept: text/event-stream`;
+//! a boolean `stream` member of the JSON body set to `true`), each event's
+//! data parsed as the type the document gives it.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use specs::events::{EventData, event_data};
+use specs::{Operation, Provider};
+
+use super::Generated;
+use super::names::{ident, progenitor_name};
+use super::pages::is_flag;
+
+/// What `.events()` needs.
+pub struct Plan {
+    /// The type of each event's data.
+    data: TokenStream,
+    /// `crate::events::text` or `crate::events::json::<T>`.
+    parse: TokenStream,
+    /// `self.body = ...stream(true)`, where the JSON body has that switch.
+    stream_switch: TokenStream,
+}
+
+/// Whether `operation` answers an event stream, and how its events parse.
+pub fn plan(
+    provider: &Provider,
+    operation: &Operation,
+    builder: &str,
+    generated: &Generated,
+) -> Option<Plan> {
+    let stream = operation
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .find_map(|r| r.events.as_ref())?;
+    let document = &provider.documents[operation.document].resolved;
+    let (data, parse) = match event_data(document, &stream.schema) {
+        EventData::Text => (quote!(String), quote!(crate::events::text)),
+        EventData::Json(schema) => {
+            let named = schema
+                .get("$ref")
+                .and_then(serde_json::Value::as_str)
+                .and_then(specs::pointer::schema_ref_name)
+                .map(|name| progenitor_name(&name))
+                .filter(|name| generated.types.contains(name));
+            let data = match named {
+                Some(name) => {
+                    let name = ident(&name);
+                    quote!(types::#name)
+                }
+                None => quote!(serde_json::Value),
+            };
+            let parse = quote!(crate::events::json::<#data>);
+            (data, parse)
+        }
+    };
+    Some(Plan {
+        data,
+        parse,
+        stream_switch: stream_switch(builder, generated),
+    })
+}
+
+/// `self.body = self.body.map(|body| body.stream(true));` where the
+/// builder's JSON body is a struct with a boolean `stream` member.
+fn stream_switch(builder: &str, generated: &Generated) -> TokenStream {
+    let body_type = generated
+        .builder_fields
+        .get(builder)
+        .and_then(|fields| fields.iter().find(|(name, _)| name == "body"))
+        .and_then(|(_, ty)| inner_result(ty))
+        .and_then(|ty| match ty {
+            syn::Type::Path(path) => path.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        });
+    let switch = body_type
+        .and_then(|name| generated.fields.get(&name))
+        .and_then(|fields| fields.iter().find(|f| f.member == "stream"))
+        .filter(|field| is_flag(&field.ty));
+    match switch {
+        Some(field) => {
+            let setter = &field.ident;
+            quote!(self.body = self.body.map(|body| body.#setter(true));)
+        }
+        None => quote!(),
+    }
+}
+
+/// `T` of `Result<T, _>`.
+fn inner_result(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    if last.ident != "Result" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    match arguments.args.first()? {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    }
+}
+
+/// `.events()` and `.events_with()` on the builder.
+pub fn events_impl(
+    operation: &Operation,
+    builder: &str,
+    plan: &Plan,
+    prelude: &TokenStream,
+) -> TokenStream {
+    let builder_ident = ident(builder);
+    let error = ident(&format!("{builder}Error"));
+    let Plan {
+        data,
+        parse,
+        stream_switch,
+    } = plan;
+    let doc = format!(
+        " Sends `{} {}` asking for its event stream, and returns the events as\n \
+         they arrive (see [`crate::events`]); a documented error status is the\n \
+         same error as [`Self::send`]'s.",
+        operation.method, operation.path
+    );
+    quote! {
+        impl builder::#builder_ident<'_> {
+            #[doc = #doc]
+            pub async fn events(self) -> Result<crate::events::EventStream<#data>, errors::#error> {
+                self.events_with(crate::CallOptions::default()).await
+            }
+
+            /// [`Self::events`] with this call's own timeout (until the
+            /// stream's head arrives) or retry count.
+            #[allow(unused_mut)]
+            pub async fn events_with(mut self, options: crate::CallOptions) -> Result<crate::events::EventStream<#data>, errors::#error> {
+                #stream_switch
+                #prelude
+                let received = crate::execute_open(settings, &Self::CALL, options, || self.clone().send_raw_events()).await?;
+                match received {
+                    crate::Received::Open(response) => Ok(crate::events::stream(response, settings.max_event_bytes, #parse)),
+                    crate::Received::Whole(raw) => match Self::outcome(raw) {
+                        Err(error) => Err(error),
+                        Ok(value) => Ok(crate::events::not_a_stream(value.headers())),
+                    },
+                }
+            }
+        }
+    }
+}
