@@ -33,6 +33,7 @@ fn main() {
         .collect();
 
     let mut index = String::new();
+    let mut compiled = Vec::new();
     let mut failures = Vec::new();
     for dir in &dirs {
         println!("cargo::rerun-if-changed={}", dir.display());
@@ -56,6 +57,7 @@ fn main() {
                     "#[doc = \"Generated from `specs/corpus/{name}`.\"]\n#[allow(missing_docs, dead_code, unused_imports, unused_mut, clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]\npub mod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{file}\")); }}"
                 )
                 .expect("writing to a String");
+                compiled.push((name.to_string(), module));
             }
             Err(message) => failures.push(format!("corpus {name}: {message}")),
         }
@@ -63,6 +65,7 @@ fn main() {
     if !failures.is_empty() {
         fail(&failures);
     }
+    index.push_str(&dispatch(&compiled));
     if let Err(error) = write_if_changed(&out_dir.join("corpus.rs"), &index) {
         fail(&[format!("corpus: {error}")]);
     }
@@ -106,6 +109,44 @@ fn generate(dir: &Path) -> Result<(String, String, String), String> {
             .unwrap_or_else(|| "a panic without a message".to_string());
         Err(format!("panicked: {message}"))
     })
+}
+
+/// `walk` and `listen` by document name, over each compiled module's
+/// `dynamic` dispatcher: the corpus's pagination and event-stream rows.
+fn dispatch(compiled: &[(String, String)]) -> String {
+    let arms = |call: &str| {
+        compiled
+            .iter()
+            .map(|(name, module)| {
+                format!(
+                    "        \"{name}\" => {{ let client: {module}::Client = connection.client()?; {module}::dynamic::{call}.await }}\n"
+                )
+            })
+            .collect::<String>()
+    };
+    format!(
+        r#"
+/// Walks the pages of `operation_id` of the corpus document `name` (its module's `dynamic::walk`).
+#[cfg(feature = "dynamic")]
+pub async fn walk(name: &str, connection: &sdk::dynamic::Connection, operation_id: &str, arguments: &sdk::dynamic::Arguments, max_pages: usize) -> Result<sdk::dynamic::Walk, sdk::dynamic::CallError> {{
+    let _ = (connection, operation_id, arguments, max_pages);
+    match name {{
+{walks}        _ => Err(sdk::dynamic::CallError::UnknownProvider(name.to_string())),
+    }}
+}}
+
+/// Reads the events of `operation_id` of the corpus document `name` (its module's `dynamic::listen`).
+#[cfg(feature = "dynamic")]
+pub async fn listen(name: &str, connection: &sdk::dynamic::Connection, operation_id: &str, arguments: &sdk::dynamic::Arguments, body: Option<&serde_json::Value>, max_events: usize) -> Result<sdk::dynamic::Listened, sdk::dynamic::CallError> {{
+    let _ = (connection, operation_id, arguments, body, max_events);
+    match name {{
+{listens}        _ => Err(sdk::dynamic::CallError::UnknownProvider(name.to_string())),
+    }}
+}}
+"#,
+        walks = arms("walk(&client, operation_id, arguments, max_pages)"),
+        listens = arms("listen(&client, operation_id, arguments, body, max_events)"),
+    )
 }
 
 fn write_if_changed(path: &Path, contents: &str) -> Result<(), String> {

@@ -10,9 +10,13 @@ const NOT_YET_COMPILED: &[(&str, &str)] = &[];
 const COMPILED_BY_DEFAULT: &[&str] = &[
     "museum",
     "petstore",
+    // Pages (`tests/streams.rs`).
+    "polaris",
     "prefect",
     "securityschemes",
     "swaggerpetstore",
+    // Event streams (`tests/streams.rs`).
+    "tgi",
     "webhooks",
 ];
 

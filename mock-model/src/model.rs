@@ -89,8 +89,9 @@ pub struct Paging {
     pub more: Option<(&'static str, bool)>,
     /// What `next` holds on the last page.
     pub end: PageEnd,
-    /// Whether items are told apart by their `id` (varied per item).
-    pub vary_id: bool,
+    /// Whether items are made distinct (their `id` varied per item, else
+    /// their first text).
+    pub vary: bool,
 }
 
 /// What the next-position member holds on the last page.

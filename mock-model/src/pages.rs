@@ -30,22 +30,39 @@ fn size(paging: &Paging, example: &Value, total: usize) -> usize {
     }
 }
 
-/// Item `index` of the collection.
+/// Item `index` of the collection: the template made distinct where the
+/// schema allows (its `id`, else its first text), so no two are equal.
 fn item(paging: &Paging, template: &Value, index: usize) -> Value {
     let mut item = template.clone();
-    if paging.vary_id
-        && let Some(id) = item.get_mut("id")
-    {
-        let varied = match &*id {
-            Value::String(text) => Some(Value::String(vary(text, index))),
-            Value::Number(_) => Some(Value::from(index + 1)),
-            _ => None,
-        };
-        if let Some(varied) = varied {
-            *id = varied;
+    if paging.vary {
+        match item.get_mut("id") {
+            Some(id @ Value::String(_)) => {
+                if let Value::String(text) = id {
+                    *text = vary(text, index);
+                }
+            }
+            Some(id @ Value::Number(_)) => *id = Value::from(index + 1),
+            _ => {
+                vary_first_text(&mut item, index);
+            }
         }
     }
     item
+}
+
+/// The first string in `value` (depth first), varied; whether there was one.
+fn vary_first_text(value: &mut Value, index: usize) -> bool {
+    match value {
+        Value::String(text) => {
+            *text = vary(text, index);
+            true
+        }
+        Value::Array(items) => items.iter_mut().any(|item| vary_first_text(item, index)),
+        Value::Object(members) => members
+            .values_mut()
+            .any(|member| vary_first_text(member, index)),
+        _ => false,
+    }
 }
 
 /// An id's text, as a position names it.
@@ -200,7 +217,7 @@ mod tests {
             by_id: false,
             more: Some(("has_more", false)),
             end: PageEnd::Null,
-            vary_id: true,
+            vary: true,
         }
     }
 
@@ -281,6 +298,21 @@ mod tests {
         };
         assert_eq!(start(&by_id, &example, Some("snp_000001"), 5), Some(2));
         assert_eq!(start(&by_id, &example, Some("snp_0a1b2c"), 5), None);
+    }
+
+    #[test]
+    fn items_without_an_id_differ_in_their_first_text() {
+        let paging = Paging {
+            items: "namespaces",
+            ..cursor()
+        };
+        let example = json!({"namespaces": [["accounting", "tax"]]});
+        let page = page(&paging, &example, 0, 3, 3);
+        let expected: Vec<Value> = (0..3)
+            .map(|i| json!([vary("accounting", i), "tax"]))
+            .collect();
+        assert_eq!(page["namespaces"], Value::Array(expected));
+        assert_ne!(page["namespaces"][0], page["namespaces"][1]);
     }
 
     #[test]

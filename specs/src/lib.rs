@@ -157,14 +157,24 @@ impl SourceDocument {
 }
 
 impl Provider {
-    /// The first server URL of the normalised document: the provider's public host.
-    pub fn server_url(&self) -> Option<&str> {
+    /// The first server URL of the documents, its variables at their
+    /// defaults: the provider's public host.
+    pub fn server_url(&self) -> Option<String> {
         // The documents must agree on `servers` to merge: the first one's are everyone's.
-        self.documents
-            .first()?
-            .resolved
-            .pointer("/servers/0/url")
-            .and_then(Value::as_str)
+        let server = self.documents.first()?.resolved.pointer("/servers/0")?;
+        let mut url = server.get("url")?.as_str()?.to_string();
+        // Variables take their defaults (`repair::server_variables` gives
+        // every one a default): `{scheme}://{host}/{basePath}` is a template.
+        if let Some(variables) = server.get("variables").and_then(Value::as_object) {
+            for (name, variable) in variables {
+                let default = variable
+                    .get("default")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
+                url = url.replace(&format!("{{{name}}}"), default);
+            }
+        }
+        Some(url)
     }
 
     /// The normalised document in progenitor's `openapiv3` model.

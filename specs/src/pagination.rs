@@ -188,6 +188,20 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
         if !POSITION_PARAMETERS.contains(&name.as_str()) {
             continue;
         }
+        // The next value must be one the parameter takes: not a URL, and of
+        // the parameter's type (Kuma's `next` is the next page's URL
+        // beside an integer `offset`).
+        let parameter_types = types(document, &parameter.schema);
+        let fits = |member: &str| {
+            let schema = properties.get(member).and_then(|s| document.deref(s));
+            let url = schema
+                .and_then(|s| s.get("format"))
+                .and_then(Value::as_str)
+                .is_some_and(|f| matches!(f, "uri" | "url" | "uri-reference"));
+            let member_types = member_types(member);
+            !url && (parameter_types.is_empty()
+                || parameter_types.iter().any(|t| member_types.contains(t)))
+        };
         let wanted = [
             format!("next{name}"),
             "nextcursor".to_string(),
@@ -197,9 +211,9 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
             name.clone(),
         ];
         let next = wanted.iter().find_map(|want| {
-            properties
-                .keys()
-                .find(|member| folded(member) == *want && **member != items && scalar(member))
+            properties.keys().find(|member| {
+                folded(member) == *want && **member != items && scalar(member) && fits(member)
+            })
         });
         if let Some(member) = next {
             return Some(Pagination {
@@ -212,7 +226,8 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
         }
         if ITEM_ID_PARAMETERS.contains(&name.as_str()) && more.as_ref().is_some_and(|m| !m.inverted)
         {
-            let next = if properties.contains_key("last_id") && scalar("last_id") {
+            let next = if properties.contains_key("last_id") && scalar("last_id") && fits("last_id")
+            {
                 Next::Member("last_id".to_string())
             } else {
                 let item = document.deref(properties.get(&items)?.get("items")?)?;
@@ -355,6 +370,13 @@ mod tests {
             &["after"],
             json!({"type": "object", "properties": {"data": items()}}),
         );
+        assert_eq!(recognise(&document, &operation), None);
+        // A next page's URL beside an integer offset (Kuma).
+        let (document, mut operation) = list(
+            &["offset"],
+            json!({"type": "object", "properties": {"items": items(), "next": {"type": "string"}}}),
+        );
+        operation.parameters[0].schema = json!({"type": "integer"});
         assert_eq!(recognise(&document, &operation), None);
         // No position parameter.
         let (document, mut operation) = list(

@@ -179,3 +179,170 @@ impl sdk::Sleep for NoSleep {
         Box::pin(std::future::ready(()))
     }
 }
+
+/// A connection to `base_url` holding `key` for every security scheme
+/// `provider`'s operations name (a basic scheme gets it as the password of
+/// [`crate::BASIC_USER`]), so each call can use its first alternative;
+/// nothing for an API without security.
+pub fn connection(
+    provider: &Provider,
+    base_url: &str,
+    key: Option<&str>,
+    headers: Vec<(String, String)>,
+) -> sdk::dynamic::Connection {
+    let credentials = key
+        .into_iter()
+        .flat_map(|key| {
+            specs::security::schemes_in_use(&provider.operations)
+                .into_iter()
+                .map(move |scheme| {
+                    let basic = scheme.kind == specs::CredentialKind::Basic;
+                    (scheme.scheme.clone(), credential(basic, key))
+                })
+        })
+        .collect();
+    sdk::dynamic::Connection {
+        base_url: Some(base_url.to_string()),
+        credentials,
+        headers,
+        ..sdk::dynamic::Connection::default()
+    }
+}
+
+/// Items in the mock's collection for a walk (`Prefer: items=N`).
+pub const WALK_ITEMS: usize = 5;
+
+/// Events the mock is asked to send for a stream (`Prefer: events=N`).
+pub const STREAM_EVENTS: usize = 4;
+
+/// The arguments of a walk of a paginated `operation` from its first page:
+/// valid ones, without a position, two items a page where the limit's
+/// schema allows it; and the page size they ask for, if known.
+pub fn walk_arguments(
+    document: &specs::SourceDocument,
+    operation: &Operation,
+) -> (Arguments, Option<usize>) {
+    let mut arguments = crate::valid_arguments(document, operation);
+    let Some(pagination) = &operation.pagination else {
+        return (arguments, None);
+    };
+    arguments.remove(&pagination.parameter);
+    let size = match &pagination.limit {
+        Some(limit) if admits(document, operation, limit, 2) => {
+            arguments.insert(limit.clone(), "2".to_string());
+            Some(2)
+        }
+        Some(limit) => arguments.get(limit).and_then(|v| v.parse::<usize>().ok()),
+        None => None,
+    };
+    (arguments, size.filter(|size| *size > 0))
+}
+
+/// Whether the parameter `name`'s schema takes the integer `value`.
+fn admits(document: &specs::SourceDocument, operation: &Operation, name: &str, value: i64) -> bool {
+    let resolved = specs::refs::Document(&document.resolved);
+    let Some(schema) = operation
+        .parameters
+        .iter()
+        .find(|p| p.name == *name)
+        .and_then(|p| resolved.deref(&p.schema))
+    else {
+        return false;
+    };
+    let bound = |keyword: &str| schema.get(keyword).and_then(Value::as_f64);
+    let value = value as f64;
+    bound("minimum").is_none_or(|min| value >= min)
+        && bound("maximum").is_none_or(|max| value <= max)
+        && bound("exclusiveMinimum").is_none_or(|min| value > min)
+        && bound("exclusiveMaximum").is_none_or(|max| value < max)
+}
+
+/// What a walk of [`WALK_ITEMS`] items in pages of `size` must show: the
+/// last page reached, every item once (by `id`, where items have one), as
+/// many pages as the size makes.
+pub fn check_walk(walk: &sdk::dynamic::Walk, size: Option<usize>) -> Result<(), String> {
+    if let Some(stopped) = &walk.stopped {
+        return Err(format!("the walk stopped: {stopped:?}"));
+    }
+    if walk.truncated {
+        return Err(format!("no last page after {} pages", walk.pages));
+    }
+    if walk.items.len() != WALK_ITEMS {
+        return Err(format!(
+            "{} items over {} pages, expected {WALK_ITEMS}",
+            walk.items.len(),
+            walk.pages
+        ));
+    }
+    if let Some(size) = size
+        && walk.pages != WALK_ITEMS.div_ceil(size)
+    {
+        return Err(format!(
+            "{} pages of at most {size}, expected {}",
+            walk.pages,
+            WALK_ITEMS.div_ceil(size)
+        ));
+    }
+    let ids: Vec<String> = walk
+        .items
+        .iter()
+        .filter_map(|item| item.get("id"))
+        .map(Value::to_string)
+        .collect();
+    let distinct: std::collections::HashSet<&String> = ids.iter().collect();
+    if !ids.is_empty() && distinct.len() != WALK_ITEMS {
+        return Err(format!(
+            "{} distinct ids among {WALK_ITEMS} items: {ids:?}",
+            distinct.len()
+        ));
+    }
+    Ok(())
+}
+
+/// What reading [`STREAM_EVENTS`] events of `operation` must show: the
+/// stream opened and ended after them, each event's data (re-serialised)
+/// matching the schema the document gives it, or text where it gives none.
+pub fn check_listened(
+    listened: &sdk::dynamic::Listened,
+    document: &specs::SourceDocument,
+    operation: &Operation,
+) -> Result<(), String> {
+    if let Some(stopped) = &listened.stopped {
+        return Err(format!("no stream: {stopped:?}"));
+    }
+    if let Some(failed) = &listened.failed {
+        return Err(format!("the stream failed: {failed}"));
+    }
+    if listened.truncated || listened.events.len() != STREAM_EVENTS {
+        return Err(format!(
+            "{} events (the stream ended: {}), expected {STREAM_EVENTS}",
+            listened.events.len(),
+            !listened.truncated
+        ));
+    }
+    let stream = operation
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .find_map(|r| r.events.as_ref())
+        .ok_or("the operation declares no event stream")?;
+    match specs::events::event_data(&document.resolved, &stream.schema) {
+        specs::events::EventData::Json(schema) => {
+            let checker = document.checker().map_err(|e| e.to_string())?;
+            for (index, data) in listened.events.iter().enumerate() {
+                let violations = checker
+                    .violations(schema, data)
+                    .map_err(|e| format!("the event schema does not compile: {e}"))?;
+                if let Some(first) = violations.first() {
+                    return Err(format!("event {index}'s data does not match: {first}"));
+                }
+            }
+        }
+        specs::events::EventData::Text => {
+            if !listened.events.iter().all(Value::is_string) {
+                return Err(format!("text data expected: {:?}", listened.events));
+            }
+        }
+    }
+    Ok(())
+}

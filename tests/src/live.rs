@@ -110,8 +110,8 @@ pub fn plan(
         };
         let base_url = base_urls
             .get(&provider.name)
-            .map(String::as_str)
-            .or(provider.server_url());
+            .cloned()
+            .or_else(|| provider.server_url());
         let Some(base_url) = base_url else {
             entries.push(skipped(format!(
                 "skipped: no server URL; pass --base-url {}=URL",

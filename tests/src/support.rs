@@ -8,7 +8,7 @@ use std::time::Duration;
 use mock_server::{Config, MockServer};
 use sdk::dynamic::{Arguments, Connection, Outcome};
 use serde_json::Value;
-use specs::{CredentialKind, Operation, ParameterLocation, Provider};
+use specs::{Operation, ParameterLocation, Provider};
 use test_support::{Credentials, DeclaredBody};
 use tokio::sync::OnceCell;
 
@@ -65,26 +65,7 @@ impl Target {
         key: Option<&str>,
         headers: Vec<(String, String)>,
     ) -> Connection {
-        let credentials = key
-            .into_iter()
-            .flat_map(|key| {
-                specs::security::schemes_in_use(&self.provider.operations)
-                    .into_iter()
-                    .map(move |scheme| {
-                        let basic = scheme.kind == CredentialKind::Basic;
-                        (
-                            scheme.scheme.clone(),
-                            test_support::sdk::credential(basic, key),
-                        )
-                    })
-            })
-            .collect();
-        Connection {
-            base_url: Some(base_url.to_string()),
-            credentials,
-            headers,
-            ..Connection::default()
-        }
+        test_support::sdk::connection(&self.provider, base_url, key, headers)
     }
 }
 

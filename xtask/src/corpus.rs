@@ -204,7 +204,16 @@ fn compile_sdk(name: &str) -> (Result<(), String>, f64) {
     let started = Instant::now();
     let output =
         std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["test", "--quiet", "-p", "corpus-check", "--test", "methods"])
+            .args([
+                "test",
+                "--quiet",
+                "-p",
+                "corpus-check",
+                "--test",
+                "methods",
+                "--test",
+                "streams",
+            ])
             .env("CORPUS_CHECK", name)
             .current_dir(specs::repository_root())
             .output();

@@ -236,7 +236,7 @@ impl Writer {
                  by_id,
                  more,
                  end,
-                 vary_id,
+                 vary,
              }| {
                 let limit = option(limit.map(|l| quote!(#l)));
                 let next = option(next.map(|n| quote!(#n)));
@@ -254,7 +254,7 @@ impl Writer {
                     by_id: #by_id,
                     more: #more,
                     end: #end,
-                    vary_id: #vary_id,
+                    vary: #vary,
                 })
             },
         ));

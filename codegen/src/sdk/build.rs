@@ -165,7 +165,7 @@ fn providers_table(providers: &[Provider]) -> Result<String, BuildError> {
             operations = operations.join(", "),
             credential = typed::credentials_doc(provider),
             key = provider.credential_env,
-            url = provider.server_url().unwrap_or("none"),
+            url = provider.server_url().unwrap_or_else(|| "none".to_string()),
         )
         .expect("writing to a String");
     }

@@ -14,6 +14,9 @@ pub struct Generated {
     pub types: HashSet<String>,
     /// Each struct's named fields in `mod types`: struct -> its fields.
     pub fields: HashMap<String, Vec<Field>>,
+    /// Structs in `mod types` wrapping one `String` (typify's newtypes of
+    /// string schemas: `Deref`, `Display`, `From<String>`).
+    pub text_newtypes: HashSet<String>,
     /// Each builder's fields in `mod builder`: builder -> (name, type).
     pub builder_fields: HashMap<String, Vec<(String, syn::Type)>>,
     /// Enums in `mod types` without variants: no value deserialises into them.
@@ -47,6 +50,7 @@ pub fn take_apart(
         types: HashSet::new(),
         fields: HashMap::new(),
         builder_fields: HashMap::new(),
+        text_newtypes: HashSet::new(),
         uninhabited: Vec::new(),
         duplicated: Vec::new(),
     };
@@ -124,6 +128,13 @@ pub fn take_apart(
                             continue;
                         }
                         syn::Item::Struct(s) => {
+                            if let syn::Fields::Unnamed(fields) = &s.fields
+                                && let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..]
+                                && matches!(&field.ty, syn::Type::Path(p)
+                                    if p.path.segments.last().is_some_and(|l| l.ident == "String"))
+                            {
+                                generated.text_newtypes.insert(s.ident.to_string());
+                            }
                             generated
                                 .fields
                                 .insert(s.ident.to_string(), struct_fields(s));

@@ -118,7 +118,7 @@ pub fn provider(provider: &specs::Provider) -> Built {
     let model = Provider {
         name: strings.get(&provider.name),
         title: strings.get(&provider.title),
-        server_path: strings.get(&server_path(provider.server_url().unwrap_or_default())),
+        server_path: strings.get(&server_path(&provider.server_url().unwrap_or_default())),
         documents: slice(
             provider
                 .documents

@@ -63,7 +63,7 @@ pub(super) fn paging(
             .as_ref()
             .map(|more| (strings.get(&more.member), more.inverted)),
         end,
-        vary_id: true,
+        vary: true,
     };
     // A middle page and a last one, as a client walking three items two at a time sees them.
     let fits = |paging: &Paging| {
@@ -74,6 +74,6 @@ pub(super) fn paging(
     if fits(&paging) {
         return Some(paging);
     }
-    paging.vary_id = false;
+    paging.vary = false;
     (!by_id && fits(&paging)).then_some(paging)
 }

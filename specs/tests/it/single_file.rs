@@ -76,6 +76,9 @@ fn a_provider_loaded_for_the_mock_has_no_sdk_document() {
     assert!(light.normalised.is_null());
     assert!(!full.normalised.is_null());
     assert_eq!(light.operations.len(), full.operations.len());
-    assert_eq!(light.server_url(), Some("https://api.akua.dev/v1"));
+    assert_eq!(
+        light.server_url().as_deref(),
+        Some("https://api.akua.dev/v1")
+    );
     assert_eq!(light.findings, full.findings);
 }

@@ -226,7 +226,7 @@ fn overlays_and_servers() {
         ("promptlayer", "https://api.promptlayer.com"),
     ] {
         if let Some(provider) = all.iter().find(|p| p.name == name) {
-            assert_eq!(provider.server_url(), Some(server), "{name}");
+            assert_eq!(provider.server_url().as_deref(), Some(server), "{name}");
         }
     }
     let phala = provider("phala");

@@ -50,7 +50,8 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
     let setter_type = generated
         .setters
         .get(&(builder.to_string(), setter_name.clone()))?;
-    if last_ident(setter_type)? != "String" {
+    let setter_text = last_ident(setter_type)?;
+    if setter_text != "String" && !generated.text_newtypes.contains(&setter_text) {
         return None;
     }
 
@@ -69,23 +70,27 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
 
     let position = match &pagination.next {
         Next::Member(name) => {
-            let field = member(name).filter(|f| is_position(&f.ty))?;
-            let field = &field.ident;
-            quote!(crate::pages::Position::position(&page.#field))
+            let field = member(name)?;
+            let ident = &field.ident;
+            position(&field.ty, quote!(page.#ident), generated)?
         }
         Next::LastItem(name) => {
             let item_fields = generated.fields.get(&last_ident(item_type)?)?;
-            let id = item_fields
-                .iter()
-                .find(|f| f.member == *name)
-                .filter(|f| is_position(&f.ty))?;
-            let id = &id.ident;
+            let id = item_fields.iter().find(|f| f.member == *name)?;
+            let id_position = position(
+                &id.ty,
+                {
+                    let id = &id.ident;
+                    quote!(item.#id)
+                },
+                generated,
+            )?;
             let last = if optional_items {
                 quote!(page.#items_ident.as_ref().and_then(|items| items.last()))
             } else {
                 quote!(page.#items_ident.last())
             };
-            quote!(#last.and_then(|item| crate::pages::Position::position(&item.#id)))
+            quote!(#last.and_then(|item| #id_position))
         }
     };
     let next = match &pagination.more {
@@ -205,14 +210,31 @@ fn last_ident(ty: &syn::Type) -> Option<String> {
     }
 }
 
-/// Text or a number, perhaps optional (`crate::pages::Position`'s impls).
-fn is_position(ty: &syn::Type) -> bool {
-    let ty = inner(ty, "Option").unwrap_or(ty);
-    let plain = matches!(ty, syn::Type::Path(p) if p.path.segments.len() == 1 || p.path.leading_colon.is_some());
-    plain
-        && last_ident(ty).is_some_and(|name| {
-            ["String", "i32", "i64", "u32", "u64", "f64", "NonZeroU64"].contains(&name.as_str())
-        })
+/// The position `value` (a field of type `ty`) holds, as an
+/// `Option<String>`: text or a number (`crate::pages::Position`'s impls),
+/// or typify's newtype of a string, each perhaps optional.
+fn position(ty: &syn::Type, value: TokenStream, generated: &Generated) -> Option<TokenStream> {
+    let (optional, base) = match inner(ty, "Option") {
+        Some(base) => (true, base),
+        None => (false, ty),
+    };
+    let syn::Type::Path(path) = base else {
+        return None;
+    };
+    let name = last_ident(base)?;
+    let primitive = (path.path.segments.len() == 1 || path.path.leading_colon.is_some())
+        && ["String", "i32", "i64", "u32", "u64", "f64", "NonZeroU64"].contains(&name.as_str());
+    if primitive {
+        return Some(quote!(crate::pages::Position::position(&#value)));
+    }
+    if path.path.get_ident().is_some() && generated.text_newtypes.contains(&name) {
+        return Some(if optional {
+            quote!(crate::pages::Position::position(&#value.as_ref().map(|v| v.to_string())))
+        } else {
+            quote!(crate::pages::Position::position(&#value.to_string()))
+        });
+    }
+    None
 }
 
 /// `bool`, perhaps optional (`crate::pages::Flag`'s impls).

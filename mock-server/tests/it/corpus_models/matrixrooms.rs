@@ -7,7 +7,7 @@ use mock_server::model::*;
 pub static PROVIDER: Provider = Provider {
     name: "matrixrooms",
     title: "Matrix Client-Server Rooms API",
-    server_path: "",
+    server_path: "/_matrix/client/v3",
     documents: &["specs/corpus/matrixrooms/api/client-server/rooms.yaml"],
     resources: &[],
     operations: &[

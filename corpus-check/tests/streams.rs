@@ -1,0 +1,114 @@
+//! Every paginated and every event-stream operation of every compiled
+//! corpus document, through its generated client's `.pages()` and
+//! `.events()` (the module's `dynamic::walk`/`listen`), against the mock
+//! serving that same document with `--spec`: pages reach the last with
+//! every item once, streams end after the events asked for, each matching
+//! its declared schema. The checks are the contract suite's
+//! (`test_support::sdk::check_walk`, `check_listened`).
+
+#![cfg(feature = "dynamic")]
+
+use mock_server::{Config, MockServer, Spec};
+use test_support::sdk::{
+    STREAM_EVENTS, WALK_ITEMS, check_listened, check_walk, connection, walk_arguments,
+};
+
+include!("../not_yet_compiled.rs");
+
+const KEY: &str = "corpus-key";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_and_event_streams_of_the_corpus() {
+    let mut failures = Vec::new();
+    let (mut walked, mut listened) = (0, 0);
+    for dir in specs::corpus_dirs().expect("specs/corpus/ reads") {
+        let name = dir
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        if !selected(&name) || NOT_YET_COMPILED.iter().any(|(n, _)| *n == name) {
+            continue;
+        }
+        let provider = specs::load_provider(&dir).expect("build.rs loaded it");
+        let streamed = |o: &specs::Operation| {
+            o.responses
+                .iter()
+                .any(|r| r.status.is_success() && r.events.is_some())
+        };
+        if !provider
+            .operations
+            .iter()
+            .any(|o| o.pagination.is_some() || streamed(o))
+        {
+            continue;
+        }
+        let config = Config {
+            specs: vec![Spec {
+                name: Some(name.clone()),
+                path: dir.clone(),
+            }],
+            ..Config::default()
+        };
+        let mock = MockServer::start(config)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: the mock does not start: {e}"));
+        let base = mock.base_url(&name).expect("the mock serves it");
+        for operation in &provider.operations {
+            let document = &provider.documents[operation.document];
+            let row = format!("{name} {}", operation.operation_id);
+            if operation.pagination.is_some() {
+                walked += 1;
+                let (arguments, size) = walk_arguments(document, operation);
+                let prefer = ("Prefer".to_string(), format!("items={WALK_ITEMS}"));
+                let connection = connection(&provider, &base, Some(KEY), vec![prefer]);
+                let walk = Box::pin(corpus_check::walk(
+                    &name,
+                    &connection,
+                    &operation.operation_id,
+                    &arguments,
+                    WALK_ITEMS + 2,
+                ))
+                .await;
+                match walk
+                    .map_err(|e| e.to_string())
+                    .and_then(|w| check_walk(&w, size))
+                {
+                    Ok(()) => {}
+                    Err(why) => failures.push(format!("pages {row}: {why}")),
+                }
+            }
+            if streamed(operation) {
+                listened += 1;
+                let prefer = ("Prefer".to_string(), format!("events={STREAM_EVENTS}"));
+                let connection = connection(&provider, &base, Some(KEY), vec![prefer]);
+                let body = test_support::request_body(&provider, operation)
+                    .unwrap_or_else(|e| panic!("{row}: {e}"));
+                let events = Box::pin(corpus_check::listen(
+                    &name,
+                    &connection,
+                    &operation.operation_id,
+                    &test_support::valid_arguments(document, operation),
+                    body.as_ref(),
+                    STREAM_EVENTS * 2,
+                ))
+                .await;
+                match events
+                    .map_err(|e| e.to_string())
+                    .and_then(|l| check_listened(&l, document, operation))
+                {
+                    Ok(()) => {}
+                    Err(why) => failures.push(format!("events {row}: {why}")),
+                }
+            }
+        }
+    }
+    eprintln!("{walked} paginated and {listened} event-stream operations");
+    assert!(
+        failures.is_empty(),
+        "{} of {} rows failed:\n{}",
+        failures.len(),
+        walked + listened,
+        failures.join("\n")
+    );
+}
