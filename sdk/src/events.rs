@@ -92,6 +92,8 @@ struct Decoder {
     line: BytesMut,
     /// A CR ended the last line: a LF first in the next chunk belongs to it.
     after_cr: bool,
+    /// Bytes seen so far, up to three: a byte-order mark starting the stream is dropped.
+    started: usize,
     event: String,
     data: String,
     /// Whether a `data` field came (an event without one is not dispatched).
@@ -106,6 +108,7 @@ impl Decoder {
             limit,
             line: BytesMut::new(),
             after_cr: false,
+            started: 0,
             event: String::new(),
             data: String::new(),
             has_data: false,
@@ -117,6 +120,23 @@ impl Decoder {
     /// Feeds `chunk`; the events it completes go to `out`.
     fn feed(&mut self, chunk: &[u8], out: &mut Vec<Event<String>>) -> Result<(), EventError> {
         let mut rest = chunk;
+        // WHATWG: one U+FEFF at the very start is not part of the stream
+        // (it may arrive split over chunks).
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        while self.started < BOM.len() {
+            match rest.first() {
+                Some(byte) if *byte == BOM[self.started] => {
+                    self.started += 1;
+                    rest = &rest[1..];
+                }
+                Some(_) => {
+                    // Not a mark after all: the bytes taken for one were the stream's.
+                    self.line.extend_from_slice(&BOM[..self.started]);
+                    self.started = BOM.len();
+                }
+                None => return Ok(()),
+            }
+        }
         if self.after_cr && rest.first() == Some(&b'\n') {
             rest = &rest[1..];
         }
@@ -376,6 +396,26 @@ mod tests {
         let bytes: Vec<String> = text.chars().map(String::from).collect();
         let bytes: Vec<&str> = bytes.iter().map(String::as_str).collect();
         assert_eq!(events(&bytes, 1024).await, expected);
+    }
+
+    #[tokio::test]
+    async fn a_leading_byte_order_mark_is_dropped() {
+        let expected = [event("message", None, "a")];
+        assert_eq!(events(&["\u{feff}data: a\n\n"], 1024).await, expected);
+        let bom = "\u{feff}".as_bytes();
+        let body: Vec<Result<Bytes, EventError>> = vec![
+            Ok(Bytes::copy_from_slice(&bom[..1])),
+            Ok(Bytes::copy_from_slice(&bom[1..])),
+            Ok(Bytes::from("data: a\n\n")),
+        ];
+        let got: Vec<_> = decode(stream::iter(body).boxed(), 1024, text)
+            .map(|e| e.map_err(|e| e.to_string()))
+            .collect()
+            .await;
+        assert_eq!(got, expected);
+        // Only at the start: later, it is part of a field's name (unknown, ignored).
+        let got = events(&["data: a\n\n\u{feff}data: b\n\n"], 1024).await;
+        assert_eq!(got, expected);
     }
 
     #[tokio::test]

@@ -225,6 +225,10 @@ struct Manifest {
     /// Every finding is an error (see [`findings`]).
     #[serde(default)]
     strict: bool,
+    /// How operations page where the document's shape is unusual, or
+    /// `false` where one that looks paginated is not (see [`pagination`]).
+    #[serde(default)]
+    pagination: std::collections::BTreeMap<String, pagination::Declared>,
 }
 
 /// Loads every provider under `dir` (one sub-directory each), sorted by name.
@@ -351,6 +355,7 @@ pub fn load_file(path: &Path, name: Option<&str>, purpose: Purpose) -> Result<Pr
         lifecycle: None,
         operations: Selection::default(),
         strict: false,
+        pagination: Default::default(),
     };
     let mut provider = load(&dir, manifest, path, purpose)?;
     if let Some(title) = provider.documents[0]
@@ -513,7 +518,8 @@ fn load(
             selection::remove_operation(&mut documents[operation.document].resolved, &operation);
         }
     }
-    let operations = selected;
+    let mut operations = selected;
+    pagination::declare(&mut operations, &manifest.pagination, &manifest_path)?;
     let normalised = match purpose {
         Purpose::Everything => {
             let mut converted = Vec::new();

@@ -14,12 +14,24 @@
 //!   item's `id` (Stripe, OpenAI, Resend).
 //!
 //! Anything else (offsets without a next member, page numbers, `Link`
-//! headers) is not recognised; such operations stay plain calls.
+//! headers) is not recognised; such operations stay plain calls, unless
+//! `provider.yaml` declares how they page ([`Declared`]):
+//!
+//! ```yaml
+//! pagination:
+//!   listThings: {parameter: page, items: results, next: next_page, more: has_more}
+//!   listEvents: {parameter: after, items: data, next_item: id, more: has_more}
+//!   searchAll: false        # looks paginated, is not
+//! ```
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
 use serde_json::Value;
 
-use crate::Operation;
 use crate::refs::Document;
+use crate::{Location, Operation, SpecError};
 
 /// How a paginated operation moves from page to page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,6 +78,104 @@ pub struct More {
     pub member: String,
     /// `true` when the member says there is *no* next page (Svix's `done`).
     pub inverted: bool,
+}
+
+/// How `provider.yaml` says an operation pages: the members by name, or
+/// `false` for none.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Declared {
+    /// `false`: the operation does not page, whatever its shape.
+    Not(bool),
+    /// How it pages.
+    Pages(DeclaredPages),
+}
+
+/// The members of a declared pagination.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeclaredPages {
+    /// The query parameter carrying the position.
+    parameter: String,
+    /// The body's item array.
+    items: String,
+    /// The body's member naming the next position.
+    #[serde(default)]
+    next: Option<String>,
+    /// Else: the last item's member that is the next position.
+    #[serde(default)]
+    next_item: Option<String>,
+    /// The body's boolean member saying whether another page follows.
+    #[serde(default)]
+    more: Option<String>,
+    /// Whether `more` says there is *no* next page (`done`).
+    #[serde(default)]
+    more_inverted: bool,
+    /// The query parameter bounding a page's size.
+    #[serde(default)]
+    limit: Option<String>,
+}
+
+/// Applies `provider.yaml`'s declarations (read from `manifest`) to `operations`.
+pub(crate) fn declare(
+    operations: &mut [Operation],
+    declared: &BTreeMap<String, Declared>,
+    manifest: &Path,
+) -> Result<(), SpecError> {
+    for (operation_id, declaration) in declared {
+        let at = Location::new(manifest, crate::pointer::join("/pagination", operation_id));
+        let Some(operation) = operations
+            .iter_mut()
+            .find(|o| o.operation_id == *operation_id)
+        else {
+            return Err(SpecError::invalid(at, "no operation has this operationId"));
+        };
+        operation.pagination = match declaration {
+            Declared::Not(false) => None,
+            Declared::Not(true) => {
+                return Err(SpecError::invalid(
+                    at,
+                    "`true` says nothing of how: name `parameter`, `items` and `next` or `next_item`",
+                ));
+            }
+            Declared::Pages(pages) => {
+                let next = match (&pages.next, &pages.next_item) {
+                    (Some(member), None) => Next::Member(member.clone()),
+                    (None, Some(member)) => Next::LastItem(member.clone()),
+                    _ => {
+                        return Err(SpecError::invalid(
+                            at,
+                            "name exactly one of `next` (a body member) and `next_item` (the last item's)",
+                        ));
+                    }
+                };
+                let query = |name: &str| {
+                    operation.parameters.iter().any(|p| {
+                        p.name == name && p.location == crate::ParameterLocation::Query
+                    })
+                };
+                for parameter in std::iter::once(&pages.parameter).chain(&pages.limit) {
+                    if !query(parameter) {
+                        return Err(SpecError::invalid(
+                            at.clone(),
+                            format!("the operation has no query parameter `{parameter}`"),
+                        ));
+                    }
+                }
+                Some(Pagination {
+                    parameter: pages.parameter.clone(),
+                    items: pages.items.clone(),
+                    next,
+                    more: pages.more.clone().map(|member| More {
+                        member,
+                        inverted: pages.more_inverted,
+                    }),
+                    limit: pages.limit.clone(),
+                })
+            }
+        };
+    }
+    Ok(())
 }
 
 /// Parameter names (lower case, without `_` and `-`) that carry a position.
@@ -355,6 +465,41 @@ mod tests {
         let (document, operation) = list(&["starting_after"], with_last_id);
         let pagination = recognise(&document, &operation).unwrap();
         assert_eq!(pagination.next, Next::Member("last_id".into()));
+    }
+
+    #[test]
+    fn provider_yaml_declares_or_refuses() {
+        let (document, operation) = list(
+            &["page", "per_page"],
+            json!({"type": "object", "properties": {"results": items(), "next_page": {"type": "integer"}}}),
+        );
+        let mut operations = vec![operation];
+        operations[0].pagination = recognise(&document, &operations[0]);
+        assert_eq!(operations[0].pagination, None);
+        let declared: BTreeMap<String, Declared> = serde_json::from_value(json!({
+            "list": {"parameter": "page", "items": "results", "next": "next_page", "limit": "per_page"}
+        }))
+        .unwrap();
+        declare(&mut operations, &declared, Path::new("provider.yaml")).unwrap();
+        let pagination = operations[0].pagination.clone().unwrap();
+        assert_eq!(pagination.next, Next::Member("next_page".into()));
+        assert_eq!(pagination.limit.as_deref(), Some("per_page"));
+
+        let not: BTreeMap<String, Declared> = serde_json::from_value(json!({"list": false})).unwrap();
+        declare(&mut operations, &not, Path::new("provider.yaml")).unwrap();
+        assert_eq!(operations[0].pagination, None);
+
+        for (bad, why) in [
+            (json!({"nope": false}), "no operation has this operationId"),
+            (json!({"list": true}), "says nothing of how"),
+            (json!({"list": {"parameter": "page", "items": "results"}}), "exactly one of"),
+            (json!({"list": {"parameter": "cursor", "items": "results", "next": "n"}}), "no query parameter `cursor`"),
+        ] {
+            let declared: BTreeMap<String, Declared> = serde_json::from_value(bad).unwrap();
+            let error = declare(&mut operations, &declared, Path::new("provider.yaml")).unwrap_err();
+            assert!(error.to_string().contains(why), "{error}");
+            assert!(error.to_string().contains("provider.yaml"), "{error}");
+        }
     }
 
     #[test]

@@ -1,0 +1,72 @@
+//! Follow an Akua install's logs as server-sent events, printing each as it
+//! arrives (or only counting them with `--count`).
+//!
+//! ```text
+//! cargo run -p mock-server &     # the mock, on 127.0.0.1:4010
+//! AKUA_API_TOKEN=test cargo run -p sdk --example events -- ins_1 \
+//!     --base-url http://127.0.0.1:4010/akua/v1 --prefer events=5,interval=200 [--count]
+//! ```
+//!
+//! The mock streams `Prefer: events=N` events (3 by default), one every
+//! `interval` milliseconds; a real server streams what the install logs.
+//! Exits 0 when the stream ends, 1 on an error, 2 on a usage error.
+
+// `common::report` prints one call's outcome; this example prints events.
+#[allow(dead_code)]
+mod common;
+
+use std::process::ExitCode;
+
+use futures_util::StreamExt;
+
+use common::{client, parse_args};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let count_only = args.iter().any(|a| a == "--count");
+    args.retain(|a| a != "--count");
+    let (positional, options) = match parse_args(args.into_iter()) {
+        Ok(parsed) => parsed,
+        Err(message) => return usage(&message),
+    };
+    let [install] = positional.as_slice() else {
+        return usage("one install id");
+    };
+    let client = match client::<sdk::akua::Client>(options) {
+        Ok(client) => client,
+        Err(code) => return code,
+    };
+    let mut events = match client.installs_get_logs().id(install).events().await {
+        Ok(events) => events,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut received = 0_u64;
+    while let Some(event) = events.next().await {
+        match event {
+            Ok(event) => {
+                received += 1;
+                if !count_only {
+                    println!("{} {}", event.event, event.data);
+                }
+            }
+            Err(error) => {
+                eprintln!("error after {received} events: {error}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    println!("{received} events");
+    ExitCode::SUCCESS
+}
+
+fn usage(message: &str) -> ExitCode {
+    if !message.is_empty() {
+        eprintln!("error: {message}");
+    }
+    eprintln!("usage: events <install_id> [--count] [--base-url URL] [--prefer events=N]");
+    ExitCode::from(2)
+}
