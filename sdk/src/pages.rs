@@ -43,6 +43,10 @@ pub enum PageError {
     },
 }
 
+/// One page's call, as a boxed future.
+#[doc(hidden)]
+pub type PageCall<'a, P, E> = BoxFuture<'a, Result<ResponseValue<P>, E>>;
+
 /// What generated code gives [`pages`]: the first request and how to move on.
 #[doc(hidden)]
 pub struct Pager<'a, B, P, E> {
@@ -51,7 +55,7 @@ pub struct Pager<'a, B, P, E> {
     /// Every page's call options.
     pub options: CallOptions,
     /// Sends one page's request.
-    pub send: fn(B, CallOptions) -> BoxFuture<'a, Result<ResponseValue<P>, E>>,
+    pub send: fn(B, CallOptions) -> PageCall<'a, P, E>,
     /// The request with its position parameter set.
     pub at: fn(B, String) -> B,
     /// The next page's position, if the page names one.
@@ -195,17 +199,18 @@ mod tests {
 
     use super::*;
 
+    /// A test page: its items and the next position.
+    type Page = (Vec<u32>, Option<String>);
+    /// The pages a test server answers, by position (`None`: the first).
+    type Server = fn(Option<&str>) -> Page;
+
     #[derive(Clone)]
     struct Request {
         position: Option<String>,
-        /// The pages the server answers, by position (`None`: the first).
-        server: fn(Option<&str>) -> (Vec<u32>, Option<String>),
+        server: Server,
     }
 
-    fn send(
-        request: Request,
-        _: CallOptions,
-    ) -> BoxFuture<'static, Result<ResponseValue<(Vec<u32>, Option<String>)>, String>> {
+    fn send(request: Request, _: CallOptions) -> PageCall<'static, Page, String> {
         Box::pin(async move {
             let page = (request.server)(request.position.as_deref());
             Ok(ResponseValue::new(
@@ -216,9 +221,7 @@ mod tests {
         })
     }
 
-    fn pager(
-        server: fn(Option<&str>) -> (Vec<u32>, Option<String>),
-    ) -> Pager<'static, Request, (Vec<u32>, Option<String>), String> {
+    fn pager(server: Server) -> Pager<'static, Request, Page, String> {
         Pager {
             first: Request {
                 position: None,

@@ -150,9 +150,10 @@ pub(crate) fn declare(
                     }
                 };
                 let query = |name: &str| {
-                    operation.parameters.iter().any(|p| {
-                        p.name == name && p.location == crate::ParameterLocation::Query
-                    })
+                    operation
+                        .parameters
+                        .iter()
+                        .any(|p| p.name == name && p.location == crate::ParameterLocation::Query)
                 };
                 for parameter in std::iter::once(&pages.parameter).chain(&pages.limit) {
                     if !query(parameter) {
@@ -485,18 +486,26 @@ mod tests {
         assert_eq!(pagination.next, Next::Member("next_page".into()));
         assert_eq!(pagination.limit.as_deref(), Some("per_page"));
 
-        let not: BTreeMap<String, Declared> = serde_json::from_value(json!({"list": false})).unwrap();
+        let not: BTreeMap<String, Declared> =
+            serde_json::from_value(json!({"list": false})).unwrap();
         declare(&mut operations, &not, Path::new("provider.yaml")).unwrap();
         assert_eq!(operations[0].pagination, None);
 
         for (bad, why) in [
             (json!({"nope": false}), "no operation has this operationId"),
             (json!({"list": true}), "says nothing of how"),
-            (json!({"list": {"parameter": "page", "items": "results"}}), "exactly one of"),
-            (json!({"list": {"parameter": "cursor", "items": "results", "next": "n"}}), "no query parameter `cursor`"),
+            (
+                json!({"list": {"parameter": "page", "items": "results"}}),
+                "exactly one of",
+            ),
+            (
+                json!({"list": {"parameter": "cursor", "items": "results", "next": "n"}}),
+                "no query parameter `cursor`",
+            ),
         ] {
             let declared: BTreeMap<String, Declared> = serde_json::from_value(bad).unwrap();
-            let error = declare(&mut operations, &declared, Path::new("provider.yaml")).unwrap_err();
+            let error =
+                declare(&mut operations, &declared, Path::new("provider.yaml")).unwrap_err();
             assert!(error.to_string().contains(why), "{error}");
             assert!(error.to_string().contains("provider.yaml"), "{error}");
         }
