@@ -111,7 +111,7 @@ fn generate(dir: &Path) -> Result<(String, String, String), String> {
     })
 }
 
-/// `walk` and `listen` by document name, over each compiled module's
+/// `walk`, `listen` and `fetch` by document name, over each compiled module's
 /// `dynamic` dispatcher: the corpus's pagination and event-stream rows.
 fn dispatch(compiled: &[(String, String)]) -> String {
     let arms = |call: &str| {
@@ -135,6 +135,15 @@ pub async fn walk(name: &str, connection: &sdk::dynamic::Connection, operation_i
     }}
 }}
 
+/// Downloads the file `operation_id` of the corpus document `name` answers (its module's `dynamic::fetch`).
+#[cfg(feature = "dynamic")]
+pub async fn fetch(name: &str, connection: &sdk::dynamic::Connection, operation_id: &str, arguments: &sdk::dynamic::Arguments, body: Option<&serde_json::Value>, limit: u64) -> Result<sdk::dynamic::Fetched, sdk::dynamic::CallError> {{
+    let _ = (connection, operation_id, arguments, body, limit);
+    match name {{
+{fetches}        _ => Err(sdk::dynamic::CallError::UnknownProvider(name.to_string())),
+    }}
+}}
+
 /// Reads the events of `operation_id` of the corpus document `name` (its module's `dynamic::listen`).
 #[cfg(feature = "dynamic")]
 pub async fn listen(name: &str, connection: &sdk::dynamic::Connection, operation_id: &str, arguments: &sdk::dynamic::Arguments, body: Option<&serde_json::Value>, max_events: usize) -> Result<sdk::dynamic::Listened, sdk::dynamic::CallError> {{
@@ -146,6 +155,7 @@ pub async fn listen(name: &str, connection: &sdk::dynamic::Connection, operation
 "#,
         walks = arms("walk(&client, operation_id, arguments, max_pages)"),
         listens = arms("listen(&client, operation_id, arguments, body, max_events)"),
+        fetches = arms("fetch(&client, operation_id, arguments, body, limit)"),
     )
 }
 

@@ -1,16 +1,18 @@
-//! Every paginated and every event-stream operation of every compiled
-//! corpus document, through its generated client's `.pages()` and
-//! `.events()` (the module's `dynamic::walk`/`listen`), against the mock
-//! serving that same document with `--spec`: pages reach the last with
-//! every item once, streams end after the events asked for, each matching
-//! its declared schema. The checks are the contract suite's
-//! (`test_support::sdk::check_walk`, `check_listened`).
+//! Every paginated, event-stream and file operation of every compiled
+//! corpus document, through its generated client's `.pages()`, `.events()`
+//! and `.download()` (the module's `dynamic::walk`/`listen`/`fetch`),
+//! against the mock serving that same document with `--spec`: pages reach
+//! the last with every item once, streams end after the events asked for,
+//! each matching its declared schema, files arrive whole. The checks are
+//! shared with the contract suite (`test_support::sdk::check_walk`,
+//! `check_listened`, `check_fetched`).
 
 #![cfg(feature = "dynamic")]
 
 use mock_server::{Config, MockServer, Spec};
 use test_support::sdk::{
-    STREAM_EVENTS, WALK_ITEMS, check_listened, check_walk, connection, walk_arguments,
+    DOWNLOAD_BYTES, STREAM_EVENTS, WALK_ITEMS, check_fetched, check_listened, check_walk,
+    connection, walk_arguments,
 };
 
 include!("../not_yet_compiled.rs");
@@ -20,7 +22,7 @@ const KEY: &str = "corpus-key";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_and_event_streams_of_the_corpus() {
     let mut failures = Vec::new();
-    let (mut walked, mut listened) = (0, 0);
+    let (mut walked, mut listened, mut fetched) = (0, 0, 0);
     for dir in specs::corpus_dirs().expect("specs/corpus/ reads") {
         let name = dir
             .file_name()
@@ -36,10 +38,18 @@ async fn pages_and_event_streams_of_the_corpus() {
                 .iter()
                 .any(|r| r.status.is_success() && r.events.is_some())
         };
+        let file = |o: &specs::Operation| {
+            o.responses.iter().any(|r| {
+                r.status.is_success()
+                    && r.body
+                        .as_ref()
+                        .is_some_and(|b| specs::is_download(&b.media_type))
+            })
+        };
         if !provider
             .operations
             .iter()
-            .any(|o| o.pagination.is_some() || streamed(o))
+            .any(|o| o.pagination.is_some() || streamed(o) || file(o))
         {
             continue;
         }
@@ -101,14 +111,37 @@ async fn pages_and_event_streams_of_the_corpus() {
                     Err(why) => failures.push(format!("events {row}: {why}")),
                 }
             }
+            if file(operation) {
+                fetched += 1;
+                let prefer = ("Prefer".to_string(), format!("size={DOWNLOAD_BYTES}"));
+                let connection = connection(&provider, &base, Some(KEY), vec![prefer]);
+                let body = test_support::request_body(&provider, operation)
+                    .unwrap_or_else(|e| panic!("{row}: {e}"));
+                let download = Box::pin(corpus_check::fetch(
+                    &name,
+                    &connection,
+                    &operation.operation_id,
+                    &test_support::valid_arguments(document, operation),
+                    body.as_ref(),
+                    DOWNLOAD_BYTES * 2,
+                ))
+                .await;
+                match download
+                    .map_err(|e| e.to_string())
+                    .and_then(|f| check_fetched(&f, operation))
+                {
+                    Ok(()) => {}
+                    Err(why) => failures.push(format!("download {row}: {why}")),
+                }
+            }
         }
     }
-    eprintln!("{walked} paginated and {listened} event-stream operations");
+    eprintln!("{walked} paginated, {listened} event-stream and {fetched} file operations");
     assert!(
         failures.is_empty(),
         "{} of {} rows failed:\n{}",
         failures.len(),
-        walked + listened,
+        walked + listened + fetched,
         failures.join("\n")
     );
 }

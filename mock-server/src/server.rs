@@ -11,6 +11,7 @@
 //! lifecycle (--stateful)   pipeline/state.rs
 //! select                   pipeline/select.rs
 //! stream (event streams)  pipeline/events.rs
+//! size (files)            pipeline/files.rs
 //! page (list operations)   pipeline/pages.rs
 //! render                   pipeline/render.rs
 //! ```
@@ -42,7 +43,7 @@ use crate::pipeline::request::{Incoming, truncate};
 use crate::pipeline::routes::{PathParams, RouteMatch, find};
 use crate::pipeline::select::{Preference, select};
 use crate::pipeline::validate::check_request;
-use crate::pipeline::{events, pages};
+use crate::pipeline::{events, files, pages};
 use crate::proxy;
 use crate::proxy::violations::Violation;
 use crate::serve::Abort;
@@ -307,7 +308,10 @@ fn respond(
     if let Some(stream) = events::wanted(response, example, request) {
         return Ok(events::stream(response, stream, &preference));
     }
-    match pages::paged(operation, response, example, request, &preference)? {
+    if let Some(file) = files::sized(response, example, &preference) {
+        return Ok(file);
+    }
+    match pages::paged(operation, response, example, request, &preference) {
         Some(page) => Ok(render::declared_body(response, Some(page.into()))),
         None => Ok(render::declared(response, example)),
     }

@@ -95,6 +95,9 @@ pub enum CallError {
     /// The operation's success is not an event stream (`listen`).
     #[error("operation `{0}` does not answer an event stream")]
     NotStreamed(String),
+    /// The operation's success is not a file (`fetch`).
+    #[error("operation `{0}` does not answer a file")]
+    NotADownload(String),
     /// An argument does not parse into its parameter's type.
     #[error("argument `{name}`: {message}")]
     InvalidArgument {
@@ -171,6 +174,22 @@ pub struct Listened {
     /// does not parse, a broken connection).
     pub failed: Option<String>,
     /// Whether reading stopped at the event limit with the stream still open.
+    pub truncated: bool,
+}
+
+/// A file downloaded and counted, not kept (`fetch_with`).
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Fetched {
+    /// Bytes received.
+    pub length: u64,
+    /// The `Content-Type` sent.
+    pub content_type: Option<String>,
+    /// The call's outcome when it did not answer a file (an error status, ...).
+    pub stopped: Option<Outcome>,
+    /// Why reading stopped early, if it did.
+    pub failed: Option<String>,
+    /// Whether counting stopped at the limit with bytes still coming.
     pub truncated: bool,
 }
 

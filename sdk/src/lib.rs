@@ -91,6 +91,7 @@ mod builder;
     feature = "promptlayer"
 ))]
 pub mod cancel;
+mod download;
 #[cfg(feature = "dynamic")]
 #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
 pub mod dynamic;
@@ -112,6 +113,7 @@ pub use call::{
     CallOptions, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRY_AFTER,
     DEFAULT_RETRIES, RETRYABLE_STATUSES, RetryPolicy, Settings, Sleep, TokioSleep,
 };
+pub use download::{Download, DownloadError};
 pub use progenitor_client::ResponseValue;
 pub use provider::Provider;
 pub use redirects::{DEFAULT_MAX_REDIRECTS, Redirects, redirect_policy};
@@ -136,8 +138,8 @@ pub mod __private {
     pub use crate::response::{Failed, Failure, Received};
     pub use crate::secret::RedactedUrl;
     pub use crate::{
-        CallOptions, ClientBuilder, ConfigError, Documented, InvalidBody, Provider, RawResponse,
-        ResponseTooLarge, ResponseValue, Settings, TransportError,
+        CallOptions, ClientBuilder, ConfigError, Documented, Download, InvalidBody, Provider,
+        RawResponse, ResponseTooLarge, ResponseValue, Settings, TransportError,
     };
 }
 

@@ -540,6 +540,25 @@ pub fn is_json(media_type: &str) -> bool {
     essence == "application/json" || essence.ends_with("+json")
 }
 
+/// Whether a media type is a file to download rather than a document to
+/// parse: `application/octet-stream`, audio, images, video, fonts and
+/// archives (parameters and case aside).
+pub fn is_download(media_type: &str) -> bool {
+    let essence = media_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let (top, sub) = essence.split_once('/').unwrap_or((&essence, ""));
+    matches!(top, "audio" | "image" | "video" | "font")
+        || (top == "application"
+            && matches!(
+                sub,
+                "octet-stream" | "zip" | "gzip" | "x-tar" | "x-gzip" | "pdf" | "x-7z-compressed"
+            ))
+}
+
 /// Whether a media type is `text/event-stream` (parameters and case aside).
 pub fn is_event_stream(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim();
@@ -549,6 +568,28 @@ pub fn is_event_stream(media_type: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn downloads() {
+        for media in [
+            "application/octet-stream",
+            "audio/wav",
+            "image/png; q=1",
+            "Video/MP4",
+            "application/zip",
+        ] {
+            assert!(is_download(media), "{media}");
+        }
+        for media in [
+            "application/json",
+            "text/plain",
+            "text/event-stream",
+            "application/xml",
+            "text/csv",
+        ] {
+            assert!(!is_download(media), "{media}");
+        }
+    }
 
     #[test]
     fn statuses() {

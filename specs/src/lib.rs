@@ -55,7 +55,7 @@ use serde_json::Value;
 
 pub use catalogue::{
     Body, METHODS, Operation, Parameter, ParameterLocation, RequestBody, Response, ResponseHeader,
-    SDK_NAME, Status, is_event_stream, is_json, parse_status,
+    SDK_NAME, Status, is_download, is_event_stream, is_json, parse_status,
 };
 pub use error::{Location, SpecError};
 pub use findings::{Finding, Findings, Outcome};

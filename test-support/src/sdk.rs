@@ -346,3 +346,35 @@ pub fn check_listened(
     }
     Ok(())
 }
+
+/// Bytes the mock is asked to send for a file (`Prefer: size=N`): more
+/// than one of its chunks.
+pub const DOWNLOAD_BYTES: u64 = 200_000;
+
+/// What downloading a [`DOWNLOAD_BYTES`] file must show: every byte, in a
+/// media type the operation declares for its success.
+pub fn check_fetched(fetched: &sdk::dynamic::Fetched, operation: &Operation) -> Result<(), String> {
+    if let Some(stopped) = &fetched.stopped {
+        return Err(format!("no file: {stopped:?}"));
+    }
+    if let Some(failed) = &fetched.failed {
+        return Err(format!("the download failed: {failed}"));
+    }
+    if fetched.truncated || fetched.length != DOWNLOAD_BYTES {
+        return Err(format!(
+            "{} bytes, expected {DOWNLOAD_BYTES}",
+            fetched.length
+        ));
+    }
+    let declared: Vec<&str> = operation
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .filter_map(|r| r.body.as_ref())
+        .map(|b| b.media_type.as_str())
+        .collect();
+    match &fetched.content_type {
+        Some(sent) if declared.iter().any(|d| sent.starts_with(d)) => Ok(()),
+        sent => Err(format!("content type {sent:?}, declared {declared:?}")),
+    }
+}

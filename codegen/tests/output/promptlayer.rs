@@ -842,6 +842,36 @@ pub mod dynamic {
             _ => Err(CallError::NotPaginated(operation_id.to_string())),
         }
     }
+    /// Reads the events of the operation `operation_id`, whose success
+    /// is an event stream, through its builder's `.events()`, with
+    /// `arguments` and `body` as [`call`] takes them: at most `max_events`.
+    pub async fn listen(
+        client: &Client,
+        operation_id: &str,
+        arguments: &Arguments,
+        body: Option<&serde_json::Value>,
+        max_events: usize,
+    ) -> Result<crate::dynamic::Listened, CallError> {
+        let _ = (client, arguments, body, max_events);
+        match operation_id {
+            _ => Err(CallError::NotStreamed(operation_id.to_string())),
+        }
+    }
+    /// Downloads the file the operation `operation_id` answers through
+    /// its builder's `.download()`, with `arguments` and `body` as
+    /// [`call`] takes them, counting at most `limit` bytes.
+    pub async fn fetch(
+        client: &Client,
+        operation_id: &str,
+        arguments: &Arguments,
+        body: Option<&serde_json::Value>,
+        limit: u64,
+    ) -> Result<crate::dynamic::Fetched, CallError> {
+        let _ = (client, arguments, body, limit);
+        match operation_id {
+            _ => Err(CallError::NotADownload(operation_id.to_string())),
+        }
+    }
     /// The JSON Schema of the SDK type a documented response body is
     /// parsed into (schemars), if it has a typed body.
     pub fn response_schema(

@@ -26,6 +26,8 @@ pub struct Preference<'a> {
     pub events: Option<Cow<'a, str>>,
     /// Milliseconds before each event of a stream (`Prefer: interval=MS`).
     pub interval: Option<Cow<'a, str>>,
+    /// The bytes a file answer holds (`Prefer: size=N`).
+    pub size: Option<Cow<'a, str>>,
 }
 
 impl<'a> Preference<'a> {
@@ -60,6 +62,7 @@ impl<'a> Preference<'a> {
             "items" => self.items = Some(value),
             "events" => self.events = Some(value),
             "interval" => self.interval = Some(value),
+            "size" => self.size = Some(value),
             _ => {}
         }
     }

@@ -15,4 +15,5 @@ mod proxy;
 mod record_replay;
 mod selection;
 mod spec;
+mod streams;
 mod two_ways;

@@ -62,6 +62,22 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
             }
         }
     };
+    let fetch = if names.is_empty() {
+        quote! {
+            let _ = (clients, operation_id, arguments, body, limit);
+            Err(CallError::UnknownProvider(provider.to_string()))
+        }
+    } else {
+        quote! {
+            match provider {
+                #(#names => {
+                    let client: crate::#modules::Client = clients.client()?;
+                    crate::#modules::dynamic::fetch(&client, operation_id, arguments, body, limit).await
+                })*
+                _ => Err(CallError::UnknownProvider(provider.to_string())),
+            }
+        }
+    };
     let schema = if names.is_empty() {
         quote! {
             let _ = (provider, operation_id, status);
@@ -104,6 +120,12 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
             #listen
         }
 
+        /// Downloads the file `provider`'s `operation_id` answers through its
+        /// builder's `.download()`, counting at most `limit` bytes.
+        pub async fn fetch_with<F: ClientFactory>(provider: &str, clients: &F, operation_id: &str, arguments: &Arguments, body: Option<&serde_json::Value>, limit: u64) -> Result<Fetched, CallError> {
+            #fetch
+        }
+
         /// The JSON Schema of the SDK type `provider`'s `operation_id` parses
         /// a `status` body into, if it has a typed body.
         pub fn response_schema(provider: &str, operation_id: &str, status: u16) -> Option<schemars::schema::RootSchema> {
@@ -124,6 +146,8 @@ pub struct DynamicCode {
     pub walk_arm: Option<TokenStream>,
     /// Its `dynamic::listen` arm, if it answers an event stream.
     pub listen_arm: Option<TokenStream>,
+    /// Its `dynamic::fetch` arm, if it answers a file.
+    pub fetch_arm: Option<TokenStream>,
 }
 
 /// The `dynamic` code of one operation (`plan`: how it pages, if it does).
@@ -133,6 +157,7 @@ pub fn dynamic_code(
     generated: &Generated,
     plan: Option<&Plan>,
     streams: bool,
+    downloads: bool,
 ) -> Result<DynamicCode, String> {
     let operation_id = &operation.operation_id;
     let method = ident(&progenitor_snake(&operation.sdk_name));
@@ -272,6 +297,37 @@ pub fn dynamic_code(
         }
     });
 
+    let fetch_arm = downloads.then(|| {
+        quote! {
+            #operation_id => {
+                let mut builder = client.#method();
+                #(#setters)*
+                #body_setter
+                let mut fetched = crate::dynamic::Fetched::default();
+                let mut download = match Box::pin(builder.download()).await {
+                    Ok(download) => download,
+                    Err(error) => {
+                        fetched.stopped = Some(Outcome::failure(error.status().map(|s| s.as_u16()), error.variant(), error.to_string()));
+                        return Ok(fetched);
+                    }
+                };
+                fetched.content_type = download.content_type().map(str::to_string);
+                while fetched.length < limit {
+                    match download.chunk().await {
+                        Ok(Some(chunk)) => fetched.length += chunk.len() as u64,
+                        Ok(None) => return Ok(fetched),
+                        Err(error) => {
+                            fetched.failed = Some(error.to_string());
+                            return Ok(fetched);
+                        }
+                    }
+                }
+                fetched.truncated = true;
+                Ok(fetched)
+            }
+        }
+    });
+
     let successes: Vec<&Response> = operation
         .responses
         .iter()
@@ -320,6 +376,7 @@ pub fn dynamic_code(
         schema_arms,
         walk_arm,
         listen_arm,
+        fetch_arm,
     })
 }
 

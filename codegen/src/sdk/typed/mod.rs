@@ -4,6 +4,7 @@
 //! documented body, plus the failures any call can have.
 
 mod client;
+mod download;
 mod dynamic;
 mod errors;
 mod events;
@@ -50,6 +51,7 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
     let mut schema_arms = Vec::new();
     let mut walk_arms = Vec::new();
     let mut listen_arms = Vec::new();
+    let mut fetch_arms = Vec::new();
     for operation in &provider.operations {
         let fail = |message: String| {
             GenError::new(
@@ -71,14 +73,17 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
             impls.push(pages::pages_impl(&builder, plan));
         }
         let streamed = events::plan(provider, operation, &builder, generated);
-        if let Some(plan) = &streamed {
-            let prelude = send::prelude(operation, &builder, generated).map_err(fail)?;
-            impls.push(events::events_impl(
-                operation,
-                &builder,
-                plan,
-                &prelude.statements(),
-            ));
+        let downloads = download::downloads(operation, generated);
+        if streamed.is_some() || downloads {
+            let prelude = send::prelude(operation, &builder, generated)
+                .map_err(fail)?
+                .statements();
+            if let Some(plan) = &streamed {
+                impls.push(events::events_impl(operation, &builder, plan, &prelude));
+            }
+            if downloads {
+                impls.push(download::download_impl(operation, &builder, &prelude));
+            }
         }
         let code = dynamic::dynamic_code(
             operation,
@@ -86,6 +91,7 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
             generated,
             paged.as_ref(),
             streamed.is_some(),
+            downloads,
         )
         .map_err(fail)?;
         dynamic_arms.push(code.arm);
@@ -93,6 +99,7 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
         schema_arms.extend(code.schema_arms);
         walk_arms.extend(code.walk_arm);
         listen_arms.extend(code.listen_arm);
+        fetch_arms.extend(code.fetch_arm);
     }
     Ok(quote! {
         #client
@@ -145,6 +152,17 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
                 match operation_id {
                     #(#listen_arms)*
                     _ => Err(CallError::NotStreamed(operation_id.to_string())),
+                }
+            }
+
+            /// Downloads the file the operation `operation_id` answers through
+            /// its builder's `.download()`, with `arguments` and `body` as
+            /// [`call`] takes them, counting at most `limit` bytes.
+            pub async fn fetch(client: &Client, operation_id: &str, arguments: &Arguments, body: Option<&serde_json::Value>, limit: u64) -> Result<crate::dynamic::Fetched, CallError> {
+                let _ = (client, arguments, body, limit);
+                match operation_id {
+                    #(#fetch_arms)*
+                    _ => Err(CallError::NotADownload(operation_id.to_string())),
                 }
             }
 

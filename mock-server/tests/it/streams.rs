@@ -1,0 +1,118 @@
+//! Event streams and files over real HTTP, on a corpus document nobody
+//! here wrote (TGI's chat completions declare JSON and an event stream):
+//! the mock answers JSON unless the request asks for the stream, by
+//! `Accept` or by `"stream": true` in its body as AI platforms' clients
+//! do; `Prefer: events=N` sets the count; a `truncate` fault cuts the
+//! stream midway.
+
+use mock_server::{Config, MockServer, Spec};
+use serde_json::json;
+
+async fn tgi() -> (MockServer, String) {
+    let mock = MockServer::start(Config {
+        specs: vec![Spec {
+            name: Some("tgi".into()),
+            path: specs::repository_root().join("specs/corpus/tgi"),
+        }],
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let url = format!("{}/v1/chat/completions", mock.base_url("tgi").unwrap());
+    (mock, url)
+}
+
+fn chat(stream: bool) -> serde_json::Value {
+    json!({"model": "tgi", "messages": [{"role": "user", "content": "hi"}], "stream": stream})
+}
+
+/// Status, content type and body of a POST.
+async fn post(
+    url: &str,
+    headers: &[(&str, &str)],
+    body: &serde_json::Value,
+) -> (u16, String, String) {
+    let mut request = test_support::http_client().post(url).json(body);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    (
+        status,
+        content_type,
+        response.text().await.unwrap_or_default(),
+    )
+}
+
+fn events(body: &str) -> usize {
+    body.split("\n\n")
+        .filter(|event| event.starts_with("data:"))
+        .count()
+}
+
+#[tokio::test]
+async fn json_unless_the_request_asks_for_the_stream() {
+    let (_mock, url) = tgi().await;
+    let (status, content_type, body) = post(&url, &[], &chat(false)).await;
+    assert_eq!((status, content_type.as_str()), (200, "application/json"));
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&body).is_ok(),
+        "{body}"
+    );
+
+    // `"stream": true`, with JSON accepted: how OpenAI-style clients ask.
+    let (status, content_type, body) =
+        post(&url, &[("accept", "application/json")], &chat(true)).await;
+    assert_eq!((status, content_type.as_str()), (200, "text/event-stream"));
+    assert_eq!(events(&body), 3, "{body}");
+
+    // `Accept` preferring the stream, and a count.
+    let (_, content_type, body) = post(
+        &url,
+        &[
+            ("accept", "text/event-stream, application/json;q=0.5"),
+            ("prefer", "events=7"),
+        ],
+        &chat(false),
+    )
+    .await;
+    assert_eq!(content_type, "text/event-stream");
+    assert_eq!(events(&body), 7, "{body}");
+    for event in body.split("\n\n").filter(|e| !e.is_empty()) {
+        let data = event.strip_prefix("data: ").unwrap();
+        assert!(
+            serde_json::from_str::<serde_json::Value>(data).is_ok(),
+            "{data}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_truncate_fault_cuts_the_stream_midway() {
+    let (mock, url) = tgi().await;
+    let client = test_support::http_client();
+    let injected = client
+        .post(format!("{}/__mock/faults", mock.uri()))
+        .json(&json!({"provider": "tgi", "fault": "truncate"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(injected.status().is_success(), "{}", injected.status());
+    let response = client
+        .post(&url)
+        .header("prefer", "events=10")
+        .json(&chat(true))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let read = response.bytes().await;
+    assert!(read.is_err(), "the stream ended cleanly: {read:?}");
+}
