@@ -194,6 +194,9 @@ const POSITION_PARAMETERS: &[&str] = &[
     "page",
 ];
 
+/// Parameter names that carry a position which is a number.
+const NUMBER_PARAMETERS: &[&str] = &["offset", "page"];
+
 /// Parameter names that carry a position which is an item's id.
 const ITEM_ID_PARAMETERS: &[&str] = &["after", "startingafter"];
 
@@ -313,14 +316,19 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
             !url && (parameter_types.is_empty()
                 || parameter_types.iter().any(|t| member_types.contains(t)))
         };
-        let wanted = [
+        let mut wanted = vec![
             format!("next{name}"),
             "nextcursor".to_string(),
             "nextpagetoken".to_string(),
             "nexttoken".to_string(),
             "next".to_string(),
-            name.clone(),
         ];
+        // A member named as the parameter is the next position for a
+        // token (Svix's `iterator`), but the current one for a number
+        // (Netbird's `page` beside `total_pages`).
+        if !NUMBER_PARAMETERS.contains(&name.as_str()) {
+            wanted.push(name.clone());
+        }
         let next = wanted.iter().find_map(|want| {
             properties.keys().find(|member| {
                 folded(member) == *want && **member != items && scalar(member) && fits(member)
@@ -523,6 +531,12 @@ mod tests {
         let (document, operation) = list(
             &["after"],
             json!({"type": "object", "properties": {"data": items()}}),
+        );
+        assert_eq!(recognise(&document, &operation), None);
+        // The current page number, not the next (Netbird).
+        let (document, operation) = list(
+            &["page"],
+            json!({"type": "object", "properties": {"data": items(), "page": {"type": "integer"}, "total_pages": {"type": "integer"}}}),
         );
         assert_eq!(recognise(&document, &operation), None);
         // A next page's URL beside an integer offset (Kuma).

@@ -552,8 +552,8 @@ fn has_schema(body: &Body) -> bool {
 }
 
 /// A body value as the text its media type sends: JSON serialised; for
-/// `text/event-stream`, one event (an object's `event`, `data`, `id` and
-/// `retry` members as fields, anything else as `data`); strings as they
+/// `text/event-stream`, one event (an object of `data` and any of `event`,
+/// `id`, `retry` as fields, anything else, `{}` too, as `data`); strings as they
 /// are; without a value, a small body of the type.
 fn media_text(media_type: &str, value: &Value) -> String {
     if specs::is_json(media_type) {
@@ -572,9 +572,10 @@ fn media_text(media_type: &str, value: &Value) -> String {
         };
         match value {
             Value::Object(members)
-                if members
-                    .keys()
-                    .all(|k| ["event", "data", "id", "retry"].contains(&k.as_str())) =>
+                if members.contains_key("data")
+                    && members
+                        .keys()
+                        .all(|k| ["event", "data", "id", "retry"].contains(&k.as_str())) =>
             {
                 for name in ["event", "id", "retry", "data"] {
                     match members.get(name) {

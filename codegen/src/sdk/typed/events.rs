@@ -90,7 +90,7 @@ fn stream_switch(builder: &str, generated: &Generated) -> TokenStream {
 }
 
 /// `T` of `Result<T, _>`.
-fn inner_result(ty: &syn::Type) -> Option<&syn::Type> {
+pub(super) fn inner_result(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(path) = ty else {
         return None;
     };

@@ -22,8 +22,8 @@ pub struct Plan {
     items: TokenStream,
     /// The next position from `page`, an `Option<String>`.
     next: TokenStream,
-    /// The builder's setter of the position parameter.
-    setter: syn::Ident,
+    /// The request with `position` set: `|builder, position| #at`.
+    at: TokenStream,
     /// What `operation.pagination` says, for the docs.
     pagination: specs::pagination::Pagination,
 }
@@ -51,9 +51,35 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
         .setters
         .get(&(builder.to_string(), setter_name.clone()))?;
     let setter_text = last_ident(setter_type)?;
-    if setter_text != "String" && !generated.text_newtypes.contains(&setter_text) {
+    let setter = ident(&setter_name);
+    let at = if setter_text == "String" || generated.text_newtypes.contains(&setter_text) {
+        quote!(builder.#setter(position))
+    } else if ["i32", "i64", "u32", "u64", "NonZeroU64"].contains(&setter_text.as_str()) {
+        // A number (a page number or offset): parsed, and a position that
+        // is not one fails the next call as an invalid request.
+        let optional = generated
+            .builder_fields
+            .get(builder)?
+            .iter()
+            .find(|(name, _)| *name == setter_name)
+            .and_then(|(_, ty)| super::events::inner_result(ty))
+            .is_some_and(|ty| inner(ty, "Option").is_some());
+        let wrap = if optional {
+            quote!(.map(Some))
+        } else {
+            quote!()
+        };
+        quote! {{
+            let mut builder = builder;
+            builder.#setter = position
+                .parse::<#setter_type>()
+                #wrap
+                .map_err(|error| format!("position `{position}`: {error}"));
+            builder
+        }}
+    } else {
         return None;
-    }
+    };
 
     let items_field = member(&pagination.items)?;
     let items_ident = &items_field.ident;
@@ -114,7 +140,7 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
         item,
         items,
         next,
-        setter: ident(&setter_name),
+        at,
         pagination: pagination.clone(),
     })
 }
@@ -135,7 +161,7 @@ pub fn pages_impl(builder: &str, plan: &Plan) -> TokenStream {
         item,
         items,
         next,
-        setter,
+        at,
         pagination,
     } = plan;
     let how = match &pagination.next {
@@ -166,7 +192,7 @@ pub fn pages_impl(builder: &str, plan: &Plan) -> TokenStream {
                     first: self,
                     options,
                     send: |builder, options| Box::pin(builder.send_with(options)),
-                    at: |builder, position| builder.#setter(position),
+                    at: |builder, position| #at,
                     next: |page| #next,
                     failed: errors::#error::Pagination,
                 })
