@@ -144,7 +144,7 @@ pub async fn next<T>(stream: &mut BoxStream<'_, T>) -> Option<T> {
     stream.next().await
 }
 
-/// A member that holds a position: text, a number, or either left out.
+/// A member that holds a position: text, a number or a UUID, or left out.
 #[doc(hidden)]
 pub trait Position {
     /// The position as the next request's parameter; `None` when there is none.
@@ -157,7 +157,8 @@ impl Position for String {
     }
 }
 
-macro_rules! numeric_positions {
+/// Positions written as their `Display`.
+macro_rules! display_positions {
     ($($number:ty),*) => {$(
         impl Position for $number {
             fn position(&self) -> Option<String> {
@@ -166,7 +167,7 @@ macro_rules! numeric_positions {
         }
     )*};
 }
-numeric_positions!(i32, i64, u32, u64, f64, std::num::NonZeroU64);
+display_positions!(i32, i64, u32, u64, f64, std::num::NonZeroU64, uuid::Uuid);
 
 impl<T: Position> Position for Option<T> {
     fn position(&self) -> Option<String> {

@@ -1,8 +1,8 @@
 //! Per paginated operation (`specs::pagination`), `.pages()` and
 //! `.stream()` on its builder, over `crate::pages`. Written only where
-//! progenitor's types have the shapes the runtime reads (a `Vec` of items,
-//! a text or number position, a boolean flag, a text setter); elsewhere the
-//! operation stays a plain call.
+//! progenitor's types have the shapes the runtime reads (a `Vec` of items;
+//! a text, number or UUID position; a boolean flag; a text, number or
+//! UUID setter); elsewhere the operation stays a plain call.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -54,9 +54,9 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
     let setter = ident(&setter_name);
     let at = if setter_text == "String" || generated.text_newtypes.contains(&setter_text) {
         quote!(builder.#setter(position))
-    } else if ["i32", "i64", "u32", "u64", "NonZeroU64"].contains(&setter_text.as_str()) {
-        // A number (a page number or offset): parsed, and a position that
-        // is not one fails the next call as an invalid request.
+    } else if ["i32", "i64", "u32", "u64", "NonZeroU64", "Uuid"].contains(&setter_text.as_str()) {
+        // A number (a page number or offset) or an id: parsed, and a
+        // position that is not one fails the next call as an invalid request.
         let optional = generated
             .builder_fields
             .get(builder)?
@@ -249,7 +249,17 @@ fn position(ty: &syn::Type, value: TokenStream, generated: &Generated) -> Option
     };
     let name = last_ident(base)?;
     let primitive = (path.path.segments.len() == 1 || path.path.leading_colon.is_some())
-        && ["String", "i32", "i64", "u32", "u64", "f64", "NonZeroU64"].contains(&name.as_str());
+        && [
+            "String",
+            "i32",
+            "i64",
+            "u32",
+            "u64",
+            "f64",
+            "NonZeroU64",
+            "Uuid",
+        ]
+        .contains(&name.as_str());
     if primitive {
         return Some(quote!(crate::pages::Position::position(&#value)));
     }
