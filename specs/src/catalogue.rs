@@ -139,7 +139,8 @@ pub struct Response {
     /// The `text/event-stream` body, if the response declares one (also
     /// when it is `body`): each event's schema, as the document gives it.
     pub events: Option<Body>,
-    /// Declared response headers (`Content-Type` excluded: OpenAPI ignores it there).
+    /// Declared response headers (`Content-Type`, framing and hop-by-hop
+    /// headers excluded: they are the HTTP layer's, not the API's).
     pub headers: Vec<ResponseHeader>,
 }
 
@@ -492,7 +493,11 @@ impl<'a> Reader<'a> {
         let at = pointer::join(at, "headers");
         let mut declared = Vec::new();
         for (name, header) in headers {
-            if name.eq_ignore_ascii_case("content-type") {
+            // OpenAPI ignores a declared `Content-Type`; the message's framing
+            // and hop-by-hop headers are the HTTP layer's, not the API's
+            // (OpenAI declares `Transfer-Encoding: chunked` on a download: a
+            // server that sent it beside a length would break the answer).
+            if FRAMING_HEADERS.iter().any(|h| name.eq_ignore_ascii_case(h)) {
                 continue;
             }
             let header = self.resolve(header, &pointer::join(&at, name))?;
@@ -539,6 +544,21 @@ pub fn is_json(media_type: &str) -> bool {
     let essence = media_type.split(';').next().unwrap_or("").trim();
     essence == "application/json" || essence.ends_with("+json")
 }
+
+/// Response headers a document may declare that are not the API's to send:
+/// `Content-Type` (OpenAPI ignores it), the message's framing, and hop-by-hop
+/// headers (RFC 9110, section 7.6.1).
+const FRAMING_HEADERS: &[&str] = &[
+    "content-type",
+    "content-length",
+    "transfer-encoding",
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "te",
+    "trailer",
+    "upgrade",
+];
 
 /// Whether a media type is a file to download rather than a document to
 /// parse: `application/octet-stream`, audio, images, video, fonts and

@@ -198,8 +198,9 @@ fn one(dir: &Path, fast: bool) -> Outcome {
 }
 
 /// Compiles the document's SDK module as a user's build would and runs its
-/// rows (one `Client` method per operation: `corpus-check/tests/methods.rs`),
-/// with the seconds it took.
+/// rows (one `Client` method per operation: `corpus-check/tests/methods.rs`;
+/// its pages, event streams and files against the mock:
+/// `corpus-check/tests/streams.rs`), with the seconds it took.
 fn compile_sdk(name: &str) -> (Result<(), String>, f64) {
     let started = Instant::now();
     let output =
@@ -221,9 +222,18 @@ fn compile_sdk(name: &str) -> (Result<(), String>, f64) {
     let result = match output {
         Ok(output) if output.status.success() => Ok(()),
         Ok(output) => {
-            let stderr = String::from_utf8_lossy(&output.stderr);
-            let last: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
-            Err(last[last.len().saturating_sub(3)..].join(" / "))
+            // The rows' own summary (`N of M rows failed:` and the first
+            // failures) where a test says one, else the end of the build's errors.
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            let lines: Vec<&str> = stdout.lines().collect();
+            match lines.iter().position(|l| l.contains("rows failed:")) {
+                Some(at) => Err(lines[at..(at + 4).min(lines.len())].join(" / ")),
+                None => {
+                    let stderr = String::from_utf8_lossy(&output.stderr);
+                    let last: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+                    Err(last[last.len().saturating_sub(3)..].join(" / "))
+                }
+            }
         }
         Err(error) => Err(format!("cannot run cargo: {error}")),
     };

@@ -113,18 +113,33 @@ pub fn stream(
         .map(Duration::from_millis)
         .unwrap_or_default()
         .min(MAX_INTERVAL);
-    let body = stream::unfold(0_u64, move |sent| async move {
-        if sent == count || events.is_empty() {
-            return None;
+    // A terminal event (`data: [DONE]`, OpenAI's convention, which some
+    // documents give as an example) ends the stream: it goes last, once,
+    // after `count` of the others.
+    let terminal = |e: &&Example| e.body.trim() == "data: [DONE]";
+    let finale = events.iter().find(terminal).map(|e| e.body);
+    let cycle: Vec<&'static str> = events
+        .iter()
+        .filter(|e| !terminal(e))
+        .map(|e| e.body)
+        .collect();
+    let count = if cycle.is_empty() { 0 } else { count };
+    let body = stream::unfold(0_u64, move |sent| {
+        let event = match sent.cmp(&count) {
+            std::cmp::Ordering::Less => Some(cycle[(sent % cycle.len() as u64) as usize]),
+            std::cmp::Ordering::Equal => finale,
+            std::cmp::Ordering::Greater => None,
+        };
+        async move {
+            let event = event?;
+            if !interval.is_zero() {
+                tokio::time::sleep(interval).await;
+            }
+            Some((
+                Ok::<_, Infallible>(Bytes::from_static(event.as_bytes())),
+                sent + 1,
+            ))
         }
-        if !interval.is_zero() {
-            tokio::time::sleep(interval).await;
-        }
-        let event = events[(sent % events.len() as u64) as usize].body;
-        Some((
-            Ok::<_, Infallible>(Bytes::from_static(event.as_bytes())),
-            sent + 1,
-        ))
     });
     let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
     let mut builder = Response::builder()
@@ -138,7 +153,9 @@ pub fn stream(
         .body(Body::from_stream(body))
         // Every part is static data built from valid names and values.
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
-    built.extensions_mut().insert(Streamed { events: count });
+    built.extensions_mut().insert(Streamed {
+        events: count + u64::from(finale.is_some()),
+    });
     built
 }
 
@@ -156,6 +173,42 @@ mod tests {
         assert!(!prefers_stream("application/json, text/event-stream"));
         assert!(!prefers_stream("text/event-stream;q=0"));
         assert!(!prefers_stream("*/*"));
+    }
+
+    #[tokio::test]
+    async fn a_done_event_goes_last_once() {
+        static EVENTS: &[Example] = &[
+            Example {
+                name: "chunk",
+                body: "data: {}\n\n",
+            },
+            Example {
+                name: "end",
+                body: "data: [DONE]\n\n",
+            },
+        ];
+        static RESPONSE: model::Response = model::Response {
+            status: 200,
+            description: "",
+            content_type: Some("application/json"),
+            headers: &[],
+            examples: &[],
+            matches: model::StatusMatch::Exact,
+            schema: None,
+            events: EVENTS,
+        };
+        let preference = Preference {
+            events: Some("3".into()),
+            ..Preference::default()
+        };
+        let response = stream(&RESPONSE, EVENTS, &preference);
+        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(
+            body,
+            "data: {}\n\ndata: {}\n\ndata: {}\n\ndata: [DONE]\n\n"
+        );
     }
 
     #[test]

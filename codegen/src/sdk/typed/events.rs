@@ -12,7 +12,7 @@ use specs::{Operation, Provider};
 
 use super::Generated;
 use super::names::{ident, progenitor_name};
-use super::pages::is_flag;
+use super::shapes::{inner_result, is_flag};
 
 /// What `.events()` needs.
 pub struct Plan {
@@ -86,24 +86,6 @@ fn stream_switch(builder: &str, generated: &Generated) -> TokenStream {
             quote!(self.body = self.body.map(|body| body.#setter(true));)
         }
         None => quote!(),
-    }
-}
-
-/// `T` of `Result<T, _>`.
-pub(super) fn inner_result(ty: &syn::Type) -> Option<&syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != "Result" {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
-        return None;
-    };
-    match arguments.args.first()? {
-        syn::GenericArgument::Type(ty) => Some(ty),
-        _ => None,
     }
 }
 

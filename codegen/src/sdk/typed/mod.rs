@@ -11,6 +11,7 @@ mod events;
 mod names;
 mod pages;
 mod send;
+mod shapes;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -10,6 +10,7 @@ use specs::Operation;
 use specs::pagination::Next;
 
 use super::names::{ident, progenitor_name, progenitor_snake};
+use super::shapes::{inner, inner_result, is_flag, last_ident};
 use super::{Generated, success_type};
 
 /// What the generated pager needs, read from progenitor's types.
@@ -62,7 +63,7 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
             .get(builder)?
             .iter()
             .find(|(name, _)| *name == setter_name)
-            .and_then(|(_, ty)| super::events::inner_result(ty))
+            .and_then(|(_, ty)| inner_result(ty))
             .is_some_and(|ty| inner(ty, "Option").is_some());
         let wrap = if optional {
             quote!(.map(Some))
@@ -211,31 +212,6 @@ pub fn pages_impl(builder: &str, plan: &Plan) -> TokenStream {
     }
 }
 
-/// The one type argument of `ty` when its last segment is `outer` (`Vec<T>` -> `T`).
-pub(super) fn inner<'t>(ty: &'t syn::Type, outer: &str) -> Option<&'t syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    if last.ident != outer {
-        return None;
-    }
-    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
-        return None;
-    };
-    match arguments.args.iter().collect::<Vec<_>>().as_slice() {
-        [syn::GenericArgument::Type(inner)] => Some(inner),
-        _ => None,
-    }
-}
-
-fn last_ident(ty: &syn::Type) -> Option<String> {
-    match ty {
-        syn::Type::Path(path) => Some(path.path.segments.last()?.ident.to_string()),
-        _ => None,
-    }
-}
-
 /// The position `value` (a field of type `ty`) holds, as an
 /// `Option<String>`: text or a number (`crate::pages::Position`'s impls),
 /// or typify's newtype of a string, each perhaps optional.
@@ -271,12 +247,6 @@ fn position(ty: &syn::Type, value: TokenStream, generated: &Generated) -> Option
         });
     }
     None
-}
-
-/// `bool`, perhaps optional (`crate::pages::Flag`'s impls).
-pub(super) fn is_flag(ty: &syn::Type) -> bool {
-    let ty = inner(ty, "Option").unwrap_or(ty);
-    matches!(ty, syn::Type::Path(p) if p.path.is_ident("bool"))
 }
 
 /// A type as `mod types` writes it, named from the provider's module:
