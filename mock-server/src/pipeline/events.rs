@@ -205,10 +205,7 @@ mod tests {
         let body = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .unwrap();
-        assert_eq!(
-            body,
-            "data: {}\n\ndata: {}\n\ndata: {}\n\ndata: [DONE]\n\n"
-        );
+        assert_eq!(body, "data: {}\n\ndata: {}\n\ndata: {}\n\ndata: [DONE]\n\n");
     }
 
     #[test]
