@@ -13,71 +13,31 @@ use super::{Generated, body_type};
 pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
     let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
     let modules: Vec<Ident> = names.iter().map(|n| ident(n)).collect();
-    // Without providers (the SDK built with none) every name is unknown.
-    let call = if names.is_empty() {
-        quote! {
-            let _ = (clients, operation_id, arguments, body);
-            Err(CallError::UnknownProvider(provider.to_string()))
-        }
-    } else {
-        quote! {
-            match provider {
-                #(#names => {
-                    let client: crate::#modules::Client = clients.client()?;
-                    crate::#modules::dynamic::call(&client, operation_id, arguments, body).await
-                })*
-                _ => Err(CallError::UnknownProvider(provider.to_string())),
+    // `function(&client, arguments..)` of the named provider's module; without
+    // providers (the SDK built with none) every name is unknown.
+    let dispatch = |function: &str, arguments: TokenStream| {
+        let function = ident(function);
+        if names.is_empty() {
+            quote! {
+                let _ = (clients, #arguments);
+                Err(CallError::UnknownProvider(provider.to_string()))
+            }
+        } else {
+            quote! {
+                match provider {
+                    #(#names => {
+                        let client: crate::#modules::Client = clients.client()?;
+                        crate::#modules::dynamic::#function(&client, #arguments).await
+                    })*
+                    _ => Err(CallError::UnknownProvider(provider.to_string())),
+                }
             }
         }
     };
-    let walk = if names.is_empty() {
-        quote! {
-            let _ = (clients, operation_id, arguments, max_pages);
-            Err(CallError::UnknownProvider(provider.to_string()))
-        }
-    } else {
-        quote! {
-            match provider {
-                #(#names => {
-                    let client: crate::#modules::Client = clients.client()?;
-                    crate::#modules::dynamic::walk(&client, operation_id, arguments, max_pages).await
-                })*
-                _ => Err(CallError::UnknownProvider(provider.to_string())),
-            }
-        }
-    };
-    let listen = if names.is_empty() {
-        quote! {
-            let _ = (clients, operation_id, arguments, body, max_events);
-            Err(CallError::UnknownProvider(provider.to_string()))
-        }
-    } else {
-        quote! {
-            match provider {
-                #(#names => {
-                    let client: crate::#modules::Client = clients.client()?;
-                    crate::#modules::dynamic::listen(&client, operation_id, arguments, body, max_events).await
-                })*
-                _ => Err(CallError::UnknownProvider(provider.to_string())),
-            }
-        }
-    };
-    let fetch = if names.is_empty() {
-        quote! {
-            let _ = (clients, operation_id, arguments, body, limit);
-            Err(CallError::UnknownProvider(provider.to_string()))
-        }
-    } else {
-        quote! {
-            match provider {
-                #(#names => {
-                    let client: crate::#modules::Client = clients.client()?;
-                    crate::#modules::dynamic::fetch(&client, operation_id, arguments, body, limit).await
-                })*
-                _ => Err(CallError::UnknownProvider(provider.to_string())),
-            }
-        }
-    };
+    let call = dispatch("call", quote!(operation_id, arguments, body));
+    let walk = dispatch("walk", quote!(operation_id, arguments, max_pages));
+    let listen = dispatch("listen", quote!(operation_id, arguments, body, max_events));
+    let fetch = dispatch("fetch", quote!(operation_id, arguments, body, limit));
     let schema = if names.is_empty() {
         quote! {
             let _ = (provider, operation_id, status);
