@@ -25,10 +25,12 @@ pub mod features;
 pub mod locate;
 mod progenitor_output;
 mod run;
+mod surface;
 pub mod typed;
 pub mod values;
 
 pub use error::{GenError, GenErrorKind, Place};
+pub use surface::surface;
 pub use typed::{base_url_env, credentials_doc, dynamic_dispatch, progenitor_snake};
 
 use specs::{Provider, pointer};

@@ -35,6 +35,8 @@
 //!   rejects valid ones);
 //! - [`any_of`]: an `anyOf` becomes a `oneOf` (typify
 //!   makes it a struct stricter than the document);
+//! - [`union_names`]: each inline `oneOf` branch is titled after the
+//!   constant that tells it apart (`ClusterDelete`, not `Variant4`);
 //! - [`const_defaults`]: a `default` beside a single-valued `enum` (a
 //!   `const`) goes (typify rejects it where the constant tags a union);
 //! - [`parameter_schemas`]: a composed path parameter schema becomes a
@@ -67,6 +69,7 @@ mod request_media_types;
 mod sdk_names;
 mod type_lists;
 mod union_defaults;
+mod union_names;
 
 use std::path::Path;
 
@@ -87,6 +90,7 @@ pub fn reshape_for_progenitor(document: &mut Value, file: &Path) -> Result<(), S
     nullable_references::move_to_references(document);
     union_defaults::drop(document);
     any_of::rewrite(document);
+    union_names::name_branches(document);
     const_defaults::drop(document);
     parameter_schemas::relax(document);
     all_of_closed::open(document);
