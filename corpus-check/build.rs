@@ -11,6 +11,9 @@ use std::path::{Path, PathBuf};
 
 include!("not_yet_compiled.rs");
 
+/// The modules of `sdk::__private` generated code names through `crate::`.
+const RUNTIME_MODULES: &[&str] = &["auth", "dynamic", "events", "pages", "webhooks"];
+
 fn main() {
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
         fail(&["OUT_DIR is not set (run through cargo)".into()]);
@@ -34,12 +37,20 @@ fn main() {
 
     let mut index = String::new();
     let mut compiled = Vec::new();
+    let mut with_webhooks = Vec::new();
     let mut failures = Vec::new();
     for dir in &dirs {
         println!("cargo::rerun-if-changed={}", dir.display());
         let name = dir.file_name().unwrap_or_default().to_string_lossy();
         match generate(dir) {
-            Ok((module, code, skipped)) => {
+            Ok((module, code, skipped, webhooks)) => {
+                // A document named as a module of the runtime (`webhooks`)
+                // would shadow it: generated code names it `crate::webhooks`.
+                let module = if RUNTIME_MODULES.contains(&module.as_str()) {
+                    format!("{module}_api")
+                } else {
+                    module
+                };
                 let file = format!("{module}.rs");
                 let written = write_if_changed(&out_dir.join(&file), &code).and_then(|()| {
                     write_if_changed(&out_dir.join(format!("{name}.skipped")), &skipped)
@@ -57,6 +68,9 @@ fn main() {
                     "#[doc = \"Generated from `specs/corpus/{name}`.\"]\n#[allow(missing_docs, dead_code, unused_imports, unused_mut, clippy::all, rustdoc::bare_urls, rustdoc::broken_intra_doc_links, rustdoc::invalid_html_tags, rustdoc::invalid_rust_codeblocks)]\npub mod {module} {{ include!(concat!(env!(\"OUT_DIR\"), \"/{file}\")); }}"
                 )
                 .expect("writing to a String");
+                if webhooks {
+                    with_webhooks.push((name.to_string(), module.clone()));
+                }
                 compiled.push((name.to_string(), module));
             }
             Err(message) => failures.push(format!("corpus {name}: {message}")),
@@ -66,6 +80,7 @@ fn main() {
         fail(&failures);
     }
     index.push_str(&dispatch(&compiled));
+    index.push_str(&webhook_dispatch(&with_webhooks));
     if let Err(error) = write_if_changed(&out_dir.join("corpus.rs"), &index) {
         fail(&[format!("corpus: {error}")]);
     }
@@ -87,7 +102,7 @@ fn corpus_dirs(corpus: &Path) -> std::io::Result<Vec<PathBuf>> {
 /// The provider's module name, generated source and the operations the SDK
 /// generator skipped. A panic anywhere in
 /// the spec library or the generator is a message too.
-fn generate(dir: &Path) -> Result<(String, String, String), String> {
+fn generate(dir: &Path) -> Result<(String, String, String, bool), String> {
     let attempt = panic::catch_unwind(AssertUnwindSafe(|| {
         let provider = specs::load_provider(dir).map_err(|e| e.to_string())?;
         let generated = codegen::sdk::generate(&provider).map_err(|e| e.to_string())?;
@@ -99,7 +114,12 @@ fn generate(dir: &Path) -> Result<(String, String, String), String> {
             .filter_map(|f| f.operation.as_deref())
             .map(|operation| format!("{operation}\n"))
             .collect();
-        Ok((provider.name, generated.code, skipped))
+        Ok((
+            provider.name,
+            generated.code,
+            skipped,
+            !provider.webhooks.is_empty(),
+        ))
     }));
     attempt.unwrap_or_else(|payload| {
         let message = payload
@@ -156,6 +176,39 @@ pub async fn listen(name: &str, connection: &sdk::dynamic::Connection, operation
         walks = arms("walk(&client, operation_id, arguments, max_pages)"),
         listens = arms("listen(&client, operation_id, arguments, body, max_events)"),
         fetches = arms("fetch(&client, operation_id, arguments, body, limit)"),
+    )
+}
+
+/// `parse_webhook` by document name, over each compiled module's
+/// `webhooks::parse_named`: the corpus's webhook rows.
+fn webhook_dispatch(with_webhooks: &[(String, String)]) -> String {
+    let arms: String = with_webhooks
+        .iter()
+        .map(|(name, module)| {
+            format!(
+                "        \"{name}\" => Some({module}::webhooks::parse_named(verifier, webhook, headers, body).map(|delivery| delivery.payload.name())),\n"
+            )
+        })
+        .collect();
+    let names: String = with_webhooks
+        .iter()
+        .map(|(name, _)| format!("\"{name}\", "))
+        .collect();
+    format!(
+        r#"
+/// The compiled corpus documents that declare webhooks or callbacks.
+pub const WITH_WEBHOOKS: &[&str] = &[{names}];
+
+/// Verifies and reads a delivery of `webhook` of the corpus document `name`
+/// (its module's `webhooks::parse_named`): the payload's webhook name; `None`
+/// when the document declares no webhooks.
+pub fn parse_webhook(name: &str, verifier: &sdk::webhooks::Verifier, webhook: &str, headers: &reqwest::header::HeaderMap, body: &[u8]) -> Option<Result<&'static str, sdk::webhooks::WebhookError>> {{
+    let _ = (verifier, webhook, headers, body);
+    match name {{
+{arms}        _ => None,
+    }}
+}}
+"#
     )
 }
 

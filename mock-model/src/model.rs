@@ -19,9 +19,26 @@ pub struct Provider {
     pub resources: &'static [Resource],
     /// Every operation.
     pub operations: &'static [Operation],
+    /// The requests the provider sends apps (the documents' `webhooks` and
+    /// callbacks): what `POST /__mock/webhooks` delivers.
+    pub webhooks: &'static [Webhook],
     /// The documents' operations the mock does not serve, and why (the
     /// spec library's and the builder's findings: see `specs::findings`).
     pub skipped: &'static [Skipped],
+}
+
+/// A request the provider sends the app.
+#[derive(Debug)]
+pub struct Webhook {
+    /// The key under `webhooks`, or the callback's name.
+    pub name: &'static str,
+    /// Upper-case HTTP method.
+    pub method: &'static str,
+    /// The payload's media type (`application/json` when none is declared).
+    pub content_type: &'static str,
+    /// Payloads to send: the document's examples, else synthesised ones,
+    /// each valid against the declared schema.
+    pub payloads: &'static [Example],
 }
 
 /// One operation of the documents that is not served.

@@ -40,6 +40,7 @@ use tokio::task::JoinHandle;
 
 pub use ci::faults::{ActiveFault, Fault, FaultKind, InvalidFault};
 pub use ci::journal::{Entry, Expectation, Filter, VerificationError};
+pub use ci::webhooks::{InvalidSecret, TEST_SECRET as WEBHOOK_TEST_SECRET};
 pub use documents::{LoadError, Spec};
 pub use generated::PROVIDERS;
 pub use mock_model::model;
@@ -111,6 +112,9 @@ pub struct Config {
     /// Answer requests recorded in this directory from their recordings,
     /// others as usual (not with `proxy`).
     pub replay: Option<PathBuf>,
+    /// The secret `POST /__mock/webhooks` deliveries are signed with
+    /// (`whsec_<base64>`); `None`: [`WEBHOOK_TEST_SECRET`].
+    pub webhook_secret: Option<String>,
 }
 
 impl fmt::Debug for Config {
@@ -129,6 +133,10 @@ impl fmt::Debug for Config {
             .field("proxy_timeout", &self.proxy_timeout)
             .field("record", &self.record)
             .field("replay", &self.replay)
+            .field(
+                "webhook_secret",
+                &self.webhook_secret.as_ref().map(|_| Redacted(1)),
+            )
             .finish()
     }
 }
@@ -160,6 +168,7 @@ impl Default for Config {
             proxy_timeout: proxy::DEFAULT_TIMEOUT,
             record: None,
             replay: None,
+            webhook_secret: None,
         }
     }
 }
@@ -191,6 +200,9 @@ pub enum StartError {
     /// The cassette directory or a cassette in it cannot be used.
     #[error(transparent)]
     Cassette(#[from] CassetteError),
+    /// `webhook_secret` is not `whsec_<base64>`.
+    #[error(transparent)]
+    WebhookSecret(#[from] ci::webhooks::InvalidSecret),
     /// Settings that do not go together.
     #[error("{0}")]
     Conflict(&'static str),
@@ -266,6 +278,7 @@ fn shared(config: &Config) -> Result<Shared, StartError> {
             "--replay answers from recordings, --proxy from the upstream: use one",
         ));
     }
+    shared.webhooks = ci::webhooks::Webhooks::new(config.webhook_secret.as_deref())?;
     let served: Vec<&'static model::Provider> =
         shared.served().mounts.iter().map(|m| m.provider).collect();
     if !config.proxy.is_empty() {

@@ -73,6 +73,16 @@ struct Args {
     /// others as usual; stale recordings are reported as violations.
     #[arg(long, value_name = "DIR", conflicts_with = "proxies")]
     replay: Option<PathBuf>,
+    /// Sign the webhooks POST /__mock/webhooks sends with this secret
+    /// (`whsec_<base64>`, as Standard Webhooks and Svix show it); without
+    /// it, a fixed test secret printed at start-up.
+    #[arg(
+        long,
+        value_name = "whsec_...",
+        env = "MOCK_WEBHOOK_SECRET",
+        hide_env_values = true
+    )]
+    webhook_secret: Option<String>,
     /// Request log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -120,9 +130,17 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         proxy_timeout: Duration::from_secs(args.proxy_timeout),
         record: args.record,
         replay: args.replay,
+        webhook_secret: args.webhook_secret.clone(),
     })
     .await?;
     print_routes(&server);
+    if args.webhook_secret.is_none() {
+        // The fixed test secret only: one given is never printed.
+        println!(
+            "webhooks (POST /__mock/webhooks) are signed with the test secret {}",
+            mock_server::WEBHOOK_TEST_SECRET
+        );
+    }
     for (provider, url) in &proxy {
         // Start-up refused any URL with user info: nothing secret here.
         println!("{provider}: proxied to {url}, checked against its documents");

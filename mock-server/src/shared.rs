@@ -6,6 +6,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::ci::faults::Faults;
 use crate::ci::journal::{self, Journal};
+use crate::ci::webhooks::Webhooks;
 use crate::model::Credential;
 use crate::mount::Mount;
 use crate::pipeline::state::States;
@@ -27,6 +28,8 @@ pub struct Shared {
     pub(crate) cors: bool,
     /// `--proxy`, `--record`, `--replay` and what they found.
     pub(crate) proxy: Proxy,
+    /// `POST /__mock/webhooks`: the signing key and the deliveries.
+    pub(crate) webhooks: Webhooks,
 }
 
 impl Shared {
@@ -47,6 +50,7 @@ impl Shared {
             states: States::new(stateful),
             cors,
             proxy: Proxy::default(),
+            webhooks: Webhooks::test(),
         }
     }
 

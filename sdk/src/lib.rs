@@ -103,6 +103,7 @@ mod redirects;
 mod response;
 mod secret;
 mod tls;
+pub mod webhooks;
 
 pub use builder::{
     ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
@@ -137,6 +138,7 @@ pub mod __private {
     pub use crate::pages;
     pub use crate::response::{Failed, Failure, Received};
     pub use crate::secret::RedactedUrl;
+    pub use crate::webhooks;
     pub use crate::{
         CallOptions, ClientBuilder, ConfigError, Documented, Download, InvalidBody, Provider,
         RawResponse, ResponseTooLarge, ResponseValue, Settings, TransportError,

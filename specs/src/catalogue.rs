@@ -221,6 +221,134 @@ pub(crate) fn operations(
     Ok((operations, rejected))
 }
 
+/// A request the provider sends to the app: an entry of the document's
+/// `webhooks` (3.1), or a `callback` of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Webhook {
+    /// The key under `webhooks`, or the callback's name (`<operationId>.<name>`
+    /// when two operations name a callback alike).
+    pub name: String,
+    /// Where it is declared.
+    pub origin: WebhookOrigin,
+    /// Upper-case HTTP method the provider sends it with.
+    pub method: String,
+    /// Index into the provider's documents.
+    pub document: usize,
+    /// Its operation's JSON pointer in the resolved document.
+    pub pointer: String,
+    /// The payload: the JSON body when several are declared.
+    pub payload: Option<Body>,
+}
+
+/// Where a [`Webhook`] is declared.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WebhookOrigin {
+    /// The document's `webhooks`.
+    Webhook,
+    /// An operation's `callbacks`, with the URL expression the provider
+    /// calls (`{$request.body#/callbackUrl}`).
+    Callback {
+        /// The operation that registers it.
+        operation_id: String,
+        /// The runtime expression naming the URL.
+        expression: String,
+    },
+}
+
+/// Reads the webhooks and callbacks of a resolved document. One that cannot
+/// be read (a dangling `$ref`) is left out: the app is not sent what the
+/// document does not say.
+pub(crate) fn webhooks(document: &Value, document_index: usize, file: &Path) -> Vec<Webhook> {
+    let reader = Reader { document, file };
+    let mut found: Vec<Webhook> = Vec::new();
+    let mut add = |name: String, alternative: Option<String>, origin, item: &Value, at: &str| {
+        let Some(method) = METHODS.iter().find(|m| item.get(**m).is_some()) else {
+            return;
+        };
+        let at = pointer::join(at, method);
+        let Ok(body) = reader.request_body(&item[*method], &at) else {
+            return;
+        };
+        let payload = body.and_then(|body| {
+            let json = body.content.iter().position(|b| is_json(&b.media_type));
+            let mut content = body.content;
+            (!content.is_empty()).then(|| content.swap_remove(json.unwrap_or(0)))
+        });
+        let name = match alternative {
+            Some(other) if found.iter().any(|w| w.name == name) => other,
+            _ => name,
+        };
+        found.push(Webhook {
+            name,
+            origin,
+            method: method.to_uppercase(),
+            document: document_index,
+            pointer: at,
+            payload,
+        });
+    };
+    for (name, item) in document
+        .get("webhooks")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let at = pointer::join("/webhooks", name);
+        if let Ok(item) = reader.resolve(item, &at) {
+            add(name.clone(), None, WebhookOrigin::Webhook, item, &at);
+        }
+    }
+    for (path, item) in document
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in METHODS {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            let id = operation
+                .get("operationId")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            let at = pointer::join(
+                &pointer::join(&pointer::join("/paths", path), method),
+                "callbacks",
+            );
+            for (name, callback) in operation
+                .get("callbacks")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let at = pointer::join(&at, name);
+                let Ok(callback) = reader.resolve(callback, &at) else {
+                    continue;
+                };
+                for (expression, item) in callback.as_object().into_iter().flatten() {
+                    let at = pointer::join(&at, expression);
+                    let Ok(item) = reader.resolve(item, &at) else {
+                        continue;
+                    };
+                    let origin = WebhookOrigin::Callback {
+                        operation_id: id.to_owned(),
+                        expression: expression.clone(),
+                    };
+                    add(
+                        name.clone(),
+                        Some(format!("{id}.{name}")),
+                        origin,
+                        item,
+                        &at,
+                    );
+                }
+            }
+        }
+    }
+    found
+}
+
 /// An operation the catalogue cannot read, and why: the loader skips it.
 #[derive(Debug)]
 pub(crate) struct Rejected {
@@ -634,6 +762,59 @@ mod tests {
                 Status::Range(4),
                 Status::Default
             ]
+        );
+    }
+
+    #[test]
+    fn webhooks_and_callbacks_are_read_with_their_payloads() {
+        let mut document = serde_json::json!({
+            "paths": {"/jobs": {"post": {
+                "operationId": "createJob",
+                "responses": {"202": {"description": "ok"}},
+                "callbacks": {"done": {"{$request.body#/callbackUrl}": {"post": {
+                    "requestBody": {"content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"id": {"type": "string"}}
+                    }}}},
+                    "responses": {"200": {"description": "ok"}}
+                }}}}
+            }}},
+            "webhooks": {
+                "thing.created": {"post": {"requestBody": {"content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/Thing"},
+                                         "example": {"id": "t1"}}
+                }}}},
+                "done": {"put": {}}
+            },
+            "components": {"schemas": {"Thing": {"type": "object"}}}
+        });
+        crate::hoist_webhook_payloads(&mut document);
+        let found = webhooks(&document, 0, Path::new("api.yaml"));
+        let names: Vec<&str> = found.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["thing.created", "done", "createJob.done"]);
+        let created = found[0].payload.as_ref().unwrap();
+        assert_eq!(created.type_name.as_deref(), Some("Thing"));
+        assert_eq!(
+            created.examples,
+            [("default".to_string(), serde_json::json!({"id": "t1"}))]
+        );
+        assert_eq!(found[1].method, "PUT");
+        assert_eq!(found[1].payload, None);
+        assert_eq!(
+            found[2].origin,
+            WebhookOrigin::Callback {
+                operation_id: "createJob".into(),
+                expression: "{$request.body#/callbackUrl}".into()
+            }
+        );
+        // The inline payload is a component now, named after the callback.
+        assert_eq!(
+            found[2].payload.as_ref().unwrap().type_name.as_deref(),
+            Some("DoneCallback")
+        );
+        assert!(
+            document
+                .pointer("/components/schemas/DoneCallback")
+                .is_some()
         );
     }
 

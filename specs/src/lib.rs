@@ -55,7 +55,7 @@ use serde_json::Value;
 
 pub use catalogue::{
     Body, METHODS, Operation, Parameter, ParameterLocation, RequestBody, Response, ResponseHeader,
-    SDK_NAME, Status, is_download, is_event_stream, is_json, parse_status,
+    SDK_NAME, Status, Webhook, WebhookOrigin, is_download, is_event_stream, is_json, parse_status,
 };
 pub use error::{Location, SpecError};
 pub use findings::{Finding, Findings, Outcome};
@@ -63,7 +63,7 @@ pub use lifecycle::Lifecycle;
 pub use load::{parse_document, read_document};
 pub use merge::merge_documents;
 pub use normalise::downconvert::downconvert;
-pub use normalise::{hoist_response_schemas, reshape_for_progenitor};
+pub use normalise::{hoist_response_schemas, hoist_webhook_payloads, reshape_for_progenitor};
 pub use overlay::apply_overlay;
 pub use security::{Credential, CredentialKind, Requirements};
 pub use selection::Selection;
@@ -110,6 +110,9 @@ pub struct Provider {
     /// Every operation of every document that the manifest's `operations`
     /// selection keeps (all of them without one).
     pub operations: Vec<Operation>,
+    /// The requests the provider sends the app: its documents' `webhooks`
+    /// and its operations' `callbacks`.
+    pub webhooks: Vec<Webhook>,
     /// OpenAPI 3.0.3, merged and reshaped for progenitor; `null` when
     /// loaded for [`Purpose::Mock`].
     pub normalised: Value,
@@ -441,6 +444,7 @@ fn load(
     let mut documents = Vec::new();
     let mut overlay_hits: Vec<Vec<usize>> = overlays.iter().map(|_| Vec::new()).collect();
     let mut operations = Vec::new();
+    let mut webhooks = Vec::new();
     for (index, file) in manifest.documents.iter().enumerate() {
         let full = dir.join(file);
         let path = shown(full.clone());
@@ -482,6 +486,8 @@ fn load(
         repair::exclusive_bounds(&mut resolved, &path, &mut findings);
         repair::server_variables(&mut resolved, &path, &mut findings);
         hoist_response_schemas(&mut resolved, &path)?;
+        hoist_webhook_payloads(&mut resolved);
+        webhooks.extend(catalogue::webhooks(&resolved, index, &path));
         let (read, rejected) = catalogue::operations(&resolved, index, &path)?;
         for rejected in rejected {
             selection::remove_path_operation(&mut resolved, &rejected.path, &rejected.method);
@@ -578,6 +584,7 @@ fn load(
         documents,
         overlays: overlays.into_iter().map(|(path, _)| path).collect(),
         operations,
+        webhooks,
         normalised,
         lifecycle,
     };

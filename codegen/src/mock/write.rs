@@ -16,7 +16,7 @@ use mock_model::model::{
     ArrayRules, Conditional, Credential, ErrorReply, Example, Location, NumberRules, ObjectRules,
     Operation, OperationLifecycle, PageEnd, Paging, Parameter, Pattern, Provider, RequestBody,
     Resource, Response, ResponseHeader, Schema, Segment, Skipped, StatusMatch, StringRules,
-    Template, Transition, Types,
+    Template, Transition, Types, Webhook,
 };
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -64,10 +64,25 @@ impl Writer {
             documents,
             resources,
             operations,
+            webhooks,
             skipped,
         } = provider;
         let resources = resources.iter().map(resource);
         let operations: Vec<_> = operations.iter().map(|o| self.operation(o)).collect();
+        let webhooks = webhooks.iter().map(
+            |Webhook {
+                 name,
+                 method,
+                 content_type,
+                 payloads,
+             }| {
+                let payloads = payloads.iter().map(|Example { name, body }| {
+                    let body = raw_string(body);
+                    quote!(Example { name: #name, body: #body })
+                });
+                quote!(Webhook { name: #name, method: #method, content_type: #content_type, payloads: &[#(#payloads),*] })
+            },
+        );
         let skipped = skipped.iter().map(
             |Skipped {
                  operation,
@@ -85,6 +100,7 @@ impl Writer {
                 documents: &[#(#documents),*],
                 resources: &[#(#resources),*],
                 operations: &[#(#operations),*],
+                webhooks: &[#(#webhooks),*],
                 skipped: &[#(#skipped),*],
             };
 

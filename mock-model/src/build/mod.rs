@@ -21,7 +21,7 @@ use specs::{Body, ParameterLocation, Status};
 use crate::model::{
     Credential, ErrorReply, Example, Location, Operation, OperationLifecycle, Parameter, Pattern,
     Provider, RequestBody, Resource, Response, ResponseHeader, Schema, Segment, Skipped,
-    StatusMatch, Template, Transition,
+    StatusMatch, Template, Transition, Webhook,
 };
 pub use error::BuildError;
 use error::{Context, Result};
@@ -93,6 +93,11 @@ pub fn provider(provider: &specs::Provider) -> Built {
             ),
         }
     }
+    let webhooks = provider
+        .webhooks
+        .iter()
+        .map(|webhook| self::webhook(&mut shared, webhook))
+        .collect();
     let strings = &mut shared.schemas.strings;
     let skipped = provider
         .findings
@@ -128,6 +133,7 @@ pub fn provider(provider: &specs::Provider) -> Built {
         ),
         resources: slice(resources),
         operations: slice(operations),
+        webhooks: slice(webhooks),
         skipped: slice(skipped),
     };
     let warnings = provider
@@ -544,6 +550,37 @@ fn stream_events(
             })
             .collect(),
     )
+}
+
+/// A webhook with the payloads the mock sends: the document's examples that
+/// fit, else synthesised ones (a payload whose schema cannot be modelled is
+/// sent as its examples, or `{}`).
+fn webhook(shared: &mut State<'_>, webhook: &specs::Webhook) -> Webhook {
+    let payload = webhook.payload.as_ref();
+    let schema = payload
+        .filter(|body| has_schema(body))
+        .and_then(|body| shared.schemas.schema(webhook.document, &body.schema).ok());
+    let (payloads, _) = examples(&mut shared.bodies[webhook.document], payload, schema);
+    let strings = &mut shared.schemas.strings;
+    let payloads = match payloads.is_empty() {
+        true => vec![Example {
+            name: strings.get("generated"),
+            body: leak::text("{}"),
+        }],
+        false => payloads
+            .into_iter()
+            .map(|(name, body)| Example {
+                name: strings.get(&name),
+                body: leak::text(&body),
+            })
+            .collect(),
+    };
+    Webhook {
+        name: strings.get(&webhook.name),
+        method: strings.get(&webhook.method),
+        content_type: strings.get(payload.map_or("application/json", |b| &b.media_type)),
+        payloads: slice(payloads),
+    }
 }
 
 /// Whether a body declares a schema (an object, or `true`/`false`).

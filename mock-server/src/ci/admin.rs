@@ -36,6 +36,7 @@ pub fn routes() -> Router<Arc<Shared>> {
             "/__mock/violations",
             get(violations).delete(clear_violations),
         )
+        .merge(crate::ci::webhooks::routes())
 }
 
 /// `GET /__mock/violations`: how proxied exchanges (and stale cassettes)

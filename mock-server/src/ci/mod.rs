@@ -5,3 +5,4 @@ pub(crate) mod admin;
 pub(crate) mod cors;
 pub(crate) mod faults;
 pub(crate) mod journal;
+pub(crate) mod webhooks;

@@ -178,6 +178,7 @@ pub static PROVIDER: Provider = Provider {
             paging: None,
         },
     ],
+    webhooks: &[],
     skipped: &[],
 };
 /// `#/components/schemas/CancelTaskResponse`

@@ -5,7 +5,7 @@
 //! recorded exchanges answer instead of the generated ones.
 
 pub(crate) mod cassette;
-mod upstream;
+pub(crate) mod upstream;
 pub(crate) mod violations;
 
 use std::sync::Arc;

@@ -61,6 +61,14 @@ pub enum ProxyError {
     Client(String),
 }
 
+/// reqwest is built with `rustls-no-provider`: building a client without a
+/// process-wide crypto provider panics, so ring's is installed unless one is.
+pub(crate) fn ensure_crypto_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// The proxied providers and the client that reaches them.
 #[derive(Debug)]
 pub struct Upstreams {
@@ -87,11 +95,7 @@ impl Upstreams {
                 return Err(ProxyError::Twice(provider.clone()));
             }
         }
-        // reqwest is built with `rustls-no-provider`: it needs a process-wide
-        // crypto provider for https upstreams; ring's unless one is installed.
-        if rustls::crypto::CryptoProvider::get_default().is_none() {
-            let _ = rustls::crypto::ring::default_provider().install_default();
-        }
+        ensure_crypto_provider();
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(timeout)

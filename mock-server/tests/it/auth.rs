@@ -95,6 +95,7 @@ static PROVIDER: Provider = Provider {
         ),
         operation("public", &[Segment::Literal("public")], &[]),
     ],
+    webhooks: &[],
     skipped: &[Skipped {
         operation: "GET /legacy",
         at: "api.yaml#/paths/~1legacy/get/parameters/0",

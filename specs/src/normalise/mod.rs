@@ -5,7 +5,8 @@
 //!
 //! - [`hoist`]: an inline JSON response schema moves to `components.schemas`
 //!   under `<OperationId><Status>Response`, so every documented body has a
-//!   named type the catalogue and the SDK agree on.
+//!   named type the catalogue and the SDK agree on; an inline webhook or
+//!   callback payload moves there too (`<Name>Webhook`, `<Name>Callback`).
 //!
 //! On each document's copy for the SDK, schema by schema, the SDK's
 //! approximations, never stricter than the document (a valid instance always
@@ -78,7 +79,7 @@ use serde_json::{Map, Value};
 use crate::SpecError;
 use crate::walk::{self, Kind};
 
-pub use hoist::hoist_response_schemas;
+pub use hoist::{hoist_response_schemas, hoist_webhook_payloads};
 
 /// Applies the progenitor-specific rewrites to a merged OpenAPI 3.0 document.
 pub fn reshape_for_progenitor(document: &mut Value, file: &Path) -> Result<(), SpecError> {

@@ -12,6 +12,7 @@ mod names;
 mod pages;
 mod send;
 mod shapes;
+mod webhooks;
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -102,8 +103,10 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
         listen_arms.extend(code.listen_arm);
         fetch_arms.extend(code.fetch_arm);
     }
+    let webhooks = webhooks::module(provider, generated);
     Ok(quote! {
         #client
+        #webhooks
         /// The error type of each operation: one variant per documented error
         /// status with its documented body, and the failures any call can have.
         pub mod errors {

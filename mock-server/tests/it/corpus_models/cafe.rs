@@ -1924,6 +1924,19 @@ pub static PROVIDER: Provider = Provider {
             paging: None,
         },
     ],
+    webhooks: &[
+        Webhook {
+            name: "order-notification",
+            method: "POST",
+            content_type: "application/json",
+            payloads: &[
+                Example {
+                    name: "generated",
+                    body: r#"{"orderId":"orderId","orderStatus":"placed","timestamp":"2026-01-01T00:00:00Z"}"#,
+                },
+            ],
+        },
+    ],
     skipped: &[],
 };
 /// `#/components/schemas/Page`

@@ -2313,6 +2313,23 @@ pub static PROVIDER: Provider = Provider {
             paging: None,
         },
     ],
+    webhooks: &[
+        Webhook {
+            name: "notifications",
+            method: "POST",
+            content_type: "application/cloudevents+json",
+            payloads: &[
+                Example {
+                    name: "QOS_STATUS_CHANGED_EXAMPLE",
+                    body: r#"{"id":"83a0d986-0866-4f38-b8c0-fc65bfcda452","source":"https://api.example.com/qod/v1/sessions/123e4567-e89b-12d3-a456-426614174000","specversion":"1.0","type":"org.camaraproject.quality-on-demand.v1.qos-status-changed","time":"2024-06-01T13:00:00Z","data":{"sessionId":"123e4567-e89b-12d3-a456-426614174000","qosStatus":"UNAVAILABLE","statusInfo":"DURATION_EXPIRED"}}"#,
+                },
+                Example {
+                    name: "generated",
+                    body: r#"{"id":"id","source":"https://notificationSendServer12.example.com","type":"org.camaraproject.quality-on-demand.v1.qos-status-changed","specversion":"1.0","datacontenttype":"application/json","data":{},"time":"2018-04-05T17:31:00Z"}"#,
+                },
+            ],
+        },
+    ],
     skipped: &[],
 };
 static PATTERN_0: Pattern = Pattern::new(

@@ -8926,6 +8926,7 @@ pub static PROVIDER: Provider = Provider {
             paging: None,
         },
     ],
+    webhooks: &[],
     skipped: &[],
 };
 /// `#/components/schemas/Error`

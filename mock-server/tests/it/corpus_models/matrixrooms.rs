@@ -609,6 +609,7 @@ pub static PROVIDER: Provider = Provider {
             paging: None,
         },
     ],
+    webhooks: &[],
     skipped: &[],
 };
 static PATTERN_0: Pattern = Pattern::new("^!", "^!");

@@ -950,6 +950,23 @@ pub static PROVIDER: Provider = Provider {
             paging: None,
         },
     ],
+    webhooks: &[
+        Webhook {
+            name: "publishNewEvent",
+            method: "POST",
+            content_type: "application/json",
+            payloads: &[
+                Example {
+                    name: "default_example",
+                    body: r#"{"eventId":"6744a0da-4121-49cd-8479-f8cc20526495","name":"Time Traveler Tea Party","location":"Temporal Tearoom","eventDescription":"Sip tea with important historical figures.","dates":["2023-11-18","2023-11-25","2023-12-02"],"price":60}"#,
+                },
+                Example {
+                    name: "generated",
+                    body: r#"{"eventId":"3be6453c-03eb-4357-ae5a-984a0e574a54","name":"Pirate Coding Workshop","location":"Computer Room","eventDescription":"Captain Blackbeard shares his love of the C...language. And possibly Arrrrr (R lang).","dates":["2023-10-29"],"price":25}"#,
+                },
+            ],
+        },
+    ],
     skipped: &[],
 };
 /// `#/components/schemas/Date`

@@ -273,6 +273,7 @@ pub static PROVIDER: Provider = Provider {
             paging: None,
         },
     ],
+    webhooks: &[],
     skipped: &[],
 };
 /// `#/components/schemas/Pet`

@@ -1693,6 +1693,7 @@ pub static PROVIDER: Provider = Provider {
             paging: None,
         },
     ],
+    webhooks: &[],
     skipped: &[],
 };
 /// `#/components/schemas/Category`

@@ -1415,6 +1415,7 @@ pub static PROVIDER: Provider = Provider {
             paging: None,
         },
     ],
+    webhooks: &[],
     skipped: &[],
 };
 /// `#/components/schemas/JsonSchemaConfig`

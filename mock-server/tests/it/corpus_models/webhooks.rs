@@ -11,5 +11,18 @@ pub static PROVIDER: Provider = Provider {
     documents: &["specs/corpus/webhooks/webhook-example.yaml"],
     resources: &[],
     operations: &[],
+    webhooks: &[
+        Webhook {
+            name: "newPet",
+            method: "POST",
+            content_type: "application/json",
+            payloads: &[
+                Example {
+                    name: "generated",
+                    body: r#"{"id":1,"name":"name","tag":"tag"}"#,
+                },
+            ],
+        },
+    ],
     skipped: &[],
 };

@@ -1,0 +1,316 @@
+//! `POST /__mock/webhooks`: the mock sends a provider's declared webhook
+//! (or callback) to a URL the caller names, signed as Standard Webhooks
+//! signs (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64
+//! HMAC-SHA256 of id.timestamp.body>`), retried on failure, each delivery
+//! and its attempts listed by `GET /__mock/webhooks`.
+//!
+//! The payload is the caller's (`"payload"`), else the document's example
+//! or one synthesised from the payload's schema (the model's). The secret is
+//! `--webhook-secret whsec_...`, else [`TEST_SECRET`], printed at start-up.
+
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::Sha256;
+
+use crate::model::Webhook;
+use crate::pipeline::render::mock_error;
+use crate::shared::Shared;
+
+/// The secret deliveries are signed with when `--webhook-secret` is not given.
+pub const TEST_SECRET: &str = "whsec_bW9jay1zZXJ2ZXIgd2ViaG9vayB0ZXN0IHNlY3JldA==";
+
+/// [`TEST_SECRET`]'s key.
+const TEST_KEY: &[u8] = b"mock-server webhook test secret";
+
+/// Attempts per delivery, and the wait before each retry.
+const RETRY_DELAYS: [Duration; 2] = [Duration::from_millis(500), Duration::from_secs(2)];
+
+/// How long one attempt may take.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Deliveries listed; the oldest are forgotten first.
+const KEPT_DELIVERIES: usize = 1000;
+
+/// Why a webhook secret cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("--webhook-secret must be `whsec_` followed by base64 (Standard Webhooks' format)")]
+pub struct InvalidSecret;
+
+/// The signing key, the client that delivers, and what was delivered.
+pub(crate) struct Webhooks {
+    key: Vec<u8>,
+    /// Built on the first delivery (a server that sends none builds none).
+    client: OnceLock<Option<reqwest::Client>>,
+    deliveries: Mutex<VecDeque<Arc<Mutex<Delivery>>>>,
+    next: Mutex<u64>,
+}
+
+/// One delivery and its attempts, as listed.
+#[derive(Debug, Clone, Serialize)]
+struct Delivery {
+    id: String,
+    provider: &'static str,
+    webhook: &'static str,
+    url: String,
+    /// `pending`, `delivered` or `failed`.
+    state: &'static str,
+    attempts: Vec<Attempt>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Attempt {
+    /// The receiver's status, when it answered.
+    status: Option<u16>,
+    /// Why there is no (2xx) status.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+impl Webhooks {
+    /// Signing with [`TEST_SECRET`].
+    pub(crate) fn test() -> Self {
+        Self::with_key(TEST_KEY.to_vec())
+    }
+
+    /// Signing with `secret` (`whsec_<base64>`), [`TEST_SECRET`] without one.
+    pub(crate) fn new(secret: Option<&str>) -> Result<Self, InvalidSecret> {
+        let Some(secret) = secret else {
+            return Ok(Self::test());
+        };
+        let key = secret
+            .strip_prefix("whsec_")
+            .and_then(|encoded| STANDARD.decode(encoded).ok())
+            .filter(|key| !key.is_empty())
+            .ok_or(InvalidSecret)?;
+        Ok(Self::with_key(key))
+    }
+
+    fn with_key(key: Vec<u8>) -> Self {
+        Self {
+            key,
+            client: OnceLock::new(),
+            deliveries: Mutex::new(VecDeque::new()),
+            next: Mutex::new(0),
+        }
+    }
+
+    fn client(&self) -> Option<&reqwest::Client> {
+        self.client
+            .get_or_init(|| {
+                crate::proxy::upstream::ensure_crypto_provider();
+                // Deliveries are not redirected: a receiver's answer is its own.
+                reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .timeout(ATTEMPT_TIMEOUT)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
+
+    fn list(&self) -> Vec<Delivery> {
+        lock(&self.deliveries)
+            .iter()
+            .map(|delivery| lock(delivery).clone())
+            .collect()
+    }
+
+    fn signature(&self, id: &str, timestamp: u64, body: &[u8]) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key length");
+        mac.update(format!("{id}.{timestamp}.").as_bytes());
+        mac.update(body);
+        format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+    }
+}
+
+impl std::fmt::Debug for Webhooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Webhooks").finish_non_exhaustive()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The `/__mock/webhooks` routes.
+pub(crate) fn routes() -> Router<Arc<Shared>> {
+    Router::new().route(
+        "/__mock/webhooks",
+        axum::routing::get(list).post(send).delete(clear),
+    )
+}
+
+/// `GET /__mock/webhooks`: every delivery, oldest first, with its attempts.
+async fn list(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({ "deliveries": shared.webhooks.list() }))
+}
+
+/// `DELETE /__mock/webhooks`: forgets the deliveries (those under way go on).
+async fn clear(State(shared): State<Arc<Shared>>) -> StatusCode {
+    lock(&shared.webhooks.deliveries).clear();
+    StatusCode::NO_CONTENT
+}
+
+/// `POST /__mock/webhooks` `{"provider", "webhook", "url", "payload"?}`:
+/// `202` with the delivery's id; the delivery goes on in the background.
+async fn send(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    let bad = |message: String| mock_error(StatusCode::BAD_REQUEST, "invalid_webhook", &message);
+    let request: Value = match serde_json::from_slice(&body) {
+        Ok(Value::Object(request)) => Value::Object(request),
+        _ => return bad(
+            "the body must be a JSON object: {\"provider\", \"webhook\", \"url\", \"payload\"?}"
+                .into(),
+        ),
+    };
+    let text = |name: &str| request.get(name).and_then(Value::as_str);
+    let (Some(provider), Some(name), Some(url)) = (text("provider"), text("webhook"), text("url"))
+    else {
+        return bad("`provider`, `webhook` and `url` are required strings".into());
+    };
+    let served = shared.served();
+    let Some(mount) = served.mounts.iter().find(|m| m.provider.name == provider) else {
+        return bad(format!("no provider `{provider}` is served"));
+    };
+    let Some(webhook) = mount.provider.webhooks.iter().find(|w| w.name == name) else {
+        let declared: Vec<&str> = mount.provider.webhooks.iter().map(|w| w.name).collect();
+        return bad(format!(
+            "`{provider}` declares no webhook `{name}`; declared: [{}]",
+            declared.join(", ")
+        ));
+    };
+    let url = match reqwest::Url::parse(url) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.username().is_empty() => url,
+        _ => return bad(format!("`{url}` is not an http(s) URL without credentials")),
+    };
+    let payload = match request.get("payload") {
+        Some(payload) => Bytes::from(payload.to_string()),
+        None => Bytes::from_static(webhook.payloads.first().map_or("{}", |p| p.body).as_bytes()),
+    };
+    let id = {
+        let mut next = lock(&shared.webhooks.next);
+        *next += 1;
+        format!("msg_mock{:016x}", *next)
+    };
+    let delivery = Arc::new(Mutex::new(Delivery {
+        id: id.clone(),
+        provider: mount.provider.name,
+        webhook: webhook.name,
+        url: url.to_string(),
+        state: "pending",
+        attempts: Vec::new(),
+    }));
+    {
+        let mut deliveries = lock(&shared.webhooks.deliveries);
+        if deliveries.len() == KEPT_DELIVERIES {
+            deliveries.pop_front();
+        }
+        deliveries.push_back(delivery.clone());
+    }
+    tokio::spawn(deliver(shared.clone(), webhook, url, payload, delivery));
+    (
+        StatusCode::ACCEPTED,
+        Json(json!({ "id": id, "provider": provider, "webhook": name })),
+    )
+        .into_response()
+}
+
+/// Sends `payload` until a 2xx answer or the attempts run out.
+async fn deliver(
+    shared: Arc<Shared>,
+    webhook: &'static Webhook,
+    url: reqwest::Url,
+    payload: Bytes,
+    delivery: Arc<Mutex<Delivery>>,
+) {
+    let webhooks = &shared.webhooks;
+    let id = lock(&delivery).id.clone();
+    let method =
+        reqwest::Method::from_bytes(webhook.method.as_bytes()).unwrap_or(reqwest::Method::POST);
+    let delays = std::iter::once(Duration::ZERO).chain(RETRY_DELAYS);
+    for delay in delays {
+        tokio::time::sleep(delay).await;
+        let attempt = match webhooks.client() {
+            None => Attempt {
+                status: None,
+                error: Some("the mock's HTTP client could not be built".into()),
+            },
+            Some(client) => {
+                // Each attempt is signed afresh: a retry's timestamp is its own.
+                let timestamp = SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_secs();
+                let content_type = HeaderValue::from_str(webhook.content_type)
+                    .unwrap_or(HeaderValue::from_static("application/json"));
+                let sent = client
+                    .request(method.clone(), url.clone())
+                    .header("content-type", content_type)
+                    .header("webhook-id", &id)
+                    .header("webhook-timestamp", timestamp)
+                    .header(
+                        "webhook-signature",
+                        webhooks.signature(&id, timestamp, &payload),
+                    )
+                    .body(payload.clone())
+                    .send()
+                    .await;
+                match sent {
+                    Ok(answer) => Attempt {
+                        status: Some(answer.status().as_u16()),
+                        error: (!answer.status().is_success())
+                            .then(|| "the receiver did not answer 2xx".into()),
+                    },
+                    Err(error) => Attempt {
+                        status: None,
+                        error: Some(error.without_url().to_string()),
+                    },
+                }
+            }
+        };
+        let delivered = attempt.error.is_none();
+        let mut record = lock(&delivery);
+        record.attempts.push(attempt);
+        if delivered {
+            record.state = "delivered";
+            tracing::info!(webhook = webhook.name, id = %id, "webhook delivered");
+            return;
+        }
+    }
+    lock(&delivery).state = "failed";
+    tracing::warn!(webhook = webhook.name, id = %id, "webhook not delivered");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signs_as_standard_webhooks_specifies() {
+        // The specification's own test vector.
+        let webhooks = Webhooks::new(Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")).unwrap();
+        assert_eq!(
+            webhooks.signature(
+                "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                1614265330,
+                br#"{"test": 2432232314}"#
+            ),
+            "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
+        assert!(Webhooks::new(Some("not-a-secret")).is_err());
+        let test = Webhooks::new(Some(TEST_SECRET)).unwrap();
+        assert_eq!(test.key, Webhooks::test().key);
+    }
+}
