@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 include!("not_yet_compiled.rs");
 
 /// The modules of `sdk::__private` generated code names through `crate::`.
-const RUNTIME_MODULES: &[&str] = &["auth", "dynamic", "events", "pages", "webhooks"];
+const RUNTIME_MODULES: &[&str] = &["auth", "dynamic", "events", "forms", "pages", "webhooks"];
 
 fn main() {
     let Some(out_dir) = std::env::var_os("OUT_DIR").map(PathBuf::from) else {
@@ -164,6 +164,15 @@ pub async fn fetch(name: &str, connection: &sdk::dynamic::Connection, operation_
     }}
 }}
 
+/// Sends the form body of `operation_id` of the corpus document `name` (its module's `dynamic::submit`).
+#[cfg(feature = "dynamic")]
+pub async fn submit(name: &str, connection: &sdk::dynamic::Connection, operation_id: &str, arguments: &sdk::dynamic::Arguments, fields: &[(String, sdk::forms::Field)]) -> Result<sdk::dynamic::Outcome, sdk::dynamic::CallError> {{
+    let _ = (connection, operation_id, arguments, fields);
+    match name {{
+{submits}        _ => Err(sdk::dynamic::CallError::UnknownProvider(name.to_string())),
+    }}
+}}
+
 /// Reads the events of `operation_id` of the corpus document `name` (its module's `dynamic::listen`).
 #[cfg(feature = "dynamic")]
 pub async fn listen(name: &str, connection: &sdk::dynamic::Connection, operation_id: &str, arguments: &sdk::dynamic::Arguments, body: Option<&serde_json::Value>, max_events: usize) -> Result<sdk::dynamic::Listened, sdk::dynamic::CallError> {{
@@ -176,6 +185,7 @@ pub async fn listen(name: &str, connection: &sdk::dynamic::Connection, operation
         walks = arms("walk(&client, operation_id, arguments, max_pages)"),
         listens = arms("listen(&client, operation_id, arguments, body, max_events)"),
         fetches = arms("fetch(&client, operation_id, arguments, body, limit)"),
+        submits = arms("submit(&client, operation_id, arguments, fields)"),
     )
 }
 

@@ -1,11 +1,13 @@
-//! Every paginated, event-stream and file operation of every compiled
-//! corpus document, through its generated client's `.pages()`, `.events()`
-//! and `.download()` (the module's `dynamic::walk`/`listen`/`fetch`),
-//! against the mock serving that same document with `--spec`: pages reach
-//! the last with every item once, streams end after the events asked for,
-//! each matching its declared schema, files arrive whole. The checks are
-//! shared with the contract suite (`test_support::sdk::check_walk`,
-//! `check_listened`, `check_fetched`).
+//! Every paginated, event-stream, file and form operation of every compiled
+//! corpus document, through its generated client's `.pages()`, `.events()`,
+//! `.download()` and `.form()` (the module's `dynamic::walk`/`listen`/
+//! `fetch`/`submit`), against the mock serving that same document with
+//! `--spec`: pages reach the last with every item once, streams end after
+//! the events asked for, each matching its declared schema, files arrive
+//! whole, forms are encoded so the mock's parser and checks accept them.
+//! The checks are shared with the contract suite
+//! (`test_support::sdk::check_walk`, `check_listened`, `check_fetched`,
+//! `check_submitted`).
 
 #![cfg(feature = "dynamic")]
 
@@ -13,8 +15,8 @@ use std::path::Path;
 
 use mock_server::{Config, MockServer, Spec};
 use test_support::sdk::{
-    DOWNLOAD_BYTES, STREAM_EVENTS, WALK_ITEMS, check_fetched, check_listened, check_walk,
-    connection, walk_arguments,
+    DOWNLOAD_BYTES, STREAM_EVENTS, WALK_ITEMS, check_fetched, check_listened, check_submitted,
+    check_walk, connection, form_fields, walk_arguments,
 };
 
 include!("../not_yet_compiled.rs");
@@ -22,9 +24,9 @@ include!("../not_yet_compiled.rs");
 const KEY: &str = "corpus-key";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn pages_and_event_streams_of_the_corpus() {
+async fn pages_event_streams_files_and_forms_of_the_corpus() {
     let mut failures = Vec::new();
-    let (mut walked, mut listened, mut fetched) = (0, 0, 0);
+    let (mut walked, mut listened, mut fetched, mut submitted) = (0, 0, 0, 0);
     for dir in specs::corpus_dirs().expect("specs/corpus/ reads") {
         let name = dir
             .file_name()
@@ -52,10 +54,21 @@ async fn pages_and_event_streams_of_the_corpus() {
                         .is_some_and(|b| specs::is_download(&b.media_type))
             })
         };
+        // A form body the SDK sends through `.form()` (its generator's rule:
+        // no JSON media type beside it, or several media types).
+        let form = |o: &specs::Operation| {
+            o.request_body.as_ref().is_some_and(|b| {
+                let forms = ["multipart/form-data", "application/x-www-form-urlencoded"];
+                (b.content.len() > 1 || !b.content.iter().any(|c| specs::is_json(&c.media_type)))
+                    && b.content
+                        .iter()
+                        .any(|c| forms.iter().any(|f| c.media_type.eq_ignore_ascii_case(f)))
+            })
+        };
         if !provider
             .operations
             .iter()
-            .any(|o| o.pagination.is_some() || streamed(o) || file(o))
+            .any(|o| o.pagination.is_some() || streamed(o) || file(o) || form(o))
         {
             continue;
         }
@@ -146,14 +159,39 @@ async fn pages_and_event_streams_of_the_corpus() {
                     Err(why) => failures.push(format!("download {row}: {why}")),
                 }
             }
+            if form(operation) {
+                submitted += 1;
+                let connection = connection(&provider, &base, Some(KEY), Vec::new());
+                let (media_type, body) = test_support::form_body(&provider, operation)
+                    .unwrap_or_else(|e| panic!("{row}: {e}"))
+                    .unwrap_or_else(|| panic!("{row}: a form body"));
+                let fields = form_fields(&provider, operation, &media_type, &body);
+                let outcome = Box::pin(corpus_check::submit(
+                    &name,
+                    &connection,
+                    &operation.operation_id,
+                    &test_support::valid_arguments(document, operation),
+                    &fields,
+                ))
+                .await;
+                match outcome
+                    .map_err(|e| e.to_string())
+                    .and_then(|o| check_submitted(&o))
+                {
+                    Ok(()) => {}
+                    Err(why) => failures.push(format!("form {row} ({media_type}): {why}")),
+                }
+            }
         }
     }
-    eprintln!("{walked} paginated, {listened} event-stream and {fetched} file operations");
+    eprintln!(
+        "{walked} paginated, {listened} event-stream, {fetched} file and {submitted} form operations"
+    );
     assert!(
         failures.is_empty(),
         "{} of {} rows failed:\n{}",
         failures.len(),
-        walked + listened + fetched,
+        walked + listened + fetched + submitted,
         failures.join("\n")
     );
 }

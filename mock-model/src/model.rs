@@ -215,10 +215,34 @@ pub struct Parameter {
 pub struct RequestBody {
     /// Whether the request must carry one.
     pub required: bool,
-    /// The accepted media type.
+    /// The media types whose bodies are parsed and checked (JSON, forms),
+    /// in the document's order.
+    pub checked: &'static [MediaType],
+    /// The other declared media types (XML, files): accepted unchecked.
+    pub others: &'static [&'static str],
+}
+
+/// A request body's media type the mock parses and checks.
+#[derive(Debug)]
+pub struct MediaType {
+    /// The media type, lower case.
     pub media_type: &'static str,
-    /// The schema the body must satisfy.
+    /// The schema the body must satisfy (a form's: its fields as an object).
     pub schema: &'static Schema,
+    /// How a `multipart/form-data` or `application/x-www-form-urlencoded`
+    /// body sends its properties (the media type's `encoding`).
+    pub encoding: &'static [FieldEncoding],
+}
+
+/// One property's `encoding` in a form body.
+#[derive(Debug)]
+pub struct FieldEncoding {
+    /// The property.
+    pub name: &'static str,
+    /// The media types its part may have (`image/png, image/jpeg`; multipart).
+    pub content_type: Option<&'static str>,
+    /// Whether an object is sent as `name[key]=value` pairs (`deepObject`).
+    pub deep_object: bool,
 }
 
 /// A credential the document requires (one scheme of a requirement;

@@ -98,6 +98,9 @@ pub enum CallError {
     /// The operation's success is not a file (`fetch`).
     #[error("operation `{0}` does not answer a file")]
     NotADownload(String),
+    /// The operation's request body is not a form (`submit`).
+    #[error("operation `{0}` takes no form body")]
+    NotAForm(String),
     /// An argument does not parse into its parameter's type.
     #[error("argument `{name}`: {message}")]
     InvalidArgument {

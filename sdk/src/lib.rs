@@ -97,6 +97,7 @@ mod download;
 pub mod dynamic;
 mod environment;
 pub mod events;
+pub mod forms;
 pub mod pages;
 mod provider;
 mod redirects;
@@ -135,6 +136,7 @@ pub mod __private {
     #[cfg(feature = "dynamic")]
     pub use crate::dynamic;
     pub use crate::events;
+    pub use crate::forms;
     pub use crate::pages;
     pub use crate::response::{Failed, Failure, Received};
     pub use crate::secret::RedactedUrl;

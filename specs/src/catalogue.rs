@@ -169,6 +169,22 @@ pub struct Body {
     pub type_name: Option<String>,
     /// Examples: the media type's `example` (named `default`) and `examples`.
     pub examples: Vec<(String, Value)>,
+    /// How each property is sent in a `multipart/form-data` or
+    /// `application/x-www-form-urlencoded` body (the media type's
+    /// `encoding`), by property name.
+    pub encoding: Vec<(String, Encoding)>,
+}
+
+/// A form body property's `encoding`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Encoding {
+    /// The part's media types (`image/png, image/jpeg`), multipart only.
+    pub content_type: Option<String>,
+    /// `form` (the default), `spaceDelimited`, `pipeDelimited` or `deepObject`.
+    pub style: Option<String>,
+    /// Whether arrays and objects are one pair per value (the default for
+    /// `form`).
+    pub explode: Option<bool>,
 }
 
 /// Reads every operation of a resolved document.
@@ -550,11 +566,28 @@ impl<'a> Reader<'a> {
                     }
                 }
             }
+            let encoding = media
+                .get("encoding")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+                .map(|(property, encoding)| {
+                    let text =
+                        |key: &str| encoding.get(key).and_then(Value::as_str).map(str::to_owned);
+                    let read = Encoding {
+                        content_type: text("contentType"),
+                        style: text("style"),
+                        explode: encoding.get("explode").and_then(Value::as_bool),
+                    };
+                    (property.clone(), read)
+                })
+                .collect();
             bodies.push(Body {
                 media_type: media_type.clone(),
                 schema,
                 type_name,
                 examples,
+                encoding,
             });
         }
         Ok(bodies)

@@ -404,6 +404,7 @@ mod tests {
                     schema: json!({"$ref": "#/components/schemas/Page"}),
                     type_name: Some("Page".into()),
                     examples: Vec::new(),
+                    encoding: Vec::new(),
                 }),
                 events: None,
                 headers: Vec::new(),

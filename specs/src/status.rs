@@ -179,6 +179,7 @@ mod tests {
                 schema: json!({}),
                 type_name: None,
                 examples: Vec::new(),
+                encoding: Vec::new(),
             }),
             events: None,
             headers: Vec::new(),

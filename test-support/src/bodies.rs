@@ -43,8 +43,9 @@ pub enum BodyError {
     },
 }
 
-/// An operation's JSON request body as its document declares it.
+/// An operation's request body in one media type, as its document declares it.
 struct JsonBody<'a> {
+    media_type: &'a str,
     document: &'a Value,
     /// Its checker, or why the document cannot be checked.
     checker: Result<&'a Checker, specs::check::CheckError>,
@@ -56,6 +57,15 @@ struct JsonBody<'a> {
 
 /// The JSON media type of `operation`'s request body, if it takes one.
 fn json_body<'a>(provider: &'a Provider, operation: &Operation) -> Option<JsonBody<'a>> {
+    media_body(provider, operation, specs::is_json)
+}
+
+/// The first media type `pick` takes of `operation`'s request body.
+fn media_body<'a>(
+    provider: &'a Provider,
+    operation: &Operation,
+    pick: fn(&str) -> bool,
+) -> Option<JsonBody<'a>> {
     let source = &provider.documents[operation.document];
     let document = &source.resolved;
     let method = operation.method.to_lowercase();
@@ -66,8 +76,9 @@ fn json_body<'a>(provider: &'a Provider, operation: &Operation) -> Option<JsonBo
     let (media_type, media) = body
         .get("content")
         .and_then(Value::as_object)
-        .and_then(|content| content.iter().find(|(media, _)| specs::is_json(media)))?;
+        .and_then(|content| content.iter().find(|(media, _)| pick(media)))?;
     Some(JsonBody {
+        media_type,
         document,
         checker: source.checker(),
         media,
@@ -86,13 +97,48 @@ pub fn request_body(
     provider: &Provider,
     operation: &Operation,
 ) -> Result<Option<Value>, BodyError> {
+    valid_body(provider, operation, json_body(provider, operation))
+}
+
+/// A valid form body for `operation` (`multipart/form-data`, else
+/// `application/x-www-form-urlencoded`), as the object of its fields,
+/// checked against its verbatim document, with its media type; `None` when
+/// it takes no form.
+pub fn form_body(
+    provider: &Provider,
+    operation: &Operation,
+) -> Result<Option<(String, Value)>, BodyError> {
+    let found = media_body(provider, operation, |m| {
+        m.eq_ignore_ascii_case("multipart/form-data")
+    })
+    .or_else(|| {
+        media_body(provider, operation, |m| {
+            m.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+    });
+    let Some(media_type) = found
+        .as_ref()
+        .map(|body| body.media_type.to_ascii_lowercase())
+    else {
+        return Ok(None);
+    };
+    Ok(valid_body(provider, operation, found)?.map(|value| (media_type, value)))
+}
+
+/// The first valid candidate for `body`: its examples, then one generated.
+fn valid_body(
+    provider: &Provider,
+    operation: &Operation,
+    body: Option<JsonBody<'_>>,
+) -> Result<Option<Value>, BodyError> {
     let Some(JsonBody {
         document,
         checker,
         media,
         schema,
         pointer,
-    }) = json_body(provider, operation)
+        ..
+    }) = body
     else {
         return Ok(None);
     };

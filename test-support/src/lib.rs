@@ -24,7 +24,7 @@ pub mod raw_server;
 pub mod sdk;
 pub mod values;
 
-pub use bodies::{BodyError, check_sent_body, request_body};
+pub use bodies::{BodyError, check_sent_body, form_body, request_body};
 pub use documents::{DeclaredBody, InvalidSchema, Violation, declared_body, violations};
 pub use expect::{BASIC_USER, Credentials, credentials, validation_status};
 pub use values::{

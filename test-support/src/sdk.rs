@@ -378,3 +378,82 @@ pub fn check_fetched(fetched: &sdk::dynamic::Fetched, operation: &Operation) -> 
         sent => Err(format!("content type {sent:?}, declared {declared:?}")),
     }
 }
+
+/// A valid form body's fields (`test_support::form_body`'s object) as the
+/// SDK's form builders take them: a binary property (`format: binary`,
+/// `contentMediaType`) as a file named after it, a list of scalars as
+/// repeated text, text as text, anything else as JSON.
+pub fn form_fields(
+    provider: &Provider,
+    operation: &Operation,
+    media_type: &str,
+    value: &Value,
+) -> Vec<(String, sdk::forms::Field)> {
+    use sdk::forms::{Field, FilePart};
+    let document = specs::refs::Document(&provider.documents[operation.document].resolved);
+    let schema = operation
+        .request_body
+        .as_ref()
+        .and_then(|b| {
+            b.content
+                .iter()
+                .find(|c| c.media_type.eq_ignore_ascii_case(media_type))
+        })
+        .and_then(|c| document.deref(&c.schema));
+    let property = |name: &str| {
+        schema
+            .and_then(|s| s.pointer(&format!("/properties/{}", specs::pointer::escape(name))))
+            .map(|p| document.deref(p).unwrap_or(p))
+    };
+    let binary = |schema: Option<&Value>| {
+        schema.is_some_and(|s| {
+            s.get("format").and_then(Value::as_str) == Some("binary")
+                || s.get("contentMediaType").is_some()
+        })
+    };
+    let Some(members) = value.as_object() else {
+        return Vec::new();
+    };
+    members
+        .iter()
+        .map(|(name, value)| {
+            let schema = property(name);
+            let text = sdk::forms::text_of(value);
+            let field = match value {
+                _ if binary(schema) => {
+                    Field::File(FilePart::bytes(text.into_bytes()).file_name(format!("{name}.bin")))
+                }
+                Value::Array(items) if binary(schema.and_then(|s| s.get("items"))) => Field::Files(
+                    items
+                        .iter()
+                        .map(|item| FilePart::bytes(sdk::forms::text_of(item).into_bytes()))
+                        .collect(),
+                ),
+                Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+                    Field::Texts(items.iter().map(sdk::forms::text_of).collect())
+                }
+                Value::String(_) | Value::Number(_) | Value::Bool(_) => Field::Text(text),
+                other => Field::Json(other.clone()),
+            };
+            (name.clone(), field)
+        })
+        .collect()
+}
+
+/// Whether a form's call was answered with a documented success.
+pub fn check_submitted(outcome: &Outcome) -> Result<(), String> {
+    match outcome.status {
+        Some(status) if outcome.documented && (200..300).contains(&status) => Ok(()),
+        _ => Err(format!(
+            "{:?} {}: {}{}",
+            outcome.status,
+            outcome.variant,
+            outcome.message.clone().unwrap_or_default(),
+            outcome
+                .body
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default()
+        )),
+    }
+}

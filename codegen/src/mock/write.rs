@@ -13,10 +13,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use mock_model::build::Shared;
 use mock_model::model::{
-    ArrayRules, Conditional, Credential, ErrorReply, Example, Location, NumberRules, ObjectRules,
-    Operation, OperationLifecycle, PageEnd, Paging, Parameter, Pattern, Provider, RequestBody,
-    Resource, Response, ResponseHeader, Schema, Segment, Skipped, StatusMatch, StringRules,
-    Template, Transition, Types, Webhook,
+    ArrayRules, Conditional, Credential, ErrorReply, Example, FieldEncoding, Location, MediaType,
+    NumberRules, ObjectRules, Operation, OperationLifecycle, PageEnd, Paging, Parameter, Pattern,
+    Provider, RequestBody, Resource, Response, ResponseHeader, Schema, Segment, Skipped,
+    StatusMatch, StringRules, Template, Transition, Types, Webhook,
 };
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -200,11 +200,33 @@ impl Writer {
         let request_body = option(request_body.as_ref().map(
             |RequestBody {
                  required,
-                 media_type,
-                 schema,
+                 checked,
+                 others,
              }| {
-                let schema = self.schema_ref(schema);
-                quote!(RequestBody { required: #required, media_type: #media_type, schema: #schema })
+                let checked = checked.iter().map(
+                    |MediaType {
+                         media_type,
+                         schema,
+                         encoding,
+                     }| {
+                        let schema = self.schema_ref(schema);
+                        let encoding = encoding.iter().map(
+                            |FieldEncoding {
+                                 name,
+                                 content_type,
+                                 deep_object,
+                             }| {
+                                let content_type = match content_type {
+                                    Some(c) => quote!(Some(#c)),
+                                    None => quote!(None),
+                                };
+                                quote!(FieldEncoding { name: #name, content_type: #content_type, deep_object: #deep_object })
+                            },
+                        );
+                        quote!(MediaType { media_type: #media_type, schema: #schema, encoding: &[#(#encoding),*] })
+                    },
+                );
+                quote!(RequestBody { required: #required, checked: &[#(#checked),*], others: &[#(#others),*] })
             },
         ));
         let security = security.iter().map(|alternative| {

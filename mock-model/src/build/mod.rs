@@ -19,10 +19,14 @@ use specs::status::{Refusal, refusal_status, representative};
 use specs::{Body, ParameterLocation, Status};
 
 use crate::model::{
-    Credential, ErrorReply, Example, Location, Operation, OperationLifecycle, Parameter, Pattern,
-    Provider, RequestBody, Resource, Response, ResponseHeader, Schema, Segment, Skipped,
-    StatusMatch, Template, Transition, Webhook,
+    Credential, ErrorReply, Example, FieldEncoding, Location, MediaType, Operation,
+    OperationLifecycle, Parameter, Pattern, Provider, RequestBody, Resource, Response,
+    ResponseHeader, Schema, Segment, Skipped, StatusMatch, Template, Transition, Webhook,
 };
+
+/// The form media types the mock parses and checks.
+const MULTIPART: &str = "multipart/form-data";
+const URLENCODED: &str = "application/x-www-form-urlencoded";
 pub use error::BuildError;
 use error::{Context, Result};
 use leak::{leak, slice};
@@ -205,20 +209,42 @@ fn operation(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let request_body = match operation.request_body.as_ref().and_then(|b| {
-        b.content
-            .iter()
-            .find(|c| specs::is_json(&c.media_type))
-            .map(|c| (b.required, c))
-    }) {
-        Some((required, content)) => Some(RequestBody {
-            required,
-            media_type: shared.schemas.strings.get(&content.media_type),
-            schema: shared
-                .schemas
-                .schema(operation.document, &content.schema)
-                .context("request body")?,
-        }),
+    let request_body = match &operation.request_body {
+        Some(body) => {
+            let mut checked = Vec::new();
+            let mut others = Vec::new();
+            for content in &body.content {
+                let media_type = content.media_type.to_ascii_lowercase();
+                if !is_checked(&media_type) {
+                    others.push(shared.schemas.strings.get(&media_type));
+                    continue;
+                }
+                let schema = shared
+                    .schemas
+                    .schema(operation.document, &content.schema)
+                    .context("request body")?;
+                let strings = &mut shared.schemas.strings;
+                let encoding = content
+                    .encoding
+                    .iter()
+                    .map(|(name, encoding)| FieldEncoding {
+                        name: strings.get(name),
+                        content_type: encoding.content_type.as_deref().map(|c| strings.get(c)),
+                        deep_object: encoding.style.as_deref() == Some("deepObject"),
+                    })
+                    .collect();
+                checked.push(MediaType {
+                    media_type: strings.get(&media_type),
+                    schema,
+                    encoding: slice(encoding),
+                });
+            }
+            Some(RequestBody {
+                required: body.required,
+                checked: slice(checked),
+                others: slice(others),
+            })
+        }
         None => None,
     };
     let strings = &mut shared.schemas.strings;
@@ -550,6 +576,11 @@ fn stream_events(
             })
             .collect(),
     )
+}
+
+/// Whether the mock parses and checks bodies of `media_type` (lower case).
+fn is_checked(media_type: &str) -> bool {
+    specs::is_json(media_type) || media_type == MULTIPART || media_type == URLENCODED
 }
 
 /// A webhook with the payloads the mock sends: the document's examples that

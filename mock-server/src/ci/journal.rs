@@ -10,10 +10,12 @@ use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
+use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
 use serde::Serialize;
 
 use crate::pipeline::request::form_decode;
+use crate::pipeline::validate::forms::{self, Part};
 use crate::proxy::violations::Violation;
 use mock_model::problem::Problem;
 
@@ -46,8 +48,13 @@ pub struct Entry {
     pub query: Option<String>,
     /// Header names (lower case) and values, credentials redacted.
     pub headers: Headers,
-    /// The body as text (invalid UTF-8 replaced), at most 16 KiB.
+    /// The body as text (invalid UTF-8 replaced), at most 16 KiB; empty for
+    /// a `multipart/form-data` body, whose `parts` are listed instead.
     pub body: String,
+    /// A `multipart/form-data` body's parts: names, file names, media types
+    /// and sizes, not their bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parts: Option<Vec<Part>>,
     /// The body's full length in bytes.
     pub body_bytes: usize,
     /// Whether `body` was cut at 16 KiB.
@@ -162,6 +169,8 @@ pub struct Request {
     path: String,
     query: Option<String>,
     headers: Headers,
+    /// The `Content-Type` of a multipart body (it names the boundary).
+    multipart: Option<String>,
 }
 
 impl Request {
@@ -185,7 +194,18 @@ impl Request {
             kept.push('\n');
         }
         let query = uri.query().map(|query| secrets.redact_query(query));
+        let multipart = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| {
+                value
+                    .split(';')
+                    .next()
+                    .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(forms::MULTIPART))
+            })
+            .map(str::to_owned);
         Self {
+            multipart,
             time: SystemTime::now(),
             method: method.clone(),
             path: uri.path().to_string(),
@@ -283,7 +303,15 @@ impl Journal {
         if !self.enabled() {
             return;
         }
-        let kept = &body[..body.len().min(MAX_BODY_BYTES)];
+        let parts = request.multipart.as_deref().map(|content_type| {
+            forms::multipart(content_type, &Bytes::copy_from_slice(body))
+                .map(|parts| parts.into_iter().map(|(part, _)| part).collect())
+                .unwrap_or_default()
+        });
+        let kept = match parts {
+            Some(_) => &[][..],
+            None => &body[..body.len().min(MAX_BODY_BYTES)],
+        };
         let mut entry = Entry {
             id: 0,
             time: request.time,
@@ -293,7 +321,8 @@ impl Journal {
             headers: request.headers,
             body: String::from_utf8_lossy(kept).into_owned(),
             body_bytes: body.len(),
-            body_truncated: kept.len() < body.len(),
+            body_truncated: parts.is_none() && kept.len() < body.len(),
+            parts,
             provider: answer.provider,
             operation_id: answer.operation_id,
             status: answer.status,

@@ -17,3 +17,4 @@ mod selection;
 mod spec;
 mod streams;
 mod two_ways;
+mod webhooks;

@@ -108,6 +108,8 @@ pub struct DynamicCode {
     pub listen_arm: Option<TokenStream>,
     /// Its `dynamic::fetch` arm, if it answers a file.
     pub fetch_arm: Option<TokenStream>,
+    /// Its `dynamic::submit` arm, where its body is a form.
+    pub submit_arm: Option<TokenStream>,
 }
 
 /// The `dynamic` code of one operation (`plan`: how it pages, if it does).
@@ -118,6 +120,7 @@ pub fn dynamic_code(
     plan: Option<&Plan>,
     streams: bool,
     downloads: bool,
+    form: bool,
 ) -> Result<DynamicCode, String> {
     let operation_id = &operation.operation_id;
     let method = ident(&progenitor_snake(&operation.sdk_name));
@@ -288,6 +291,20 @@ pub fn dynamic_code(
         }
     });
 
+    let submit_arm = form.then(|| {
+        quote! {
+            #operation_id => {
+                let mut builder = client.#method();
+                #(#setters)*
+                let mut form = builder.form();
+                for (name, value) in fields {
+                    form = form.field(name, value.clone());
+                }
+                Ok(#outcome_fn(Box::pin(form.send()).await))
+            }
+        }
+    });
+
     let successes: Vec<&Response> = operation
         .responses
         .iter()
@@ -337,6 +354,7 @@ pub fn dynamic_code(
         walk_arm,
         listen_arm,
         fetch_arm,
+        submit_arm,
     })
 }
 

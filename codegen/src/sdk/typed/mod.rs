@@ -8,6 +8,7 @@ mod download;
 mod dynamic;
 mod errors;
 mod events;
+mod forms;
 mod names;
 mod pages;
 mod send;
@@ -54,6 +55,8 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
     let mut walk_arms = Vec::new();
     let mut listen_arms = Vec::new();
     let mut fetch_arms = Vec::new();
+    let mut form_builders = Vec::new();
+    let mut submit_arms = Vec::new();
     for operation in &provider.operations {
         let fail = |message: String| {
             GenError::new(
@@ -71,6 +74,13 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
             errors::error_enum(operation, &builder, generated, paged.is_some()).map_err(fail)?,
         );
         impls.push(send::send_impl(provider, operation, &builder, generated).map_err(fail)?);
+        let success = success_type(operation, generated).map_err(fail)?;
+        let form = forms::form(provider, operation, &builder, &success);
+        let has_form = form.is_some();
+        if let Some(form) = form {
+            impls.push(form.starter);
+            form_builders.push(form.builder);
+        }
         if let Some(plan) = &paged {
             impls.push(pages::pages_impl(&builder, plan));
         }
@@ -94,6 +104,7 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
             paged.as_ref(),
             streamed.is_some(),
             downloads,
+            has_form,
         )
         .map_err(fail)?;
         dynamic_arms.push(code.arm);
@@ -102,11 +113,25 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
         walk_arms.extend(code.walk_arm);
         listen_arms.extend(code.listen_arm);
         fetch_arms.extend(code.fetch_arm);
+        submit_arms.extend(code.submit_arm);
     }
     let webhooks = webhooks::module(provider, generated);
+    let forms = (!form_builders.is_empty()).then(|| {
+        quote! {
+            /// Form request bodies (`multipart/form-data`,
+            /// `application/x-www-form-urlencoded`), a setter per field: each
+            /// operation's builder's `.form()`.
+            pub mod forms {
+                #[allow(unused_imports)]
+                use super::types;
+                #(#form_builders)*
+            }
+        }
+    });
     Ok(quote! {
         #client
         #webhooks
+        #forms
         /// The error type of each operation: one variant per documented error
         /// status with its documented body, and the failures any call can have.
         pub mod errors {
@@ -167,6 +192,17 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
                 match operation_id {
                     #(#fetch_arms)*
                     _ => Err(CallError::NotADownload(operation_id.to_string())),
+                }
+            }
+
+            /// Sends the operation `operation_id`, whose body is a form,
+            /// through its builder's `.form()`, with `arguments` as [`call`]
+            /// takes them and the form's `fields` in order.
+            pub async fn submit(client: &Client, operation_id: &str, arguments: &Arguments, fields: &[(String, crate::forms::Field)]) -> Result<Outcome, CallError> {
+                let _ = (client, arguments, fields);
+                match operation_id {
+                    #(#submit_arms)*
+                    _ => Err(CallError::NotAForm(operation_id.to_string())),
                 }
             }
 

@@ -1,5 +1,6 @@
 //! Checking a request against its operation: parameters (type, format,
-//! length, bounds, enum), required headers, and JSON bodies; and an
+//! length, bounds, enum), required headers, and JSON and form bodies
+//! (`forms`); and an
 //! answer against its declared response: headers and body.
 //!
 //! Problems are reported the way FastAPI/pydantic does (`loc`, `msg`,
@@ -14,6 +15,7 @@ use crate::pipeline::request::Incoming;
 use crate::pipeline::routes::PathParams;
 use mock_model::problem::Problem;
 
+pub(crate) mod forms;
 #[cfg(test)]
 mod tests;
 
@@ -74,12 +76,13 @@ pub fn check_request(
     problems
 }
 
-/// A JSON request body: present if required, the declared content type,
-/// valid JSON, valid against its schema.
+/// A request body: present if required, of a declared media type, and, in
+/// one the mock checks, valid JSON (or a form: see [`forms`]) valid against
+/// its schema.
 fn check_body(
     expected: &RequestBody,
     headers: &HeaderMap,
-    bytes: &[u8],
+    bytes: &axum::body::Bytes,
     problems: &mut Vec<Problem>,
 ) {
     if bytes.is_empty() {
@@ -96,23 +99,54 @@ fn check_body(
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let essence = content_type.split(';').next().unwrap_or("").trim();
-    if !essence.eq_ignore_ascii_case(expected.media_type) {
-        problems.push(Problem::new(
-            vec!["header".into(), "content-type".into()],
-            format!("Content-Type should be {}", expected.media_type),
-            "content_type",
-        ));
+    let essence = content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let Some(media) = expected.checked.iter().find(|m| m.media_type == essence) else {
+        if !expected
+            .others
+            .iter()
+            .any(|other| media_range_matches(other, &essence))
+        {
+            let declared: Vec<&str> = expected
+                .checked
+                .iter()
+                .map(|m| m.media_type)
+                .chain(expected.others.iter().copied())
+                .collect();
+            problems.push(Problem::new(
+                vec!["header".into(), "content-type".into()],
+                format!("Content-Type should be {}", declared.join(" or ")),
+                "content_type",
+            ));
+        }
+        return;
+    };
+    if media.media_type == forms::MULTIPART || media.media_type == forms::URLENCODED {
+        forms::check(media, content_type, bytes, problems);
         return;
     }
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(value) => check_value(expected.schema, &value, &["body".into()], problems),
+        Ok(value) => check_value(media.schema, &value, &["body".into()], problems),
         Err(error) => problems.push(Problem::new(
             vec!["body".into()],
             format!("JSON decode error: {error}"),
             "json_invalid",
         )),
     }
+}
+
+/// Whether the declared media range (`image/*`, `*/*`, `application/xml`)
+/// takes `essence` (lower case).
+fn media_range_matches(declared: &str, essence: &str) -> bool {
+    declared == "*/*"
+        || declared == essence
+        || declared
+            .strip_suffix("/*")
+            .is_some_and(|kind| essence.split('/').next() == Some(kind))
 }
 
 /// Everything wrong with an answer's declared headers: a required one

@@ -1,30 +1,36 @@
 use serde_json::json;
 
 use super::*;
-use crate::model::{ArrayRules, Conditional, NumberRules, ObjectRules, Pattern, StringRules};
+use crate::model::{
+    ArrayRules, Conditional, MediaType, NumberRules, ObjectRules, Pattern, StringRules,
+};
 
 static BODY: RequestBody = RequestBody {
     required: true,
-    media_type: "application/json",
-    schema: &Schema {
-        types: Types::OBJECT,
-        object: Some(&ObjectRules {
-            properties: &[(
-                "name",
-                &Schema {
-                    types: Types::STRING,
-                    string: Some(&StringRules {
-                        min_length: Some(1),
-                        ..StringRules::NONE
-                    }),
-                    ..Schema::ANY
-                },
-            )],
-            required: &["name"],
-            ..ObjectRules::NONE
-        }),
-        ..Schema::ANY
-    },
+    checked: &[MediaType {
+        media_type: "application/json",
+        schema: &Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[(
+                    "name",
+                    &Schema {
+                        types: Types::STRING,
+                        string: Some(&StringRules {
+                            min_length: Some(1),
+                            ..StringRules::NONE
+                        }),
+                        ..Schema::ANY
+                    },
+                )],
+                required: &["name"],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        },
+        encoding: &[],
+    }],
+    others: &["application/xml"],
 };
 
 fn kinds(content_type: Option<&str>, body: &[u8]) -> Vec<&'static str> {
@@ -36,7 +42,12 @@ fn kinds(content_type: Option<&str>, body: &[u8]) -> Vec<&'static str> {
         );
     }
     let mut problems = Vec::new();
-    check_body(&BODY, &headers, body, &mut problems);
+    check_body(
+        &BODY,
+        &headers,
+        &axum::body::Bytes::copy_from_slice(body),
+        &mut problems,
+    );
     problems.into_iter().map(|p| p.kind).collect()
 }
 
@@ -54,6 +65,8 @@ fn request_bodies_are_checked() {
     assert_eq!(kinds(json, &[0x7b, 0xff, 0xfe, 0x7d]), ["json_invalid"]);
     assert_eq!(kinds(json, br#"{"name": ""}"#), ["string_too_short"]);
     assert_eq!(kinds(json, br#"{}"#), ["missing"]);
+    // Another declared media type is taken as it is.
+    assert!(kinds(Some("application/xml"), b"<pet/>").is_empty());
 }
 
 const ID: Schema = Schema {

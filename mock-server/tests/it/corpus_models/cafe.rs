@@ -187,7 +187,17 @@ pub static PROVIDER: Provider = Provider {
             path: "/menu",
             segments: &[Segment::Literal("menu")],
             parameters: &[],
-            request_body: None,
+            request_body: Some(RequestBody {
+                required: true,
+                checked: &[
+                    MediaType {
+                        media_type: "multipart/form-data",
+                        schema: &SCHEMA_MENU_ITEM,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
+            }),
             security: &[&[Credential::Bearer]],
             responses: &[
                 Response {
@@ -832,8 +842,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_ORDER,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_ORDER,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Bearer]],
             responses: &[
@@ -1325,18 +1341,24 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: false,
-                media_type: "application/json",
-                schema: &Schema {
-                    types: Types::OBJECT,
-                    object: Some(
-                        &ObjectRules {
-                            properties: &[("status", &SCHEMA_ORDER_STATUS)],
-                            required: &["status"],
-                            ..ObjectRules::NONE
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &Schema {
+                            types: Types::OBJECT,
+                            object: Some(
+                                &ObjectRules {
+                                    properties: &[("status", &SCHEMA_ORDER_STATUS)],
+                                    required: &["status"],
+                                    ..ObjectRules::NONE
+                                },
+                            ),
+                            ..Schema::ANY
                         },
-                    ),
-                    ..Schema::ANY
-                },
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Bearer]],
             responses: &[
@@ -1812,8 +1834,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_REGISTER_CLIENT_OBJECT,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_REGISTER_CLIENT_OBJECT,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[

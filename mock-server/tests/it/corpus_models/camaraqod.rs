@@ -26,8 +26,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_CREATE_SESSION,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_CREATE_SESSION,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Bearer]],
             responses: &[
@@ -1386,8 +1392,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_EXTEND_SESSION_DURATION,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_EXTEND_SESSION_DURATION,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Bearer]],
             responses: &[
@@ -1848,8 +1860,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_RETRIEVE_SESSIONS_INPUT,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_RETRIEVE_SESSIONS_INPUT,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Bearer]],
             responses: &[

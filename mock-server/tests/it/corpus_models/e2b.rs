@@ -647,8 +647,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_NEW_SANDBOX,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_NEW_SANDBOX,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -1901,8 +1907,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: false,
-                media_type: "application/json",
-                schema: &SCHEMA_SANDBOX_PAUSE_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_SANDBOX_PAUSE_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -2039,8 +2051,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_RESUMED_SANDBOX,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_RESUMED_SANDBOX,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -2227,8 +2245,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: false,
-                media_type: "application/json",
-                schema: &SCHEMA_SANDBOX_FORK_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_SANDBOX_FORK_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -2385,8 +2409,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_CONNECT_SANDBOX,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_CONNECT_SANDBOX,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -2588,8 +2618,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: false,
-                media_type: "application/json",
-                schema: &SCHEMA_SANDBOX_TIMEOUT_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_SANDBOX_TIMEOUT_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -2711,8 +2747,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_SANDBOX_NETWORK_UPDATE_CONFIG,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_SANDBOX_NETWORK_UPDATE_CONFIG,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -2849,8 +2891,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: false,
-                media_type: "application/json",
-                schema: &SCHEMA_SANDBOX_REFRESH_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_SANDBOX_REFRESH_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -2957,8 +3005,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_SANDBOX_SNAPSHOT_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_SANDBOX_SNAPSHOT_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -3230,8 +3284,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_TEMPLATE_BUILD_REQUEST_V3,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_TEMPLATE_BUILD_REQUEST_V3,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -3525,8 +3585,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_TEMPLATE_BUILD_REQUEST_V2,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_TEMPLATE_BUILD_REQUEST_V2,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -3892,8 +3958,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_TEMPLATE_BUILD_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_TEMPLATE_BUILD_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Bearer],
@@ -4162,8 +4234,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_TEMPLATE_BUILD_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_TEMPLATE_BUILD_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Bearer],
@@ -4377,8 +4455,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_TEMPLATE_UPDATE_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_TEMPLATE_UPDATE_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -4631,8 +4715,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_TEMPLATE_BUILD_START_V2,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_TEMPLATE_BUILD_START_V2,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -4739,8 +4829,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_TEMPLATE_UPDATE_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_TEMPLATE_UPDATE_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -5219,8 +5315,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_ASSIGN_TEMPLATE_TAGS_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_ASSIGN_TEMPLATE_TAGS_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -5345,8 +5447,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_DELETE_TEMPLATE_TAGS_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_DELETE_TEMPLATE_TAGS_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -5998,8 +6106,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: false,
-                media_type: "application/json",
-                schema: &SCHEMA_NODE_STATUS_CHANGE,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_NODE_STATUS_CHANGE,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Header("X-Admin-Token")]],
             responses: &[
@@ -6487,8 +6601,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_NEW_TEAM_APIKEY,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_NEW_TEAM_APIKEY,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Header("X-Admin-Token")]],
             responses: &[
@@ -6774,8 +6894,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_NEW_ACCESS_TOKEN,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_NEW_ACCESS_TOKEN,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Bearer]],
             responses: &[
@@ -7086,8 +7212,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_NEW_TEAM_APIKEY,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_NEW_TEAM_APIKEY,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Bearer, Credential::Header("X-Team-ID")]],
             responses: &[
@@ -7311,8 +7443,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_UPDATE_TEAM_APIKEY,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_UPDATE_TEAM_APIKEY,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Bearer, Credential::Header("X-Team-ID")],
@@ -7508,8 +7646,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_NEW_VOLUME,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_NEW_VOLUME,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -8094,8 +8238,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_NEW_SECRET,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_NEW_SECRET,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],
@@ -8524,8 +8674,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_SECRET_UPDATE,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_SECRET_UPDATE,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[
                 &[Credential::Header("X-API-Key")],

@@ -298,8 +298,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_SPECIAL_EVENT,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_SPECIAL_EVENT,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Basic]],
             responses: &[
@@ -650,8 +656,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_SPECIAL_EVENT_FIELDS,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_SPECIAL_EVENT_FIELDS,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Basic]],
             responses: &[
@@ -746,8 +758,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_BUY_MUSEUM_TICKETS,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_BUY_MUSEUM_TICKETS,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[&[Credential::Basic]],
             responses: &[

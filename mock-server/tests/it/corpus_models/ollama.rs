@@ -19,8 +19,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_GENERATE_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_GENERATE_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -85,8 +91,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_CHAT_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_CHAT_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -151,8 +163,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_EMBED_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_EMBED_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -341,8 +359,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_SHOW_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_SHOW_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -407,8 +431,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_CREATE_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_CREATE_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -473,8 +503,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_COPY_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_COPY_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -530,8 +566,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_PULL_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_PULL_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -596,8 +638,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_PUSH_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_PUSH_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -662,8 +710,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_DELETE_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_DELETE_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[

@@ -119,8 +119,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_PET,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_PET,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[

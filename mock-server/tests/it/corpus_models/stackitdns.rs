@@ -37,8 +37,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_MOVE_ZONE_PAYLOAD,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_MOVE_ZONE_PAYLOAD,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -782,8 +788,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_CREATE_ZONE_PAYLOAD,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_CREATE_ZONE_PAYLOAD,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -1232,8 +1244,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_PARTIAL_UPDATE_ZONE_PAYLOAD,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_PARTIAL_UPDATE_ZONE_PAYLOAD,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -1378,8 +1396,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_CLONE_ZONE_PAYLOAD,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_CLONE_ZONE_PAYLOAD,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -1539,8 +1563,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_EXPORT_RECORD_SETS_PAYLOAD,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_EXPORT_RECORD_SETS_PAYLOAD,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -1700,8 +1730,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_IMPORT_RECORD_SETS_PAYLOAD,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_IMPORT_RECORD_SETS_PAYLOAD,
+                        encoding: &[],
+                    },
+                ],
+                others: &["text/csv", "text/plain"],
             }),
             security: &[],
             responses: &[
@@ -2019,8 +2055,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_CREATE_LABEL_PAYLOAD,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_CREATE_LABEL_PAYLOAD,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -2635,8 +2677,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_VALIDATE_MOVE_CODE_PAYLOAD,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_VALIDATE_MOVE_CODE_PAYLOAD,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -3544,8 +3592,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_CREATE_RECORD_SET_PAYLOAD,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_CREATE_RECORD_SET_PAYLOAD,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -4036,8 +4090,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_PARTIAL_UPDATE_RECORD_SET_PAYLOAD,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_PARTIAL_UPDATE_RECORD_SET_PAYLOAD,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -4196,8 +4256,14 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_PARTIAL_UPDATE_RECORD_PAYLOAD,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_PARTIAL_UPDATE_RECORD_PAYLOAD,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[

@@ -19,8 +19,19 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_PET,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_PET,
+                        encoding: &[],
+                    },
+                    MediaType {
+                        media_type: "application/x-www-form-urlencoded",
+                        schema: &SCHEMA_PET,
+                        encoding: &[],
+                    },
+                ],
+                others: &["application/xml"],
             }),
             security: &[&[Credential::Bearer]],
             responses: &[
@@ -109,8 +120,19 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_PET,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_PET,
+                        encoding: &[],
+                    },
+                    MediaType {
+                        media_type: "application/x-www-form-urlencoded",
+                        schema: &SCHEMA_PET,
+                        encoding: &[],
+                    },
+                ],
+                others: &["application/xml"],
             }),
             security: &[&[Credential::Bearer]],
             responses: &[
@@ -679,7 +701,11 @@ pub static PROVIDER: Provider = Provider {
                     },
                 },
             ],
-            request_body: None,
+            request_body: Some(RequestBody {
+                required: false,
+                checked: &[],
+                others: &["application/octet-stream"],
+            }),
             security: &[&[Credential::Bearer]],
             responses: &[
                 Response {
@@ -825,8 +851,19 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: false,
-                media_type: "application/json",
-                schema: &SCHEMA_ORDER,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_ORDER,
+                        encoding: &[],
+                    },
+                    MediaType {
+                        media_type: "application/x-www-form-urlencoded",
+                        schema: &SCHEMA_ORDER,
+                        encoding: &[],
+                    },
+                ],
+                others: &["application/xml"],
             }),
             security: &[],
             responses: &[
@@ -1098,8 +1135,19 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: false,
-                media_type: "application/json",
-                schema: &SCHEMA_USER,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_USER,
+                        encoding: &[],
+                    },
+                    MediaType {
+                        media_type: "application/x-www-form-urlencoded",
+                        schema: &SCHEMA_USER,
+                        encoding: &[],
+                    },
+                ],
+                others: &["application/xml"],
             }),
             security: &[],
             responses: &[
@@ -1170,17 +1218,23 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: false,
-                media_type: "application/json",
-                schema: &Schema {
-                    types: Types::ARRAY,
-                    array: Some(
-                        &ArrayRules {
-                            items: Some(&SCHEMA_USER),
-                            ..ArrayRules::NONE
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &Schema {
+                            types: Types::ARRAY,
+                            array: Some(
+                                &ArrayRules {
+                                    items: Some(&SCHEMA_USER),
+                                    ..ArrayRules::NONE
+                                },
+                            ),
+                            ..Schema::ANY
                         },
-                    ),
-                    ..Schema::ANY
-                },
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -1538,8 +1592,19 @@ pub static PROVIDER: Provider = Provider {
             ],
             request_body: Some(RequestBody {
                 required: false,
-                media_type: "application/json",
-                schema: &SCHEMA_USER,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_USER,
+                        encoding: &[],
+                    },
+                    MediaType {
+                        media_type: "application/x-www-form-urlencoded",
+                        schema: &SCHEMA_USER,
+                        encoding: &[],
+                    },
+                ],
+                others: &["application/xml"],
             }),
             security: &[],
             responses: &[

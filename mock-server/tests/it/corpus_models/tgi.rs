@@ -19,8 +19,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_COMPAT_GENERATE_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_COMPAT_GENERATE_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -173,8 +179,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_CHAT_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_CHAT_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -259,8 +271,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_GENERATE_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_GENERATE_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -406,8 +424,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_GENERATE_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_GENERATE_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -680,8 +704,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_SAGEMAKER_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_SAGEMAKER_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -922,8 +952,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_GENERATE_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_GENERATE_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -1012,8 +1048,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_CHAT_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_CHAT_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[
@@ -1186,8 +1228,14 @@ pub static PROVIDER: Provider = Provider {
             parameters: &[],
             request_body: Some(RequestBody {
                 required: true,
-                media_type: "application/json",
-                schema: &SCHEMA_COMPLETION_REQUEST,
+                checked: &[
+                    MediaType {
+                        media_type: "application/json",
+                        schema: &SCHEMA_COMPLETION_REQUEST,
+                        encoding: &[],
+                    },
+                ],
+                others: &[],
             }),
             security: &[],
             responses: &[

@@ -1,0 +1,176 @@
+//! `POST /__mock/webhooks` over real HTTP, on the corpus's webhook example
+//! (OpenAPI 3.1 `webhooks: {newPet: ...}`): a delivery signed with the
+//! configured secret (checked here by recomputing the HMAC), retried when
+//! the receiver fails, listed with its attempts; bad requests refused.
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, Mac};
+use mock_server::{Config, MockServer, Spec};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+
+const KEY: &[u8] = b"a receiver's own secret";
+
+async fn mock() -> MockServer {
+    MockServer::start(Config {
+        specs: vec![Spec {
+            name: Some("pets".into()),
+            path: specs::repository_root().join("specs/corpus/webhooks"),
+        }],
+        webhook_secret: Some(format!("whsec_{}", STANDARD.encode(KEY))),
+        ..Config::default()
+    })
+    .await
+    .unwrap()
+}
+
+/// A receiver answering each request with the next of `statuses` (the last
+/// one after that), handing each raw request to the test.
+async fn receiver(statuses: &'static [u16]) -> (String, mpsc::UnboundedReceiver<Vec<u8>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hooks/pets", listener.local_addr().unwrap());
+    let (sender, received) = mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        let mut answered = 0;
+        while let Ok((mut stream, _)) = listener.accept().await {
+            while let Some(request) = test_support::raw_server::read_request(&mut stream).await {
+                let status = statuses[answered.min(statuses.len() - 1)];
+                answered += 1;
+                let reply = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\n\r\n");
+                let _ = stream.write_all(reply.as_bytes()).await;
+                let _ = sender.send(request);
+            }
+        }
+    });
+    (url, received)
+}
+
+/// The value of header `name` in a raw request.
+fn header<'a>(request: &'a str, name: &str) -> Option<&'a str> {
+    request.lines().find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.eq_ignore_ascii_case(name).then(|| value.trim())
+    })
+}
+
+async fn send(mock: &MockServer, request: &Value) -> (u16, Value) {
+    let answer = test_support::http_client()
+        .post(format!("{}/__mock/webhooks", mock.uri()))
+        .json(request)
+        .send()
+        .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or(Value::Null))
+}
+
+async fn deliveries(mock: &MockServer) -> Vec<Value> {
+    let listed: Value = test_support::http_client()
+        .get(format!("{}/__mock/webhooks", mock.uri()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    listed["deliveries"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_delivery_is_signed_with_the_configured_secret_and_retried_until_accepted() {
+    let mock = mock().await;
+    let (url, mut received) = receiver(&[500, 204]).await;
+    let payload = json!({"id": 7, "name": "Rex"});
+    let (status, accepted) = send(
+        &mock,
+        &json!({"provider": "pets", "webhook": "newPet", "url": url, "payload": payload}),
+    )
+    .await;
+    assert_eq!(status, 202, "{accepted}");
+    let id = accepted["id"].as_str().unwrap().to_owned();
+
+    let first = String::from_utf8(received.recv().await.unwrap()).unwrap();
+    let second = String::from_utf8(received.recv().await.unwrap()).unwrap();
+    for request in [&first, &second] {
+        assert!(
+            request.starts_with("POST /hooks/pets HTTP/1.1"),
+            "{request}"
+        );
+        assert_eq!(header(request, "webhook-id"), Some(id.as_str()));
+        assert_eq!(header(request, "content-type"), Some("application/json"));
+        let timestamp = header(request, "webhook-timestamp").unwrap();
+        let body = request.split_once("\r\n\r\n").unwrap().1;
+        assert_eq!(serde_json::from_str::<Value>(body).unwrap(), payload);
+        let mut mac = Hmac::<Sha256>::new_from_slice(KEY).unwrap();
+        mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
+        let expected = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
+        assert_eq!(
+            header(request, "webhook-signature"),
+            Some(expected.as_str())
+        );
+    }
+    // The first attempt was recorded before the retry was sent.
+    let listed = deliveries(&mock).await;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0]["id"], id.as_str());
+    assert_eq!(listed[0]["webhook"], "newPet");
+    assert_eq!(listed[0]["attempts"][0]["status"], 500);
+}
+
+#[tokio::test]
+async fn without_a_payload_the_documented_one_is_sent() {
+    let mock = mock().await;
+    let (url, mut received) = receiver(&[204]).await;
+    let (status, _) = send(
+        &mock,
+        &json!({"provider": "pets", "webhook": "newPet", "url": url}),
+    )
+    .await;
+    assert_eq!(status, 202);
+    let request = String::from_utf8(received.recv().await.unwrap()).unwrap();
+    let body: Value = serde_json::from_str(request.split_once("\r\n\r\n").unwrap().1).unwrap();
+    // The example's `Pet` requires `id` and `name`.
+    assert!(body["id"].is_i64() && body["name"].is_string(), "{body}");
+}
+
+#[tokio::test]
+async fn bad_webhook_requests_are_refused_with_why() {
+    let mock = mock().await;
+    for (request, says) in [
+        (json!([]), "JSON object"),
+        (json!({"provider": "pets", "webhook": "newPet"}), "required"),
+        (
+            json!({"provider": "nope", "webhook": "newPet", "url": "http://127.0.0.1:9/"}),
+            "no provider `nope`",
+        ),
+        (
+            json!({"provider": "pets", "webhook": "oldPet", "url": "http://127.0.0.1:9/"}),
+            "declared: [newPet]",
+        ),
+        (
+            json!({"provider": "pets", "webhook": "newPet", "url": "file:///etc/passwd"}),
+            "not an http(s) URL",
+        ),
+    ] {
+        let (status, answer) = send(&mock, &request).await;
+        assert_eq!(status, 400, "{request}: {answer}");
+        assert!(answer.to_string().contains(says), "{request}: {answer}");
+    }
+    assert!(deliveries(&mock).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_secret_not_in_standard_webhooks_format_stops_the_start() {
+    let error = MockServer::start(Config {
+        webhook_secret: Some("hunter2".into()),
+        ..Config::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(error.to_string().contains("whsec_"), "{error}");
+    assert!(!error.to_string().contains("hunter2"), "{error}");
+}
