@@ -21,10 +21,13 @@ fn main() {
     let corpus = specs::repository_root().join("specs/corpus");
     println!("cargo::rerun-if-changed={}", corpus.display());
     println!("cargo::rerun-if-env-changed=CORPUS_CHECK");
-    // Whether the petstore module is compiled (the tests use it as a sample).
-    println!("cargo::rustc-check-cfg=cfg(corpus_petstore)");
-    if selected("petstore") {
-        println!("cargo::rustc-cfg=corpus_petstore");
+    // Whether the petstore module (the tests' sample) and frigate's (the
+    // upload example's) are compiled.
+    for sample in ["petstore", "frigate"] {
+        println!("cargo::rustc-check-cfg=cfg(corpus_{sample})");
+        if selected(sample) {
+            println!("cargo::rustc-cfg=corpus_{sample}");
+        }
     }
     let dirs = match corpus_dirs(&corpus) {
         Ok(dirs) => dirs,

@@ -19,7 +19,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use reqwest::header::HeaderMap;
 use sha2::Sha256;
 
@@ -96,7 +96,8 @@ pub struct Verified {
 /// Checks deliveries' signatures with one or more secrets (several while a
 /// secret is rotated), a timestamp tolerance, and the ids seen within it.
 pub struct Verifier {
-    keys: Vec<Vec<u8>>,
+    /// One keyed HMAC per secret, cloned for each delivery.
+    keys: Vec<Hmac<Sha256>>,
     tolerance: Duration,
     seen: Mutex<Seen>,
 }
@@ -168,7 +169,7 @@ impl Verifier {
                 .filter_map(|item| item.strip_prefix("v1,"))
                 .filter_map(|signature| STANDARD.decode(signature).ok())
                 .any(|signature| {
-                    mac(key, id, timestamp, body)
+                    signed(key.clone(), id, timestamp, body)
                         .verify_slice(&signature)
                         .is_ok()
                 })
@@ -207,8 +208,9 @@ impl Verifier {
 /// The `webhook-signature` value for a delivery: `v1,<base64>`. For tests
 /// of an app's own handler, and for the senders of deliveries.
 pub fn sign(secret: &str, id: &str, timestamp: u64, body: &[u8]) -> Result<String, WebhookError> {
-    let key = key(secret)?;
-    let signature = mac(&key, id, timestamp, body).finalize().into_bytes();
+    let signature = signed(key(secret)?, id, timestamp, body)
+        .finalize()
+        .into_bytes();
     Ok(format!("v1,{}", STANDARD.encode(signature)))
 }
 
@@ -233,16 +235,19 @@ pub fn payload<T: serde::de::DeserializeOwned>(
     })
 }
 
-fn key(secret: &str) -> Result<Vec<u8>, WebhookError> {
+/// The HMAC keyed with `secret`'s bytes (`whsec_<base64>`, or the base64 alone).
+fn key(secret: &str) -> Result<Hmac<Sha256>, WebhookError> {
     let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
-    match STANDARD.decode(encoded) {
-        Ok(key) if !key.is_empty() => Ok(key),
-        _ => Err(WebhookError::InvalidSecret),
-    }
+    let key = STANDARD
+        .decode(encoded)
+        .ok()
+        .filter(|key| !key.is_empty())
+        .ok_or(WebhookError::InvalidSecret)?;
+    Hmac::<Sha256>::new_from_slice(&key).map_err(|_| WebhookError::InvalidSecret)
 }
 
-fn mac(key: &[u8], id: &str, timestamp: u64, body: &[u8]) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes a key of any length");
+/// `key`'s HMAC over the signed content: `<id>.<timestamp>.<body>`.
+fn signed(mut mac: Hmac<Sha256>, id: &str, timestamp: u64, body: &[u8]) -> Hmac<Sha256> {
     mac.update(id.as_bytes());
     mac.update(b".");
     mac.update(timestamp.to_string().as_bytes());

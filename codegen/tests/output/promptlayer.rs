@@ -872,6 +872,20 @@ pub mod dynamic {
             _ => Err(CallError::NotADownload(operation_id.to_string())),
         }
     }
+    /// Sends the operation `operation_id`, whose body is a form,
+    /// through its builder's `.form()`, with `arguments` as [`call`]
+    /// takes them and the form's `fields` in order.
+    pub async fn submit(
+        client: &Client,
+        operation_id: &str,
+        arguments: &Arguments,
+        fields: &[(String, crate::forms::Field)],
+    ) -> Result<Outcome, CallError> {
+        let _ = (client, arguments, fields);
+        match operation_id {
+            _ => Err(CallError::NotAForm(operation_id.to_string())),
+        }
+    }
     /// The JSON Schema of the SDK type a documented response body is
     /// parsed into (schemars), if it has a typed body.
     pub fn response_schema(

@@ -8,6 +8,7 @@ mod ci_service;
 // The small corpus documents' models, written by `cargo xtask codegen`.
 mod corpus_models;
 mod exactness;
+mod forms;
 mod http;
 mod limits;
 mod properties;

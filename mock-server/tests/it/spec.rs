@@ -7,17 +7,17 @@ use mock_server::{Config, LoadError, MockServer, Spec, StartError};
 use serde_json::{Value, json};
 
 /// A scratch directory of its own per test, removed when dropped.
-struct Scratch(PathBuf);
+pub(crate) struct Scratch(PathBuf);
 
 impl Scratch {
-    fn new(test: &str) -> Self {
+    pub(crate) fn new(test: &str) -> Self {
         let dir = std::env::temp_dir().join(format!("mock-spec-{test}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
     }
 
-    fn write(&self, file: &str, document: &Value) -> PathBuf {
+    pub(crate) fn write(&self, file: &str, document: &Value) -> PathBuf {
         let path = self.0.join(file);
         std::fs::write(&path, serde_json::to_string_pretty(document).unwrap()).unwrap();
         path
