@@ -54,7 +54,8 @@ fn main() {
                 } else {
                     module
                 };
-                let file = format!("{module}.rs");
+                // Files are named after the document (the tests read them by name).
+                let file = format!("{name}.rs");
                 let written = write_if_changed(&out_dir.join(&file), &code).and_then(|()| {
                     write_if_changed(&out_dir.join(format!("{name}.skipped")), &skipped)
                 });

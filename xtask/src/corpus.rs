@@ -199,8 +199,9 @@ fn one(dir: &Path, fast: bool) -> Outcome {
 
 /// Compiles the document's SDK module as a user's build would and runs its
 /// rows (one `Client` method per operation: `corpus-check/tests/methods.rs`;
-/// its pages, event streams and files against the mock:
-/// `corpus-check/tests/streams.rs`), with the seconds it took.
+/// its pages, event streams, files and forms against the mock:
+/// `corpus-check/tests/streams.rs`; its webhooks sent by the mock and read
+/// by the SDK: `corpus-check/tests/webhooks.rs`), with the seconds it took.
 fn compile_sdk(name: &str) -> (Result<(), String>, f64) {
     let started = Instant::now();
     let output =
@@ -214,6 +215,8 @@ fn compile_sdk(name: &str) -> (Result<(), String>, f64) {
                 "methods",
                 "--test",
                 "streams",
+                "--test",
+                "webhooks",
             ])
             .env("CORPUS_CHECK", name)
             .current_dir(specs::repository_root())

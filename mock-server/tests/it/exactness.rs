@@ -265,14 +265,16 @@ fn the_mock_and_an_independent_validator_agree_on_corpus_schemas() {
                 .find(|o| o.method == operation.method && o.path == operation.path)
                 .expect("every generated operation is catalogued");
             let mut bodies: Vec<(String, &Schema, &Value, Vec<Value>)> = Vec::new();
-            if let Some(body) = &operation.request_body
-                && let Some(declared) = declared
+            for body in operation.request_body.iter().flat_map(|b| b.checked) {
+                if let Some(declared) = declared
                     .request_body
                     .iter()
                     .flat_map(|b| &b.content)
-                    .find(|b| b.media_type == body.media_type)
-            {
-                bodies.push(("request".into(), body.schema, &declared.schema, Vec::new()));
+                    .find(|b| b.media_type.eq_ignore_ascii_case(body.media_type))
+                {
+                    let label = format!("request ({})", body.media_type);
+                    bodies.push((label, body.schema, &declared.schema, Vec::new()));
+                }
             }
             for response in operation.responses {
                 let (Some(schema), Some(declared)) = (

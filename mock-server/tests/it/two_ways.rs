@@ -11,7 +11,8 @@ use axum::body::Body;
 use axum::http::Request;
 use mock_server::__private::{Mount, Shared, router};
 use mock_server::model::{
-    ArrayRules, Credential, ObjectRules, Operation, Provider, Schema, Segment, StringRules,
+    ArrayRules, Credential, ObjectRules, Operation, Provider, RequestBody, Schema, Segment,
+    StringRules,
 };
 use mock_server::{Config, PROVIDERS, Spec};
 use tower::ServiceExt;
@@ -226,6 +227,12 @@ fn same_provider(a: &Provider, b: &Provider, out: &mut Vec<String>) {
         format!("{:?}", a.skipped),
         format!("{:?}", b.skipped),
     );
+    // Payloads are plain data: their debug form is the whole of them.
+    differ(
+        "webhooks",
+        format!("{:?}", a.webhooks),
+        format!("{:?}", b.webhooks),
+    );
     if a.operations.len() != b.operations.len() {
         out.push(format!(
             "{} operations != {}",
@@ -280,10 +287,20 @@ fn same_operation(
     }
     match (&a.request_body, &b.request_body) {
         (Some(x), Some(y)) => {
-            if (x.required, x.media_type) != (y.required, y.media_type) {
-                out.push(format!("{at}: request body media type or required differ"));
+            let types = |b: &RequestBody| {
+                let checked = b.checked.iter().map(|m| m.media_type);
+                (b.required, checked.collect::<Vec<_>>(), b.others.to_vec())
+            };
+            if types(x) != types(y) {
+                out.push(format!("{at}: request body media types or required differ"));
             }
-            schemas.push((format!("{at} request body"), x.schema, y.schema));
+            for (x, y) in x.checked.iter().zip(y.checked) {
+                let what = format!("{at} request body ({})", x.media_type);
+                schemas.push((what, x.schema, y.schema));
+                if x.encoding.len() != y.encoding.len() {
+                    out.push(format!("{at}: request body encodings differ"));
+                }
+            }
         }
         (None, None) => {}
         _ => out.push(format!("{at}: request body present in one model only")),

@@ -5,7 +5,7 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{Hmac, Mac};
+use hmac::{Hmac, KeyInit, Mac};
 use mock_server::{Config, MockServer, Spec};
 use serde_json::{Value, json};
 use sha2::Sha256;
