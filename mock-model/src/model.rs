@@ -158,7 +158,7 @@ pub struct Transition {
 }
 
 /// One segment of a path template.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub enum Segment {
     /// Matches exactly.
     Literal(&'static str),

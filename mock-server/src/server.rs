@@ -328,6 +328,28 @@ fn mount_of<'a>(mounts: &'a [Mount], path: &'a str) -> Option<(&'a Mount, &'a st
         .max_by_key(|(mount, _)| mount.base_path.len())
 }
 
+/// Of the operations sharing `found`'s method and path (twins told apart
+/// by a `#fragment` in the document: Mistral's `/v1/conversations` and
+/// `/v1/conversations#stream`), the first whose checks `request` passes;
+/// `found` when none or all do. One operation alone costs a comparison.
+fn twin(
+    provider: &'static Provider,
+    found: &'static Operation,
+    params: &PathParams,
+    request: &Incoming,
+) -> &'static Operation {
+    let mut twins = provider
+        .operations
+        .iter()
+        .filter(|o| o.method == found.method && o.segments == found.segments);
+    if twins.clone().nth(1).is_none() {
+        return found;
+    }
+    twins
+        .find(|o| check_request(o, params, request).is_empty())
+        .unwrap_or(found)
+}
+
 /// The operation of `provider` at `rest` (the path below its base path).
 fn route(
     provider: &'static Provider,
@@ -335,7 +357,9 @@ fn route(
     rest: &str,
 ) -> Result<(&'static Operation, PathParams), Refusal> {
     match find(provider.operations, request.method.as_str(), rest) {
-        RouteMatch::Found(operation, params) => Ok((operation, params)),
+        RouteMatch::Found(operation, params) => {
+            Ok((twin(provider, operation, &params, request), params))
+        }
         RouteMatch::MethodNotAllowed(allowed) => Err(Refusal::MethodNotAllowed {
             provider: provider.name,
             method: request.method.to_string(),

@@ -436,8 +436,12 @@ fn lifecycle(
 }
 
 /// Splits a path template; a segment may hold one `{param}` followed by a
-/// literal suffix (`{id}:cancel`).
+/// literal suffix (`{id}:cancel`). A `#fragment` (Mistral's
+/// `/v1/conversations#stream`, a second operation on one path) is not part
+/// of what a client sends: the twins share the path, and the request's
+/// body tells them apart (`mock-server`'s routing).
 fn segments(path: &str, strings: &mut leak::Strings) -> Result<&'static [Segment]> {
+    let path = path.split('#').next().unwrap_or(path);
     let segments = path
         .trim_start_matches('/')
         .split('/')

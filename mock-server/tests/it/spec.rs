@@ -276,3 +276,62 @@ async fn watched_documents_reload_and_a_change_that_does_not_load_keeps_the_old(
         "the last good document still serves"
     );
 }
+
+/// Two operations on one path, told apart by a `#fragment` (as Mistral's
+/// `/v1/conversations` and `/v1/conversations#stream`): a client sends no
+/// fragment, so the request's body chooses the operation whose checks it
+/// passes.
+#[tokio::test]
+async fn twins_on_one_path_are_told_apart_by_the_body() {
+    let body = |stream: bool| {
+        json!({"content": {"application/json": {"schema": {
+            "type": "object", "required": ["stream"],
+            "properties": {"stream": {"type": "boolean", "enum": [stream]}}
+        }}}})
+    };
+    let answer = json!({"200": {"description": "ok", "content": {"application/json": {"schema": {"type": "object"}}}}});
+    let scratch = Scratch::new("twins");
+    let path = scratch.write(
+        "twins.json",
+        &json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Twins", "version": "1"},
+            "paths": {
+                "/chats": {"post": {"operationId": "chat", "requestBody": body(false), "responses": answer}},
+                "/chats#stream": {"post": {"operationId": "chatStream", "requestBody": body(true), "responses": answer}}
+            }
+        }),
+    );
+    let mock = MockServer::start(Config {
+        specs: vec![Spec { name: None, path }],
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let client = test_support::http_client();
+    for (stream, operation) in [(true, "chatStream"), (false, "chat")] {
+        let status = client
+            .post(format!("{}/chats", mock.uri()))
+            .json(&json!({"stream": stream}))
+            .send()
+            .await
+            .unwrap()
+            .status();
+        assert_eq!(status, 200, "stream: {stream}");
+        let journal: Value = client
+            .get(format!("{}/__mock/requests", mock.uri()))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let last = journal["requests"]
+            .as_array()
+            .unwrap()
+            .last()
+            .unwrap()
+            .clone();
+        assert_eq!(last["operation_id"], operation);
+    }
+}
