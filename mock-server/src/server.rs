@@ -305,16 +305,27 @@ fn respond(
         ));
     }
     let (response, example) = select(operation, &preference).map_err(Refusal::Selection)?;
-    if let Some(stream) = events::wanted(response, example, request) {
-        return Ok(events::stream(response, stream, &preference));
+    let mut answer = if let Some(stream) = events::wanted(response, example, request) {
+        events::stream(response, stream, &preference)
+    } else if let Some(file) = files::sized(response, example, &preference) {
+        file
+    } else {
+        match pages::paged(operation, response, example, request, &preference) {
+            Some(page) => render::declared_body(response, Some(page.into())),
+            None => render::declared(response, example),
+        }
+    };
+    // A range or `default` answers with the code asked for, when it was.
+    if let Some(code) = preference
+        .code
+        .as_deref()
+        .and_then(|c| c.parse::<u16>().ok())
+        && code != response.status
+        && let Ok(status) = StatusCode::from_u16(code)
+    {
+        *answer.status_mut() = status;
     }
-    if let Some(file) = files::sized(response, example, &preference) {
-        return Ok(file);
-    }
-    match pages::paged(operation, response, example, request, &preference) {
-        Some(page) => Ok(render::declared_body(response, Some(page.into()))),
-        None => Ok(render::declared(response, example)),
-    }
+    Ok(answer)
 }
 
 /// The mount whose base path is the longest prefix of `path`, and the rest of the path.

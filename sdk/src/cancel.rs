@@ -275,7 +275,7 @@ impl Canceller {
                     |error| match error {
                         E::Unauthorized(_) | E::Forbidden(_) => Some(NotAllowed),
                         E::NotFound(_) => Some(NotFound),
-                        E::Conflict(_) | E::UnprocessableEntity(_) => Some(Rejected),
+                        E::Conflict(_) | E::UnprocessableContent(_) => Some(Rejected),
                         _ => None,
                     },
                 )
@@ -302,7 +302,7 @@ impl Canceller {
                     |error| match error {
                         E::Unauthorized(_) | E::Forbidden(_) => Some(NotAllowed),
                         E::NotFound(_) => Some(NotFound),
-                        E::UnprocessableEntity(_) => Some(AlreadyFinished),
+                        E::UnprocessableContent(_) => Some(AlreadyFinished),
                         _ => None,
                     },
                 )

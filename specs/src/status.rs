@@ -24,16 +24,33 @@ pub fn representative(status: Status) -> u16 {
     }
 }
 
-/// The reason phrase IANA registers for `code` (RFC 9110 and its
-/// successors), for the statuses APIs declare; `None` for the others
-/// (`418` is registered as unused).
+/// The reason phrase the IANA HTTP Status Code Registry gives `code`
+/// (RFC 9110 and its successors; 104 is registered as temporary, 510 as
+/// obsoleted); `None` for a code it lists as unused (306, 418) or does not
+/// list.
 pub fn reason_phrase(code: u16) -> Option<&'static str> {
     Some(match code {
+        100 => "Continue",
+        101 => "Switching Protocols",
+        102 => "Processing",
+        103 => "Early Hints",
+        104 => "Upload Resumption Supported",
+        200 => "OK",
+        201 => "Created",
+        202 => "Accepted",
+        203 => "Non-Authoritative Information",
+        204 => "No Content",
+        205 => "Reset Content",
+        206 => "Partial Content",
+        207 => "Multi-Status",
+        208 => "Already Reported",
+        226 => "IM Used",
         300 => "Multiple Choices",
         301 => "Moved Permanently",
         302 => "Found",
         303 => "See Other",
         304 => "Not Modified",
+        305 => "Use Proxy",
         307 => "Temporary Redirect",
         308 => "Permanent Redirect",
         400 => "Bad Request",
@@ -55,7 +72,7 @@ pub fn reason_phrase(code: u16) -> Option<&'static str> {
         416 => "Range Not Satisfiable",
         417 => "Expectation Failed",
         421 => "Misdirected Request",
-        422 => "Unprocessable Entity",
+        422 => "Unprocessable Content",
         423 => "Locked",
         424 => "Failed Dependency",
         425 => "Too Early",
@@ -70,8 +87,10 @@ pub fn reason_phrase(code: u16) -> Option<&'static str> {
         503 => "Service Unavailable",
         504 => "Gateway Timeout",
         505 => "HTTP Version Not Supported",
+        506 => "Variant Also Negotiates",
         507 => "Insufficient Storage",
         508 => "Loop Detected",
+        510 => "Not Extended",
         511 => "Network Authentication Required",
         _ => return None,
     })
@@ -156,6 +175,95 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// One test per registered status: its phrase and the SDK's variant.
+    macro_rules! registered {
+        ($($test:ident: $code:literal => $phrase:literal, $variant:literal;)*) => {
+            mod registered {
+                use super::super::*;
+                $(
+                    #[test]
+                    fn $test() {
+                        assert_eq!(reason_phrase($code), Some($phrase));
+                        assert_eq!(variant_name(Status::Code($code)), $variant);
+                    }
+                )*
+            }
+        };
+    }
+
+    registered! {
+        s100: 100 => "Continue", "Continue";
+        s101: 101 => "Switching Protocols", "SwitchingProtocols";
+        s102: 102 => "Processing", "Processing";
+        s103: 103 => "Early Hints", "EarlyHints";
+        s104: 104 => "Upload Resumption Supported", "UploadResumptionSupported";
+        s200: 200 => "OK", "Ok";
+        s201: 201 => "Created", "Created";
+        s202: 202 => "Accepted", "Accepted";
+        s203: 203 => "Non-Authoritative Information", "NonAuthoritativeInformation";
+        s204: 204 => "No Content", "NoContent";
+        s205: 205 => "Reset Content", "ResetContent";
+        s206: 206 => "Partial Content", "PartialContent";
+        s207: 207 => "Multi-Status", "MultiStatus";
+        s208: 208 => "Already Reported", "AlreadyReported";
+        s226: 226 => "IM Used", "ImUsed";
+        s300: 300 => "Multiple Choices", "MultipleChoices";
+        s301: 301 => "Moved Permanently", "MovedPermanently";
+        s302: 302 => "Found", "Found";
+        s303: 303 => "See Other", "SeeOther";
+        s304: 304 => "Not Modified", "NotModified";
+        s305: 305 => "Use Proxy", "UseProxy";
+        s307: 307 => "Temporary Redirect", "TemporaryRedirect";
+        s308: 308 => "Permanent Redirect", "PermanentRedirect";
+        s400: 400 => "Bad Request", "BadRequest";
+        s401: 401 => "Unauthorized", "Unauthorized";
+        s402: 402 => "Payment Required", "PaymentRequired";
+        s403: 403 => "Forbidden", "Forbidden";
+        s404: 404 => "Not Found", "NotFound";
+        s405: 405 => "Method Not Allowed", "MethodNotAllowed";
+        s406: 406 => "Not Acceptable", "NotAcceptable";
+        s407: 407 => "Proxy Authentication Required", "ProxyAuthenticationRequired";
+        s408: 408 => "Request Timeout", "RequestTimeout";
+        s409: 409 => "Conflict", "Conflict";
+        s410: 410 => "Gone", "Gone";
+        s411: 411 => "Length Required", "LengthRequired";
+        s412: 412 => "Precondition Failed", "PreconditionFailed";
+        s413: 413 => "Content Too Large", "ContentTooLarge";
+        s414: 414 => "URI Too Long", "UriTooLong";
+        s415: 415 => "Unsupported Media Type", "UnsupportedMediaType";
+        s416: 416 => "Range Not Satisfiable", "RangeNotSatisfiable";
+        s417: 417 => "Expectation Failed", "ExpectationFailed";
+        s421: 421 => "Misdirected Request", "MisdirectedRequest";
+        s422: 422 => "Unprocessable Content", "UnprocessableContent";
+        s423: 423 => "Locked", "Locked";
+        s424: 424 => "Failed Dependency", "FailedDependency";
+        s425: 425 => "Too Early", "TooEarly";
+        s426: 426 => "Upgrade Required", "UpgradeRequired";
+        s428: 428 => "Precondition Required", "PreconditionRequired";
+        s429: 429 => "Too Many Requests", "TooManyRequests";
+        s431: 431 => "Request Header Fields Too Large", "RequestHeaderFieldsTooLarge";
+        s451: 451 => "Unavailable For Legal Reasons", "UnavailableForLegalReasons";
+        s500: 500 => "Internal Server Error", "InternalServerError";
+        s501: 501 => "Not Implemented", "NotImplemented";
+        s502: 502 => "Bad Gateway", "BadGateway";
+        s503: 503 => "Service Unavailable", "ServiceUnavailable";
+        s504: 504 => "Gateway Timeout", "GatewayTimeout";
+        s505: 505 => "HTTP Version Not Supported", "HttpVersionNotSupported";
+        s506: 506 => "Variant Also Negotiates", "VariantAlsoNegotiates";
+        s507: 507 => "Insufficient Storage", "InsufficientStorage";
+        s508: 508 => "Loop Detected", "LoopDetected";
+        s510: 510 => "Not Extended", "NotExtended";
+        s511: 511 => "Network Authentication Required", "NetworkAuthenticationRequired";
+    }
+
+    #[test]
+    fn unused_and_unregistered_codes_are_numbered() {
+        for code in [306, 418, 420, 499, 509, 599] {
+            assert_eq!(reason_phrase(code), None, "{code}");
+            assert_eq!(variant_name(Status::Code(code)), format!("Status{code}"));
+        }
+    }
 
     #[test]
     fn variant_names_are_reason_phrases_in_pascal_case() {

@@ -35,7 +35,8 @@ pub enum DeclaredBody {
 }
 
 /// The body `operation` declares for `status` in its verbatim document,
-/// following local `$ref`s to `components/responses`.
+/// following local `$ref`s to `components/responses`. As OpenAPI says, the
+/// exact code wins over its range (`4XX`), and the range over `default`.
 pub fn declared_body(
     provider: &Provider,
     operation: &Operation,
@@ -44,7 +45,13 @@ pub fn declared_body(
     let document = &provider.documents[operation.document].resolved;
     let responses =
         &document["paths"][&operation.path][operation.method.to_lowercase()]["responses"];
-    let Some(response) = responses.get(status.to_string()) else {
+    let range = format!("{}XX", status / 100);
+    let Some(response) = responses
+        .get(status.to_string())
+        .or_else(|| responses.get(&range))
+        .or_else(|| responses.get(range.to_lowercase()))
+        .or_else(|| responses.get("default"))
+    else {
         return Ok(DeclaredBody::Undeclared);
     };
     let response = resolve(document, response);

@@ -81,25 +81,6 @@ pub fn credentials(operation: &Operation, key: &str) -> Credentials {
     credentials
 }
 
-/// The status a bad value at `location` must get: the documented validation
-/// status (422, else 400); for a path parameter without one, a documented 404
-/// (no resource has that id); else 400, declared or not.
-pub fn validation_status(operation: &Operation, location: ParameterLocation) -> u16 {
-    validation_statuses(location)
-        .iter()
-        .copied()
-        .find(|code| operation.response(*code).is_some())
-        .unwrap_or(400)
-}
-
-/// The statuses that may answer a bad value at `location`, in order of preference.
-pub fn validation_statuses(location: ParameterLocation) -> &'static [u16] {
-    match location {
-        ParameterLocation::Path => &[422, 400, 404],
-        _ => &[422, 400],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -26,10 +26,10 @@ pub mod values;
 
 pub use bodies::{BodyError, check_sent_body, form_body, request_body};
 pub use documents::{DeclaredBody, InvalidSchema, Violation, declared_body, violations};
-pub use expect::{BASIC_USER, Credentials, credentials, validation_status};
+pub use expect::{BASIC_USER, Credentials, credentials};
 pub use values::{
-    BadValue, bad_values, decode_segment, expected_segments, fill_path, nonexistent_value,
-    request_target, valid_arguments, valid_header_value, valid_value,
+    BadValue, SdkHandling, bad_values, decode_segment, expected_segments, fill_path,
+    nonexistent_value, request_target, valid_arguments, valid_header_value, valid_value,
 };
 
 /// A reqwest client for loopback servers. When the workspace is built as a

@@ -76,53 +76,224 @@ pub fn valid_header_value(document: &SourceDocument, schema: &Value) -> String {
     first_accepted(document, schema, candidates)
 }
 
-/// A value a parameter's schema rejects.
+/// A value a parameter's schema rejects, or a required parameter left out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BadValue {
-    /// What the value breaks, e.g. `too-long`.
+    /// What the value breaks, e.g. `too-long`, `below-minimum`, `missing`.
     pub case: &'static str,
-    /// The value.
-    pub value: String,
-    /// Whether only a `minLength`/`maxLength` rejects it. The SDK's types
-    /// leave string lengths to the server (they are narrowing keywords, see
-    /// `specs::normalise`), so the SDK sends such a value.
-    pub breaks_length: bool,
+    /// The value; `None` leaves the (required) parameter out.
+    pub value: Option<String>,
+    /// What the SDK does with it.
+    pub sdk: SdkHandling,
 }
 
-/// Values a parameter's schema rejects.
-pub fn bad_values(parameter: &Parameter) -> Vec<BadValue> {
-    let schema = &parameter.schema;
+/// What the SDK does with a bad argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SdkHandling {
+    /// It refuses before sending: the value does not parse into the
+    /// parameter's type (a wrong type, a bad `uuid`).
+    Refuses,
+    /// It sends it and reports the server's answer: the SDK's types leave
+    /// string lengths to the server (narrowing keywords, see
+    /// `specs::normalise`).
+    Sends,
+    /// Either, as the generated type decides (an enum or a bounded integer
+    /// may be a type of its own, or a plain one): it never reports success.
+    Either,
+    /// It fills the parameter in itself: a missing idempotency key is made
+    /// per call (and kept across retries), a credential header comes from
+    /// the client's key. The call succeeds.
+    Supplies,
+}
+
+/// Values a parameter's schema rejects, one per constraint its schema
+/// states: type, `enum`, bounds (exclusive too), `multipleOf`, `pattern`,
+/// the formats the mock checks, lengths, and leaving a required parameter
+/// out. Each value breaks exactly its constraint: the schema without that
+/// keyword accepts it (checked with the document's own dialect), so a row
+/// failing names the constraint the server missed.
+pub fn bad_values(document: &SourceDocument, parameter: &Parameter) -> Vec<BadValue> {
+    let schema = crate::documents::resolve(&document.resolved, &parameter.schema);
     let mut bad = Vec::new();
-    let mut push = |case, value: String, breaks_length| {
-        bad.push(BadValue {
-            case,
-            value,
-            breaks_length,
-        });
+    let mut push = |case, value: Option<String>, sdk| {
+        bad.push(BadValue { case, value, sdk });
     };
+    if parameter.required && parameter.location != ParameterLocation::Path {
+        let sdk = if parameter.location == ParameterLocation::Header
+            && parameter.name.eq_ignore_ascii_case("idempotency-key")
+        {
+            SdkHandling::Supplies
+        } else {
+            SdkHandling::Either
+        };
+        push("missing", None, sdk);
+    }
     match single_type(schema) {
-        Some("integer") => push("not-an-integer", "abc".to_string(), false),
-        Some("number") => push("not-a-number", "abc".to_string(), false),
-        Some("boolean") => push("not-a-boolean", "maybe".to_string(), false),
+        Some("integer") => push("not-an-integer", Some("abc".into()), SdkHandling::Refuses),
+        Some("number") => push("not-a-number", Some("abc".into()), SdkHandling::Refuses),
+        Some("boolean") => push("not-a-boolean", Some("maybe".into()), SdkHandling::Refuses),
         _ => {}
     }
-    if schema.get("format").and_then(Value::as_str) == Some("uuid") {
-        push("not-a-uuid", "not-a-uuid".to_string(), false);
+    let Value::Object(members) = schema else {
+        return bad;
+    };
+    // `value` breaks the schema, and the schema without `keywords` takes it.
+    let breaks_only = |keywords: &[&str], value: &str| {
+        let mut loosened = members.clone();
+        for keyword in keywords {
+            loosened.remove(*keyword);
+        }
+        let loosened = Value::Object(loosened);
+        !acceptor(document, schema)(value) && acceptor(document, &loosened)(value)
+    };
+    let integer = single_type(schema) == Some("integer");
+    let number = |keyword: &str| members.get(keyword).and_then(Value::as_f64);
+    let render = |n: f64| {
+        if integer {
+            format!("{}", n as i64)
+        } else {
+            format!("{n}")
+        }
+    };
+    if let Some(members) = members.get("enum").and_then(Value::as_array) {
+        let candidate = if members.iter().all(Value::is_number) {
+            let top = members.iter().filter_map(Value::as_f64).fold(0.0, f64::max);
+            render(top + 1.0)
+        } else {
+            "contract-suite-not-a-member".to_string()
+        };
+        if breaks_only(&["enum"], &candidate) {
+            push("not-in-enum", Some(candidate), SdkHandling::Either);
+        }
     }
-    if let Some(max) = schema.get("maxLength").and_then(Value::as_u64)
+    // A bound below (or above) by one, or the bound itself when exclusive:
+    // OpenAPI 3.0 says `exclusiveMinimum: true` beside `minimum`, 3.1 gives
+    // the bound as the keyword's value.
+    let step = if integer { 1.0 } else { 0.5 };
+    let bounds = [
+        ("below-minimum", "minimum", "exclusiveMinimum", -step),
+        ("above-maximum", "maximum", "exclusiveMaximum", step),
+    ];
+    let factor = number("multipleOf").filter(|f| *f > 0.0);
+    for (case, inclusive, exclusive, beyond) in bounds {
+        let bound = match (number(inclusive), members.get(exclusive)) {
+            (Some(bound), Some(Value::Bool(true))) => Some((bound, true)),
+            (_, Some(Value::Number(bound))) => bound.as_f64().map(|b| (b, true)),
+            (Some(bound), _) => Some((bound, false)),
+            (None, _) => None,
+        };
+        let Some((bound, exclusive_bound)) = bound else {
+            continue;
+        };
+        let mut candidates = vec![if exclusive_bound {
+            bound
+        } else {
+            bound + beyond
+        }];
+        // Beside `multipleOf`, the first multiple past the bound.
+        if let Some(factor) = factor {
+            let multiples = bound / factor;
+            let next = if beyond < 0.0 {
+                multiples.floor() - 1.0
+            } else {
+                multiples.ceil() + 1.0
+            };
+            candidates.push(next * factor);
+        }
+        if let Some(candidate) = candidates
+            .into_iter()
+            .map(render)
+            .find(|candidate| breaks_only(&[inclusive, exclusive], candidate))
+        {
+            push(case, Some(candidate), SdkHandling::Either);
+        }
+    }
+    if let Some(factor) = factor {
+        let lowest = number("minimum").unwrap_or(0.0).max(0.0);
+        let candidate = render((lowest / factor).ceil() * factor + factor / 2.0);
+        if breaks_only(&["multipleOf"], &candidate) {
+            push("not-a-multiple", Some(candidate), SdkHandling::Either);
+        }
+    }
+    if members.contains_key("pattern") {
+        let fitting = |text: &str| {
+            let length = text.chars().count() as u64;
+            members
+                .get("minLength")
+                .and_then(Value::as_u64)
+                .is_none_or(|min| length >= min)
+                && members
+                    .get("maxLength")
+                    .and_then(Value::as_u64)
+                    .is_none_or(|max| length <= max)
+        };
+        let min = members
+            .get("minLength")
+            .and_then(Value::as_u64)
+            .unwrap_or(1)
+            .min(4096) as usize;
+        let candidate = ["~", "~~~~~~~~", "0", "00000000", "A", "a b", "-"]
+            .map(str::to_string)
+            .into_iter()
+            .chain([format!("{}a b", "~".repeat(min))])
+            .find(|text| fitting(text) && breaks_only(&["pattern"], text));
+        if let Some(candidate) = candidate {
+            push("breaks-pattern", Some(candidate), SdkHandling::Either);
+        }
+    }
+    let format = members.get("format").and_then(Value::as_str);
+    let formatted = match format {
+        Some("uuid") => Some(("not-a-uuid", "not-a-uuid", SdkHandling::Refuses)),
+        Some("date-time") => Some((
+            "not-a-date-time",
+            "2026-13-45T99:00:00Z",
+            SdkHandling::Either,
+        )),
+        Some("date") => Some(("not-a-date", "2026-13-45", SdkHandling::Either)),
+        Some("email") => Some(("not-an-email", "contract-suite", SdkHandling::Either)),
+        Some("uri" | "url") => Some(("not-a-uri", "not a uri", SdkHandling::Either)),
+        _ => None,
+    };
+    if let Some((case, candidate, sdk)) = formatted
+        && breaks_only(&["format"], candidate)
+    {
+        push(case, Some(candidate.to_string()), sdk);
+    }
+    // JSON Schema validators ignore the integer formats; the range is the
+    // format's own (OpenAPI's data types), so it needs no checker.
+    if integer {
+        match format {
+            Some("int32") => push(
+                "beyond-int32",
+                Some("2147483648".into()),
+                SdkHandling::Either,
+            ),
+            Some("int64") => push(
+                "beyond-int64",
+                Some("9223372036854775808".into()),
+                SdkHandling::Either,
+            ),
+            _ => {}
+        }
+    }
+    if let Some(max) = members.get("maxLength").and_then(Value::as_u64)
         && let Ok(max) = usize::try_from(max)
         && max < 4096
     {
-        push("too-long", "x".repeat(max + 1), true);
+        let candidate = "x".repeat(max + 1);
+        if breaks_only(&["maxLength"], &candidate) {
+            push("too-long", Some(candidate), SdkHandling::Sends);
+        }
     }
     // An empty path segment does not route at all; elsewhere it is too short.
     if parameter.location != ParameterLocation::Path
-        && schema
+        && members
             .get("minLength")
             .and_then(Value::as_u64)
             .is_some_and(|m| m > 0)
+        && breaks_only(&["minLength"], "")
     {
-        push("too-short", String::new(), true);
+        push("too-short", Some(String::new()), SdkHandling::Sends);
     }
     bad
 }
@@ -383,6 +554,113 @@ mod tests {
         assert_eq!(
             nonexistent_value(&document, &json!({"type": "string", "format": "uuid"})).as_deref(),
             Some("00000000-0000-4000-8000-000000000000")
+        );
+    }
+
+    #[test]
+    fn each_bad_value_breaks_exactly_its_constraint() {
+        let bad = |openapi: &str, location, required, schema: Value| {
+            let document =
+                SourceDocument::new("test.json".into(), Value::Null, json!({"openapi": openapi}));
+            let parameter = Parameter {
+                name: "p".into(),
+                location,
+                required,
+                schema,
+            };
+            bad_values(&document, &parameter)
+                .into_iter()
+                .map(|b| (b.case, b.value))
+                .collect::<Vec<_>>()
+        };
+        let some = |text: &str| Some(text.to_string());
+        assert_eq!(
+            bad(
+                "3.1.0",
+                ParameterLocation::Query,
+                true,
+                json!({"type": ["integer", "null"], "minimum": 1, "maximum": 100, "multipleOf": 5})
+            ),
+            [
+                ("missing", None),
+                ("not-an-integer", some("abc")),
+                ("below-minimum", some("0")),
+                ("above-maximum", some("105")),
+                ("not-a-multiple", some("7")),
+            ]
+        );
+        // 3.0's boolean exclusive bounds, and 3.1's numeric ones.
+        assert_eq!(
+            bad(
+                "3.0.3",
+                ParameterLocation::Query,
+                false,
+                json!({"type": "number", "minimum": 0, "exclusiveMinimum": true})
+            ),
+            [("not-a-number", some("abc")), ("below-minimum", some("0"))]
+        );
+        assert_eq!(
+            bad(
+                "3.1.0",
+                ParameterLocation::Query,
+                false,
+                json!({"type": "integer", "exclusiveMaximum": 10})
+            ),
+            [
+                ("not-an-integer", some("abc")),
+                ("above-maximum", some("10"))
+            ]
+        );
+        assert_eq!(
+            bad(
+                "3.1.0",
+                ParameterLocation::Query,
+                false,
+                json!({"type": "string", "enum": ["asc", "desc"]})
+            ),
+            [("not-in-enum", some("contract-suite-not-a-member"))]
+        );
+        // A pattern is broken by a value of a fitting length; a length by a
+        // value the pattern takes.
+        assert_eq!(
+            bad(
+                "3.1.0",
+                ParameterLocation::Path,
+                true,
+                json!({"type": "string", "pattern": "^[a-z]+$", "minLength": 2, "maxLength": 4})
+            ),
+            [("breaks-pattern", some("a b")), ("too-long", some("xxxxx"))]
+        );
+        assert_eq!(
+            bad(
+                "3.1.0",
+                ParameterLocation::Header,
+                false,
+                json!({"type": "string", "format": "date-time", "minLength": 1})
+            ),
+            // An empty text is no date-time either: it breaks two keywords.
+            [("not-a-date-time", some("2026-13-45T99:00:00Z"))]
+        );
+        assert_eq!(
+            bad(
+                "3.1.0",
+                ParameterLocation::Header,
+                false,
+                json!({"type": "string", "minLength": 1})
+            ),
+            [("too-short", some(""))]
+        );
+        assert_eq!(
+            bad(
+                "3.1.0",
+                ParameterLocation::Query,
+                false,
+                json!({"type": "integer", "format": "int32"})
+            ),
+            [
+                ("not-an-integer", some("abc")),
+                ("beyond-int32", some("2147483648")),
+            ]
         );
     }
 

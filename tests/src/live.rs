@@ -13,13 +13,16 @@
 //!   `401` (else a declared `403`/`422`/`400`) in its documented shape;
 //! - `unknown-id`: a `GET` with path parameters, ids no resource can have:
 //!   the declared `404` and its shape;
-//! - `param::<name>::<case>`: a `GET` with one bad parameter: the declared
-//!   validation status and its shape;
-//! - `read`: a `GET` without path parameters: any declared status, with its
+//! - `param::<name>::<case>`: a `GET` with one parameter breaking one
+//!   constraint (or a required one left out): a declared client error and
+//!   its shape;
+//! - `read`: a `GET` without path parameters: a declared 2xx, with its
 //!   documented shape.
 //!
-//! A provider without a key (or without a server URL) is one ignored line,
-//! `live::<provider>`, saying why: never a silent pass.
+//! Any row sent with the key that gets a 401 or 403 fails saying the key was
+//! refused. A provider without a key (or without a server URL) is one
+//! ignored line, `live::<provider>`, saying why: never a silent pass; with
+//! `--require-keys` naming it, that line is a failure instead.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -41,8 +44,8 @@ pub enum LiveCheck {
     BadParam {
         /// The parameter's index in the operation.
         index: usize,
-        /// The bad value.
-        value: String,
+        /// The bad value; `None` leaves a required parameter out.
+        value: Option<String>,
     },
     /// A `GET` without path parameters.
     Read,
@@ -83,8 +86,10 @@ pub enum LiveEntry {
     Skipped {
         /// `live::provider`.
         name: String,
-        /// Why, e.g. `skipped: AKUA_API_TOKEN not set`.
-        reason: String,
+        /// The provider.
+        provider: String,
+        /// Why, e.g. `AKUA_API_TOKEN not set`.
+        why: String,
     },
 }
 
@@ -97,15 +102,13 @@ pub fn plan(
 ) -> Vec<LiveEntry> {
     let mut entries = Vec::new();
     for provider in providers {
-        let skipped = |reason: String| LiveEntry::Skipped {
+        let skipped = |why: String| LiveEntry::Skipped {
             name: format!("live::{}", provider.name),
-            reason,
+            provider: provider.name.clone(),
+            why,
         };
         let Some(key) = key_of(&provider.credential_env).filter(|k| !k.is_empty()) else {
-            entries.push(skipped(format!(
-                "skipped: {} not set",
-                provider.credential_env
-            )));
+            entries.push(skipped(format!("{} not set", provider.credential_env)));
             continue;
         };
         let base_url = base_urls
@@ -114,7 +117,7 @@ pub fn plan(
             .or_else(|| provider.server_url());
         let Some(base_url) = base_url else {
             entries.push(skipped(format!(
-                "skipped: no server URL; pass --base-url {}=URL",
+                "no server URL; pass --base-url {}=URL",
                 provider.name
             )));
             continue;
@@ -172,15 +175,19 @@ fn checks(target: &Target) -> Vec<(String, LiveCheck, Vec<u16>)> {
         .filter(|p| p.location == ParameterLocation::Path)
         .collect();
     if path_parameters.is_empty() {
-        let all: Vec<u16> = operation
+        // With a key, a read must succeed: a declared 401 or 403 is the key
+        // refused, which a nightly job must report, not pass.
+        let successes: Vec<u16> = operation
             .responses
             .iter()
             .filter_map(|r| match r.status {
-                Status::Code(code) => Some(code),
+                Status::Code(code) if (200..300).contains(&code) => Some(code),
                 _ => None,
             })
             .collect();
-        checks.push(("read".into(), LiveCheck::Read, all));
+        if !successes.is_empty() {
+            checks.push(("read".into(), LiveCheck::Read, successes));
+        }
     } else if operation.response(404).is_some()
         && path_parameters
             .iter()
@@ -188,18 +195,28 @@ fn checks(target: &Target) -> Vec<(String, LiveCheck, Vec<u16>)> {
     {
         checks.push(("unknown-id".into(), LiveCheck::UnknownId, vec![404]));
     }
+    // A bad value gets a declared status that RFC 9110 gives invalid input:
+    // 400 or 422, and 404 for a path parameter (no resource has that id);
+    // which of them is the provider's choice. An operation declaring none
+    // has no row: any answer would be undeclared.
+    let invalid_input = |location: ParameterLocation| -> Vec<u16> {
+        operation
+            .responses
+            .iter()
+            .filter_map(|r| match r.status {
+                Status::Code(code @ (400 | 422)) => Some(code),
+                Status::Code(404) if location == ParameterLocation::Path => Some(404),
+                _ => None,
+            })
+            .collect()
+    };
     let credentials = target.credentials("");
     for (index, parameter) in operation.parameters.iter().enumerate() {
-        if credentials.carries(parameter.location, &parameter.name) {
+        let allowed = invalid_input(parameter.location);
+        if allowed.is_empty() || credentials.carries(parameter.location, &parameter.name) {
             continue;
         }
-        let allowed = declared(test_support::expect::validation_statuses(
-            parameter.location,
-        ));
-        if allowed.is_empty() {
-            continue;
-        }
-        for bad in test_support::bad_values(parameter) {
+        for bad in test_support::bad_values(target.document(), parameter) {
             checks.push((
                 format!("param::{}::{}", parameter.name, bad.case),
                 LiveCheck::BadParam {
@@ -249,7 +266,11 @@ impl LiveRow {
             }
         }
         if let LiveCheck::BadParam { index, value } = &self.check {
-            arguments.insert(operation.parameters[*index].name.clone(), value.clone());
+            let name = operation.parameters[*index].name.clone();
+            match value {
+                Some(value) => arguments.insert(name, value.clone()),
+                None => arguments.remove(&name),
+            };
         }
         arguments
     }
@@ -278,6 +299,16 @@ impl LiveRow {
             &[],
         )
         .await?;
+        if self.sends_credential() && matches!(raw.status, 401 | 403) {
+            return Err(format!(
+                "the key was refused: {} {} answered {} to a request carrying {}; \
+                 is the key expired, revoked or for another account?",
+                self.target.provider.name,
+                operation.operation_id,
+                raw.status,
+                self.target.provider.credential_env
+            ));
+        }
         conforms(&self.target, &self.allowed, &raw)
     }
 }

@@ -10,13 +10,17 @@
 //!   the mock matrix;
 //! - `--base-url NAME=URL`, repeatable (`CONTRACT_BASE_URL=a=URL,b=URL`):
 //!   where live mode sends provider `NAME`'s requests;
-//! - `--junit PATH` (`CONTRACT_JUNIT=PATH`): also write a JUnit XML report.
+//! - `--junit PATH` (`CONTRACT_JUNIT=PATH`): also write a JUnit XML report;
+//! - `--require-keys a,b` (`CONTRACT_REQUIRE_KEYS=a,b`), repeatable: in live
+//!   mode, a listed provider without its key (or server URL) is a failed
+//!   row saying so, not a skipped line: a nightly job with a missing or
+//!   renamed secret goes red.
 //!
 //! Rows run on one tokio runtime; libtest-mimic's threads (by default 8, as
 //! rows wait on the network, not the CPU) bound how many run at once. A run
 //! that selects no row from a non-empty catalogue without any filter fails.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
@@ -50,6 +54,9 @@ pub enum OptionsError {
     /// `CONTRACT_LIVE` with a value other than 1/true/0/false.
     #[error("CONTRACT_LIVE must be 1, true, 0 or false, not `{0}`")]
     BadLive(String),
+    /// `--require-keys` with an empty name.
+    #[error("`{0}` is not a comma-separated list of provider names")]
+    BadRequiredKeys(String),
 }
 
 /// Our options, and the arguments left for libtest-mimic.
@@ -61,6 +68,8 @@ pub struct Options {
     pub base_urls: BTreeMap<String, String>,
     /// Where to write a JUnit report.
     pub junit: Option<PathBuf>,
+    /// Providers whose live rows must run: no key is a failure.
+    pub require_keys: BTreeSet<String>,
     /// Everything else, program name first.
     pub libtest: Vec<String>,
 }
@@ -83,6 +92,9 @@ impl Options {
                 options.add_base_url(item)?;
             }
         }
+        if let Some(list) = env("CONTRACT_REQUIRE_KEYS").filter(|l| !l.trim().is_empty()) {
+            options.add_required_keys(&list)?;
+        }
         options.junit = env("CONTRACT_JUNIT")
             .filter(|p| !p.is_empty())
             .map(PathBuf::from);
@@ -102,11 +114,23 @@ impl Options {
                 options.add_base_url(&value)?;
             } else if let Some(value) = value_of("--junit")? {
                 options.junit = Some(PathBuf::from(value));
+            } else if let Some(value) = value_of("--require-keys")? {
+                options.add_required_keys(&value)?;
             } else {
                 options.libtest.push(arg);
             }
         }
         Ok(options)
+    }
+
+    fn add_required_keys(&mut self, list: &str) -> Result<(), OptionsError> {
+        for name in list.split(',').map(str::trim) {
+            if name.is_empty() {
+                return Err(OptionsError::BadRequiredKeys(list.to_string()));
+            }
+            self.require_keys.insert(name.to_string());
+        }
+        Ok(())
     }
 
     fn add_base_url(&mut self, item: &str) -> Result<(), OptionsError> {
@@ -149,12 +173,23 @@ fn run(options: Options) -> Result<ExitCode, String> {
         .into_iter()
         .map(Arc::new)
         .collect();
+    let known = || {
+        let names: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
+        names.join(", ")
+    };
     for name in options.base_urls.keys() {
         if !providers.iter().any(|p| &p.name == name) {
-            let known: Vec<&str> = providers.iter().map(|p| p.name.as_str()).collect();
             return Err(format!(
                 "--base-url names no provider `{name}`; vendored: {}",
-                known.join(", ")
+                known()
+            ));
+        }
+    }
+    for name in &options.require_keys {
+        if !providers.iter().any(|p| &p.name == name) {
+            return Err(format!(
+                "--require-keys names no provider `{name}`; vendored: {}",
+                known()
             ));
         }
     }
@@ -254,7 +289,16 @@ fn live_trials(
                 row.run(&suite).await
             })
         }
-        LiveEntry::Skipped { name, reason } => {
+        LiveEntry::Skipped {
+            name,
+            provider,
+            why,
+        } if options.require_keys.contains(&provider) => {
+            let message = format!("{why}, and --require-keys lists {provider}");
+            trial(name, handle, records, async move { Err(message) })
+        }
+        LiveEntry::Skipped { name, why, .. } => {
+            let reason = format!("skipped: {why}");
             let records = records.clone();
             Trial::ignorable_test(name.clone(), move || {
                 records.push(name, Verdict::Skipped(Some(reason.clone())), Duration::ZERO);

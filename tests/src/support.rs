@@ -165,6 +165,9 @@ pub struct RawResponse {
     pub status: u16,
     /// The `Content-Type`, if any.
     pub content_type: Option<String>,
+    /// Whether the mock marked the status as one the document does not
+    /// declare (`X-Mock-Undeclared-Status: true`).
+    pub marked_undeclared: bool,
     /// The body.
     pub body: Vec<u8>,
 }
@@ -225,6 +228,10 @@ pub async fn raw_request(
         .get(reqwest::header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
+    let marked_undeclared = response
+        .headers()
+        .get("x-mock-undeclared-status")
+        .is_some_and(|v| v == "true");
     let body = response
         .bytes()
         .await
@@ -232,6 +239,7 @@ pub async fn raw_request(
     Ok(RawResponse {
         status,
         content_type,
+        marked_undeclared,
         body: body.to_vec(),
     })
 }
@@ -259,4 +267,27 @@ pub fn validate(
 /// `Ok` when `condition` holds, else the message.
 pub fn check(condition: bool, message: String) -> Result<(), String> {
     if condition { Ok(()) } else { Err(message) }
+}
+
+/// Whether an error body points at `name` exactly, as a client reads it: a
+/// text holding the name as a word of its own (`"param": "limit"`,
+/// `"field": "query.limit"`, `"pointer": "/query/limit"`,
+/// ``"message": "invalid `limit`"``), so `id` is not found in `invalid`, or
+/// a location array holding it (`"loc": ["query", "limit"]`).
+pub fn names_exactly(body: &Value, name: &str) -> bool {
+    match body {
+        Value::String(text) => {
+            let part_of_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+            text.match_indices(name).any(|(at, _)| {
+                !text[..at].chars().next_back().is_some_and(part_of_word)
+                    && !text[at + name.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(part_of_word)
+            })
+        }
+        Value::Array(items) => items.iter().any(|v| names_exactly(v, name)),
+        Value::Object(members) => members.values().any(|v| names_exactly(v, name)),
+        _ => false,
+    }
 }

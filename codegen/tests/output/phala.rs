@@ -1110,7 +1110,7 @@ pub mod errors {
         /// `409`: Cannot cancel this operation type
         Conflict(crate::Documented<bytes::Bytes>),
         /// `422`: Validation Error
-        UnprocessableEntity(crate::Documented<types::HttpValidationError>),
+        UnprocessableContent(crate::Documented<types::HttpValidationError>),
         /// A status the document does not declare for this operation.
         UnexpectedStatus(crate::RawResponse),
         /// A documented status whose body does not match its documented schema.
@@ -1135,7 +1135,7 @@ pub mod errors {
                 Self::Forbidden(value) => Some(value.status()),
                 Self::NotFound(value) => Some(value.status()),
                 Self::Conflict(value) => Some(value.status()),
-                Self::UnprocessableEntity(value) => Some(value.status()),
+                Self::UnprocessableContent(value) => Some(value.status()),
                 Self::UnexpectedStatus(raw) => Some(raw.status),
                 Self::InvalidBody(invalid) => Some(invalid.response.status),
                 Self::ResponseTooLarge(too_large) => Some(too_large.status),
@@ -1152,7 +1152,7 @@ pub mod errors {
                 Self::Forbidden(_) => "Forbidden",
                 Self::NotFound(_) => "NotFound",
                 Self::Conflict(_) => "Conflict",
-                Self::UnprocessableEntity(_) => "UnprocessableEntity",
+                Self::UnprocessableContent(_) => "UnprocessableContent",
                 Self::UnexpectedStatus(_) => "UnexpectedStatus",
                 Self::InvalidBody(_) => "InvalidBody",
                 Self::InvalidRequest(_) => "InvalidRequest",
@@ -1183,7 +1183,7 @@ pub mod errors {
                         .attempts_note()
                     )
                 }
-                Self::UnprocessableEntity(value) => {
+                Self::UnprocessableContent(value) => {
                     write!(f, "{}{}", "422 Validation Error", value.attempts_note())
                 }
                 Self::UnexpectedStatus(raw) => {
@@ -1246,7 +1246,7 @@ pub mod errors {
         /// `404`: CVM not found
         NotFound(crate::Documented<bytes::Bytes>),
         /// `422`: Validation Error
-        UnprocessableEntity(crate::Documented<types::HttpValidationError>),
+        UnprocessableContent(crate::Documented<types::HttpValidationError>),
         /// A status the document does not declare for this operation.
         UnexpectedStatus(crate::RawResponse),
         /// A documented status whose body does not match its documented schema.
@@ -1270,7 +1270,7 @@ pub mod errors {
                 Self::Unauthorized(value) => Some(value.status()),
                 Self::Forbidden(value) => Some(value.status()),
                 Self::NotFound(value) => Some(value.status()),
-                Self::UnprocessableEntity(value) => Some(value.status()),
+                Self::UnprocessableContent(value) => Some(value.status()),
                 Self::UnexpectedStatus(raw) => Some(raw.status),
                 Self::InvalidBody(invalid) => Some(invalid.response.status),
                 Self::ResponseTooLarge(too_large) => Some(too_large.status),
@@ -1286,7 +1286,7 @@ pub mod errors {
                 Self::Unauthorized(_) => "Unauthorized",
                 Self::Forbidden(_) => "Forbidden",
                 Self::NotFound(_) => "NotFound",
-                Self::UnprocessableEntity(_) => "UnprocessableEntity",
+                Self::UnprocessableContent(_) => "UnprocessableContent",
                 Self::UnexpectedStatus(_) => "UnexpectedStatus",
                 Self::InvalidBody(_) => "InvalidBody",
                 Self::InvalidRequest(_) => "InvalidRequest",
@@ -1314,7 +1314,7 @@ pub mod errors {
                 Self::NotFound(value) => {
                     write!(f, "{}{}", "404 CVM not found", value.attempts_note())
                 }
-                Self::UnprocessableEntity(value) => {
+                Self::UnprocessableContent(value) => {
                     write!(f, "{}{}", "422 Validation Error", value.attempts_note())
                 }
                 Self::UnexpectedStatus(raw) => {
@@ -1429,7 +1429,7 @@ impl builder::CancelCvmOperation<'_> {
                         .documented_json()
                         .map_or_else(
                             CancelCvmOperationError::InvalidBody,
-                            CancelCvmOperationError::UnprocessableEntity,
+                            CancelCvmOperationError::UnprocessableContent,
                         ),
                 )
             }
@@ -1489,7 +1489,7 @@ impl builder::StopCvm<'_> {
                         .documented_json()
                         .map_or_else(
                             StopCvmError::InvalidBody,
-                            StopCvmError::UnprocessableEntity,
+                            StopCvmError::UnprocessableContent,
                         ),
                 )
             }
@@ -1684,10 +1684,10 @@ pub mod dynamic {
                     crate::dynamic::bytes_json(&value.into_inner()),
                 )
             }
-            Err(errors::CancelCvmOperationError::UnprocessableEntity(value)) => {
+            Err(errors::CancelCvmOperationError::UnprocessableContent(value)) => {
                 Outcome::documented(
                     value.status().as_u16(),
-                    "UnprocessableEntity",
+                    "UnprocessableContent",
                     serde_json::to_value(value.into_inner()).ok(),
                 )
             }
@@ -1732,10 +1732,10 @@ pub mod dynamic {
                     crate::dynamic::bytes_json(&value.into_inner()),
                 )
             }
-            Err(errors::StopCvmError::UnprocessableEntity(value)) => {
+            Err(errors::StopCvmError::UnprocessableContent(value)) => {
                 Outcome::documented(
                     value.status().as_u16(),
-                    "UnprocessableEntity",
+                    "UnprocessableContent",
                     serde_json::to_value(value.into_inner()).ok(),
                 )
             }

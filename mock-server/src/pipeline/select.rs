@@ -116,10 +116,19 @@ pub fn select(
     let declared = || operation.responses.iter().map(|r| r.status).collect();
     let by_code = match preference.code.as_deref() {
         Some(code) => {
+            // A code under a declared range or `default` gets that response
+            // (sent with the code asked for: `Prefer: code=429` on `4XX`).
             let found = code
                 .parse::<u16>()
                 .ok()
-                .and_then(|code| operation.responses.iter().find(|r| r.status == code));
+                .filter(|code| (100..600).contains(code))
+                .and_then(|code| {
+                    operation
+                        .responses
+                        .iter()
+                        .find(|r| r.status == code)
+                        .or_else(|| operation.declared_response(code))
+                });
             Some(found.ok_or_else(|| SelectionError::StatusNotDeclared {
                 operation: operation.operation_id,
                 requested: code.to_string(),

@@ -335,3 +335,61 @@ async fn twins_on_one_path_are_told_apart_by_the_body() {
         assert_eq!(last["operation_id"], operation);
     }
 }
+
+/// `Prefer: code=N` with a code the document covers only by a range
+/// (`4XX`) or `default` answers with that response's body, sent with the
+/// code asked for; an exact code wins over its range, as OpenAPI says.
+#[tokio::test]
+async fn a_code_under_a_range_or_default_is_answered_with_that_code() {
+    let scratch = Scratch::new("ranges");
+    let body = |kind: &str| {
+        json!({"description": kind, "content": {"application/json": {
+            "schema": {"type": "object", "required": ["kind"],
+                       "properties": {"kind": {"const": kind}}}}}})
+    };
+    let path = scratch.write(
+        "ranges.json",
+        &json!({
+            "openapi": "3.1.0",
+            "info": {"title": "Ranges", "version": "1"},
+            "paths": {"/things": {"get": {"responses": {
+                "200": body("ok"),
+                "404": body("exact"),
+                "4XX": body("range"),
+                "default": body("default")
+            }}}}
+        }),
+    );
+    let mock = MockServer::start(Config {
+        specs: vec![spec(&path)],
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let ask = |code: &str| {
+        let url = format!("{}/things", mock.uri());
+        let code = code.to_string();
+        async move {
+            let response = test_support::http_client()
+                .get(url)
+                .header("prefer", format!("code={code}"))
+                .send()
+                .await
+                .unwrap();
+            let status = response.status().as_u16();
+            let body: Value = response.json().await.unwrap_or(Value::Null);
+            (
+                status,
+                body["kind"].as_str().unwrap_or_default().to_string(),
+            )
+        }
+    };
+    assert_eq!(ask("404").await, (404, "exact".to_string()));
+    assert_eq!(ask("429").await, (429, "range".to_string()));
+    assert_eq!(ask("400").await, (400, "range".to_string()));
+    assert_eq!(ask("503").await, (503, "default".to_string()));
+    assert_eq!(ask("500").await, (500, "default".to_string()));
+    // Not an HTTP status: refused, whatever `default` covers.
+    let (status, _) = ask("999").await;
+    assert_eq!(status, 400);
+}

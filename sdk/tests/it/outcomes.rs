@@ -79,7 +79,7 @@ fn cases() -> Vec<(&'static str, u16, Value, &'static str)> {
             "cancel_cvm_operation",
             422,
             serde_json::from_str(PHALA_422).unwrap(),
-            "UnprocessableEntity",
+            "UnprocessableContent",
         ),
         ("stop_cvm", 200, phala_vm, "Ok"),
         ("stop_cvm", 401, json!("marker"), "Unauthorized"),
@@ -89,7 +89,7 @@ fn cases() -> Vec<(&'static str, u16, Value, &'static str)> {
             "stop_cvm",
             422,
             serde_json::from_str(PHALA_422).unwrap(),
-            "UnprocessableEntity",
+            "UnprocessableContent",
         ),
         ("operations.cancel", 202, akua_operation(), "Ok"),
         ("operations.cancel", 401, akua_error(), "Unauthorized"),
@@ -99,7 +99,7 @@ fn cases() -> Vec<(&'static str, u16, Value, &'static str)> {
             "operations.cancel",
             422,
             akua_error(),
-            "UnprocessableEntity",
+            "UnprocessableContent",
         ),
         (
             "cancelTask",
@@ -380,10 +380,10 @@ async fn documented_bodies_are_parsed_into_their_types() {
         .base_url(server.uri())
         .build()
         .unwrap();
-    let Err(sdk::phala::errors::CancelCvmOperationError::UnprocessableEntity(body)) =
+    let Err(sdk::phala::errors::CancelCvmOperationError::UnprocessableContent(body)) =
         client.cancel_cvm_operation().cvm_id("x").send().await
     else {
-        panic!("expected UnprocessableEntity");
+        panic!("expected UnprocessableContent");
     };
     assert_eq!(body.status(), 422);
     assert_eq!(body.detail[0].msg, "marker");
@@ -578,7 +578,7 @@ async fn string_lengths_are_left_to_the_server() {
     assert!(
         matches!(
             error,
-            sdk::akua::errors::OperationsCancelError::UnprocessableEntity(_)
+            sdk::akua::errors::OperationsCancelError::UnprocessableContent(_)
         ),
         "{error:?}"
     );

@@ -1,11 +1,14 @@
 //! `auth`: without a credential, the SDK refuses before sending
 //! (`MissingCredentials`), and the mock, asked directly, gives the documented
-//! refusal: a declared `401`, else a declared validation status (a missing
-//! credential header is bad input), else an undeclared `401`.
+//! refusal in its documented shape: HTTP's `401` where the operation declares
+//! it (RFC 9110 §15.5.2), else any declared client error (an API may call a
+//! missing credential header bad input, or forbidden), else an undeclared
+//! `401`.
 
-use specs::ParameterLocation;
+use serde_json::Value;
+use test_support::DeclaredBody;
 
-use crate::support::{Suite, Target, call, check, raw_request};
+use crate::support::{Suite, Target, call, check, declared_body, raw_request, validate};
 
 /// Runs the row.
 pub async fn run(suite: &Suite, target: &Target) -> Result<(), String> {
@@ -20,17 +23,6 @@ pub async fn run(suite: &Suite, target: &Target) -> Result<(), String> {
             outcome.status, outcome.variant
         ),
     )?;
-    // Missing authentication is HTTP's 401 (RFC 9110 §15.5.2); an API that
-    // does not declare it may call a missing credential header bad input.
-    let expected = if operation.response(401).is_some() {
-        401
-    } else {
-        test_support::expect::validation_statuses(ParameterLocation::Header)
-            .iter()
-            .copied()
-            .find(|code| operation.response(*code).is_some())
-            .unwrap_or(401)
-    };
     let raw = raw_request(
         suite.http(),
         target,
@@ -40,8 +32,30 @@ pub async fn run(suite: &Suite, target: &Target) -> Result<(), String> {
         &[],
     )
     .await?;
+    let declares_401 = operation.response(401).is_some();
+    let declared = declared_body(target, raw.status)?;
+    let declared_client_error =
+        (400..500).contains(&raw.status) && !matches!(declared, DeclaredBody::Undeclared);
     check(
-        raw.status == expected,
-        format!("status {}, expected {expected}", raw.status),
-    )
+        if declares_401 {
+            raw.status == 401
+        } else {
+            raw.status == 401 || declared_client_error
+        },
+        format!(
+            "status {}, expected {}",
+            raw.status,
+            if declares_401 {
+                "the declared 401"
+            } else {
+                "a declared client error, or 401"
+            }
+        ),
+    )?;
+    if let DeclaredBody::Json(validator) = declared {
+        let body: Value =
+            serde_json::from_slice(&raw.body).map_err(|e| format!("body is not JSON: {e}"))?;
+        validate(&validator, &body, "the refusal's body")?;
+    }
+    Ok(())
 }

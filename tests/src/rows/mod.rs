@@ -31,8 +31,9 @@ pub struct Row {
 /// What a row checks.
 #[derive(Debug, Clone)]
 pub enum Check {
-    /// A declared status.
-    Status(u16),
+    /// A declared status, answered with this code (one under it for a
+    /// range or `default`).
+    Status(u16, Status),
     /// The request the SDK sends.
     Request,
     /// A call without credentials.
@@ -59,7 +60,7 @@ impl Row {
     pub async fn run(&self, suite: &Suite) -> Result<(), String> {
         let target = &self.target;
         match &self.check {
-            Check::Status(code) => status::run(suite, target, *code).await,
+            Check::Status(code, declared) => status::run(suite, target, *code, *declared).await,
             Check::Request => request::run(suite, target, &self.name).await,
             Check::Auth => auth::run(suite, target).await,
             Check::Param { index, bad } => param::run(suite, target, *index, bad).await,
@@ -92,15 +93,20 @@ pub fn rows(providers: &[Arc<Provider>]) -> Vec<Row> {
                 });
             };
             for response in &operation.responses {
-                if let Status::Code(code) = response.status {
-                    push("status", Some(code.to_string()), Check::Status(code));
-                    if response
+                if let Some(code) = status::code_under(operation, response.status) {
+                    push(
+                        "status",
+                        Some(response.status.to_string()),
+                        Check::Status(code, response.status),
+                    );
+                }
+                if let Status::Code(code) = response.status
+                    && response
                         .body
                         .as_ref()
                         .is_some_and(|b| specs::is_json(&b.media_type))
-                    {
-                        push("drift", Some(code.to_string()), Check::Drift(code));
-                    }
+                {
+                    push("drift", Some(code.to_string()), Check::Drift(code));
                 }
             }
             push("routes", None, Check::Routes);
@@ -119,7 +125,7 @@ pub fn rows(providers: &[Arc<Provider>]) -> Vec<Row> {
                 push("auth", None, Check::Auth);
             }
             for (index, parameter) in operation.parameters.iter().enumerate() {
-                for bad in test_support::bad_values(parameter) {
+                for bad in test_support::bad_values(target.document(), parameter) {
                     push(
                         "param",
                         Some(format!("{}::{}", parameter.name, bad.case)),

@@ -22,7 +22,12 @@ const KEY: &str = "live-test-key";
 fn suite(args: &[String], keys: bool) -> Command {
     let mut command = Command::new(SUITE);
     command.args(args);
-    for variable in ["CONTRACT_LIVE", "CONTRACT_BASE_URL", "CONTRACT_JUNIT"] {
+    for variable in [
+        "CONTRACT_LIVE",
+        "CONTRACT_BASE_URL",
+        "CONTRACT_JUNIT",
+        "CONTRACT_REQUIRE_KEYS",
+    ] {
         command.env_remove(variable);
     }
     for provider in providers() {
@@ -88,30 +93,97 @@ fn live_rows(bases: &BTreeMap<String, String>) -> Vec<LiveRow> {
         .collect()
 }
 
-/// `(method, path)` of the unknown-id rows, as they reach `mock`'s origin.
-fn unknown_id_requests(mock: &MockServer, rows: &[LiveRow]) -> BTreeSet<(String, String)> {
-    rows.iter()
-        .filter(|row| row.check == LiveCheck::UnknownId)
-        .map(|row| {
-            let base = mock.base_url(&row.target.provider.name).unwrap();
-            let prefix = base.strip_prefix(&mock.uri()).unwrap();
-            (
-                row.target.operation().method.clone(),
-                format!("{prefix}{}", row.path()),
-            )
+/// A path template under the stand-in's origin, a segment at a time:
+/// `Literal` must be equal; `Templated` holds a parameter between a literal
+/// prefix and suffix (AIP-136 `{id}:cancel` is prefix ``, suffix `:cancel`).
+#[derive(Debug, Clone)]
+enum Segment {
+    Literal(String),
+    Templated { prefix: String, suffix: String },
+}
+
+impl Segment {
+    fn matches(&self, segment: &str) -> bool {
+        match self {
+            Segment::Literal(literal) => literal == segment,
+            Segment::Templated { prefix, suffix } => {
+                segment.len() > prefix.len() + suffix.len()
+                    && segment.starts_with(prefix.as_str())
+                    && segment.ends_with(suffix.as_str())
+            }
+        }
+    }
+}
+
+/// What the stand-in knows of the providers' routes, from the documents
+/// (never from the rows): the `GET`s that name a resource by id and declare
+/// a `404`, and every all-literal path (which names no resource, even where
+/// a template would also match it).
+#[derive(Debug, Default)]
+struct Routes {
+    by_id: Vec<Vec<Segment>>,
+    literal: BTreeSet<String>,
+}
+
+impl Routes {
+    fn new(mock: &MockServer) -> Self {
+        let mut routes = Routes::default();
+        for provider in providers() {
+            let Some(base) = mock.base_url(&provider.name) else {
+                continue;
+            };
+            let prefix = base.strip_prefix(&mock.uri()).unwrap_or_default();
+            for operation in &provider.operations {
+                let path = format!("{prefix}{}", operation.path);
+                if !path.contains('{') {
+                    routes.literal.insert(path);
+                    continue;
+                }
+                if operation.method == "GET" && operation.response(404).is_some() {
+                    let segments = path
+                        .split('/')
+                        .map(|segment| match (segment.find('{'), segment.rfind('}')) {
+                            (Some(open), Some(close)) => Segment::Templated {
+                                prefix: segment[..open].to_string(),
+                                suffix: segment[close + 1..].to_string(),
+                            },
+                            _ => Segment::Literal(segment.to_string()),
+                        })
+                        .collect();
+                    routes.by_id.push(segments);
+                }
+            }
+        }
+        routes
+    }
+
+    /// Whether `GET path` asks for one resource by id.
+    fn names_a_resource(&self, path: &str) -> bool {
+        if self.literal.contains(path) {
+            return false;
+        }
+        let segments: Vec<&str> = path.split('/').collect();
+        self.by_id.iter().any(|template| {
+            template.len() == segments.len()
+                && template.iter().zip(&segments).all(|(t, s)| t.matches(s))
         })
-        .collect()
+    }
+}
+
+/// How the stand-in behaves, beside forwarding to the mock.
+#[derive(Debug, Default)]
+struct Account {
+    /// Requests (method and path, sent without credentials) answered with a
+    /// planted drift.
+    planted: BTreeMap<(String, String), Planted>,
+    /// The key was revoked: credentials are taken off every request, so the
+    /// mock's own authentication answers.
+    revoked: bool,
 }
 
 async fn live_rows_pass_against_the_mock() {
     let mock = MockServer::start(Config::default()).await.unwrap();
-    let rows = live_rows(&base_urls(&mock, &mock.uri()));
-    let origin = stand_in(
-        mock.uri(),
-        unknown_id_requests(&mock, &rows),
-        BTreeMap::new(),
-    )
-    .await;
+    let origin = stand_in(&mock, Account::default()).await;
     let bases = base_urls(&mock, &origin);
     let junit = format!("{}/live-mock.xml", env!("CARGO_TARGET_TMPDIR"));
     let mut args = live_args(&bases);
@@ -255,25 +327,22 @@ async fn plant(mock: &MockServer, rows: &[LiveRow]) -> BTreeMap<(String, String)
     planted
 }
 
-/// A provider stand-in: forwards to `upstream` (a mock, which knows no
-/// resource and so answers any id), asking it for the declared `404` on
-/// `unknown` requests as a real provider would answer them; `planted`
-/// requests (method and path, sent without credentials) get the planted
-/// answer instead.
-async fn stand_in(
-    upstream: String,
-    unknown: BTreeSet<(String, String)>,
-    planted: BTreeMap<(String, String), Planted>,
-) -> String {
+/// A provider stand-in for a fresh account, which holds no resource: a
+/// `GET` naming one by id answers the document's `404` (its body rendered by
+/// the mock, asked with `Prefer: code=404`), whatever asked for it; anything
+/// else is forwarded to the mock as sent. How it tells a resource from a
+/// list comes from the documents' routes, never from the rows under test.
+async fn stand_in(mock: &MockServer, account: Account) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
-    let planted = Arc::new(planted);
-    let unknown = Arc::new(unknown);
+    let upstream = mock.uri();
+    let routes = Arc::new(Routes::new(mock));
+    let account = Arc::new(account);
     let client = sdk::reqwest_client_builder().unwrap().build().unwrap();
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
-            let planted = Arc::clone(&planted);
-            let unknown = Arc::clone(&unknown);
+            let routes = Arc::clone(&routes);
+            let account = Arc::clone(&account);
             let client = client.clone();
             let upstream = upstream.clone();
             tokio::spawn(async move {
@@ -298,7 +367,7 @@ async fn stand_in(
                 let credentialed = headers.iter().any(|(_, v)| v.contains(KEY));
                 let path = target.split('?').next().unwrap_or_default().to_string();
                 let request_key = (method.clone(), path);
-                let (status, content_type, body) = match planted.get(&request_key) {
+                let (status, content_type, body) = match account.planted.get(&request_key) {
                     Some(drift) if !credentialed => (
                         drift.status,
                         "application/json".to_string(),
@@ -310,11 +379,15 @@ async fn stand_in(
                             format!("{upstream}{target}"),
                         );
                         for (name, value) in &headers {
-                            if !["host", "connection", "content-length"].contains(&name.as_str()) {
+                            let revoked = account.revoked && value.contains(KEY);
+                            if !revoked
+                                && !["host", "connection", "content-length"]
+                                    .contains(&name.as_str())
+                            {
                                 request = request.header(name, value);
                             }
                         }
-                        if unknown.contains(&request_key) {
+                        if method == "GET" && routes.names_a_resource(&request_key.1) {
                             request = request.header("prefer", "code=404");
                         }
                         let response = request.send().await.unwrap();
@@ -354,9 +427,11 @@ async fn a_drifting_server_fails_exactly_the_planted_rows() {
     let rows = live_rows(&base_urls(&mock, &mock.uri()));
     let planted = plant(&mock, &rows).await;
     let origin = stand_in(
-        mock.uri(),
-        unknown_id_requests(&mock, &rows),
-        planted.clone(),
+        &mock,
+        Account {
+            planted: planted.clone(),
+            revoked: false,
+        },
     )
     .await;
     let bases = base_urls(&mock, &origin);
@@ -382,6 +457,96 @@ async fn a_drifting_server_fails_exactly_the_planted_rows() {
             None => assert_eq!(event, "ok", "{name}: {message}"),
         }
     }
+}
+
+/// Strict live mode: with a key that the provider refuses, every row sent
+/// with it fails saying so, reads included; rows without a key still pass.
+async fn a_refused_key_fails_every_row_that_sends_it() {
+    let mock = MockServer::start(Config::default()).await.unwrap();
+    let origin = stand_in(
+        &mock,
+        Account {
+            revoked: true,
+            ..Account::default()
+        },
+    )
+    .await;
+    let bases = base_urls(&mock, &origin);
+    let output = run(suite(&live_args(&bases), true)).await;
+    let events = events(&output);
+    assert!(!output.status.success());
+    let rows = live_rows(&bases);
+    assert!(rows.iter().any(|r| r.check == LiveCheck::Read));
+    assert_eq!(events.len(), rows.len(), "{events:#?}");
+    for row in rows {
+        let (event, message) = &events[&row.name];
+        if row.sends_credential() && !row.target.operation().security.is_empty() {
+            assert_eq!(event, "failed", "{}", row.name);
+            assert!(
+                message.contains("the key was refused:")
+                    && message.contains(&row.target.provider.credential_env),
+                "{}: {message}",
+                row.name
+            );
+        } else {
+            assert_eq!(event, "ok", "{}: {message}", row.name);
+        }
+    }
+}
+
+/// `--require-keys`: a listed provider without its key fails the run with
+/// a row that says which variable is missing; the others stay skipped.
+fn a_required_key_that_is_missing_fails_the_run() {
+    let providers = providers();
+    let required = &providers[0];
+    let output = suite(
+        &[
+            "--live".to_string(),
+            "--require-keys".to_string(),
+            required.name.clone(),
+        ],
+        false,
+    )
+    .output()
+    .unwrap();
+    assert!(!output.status.success());
+    let stdout: String = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" ") + "\n")
+        .collect();
+    assert!(
+        stdout.contains(&format!("test live::{} ... FAILED", required.name)),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "{} not set, and --require-keys lists {}",
+            required.credential_env, required.name
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!(
+            "0 passed; 1 failed; {} ignored",
+            providers.len() - 1
+        )),
+        "{stdout}"
+    );
+    // A name that is no provider is an error, not a silent pass.
+    let output = suite(
+        &[
+            "--live".to_string(),
+            "--require-keys=nosuchprovider".to_string(),
+        ],
+        false,
+    )
+    .output()
+    .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr)
+            .contains("--require-keys names no provider `nosuchprovider`")
+    );
 }
 
 fn providers_without_keys_are_one_skipped_line_each() {
@@ -422,6 +587,13 @@ pub fn tests() -> Vec<(&'static str, fn())> {
         (
             "providers_without_keys_are_one_skipped_line_each",
             providers_without_keys_are_one_skipped_line_each,
+        ),
+        ("a_refused_key_fails_every_row_that_sends_it", || {
+            block_on(a_refused_key_fails_every_row_that_sends_it())
+        }),
+        (
+            "a_required_key_that_is_missing_fails_the_run",
+            a_required_key_that_is_missing_fails_the_run,
         ),
     ]
 }

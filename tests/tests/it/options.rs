@@ -83,6 +83,16 @@ fn environment_variables_and_flags() {
     assert_eq!(options.base_urls["chamelio"], "http://c");
     assert_eq!(options.junit, Some(PathBuf::from("r.xml")));
     assert!(!parse(&["c"], &[("CONTRACT_LIVE", "0")]).unwrap().live);
+    let required = parse(
+        &["c", "--require-keys", "phala", "--require-keys=chamelio"],
+        &[("CONTRACT_REQUIRE_KEYS", "akua, phala")],
+    )
+    .unwrap()
+    .require_keys;
+    assert_eq!(
+        required.into_iter().collect::<Vec<_>>(),
+        ["akua", "chamelio", "phala"]
+    );
 }
 
 fn selecting_nothing_fails_only_without_a_filter() {
@@ -133,6 +143,10 @@ fn bad_options_are_errors() {
     assert_eq!(
         parse(&["c"], &[("CONTRACT_LIVE", "yes")]),
         Err(OptionsError::BadLive("yes".into()))
+    );
+    assert_eq!(
+        parse(&["c", "--require-keys", "akua,,phala"], &[]),
+        Err(OptionsError::BadRequiredKeys("akua,,phala".into()))
     );
     // A flag that only starts like ours is libtest's.
     assert_eq!(
