@@ -479,63 +479,40 @@ mod tests {
         }
     }
 
-    type Chamelio = crate::chamelio::Client;
+    type Example = crate::test_client::TestClient;
 
-    fn chamelio_from(vars: &[(&'static str, OsString)]) -> Result<Chamelio, ConfigError> {
-        ClientBuilder::<Chamelio>::default()
+    fn example_from(vars: &[(&'static str, OsString)]) -> Result<Example, ConfigError> {
+        ClientBuilder::<Example>::default()
             .with_env(&env(vars))?
             .build()
     }
 
     #[test]
-    fn base_url_variables_derive_from_the_key_variables() {
-        use crate::{akua, phala, promptlayer};
-        let variables = [
-            (akua::Client::CREDENTIAL_ENV, akua::Client::BASE_URL_ENV),
-            (phala::Client::CREDENTIAL_ENV, phala::Client::BASE_URL_ENV),
-            (Chamelio::CREDENTIAL_ENV, Chamelio::BASE_URL_ENV),
-            (
-                promptlayer::Client::CREDENTIAL_ENV,
-                promptlayer::Client::BASE_URL_ENV,
-            ),
-        ];
-        assert_eq!(
-            variables,
-            [
-                ("AKUA_API_TOKEN", "AKUA_BASE_URL"),
-                ("PHALA_CLOUD_API_KEY", "PHALA_CLOUD_BASE_URL"),
-                ("CHAMELIO_API_KEY", "CHAMELIO_BASE_URL"),
-                ("PROMPTLAYER_API_KEY", "PROMPTLAYER_BASE_URL"),
-            ]
-        );
-    }
-
-    #[test]
     fn the_base_url_variable_overrides_the_public_server_unless_empty() {
-        let key = ("CHAMELIO_API_KEY", OsString::from("k"));
-        let client = chamelio_from(std::slice::from_ref(&key)).unwrap();
-        assert_eq!(client.base_url(), Chamelio::DEFAULT_BASE_URL);
-        let empty = ("CHAMELIO_BASE_URL", OsString::new());
-        let client = chamelio_from(&[key.clone(), empty]).unwrap();
-        assert_eq!(client.base_url(), Chamelio::DEFAULT_BASE_URL);
+        let key = ("EXAMPLE_API_KEY", OsString::from("k"));
+        let client = example_from(std::slice::from_ref(&key)).unwrap();
+        assert_eq!(client.base_url(), Example::DEFAULT_BASE_URL);
+        let empty = ("EXAMPLE_BASE_URL", OsString::new());
+        let client = example_from(&[key.clone(), empty]).unwrap();
+        assert_eq!(client.base_url(), Example::DEFAULT_BASE_URL);
         let mock = (
-            "CHAMELIO_BASE_URL",
+            "EXAMPLE_BASE_URL",
             OsString::from("http://127.0.0.1:4010/chamelio/"),
         );
-        let client = chamelio_from(&[key.clone(), mock.clone()]).unwrap();
+        let client = example_from(&[key.clone(), mock.clone()]).unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:4010/chamelio");
         // The key is still required; the base URL alone is not a configuration.
-        let error = chamelio_from(&[mock]).unwrap_err();
+        let error = example_from(&[mock]).unwrap_err();
         assert!(matches!(
             error,
-            ConfigError::MissingCredential("CHAMELIO_API_KEY")
+            ConfigError::MissingCredential("EXAMPLE_API_KEY")
         ));
     }
 
     #[test]
     fn a_malformed_base_url_variable_is_an_error_naming_it() {
         use std::os::unix::ffi::OsStringExt;
-        let key = ("CHAMELIO_API_KEY", OsString::from("k"));
+        let key = ("EXAMPLE_API_KEY", OsString::from("k"));
         let cases = [
             OsString::from("127.0.0.1:4010/chamelio"),
             OsString::from("ftp://127.0.0.1/"),
@@ -546,11 +523,11 @@ mod tests {
         ];
         for value in cases {
             let error =
-                chamelio_from(&[key.clone(), ("CHAMELIO_BASE_URL", value.clone())]).unwrap_err();
+                example_from(&[key.clone(), ("EXAMPLE_BASE_URL", value.clone())]).unwrap_err();
             let ConfigError::InvalidEnvironment { variable, reason } = &error else {
                 panic!("{value:?}: {error:?}");
             };
-            assert_eq!(*variable, "CHAMELIO_BASE_URL");
+            assert_eq!(*variable, "EXAMPLE_BASE_URL");
             assert!(
                 matches!(
                     **reason,
@@ -560,7 +537,7 @@ mod tests {
             );
             let message = error.to_string();
             assert!(
-                message.starts_with("environment variable CHAMELIO_BASE_URL: "),
+                message.starts_with("environment variable EXAMPLE_BASE_URL: "),
                 "{message}"
             );
             assert!(!message.contains("hunter2"), "{message}");
@@ -570,13 +547,13 @@ mod tests {
     #[test]
     fn a_key_variable_that_is_not_unicode_is_an_error_naming_it() {
         use std::os::unix::ffi::OsStringExt;
-        let key = ("CHAMELIO_API_KEY", OsString::from_vec(vec![b'k', 0xff]));
-        let error = chamelio_from(&[key]).unwrap_err();
+        let key = ("EXAMPLE_API_KEY", OsString::from_vec(vec![b'k', 0xff]));
+        let error = example_from(&[key]).unwrap_err();
         assert!(
             matches!(
                 error,
                 ConfigError::InvalidEnvironment {
-                    variable: "CHAMELIO_API_KEY",
+                    variable: "EXAMPLE_API_KEY",
                     ..
                 }
             ),
@@ -588,7 +565,7 @@ mod tests {
     fn a_given_client_refuses_what_only_it_can_decide() {
         let given = || {
             let http = reqwest_client_builder().unwrap().build().unwrap();
-            ClientBuilder::<Chamelio>::default()
+            ClientBuilder::<Example>::default()
                 .api_key("k")
                 .reqwest_client(http)
         };
@@ -605,7 +582,7 @@ mod tests {
         let client = given().timeout(Duration::from_secs(7)).build().unwrap();
         // The SDK times each attempt, of a given client as of its own.
         assert_eq!(client.inner.timeout, Some(Duration::from_secs(7)));
-        let own = ClientBuilder::<Chamelio>::default().build().unwrap();
+        let own = ClientBuilder::<Example>::default().build().unwrap();
         assert_eq!(own.inner.timeout, Some(DEFAULT_TIMEOUT));
     }
 

@@ -221,3 +221,13 @@ pub fn run(check: bool) -> Result<()> {
     }
     Ok(())
 }
+
+/// `cargo xtask codegen --check` as a test, so `cargo test --workspace`
+/// (and CI, which runs it) refuses stale generated files without building
+/// xtask a second time with its own features.
+#[test]
+fn generated_files_are_fresh() {
+    if let Err(error) = run(true) {
+        panic!("{error:#}");
+    }
+}
