@@ -122,6 +122,10 @@ pub struct Provider {
     /// The documents' slips and what was done about each (see [`findings`]):
     /// operations skipped here are in none of the above.
     pub findings: Findings,
+    /// The status the mock answers invalid input with where an operation
+    /// declares none for it (`invalid_input_status` in `provider.yaml`,
+    /// 400 by default); always marked as undeclared.
+    pub invalid_input_status: u16,
 }
 
 /// One vendored document. Made by the loader or [`SourceDocument::new`]
@@ -233,6 +237,10 @@ struct Manifest {
     /// `false` where one that looks paginated is not (see [`pagination`]).
     #[serde(default)]
     pagination: std::collections::BTreeMap<String, pagination::Declared>,
+    /// The status the mock answers invalid input with where an operation
+    /// declares none for it (a document gap, see [`status::gaps`]).
+    #[serde(default = "status::default_invalid_input_status")]
+    invalid_input_status: u16,
 }
 
 /// Loads every provider under `dir` (one sub-directory each), sorted by name.
@@ -360,6 +368,7 @@ pub fn load_file(path: &Path, name: Option<&str>, purpose: Purpose) -> Result<Pr
         operations: Selection::default(),
         strict: false,
         pagination: Default::default(),
+        invalid_input_status: status::default_invalid_input_status(),
     };
     let mut provider = load(&dir, manifest, path, purpose)?;
     if let Some(title) = provider.documents[0]
@@ -577,8 +586,18 @@ fn load(
             .clone()
             .into_strict_error(Location::new(&manifest_path, "/strict"))?;
     }
+    if !(400..500).contains(&manifest.invalid_input_status) {
+        return Err(SpecError::invalid(
+            Location::new(&manifest_path, "/invalid_input_status"),
+            format!(
+                "{} is not a client error (4xx)",
+                manifest.invalid_input_status
+            ),
+        ));
+    }
     let provider = Provider {
         findings,
+        invalid_input_status: manifest.invalid_input_status,
         name: manifest.name,
         title: manifest.title,
         credential_env: manifest.credential_env,

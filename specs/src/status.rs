@@ -6,9 +6,13 @@
 //!   ([`refusal_status`]): invalid input the first of `422`, `400`; a
 //!   request whose only problems are path parameters also a `404` (an id
 //!   that cannot be valid names no resource); missing credentials a `401`,
-//!   else what invalid input gets. Where nothing declared fits: `400`
-//!   (`401` for credentials), undeclared, shaped like the operation's first
-//!   declared 4xx JSON body.
+//!   else a declared `403` (RFC 9110: never a validation error). Where no
+//!   such code is declared, a
+//!   declared `4XX` or `default` covers `400` (`401` for credentials).
+//!   Where nothing declared fits: `400` (the provider's
+//!   `invalid_input_status`; `401` for credentials), undeclared, shaped like
+//!   the operation's first declared 4xx JSON body: a document gap
+//!   ([`gaps`]), which `cargo xtask codegen` lists.
 //!
 //! The contract suite keeps its own expectation of these, written from HTTP
 //! and the documents, so it checks this module rather than repeating it.
@@ -127,14 +131,33 @@ pub enum Refusal {
 
 impl Refusal {
     /// The declared codes that fit, in order of preference, and the code
-    /// sent when the operation declares none of them.
-    pub fn candidates(self) -> (&'static [u16], u16) {
+    /// sent under a declared range or `default` (or, marked as undeclared,
+    /// when the operation declares none of them), given the provider's
+    /// `invalid_input` status for that case.
+    pub fn candidates(self, invalid_input: u16) -> (&'static [u16], u16) {
         match self {
-            Refusal::InvalidInput => (&[422, 400], 400),
-            Refusal::InvalidPath => (&[422, 400, 404], 400),
-            Refusal::MissingCredentials => (&[401, 422, 400], 401),
+            Refusal::InvalidInput => (&[422, 400], invalid_input),
+            Refusal::InvalidPath => (&[422, 400, 404], invalid_input),
+            // RFC 9110 §15.5.2: missing credentials are a 401 (a 403 also
+            // tells a client that credentials are the matter), never a
+            // validation error, declared or not.
+            Refusal::MissingCredentials => (&[401, 403], 401),
         }
     }
+
+    /// What the refused request lacks, in a document gap's words.
+    pub fn gap(self) -> &'static str {
+        match self {
+            Refusal::InvalidInput | Refusal::InvalidPath => "invalid input",
+            Refusal::MissingCredentials => "missing credentials",
+        }
+    }
+}
+
+/// The status the mock answers invalid input with where an operation
+/// declares none: 400, HTTP's generic client error.
+pub fn default_invalid_input_status() -> u16 {
+    400
 }
 
 /// The status a refused request gets, and the body it is shaped like.
@@ -149,25 +172,92 @@ pub struct RefusalStatus<'a> {
     pub shape: Option<&'a Body>,
 }
 
-/// The status `operation` answers `refusal` with.
-pub fn refusal_status(operation: &Operation, refusal: Refusal) -> RefusalStatus<'_> {
-    let (preferred, fallback) = refusal.candidates();
-    match preferred.iter().find_map(|code| operation.response(*code)) {
-        Some(response) => RefusalStatus {
+/// The status `operation` answers `refusal` with: a preferred code it
+/// declares; else that code under a declared `4XX` or `default` (OpenAPI's
+/// precedence: the range first); else the same code, undeclared.
+/// `invalid_input` is the provider's code for invalid input where no
+/// preferred code is declared.
+pub fn refusal_status(
+    operation: &Operation,
+    refusal: Refusal,
+    invalid_input: u16,
+) -> RefusalStatus<'_> {
+    let (preferred, fallback) = refusal.candidates(invalid_input);
+    if let Some(response) = preferred.iter().find_map(|code| operation.response(*code)) {
+        return RefusalStatus {
             status: representative(response.status),
             declared: Some(response),
             shape: response.body.as_ref(),
-        },
-        None => RefusalStatus {
-            status: fallback,
-            declared: None,
-            shape: operation
-                .responses
-                .iter()
-                .filter(|r| matches!(r.status, Status::Code(400..=499)))
-                .find_map(|r| r.body.as_ref().filter(|b| crate::is_json(&b.media_type))),
-        },
+        };
     }
+    let covering = |status: Status| operation.responses.iter().find(|r| r.status == status);
+    if let Some(response) = covering(Status::Range(4)).or_else(|| covering(Status::Default)) {
+        return RefusalStatus {
+            status: fallback,
+            declared: Some(response),
+            shape: response.body.as_ref(),
+        };
+    }
+    RefusalStatus {
+        status: fallback,
+        declared: None,
+        shape: operation
+            .responses
+            .iter()
+            .filter(|r| matches!(r.status, Status::Code(400..=499)))
+            .find_map(|r| r.body.as_ref().filter(|b| crate::is_json(&b.media_type))),
+    }
+}
+
+/// A document gap: an operation that declares no status for a refusal the
+/// mock must still answer (with an undeclared, marked status).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// `METHOD /path`.
+    pub operation: String,
+    /// The operation's id.
+    pub operation_id: String,
+    /// What it declares nothing for.
+    pub refusal: Refusal,
+    /// The status the mock answers with instead.
+    pub status: u16,
+}
+
+impl std::fmt::Display for Gap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} ({}): declares no status for {}; the mock answers {}, marked X-Mock-Undeclared-Status",
+            self.operation,
+            self.operation_id,
+            self.refusal.gap(),
+            self.status
+        )
+    }
+}
+
+/// Every gap of `operations`: those declaring no status for invalid input,
+/// and the secured ones declaring none for missing credentials.
+pub fn gaps(operations: &[Operation], invalid_input: u16) -> Vec<Gap> {
+    let mut gaps = Vec::new();
+    for operation in operations {
+        let mut refusals = vec![Refusal::InvalidInput];
+        if !operation.security.is_empty() {
+            refusals.push(Refusal::MissingCredentials);
+        }
+        for refusal in refusals {
+            let chosen = refusal_status(operation, refusal, invalid_input);
+            if chosen.declared.is_none() {
+                gaps.push(Gap {
+                    operation: format!("{} {}", operation.method, operation.path),
+                    operation_id: operation.operation_id.clone(),
+                    refusal,
+                    status: chosen.status,
+                });
+            }
+        }
+    }
+    gaps
 }
 
 #[cfg(test)]
@@ -312,7 +402,7 @@ mod tests {
     }
 
     fn status(operation: &Operation, refusal: Refusal) -> (u16, bool) {
-        let chosen = refusal_status(operation, refusal);
+        let chosen = refusal_status(operation, refusal, 400);
         (chosen.status, chosen.declared.is_some())
     }
 
@@ -333,9 +423,32 @@ mod tests {
         assert_eq!(status(&both, Refusal::InvalidInput), (422, true));
         let only_400 = operation(vec![response(Status::Code(400), None)]);
         assert_eq!(status(&only_400, Refusal::InvalidInput), (400, true));
-        // A range is not a declared validation status.
-        let range = operation(vec![response(Status::Range(4), None)]);
-        assert_eq!(status(&range, Refusal::InvalidInput), (400, false));
+        // A range or `default` covers the code, declared.
+        let range = operation(vec![
+            response(Status::Range(4), None),
+            response(Status::Default, None),
+        ]);
+        assert_eq!(status(&range, Refusal::InvalidInput), (400, true));
+        let chosen = refusal_status(&range, Refusal::InvalidInput, 400);
+        assert_eq!(chosen.declared.map(|r| r.status), Some(Status::Range(4)));
+        let default = operation(vec![response(Status::Default, None)]);
+        assert_eq!(status(&default, Refusal::MissingCredentials), (401, true));
+    }
+
+    #[test]
+    fn gaps_are_the_refusals_nothing_declares() {
+        let mut secured = operation(vec![
+            response(Status::Code(200), None),
+            response(Status::Code(401), None),
+        ]);
+        secured.security = vec![Vec::new()];
+        let open = operation(vec![response(Status::Code(422), None)]);
+        let gaps = gaps(&[secured, open], 409);
+        assert_eq!(gaps.len(), 1, "{gaps:?}");
+        assert_eq!(
+            gaps[0].to_string(),
+            "GET /a (op): declares no status for invalid input; the mock answers 409, marked X-Mock-Undeclared-Status"
+        );
     }
 
     #[test]
@@ -351,14 +464,19 @@ mod tests {
     }
 
     #[test]
-    fn missing_credentials_prefer_401_then_the_invalid_input_reply() {
+    fn missing_credentials_are_401_or_a_declared_403() {
         let with_401 = operation(vec![
             response(Status::Code(401), None),
             response(Status::Code(422), None),
         ]);
         assert_eq!(status(&with_401, Refusal::MissingCredentials), (401, true));
         let with_422 = operation(vec![response(Status::Code(422), None)]);
-        assert_eq!(status(&with_422, Refusal::MissingCredentials), (422, true));
+        assert_eq!(status(&with_422, Refusal::MissingCredentials), (401, false));
+        let with_403 = operation(vec![
+            response(Status::Code(400), None),
+            response(Status::Code(403), None),
+        ]);
+        assert_eq!(status(&with_403, Refusal::MissingCredentials), (403, true));
         let neither = operation(vec![response(Status::Code(200), None)]);
         assert_eq!(status(&neither, Refusal::MissingCredentials), (401, false));
     }
@@ -371,7 +489,7 @@ mod tests {
             response(Status::Code(404), Some("application/problem+json")),
             response(Status::Code(409), Some("application/json")),
         ]);
-        let chosen = refusal_status(&declared, Refusal::InvalidInput);
+        let chosen = refusal_status(&declared, Refusal::InvalidInput, 400);
         assert_eq!(chosen.status, 400);
         assert_eq!(
             chosen.shape.map(|b| b.media_type.as_str()),
@@ -382,12 +500,12 @@ mod tests {
             response(Status::Code(404), Some("application/json")),
         ]);
         assert!(
-            refusal_status(&declared_without_body, Refusal::InvalidInput)
+            refusal_status(&declared_without_body, Refusal::InvalidInput, 400)
                 .shape
                 .is_none()
         );
         assert!(
-            refusal_status(&operation(Vec::new()), Refusal::InvalidInput)
+            refusal_status(&operation(Vec::new()), Refusal::InvalidInput, 400)
                 .shape
                 .is_none()
         );

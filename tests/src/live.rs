@@ -9,8 +9,8 @@
 //! [`LiveRow::run`] enforces this before sending, whatever the plan says.
 //!
 //! Rows, for a provider whose key is set:
-//! - `no-credential`: any secured operation, no credential: the declared
-//!   `401` (else a declared `403`/`422`/`400`) in its documented shape;
+//! - `no-credential`: any secured operation declaring a `401` or `403`, no
+//!   credential: one of them, in its documented shape;
 //! - `unknown-id`: a `GET` with path parameters, ids no resource can have:
 //!   the declared `404` and its shape;
 //! - `param::<name>::<case>`: a `GET` with one parameter breaking one
@@ -156,12 +156,10 @@ fn checks(target: &Target) -> Vec<(String, LiveCheck, Vec<u16>)> {
             .collect()
     };
     let mut checks = Vec::new();
+    // Missing credentials are a 401 or 403 (RFC 9110 §15.5.2); where the
+    // document declares neither, any right answer is undeclared: no row.
     if !operation.security.is_empty() {
-        let allowed = if operation.response(401).is_some() {
-            vec![401]
-        } else {
-            declared(&[403, 422, 400])
-        };
+        let allowed = declared(&[401, 403]);
         if !allowed.is_empty() {
             checks.push(("no-credential".into(), LiveCheck::NoCredential, allowed));
         }

@@ -61,6 +61,23 @@ fn provider_files() -> Result<Vec<(PathBuf, String)>> {
                 findings.report(),
             ));
         }
+        // What the document declares no answer for, which the mock answers
+        // anyway (marked): outside testers such as schemathesis report
+        // exactly these as undocumented statuses.
+        let gaps = specs::status::gaps(&provider.operations, provider.invalid_input_status);
+        if !gaps.is_empty() {
+            eprintln!(
+                "{}: {} document gaps (specs/golden/{}.gaps.txt)",
+                provider.name,
+                gaps.len(),
+                provider.name
+            );
+            let listed: String = gaps.iter().map(|gap| format!("{gap}\n")).collect();
+            files.push((
+                golden_dir().join(format!("{}.gaps.txt", provider.name)),
+                listed,
+            ));
+        }
         files.push((
             golden_dir().join(format!("{}.openapi.json", provider.name)),
             serde_json::to_string_pretty(&provider.normalised)? + "\n",

@@ -347,7 +347,8 @@ fn operation(
     )?;
     let strings = &mut shared.schemas.strings;
     let paging = paging::paging(document, operation, &responses, strings);
-    let mut reply = |refusal| error_reply(document, operation, refusal, strings);
+    let invalid_input = provider.invalid_input_status;
+    let mut reply = |refusal| error_reply(document, operation, refusal, invalid_input, strings);
     let (invalid_request, invalid_path, unauthorized) = (
         reply(Refusal::InvalidInput),
         reply(Refusal::InvalidPath),
@@ -680,12 +681,13 @@ fn error_reply(
     document: Document<'_>,
     operation: &specs::Operation,
     refusal: Refusal,
+    invalid_input: u16,
     strings: &mut leak::Strings,
 ) -> ErrorReply {
     /// The body for a refusal the document gives no shape for.
     static FALLBACK: Template =
         Template::Object(&[("error", Template::Kind), ("message", Template::Message)]);
-    let chosen = refusal_status(operation, refusal);
+    let chosen = refusal_status(operation, refusal, invalid_input);
     let (status, declared, body) = (chosen.status, chosen.declared.is_some(), chosen.shape);
     let (content_type, body) = match body {
         Some(body) if specs::is_json(&body.media_type) => (

@@ -162,8 +162,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(

@@ -328,13 +328,16 @@ async fn missing_or_unknown_credentials_get_the_declared_401() {
         false
     );
 
-    // PromptLayer declares no 401: its missing key is a 400 in its own shape.
+    // PromptLayer declares no 401 (a document gap): a missing key is still
+    // HTTP's 401 (never a validation error), marked as undeclared, in the
+    // shape of its declared client errors.
     let url = format!(
         "{}/api/public/v2/tables/0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10/sheets/0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10/operations/x",
         mock.base_url("promptlayer").unwrap()
     );
-    let (status, _, body) = send("DELETE", &url, &[]).await;
-    assert_eq!(status, 400);
+    let (status, headers, body) = send("DELETE", &url, &[]).await;
+    assert_eq!(status, 401);
+    assert_eq!(headers["x-mock-undeclared-status"], "true");
     assert!(body.contains("header.X-API-KEY"), "{body}");
 
     // Configured keys: only those count.

@@ -11,6 +11,7 @@ mod exactness;
 mod forms;
 mod http;
 mod limits;
+mod outside_tester;
 mod properties;
 mod proxy;
 mod record_replay;

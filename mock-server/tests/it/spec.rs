@@ -17,6 +17,13 @@ impl Scratch {
         Self(dir)
     }
 
+    /// A directory of its own inside the scratch directory.
+    pub(crate) fn dir(&self, name: &str) -> PathBuf {
+        let dir = self.0.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     pub(crate) fn write(&self, file: &str, document: &Value) -> PathBuf {
         let path = self.0.join(file);
         std::fs::write(&path, serde_json::to_string_pretty(document).unwrap()).unwrap();

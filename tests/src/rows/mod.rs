@@ -124,8 +124,14 @@ pub fn rows(providers: &[Arc<Provider>]) -> Vec<Row> {
             if !operation.security.is_empty() {
                 push("auth", None, Check::Auth);
             }
+            let credentials = target.credentials("");
             for (index, parameter) in operation.parameters.iter().enumerate() {
-                for bad in test_support::bad_values(target.document(), parameter) {
+                // A credential left out is the `auth` row's matter.
+                let carries = credentials.carries(parameter.location, &parameter.name);
+                for bad in test_support::bad_values(target.document(), parameter)
+                    .into_iter()
+                    .filter(|bad| !(carries && bad.value.is_none()))
+                {
                     push(
                         "param",
                         Some(format!("{}::{}", parameter.name, bad.case)),

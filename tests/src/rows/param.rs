@@ -91,15 +91,7 @@ pub async fn run(
         &outcome,
         Ok(o) if o.status == Some(raw.status) && o.variant != "Ok"
     );
-    let sdk = if bad.value.is_none()
-        && target
-            .credentials(KEY)
-            .carries(parameter.location, &parameter.name)
-    {
-        SdkHandling::Supplies
-    } else {
-        bad.sdk
-    };
+    let sdk = bad.sdk;
     let fine = match sdk {
         SdkHandling::Refuses => refused,
         SdkHandling::Sends => reported,

@@ -63,31 +63,148 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
@@ -146,31 +263,148 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
@@ -277,31 +511,148 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
@@ -350,31 +701,148 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
@@ -423,31 +891,148 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
@@ -509,31 +1094,148 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[
+                            (
+                                "meta",
+                                Template::Object(
+                                    &[
+                                        ("beaconId", Template::Json(r#""org.example.beacon.v2""#)),
+                                        ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                        (
+                                            "returnedSchemas",
+                                            Template::Json(
+                                                r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                            ),
+                                        ),
+                                        ("returnedGranularity", Template::Json(r#""boolean""#)),
+                                        (
+                                            "receivedRequestSummary",
+                                            Template::Object(
+                                                &[
+                                                    ("apiVersion", Template::Json(r#""v2.0.1""#)),
+                                                    (
+                                                        "requestedSchemas",
+                                                        Template::Json(
+                                                            r#"[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}]"#,
+                                                        ),
+                                                    ),
+                                                    ("pagination", Template::Object(&[])),
+                                                    ("requestedGranularity", Template::Json(r#""boolean""#)),
+                                                ],
+                                            ),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                            (
+                                "error",
+                                Template::Object(
+                                    &[("errorCode", Template::Json(r#""404""#))],
+                                ),
+                            ),
+                        ],
                     ),
                 ),
             },

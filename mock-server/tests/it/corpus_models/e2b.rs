@@ -5832,7 +5832,7 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 403u16,
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(

@@ -105,8 +105,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -220,8 +220,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -339,8 +339,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -498,8 +498,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -674,8 +674,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -820,8 +820,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -966,8 +966,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -1126,8 +1126,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -1286,8 +1286,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -1446,8 +1446,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -1620,8 +1620,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -1810,8 +1810,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -1987,8 +1987,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -2171,8 +2171,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(

@@ -271,14 +271,10 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 401u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                status: 403u16,
+                declared: true,
+                content_type: None,
+                body: None,
             },
             lifecycle: None,
             paging: None,
@@ -363,14 +359,10 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 401u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                status: 403u16,
+                declared: true,
+                content_type: None,
+                body: None,
             },
             lifecycle: None,
             paging: None,
@@ -500,14 +492,10 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 401u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                status: 403u16,
+                declared: true,
+                content_type: None,
+                body: None,
             },
             lifecycle: None,
             paging: None,
@@ -596,14 +584,10 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 401u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                status: 403u16,
+                declared: true,
+                content_type: None,
+                body: None,
             },
             lifecycle: None,
             paging: None,

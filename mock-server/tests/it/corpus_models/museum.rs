@@ -131,8 +131,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -278,8 +278,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -380,8 +380,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -494,8 +494,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -738,8 +738,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -844,8 +844,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(
@@ -955,8 +955,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 400u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/problem+json"),
                 body: Some(
                     &Template::Object(

@@ -80,31 +80,31 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[("code", Template::Status), ("message", Template::Message)],
                     ),
                 ),
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[("code", Template::Status), ("message", Template::Message)],
                     ),
                 ),
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[("code", Template::Status), ("message", Template::Message)],
                     ),
                 ),
             },
@@ -158,31 +158,31 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[("code", Template::Status), ("message", Template::Message)],
                     ),
                 ),
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[("code", Template::Status), ("message", Template::Message)],
                     ),
                 ),
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[("code", Template::Status), ("message", Template::Message)],
                     ),
                 ),
             },
@@ -247,31 +247,31 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[("code", Template::Status), ("message", Template::Message)],
                     ),
                 ),
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[("code", Template::Status), ("message", Template::Message)],
                     ),
                 ),
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
+                declared: true,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
+                        &[("code", Template::Status), ("message", Template::Message)],
                     ),
                 ),
             },

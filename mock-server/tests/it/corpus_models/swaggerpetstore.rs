@@ -104,7 +104,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 422u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -195,7 +195,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 422u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -272,7 +272,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -359,7 +359,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -457,7 +457,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -563,7 +563,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -655,7 +655,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -767,7 +767,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -812,33 +812,21 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             lifecycle: None,
             paging: None,
@@ -926,7 +914,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 422u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -1025,7 +1013,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -1119,7 +1107,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -1179,33 +1167,21 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             lifecycle: None,
             paging: None,
@@ -1266,33 +1242,21 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             lifecycle: None,
             paging: None,
@@ -1405,7 +1369,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -1445,33 +1409,21 @@ pub static PROVIDER: Provider = Provider {
             ],
             invalid_request: ErrorReply {
                 status: 400u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             invalid_path: ErrorReply {
                 status: 400u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             unauthorized: ErrorReply {
                 status: 401u16,
-                declared: false,
-                content_type: Some("application/json"),
-                body: Some(
-                    &Template::Object(
-                        &[("error", Template::Kind), ("message", Template::Message)],
-                    ),
-                ),
+                declared: true,
+                content_type: None,
+                body: None,
             },
             lifecycle: None,
             paging: None,
@@ -1560,7 +1512,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -1662,7 +1614,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,
@@ -1749,7 +1701,7 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 400u16,
+                status: 401u16,
                 declared: true,
                 content_type: None,
                 body: None,

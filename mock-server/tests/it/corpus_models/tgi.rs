@@ -156,8 +156,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 422u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
@@ -401,8 +401,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 422u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
@@ -558,10 +558,14 @@ pub static PROVIDER: Provider = Provider {
                 body: None,
             },
             unauthorized: ErrorReply {
-                status: 422u16,
-                declared: true,
-                content_type: None,
-                body: None,
+                status: 401u16,
+                declared: false,
+                content_type: Some("application/json"),
+                body: Some(
+                    &Template::Object(
+                        &[("error", Template::Kind), ("message", Template::Message)],
+                    ),
+                ),
             },
             lifecycle: None,
             paging: None,
@@ -871,8 +875,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 422u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
@@ -1205,8 +1209,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 422u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
@@ -1365,8 +1369,8 @@ pub static PROVIDER: Provider = Provider {
                 ),
             },
             unauthorized: ErrorReply {
-                status: 422u16,
-                declared: true,
+                status: 401u16,
+                declared: false,
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
