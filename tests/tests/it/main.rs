@@ -4,6 +4,7 @@
 
 mod live;
 mod options;
+mod oracle;
 mod runner;
 
 use std::sync::Arc;
@@ -24,6 +25,7 @@ fn main() -> std::process::ExitCode {
     let modules = [
         ("live", live::tests()),
         ("options", options::tests()),
+        ("oracle", oracle::tests()),
         ("runner", runner::tests()),
     ];
     let tests = modules
