@@ -436,6 +436,15 @@ mod tests {
     }
 
     #[test]
+    fn invalid_input_is_400_unless_the_provider_says_otherwise() {
+        assert_eq!(default_invalid_input_status(), 400);
+        let silent = operation(vec![response(Status::Code(200), None)]);
+        assert_eq!(status(&silent, Refusal::InvalidInput), (400, false));
+        let chosen = refusal_status(&silent, Refusal::InvalidInput, 422);
+        assert_eq!((chosen.status, chosen.declared.is_some()), (422, false));
+    }
+
+    #[test]
     fn gaps_are_the_refusals_nothing_declares() {
         let mut secured = operation(vec![
             response(Status::Code(200), None),

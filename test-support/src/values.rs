@@ -101,8 +101,7 @@ pub enum SdkHandling {
     /// may be a type of its own, or a plain one): it never reports success.
     Either,
     /// It fills the parameter in itself: a missing idempotency key is made
-    /// per call (and kept across retries), a credential header comes from
-    /// the client's key. The call succeeds.
+    /// per call (and kept across retries). The call succeeds.
     Supplies,
 }
 

@@ -3,11 +3,11 @@
 //! out, gets a declared client error from the mock, in that status's
 //! documented shape, naming the parameter exactly (where the document
 //! declares no status for invalid input, an undeclared 4xx marked
-//! `X-Mock-Undeclared-Status`). Which declared 4xx is the
-//! mock's choice; the row checks what a client relies on, not the choice.
-//! The SDK refuses the value before sending, or sends it and reports the
-//! mock's answer, never a success; a missing idempotency key or credential
-//! header it fills in itself.
+//! `X-Mock-Undeclared-Status`). Which declared 4xx is the mock's choice;
+//! the row checks what a client relies on, not the choice. The SDK refuses
+//! the value before sending, or sends it and reports the mock's answer,
+//! never a success; a missing idempotency key it fills in itself. (A
+//! credential left out is the `auth` row's matter.)
 
 use serde_json::Value;
 use test_support::{BadValue, DeclaredBody, SdkHandling};
@@ -91,14 +91,13 @@ pub async fn run(
         &outcome,
         Ok(o) if o.status == Some(raw.status) && o.variant != "Ok"
     );
-    let sdk = bad.sdk;
-    let fine = match sdk {
+    let fine = match bad.sdk {
         SdkHandling::Refuses => refused,
         SdkHandling::Sends => reported,
         SdkHandling::Either => refused || reported,
         SdkHandling::Supplies => matches!(&outcome, Ok(o) if o.variant == "Ok"),
     };
-    let wanted = match sdk {
+    let wanted = match bad.sdk {
         SdkHandling::Refuses => "refuse".to_string(),
         SdkHandling::Sends => format!("send and report the mock's {} for", raw.status),
         SdkHandling::Either => "refuse, or send and report the error for".to_string(),
