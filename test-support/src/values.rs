@@ -137,13 +137,14 @@ pub fn bad_values(document: &SourceDocument, parameter: &Parameter) -> Vec<BadVa
         return bad;
     };
     // `value` breaks the schema, and the schema without `keywords` takes it.
+    let accepts = acceptor(document, schema);
     let breaks_only = |keywords: &[&str], value: &str| {
         let mut loosened = members.clone();
         for keyword in keywords {
             loosened.remove(*keyword);
         }
         let loosened = Value::Object(loosened);
-        !acceptor(document, schema)(value) && acceptor(document, &loosened)(value)
+        !accepts(value) && acceptor(document, &loosened)(value)
     };
     let integer = single_type(schema) == Some("integer");
     let number = |keyword: &str| members.get(keyword).and_then(Value::as_f64);

@@ -325,14 +325,7 @@ async fn twins_on_one_path_are_told_apart_by_the_body() {
             .unwrap()
             .status();
         assert_eq!(status, 200, "stream: {stream}");
-        let journal: Value = client
-            .get(format!("{}/__mock/requests", mock.uri()))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let (_, journal) = get(&format!("{}/__mock/requests", mock.uri())).await;
         let last = journal["requests"]
             .as_array()
             .unwrap()
