@@ -44,19 +44,19 @@ pub enum BodyError {
 }
 
 /// An operation's request body in one media type, as its document declares it.
-struct JsonBody<'a> {
-    media_type: &'a str,
-    document: &'a Value,
+pub(crate) struct JsonBody<'a> {
+    pub(crate) media_type: &'a str,
+    pub(crate) document: &'a Value,
     /// Its checker, or why the document cannot be checked.
-    checker: Result<&'a Checker, specs::check::CheckError>,
-    media: &'a Value,
-    schema: Value,
+    pub(crate) checker: Result<&'a Checker, specs::check::CheckError>,
+    pub(crate) media: &'a Value,
+    pub(crate) schema: Value,
     /// The schema's JSON pointer in the document.
-    pointer: String,
+    pub(crate) pointer: String,
 }
 
 /// The JSON media type of `operation`'s request body, if it takes one.
-fn json_body<'a>(provider: &'a Provider, operation: &Operation) -> Option<JsonBody<'a>> {
+pub(crate) fn json_body<'a>(provider: &'a Provider, operation: &Operation) -> Option<JsonBody<'a>> {
     media_body(provider, operation, specs::is_json)
 }
 

@@ -8,6 +8,7 @@
 //!   their JSON pointers;
 //! - [`values`]: parameter values a schema accepts (also ids no resource can
 //!   have) and values it rejects, arguments and paths built from them;
+//! - [`bad_bodies`]: request bodies breaking one constraint of one member;
 //! - [`expect`]: expectations derived from HTTP and the documents, never from
 //!   the generators: credentials, the validation status;
 //! - [`corpus`]: a check run over every third-party document;
@@ -15,7 +16,9 @@
 //! - [`sdk`] (feature `sdk`): the generated SDK called generically, with
 //!   valid calls of the whole catalogue.
 
+mod bad_bodies;
 pub mod bodies;
+mod breaking;
 pub mod corpus;
 pub mod documents;
 pub mod expect;
@@ -24,6 +27,7 @@ pub mod raw_server;
 pub mod sdk;
 pub mod values;
 
+pub use bad_bodies::{BadBody, UNKNOWN_MEMBER, bad_bodies};
 pub use bodies::{BodyError, check_sent_body, form_body, request_body};
 pub use documents::{DeclaredBody, InvalidSchema, Violation, declared_body, violations};
 pub use expect::{BASIC_USER, Credentials, credentials};

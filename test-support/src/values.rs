@@ -11,6 +11,8 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
 use specs::{CredentialKind, Operation, Parameter, ParameterLocation, SourceDocument};
 
+use crate::breaking::{Carrier, Judge, breaking_values};
+
 /// Parameter values by parameter name, as text (the SDK's `dynamic::Arguments`).
 pub type Arguments = BTreeMap<String, String>;
 
@@ -114,9 +116,6 @@ pub enum SdkHandling {
 pub fn bad_values(document: &SourceDocument, parameter: &Parameter) -> Vec<BadValue> {
     let schema = crate::documents::resolve(&document.resolved, &parameter.schema);
     let mut bad = Vec::new();
-    let mut push = |case, value: Option<String>, sdk| {
-        bad.push(BadValue { case, value, sdk });
-    };
     if parameter.required && parameter.location != ParameterLocation::Path {
         let sdk = if parameter.location == ParameterLocation::Header
             && parameter.name.eq_ignore_ascii_case("idempotency-key")
@@ -125,176 +124,42 @@ pub fn bad_values(document: &SourceDocument, parameter: &Parameter) -> Vec<BadVa
         } else {
             SdkHandling::Either
         };
-        push("missing", None, sdk);
-    }
-    match single_type(schema) {
-        Some("integer") => push("not-an-integer", Some("abc".into()), SdkHandling::Refuses),
-        Some("number") => push("not-a-number", Some("abc".into()), SdkHandling::Refuses),
-        Some("boolean") => push("not-a-boolean", Some("maybe".into()), SdkHandling::Refuses),
-        _ => {}
+        bad.push(BadValue {
+            case: "missing",
+            value: None,
+            sdk,
+        });
     }
     let Value::Object(members) = schema else {
         return bad;
     };
-    // `value` breaks the schema, and the schema without `keywords` takes it.
+    let as_text = |value: &Value| match value {
+        Value::String(text) => text.clone(),
+        other => other.to_string(),
+    };
     let accepts = acceptor(document, schema);
-    let breaks_only = |keywords: &[&str], value: &str| {
+    let accepts_without = |keywords: &[&str], value: &Value| {
         let mut loosened = members.clone();
         for keyword in keywords {
             loosened.remove(*keyword);
         }
-        let loosened = Value::Object(loosened);
-        !accepts(value) && acceptor(document, &loosened)(value)
+        acceptor(document, &Value::Object(loosened))(&as_text(value))
     };
-    let integer = single_type(schema) == Some("integer");
-    let number = |keyword: &str| members.get(keyword).and_then(Value::as_f64);
-    let render = |n: f64| {
-        if integer {
-            format!("{}", n as i64)
-        } else {
-            format!("{n}")
-        }
+    let judge = Judge {
+        rejects: &|value| !accepts(&as_text(value)),
+        accepts_without: &accepts_without,
     };
-    if let Some(members) = members.get("enum").and_then(Value::as_array) {
-        let candidate = if members.iter().all(Value::is_number) {
-            let top = members.iter().filter_map(Value::as_f64).fold(0.0, f64::max);
-            render(top + 1.0)
-        } else {
-            "contract-suite-not-a-member".to_string()
-        };
-        if breaks_only(&["enum"], &candidate) {
-            push("not-in-enum", Some(candidate), SdkHandling::Either);
-        }
-    }
-    // A bound below (or above) by one, or the bound itself when exclusive:
-    // OpenAPI 3.0 says `exclusiveMinimum: true` beside `minimum`, 3.1 gives
-    // the bound as the keyword's value.
-    let step = if integer { 1.0 } else { 0.5 };
-    let bounds = [
-        ("below-minimum", "minimum", "exclusiveMinimum", -step),
-        ("above-maximum", "maximum", "exclusiveMaximum", step),
-    ];
-    let factor = number("multipleOf").filter(|f| *f > 0.0);
-    for (case, inclusive, exclusive, beyond) in bounds {
-        let bound = match (number(inclusive), members.get(exclusive)) {
-            (Some(bound), Some(Value::Bool(true))) => Some((bound, true)),
-            (_, Some(Value::Number(bound))) => bound.as_f64().map(|b| (b, true)),
-            (Some(bound), _) => Some((bound, false)),
-            (None, _) => None,
-        };
-        let Some((bound, exclusive_bound)) = bound else {
-            continue;
-        };
-        let mut candidates = vec![if exclusive_bound {
-            bound
-        } else {
-            bound + beyond
-        }];
-        // Beside `multipleOf`, the first multiple past the bound.
-        if let Some(factor) = factor {
-            let multiples = bound / factor;
-            let next = if beyond < 0.0 {
-                multiples.floor() - 1.0
-            } else {
-                multiples.ceil() + 1.0
-            };
-            candidates.push(next * factor);
-        }
-        if let Some(candidate) = candidates
+    bad.extend(
+        breaking_values(members, Carrier::Text, None, &judge)
             .into_iter()
-            .map(render)
-            .find(|candidate| breaks_only(&[inclusive, exclusive], candidate))
-        {
-            push(case, Some(candidate), SdkHandling::Either);
-        }
-    }
-    if let Some(factor) = factor {
-        let lowest = number("minimum").unwrap_or(0.0).max(0.0);
-        let candidate = render((lowest / factor).ceil() * factor + factor / 2.0);
-        if breaks_only(&["multipleOf"], &candidate) {
-            push("not-a-multiple", Some(candidate), SdkHandling::Either);
-        }
-    }
-    if members.contains_key("pattern") {
-        let fitting = |text: &str| {
-            let length = text.chars().count() as u64;
-            members
-                .get("minLength")
-                .and_then(Value::as_u64)
-                .is_none_or(|min| length >= min)
-                && members
-                    .get("maxLength")
-                    .and_then(Value::as_u64)
-                    .is_none_or(|max| length <= max)
-        };
-        let min = members
-            .get("minLength")
-            .and_then(Value::as_u64)
-            .unwrap_or(1)
-            .min(4096) as usize;
-        let candidate = ["~", "~~~~~~~~", "0", "00000000", "A", "a b", "-"]
-            .map(str::to_string)
-            .into_iter()
-            .chain([format!("{}a b", "~".repeat(min))])
-            .find(|text| fitting(text) && breaks_only(&["pattern"], text));
-        if let Some(candidate) = candidate {
-            push("breaks-pattern", Some(candidate), SdkHandling::Either);
-        }
-    }
-    let format = members.get("format").and_then(Value::as_str);
-    let formatted = match format {
-        Some("uuid") => Some(("not-a-uuid", "not-a-uuid", SdkHandling::Refuses)),
-        Some("date-time") => Some((
-            "not-a-date-time",
-            "2026-13-45T99:00:00Z",
-            SdkHandling::Either,
-        )),
-        Some("date") => Some(("not-a-date", "2026-13-45", SdkHandling::Either)),
-        Some("email") => Some(("not-an-email", "contract-suite", SdkHandling::Either)),
-        Some("uri" | "url") => Some(("not-a-uri", "not a uri", SdkHandling::Either)),
-        _ => None,
-    };
-    if let Some((case, candidate, sdk)) = formatted
-        && breaks_only(&["format"], candidate)
-    {
-        push(case, Some(candidate.to_string()), sdk);
-    }
-    // JSON Schema validators ignore the integer formats; the range is the
-    // format's own (OpenAPI's data types), so it needs no checker.
-    if integer {
-        match format {
-            Some("int32") => push(
-                "beyond-int32",
-                Some("2147483648".into()),
-                SdkHandling::Either,
-            ),
-            Some("int64") => push(
-                "beyond-int64",
-                Some("9223372036854775808".into()),
-                SdkHandling::Either,
-            ),
-            _ => {}
-        }
-    }
-    if let Some(max) = members.get("maxLength").and_then(Value::as_u64)
-        && let Ok(max) = usize::try_from(max)
-        && max < 4096
-    {
-        let candidate = "x".repeat(max + 1);
-        if breaks_only(&["maxLength"], &candidate) {
-            push("too-long", Some(candidate), SdkHandling::Sends);
-        }
-    }
-    // An empty path segment does not route at all; elsewhere it is too short.
-    if parameter.location != ParameterLocation::Path
-        && members
-            .get("minLength")
-            .and_then(Value::as_u64)
-            .is_some_and(|m| m > 0)
-        && breaks_only(&["minLength"], "")
-    {
-        push("too-short", Some(String::new()), SdkHandling::Sends);
-    }
+            // An empty path segment does not route at all.
+            .filter(|b| !(b.case == "too-short" && parameter.location == ParameterLocation::Path))
+            .map(|b| BadValue {
+                case: b.case,
+                value: Some(as_text(&b.value)),
+                sdk: b.sdk,
+            }),
+    );
     bad
 }
 

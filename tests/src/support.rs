@@ -183,6 +183,40 @@ pub async fn raw_request(
     credentials: &Credentials,
     headers: &[(String, String)],
 ) -> Result<RawResponse, String> {
+    let body = target.request_body()?;
+    send_raw(
+        client,
+        target,
+        base,
+        arguments,
+        credentials,
+        headers,
+        body.as_ref(),
+    )
+    .await
+}
+
+/// [`raw_request`] with `body` as the JSON request body.
+pub async fn raw_request_with_body(
+    client: &reqwest::Client,
+    target: &Target,
+    base: &str,
+    arguments: &Arguments,
+    credentials: &Credentials,
+    body: Option<&Value>,
+) -> Result<RawResponse, String> {
+    send_raw(client, target, base, arguments, credentials, &[], body).await
+}
+
+async fn send_raw(
+    client: &reqwest::Client,
+    target: &Target,
+    base: &str,
+    arguments: &Arguments,
+    credentials: &Credentials,
+    headers: &[(String, String)],
+    body: Option<&Value>,
+) -> Result<RawResponse, String> {
     let operation = target.operation();
     let path = test_support::fill_path(operation, arguments);
     let method =
@@ -214,8 +248,8 @@ pub async fn raw_request(
     for (name, value) in credentials.headers.iter().chain(headers) {
         request = request.header(name, value);
     }
-    if let Some(body) = target.request_body()? {
-        request = request.json(&body);
+    if let Some(body) = body {
+        request = request.json(body);
     }
     // Without the URL: it may hold a query credential.
     let response = request

@@ -3,8 +3,10 @@
 //! Rows are named `kind::provider::operationId[::detail]`.
 
 pub mod auth;
+pub mod body;
 pub mod drift;
 pub mod events;
+mod invalid;
 pub mod pages;
 pub mod param;
 pub mod request;
@@ -45,6 +47,8 @@ pub enum Check {
         /// The bad value and what it breaks.
         bad: test_support::BadValue,
     },
+    /// A request body breaking one constraint of one member.
+    Body(test_support::BadBody),
     /// A declared body's generated type against the document's examples.
     Drift(u16),
     /// The mock's route table against the document.
@@ -64,6 +68,7 @@ impl Row {
             Check::Request => request::run(suite, target, &self.name).await,
             Check::Auth => auth::run(suite, target).await,
             Check::Param { index, bad } => param::run(suite, target, *index, bad).await,
+            Check::Body(bad) => body::run(suite, target, bad).await,
             Check::Drift(code) => drift::run(suite, target, *code).await,
             Check::Routes => routes::run(suite, target).await,
             Check::Pages => pages::run(suite, target).await,
@@ -123,6 +128,11 @@ pub fn rows(providers: &[Arc<Provider>]) -> Vec<Row> {
             push("request", None, Check::Request);
             if !operation.security.is_empty() {
                 push("auth", None, Check::Auth);
+            }
+            // A body the suite cannot make valid is the `request` row's
+            // failure; here it only means no `body` rows.
+            for bad in test_support::bad_bodies(provider, operation).unwrap_or_default() {
+                push("body", Some(bad.case.to_string()), Check::Body(bad));
             }
             let credentials = target.credentials("");
             for (index, parameter) in operation.parameters.iter().enumerate() {

@@ -2,6 +2,7 @@
 //! on): listing, filters, `--skip`, `--exact`, exit codes; and writes the
 //! JUnit report it is asked for.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Output};
 
 use crate::{SUITE, providers};
@@ -24,23 +25,89 @@ fn listed(output: &Output) -> Vec<String> {
 }
 
 fn list_names_every_row_and_runs_none() {
-    let rows: Vec<String> = contract::rows::rows(&providers())
-        .into_iter()
-        .map(|r| r.name)
-        .collect();
+    let mut rows = Vec::new();
     for format in [&["--list"][..], &["--list", "--format", "terse"]] {
         let output = suite(format);
         assert!(output.status.success());
-        assert_eq!(listed(&output), rows);
         assert!(!String::from_utf8_lossy(&output.stdout).contains("test result"));
+        rows = listed(&output);
     }
-    // Every provider with operations and every kind has rows.
+    let unique: BTreeSet<&String> = rows.iter().collect();
+    assert_eq!(unique.len(), rows.len(), "row names are not unique");
+    // Every provider with operations has these kinds of rows.
     for provider in providers().iter().filter(|p| !p.operations.is_empty()) {
         for kind in ["status", "routes", "request"] {
             let prefix = format!("{kind}::{}::", provider.name);
             assert!(rows.iter().any(|r| r.starts_with(&prefix)), "{prefix}");
         }
     }
+    // The counts per kind and provider are the table in
+    // docs/contract-suite.md: a change in what the suite checks shows in
+    // review (`UPDATE_GOLDEN=1` rewrites the table).
+    let path = format!("{}/../docs/contract-suite.md", env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(&path).unwrap();
+    let (before, rest) = docs
+        .split_once(COUNTS_BEGIN)
+        .expect("the table's start marker");
+    let (table, after) = rest.split_once(COUNTS_END).expect("the table's end marker");
+    let counted = counts_table(&rows);
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(
+            &path,
+            format!("{before}{COUNTS_BEGIN}{counted}{COUNTS_END}{after}"),
+        )
+        .unwrap();
+    } else {
+        assert_eq!(
+            table, counted,
+            "docs/contract-suite.md's row counts are stale: rerun with UPDATE_GOLDEN=1 and review"
+        );
+    }
+}
+
+const COUNTS_BEGIN: &str =
+    "<!-- row counts (UPDATE_GOLDEN=1 cargo test -p contract -- runner::list) -->\n";
+const COUNTS_END: &str = "<!-- end of row counts -->";
+
+/// A Markdown table of rows per kind (columns) and provider (lines).
+fn counts_table(rows: &[String]) -> String {
+    let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    for row in rows {
+        let mut parts = row.split("::");
+        let (Some(kind), Some(provider)) = (parts.next(), parts.next()) else {
+            panic!("row `{row}` is not named kind::provider::…");
+        };
+        *counts.entry((provider, kind)).or_default() += 1;
+    }
+    let kinds: BTreeSet<&str> = counts.keys().map(|(_, kind)| *kind).collect();
+    let providers: BTreeSet<&str> = counts.keys().map(|(provider, _)| *provider).collect();
+    let mut table = format!(
+        "| provider | {} | all |\n|---|{}---:|\n",
+        kinds
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        "---:|".repeat(kinds.len())
+    );
+    let line = |name: &str, count: &dyn Fn(&str) -> usize| {
+        let cells: Vec<String> = kinds.iter().map(|kind| count(kind).to_string()).collect();
+        let all: usize = kinds.iter().map(|kind| count(kind)).sum();
+        format!("| {name} | {} | {all} |\n", cells.join(" | "))
+    };
+    for provider in &providers {
+        table += &line(provider, &|kind| {
+            counts.get(&(*provider, kind)).copied().unwrap_or(0)
+        });
+    }
+    table += &line("all", &|kind| {
+        counts
+            .iter()
+            .filter(|((_, k), _)| *k == kind)
+            .map(|(_, n)| n)
+            .sum()
+    });
+    table
 }
 
 fn skip_and_filters_select_as_libtest_does() {
