@@ -88,7 +88,155 @@ pub fn accepts_bearer(operation: &Operation) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use axum::http::{HeaderMap, HeaderValue, Method, Uri};
+
     use super::*;
+    use crate::model::ErrorReply;
+
+    const REFUSE: ErrorReply = ErrorReply {
+        status: 401,
+        declared: false,
+        content_type: None,
+        body: None,
+    };
+
+    const fn secured(security: &'static [&'static [Credential]]) -> Operation {
+        Operation {
+            operation_id: "op",
+            method: "GET",
+            path: "/x",
+            segments: &[],
+            parameters: &[],
+            request_body: None,
+            security,
+            responses: &[],
+            invalid_request: REFUSE,
+            invalid_path: REFUSE,
+            unauthorized: REFUSE,
+            lifecycle: None,
+            paging: None,
+        }
+    }
+
+    static HEADER: Operation = secured(&[&[Credential::Header("x-api-key")]]);
+    static QUERY: Operation = secured(&[&[Credential::Query("api_key")]]);
+    static COOKIE: Operation = secured(&[&[Credential::Cookie("session")]]);
+    static BEARER: Operation = secured(&[&[Credential::Bearer]]);
+    static BASIC: Operation = secured(&[&[Credential::Basic]]);
+    /// A key and a token together, or a cookie alone.
+    static EITHER: Operation = secured(&[
+        &[Credential::Header("x-api-key"), Credential::Bearer],
+        &[Credential::Cookie("session")],
+    ]);
+    static PUBLIC: Operation = secured(&[]);
+
+    /// A request with these headers and query pairs.
+    fn request(headers: &[(&'static str, &str)], query: &[(&str, &str)]) -> Incoming {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(*name, HeaderValue::from_str(value).unwrap());
+        }
+        Incoming {
+            method: Method::GET,
+            uri: Uri::from_static("/x"),
+            headers: map,
+            query: query
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: axum::body::Bytes::new(),
+        }
+    }
+
+    fn passes(operation: &Operation, request: &Incoming) -> bool {
+        authenticated(operation, request, None)
+    }
+
+    #[test]
+    fn each_placement_is_read_where_the_document_puts_it() {
+        assert!(passes(&HEADER, &request(&[("x-api-key", "k")], &[])));
+        assert!(!passes(&HEADER, &request(&[], &[("x-api-key", "k")])));
+        assert!(passes(&QUERY, &request(&[], &[("api_key", "k")])));
+        assert!(!passes(&QUERY, &request(&[("api_key", "k")], &[])));
+        assert!(passes(
+            &COOKIE,
+            &request(&[("cookie", "a=1; session=k")], &[])
+        ));
+        assert!(!passes(&COOKIE, &request(&[("cookie", "a=1")], &[])));
+        assert!(passes(
+            &BEARER,
+            &request(&[("authorization", "Bearer t")], &[])
+        ));
+        assert!(passes(
+            &BEARER,
+            &request(&[("authorization", "bearer t")], &[])
+        ));
+        assert!(!passes(
+            &BEARER,
+            &request(&[("authorization", "Basic t")], &[])
+        ));
+        assert!(!passes(
+            &BEARER,
+            &request(&[("authorization", "Bearer")], &[])
+        ));
+        // "aladdin:opensesame".
+        let basic = [("authorization", "Basic YWxhZGRpbjpvcGVuc2VzYW1l")];
+        assert!(passes(&BASIC, &request(&basic, &[])));
+        assert!(!passes(
+            &BASIC,
+            &request(&[("authorization", "Bearer t")], &[])
+        ));
+        assert!(passes(&PUBLIC, &request(&[], &[])));
+    }
+
+    #[test]
+    fn blank_values_never_pass_and_configured_keys_are_the_only_ones() {
+        assert!(!passes(&HEADER, &request(&[("x-api-key", " ")], &[])));
+        assert!(!passes(&QUERY, &request(&[], &[("api_key", "")])));
+        // "aladdin:" has an empty password.
+        assert!(!passes(
+            &BASIC,
+            &request(&[("authorization", "Basic YWxhZGRpbjo=")], &[])
+        ));
+        let keys: HashSet<String> = ["good".to_string(), "opensesame".to_string()].into();
+        let with_keys = |operation, request| authenticated(operation, &request, Some(&keys));
+        assert!(with_keys(&HEADER, request(&[("x-api-key", "good")], &[])));
+        assert!(!with_keys(&HEADER, request(&[("x-api-key", "other")], &[])));
+        assert!(with_keys(
+            &BASIC,
+            request(&[("authorization", "Basic YWxhZGRpbjpvcGVuc2VzYW1l")], &[])
+        ));
+        assert!(!with_keys(
+            &BEARER,
+            request(&[("authorization", "Bearer other")], &[])
+        ));
+    }
+
+    #[test]
+    fn one_whole_alternative_is_needed() {
+        let key = ("x-api-key", "k");
+        let token = ("authorization", "Bearer t");
+        assert!(passes(&EITHER, &request(&[key, token], &[])));
+        assert!(!passes(&EITHER, &request(&[key], &[])));
+        assert!(!passes(&EITHER, &request(&[token], &[])));
+        assert!(passes(&EITHER, &request(&[("cookie", "session=s")], &[])));
+    }
+
+    #[test]
+    fn a_refusal_points_at_the_first_credential_asked_for() {
+        let location = |operation: &Operation| missing_credentials(operation).location;
+        assert_eq!(location(&HEADER), ["header", "x-api-key"]);
+        assert_eq!(location(&QUERY), ["query", "api_key"]);
+        assert_eq!(location(&COOKIE), ["cookie", "session"]);
+        assert_eq!(location(&BEARER), ["header", "Authorization"]);
+        assert_eq!(location(&EITHER), ["header", "x-api-key"]);
+        assert_eq!(missing_credentials(&BASIC).kind, "not_authenticated");
+        // Only a bearer scheme is named in `WWW-Authenticate`.
+        assert!(accepts_bearer(&BEARER));
+        assert!(accepts_bearer(&EITHER));
+        assert!(!accepts_bearer(&HEADER));
+        assert!(!accepts_bearer(&BASIC));
+    }
 
     #[test]
     fn basic_credentials_must_be_well_formed() {

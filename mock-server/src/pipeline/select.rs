@@ -247,6 +247,20 @@ mod tests {
         );
     }
 
+    #[test]
+    fn stream_page_and_file_preferences() {
+        let preference = Preference::read(
+            Some("items=7, events=3; interval=20"),
+            Some("__size=1024&__items=9"),
+        );
+        assert_eq!(preference.items.as_deref(), Some("9"));
+        assert_eq!(preference.events.as_deref(), Some("3"));
+        assert_eq!(preference.interval.as_deref(), Some("20"));
+        assert_eq!(preference.size.as_deref(), Some("1024"));
+        assert_eq!(preference.code, None);
+        assert_eq!(preference.example, None);
+    }
+
     static OPERATION: Operation = Operation {
         operation_id: "op",
         method: "POST",
