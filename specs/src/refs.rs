@@ -226,6 +226,23 @@ mod tests {
 
     use super::*;
 
+    #[test]
+    fn types_required_and_nullability_are_read_as_written() {
+        let schema = json!({"type": ["string", "null"], "required": ["a", 1, "b"]});
+        assert_eq!(Document::types(&schema), ["string", "null"]);
+        assert_eq!(Document::required(&schema), ["a", "b"]);
+        assert!(Document::required(&json!({})).is_empty());
+        let document = json!({"components": {"schemas": {"Null": {"type": "null"}}}});
+        let nullable = |schema: Value| Document(&document).is_nullable(&schema);
+        assert!(nullable(json!({"type": "string", "nullable": true})));
+        assert!(nullable(json!({"type": ["integer", "null"]})));
+        assert!(nullable(json!({"oneOf": [{"type": "string"}, {"type": "null"}]})));
+        assert!(nullable(json!({"anyOf": [{"$ref": "#/components/schemas/Null"}]})));
+        assert!(!nullable(json!({"type": "string", "nullable": false})));
+        assert!(!nullable(json!({"type": "string"})));
+        assert!(!nullable(json!({"anyOf": [{"type": ["null", "string"]}]})));
+    }
+
     fn error(document: &Value) -> String {
         check(document, Path::new("api.yaml"))
             .expect_err("refused")
