@@ -236,8 +236,12 @@ mod tests {
         let nullable = |schema: Value| Document(&document).is_nullable(&schema);
         assert!(nullable(json!({"type": "string", "nullable": true})));
         assert!(nullable(json!({"type": ["integer", "null"]})));
-        assert!(nullable(json!({"oneOf": [{"type": "string"}, {"type": "null"}]})));
-        assert!(nullable(json!({"anyOf": [{"$ref": "#/components/schemas/Null"}]})));
+        assert!(nullable(
+            json!({"oneOf": [{"type": "string"}, {"type": "null"}]})
+        ));
+        assert!(nullable(
+            json!({"anyOf": [{"$ref": "#/components/schemas/Null"}]})
+        ));
         assert!(!nullable(json!({"type": "string", "nullable": false})));
         assert!(!nullable(json!({"type": "string"})));
         assert!(!nullable(json!({"anyOf": [{"type": ["null", "string"]}]})));
