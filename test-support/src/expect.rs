@@ -81,6 +81,29 @@ pub fn credentials(operation: &Operation, key: &str) -> Credentials {
     credentials
 }
 
+/// Whether an error body points at `name` exactly, as a client reads it: a
+/// text holding the name as a word of its own (`"param": "limit"`,
+/// `"field": "query.limit"`, `"pointer": "/query/limit"`,
+/// ``"message": "invalid `limit`"``), so `id` is not found in `invalid`, or
+/// a location array holding it (`"loc": ["query", "limit"]`).
+pub fn names_exactly(body: &serde_json::Value, name: &str) -> bool {
+    match body {
+        serde_json::Value::String(text) => {
+            let part_of_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
+            text.match_indices(name).any(|(at, _)| {
+                !text[..at].chars().next_back().is_some_and(part_of_word)
+                    && !text[at + name.len()..]
+                        .chars()
+                        .next()
+                        .is_some_and(part_of_word)
+            })
+        }
+        serde_json::Value::Array(items) => items.iter().any(|v| names_exactly(v, name)),
+        serde_json::Value::Object(members) => members.values().any(|v| names_exactly(v, name)),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

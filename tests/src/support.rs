@@ -9,6 +9,7 @@ use mock_server::{Config, MockServer};
 use sdk::dynamic::{Arguments, Connection, Outcome};
 use serde_json::Value;
 use specs::{Operation, ParameterLocation, Provider};
+pub use test_support::names_exactly;
 use test_support::{Credentials, DeclaredBody};
 use tokio::sync::OnceCell;
 
@@ -301,27 +302,4 @@ pub fn validate(
 /// `Ok` when `condition` holds, else the message.
 pub fn check(condition: bool, message: String) -> Result<(), String> {
     if condition { Ok(()) } else { Err(message) }
-}
-
-/// Whether an error body points at `name` exactly, as a client reads it: a
-/// text holding the name as a word of its own (`"param": "limit"`,
-/// `"field": "query.limit"`, `"pointer": "/query/limit"`,
-/// ``"message": "invalid `limit`"``), so `id` is not found in `invalid`, or
-/// a location array holding it (`"loc": ["query", "limit"]`).
-pub fn names_exactly(body: &Value, name: &str) -> bool {
-    match body {
-        Value::String(text) => {
-            let part_of_word = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
-            text.match_indices(name).any(|(at, _)| {
-                !text[..at].chars().next_back().is_some_and(part_of_word)
-                    && !text[at + name.len()..]
-                        .chars()
-                        .next()
-                        .is_some_and(part_of_word)
-            })
-        }
-        Value::Array(items) => items.iter().any(|v| names_exactly(v, name)),
-        Value::Object(members) => members.values().any(|v| names_exactly(v, name)),
-        _ => false,
-    }
 }

@@ -251,13 +251,20 @@ impl<'a> Generator<'a> {
                 json!({})
             };
         }
-        if self.mode.examples
-            && let Some(example) = schema
-                .get("example")
-                .or_else(|| schema.get("examples").and_then(|e| e.get(0)))
-                .or_else(|| schema.get("default"))
-        {
-            return example.clone();
+        if self.mode.examples {
+            let types = Document::types(&schema);
+            let documented = [
+                schema.get("example"),
+                schema.get("examples").and_then(|e| e.get(0)),
+                schema.get("default"),
+            ];
+            if let Some(example) = documented
+                .into_iter()
+                .flatten()
+                .find(|value| of_declared_type(value, &types))
+            {
+                return example.clone();
+            }
         }
         if let Some(value) = schema.get("const") {
             return value.clone();
@@ -564,6 +571,23 @@ impl<'a> Generator<'a> {
 }
 
 /// A `type` keyword's value as a list.
+/// Whether a documented value is of a type its schema names: an
+/// `examples: ['404']` beside `type: integer` is a slip of the document,
+/// and a value is synthesised instead.
+fn of_declared_type(value: &Value, types: &[&str]) -> bool {
+    types.is_empty()
+        || types.iter().any(|declared| match *declared {
+            "integer" => value.as_f64().is_some_and(|n| n.fract() == 0.0),
+            "number" => value.is_number(),
+            "string" => value.is_string(),
+            "boolean" => value.is_boolean(),
+            "array" => value.is_array(),
+            "object" => value.is_object(),
+            "null" => value.is_null(),
+            _ => true,
+        })
+}
+
 fn type_list(value: &Value) -> Vec<String> {
     match value {
         Value::String(name) => vec![name.clone()],
@@ -839,6 +863,25 @@ mod tests {
     fn synth(schema: Value) -> Value {
         let document = document();
         synthesize(Document(&document), &schema)
+    }
+
+    #[test]
+    fn a_documented_value_of_another_type_is_not_used() {
+        // A document's slip: the integer's example is text.
+        assert_eq!(
+            synth(json!({"type": "integer", "examples": ["404"], "default": 7})),
+            json!(7)
+        );
+        assert!(synth(json!({"type": "integer", "example": "404"})).is_i64());
+        assert_eq!(
+            synth(json!({"type": "integer", "example": 2.0})),
+            json!(2.0)
+        );
+        assert_eq!(
+            synth(json!({"type": ["string", "null"], "example": null})),
+            json!(null)
+        );
+        assert_eq!(synth(json!({"example": [1]})), json!([1]));
     }
 
     /// Values in `value`, counted as the generator counts them (roughly).

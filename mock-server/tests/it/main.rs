@@ -15,6 +15,7 @@ mod outside_tester;
 mod properties;
 mod proxy;
 mod record_replay;
+mod refusals;
 mod selection;
 mod spec;
 mod streams;

@@ -18,7 +18,7 @@ use mock_server::{Config, PROVIDERS, Spec};
 use tower::ServiceExt;
 
 /// Every generated model with the directory its documents are in.
-fn generated() -> Vec<(PathBuf, &'static Provider)> {
+pub(crate) fn generated() -> Vec<(PathBuf, &'static Provider)> {
     let vendored = PROVIDERS
         .iter()
         .map(|p| (specs::providers_dir().join(p.name), *p));

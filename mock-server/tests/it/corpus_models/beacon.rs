@@ -53,7 +53,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"meta":{"beaconId":"beaconId","apiVersion":"apiVersion","returnedSchemas":[{"entityType":"entityType","schema":"schema"}],"returnedGranularity":"boolean","testMode":true,"receivedRequestSummary":{"apiVersion":"apiVersion","requestedSchemas":[{"entityType":"entityType","schema":"schema"}],"filters":["filters"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":1,"limit":1,"currentPage":"currentPage","nextPage":"nextPage","previousPage":"previousPage"},"requestedGranularity":"boolean","testMode":true}},"error":{"errorCode":1,"errorMessage":"errorMessage"}}"#,
+                            body: r#"{"meta":{"beaconId":"org.example.beacon.v2","apiVersion":"v2.0.1","returnedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"returnedGranularity":"boolean","testMode":false,"receivedRequestSummary":{"apiVersion":"v2.0.1","requestedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"filters":["BTO:0000199","PATO:0000383"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":0,"limit":10,"currentPage":"ab0sc&fe1dd","nextPage":"ab0sc&fe1dd","previousPage":"ab0sc&fe1dd"},"requestedGranularity":"boolean","testMode":false}},"error":{"errorCode":1,"errorMessage":"The provided parameters are incomplete: `start` is missing."}}"#,
                         },
                     ],
                     matches: StatusMatch::Default,
@@ -103,7 +103,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -152,7 +155,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -201,7 +207,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -253,7 +262,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"meta":{"beaconId":"beaconId","apiVersion":"apiVersion","returnedSchemas":[{"entityType":"entityType","schema":"schema"}],"returnedGranularity":"boolean","testMode":true,"receivedRequestSummary":{"apiVersion":"apiVersion","requestedSchemas":[{"entityType":"entityType","schema":"schema"}],"filters":["filters"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":1,"limit":1,"currentPage":"currentPage","nextPage":"nextPage","previousPage":"previousPage"},"requestedGranularity":"boolean","testMode":true}},"error":{"errorCode":1,"errorMessage":"errorMessage"}}"#,
+                            body: r#"{"meta":{"beaconId":"org.example.beacon.v2","apiVersion":"v2.0.1","returnedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"returnedGranularity":"boolean","testMode":false,"receivedRequestSummary":{"apiVersion":"v2.0.1","requestedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"filters":["BTO:0000199","PATO:0000383"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":0,"limit":10,"currentPage":"ab0sc&fe1dd","nextPage":"ab0sc&fe1dd","previousPage":"ab0sc&fe1dd"},"requestedGranularity":"boolean","testMode":false}},"error":{"errorCode":1,"errorMessage":"The provided parameters are incomplete: `start` is missing."}}"#,
                         },
                     ],
                     matches: StatusMatch::Default,
@@ -303,7 +312,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -352,7 +364,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -401,7 +416,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -501,7 +519,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"meta":{"beaconId":"beaconId","apiVersion":"apiVersion","returnedSchemas":[{"entityType":"entityType","schema":"schema"}],"returnedGranularity":"boolean","testMode":true,"receivedRequestSummary":{"apiVersion":"apiVersion","requestedSchemas":[{"entityType":"entityType","schema":"schema"}],"filters":["filters"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":1,"limit":1,"currentPage":"currentPage","nextPage":"nextPage","previousPage":"previousPage"},"requestedGranularity":"boolean","testMode":true}},"error":{"errorCode":1,"errorMessage":"errorMessage"}}"#,
+                            body: r#"{"meta":{"beaconId":"org.example.beacon.v2","apiVersion":"v2.0.1","returnedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"returnedGranularity":"boolean","testMode":false,"receivedRequestSummary":{"apiVersion":"v2.0.1","requestedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"filters":["BTO:0000199","PATO:0000383"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":0,"limit":10,"currentPage":"ab0sc&fe1dd","nextPage":"ab0sc&fe1dd","previousPage":"ab0sc&fe1dd"},"requestedGranularity":"boolean","testMode":false}},"error":{"errorCode":1,"errorMessage":"The provided parameters are incomplete: `start` is missing."}}"#,
                         },
                     ],
                     matches: StatusMatch::Default,
@@ -551,7 +569,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -600,7 +621,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -649,7 +673,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -691,7 +718,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"meta":{"beaconId":"beaconId","apiVersion":"apiVersion","returnedSchemas":[{"entityType":"entityType","schema":"schema"}],"returnedGranularity":"boolean","testMode":true,"receivedRequestSummary":{"apiVersion":"apiVersion","requestedSchemas":[{"entityType":"entityType","schema":"schema"}],"filters":["filters"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":1,"limit":1,"currentPage":"currentPage","nextPage":"nextPage","previousPage":"previousPage"},"requestedGranularity":"boolean","testMode":true}},"error":{"errorCode":1,"errorMessage":"errorMessage"}}"#,
+                            body: r#"{"meta":{"beaconId":"org.example.beacon.v2","apiVersion":"v2.0.1","returnedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"returnedGranularity":"boolean","testMode":false,"receivedRequestSummary":{"apiVersion":"v2.0.1","requestedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"filters":["BTO:0000199","PATO:0000383"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":0,"limit":10,"currentPage":"ab0sc&fe1dd","nextPage":"ab0sc&fe1dd","previousPage":"ab0sc&fe1dd"},"requestedGranularity":"boolean","testMode":false}},"error":{"errorCode":1,"errorMessage":"The provided parameters are incomplete: `start` is missing."}}"#,
                         },
                     ],
                     matches: StatusMatch::Default,
@@ -741,7 +768,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -790,7 +820,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -839,7 +872,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -881,7 +917,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"meta":{"beaconId":"beaconId","apiVersion":"apiVersion","returnedSchemas":[{"entityType":"entityType","schema":"schema"}],"returnedGranularity":"boolean","testMode":true,"receivedRequestSummary":{"apiVersion":"apiVersion","requestedSchemas":[{"entityType":"entityType","schema":"schema"}],"filters":["filters"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":1,"limit":1,"currentPage":"currentPage","nextPage":"nextPage","previousPage":"previousPage"},"requestedGranularity":"boolean","testMode":true}},"error":{"errorCode":1,"errorMessage":"errorMessage"}}"#,
+                            body: r#"{"meta":{"beaconId":"org.example.beacon.v2","apiVersion":"v2.0.1","returnedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"returnedGranularity":"boolean","testMode":false,"receivedRequestSummary":{"apiVersion":"v2.0.1","requestedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"filters":["BTO:0000199","PATO:0000383"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":0,"limit":10,"currentPage":"ab0sc&fe1dd","nextPage":"ab0sc&fe1dd","previousPage":"ab0sc&fe1dd"},"requestedGranularity":"boolean","testMode":false}},"error":{"errorCode":1,"errorMessage":"The provided parameters are incomplete: `start` is missing."}}"#,
                         },
                     ],
                     matches: StatusMatch::Default,
@@ -931,7 +967,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -980,7 +1019,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -1029,7 +1071,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -1084,7 +1129,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"meta":{"beaconId":"beaconId","apiVersion":"apiVersion","returnedSchemas":[{"entityType":"entityType","schema":"schema"}],"returnedGranularity":"boolean","testMode":true,"receivedRequestSummary":{"apiVersion":"apiVersion","requestedSchemas":[{"entityType":"entityType","schema":"schema"}],"filters":["filters"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":1,"limit":1,"currentPage":"currentPage","nextPage":"nextPage","previousPage":"previousPage"},"requestedGranularity":"boolean","testMode":true}},"error":{"errorCode":1,"errorMessage":"errorMessage"}}"#,
+                            body: r#"{"meta":{"beaconId":"org.example.beacon.v2","apiVersion":"v2.0.1","returnedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"returnedGranularity":"boolean","testMode":false,"receivedRequestSummary":{"apiVersion":"v2.0.1","requestedSchemas":[{"entityType":"Individual","schema":"./ga4gh-beacon-dataset-v2.0.0"}],"filters":["BTO:0000199","PATO:0000383"],"requestParameters":{"$schema":"$schema"},"includeResultsetResponses":"ALL","pagination":{"skip":0,"limit":10,"currentPage":"ab0sc&fe1dd","nextPage":"ab0sc&fe1dd","previousPage":"ab0sc&fe1dd"},"requestedGranularity":"boolean","testMode":false}},"error":{"errorCode":1,"errorMessage":"The provided parameters are incomplete: `start` is missing."}}"#,
                         },
                     ],
                     matches: StatusMatch::Default,
@@ -1134,7 +1179,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -1183,7 +1231,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],
@@ -1232,7 +1283,10 @@ pub static PROVIDER: Provider = Provider {
                             (
                                 "error",
                                 Template::Object(
-                                    &[("errorCode", Template::Json(r#""404""#))],
+                                    &[
+                                        ("errorCode", Template::Status),
+                                        ("errorMessage", Template::Message),
+                                    ],
                                 ),
                             ),
                         ],

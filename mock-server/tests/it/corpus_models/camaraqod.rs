@@ -565,8 +565,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":422,"code":"SERVICE_NOT_APPLICABLE","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"422"#)),
+                            ("code", Template::Json(r#""SERVICE_NOT_APPLICABLE""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -575,8 +579,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":422,"code":"SERVICE_NOT_APPLICABLE","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"422"#)),
+                            ("code", Template::Json(r#""SERVICE_NOT_APPLICABLE""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -585,8 +593,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":401,"code":"UNAUTHENTICATED","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"401"#)),
+                            ("code", Template::Json(r#""UNAUTHENTICATED""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -961,8 +973,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":400,"code":"INVALID_ARGUMENT","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"400"#)),
+                            ("code", Template::Json(r#""INVALID_ARGUMENT""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -971,8 +987,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":400,"code":"INVALID_ARGUMENT","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"400"#)),
+                            ("code", Template::Json(r#""INVALID_ARGUMENT""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -981,8 +1001,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":401,"code":"UNAUTHENTICATED","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"401"#)),
+                            ("code", Template::Json(r#""UNAUTHENTICATED""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1336,8 +1360,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":400,"code":"INVALID_ARGUMENT","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"400"#)),
+                            ("code", Template::Json(r#""INVALID_ARGUMENT""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1346,8 +1374,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":400,"code":"INVALID_ARGUMENT","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"400"#)),
+                            ("code", Template::Json(r#""INVALID_ARGUMENT""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1356,8 +1388,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":401,"code":"UNAUTHENTICATED","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"401"#)),
+                            ("code", Template::Json(r#""UNAUTHENTICATED""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1817,8 +1853,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":400,"code":"INVALID_ARGUMENT","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"400"#)),
+                            ("code", Template::Json(r#""INVALID_ARGUMENT""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1827,8 +1867,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":400,"code":"INVALID_ARGUMENT","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"400"#)),
+                            ("code", Template::Json(r#""INVALID_ARGUMENT""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1837,8 +1881,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":401,"code":"UNAUTHENTICATED","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"401"#)),
+                            ("code", Template::Json(r#""UNAUTHENTICATED""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2302,8 +2350,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":422,"code":"SERVICE_NOT_APPLICABLE","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"422"#)),
+                            ("code", Template::Json(r#""SERVICE_NOT_APPLICABLE""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2312,8 +2364,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":422,"code":"SERVICE_NOT_APPLICABLE","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"422"#)),
+                            ("code", Template::Json(r#""SERVICE_NOT_APPLICABLE""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2322,8 +2378,12 @@ pub static PROVIDER: Provider = Provider {
                 declared: true,
                 content_type: Some("application/json"),
                 body: Some(
-                    &Template::Json(
-                        r#"{"status":401,"code":"UNAUTHENTICATED","message":"message"}"#,
+                    &Template::Object(
+                        &[
+                            ("status", Template::Json(r#"401"#)),
+                            ("code", Template::Json(r#""UNAUTHENTICATED""#)),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },

@@ -52,7 +52,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -62,7 +66,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -72,7 +80,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -140,7 +152,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -150,7 +166,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -160,7 +180,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -311,7 +335,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -321,7 +349,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -331,7 +363,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -495,7 +531,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -505,7 +545,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -515,7 +559,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -612,7 +660,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -622,7 +674,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -632,7 +688,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -759,7 +819,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -769,7 +833,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -779,7 +847,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -972,7 +1044,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -982,7 +1058,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -992,7 +1072,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1102,7 +1186,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1112,7 +1200,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1122,7 +1214,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1258,7 +1354,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1268,7 +1368,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1278,7 +1382,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1443,7 +1551,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1453,7 +1565,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1463,7 +1579,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1566,7 +1686,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1576,7 +1700,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1586,7 +1714,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1684,7 +1816,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1694,7 +1830,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1704,7 +1844,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1855,7 +1999,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1865,7 +2013,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1875,7 +2027,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -1999,7 +2155,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2009,7 +2169,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2019,7 +2183,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2193,7 +2361,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2203,7 +2375,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2213,7 +2389,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2357,7 +2537,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2367,7 +2551,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2377,7 +2565,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2566,7 +2758,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2576,7 +2772,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2586,7 +2786,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2695,7 +2899,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2705,7 +2913,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2715,7 +2927,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2839,7 +3055,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2849,7 +3069,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2859,7 +3083,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2953,7 +3181,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2963,7 +3195,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -2973,7 +3209,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3102,7 +3342,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3112,7 +3356,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3122,7 +3370,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3249,7 +3501,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3259,7 +3515,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3269,7 +3529,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3381,7 +3645,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3391,7 +3659,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3401,7 +3673,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3476,7 +3752,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"[{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"names":["names"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion","buildStatus":"building"}]"#,
+                            body: r#"[{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"names":["names"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion","buildStatus":"building"}]"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -3550,7 +3826,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3560,7 +3840,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3570,7 +3854,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3608,7 +3896,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
+                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -3667,7 +3955,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3677,7 +3969,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3687,7 +3983,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3820,7 +4120,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3830,7 +4134,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3840,7 +4148,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3879,7 +4191,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"[{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"names":["names"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion","buildStatus":"building"}]"#,
+                            body: r#"[{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"names":["names"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion","buildStatus":"building"}]"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -3923,7 +4235,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3933,7 +4249,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3943,7 +4263,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -3980,7 +4304,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
+                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -4039,7 +4363,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4049,7 +4377,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4059,7 +4391,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4183,7 +4519,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4193,7 +4533,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4203,7 +4547,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4256,7 +4604,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
+                            body: r#"{"templateID":"templateID","buildID":"buildID","cpuCount":1,"memoryMB":128,"diskSizeMB":1,"public":true,"aliases":["aliases"],"createdAt":"2026-01-01T00:00:00Z","updatedAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastSpawnedAt":"2026-01-01T00:00:00Z","spawnCount":1,"buildCount":1,"envdVersion":"envdVersion"}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -4300,7 +4648,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4310,7 +4662,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4320,7 +4676,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4404,7 +4764,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4414,7 +4778,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4424,7 +4792,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4533,7 +4905,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4543,7 +4919,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4553,7 +4933,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4649,7 +5033,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4659,7 +5047,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4669,7 +5061,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4777,7 +5173,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4787,7 +5187,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4797,7 +5201,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4912,7 +5320,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4922,7 +5334,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -4932,7 +5348,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5090,7 +5510,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5100,7 +5524,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5110,7 +5538,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5280,7 +5712,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5290,7 +5726,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5300,7 +5740,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5412,7 +5856,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5422,7 +5870,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5432,7 +5884,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5539,7 +5995,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5549,7 +6009,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5559,7 +6023,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5678,7 +6146,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5688,7 +6160,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5698,7 +6174,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5817,7 +6297,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5827,7 +6311,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5837,7 +6325,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5921,7 +6413,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5931,7 +6427,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -5941,7 +6441,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6055,7 +6559,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6065,7 +6573,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6075,7 +6587,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6194,7 +6710,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6204,7 +6724,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6214,7 +6738,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6322,7 +6850,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6332,7 +6864,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6342,7 +6878,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6414,7 +6954,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6424,7 +6968,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6434,7 +6982,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6542,7 +7094,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6552,7 +7108,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6562,7 +7122,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6620,7 +7184,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","key":"key","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"name":"name","createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastUsed":"2026-01-01T00:00:00Z"}"#,
+                            body: r#"{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","key":"key","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"name":"name","createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastUsed":"2026-01-01T00:00:00Z"}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -6709,7 +7273,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6719,7 +7287,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6729,7 +7301,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6859,7 +7435,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6869,7 +7449,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6879,7 +7463,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6972,7 +7560,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6982,7 +7574,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -6992,7 +7588,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7086,7 +7686,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7096,7 +7700,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7106,7 +7714,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7133,7 +7745,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"[{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","name":"name","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastUsed":"2026-01-01T00:00:00Z"}]"#,
+                            body: r#"[{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","name":"name","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastUsed":"2026-01-01T00:00:00Z"}]"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -7177,7 +7789,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7187,7 +7803,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7197,7 +7817,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7231,7 +7855,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","key":"key","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"name":"name","createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":null},"lastUsed":"2026-01-01T00:00:00Z"}"#,
+                            body: r#"{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","key":"key","mask":{"prefix":"prefix","valueLength":1,"maskedValuePrefix":"maskedValuePrefix","maskedValueSuffix":"maskedValueSuffix"},"name":"name","createdAt":"2026-01-01T00:00:00Z","createdBy":{"id":"3fa85f64-5717-4562-b3fc-2c963f66a000","email":"email"},"lastUsed":"2026-01-01T00:00:00Z"}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -7275,7 +7899,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7285,7 +7913,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7295,7 +7927,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7392,7 +8028,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7402,7 +8042,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7412,7 +8056,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7519,7 +8167,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7529,7 +8181,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7539,7 +8195,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7611,7 +8271,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7621,7 +8285,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7631,7 +8299,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7728,7 +8400,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7738,7 +8414,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7748,7 +8428,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7851,7 +8535,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7861,7 +8549,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7871,7 +8563,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7969,7 +8665,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7979,7 +8679,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -7989,7 +8693,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8203,7 +8911,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8213,7 +8925,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8223,7 +8939,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8410,7 +9130,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8420,7 +9144,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8430,7 +9158,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8623,7 +9355,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8633,7 +9369,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8643,7 +9383,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8846,7 +9590,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8856,7 +9604,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -8866,7 +9618,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -9054,7 +9810,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -9064,7 +9824,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },
@@ -9074,7 +9838,11 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[("code", Template::Status), ("message", Template::Message)],
+                        &[
+                            ("code", Template::Status),
+                            ("error_code", Template::Kind),
+                            ("message", Template::Message),
+                        ],
                     ),
                 ),
             },

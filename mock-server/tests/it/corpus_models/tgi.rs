@@ -135,10 +135,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -148,10 +145,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -161,10 +155,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -227,10 +218,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -240,10 +228,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -253,10 +238,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -380,10 +362,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -393,10 +372,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -406,10 +382,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -659,7 +632,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"docker_label":"docker_label","max_best_of":1,"max_client_batch_size":1,"max_concurrent_requests":1,"max_input_tokens":1,"max_stop_sequences":1,"max_total_tokens":1,"model_id":"model_id","model_pipeline_tag":"model_pipeline_tag","model_sha":"model_sha","router":"router","sha":"sha","validation_workers":1,"version":"version"}"#,
+                            body: r#"{"docker_label":"null","max_best_of":1,"max_client_batch_size":1,"max_concurrent_requests":1,"max_input_tokens":1,"max_stop_sequences":1,"max_total_tokens":1,"model_id":"bigscience/blomm-560m","model_pipeline_tag":"text-generation","model_sha":"e985a63cdc139290c5f700ff1929f0b5942cced2","router":"text-generation-router","sha":"null","validation_workers":1,"version":"0.5.0"}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -735,11 +708,11 @@ pub static PROVIDER: Provider = Provider {
                         },
                         Example {
                             name: "ChatCompletion",
-                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]},"message":{"role":"role","tool_calls":[{"function":{"arguments":{},"description":"description","name":"name"},"id":"id","type":"type"}]}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
+                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]},"message":{"role":"assistant","tool_calls":[{"function":{"arguments":{},"description":"description","name":"name"},"id":"id","type":"type"}]}}],"created":1,"id":"id","model":"mistralai/Mistral-7B-Instruct-v0.2","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
                         },
                         Example {
                             name: "CompletionFinal",
-                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":[1.5],"text":"text"}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
+                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":[1.5],"text":"text"}],"created":1,"id":"id","model":"mistralai/Mistral-7B-Instruct-v0.2","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -759,7 +732,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                         Example {
                             name: "ChatCompletionChunk",
-                            body: r#"data: {"choices":[{"delta":{"role":"role","tool_calls":[{"function":{"arguments":"arguments","name":"name"},"id":"id","index":1,"type":"type"}]},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
+                            body: r#"data: {"choices":[{"delta":{"role":"assistant","tool_calls":[{"function":{"arguments":"arguments","name":"name"},"id":"id","index":1,"type":"type"}]},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"mistralai/Mistral-7B-Instruct-v0.2","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
 
 "#,
                         },
@@ -854,10 +827,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -867,10 +837,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -880,10 +847,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1004,10 +968,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1017,10 +978,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1030,10 +988,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1071,15 +1026,15 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]},"message":{"content":"content","role":"role","tool_call_id":"tool_call_id"}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
+                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]},"message":{"content":"My name is David and I","role":"user","tool_call_id":"tool_call_id"}}],"created":1,"id":"id","model":"mistralai/Mistral-7B-Instruct-v0.2","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
                         },
                         Example {
                             name: "TextMessage",
-                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]},"message":{"content":"content","role":"role","tool_call_id":"tool_call_id"}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
+                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]},"message":{"content":"My name is David and I","role":"user","tool_call_id":"tool_call_id"}}],"created":1,"id":"id","model":"mistralai/Mistral-7B-Instruct-v0.2","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
                         },
                         Example {
                             name: "ToolCallMessage",
-                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]},"message":{"role":"role","tool_calls":[{"function":{"arguments":{},"description":"description","name":"name"},"id":"id","type":"type"}]}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
+                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]},"message":{"role":"assistant","tool_calls":[{"function":{"arguments":{},"description":"description","name":"name"},"id":"id","type":"type"}]}}],"created":1,"id":"id","model":"mistralai/Mistral-7B-Instruct-v0.2","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -1087,19 +1042,19 @@ pub static PROVIDER: Provider = Provider {
                     events: &[
                         Example {
                             name: "generated",
-                            body: r#"data: {"choices":[{"delta":{"content":"content","role":"role","tool_call_id":"tool_call_id"},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
+                            body: r#"data: {"choices":[{"delta":{"content":"My name is David and I","role":"user","tool_call_id":"tool_call_id"},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"mistralai/Mistral-7B-Instruct-v0.2","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
 
 "#,
                         },
                         Example {
                             name: "TextMessage",
-                            body: r#"data: {"choices":[{"delta":{"content":"content","role":"role","tool_call_id":"tool_call_id"},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
+                            body: r#"data: {"choices":[{"delta":{"content":"My name is David and I","role":"user","tool_call_id":"tool_call_id"},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"mistralai/Mistral-7B-Instruct-v0.2","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
 
 "#,
                         },
                         Example {
                             name: "ToolCallDelta",
-                            body: r#"data: {"choices":[{"delta":{"role":"role","tool_calls":[{"function":{"arguments":"arguments","name":"name"},"id":"id","index":1,"type":"type"}]},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
+                            body: r#"data: {"choices":[{"delta":{"role":"assistant","tool_calls":[{"function":{"arguments":"arguments","name":"name"},"id":"id","index":1,"type":"type"}]},"finish_reason":"finish_reason","index":1,"logprobs":{"content":[{"logprob":1.5,"token":"token","top_logprobs":[{"logprob":1.5,"token":"token"}]}]}}],"created":1,"id":"id","model":"mistralai/Mistral-7B-Instruct-v0.2","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}
 
 "#,
                         },
@@ -1188,10 +1143,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1201,10 +1153,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1214,10 +1163,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1251,7 +1197,7 @@ pub static PROVIDER: Provider = Provider {
                     examples: &[
                         Example {
                             name: "generated",
-                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":[1.5],"text":"text"}],"created":1,"id":"id","model":"model","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
+                            body: r#"{"choices":[{"finish_reason":"finish_reason","index":1,"logprobs":[1.5],"text":"text"}],"created":1,"id":"id","model":"mistralai/Mistral-7B-Instruct-v0.2","system_fingerprint":"system_fingerprint","usage":{"completion_tokens":1,"prompt_tokens":1,"total_tokens":1}}"#,
                         },
                     ],
                     matches: StatusMatch::Exact,
@@ -1348,10 +1294,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1361,10 +1304,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1374,10 +1314,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1430,10 +1367,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1443,10 +1377,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
@@ -1456,10 +1387,7 @@ pub static PROVIDER: Provider = Provider {
                 content_type: Some("application/json"),
                 body: Some(
                     &Template::Object(
-                        &[
-                            ("error", Template::Message),
-                            ("error_type", Template::Json(r#""string""#)),
-                        ],
+                        &[("error", Template::Message), ("error_type", Template::Kind)],
                     ),
                 ),
             },
