@@ -9,7 +9,8 @@
 //! takes the new value (both decided by `specs::check`, the `jsonschema`
 //! crate, not the mock's own evaluator).
 
-use std::collections::{BTreeSet, VecDeque};
+use std::cell::RefCell;
+use std::collections::VecDeque;
 
 use serde_json::{Map, Value};
 use specs::pointer::{join, join_index};
@@ -80,11 +81,11 @@ pub fn bad_bodies(provider: &Provider, operation: &Operation) -> Result<Vec<BadB
         }
         checker.is_valid(&Value::Object(loosened), value)
     };
-    let mut bad = Vec::new();
-    let mut cases = BTreeSet::new();
-    let mut keep = |case, pointer: &str, member: &str, body, sdk| {
-        if cases.insert(case) {
-            bad.push(BadBody {
+    let bad: RefCell<Vec<BadBody>> = RefCell::new(Vec::new());
+    let wanted = |case: &str| bad.borrow().iter().all(|b| b.case != case);
+    let keep = |case, pointer: &str, member: &str, body, sdk| {
+        if wanted(case) {
+            bad.borrow_mut().push(BadBody {
                 case,
                 pointer: pointer.to_string(),
                 member: member.to_string(),
@@ -101,6 +102,7 @@ pub fn bad_bodies(provider: &Provider, operation: &Operation) -> Result<Vec<BadB
         let judge = Judge {
             rejects: &|value| refused_at(&with(value), &member.pointer),
             accepts_without: &|keywords, value| takes(schema, keywords, value),
+            wanted: &wanted,
         };
         for breaking in breaking_values(schema, Carrier::Json, Some(member.value), &judge) {
             let body = with(&breaking.value);
@@ -116,6 +118,7 @@ pub fn bad_bodies(provider: &Provider, operation: &Operation) -> Result<Vec<BadB
             continue;
         };
         let required = schema.get("required").and_then(Value::as_array);
+        let required = required.filter(|_| wanted("missing-member"));
         for name in required.into_iter().flatten().filter_map(Value::as_str) {
             if !object.contains_key(name) {
                 continue;
@@ -140,7 +143,7 @@ pub fn bad_bodies(provider: &Provider, operation: &Operation) -> Result<Vec<BadB
         let closed = ["additionalProperties", "unevaluatedProperties"]
             .iter()
             .any(|keyword| schema.get(*keyword) == Some(&Value::Bool(false)));
-        if closed && !object.contains_key(UNKNOWN_MEMBER) {
+        if closed && !object.contains_key(UNKNOWN_MEMBER) && wanted("unknown-member") {
             let mut with_unknown = object.clone();
             with_unknown.insert(UNKNOWN_MEMBER.to_string(), Value::from("x"));
             let with_unknown = Value::Object(with_unknown);
@@ -162,7 +165,7 @@ pub fn bad_bodies(provider: &Provider, operation: &Operation) -> Result<Vec<BadB
             }
         }
     }
-    Ok(bad)
+    Ok(bad.into_inner())
 }
 
 /// The valid body's members with a schema, breadth first (the body itself

@@ -3,6 +3,8 @@
 //! checked against the document as corrected by our overlays (`resolved`)'s schema before it is handed out,
 //! so a body the mock refuses points at the mock, not at the test.
 
+use std::cell::Cell;
+
 use serde_json::{Map, Value, json};
 use specs::check::Checker;
 use specs::pointer::escape;
@@ -152,7 +154,7 @@ fn valid_body(
         .validator(&schema)
         .map_err(|e| schema_error(e.to_string()))?;
     let mut candidates = examples(document, media);
-    candidates.push(Generator { document, checker }.value(&schema, 0));
+    candidates.push(Generator::new(document, checker).value(&schema, 0));
     let mut last = Vec::new();
     for candidate in candidates {
         last = violations(&validator, &candidate);
@@ -281,15 +283,39 @@ fn examples(document: &Value, media: &Value) -> Vec<Value> {
 
 /// Makes a small instance of a schema: required properties only, the least
 /// items, the first fitting branch, strings that match their `pattern`.
+///
+/// Values are counted: a union's branch may make at most
+/// [`BRANCH_BUDGET`] of them before it is given up for the next one
+/// (recursive unions, as Iceberg's expression trees, otherwise grow
+/// exponentially with depth), and a body at most [`BODY_BUDGET`].
 struct Generator<'a> {
     document: &'a Value,
     checker: &'a Checker,
+    made: Cell<usize>,
+    /// Past this count, values are `null`.
+    limit: Cell<usize>,
 }
 
-impl Generator<'_> {
+/// Values one union branch may make.
+const BRANCH_BUDGET: usize = 2_000;
+
+/// Values one body may make.
+const BODY_BUDGET: usize = 50_000;
+
+impl<'a> Generator<'a> {
+    fn new(document: &'a Value, checker: &'a Checker) -> Self {
+        Self {
+            document,
+            checker,
+            made: Cell::new(0),
+            limit: Cell::new(BODY_BUDGET),
+        }
+    }
+
     fn value(&self, schema: &Value, depth: usize) -> Value {
         let schema = resolve(self.document, schema);
-        if depth > MAX_DEPTH {
+        self.made.set(self.made.get() + 1);
+        if depth > MAX_DEPTH || self.made.get() > self.limit.get() {
             return Value::Null;
         }
         if let Some(constant) = schema.get("const") {
@@ -329,20 +355,20 @@ impl Generator<'_> {
         if let Some(object) = siblings.as_object_mut() {
             object.remove(keyword);
         }
-        let candidates: Vec<Value> = branches
-            .iter()
-            .map(|branch| {
-                let mut value = self.value(&siblings, depth + 1);
-                merge(&mut value, self.value(branch, depth + 1));
-                value
-            })
-            .collect();
-        candidates
-            .iter()
-            .find(|value| self.checker.is_valid(schema, value))
-            .or(candidates.first())
-            .cloned()
-            .unwrap_or(Value::Null)
+        let outer = self.limit.get();
+        let mut first = None;
+        for branch in branches {
+            self.limit
+                .set(outer.min(self.made.get().saturating_add(BRANCH_BUDGET)));
+            let mut value = self.value(&siblings, depth + 1);
+            merge(&mut value, self.value(branch, depth + 1));
+            self.limit.set(outer);
+            if self.checker.is_valid(schema, &value) {
+                return value;
+            }
+            first.get_or_insert(value);
+        }
+        first.unwrap_or(Value::Null)
     }
 
     /// An instance of the schema's own type keywords (no combinators).
@@ -482,7 +508,7 @@ mod tests {
 
     fn generate(document: &Value, schema: &Value) -> Value {
         let checker = &Checker::new(document).unwrap();
-        Generator { document, checker }.value(schema, 0)
+        Generator::new(document, checker).value(schema, 0)
     }
 
     #[test]

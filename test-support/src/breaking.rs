@@ -34,12 +34,18 @@ pub(crate) struct Judge<'a> {
     pub rejects: &'a dyn Fn(&Value) -> bool,
     /// Whether the schema without these keywords accepts the value.
     pub accepts_without: &'a dyn Fn(&[&str], &Value) -> bool,
+    /// Whether a case is still wanted (a body wants each case once: its
+    /// other members are not tried for it, which on large bodies is most
+    /// of the cost).
+    pub wanted: &'a dyn Fn(&str) -> bool,
 }
 
 impl Judge<'_> {
-    /// `value` breaks the schema, and only through `keywords`.
-    fn breaks_only(&self, keywords: &[&str], value: &Value) -> bool {
-        (self.rejects)(value) && (self.accepts_without)(keywords, value)
+    /// `value` breaks the schema, and only through `keywords`, for a case
+    /// still wanted (the
+    /// loosened schema, usually the smaller, is asked first).
+    fn breaks_only(&self, case: &str, keywords: &[&str], value: &Value) -> bool {
+        (self.wanted)(case) && (self.accepts_without)(keywords, value) && (self.rejects)(value)
     }
 }
 
@@ -82,7 +88,7 @@ pub(crate) fn breaking_values(
             };
             if let Some(candidate) = candidates
                 .into_iter()
-                .find(|candidate| judge.breaks_only(&["type"], candidate))
+                .find(|candidate| judge.breaks_only(case, &["type"], candidate))
             {
                 push(case, candidate, SdkHandling::Refuses);
             }
@@ -104,7 +110,7 @@ pub(crate) fn breaking_values(
         } else {
             text("contract-suite-not-a-member")
         };
-        if judge.breaks_only(&["enum"], &candidate) {
+        if judge.breaks_only("not-in-enum", &["enum"], &candidate) {
             push("not-in-enum", candidate, SdkHandling::Either);
         }
     }
@@ -145,7 +151,7 @@ pub(crate) fn breaking_values(
         if let Some(candidate) = candidates
             .into_iter()
             .map(render)
-            .find(|candidate| judge.breaks_only(&[inclusive, exclusive], candidate))
+            .find(|candidate| judge.breaks_only(case, &[inclusive, exclusive], candidate))
         {
             push(case, candidate, SdkHandling::Either);
         }
@@ -153,7 +159,7 @@ pub(crate) fn breaking_values(
     if let Some(factor) = factor {
         let lowest = number("minimum").unwrap_or(0.0).max(0.0);
         let candidate = render((lowest / factor).ceil() * factor + factor / 2.0);
-        if judge.breaks_only(&["multipleOf"], &candidate) {
+        if judge.breaks_only("not-a-multiple", &["multipleOf"], &candidate) {
             push("not-a-multiple", candidate, SdkHandling::Either);
         }
     }
@@ -170,7 +176,8 @@ pub(crate) fn breaking_values(
             .into_iter()
             .chain([format!("{}a b", "~".repeat(min))])
             .find(|candidate| {
-                fitting(candidate) && judge.breaks_only(&["pattern"], &text(candidate))
+                fitting(candidate)
+                    && judge.breaks_only("breaks-pattern", &["pattern"], &text(candidate))
             });
         if let Some(candidate) = candidate {
             push("breaks-pattern", text(&candidate), SdkHandling::Either);
@@ -190,7 +197,7 @@ pub(crate) fn breaking_values(
         _ => None,
     };
     if let Some((case, candidate, sdk)) = formatted
-        && judge.breaks_only(&["format"], &text(candidate))
+        && judge.breaks_only(case, &["format"], &text(candidate))
     {
         push(case, text(candidate), sdk);
     }
@@ -204,6 +211,7 @@ pub(crate) fn breaking_values(
             _ => None,
         };
         if let Some((case, candidate)) = beyond
+            && (judge.wanted)(case)
             && (judge.accepts_without)(&["format"], &candidate)
         {
             push(case, candidate, SdkHandling::Either);
@@ -214,16 +222,18 @@ pub(crate) fn breaking_values(
         && max < 4096
     {
         let candidate = text(&"x".repeat(max + 1));
-        if judge.breaks_only(&["maxLength"], &candidate) {
+        if judge.breaks_only("too-long", &["maxLength"], &candidate) {
             push("too-long", candidate, SdkHandling::Sends);
         }
     }
-    if length("minLength").is_some_and(|m| m > 0) && judge.breaks_only(&["minLength"], &text("")) {
+    if length("minLength").is_some_and(|m| m > 0)
+        && judge.breaks_only("too-short", &["minLength"], &text(""))
+    {
         push("too-short", text(""), SdkHandling::Sends);
     }
     if carrier == Carrier::Json {
         if length("minItems").is_some_and(|m| m > 0)
-            && judge.breaks_only(&["minItems"], &Value::Array(Vec::new()))
+            && judge.breaks_only("too-few-items", &["minItems"], &Value::Array(Vec::new()))
         {
             push(
                 "too-few-items",
@@ -237,7 +247,7 @@ pub(crate) fn breaking_values(
             && let Some(first) = current.and_then(Value::as_array).and_then(|a| a.first())
         {
             let candidate = Value::Array(vec![first.clone(); max + 1]);
-            if judge.breaks_only(&["maxItems"], &candidate) {
+            if judge.breaks_only("too-many-items", &["maxItems"], &candidate) {
                 push("too-many-items", candidate, SdkHandling::Either);
             }
         }

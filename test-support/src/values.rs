@@ -148,6 +148,7 @@ pub fn bad_values(document: &SourceDocument, parameter: &Parameter) -> Vec<BadVa
     let judge = Judge {
         rejects: &|value| !accepts(&as_text(value)),
         accepts_without: &accepts_without,
+        wanted: &|_| true,
     };
     bad.extend(
         breaking_values(members, Carrier::Text, None, &judge)
@@ -166,7 +167,22 @@ pub fn bad_values(document: &SourceDocument, parameter: &Parameter) -> Vec<BadVa
 /// The operation's path with argument values percent-encoded (all but
 /// unreserved characters), so each stays one segment.
 pub fn fill_path(operation: &Operation, arguments: &Arguments) -> String {
-    substitute(&operation.path, operation, arguments, specs::uri::encode)
+    substitute(
+        sent_path(operation),
+        operation,
+        arguments,
+        specs::uri::encode,
+    )
+}
+
+/// The operation's path as a client sends it: without the `#fragment` a
+/// document adds to tell twins on one path apart (Mistral's
+/// `/v1/connectors/{id}#idOrName`).
+fn sent_path(operation: &Operation) -> &str {
+    operation
+        .path
+        .split_once('#')
+        .map_or(operation.path.as_str(), |(path, _)| path)
 }
 
 /// Appends `name=value` to `target`'s query, both percent-encoded.
@@ -201,8 +217,7 @@ pub fn request_target(
 /// The path's segments with argument values in place, decoded: what the
 /// server must see, one value per segment however awkward the value.
 pub fn expected_segments(operation: &Operation, arguments: &Arguments) -> Vec<String> {
-    operation
-        .path
+    sent_path(operation)
         .trim_start_matches('/')
         .split('/')
         .map(|segment| substitute(segment, operation, arguments, str::to_string))

@@ -14,6 +14,8 @@
 //! | `code`/`status` (integer)                       | the HTTP status           |
 //! | any other required member                       | a synthesised valid value |
 //!
+//! A body whose schema has no member for the problem but takes members it
+//! does not name (`{type: object}`) gets a `message`.
 //! Names are compared in lower case, without `_` or `-`, and without an
 //! `error` before a word of the table (`errorMessage` is a `message`). Optional
 //! members that match nothing are left out.
@@ -107,9 +109,8 @@ fn shape(
         ("integer", "code" | "status") => Template::Status,
         ("object", _) => {
             let required = Document::required(resolved);
-            let members = resolved
-                .get("properties")
-                .and_then(Value::as_object)
+            let properties = resolved.get("properties").and_then(Value::as_object);
+            let mut members: Vec<_> = properties
                 .into_iter()
                 .flatten()
                 .filter_map(|(member, property)| {
@@ -118,6 +119,18 @@ fn shape(
                         .then(|| (strings.get(member), filled))
                 })
                 .collect();
+            // An object with no member saying what is wrong or where (a
+            // `type` or a `code` alone does not) that takes any other
+            // member (`{type: object}`, a resource returned with a 400)
+            // gets a `message` (the body itself, or a list element), so
+            // the answer still says what is wrong.
+            if name.is_empty()
+                && !members.iter().any(|(_, member)| names_the_problem(member))
+                && admits_any_member(resolved)
+                && properties.is_none_or(|p| !p.contains_key("message"))
+            {
+                members.push(("message", Template::Message));
+            }
             Template::Object(slice(members))
         }
         _ => fixed(resolved),
@@ -200,6 +213,29 @@ fn all_of(document: Document<'_>, schema: &Value, parts: &[Value], depth: usize)
         }
     }
     serde_json::json!({"type": "object", "properties": properties, "required": required})
+}
+
+/// Whether `schema` lets an object have members it does not name, of any
+/// value.
+fn admits_any_member(schema: &Value) -> bool {
+    let open = |keyword: &str| matches!(schema.get(keyword), None | Some(Value::Bool(true)));
+    open("additionalProperties")
+        && open("unevaluatedProperties")
+        && ["patternProperties", "propertyNames", "maxProperties"]
+            .iter()
+            .all(|keyword| schema.get(*keyword).is_none())
+}
+
+/// Whether a template says what is wrong or where.
+fn names_the_problem(template: &Template) -> bool {
+    match template {
+        Template::Object(members) => members.iter().any(|(_, member)| names_the_problem(member)),
+        Template::EachProblem(_)
+        | Template::Message
+        | Template::Location
+        | Template::LocationText => true,
+        Template::Json(_) | Template::Kind | Template::Status => false,
+    }
 }
 
 /// Whether a template says anything about the problem (else it is filler).

@@ -4,12 +4,16 @@
 //! schema (`test_support::bad_values`, `test_support::bad_bodies`, decided
 //! by the `jsonschema` crate, not the mock's evaluator) gets a client error
 //! that names what is wrong, from the mock serving the document at run time.
+//! Operations it cannot ask this of are listed, with why: one the mock
+//! leaves out, one with a twin on its path (`/x#a`, `/x#b`: a value one
+//! refuses the other may take), one whose valid call cannot be made here
+//! (a multipart body) or is refused.
 
-use std::path::Path;
+use std::sync::Arc;
 
 use axum::body::Body;
 use axum::http::Request;
-use mock_server::{Config, Spec};
+use mock_server::__private::{Mount, Shared, router};
 use serde_json::Value;
 use specs::{Operation, Provider};
 use test_support::values::Arguments;
@@ -22,16 +26,60 @@ const KEY: &str = "refusals-key";
 #[tokio::test]
 async fn every_broken_keyword_is_refused_naming_the_parameter_or_member() {
     let (mut refused, mut failures, mut unchecked) = (0, Vec::new(), Vec::new());
-    for (directory, model) in crate::two_ways::generated() {
-        let provider = specs::load_provider(&directory).expect("the document loads");
-        let server = Server::new(&directory, model.server_path);
+    let mut directories: Vec<_> = std::fs::read_dir(specs::providers_dir())
+        .expect("specs/providers/ is readable")
+        .filter_map(|entry| Some(entry.ok()?.path()))
+        .filter(|path| path.join("provider.yaml").is_file())
+        .collect();
+    directories.sort();
+    directories.extend(specs::corpus_dirs().expect("specs/corpus/ is readable"));
+    for directory in directories {
+        let provider =
+            specs::load_provider_for(&directory, specs::Purpose::Mock).expect("the document loads");
+        let model = mock_model::build::provider(&provider).provider;
+        let server = Server::new(model);
         for operation in &provider.operations {
+            // What the mock leaves out (and lists as such) it answers 404.
+            let served = model.operations.iter();
+            if !served
+                .map(|o| o.operation_id)
+                .any(|id| id == operation.operation_id)
+            {
+                unchecked.push(format!(
+                    "{} {}: not served",
+                    provider.name, operation.operation_id
+                ));
+                continue;
+            }
             let document = &provider.documents[operation.document];
             let arguments = test_support::valid_arguments(document, operation);
             let credentials = test_support::credentials(operation, KEY);
             let name = format!("{} {}", provider.name, operation.operation_id);
-            let Ok(body) = test_support::request_body(&provider, operation) else {
-                unchecked.push(format!("{name}: no valid body"));
+            // Twins (`/x#a`, `/x#b`) share a method and path: a value one
+            // of them refuses, the other may take.
+            let base_path = |path: &str| {
+                let path = path.split('#').next().unwrap_or_default();
+                // Parameter names aside: `/{id}` and `/{name}` are one path.
+                path.split('/')
+                    .map(|segment| match (segment.find('{'), segment.find('}')) {
+                        (Some(open), Some(close)) if open < close => {
+                            format!("{}{{}}{}", &segment[..open], &segment[close + 1..])
+                        }
+                        _ => segment.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("/")
+            };
+            if provider.operations.iter().any(|other| {
+                !std::ptr::eq(other, operation)
+                    && other.method == operation.method
+                    && base_path(&other.path) == base_path(&operation.path)
+            }) {
+                unchecked.push(format!("{name}: has a twin on its path"));
+                continue;
+            }
+            let Some(body) = payload(&provider, operation) else {
+                unchecked.push(format!("{name}: no valid body it can send"));
                 continue;
             };
             // Only a call the mock takes as it is says anything when one
@@ -47,7 +95,7 @@ async fn every_broken_keyword_is_refused_naming_the_parameter_or_member() {
                 query: credentials.query.clone(),
             };
             let valid = server
-                .send(operation, &arguments, &with_prefer, body.as_ref())
+                .send(operation, &arguments, &with_prefer, &body)
                 .await;
             if valid.0 != code {
                 unchecked.push(format!(
@@ -72,7 +120,7 @@ async fn every_broken_keyword_is_refused_naming_the_parameter_or_member() {
                         .clone()
                         .without(parameter.location, &parameter.name);
                     let answer = server
-                        .send(operation, &arguments, &credentials, body.as_ref())
+                        .send(operation, &arguments, &credentials, &body)
                         .await;
                     refused += 1;
                     if let Err(why) = refusal(&provider, operation, &answer, &parameter.name) {
@@ -80,9 +128,15 @@ async fn every_broken_keyword_is_refused_naming_the_parameter_or_member() {
                     }
                 }
             }
-            for bad in test_support::bad_bodies(&provider, operation).unwrap_or_default() {
+            let bodies = test_support::bad_bodies(&provider, operation).unwrap_or_default();
+            for bad in bodies {
                 let answer = server
-                    .send(operation, &arguments, &credentials, Some(&bad.body))
+                    .send(
+                        operation,
+                        &arguments,
+                        &credentials,
+                        &Payload::Json(bad.body),
+                    )
                     .await;
                 refused += 1;
                 if let Err(why) = refusal(&provider, operation, &answer, &bad.member) {
@@ -102,7 +156,50 @@ async fn every_broken_keyword_is_refused_naming_the_parameter_or_member() {
         failures.len(),
         failures.join("\n")
     );
-    assert!(refused > 1_500, "only {refused} invalid calls made");
+    assert!(refused > 5_000, "only {refused} invalid calls made");
+}
+
+/// A request body as sent.
+enum Payload {
+    None,
+    Json(Value),
+    /// `application/x-www-form-urlencoded`, encoded.
+    Form(String),
+}
+
+/// The operation's valid body: JSON, else an urlencoded form of flat
+/// fields; `None` when it takes one that cannot be sent here (multipart).
+fn payload(provider: &Provider, operation: &Operation) -> Option<Payload> {
+    if let Some(json) = test_support::request_body(provider, operation).ok()? {
+        return Some(Payload::Json(json));
+    }
+    match test_support::form_body(provider, operation).ok()? {
+        None => Some(Payload::None),
+        Some((media_type, fields)) if media_type == "application/x-www-form-urlencoded" => {
+            let encode = |text: &str| {
+                percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string()
+            };
+            let mut pairs = Vec::new();
+            for (name, value) in fields.as_object()? {
+                let values = match value {
+                    Value::Array(items) => items.clone(),
+                    Value::Object(_) => return None,
+                    other => vec![other.clone()],
+                };
+                for value in values {
+                    let text = match value {
+                        Value::String(text) => text,
+                        Value::Object(_) | Value::Array(_) => return None,
+                        other => other.to_string(),
+                    };
+                    pairs.push(format!("{}={}", encode(name), encode(&text)));
+                }
+            }
+            Some(Payload::Form(pairs.join("&")))
+        }
+        Some(_) => None,
+    }
 }
 
 /// The operation's first declared success code, else its first declared code.
@@ -129,7 +226,11 @@ fn refusal(
     name: &str,
 ) -> Result<(), String> {
     if !(400..500).contains(status) || matches!(status, 401 | 403 | 407) {
-        return Err(format!("answered {status}"));
+        let body = String::from_utf8_lossy(body);
+        return Err(format!(
+            "answered {status}: {}",
+            &body[..body.len().min(200)]
+        ));
     }
     let json = serde_json::from_slice::<Value>(body).ok();
     match test_support::declared_body(provider, operation, *status).map_err(|e| e.to_string())? {
@@ -158,18 +259,16 @@ struct Server {
 }
 
 impl Server {
-    fn new(directory: &Path, server_path: &str) -> Self {
-        let config = Config {
-            specs: vec![Spec {
-                name: None,
-                path: directory.to_owned(),
-            }],
-            journal: 0,
-            ..Config::default()
+    /// The mock for `model`, as `mock-server --spec` builds it (without
+    /// building the model twice).
+    fn new(model: &'static mock_server::model::Provider) -> Self {
+        let mount = Mount {
+            provider: model,
+            base_path: model.server_path.to_string(),
         };
         Self {
-            router: mock_server::router(&config).expect("the document serves"),
-            base: server_path.to_string(),
+            router: router(Arc::new(Shared::new(vec![mount], None, 0, false, true))),
+            base: model.server_path.to_string(),
         }
     }
 
@@ -179,7 +278,7 @@ impl Server {
         operation: &Operation,
         arguments: &Arguments,
         credentials: &Credentials,
-        body: Option<&Value>,
+        body: &Payload,
     ) -> (u16, bool, Vec<u8>) {
         let (target, headers) = test_support::request_target(operation, arguments);
         let uri = format!("{}{}", self.base, credentials.on_target(&target));
@@ -189,13 +288,17 @@ impl Server {
         for (name, value) in headers.iter().chain(&credentials.headers) {
             request = request.header(name.as_str(), value.as_str());
         }
-        let body = match body {
-            Some(body) => {
-                request = request.header("content-type", "application/json");
-                Body::from(body.to_string())
-            }
-            None => Body::empty(),
+        let (content_type, body) = match body {
+            Payload::None => (None, Body::empty()),
+            Payload::Json(json) => (Some("application/json"), Body::from(json.to_string())),
+            Payload::Form(form) => (
+                Some("application/x-www-form-urlencoded"),
+                Body::from(form.clone()),
+            ),
         };
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
         let response = self
             .router
             .clone()
