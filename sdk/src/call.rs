@@ -405,7 +405,78 @@ fn random_u64() -> u64 {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+
     use super::*;
+
+    /// Waits for nothing, counting the waits asked for.
+    #[derive(Default)]
+    struct NoWait(AtomicU32);
+
+    impl Sleep for NoWait {
+        fn sleep(&self, _: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async {})
+        }
+    }
+
+    /// A call with `retries` whose attempts are answered `statuses` in
+    /// turn (the last one again after): its status and attempt count, the
+    /// requests sent and the waits between them.
+    async fn answered(statuses: &[u16], idempotent: bool, retries: u32) -> (u16, u32, u32, u32) {
+        let sleep = Arc::new(NoWait::default());
+        let settings = Settings {
+            retry: RetryPolicy {
+                retries,
+                sleep: sleep.clone(),
+                ..RetryPolicy::default()
+            },
+            ..Settings::default()
+        };
+        let call = Call {
+            provider: "p",
+            operation_id: "op",
+            method: if idempotent { "GET" } else { "POST" },
+            path: "/x",
+            idempotent,
+        };
+        let sent = AtomicU32::new(0);
+        let raw = execute(&settings, &call, CallOptions::default(), || {
+            let index = sent.fetch_add(1, Ordering::SeqCst) as usize;
+            let status = statuses[index.min(statuses.len() - 1)];
+            let response = http::Response::builder()
+                .status(status)
+                .body(Vec::<u8>::new())
+                .expect("a valid response");
+            async move { Ok(reqwest::Response::from(response)) }
+        })
+        .await
+        .expect("an answer");
+        (
+            raw.status.as_u16(),
+            raw.attempts,
+            sent.load(Ordering::SeqCst),
+            sleep.0.load(Ordering::SeqCst),
+        )
+    }
+
+    #[tokio::test]
+    async fn retryable_statuses_are_tried_again_as_many_times_as_allowed() {
+        // (status, attempts, requests, waits)
+        assert_eq!(answered(&[503, 503, 200], true, 2).await, (200, 3, 3, 2));
+        assert_eq!(answered(&[503], true, 1).await, (503, 2, 2, 1));
+        assert_eq!(answered(&[429, 200], true, 0).await, (429, 1, 1, 0));
+        // Other statuses are answers, and an unkeyed POST is not repeated.
+        assert_eq!(answered(&[400, 200], true, 3).await, (400, 1, 1, 0));
+        assert_eq!(answered(&[503, 200], false, 3).await, (503, 1, 1, 0));
+    }
+
+    #[test]
+    fn a_retry_policy_shows_its_settings() {
+        let shown = format!("{:?}", RetryPolicy::default());
+        assert!(shown.starts_with("RetryPolicy { retries: "), "{shown}");
+        assert!(shown.contains("retry_non_idempotent: false"), "{shown}");
+    }
 
     #[test]
     fn backoff_stays_under_its_capped_ceiling() {
