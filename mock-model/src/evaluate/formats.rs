@@ -141,6 +141,40 @@ mod tests {
     }
 
     #[test]
+    fn each_part_of_a_format_is_checked() {
+        // Separators and lengths, each alone.
+        for invalid in ["2026/01/01", "2026-01/01", "2026-01-011", "2026-01-1"] {
+            assert!(!is_date(invalid), "{invalid}");
+        }
+        for invalid in [
+            "2026-01-01T00-00:00Z",
+            "2026-01-01T00:00-00Z",
+            "2026-01-01T0:0:0Z",
+        ] {
+            assert!(!is_date_time(invalid), "{invalid}");
+        }
+        // A scheme starts with a letter and holds letters, digits, `+-.`.
+        assert!(is_uri("urn:x") && is_uri("git+ssh://h/x"));
+        for invalid in ["1http://x", "ht tp://x", "https:", ":x"] {
+            assert!(!is_uri(invalid), "{invalid}");
+        }
+        // Integers are compared exactly: 2^53 + 1 is odd, though as a
+        // float it is 2^53.
+        let odd = serde_json::Number::from(9_007_199_254_740_993_i64);
+        assert!(!is_multiple(&odd, 2.0));
+        assert!(is_multiple(&serde_json::Number::from(10), 2.5));
+        // Floats against int32's range too (`3e9` arrives as a float).
+        let float = |f: f64| serde_json::Number::from_f64(f).unwrap();
+        assert!(!fits_format(&float(3e9), Some("int32")));
+        assert!(fits_format(&float(3e9), Some("int64")));
+        assert!(fits_format(&float(1e3), Some("int32")));
+        assert!(!fits_format(
+            &serde_json::Number::from(u64::MAX),
+            Some("int64")
+        ));
+    }
+
+    #[test]
     fn dates_follow_the_calendar_and_the_clock() {
         for valid in ["2026-02-28", "2024-02-29", "2000-02-29", "2026-12-31"] {
             assert!(is_date(valid), "{valid}");
