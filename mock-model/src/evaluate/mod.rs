@@ -619,3 +619,91 @@ fn check_string(rules: &StringRules, text: &str, at: &At<'_>, problems: &mut Pro
         push(format!("Input should be a valid {format}"), kind);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// Where each problem of `value` is, and its kind.
+    fn kinds(schema: &Schema, value: &Value) -> Vec<(String, &'static str)> {
+        let mut problems = Vec::new();
+        check_value(schema, value, &["body".to_string()], &mut problems);
+        problems
+            .into_iter()
+            .map(|p| (p.location.join("/"), p.kind))
+            .collect()
+    }
+
+    fn typed(types: Types) -> Schema {
+        Schema {
+            types,
+            ..Schema::ANY
+        }
+    }
+
+    #[test]
+    fn a_wrong_type_is_named_as_pydantic_names_it() {
+        let kind = |types, value: Value| kinds(&typed(types), &value)[0].1;
+        assert_eq!(kind(Types::BOOLEAN, json!("x")), "bool_parsing");
+        assert_eq!(
+            kind(Types::BOOLEAN.or(Types::NULL), json!(1)),
+            "bool_parsing"
+        );
+        assert_eq!(kind(Types::INTEGER, json!("x")), "int_parsing");
+        assert_eq!(kind(Types::NUMBER, json!("x")), "float_parsing");
+        assert_eq!(kind(Types::STRING, json!(1)), "string_type");
+        assert_eq!(kind(Types::ARRAY, json!(1)), "list_type");
+        assert_eq!(kind(Types::OBJECT, json!(1)), "dict_type");
+        assert_eq!(kind(Types::NULL, json!(1)), "none_required");
+        assert_eq!(kind(Types::NONE, json!(1)), "never");
+        assert_eq!(kind(Types::STRING.or(Types::ARRAY), json!(1)), "type");
+    }
+
+    #[test]
+    fn counts_and_bounds_hold_on_both_sides() {
+        static ITEMS: ArrayRules = ArrayRules {
+            prefix_items: &[],
+            items: None,
+            min_items: Some(1),
+            max_items: Some(2),
+            unique_items: false,
+            contains: None,
+            min_contains: None,
+            max_contains: None,
+            unevaluated: None,
+        };
+        let list = Schema {
+            array: Some(&ITEMS),
+            ..Schema::ANY
+        };
+        assert_eq!(kinds(&list, &json!([])), [("body".into(), "too_short")]);
+        assert!(kinds(&list, &json!([1, 2])).is_empty());
+        assert_eq!(
+            kinds(&list, &json!([1, 2, 3])),
+            [("body".into(), "too_long")]
+        );
+        static BOUNDS: NumberRules = NumberRules {
+            minimum: Some(1.0),
+            maximum: Some(10.0),
+            exclusive_minimum: false,
+            exclusive_maximum: false,
+            multiple_of: None,
+            format: None,
+        };
+        let number = Schema {
+            number: Some(&BOUNDS),
+            ..Schema::ANY
+        };
+        assert!(kinds(&number, &json!(10)).is_empty());
+        assert_eq!(
+            kinds(&number, &json!(11)),
+            [("body".into(), "less_than_equal")]
+        );
+        assert_eq!(
+            kinds(&number, &json!(0)),
+            [("body".into(), "greater_than_equal")]
+        );
+    }
+}
