@@ -644,3 +644,34 @@ fn ecma_patterns_with_lookaround_and_backreferences() {
     // ECMA-262's `\d` is ASCII in the ECMA engine too.
     assert_eq!(Pattern::ecma("^\\d(?=x)").is_match("١x"), Some(false));
 }
+
+#[test]
+fn parameter_text_is_read_as_its_schema_expects() {
+    let typed = |types| Schema {
+        types,
+        ..Schema::ANY
+    };
+    static STRINGS: Schema = Schema {
+        types: Types::ARRAY,
+        array: Some(&ArrayRules {
+            items: Some(&Schema {
+                types: Types::STRING,
+                ..Schema::ANY
+            }),
+            ..ArrayRules::NONE
+        }),
+        ..Schema::ANY
+    };
+    assert_eq!(parameter_value(&STRINGS, "a,b"), json!(["a", "b"]));
+    assert_eq!(parameter_value(&STRINGS, r#"["a"]"#), json!(["a"]));
+    assert_eq!(
+        parameter_value(&typed(Types::OBJECT), r#"{"a":1}"#),
+        json!({"a": 1})
+    );
+    assert_eq!(parameter_value(&typed(Types::INTEGER), "12"), json!(12));
+    assert_eq!(parameter_value(&typed(Types::BOOLEAN), "true"), json!(true));
+    // Text stays text where the schema names no number (or names none).
+    assert_eq!(parameter_value(&typed(Types::STRING), "12"), json!("12"));
+    assert_eq!(parameter_value(&Schema::ANY, "12"), json!("12"));
+    assert_eq!(parameter_value(&typed(Types::INTEGER), "x"), json!("x"));
+}
