@@ -674,4 +674,14 @@ fn parameter_text_is_read_as_its_schema_expects() {
     assert_eq!(parameter_value(&typed(Types::STRING), "12"), json!("12"));
     assert_eq!(parameter_value(&Schema::ANY, "12"), json!("12"));
     assert_eq!(parameter_value(&typed(Types::INTEGER), "x"), json!("x"));
+    // A type given by an `allOf` part.
+    static PART: Schema = Schema {
+        types: Types::INTEGER,
+        ..Schema::ANY
+    };
+    static COMPOSED: Schema = Schema {
+        all_of: &[&Schema::ANY, &PART],
+        ..Schema::ANY
+    };
+    assert_eq!(parameter_value(&COMPOSED, "12"), json!(12));
 }
