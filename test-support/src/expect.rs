@@ -104,6 +104,49 @@ pub fn names_exactly(body: &serde_json::Value, name: &str) -> bool {
     }
 }
 
+/// `Ok` when an answer to a request whose only fault is `name`'s value is
+/// what a client relies on: a 4xx other than 401/403/407 (credentials were
+/// sent: those would blame them), a status the document does not declare
+/// marked `X-Mock-Undeclared-Status` (`marked_undeclared`), a declared JSON
+/// body that fits its schema, and any JSON body naming `name` as a word of
+/// its own. `Err` says what is wrong.
+pub fn check_refusal(
+    provider: &specs::Provider,
+    operation: &Operation,
+    status: u16,
+    marked_undeclared: bool,
+    body: &[u8],
+    name: &str,
+) -> Result<(), String> {
+    if !(400..500).contains(&status) || matches!(status, 401 | 403 | 407) {
+        let text: String = String::from_utf8_lossy(body).chars().take(200).collect();
+        return Err(format!(
+            "answered {status}, not a client error about the value: {text}"
+        ));
+    }
+    let json = serde_json::from_slice::<serde_json::Value>(body).ok();
+    match crate::declared_body(provider, operation, status).map_err(|e| e.to_string())? {
+        crate::DeclaredBody::Undeclared if !marked_undeclared => {
+            return Err(format!(
+                "answered {status}, which is not declared, without marking it"
+            ));
+        }
+        crate::DeclaredBody::Json(validator) => {
+            let json = json.as_ref().ok_or("the error body is not JSON")?;
+            if let Some(first) = crate::violations(&validator, json).first() {
+                return Err(format!("the error body breaks the document: {first}"));
+            }
+        }
+        _ => {}
+    }
+    match json {
+        Some(json) if !names_exactly(&json, name) => {
+            Err(format!("the error does not name `{name}`: {json}"))
+        }
+        _ => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

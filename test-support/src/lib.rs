@@ -30,7 +30,7 @@ pub mod values;
 pub use bad_bodies::{BadBody, UNKNOWN_MEMBER, bad_bodies};
 pub use bodies::{BodyError, check_sent_body, form_body, request_body};
 pub use documents::{DeclaredBody, InvalidSchema, Violation, declared_body, violations};
-pub use expect::{BASIC_USER, Credentials, credentials, names_exactly};
+pub use expect::{BASIC_USER, Credentials, check_refusal, credentials, names_exactly};
 pub use values::{
     BadValue, SdkHandling, bad_values, decode_segment, expected_segments, fill_path,
     nonexistent_value, request_target, valid_arguments, valid_header_value, valid_value,

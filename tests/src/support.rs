@@ -185,7 +185,7 @@ pub async fn raw_request(
     headers: &[(String, String)],
 ) -> Result<RawResponse, String> {
     let body = target.request_body()?;
-    send_raw(
+    raw_request_with_body(
         client,
         target,
         base,
@@ -199,17 +199,6 @@ pub async fn raw_request(
 
 /// [`raw_request`] with `body` as the JSON request body.
 pub async fn raw_request_with_body(
-    client: &reqwest::Client,
-    target: &Target,
-    base: &str,
-    arguments: &Arguments,
-    credentials: &Credentials,
-    body: Option<&Value>,
-) -> Result<RawResponse, String> {
-    send_raw(client, target, base, arguments, credentials, &[], body).await
-}
-
-async fn send_raw(
     client: &reqwest::Client,
     target: &Target,
     base: &str,

@@ -16,8 +16,8 @@ use axum::http::Request;
 use mock_server::__private::{Mount, Shared, router};
 use serde_json::Value;
 use specs::{Operation, Provider};
+use test_support::Credentials;
 use test_support::values::Arguments;
-use test_support::{Credentials, DeclaredBody};
 use tower::ServiceExt;
 
 /// The credential sent (the mock takes any non-empty one by default).
@@ -101,7 +101,7 @@ async fn every_broken_keyword_is_refused_naming_the_parameter_or_member() {
                         .send(operation, &arguments, &credentials, &body)
                         .await;
                     refused += 1;
-                    if let Err(why) = refusal(&provider, operation, &answer, &parameter.name) {
+                    if let Err(why) = checked(&provider, operation, &answer, &parameter.name) {
                         failures.push(format!("{name} {} ({}): {why}", parameter.name, bad.case));
                     }
                 }
@@ -117,7 +117,7 @@ async fn every_broken_keyword_is_refused_naming_the_parameter_or_member() {
                     )
                     .await;
                 refused += 1;
-                if let Err(why) = refusal(&provider, operation, &answer, &bad.member) {
+                if let Err(why) = checked(&provider, operation, &answer, &bad.member) {
                     failures.push(format!("{name} body {} ({}): {why}", bad.pointer, bad.case));
                 }
             }
@@ -216,40 +216,14 @@ fn declared_code(operation: &Operation) -> Option<u16> {
         .or_else(|| responses.iter().find_map(code))
 }
 
-/// A 4xx other than 401/403/407 (credentials were sent), its body the
-/// declared one for that status (or the status marked undeclared), naming
-/// `name` as a word of its own.
-fn refusal(
+/// [`test_support::check_refusal`] of one answer.
+fn checked(
     provider: &Provider,
     operation: &Operation,
     (status, marked, body): &(u16, bool, Vec<u8>),
     name: &str,
 ) -> Result<(), String> {
-    if !(400..500).contains(status) || matches!(status, 401 | 403 | 407) {
-        let body = String::from_utf8_lossy(body);
-        return Err(format!(
-            "answered {status}: {}",
-            &body[..body.len().min(200)]
-        ));
-    }
-    let json = serde_json::from_slice::<Value>(body).ok();
-    match test_support::declared_body(provider, operation, *status).map_err(|e| e.to_string())? {
-        DeclaredBody::Undeclared if !marked => {
-            return Err(format!("answered {status}, undeclared, without marking it"));
-        }
-        DeclaredBody::Json(validator) => {
-            let json = json.as_ref().ok_or("the error body is not JSON")?;
-            if let Some(first) = test_support::violations(&validator, json).first() {
-                return Err(format!("the error body breaks the document: {first}"));
-            }
-        }
-        _ => {}
-    }
-    match json {
-        Some(json) if test_support::names_exactly(&json, name) => Ok(()),
-        Some(json) => Err(format!("the error does not name `{name}`: {json}")),
-        None => Ok(()),
-    }
+    test_support::check_refusal(provider, operation, *status, *marked, body, name)
 }
 
 /// One document served by the mock at run time.

@@ -23,6 +23,7 @@ pub async fn run(suite: &Suite, target: &Target, bad: &BadBody) -> Result<(), St
         &base,
         &arguments,
         &credentials,
+        &[],
         Some(&bad.body),
     )
     .await?;
