@@ -162,11 +162,14 @@ pub struct Transition {
 pub enum Segment {
     /// Matches exactly.
     Literal(&'static str),
-    /// Captures a parameter, followed by a literal suffix inside the same
-    /// segment: `{id}:cancel` (Google AIP-136 custom methods) has suffix `:cancel`.
+    /// Captures a parameter between a literal prefix and suffix inside the
+    /// same segment: `{id}:cancel` (Google AIP-136 custom methods) has suffix
+    /// `:cancel`; `latest.{extension}` (a file name) has prefix `latest.`.
     Param {
         /// The parameter's name.
         name: &'static str,
+        /// What must precede the value in the segment (often empty).
+        prefix: &'static str,
         /// What must follow the value in the segment (often empty).
         suffix: &'static str,
     },

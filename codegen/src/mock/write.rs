@@ -176,8 +176,12 @@ impl Writer {
         } = operation;
         let segments = segments.iter().map(|segment| match segment {
             Segment::Literal(text) => quote!(Segment::Literal(#text)),
-            Segment::Param { name, suffix } => {
-                quote!(Segment::Param { name: #name, suffix: #suffix })
+            Segment::Param {
+                name,
+                prefix,
+                suffix,
+            } => {
+                quote!(Segment::Param { name: #name, prefix: #prefix, suffix: #suffix })
             }
         });
         let parameters = parameters.iter().map(

@@ -436,11 +436,11 @@ fn lifecycle(
     }))
 }
 
-/// Splits a path template; a segment may hold one `{param}` followed by a
-/// literal suffix (`{id}:cancel`). A `#fragment` (Mistral's
-/// `/v1/conversations#stream`, a second operation on one path) is not part
-/// of what a client sends: the twins share the path, and the request's
-/// body tells them apart (`mock-server`'s routing).
+/// Splits a path template; a segment may hold one `{param}` between a
+/// literal prefix and suffix (`{id}:cancel`, `latest.{extension}`). A
+/// `#fragment` (Mistral's `/v1/conversations#stream`, a second operation on
+/// one path) is not part of what a client sends: the twins share the path,
+/// and the request's body tells them apart (`mock-server`'s routing).
 fn segments(path: &str, strings: &mut leak::Strings) -> Result<&'static [Segment]> {
     let path = path.split('#').next().unwrap_or(path);
     let segments = path
@@ -448,7 +448,7 @@ fn segments(path: &str, strings: &mut leak::Strings) -> Result<&'static [Segment
         .split('/')
         .map(|segment| match segment.split_once('{') {
             None => Ok(Segment::Literal(strings.get(segment))),
-            Some(("", rest)) => {
+            Some((prefix, rest)) => {
                 let (name, suffix) = rest
                     .split_once('}')
                     .with_context(|| format!("unclosed `{{` in path segment `{segment}`"))?;
@@ -462,12 +462,10 @@ fn segments(path: &str, strings: &mut leak::Strings) -> Result<&'static [Segment
                 let name = name.strip_suffix(":*").unwrap_or(name);
                 Ok(Segment::Param {
                     name: strings.get(name),
+                    prefix: strings.get(prefix),
                     suffix: strings.get(suffix),
                 })
             }
-            Some(_) => Err(BuildError::new(format!(
-                "path segment `{segment}` has text before its parameter"
-            ))),
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(slice(segments))

@@ -26,6 +26,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("tasks"),
                 Segment::Param {
                     name: "task_id",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("cancel"),

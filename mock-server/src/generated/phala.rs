@@ -31,6 +31,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("cvms"),
                 Segment::Param {
                     name: "cvm_id",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("operations"),
@@ -220,6 +221,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("cvms"),
                 Segment::Param {
                     name: "cvm_id",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("stop"),

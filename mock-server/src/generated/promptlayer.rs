@@ -29,16 +29,19 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("tables"),
                 Segment::Param {
                     name: "table_id",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("sheets"),
                 Segment::Param {
                     name: "sheet_id",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("operations"),
                 Segment::Param {
                     name: "operation_id",
+                    prefix: "",
                     suffix: "",
                 },
             ],

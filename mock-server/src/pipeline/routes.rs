@@ -3,8 +3,8 @@
 //! axum's router (matchit) rejects a segment like `{id}:cancel` (Google
 //! AIP-136 custom methods), so operations are matched here: the path is split
 //! into segments, each percent-decoded, and compared with the template; a
-//! parameter segment captures everything before its literal suffix. The most
-//! specific template (most literal segments) wins.
+//! parameter segment captures everything between its literal prefix and
+//! suffix. The most specific template (most literal segments) wins.
 
 use std::borrow::Cow;
 
@@ -30,8 +30,8 @@ pub enum RouteMatch {
 /// Finds the operation for `method` and `path` (the part after the API's base URL).
 ///
 /// A path belongs to its most specific templates: those with the most
-/// literal segments, then the longest literal suffixes (`{id}:enable` over
-/// `{id}`). Their methods alone are the path's: `DELETE /dashboards/overview`
+/// literal segments, then the most literal text around parameters
+/// (`{id}:enable` over `{id}`, `latest.{ext}` over `{name}`). Their methods alone are the path's: `DELETE /dashboards/overview`
 /// beside `/dashboards/{id}` is a `405` when `overview` declares only `GET`,
 /// as an AIP-136 custom method and a literal segment are resources of their own.
 pub fn find(operations: &'static [Operation], method: &str, path: &str) -> RouteMatch {
@@ -70,13 +70,15 @@ pub fn find(operations: &'static [Operation], method: &str, path: &str) -> Route
 }
 
 /// How specific a template is: its literal segments, then the length of
-/// its parameters' literal suffixes.
+/// the literal text around its parameters.
 fn specificity(template: &[Segment]) -> (usize, usize) {
     template
         .iter()
-        .fold((0, 0), |(literals, suffixes), segment| match segment {
-            Segment::Literal(_) => (literals + 1, suffixes),
-            Segment::Param { suffix, .. } => (literals, suffixes + suffix.len()),
+        .fold((0, 0), |(literals, affixes), segment| match segment {
+            Segment::Literal(_) => (literals + 1, affixes),
+            Segment::Param { prefix, suffix, .. } => {
+                (literals, affixes + prefix.len() + suffix.len())
+            }
         })
 }
 
@@ -95,16 +97,20 @@ fn match_template(
                     return None;
                 }
             }
-            Segment::Param { name, suffix } => match actual {
+            Segment::Param {
+                name,
+                prefix,
+                suffix,
+            } => match actual {
                 Some(text) => {
-                    let value = text.strip_suffix(suffix)?;
+                    let value = text.strip_prefix(prefix)?.strip_suffix(suffix)?;
                     if value.is_empty() {
                         return None;
                     }
                     params.push((*name, Some(value.to_string())));
                 }
-                // Not UTF-8: only a parameter without suffix can hold it.
-                None if suffix.is_empty() => params.push((*name, None)),
+                // Not UTF-8: only a parameter without prefix or suffix can hold it.
+                None if prefix.is_empty() && suffix.is_empty() => params.push((*name, None)),
                 None => return None,
             },
         }
@@ -148,13 +154,14 @@ mod tests {
         }
     }
 
-    static OPERATIONS: [Operation; 3] = [
+    static OPERATIONS: [Operation; 4] = [
         operation(
             "POST",
             &[
                 Segment::Literal("operations"),
                 Segment::Param {
                     name: "id",
+                    prefix: "",
                     suffix: ":cancel",
                 },
             ],
@@ -165,6 +172,19 @@ mod tests {
                 Segment::Literal("operations"),
                 Segment::Param {
                     name: "id",
+                    prefix: "",
+                    suffix: "",
+                },
+            ],
+        ),
+        // Frigate's `/{camera}/latest.{extension}`, here under `operations`.
+        operation(
+            "PUT",
+            &[
+                Segment::Literal("operations"),
+                Segment::Param {
+                    name: "extension",
+                    prefix: "latest.",
                     suffix: "",
                 },
             ],
@@ -247,7 +267,39 @@ mod tests {
     }
 
     #[test]
+    fn a_prefix_segment_captures_after_its_text_and_is_a_resource_of_its_own() {
+        assert_eq!(
+            found("PUT", "/operations/latest.jpg"),
+            Some(("PUT", vec![Some("jpg".into())]))
+        );
+        // Its prefix escaped by a client is the same text.
+        assert_eq!(
+            found("PUT", "/operations/latest%2Ewebp"),
+            Some(("PUT", vec![Some("webp".into())]))
+        );
+        // Nothing after the prefix, or another prefix: not this template.
+        assert!(matches!(
+            find(&OPERATIONS, "PUT", "/operations/latest."),
+            RouteMatch::MethodNotAllowed(methods) if methods == ["GET"]
+        ));
+        assert!(matches!(
+            find(&OPERATIONS, "PUT", "/operations/oldest.jpg"),
+            RouteMatch::MethodNotAllowed(methods) if methods == ["GET"]
+        ));
+        // `latest.{extension}` is more specific than `{id}`: its methods alone.
+        assert!(matches!(
+            find(&OPERATIONS, "GET", "/operations/latest.jpg"),
+            RouteMatch::MethodNotAllowed(methods) if methods == ["PUT"]
+        ));
+    }
+
+    #[test]
     fn non_utf8_values_are_captured_as_none() {
         assert_eq!(found("GET", "/operations/%FF"), Some(("GET", vec![None])));
+        // A prefix must be matched as text, so a value that is not UTF-8 cannot follow one.
+        assert!(matches!(
+            find(&OPERATIONS, "PUT", "/operations/latest.%FF"),
+            RouteMatch::MethodNotAllowed(_)
+        ));
     }
 }

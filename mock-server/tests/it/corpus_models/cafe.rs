@@ -356,6 +356,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("menu"),
                 Segment::Param {
                     name: "menuItemId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -518,6 +519,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("menu-item-images"),
                 Segment::Param {
                     name: "menuItemId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -986,6 +988,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("orders"),
                 Segment::Param {
                     name: "orderId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1157,6 +1160,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("orders"),
                 Segment::Param {
                     name: "orderId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1319,6 +1323,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("orders"),
                 Segment::Param {
                     name: "orderId",
+                    prefix: "",
                     suffix: "",
                 },
             ],

@@ -613,6 +613,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sessions"),
                 Segment::Param {
                     name: "sessionId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1021,6 +1022,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sessions"),
                 Segment::Param {
                     name: "sessionId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1408,6 +1410,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sessions"),
                 Segment::Param {
                     name: "sessionId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("extend"),

@@ -199,6 +199,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("teams"),
                 Segment::Param {
                     name: "teamID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("metrics"),
@@ -382,6 +383,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("teams"),
                 Segment::Param {
                     name: "teamID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("metrics"),
@@ -1233,6 +1235,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("logs"),
@@ -1402,6 +1405,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("logs"),
@@ -1598,6 +1602,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1733,6 +1738,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1863,6 +1869,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("metrics"),
@@ -2046,6 +2053,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("pause"),
@@ -2202,6 +2210,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("resume"),
@@ -2408,6 +2417,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("fork"),
@@ -2584,6 +2594,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("connect"),
@@ -2805,6 +2816,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("timeout"),
@@ -2946,6 +2958,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("network"),
@@ -3102,6 +3115,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("refreshes"),
@@ -3228,6 +3242,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("sandboxes"),
                 Segment::Param {
                     name: "sandboxID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("snapshots"),
@@ -4002,11 +4017,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("templates"),
                 Segment::Param {
                     name: "templateID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("files"),
                 Segment::Param {
                     name: "hash",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -4410,6 +4427,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("templates"),
                 Segment::Param {
                     name: "templateID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -4566,6 +4584,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("templates"),
                 Segment::Param {
                     name: "templateID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -4695,6 +4714,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("templates"),
                 Segment::Param {
                     name: "templateID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -4811,6 +4831,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("templates"),
                 Segment::Param {
                     name: "templateID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -4952,11 +4973,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("templates"),
                 Segment::Param {
                     name: "templateID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("builds"),
                 Segment::Param {
                     name: "buildID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -5081,11 +5104,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("templates"),
                 Segment::Param {
                     name: "templateID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("builds"),
                 Segment::Param {
                     name: "buildID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -5221,6 +5246,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("templates"),
                 Segment::Param {
                     name: "templateID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -5367,11 +5393,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("templates"),
                 Segment::Param {
                     name: "templateID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("builds"),
                 Segment::Param {
                     name: "buildID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("status"),
@@ -5557,11 +5585,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("templates"),
                 Segment::Param {
                     name: "templateID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("builds"),
                 Segment::Param {
                     name: "buildID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("logs"),
@@ -6042,6 +6072,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("templates"),
                 Segment::Param {
                     name: "templateID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("tags"),
@@ -6194,6 +6225,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("aliases"),
                 Segment::Param {
                     name: "alias",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -6460,6 +6492,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("nodes"),
                 Segment::Param {
                     name: "nodeID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -6606,6 +6639,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("nodes"),
                 Segment::Param {
                     name: "nodeID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -6758,6 +6792,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("teams"),
                 Segment::Param {
                     name: "teamID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("sandboxes"),
@@ -7002,6 +7037,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("teams"),
                 Segment::Param {
                     name: "teamID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("builds"),
@@ -7142,6 +7178,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("teams"),
                 Segment::Param {
                     name: "teamID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("api-keys"),
@@ -7321,11 +7358,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("teams"),
                 Segment::Param {
                     name: "teamID",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("api-keys"),
                 Segment::Param {
                     name: "apiKeyID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -7607,6 +7646,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("access-tokens"),
                 Segment::Param {
                     name: "accessTokenID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -7946,6 +7986,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("api-keys"),
                 Segment::Param {
                     name: "apiKeyID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -8075,6 +8116,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("api-keys"),
                 Segment::Param {
                     name: "apiKeyID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -8447,6 +8489,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("volumes"),
                 Segment::Param {
                     name: "volumeID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -8582,6 +8625,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("volumes"),
                 Segment::Param {
                     name: "volumeID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -9177,6 +9221,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("secrets"),
                 Segment::Param {
                     name: "secretID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -9402,6 +9447,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("secrets"),
                 Segment::Param {
                     name: "secretID",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -9637,6 +9683,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("secrets"),
                 Segment::Param {
                     name: "secretID",
+                    prefix: "",
                     suffix: "",
                 },
             ],

@@ -368,14 +368,17 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("meshes"),
                 Segment::Param {
                     name: "mesh",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Param {
                     name: "resourceType",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Param {
                     name: "resourceName",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_rules"),
@@ -527,11 +530,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("meshes"),
                 Segment::Param {
                     name: "mesh",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("dataplanes"),
                 Segment::Param {
                     name: "name",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_config"),
@@ -703,11 +708,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("meshes"),
                 Segment::Param {
                     name: "mesh",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("dataplanes"),
                 Segment::Param {
                     name: "name",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_layout"),
@@ -849,11 +856,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("meshes"),
                 Segment::Param {
                     name: "mesh",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("dataplanes"),
                 Segment::Param {
                     name: "name",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_policies"),
@@ -995,16 +1004,19 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("meshes"),
                 Segment::Param {
                     name: "mesh",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("dataplanes"),
                 Segment::Param {
                     name: "name",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_inbounds"),
                 Segment::Param {
                     name: "inbound-kri",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_policies"),
@@ -1155,16 +1167,19 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("meshes"),
                 Segment::Param {
                     name: "mesh",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("dataplanes"),
                 Segment::Param {
                     name: "name",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_outbounds"),
                 Segment::Param {
                     name: "kri",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_policies"),
@@ -1315,16 +1330,19 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("meshes"),
                 Segment::Param {
                     name: "mesh",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("dataplanes"),
                 Segment::Param {
                     name: "name",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_outbounds"),
                 Segment::Param {
                     name: "kri",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_routes"),
@@ -1475,21 +1493,25 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("meshes"),
                 Segment::Param {
                     name: "mesh",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("dataplanes"),
                 Segment::Param {
                     name: "name",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_outbounds"),
                 Segment::Param {
                     name: "outbound-kri",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_routes"),
                 Segment::Param {
                     name: "route-kri",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_policies"),
@@ -1649,14 +1671,17 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("meshes"),
                 Segment::Param {
                     name: "mesh",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Param {
                     name: "policyType",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Param {
                     name: "policyName",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_resources"),
@@ -1839,11 +1864,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("meshes"),
                 Segment::Param {
                     name: "mesh",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("meshservices"),
                 Segment::Param {
                     name: "name",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_dataplanes"),
@@ -2016,14 +2043,17 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("meshes"),
                 Segment::Param {
                     name: "mesh",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Param {
                     name: "serviceType",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Param {
                     name: "serviceName",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("_hostnames"),

@@ -19,11 +19,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("rooms"),
                 Segment::Param {
                     name: "roomId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("event"),
                 Segment::Param {
                     name: "eventId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -149,15 +151,18 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("rooms"),
                 Segment::Param {
                     name: "roomId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("state"),
                 Segment::Param {
                     name: "eventType",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Param {
                     name: "stateKey",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -287,6 +292,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("rooms"),
                 Segment::Param {
                     name: "roomId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("state"),
@@ -375,6 +381,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("rooms"),
                 Segment::Param {
                     name: "roomId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("members"),
@@ -508,6 +515,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("rooms"),
                 Segment::Param {
                     name: "roomId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("joined_members"),

@@ -400,6 +400,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("special-events"),
                 Segment::Param {
                     name: "eventId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -514,6 +515,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("special-events"),
                 Segment::Param {
                     name: "eventId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -634,6 +636,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("special-events"),
                 Segment::Param {
                     name: "eventId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -864,6 +867,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("tickets"),
                 Segment::Param {
                     name: "ticketId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("qr"),

@@ -197,6 +197,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("pets"),
                 Segment::Param {
                     name: "petId",
+                    prefix: "",
                     suffix: "",
                 },
             ],

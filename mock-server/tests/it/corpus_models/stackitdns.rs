@@ -20,6 +20,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("move-zone"),
@@ -166,6 +167,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
@@ -771,6 +773,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
@@ -924,11 +927,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1073,11 +1078,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1214,11 +1221,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1365,11 +1374,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("clone"),
@@ -1532,11 +1543,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("export"),
@@ -1677,11 +1690,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("import"),
@@ -1859,11 +1874,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("labels"),
@@ -2024,11 +2041,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("labels"),
@@ -2176,16 +2195,19 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("labels"),
                 Segment::Param {
                     name: "key",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -2354,11 +2376,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("move-code"),
@@ -2496,11 +2520,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("move-code"),
@@ -2646,11 +2672,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("move-code-validation"),
@@ -2791,11 +2819,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("restores"),
@@ -2918,11 +2948,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("retrieve"),
@@ -3045,11 +3077,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("rrsets"),
@@ -3561,11 +3595,13 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("rrsets"),
@@ -3728,16 +3764,19 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("rrsets"),
                 Segment::Param {
                     name: "rrSetId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -3891,16 +3930,19 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("rrsets"),
                 Segment::Param {
                     name: "rrSetId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -4046,16 +4088,19 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("rrsets"),
                 Segment::Param {
                     name: "rrSetId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -4211,16 +4256,19 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("rrsets"),
                 Segment::Param {
                     name: "rrSetId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("records"),
@@ -4377,16 +4425,19 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("projects"),
                 Segment::Param {
                     name: "projectId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("zones"),
                 Segment::Param {
                     name: "zoneId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("rrsets"),
                 Segment::Param {
                     name: "rrSetId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("restores"),

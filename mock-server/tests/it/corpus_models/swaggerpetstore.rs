@@ -375,6 +375,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("pet"),
                 Segment::Param {
                     name: "petId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -473,6 +474,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("pet"),
                 Segment::Param {
                     name: "petId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -579,6 +581,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("pet"),
                 Segment::Param {
                     name: "petId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -671,6 +674,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("pet"),
                 Segment::Param {
                     name: "petId",
+                    prefix: "",
                     suffix: "",
                 },
                 Segment::Literal("uploadImage"),
@@ -931,6 +935,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("order"),
                 Segment::Param {
                     name: "orderId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1030,6 +1035,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("order"),
                 Segment::Param {
                     name: "orderId",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1436,6 +1442,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("user"),
                 Segment::Param {
                     name: "username",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1528,6 +1535,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("user"),
                 Segment::Param {
                     name: "username",
+                    prefix: "",
                     suffix: "",
                 },
             ],
@@ -1630,6 +1638,7 @@ pub static PROVIDER: Provider = Provider {
                 Segment::Literal("user"),
                 Segment::Param {
                     name: "username",
+                    prefix: "",
                     suffix: "",
                 },
             ],
