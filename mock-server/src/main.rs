@@ -58,7 +58,7 @@ struct Args {
     #[arg(long)]
     stateful: bool,
     /// Forward PROVIDER's requests to its real API at URL (its base URL, e.g.
-    /// akua=https://api.akua.dev/v1) and report where requests and answers
+    /// `akua=https://api.akua.dev/v1`) and report where requests and answers
     /// depart from the documents (GET /__mock/violations, warnings, a summary
     /// at shutdown). Repeatable; a bare URL proxies the --provider one.
     #[arg(long = "proxy", value_name = "[PROVIDER=]URL")]

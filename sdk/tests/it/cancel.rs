@@ -2,6 +2,8 @@
 //! operation and each lifecycle (`--stateful`) against the mock server, and
 //! body variants no document's lifecycle produces against `wiremock`.
 
+use std::time::Duration;
+
 use sdk::cancel::{CancelError, CancelStatus, Canceller, ProviderResponse, Target};
 use serde_json::{Value, json};
 use wiremock::matchers::any;
@@ -345,9 +347,9 @@ async fn cancel_and_wait_gives_up_at_the_deadline_and_reports_wait_errors() {
         operation_id: "op_1".into(),
     };
     let policy = WaitPolicy {
-        deadline: std::time::Duration::from_millis(400),
-        initial_backoff: std::time::Duration::from_millis(20),
-        max_backoff: std::time::Duration::from_millis(80),
+        deadline: Duration::from_millis(400),
+        initial_backoff: Duration::from_millis(20),
+        max_backoff: Duration::from_millis(80),
     };
     let waited = canceller.cancel_and_wait(&target, policy).await.unwrap();
     assert_eq!(waited.status, CancelStatus::Requested);
@@ -384,10 +386,11 @@ fn canceller_at(uri: &str) -> Canceller {
 
 /// Akua holds a wait call up to 60 s, longer than the client's per-attempt
 /// timeout (30 s by default): the wait call is timed for the hold, so a
-/// poll the server answers after 45 s ends in the operation's state, not
-/// in a timeout. Paused time: the server's hold and the client's timers are
-/// the runtime's, advanced without waiting.
-#[tokio::test(start_paused = true)]
+/// poll the server answers after the client's own timeout ends in the
+/// operation's state, not in a timeout. Scaled down to real time: a client
+/// timing out after 200 ms, a server answering the poll after 1 s, a
+/// deadline (and so a hold) of 20 s.
+#[tokio::test]
 async fn a_long_poll_outlives_the_client_s_per_attempt_timeout() {
     use sdk::cancel::WaitPolicy;
     use tokio::io::AsyncWriteExt;
@@ -402,7 +405,7 @@ async fn a_long_poll_outlives_the_client_s_per_attempt_timeout() {
                 };
                 let text = String::from_utf8_lossy(&request);
                 let (status, body) = if text.contains(":wait") {
-                    tokio::time::sleep(std::time::Duration::from_secs(45)).await;
+                    tokio::time::sleep(Duration::from_secs(1)).await;
                     (200, akua_operation(true, "CANCELLED"))
                 } else {
                     (202, akua_operation(false, "RUNNING"))
@@ -419,9 +422,21 @@ async fn a_long_poll_outlives_the_client_s_per_attempt_timeout() {
     let target = Target::AkuaOperation {
         operation_id: "op_1".into(),
     };
-    let waited = canceller_at(&base)
-        .cancel_and_wait(&target, WaitPolicy::default())
-        .await
+    let akua = sdk::akua::Client::builder()
+        .base_url(&base)
+        .api_key("k")
+        .retries(0)
+        .timeout(Duration::from_millis(200))
+        .build()
         .unwrap();
+    let canceller = Canceller {
+        akua: Some(akua),
+        ..canceller_at(&base)
+    };
+    let policy = WaitPolicy {
+        deadline: Duration::from_secs(20),
+        ..WaitPolicy::default()
+    };
+    let waited = canceller.cancel_and_wait(&target, policy).await.unwrap();
     assert_eq!((waited.status, waited.polls), (CancelStatus::Cancelled, 1));
 }

@@ -10,6 +10,13 @@
 //! The mock's answers for the small documents are checked in `cargo test`
 //! (`mock-server/tests/it/exactness.rs`, on `mock-server/tests/it/corpus_models/`).
 //! Every document is tried and every failure reported by name.
+//!
+//! The fast part is also this module's test, with the spec library's
+//! catalogue checked against an independent reading of each document
+//! (`catalogue.rs`).
+
+#[cfg(test)]
+mod catalogue;
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
@@ -306,10 +313,12 @@ fn collect_operations(expr: &Expr, rows: &mut Vec<Row>) {
     }
 }
 
-/// The mock's data for the provider in `dir`, checked against its documents.
+/// The provider in `dir`: its catalogue and the mock's data, checked
+/// against its documents.
 #[cfg(test)]
 fn check(dir: &Path) -> Result<usize> {
     let provider = specs::load_provider(dir).context("load_provider")?;
+    catalogue::check(dir, &provider).map_err(anyhow::Error::msg)?;
     Ok(check_mock(&provider)?.0)
 }
 
@@ -385,8 +394,8 @@ fn check_mock(provider: &specs::Provider) -> Result<(usize, specs::Findings)> {
 }
 
 #[test]
-fn mock_generator_covers_every_corpus_operation() {
-    test_support::corpus::check_every_document("operations generated", |dir| {
+fn every_corpus_operation_is_catalogued_and_generated() {
+    test_support::corpus::check_every_document("operations catalogued and generated", |dir| {
         check(dir).map_err(|error| format!("{error:#}"))
     });
 }
