@@ -10,6 +10,7 @@
 //! body that does not validate is never written.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
 use regex_syntax::hir::{Class, Hir, HirKind};
@@ -746,7 +747,32 @@ fn suffix(variant: usize) -> String {
 /// The shortest simple string with a match of `pattern` (an ECMA-262
 /// pattern) and `min..=max` characters; `variant` picks other characters.
 /// `None` if none is found (or the pattern is not supported).
+///
+/// Remembered per thread: documents repeat a few patterns across thousands
+/// of members (Discord's snowflake ids), and compiling the pattern each
+/// time was half of building Discord's model.
 pub fn pattern_string(pattern: &str, min: usize, max: usize, variant: usize) -> Option<String> {
+    type Key = (String, usize, usize, usize);
+    /// Beyond this many answers the cache starts again (a long `--watch` run).
+    const CAPACITY: usize = 10_000;
+    thread_local! {
+        static FOUND: RefCell<HashMap<Key, Option<String>>> = RefCell::new(HashMap::new());
+    }
+    let key = (pattern.to_owned(), min, max, variant);
+    if let Some(found) = FOUND.with_borrow(|found| found.get(&key).cloned()) {
+        return found;
+    }
+    let text = find_pattern_string(pattern, min, max, variant);
+    FOUND.with_borrow_mut(|found| {
+        if found.len() >= CAPACITY {
+            found.clear();
+        }
+        found.insert(key, text.clone());
+    });
+    text
+}
+
+fn find_pattern_string(pattern: &str, min: usize, max: usize, variant: usize) -> Option<String> {
     let translated = translate_pattern(pattern).ok()?;
     let hir = regex_syntax::ParserBuilder::new()
         .build()
