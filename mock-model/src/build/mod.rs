@@ -12,6 +12,8 @@ mod schema;
 mod synth;
 mod template;
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 use specs::refs::Document;
 use specs::security::Placement;
@@ -72,6 +74,7 @@ pub fn provider(provider: &specs::Provider) -> Built {
         schemas: SchemaTable::new(&provider.documents),
         bodies: provider.documents.iter().map(Bodies::new).collect(),
         dropped: Vec::new(),
+        templates: HashMap::new(),
     };
     let mut findings = specs::Findings::default();
     let mut operations = Vec::new();
@@ -176,7 +179,14 @@ struct State<'a> {
     /// The current operation's document examples that do not fit their
     /// schema (left out; the mock synthesises instead).
     dropped: Vec<String>,
+    /// Error body templates by document and schema: most operations share
+    /// one error schema, and Stripe's reaches much of its API through its
+    /// expandable members (built once each, its model took minutes).
+    templates: Templates,
 }
+
+/// Error body templates built, by document index and schema text.
+type Templates = HashMap<(usize, String), &'static Template>;
 
 fn operation(
     provider: &specs::Provider,
@@ -348,7 +358,16 @@ fn operation(
     let strings = &mut shared.schemas.strings;
     let paging = paging::paging(document, operation, &responses, strings);
     let invalid_input = provider.invalid_input_status;
-    let mut reply = |refusal| error_reply(document, operation, refusal, invalid_input, strings);
+    let templates = &mut shared.templates;
+    let mut reply = |refusal| {
+        let mut template = |schema: &Value, strings: &mut leak::Strings| {
+            let key = (operation.document, schema.to_string());
+            *templates
+                .entry(key)
+                .or_insert_with(|| leak(template(document, schema, strings)))
+        };
+        error_reply(operation, refusal, invalid_input, strings, &mut template)
+    };
     let (invalid_request, invalid_path, unauthorized) = (
         reply(Refusal::InvalidInput),
         reply(Refusal::InvalidPath),
@@ -676,11 +695,11 @@ fn media_text(media_type: &str, value: &Value) -> String {
 /// The reply for a refused request, with the status the spec library's
 /// rules choose (`specs::status`) and that status's (or a 4xx's) body shape.
 fn error_reply(
-    document: Document<'_>,
     operation: &specs::Operation,
     refusal: Refusal,
     invalid_input: u16,
     strings: &mut leak::Strings,
+    template: &mut impl FnMut(&Value, &mut leak::Strings) -> &'static Template,
 ) -> ErrorReply {
     /// The body for a refusal the document gives no shape for.
     static FALLBACK: Template =
@@ -690,7 +709,7 @@ fn error_reply(
     let (content_type, body) = match body {
         Some(body) if specs::is_json(&body.media_type) => (
             Some(strings.get(&body.media_type)),
-            Some(leak(template(document, &body.schema, strings))),
+            Some(template(&body.schema, strings)),
         ),
         Some(_) => (None, None),
         None if declared => (None, None),

@@ -210,7 +210,8 @@ fn path_groups(document: &serde_json::Value, excluded: &[String]) -> Vec<PathGro
     (0..2)
         .map(|part| {
             let group: Vec<&(&String, usize)> = paths.iter().skip(part).step_by(2).collect();
-            let alternatives: Vec<String> = group.iter().map(|(path, _)| regex_escape(path)).collect();
+            let alternatives: Vec<String> =
+                group.iter().map(|(path, _)| regex_escape(path)).collect();
             PathGroup {
                 pattern: Some(format!("^({})$", alternatives.join("|"))),
                 operations: group.iter().map(|(_, count)| count).sum(),
@@ -341,7 +342,15 @@ async fn schemathesis_finds_nothing_but_the_listed_document_gaps() {
                 // Every process starts now; their reports are read below.
                 let pattern = group.pattern.clone();
                 let junit = tokio::task::spawn_blocking(move || {
-                    run(&st, &path, pattern.as_deref(), &base, &config, &excluded, &reports)
+                    run(
+                        &st,
+                        &path,
+                        pattern.as_deref(),
+                        &base,
+                        &config,
+                        &excluded,
+                        &reports,
+                    )
                 });
                 runs.push((label, group.operations, gaps.clone(), junit));
             }
