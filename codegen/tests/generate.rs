@@ -250,3 +250,55 @@ fn success_bodies_of_different_types_are_any_json_value() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_deep_object_query_parameter_is_left_out_or_its_operation_skipped() {
+    let deep = |required: bool| {
+        json!({"name": "expand", "in": "query", "required": required, "style": "deepObject",
+               "explode": true, "schema": {"type": "object", "additionalProperties": {"type": "string"}}})
+    };
+    let (provider, dir) = provider(document(
+        json!({
+            "/things": {"get": {
+                "operationId": "things.list",
+                "parameters": [deep(false), {"name": "limit", "in": "query", "schema": {"type": "integer"}}],
+                "responses": ok_response()
+            }},
+            "/things/search": {"get": {
+                "operationId": "things.search",
+                "parameters": [deep(true)],
+                "responses": ok_response()
+            }}
+        }),
+        thing(),
+    ));
+    let generated = generate(&provider).unwrap();
+    syn::parse_file(&generated.code).unwrap();
+    // The optional one is left out, the operation kept with its other parameter.
+    assert!(generated.code.contains("pub fn things_list("));
+    assert!(generated.code.contains("pub fn limit<"));
+    assert!(!generated.code.contains("pub fn expand<"));
+    assert!(!generated.code.contains("pub fn things_search("));
+    let findings: Vec<(specs::Outcome, String, String)> = generated
+        .findings
+        .0
+        .iter()
+        .map(|f| (f.outcome, f.at.pointer.clone(), f.message.clone()))
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            (
+                specs::Outcome::Approximated,
+                "/paths/~1things/get/parameters/0".to_string(),
+                "the SDK leaves out the optional query parameter `expand`: progenitor cannot send style `deepObject`".to_string()
+            ),
+            (
+                specs::Outcome::Skipped,
+                "/paths/~1things~1search/get".to_string(),
+                "left out of the SDK: progenitor cannot send its query parameter `expand` of style `deepObject`".to_string()
+            ),
+        ]
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -215,6 +215,86 @@ fn skip_clashing_parameters(provider: &mut Provider, findings: &mut specs::Findi
     }
 }
 
+/// progenitor cannot send a `deepObject` query parameter (`expand[]=a`,
+/// `metadata[key]=v`: Stripe declares one on most of its operations), and
+/// one would stop the whole provider. An optional one declared on the
+/// operation is left out of the SDK (approximated: the call is still made,
+/// without it); an operation that requires one is left out (skipped).
+fn leave_out_deep_object_parameters(provider: &mut Provider, findings: &mut specs::Findings) {
+    let mut index = 0;
+    while index < provider.operations.len() {
+        let operation = &provider.operations[index];
+        let pointer = pointer::join(
+            &pointer::join("/paths", &operation.path),
+            &operation.method.to_ascii_lowercase(),
+        );
+        let deep = operation.parameters.iter().position(|parameter| {
+            parameter.location == specs::ParameterLocation::Query
+                && declared_style(&provider.normalised, &pointer, parameter) == Some("deepObject")
+        });
+        let Some(position) = deep else {
+            index += 1;
+            continue;
+        };
+        let place = Place::operation(provider, operation);
+        let name = format!("{} {}", operation.method, operation.path);
+        let parameter = &operation.parameters[position];
+        let dropped = if parameter.required {
+            None
+        } else {
+            let parameter = parameter.clone();
+            drop_operation_parameter(&mut provider.normalised, &pointer, &parameter)
+        };
+        if let Some(at) = dropped {
+            let parameter = provider.operations[index].parameters.remove(position);
+            findings.push(
+                specs::Location::new(place.document, at),
+                specs::Outcome::Approximated,
+                Some(name),
+                format!(
+                    "the SDK leaves out the optional query parameter `{}`: progenitor cannot send style `deepObject`",
+                    parameter.name
+                ),
+            );
+            continue;
+        }
+        let parameter = remove_operation(provider, index)
+            .parameters
+            .remove(position);
+        findings.push(
+            specs::Location::new(place.document, pointer),
+            specs::Outcome::Skipped,
+            Some(name),
+            format!(
+                "left out of the SDK: progenitor cannot send its query parameter `{}` of style `deepObject`",
+                parameter.name
+            ),
+        );
+    }
+}
+
+/// The `style` the normalised document gives `parameter` of the operation
+/// at `operation` (a pointer), on the operation or its path item.
+fn declared_style<'a>(
+    document: &'a serde_json::Value,
+    operation: &str,
+    parameter: &specs::Parameter,
+) -> Option<&'a str> {
+    let item = operation.rsplit_once('/').map_or("", |(item, _)| item);
+    let resolver = specs::refs::Document(document);
+    [operation, item]
+        .into_iter()
+        .filter_map(|at| document.pointer(&format!("{at}/parameters"))?.as_array())
+        .flatten()
+        .filter_map(|entry| resolver.deref(entry))
+        .find(|p| {
+            p.get("name").and_then(serde_json::Value::as_str) == Some(parameter.name.as_str())
+                && p.get("in").and_then(serde_json::Value::as_str) == Some("query")
+        })?
+        .get("style")?
+        .as_str()
+}
+
 /// Removes `parameter` from the operation at `operation` (a pointer) of the
 /// normalised document, where the operation itself declares it; the
 /// pointer it had.
@@ -383,6 +463,7 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
         );
     }
     skip_clashing_parameters(&mut provider, &mut findings);
+    leave_out_deep_object_parameters(&mut provider, &mut findings);
     // Each round either succeeds or gives up one more unit (a value, a
     // schema approximated, an operation skipped) and runs again.
     let file = loop {
