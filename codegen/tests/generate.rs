@@ -302,3 +302,33 @@ fn a_deep_object_query_parameter_is_left_out_or_its_operation_skipped() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn findings_made_before_the_first_run_leave_the_retries_their_budget() {
+    // Sixty operations each lose an optional deepObject parameter (sixty
+    // findings before progenitor runs); a type typify would name like a
+    // component must still be renamed.
+    let mut paths = serde_json::Map::new();
+    for n in 0..60 {
+        paths.insert(
+            format!("/things/{n}"),
+            json!({"get": {
+                "operationId": format!("things.get{n}"),
+                "parameters": [{"name": "expand", "in": "query", "style": "deepObject",
+                                "schema": {"type": "object"}}],
+                "responses": {"200": {"description": "ok", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Subscription"}}}}}
+            }}),
+        );
+    }
+    let mut schemas = thing();
+    schemas["Subscription"] = json!({"type": "object", "properties": {
+        "status": {"type": "string", "enum": ["active", "paused"]},
+        "state": {"$ref": "#/components/schemas/SubscriptionStatus"}
+    }});
+    schemas["SubscriptionStatus"] = json!({"type": "string", "enum": ["new", "old"]});
+    let (provider, dir) = provider(document(Value::Object(paths), schemas));
+    let generated = generate(&provider).expect("the clash is renamed");
+    assert!(generated.code.contains("pub enum SubscriptionStatusValue"));
+    assert_eq!(generated.findings.len(), 61);
+    std::fs::remove_dir_all(dir).unwrap();
+}

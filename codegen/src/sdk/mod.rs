@@ -39,6 +39,12 @@ use specs::{Provider, pointer};
 /// time, before it gives up and reports the failure.
 const MAX_SKIPPED: usize = 50;
 
+/// How many times the generator repairs a value, loosens a schema or
+/// renames a type that progenitor or typify refused, and runs them again,
+/// before it gives up. (Not the findings made before the first run: Stripe
+/// has hundreds, one per `deepObject` parameter left out.)
+const MAX_RETRIES: usize = 50;
+
 /// A provider's generated module, and what the generator repaired or
 /// skipped on the way (beyond the spec library's own findings).
 #[derive(Debug)]
@@ -464,6 +470,7 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
     }
     skip_clashing_parameters(&mut provider, &mut findings);
     leave_out_deep_object_parameters(&mut provider, &mut findings);
+    let mut retries = 0;
     // Each round either succeeds or gives up one more unit (a value, a
     // schema approximated, an operation skipped) and runs again.
     let file = loop {
@@ -473,7 +480,7 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
                 Err(failure) => failure,
             };
             let error = locate::locate(&provider, failure);
-            if findings.len() < MAX_SKIPPED
+            if retries < MAX_RETRIES
                 && let Some(pointer) = error.place.pointer.clone()
                 && drop_value(&mut provider.normalised, &pointer)
             {
@@ -483,10 +490,11 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
                     None,
                     format!("the SDK drops this value: {}", error.kind),
                 );
+                retries += 1;
                 continue;
             }
             if error.place.operation_id.is_none()
-                && findings.len() < MAX_SKIPPED
+                && retries < MAX_RETRIES
                 && let Some(pointer) = error.place.pointer.clone()
                 && let Some((outcome, what)) = loosen_schema(&mut provider.normalised, &pointer)
             {
@@ -496,6 +504,7 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
                     None,
                     format!("{what}: {}", error.kind),
                 );
+                retries += 1;
                 continue;
             }
             skip_operation(&mut provider, &mut findings, error)?;
@@ -542,7 +551,7 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
                 "typify made `{empty}` an enum without variants: no instance deserialises into it (a conjunction no object satisfies?)"
             );
             // Never stricter than the document: the type becomes any JSON value.
-            let approximated = findings.len() < MAX_SKIPPED
+            let approximated = retries < MAX_RETRIES
                 && provider
                     .normalised
                     .pointer(&pointer)
@@ -559,10 +568,11 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
                 None,
                 format!("{why}; the SDK takes any JSON value there"),
             );
+            retries += 1;
             continue;
         }
         if let Some(duplicate) = generated.duplicated.first() {
-            let renamed = (findings.len() < MAX_SKIPPED)
+            let renamed = (retries < MAX_RETRIES)
                 .then(|| {
                     title_inline(&mut provider.normalised, duplicate, &generated.types).or_else(
                         || rename_component(&mut provider.normalised, duplicate, &generated.types),
@@ -583,6 +593,7 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
                 None,
                 format!("typify would name this schema `{duplicate}` like another; the SDK names it `{title}`"),
             );
+            retries += 1;
             continue;
         }
         match typed::operations(&provider, &generated) {
