@@ -172,47 +172,26 @@ fn skip_clashing_parameters(provider: &mut Provider, findings: &mut specs::Findi
             index += 1;
             continue;
         };
-        let pointer = pointer::join(
-            &pointer::join("/paths", &operation.path),
-            &operation.method.to_ascii_lowercase(),
-        );
         let names = (
             operation.parameters[first].name.clone(),
             operation.parameters[second].name.clone(),
         );
-        let place = Place::operation(provider, operation);
-        let name = format!("{} {}", operation.method, operation.path);
-        let dropped = [second, first].into_iter().find_map(|position| {
-            let parameter = &provider.operations[index].parameters[position];
-            if parameter.required {
-                return None;
-            }
-            let at = drop_operation_parameter(&mut provider.normalised, &pointer, parameter)?;
-            Some((position, at))
-        });
-        if let Some((position, at)) = dropped {
-            let parameter = provider.operations[index].parameters.remove(position);
-            let other = if parameter.name == names.0 {
-                &names.1
-            } else {
-                &names.0
-            };
-            findings.push(
-                specs::Location::new(place.document, at),
-                specs::Outcome::Approximated,
-                Some(name),
+        leave_out_parameter_or_operation(
+            provider,
+            findings,
+            index,
+            &[second, first],
+            |parameter| {
+                let other = if parameter.name == names.0 {
+                    &names.1
+                } else {
+                    &names.0
+                };
                 format!(
                     "the SDK leaves out the optional parameter `{}`: its Rust name `{rust_name}` is `{other}`'s too",
                     parameter.name
-                ),
-            );
-            continue;
-        }
-        remove_operation(provider, index);
-        findings.push(
-            specs::Location::new(place.document, pointer),
-            specs::Outcome::Skipped,
-            Some(name),
+                )
+            },
             format!(
                 "left out of the SDK: parameters `{}` and `{}` make one Rust name `{rust_name}`",
                 names.0, names.1
@@ -230,10 +209,7 @@ fn leave_out_deep_object_parameters(provider: &mut Provider, findings: &mut spec
     let mut index = 0;
     while index < provider.operations.len() {
         let operation = &provider.operations[index];
-        let pointer = pointer::join(
-            &pointer::join("/paths", &operation.path),
-            &operation.method.to_ascii_lowercase(),
-        );
+        let pointer = operation_pointer(operation);
         let deep = operation.parameters.iter().position(|parameter| {
             parameter.location == specs::ParameterLocation::Query
                 && declared_style(&provider.normalised, &pointer, parameter) == Some("deepObject")
@@ -242,41 +218,74 @@ fn leave_out_deep_object_parameters(provider: &mut Provider, findings: &mut spec
             index += 1;
             continue;
         };
-        let place = Place::operation(provider, operation);
-        let name = format!("{} {}", operation.method, operation.path);
-        let parameter = &operation.parameters[position];
-        let dropped = if parameter.required {
-            None
-        } else {
-            let parameter = parameter.clone();
-            drop_operation_parameter(&mut provider.normalised, &pointer, &parameter)
-        };
-        if let Some(at) = dropped {
-            let parameter = provider.operations[index].parameters.remove(position);
+        let name = operation.parameters[position].name.clone();
+        leave_out_parameter_or_operation(
+            provider,
+            findings,
+            index,
+            &[position],
+            |parameter| {
+                format!(
+                    "the SDK leaves out the optional query parameter `{}`: progenitor cannot send style `deepObject`",
+                    parameter.name
+                )
+            },
+            format!(
+                "left out of the SDK: progenitor cannot send its query parameter `{name}` of style `deepObject`"
+            ),
+        );
+    }
+}
+
+/// `/paths/<path>/<method>` of `operation`.
+fn operation_pointer(operation: &specs::Operation) -> String {
+    pointer::join(
+        &pointer::join("/paths", &operation.path),
+        &operation.method.to_ascii_lowercase(),
+    )
+}
+
+/// Leaves the first of `positions` (parameters of operation `index`) that
+/// is optional and declared on the operation itself out of the SDK, with an
+/// approximated finding saying why (`leave_out`); where none is, the whole
+/// operation, with a skipped finding saying why (`skip`).
+fn leave_out_parameter_or_operation(
+    provider: &mut Provider,
+    findings: &mut specs::Findings,
+    index: usize,
+    positions: &[usize],
+    leave_out: impl Fn(&specs::Parameter) -> String,
+    skip: String,
+) {
+    let operation = &provider.operations[index];
+    let (place, name, pointer) = (
+        Place::operation(provider, operation),
+        format!("{} {}", operation.method, operation.path),
+        operation_pointer(operation),
+    );
+    for &position in positions {
+        let parameter = provider.operations[index].parameters[position].clone();
+        if parameter.required {
+            continue;
+        }
+        if let Some(at) = drop_operation_parameter(&mut provider.normalised, &pointer, &parameter) {
+            provider.operations[index].parameters.remove(position);
             findings.push(
                 specs::Location::new(place.document, at),
                 specs::Outcome::Approximated,
                 Some(name),
-                format!(
-                    "the SDK leaves out the optional query parameter `{}`: progenitor cannot send style `deepObject`",
-                    parameter.name
-                ),
+                leave_out(&parameter),
             );
-            continue;
+            return;
         }
-        let parameter = remove_operation(provider, index)
-            .parameters
-            .remove(position);
-        findings.push(
-            specs::Location::new(place.document, pointer),
-            specs::Outcome::Skipped,
-            Some(name),
-            format!(
-                "left out of the SDK: progenitor cannot send its query parameter `{}` of style `deepObject`",
-                parameter.name
-            ),
-        );
     }
+    remove_operation(provider, index);
+    findings.push(
+        specs::Location::new(place.document, pointer),
+        specs::Outcome::Skipped,
+        Some(name),
+        skip,
+    );
 }
 
 /// The `style` the normalised document gives `parameter` of the operation
