@@ -332,3 +332,29 @@ fn findings_made_before_the_first_run_leave_the_retries_their_budget() {
     assert_eq!(generated.findings.len(), 61);
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_component_named_like_an_inline_schema_no_title_reaches_is_renamed() {
+    // The inline `status` enum sits in an `allOf` part, where no title is
+    // given (only properties are searched); typify names it `ThingStatus`,
+    // like the component.
+    let schemas = json!({
+        "Thing": {"allOf": [{"type": "object", "properties": {
+            "status": {"type": "string", "enum": ["active", "paused"]},
+            "state": {"$ref": "#/components/schemas/ThingStatus"}
+        }}]},
+        "ThingStatus": {"type": "string", "enum": ["new", "old"]}
+    });
+    let (provider, dir) = provider(document(
+        json!({"/things": {"get": {"operationId": "things.get", "responses": ok_response()}}}),
+        schemas,
+    ));
+    let generated = generate(&provider).expect("the clash is renamed");
+    syn::parse_file(&generated.code).unwrap();
+    let report = generated.findings.report();
+    assert!(
+        report.contains("/components/schemas/ThingStatus: repaired: typify would name this schema `ThingStatus` like another; the SDK names it `ThingStatus2`"),
+        "{report}"
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}

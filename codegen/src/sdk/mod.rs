@@ -343,19 +343,21 @@ fn drop_operation_parameter(
 }
 
 /// Renames the second of two components whose names make the same Rust
-/// type name (`NullTime` and `nullTime`) and every reference to it; its
-/// pointer (as the document has it) and the new name.
+/// type name (`NullTime` and `nullTime`), or the one component that makes
+/// it where the other type is an inline schema a title did not rename
+/// (`title_inline` is tried first), and every reference to it; its pointer
+/// (as the document has it) and the new name.
 fn rename_component(
     document: &mut serde_json::Value,
     duplicate: &str,
     types: &std::collections::HashSet<String>,
 ) -> Option<(String, String)> {
     let schemas = document.pointer("/components/schemas")?.as_object()?;
-    let second = schemas
+    let named: Vec<&String> = schemas
         .keys()
         .filter(|name| typed::type_name(name) == duplicate)
-        .nth(1)?
-        .clone();
+        .collect();
+    let second = named.get(1).or(named.first())?.to_string();
     let renamed = (2..)
         .map(|n| format!("{second}{n}"))
         .find(|c| !schemas.contains_key(c) && !types.contains(&typed::type_name(c)))?;
