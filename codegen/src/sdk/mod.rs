@@ -18,6 +18,7 @@
 //!
 //! [`features`] is `sdk/build.rs`'s choice of providers by cargo feature.
 
+mod boxing;
 pub mod build;
 mod docs;
 mod error;

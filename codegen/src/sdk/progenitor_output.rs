@@ -44,6 +44,7 @@ pub fn take_apart(
     RawReservedWords.visit_file_mut(file);
     crate::sdk::docs::DocText.visit_file_mut(file);
     SchemarsBehindFeature.visit_file_mut(file);
+    crate::sdk::boxing::box_large_members(file);
     let mut generated = Generated {
         builders: HashSet::new(),
         setters: HashMap::new(),

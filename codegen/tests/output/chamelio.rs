@@ -636,6 +636,11 @@ pub mod dynamic {
     #[allow(unused_imports)]
     use super::{errors, types, Client};
     use crate::dynamic::{Arguments, CallError, Outcome};
+    /// One operation's arm of a dispatcher, boxed.
+    #[allow(dead_code)]
+    type Dispatched<'a, T> = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<T, CallError>> + Send + 'a>,
+    >;
     /// Calls the operation `operation_id` (as the document spells it)
     /// with `arguments` parsed into its parameters' types and `body`
     /// (JSON) into its request body's type.
@@ -647,24 +652,7 @@ pub mod dynamic {
     ) -> Result<Outcome, CallError> {
         let _ = (client, arguments, body);
         match operation_id {
-            "cancelTask" => {
-                let mut builder = client.cancel_task();
-                if let Some(value) = arguments.get("task_id") {
-                    let value: i64 = crate::dynamic::parse_argument(value)
-                        .map_err(|error| CallError::InvalidArgument {
-                            name: "task_id".to_string(),
-                            message: format!("{error}"),
-                        })?;
-                    builder = builder.task_id(value);
-                }
-                if body.is_some() {
-                    return Err(CallError::InvalidArgument {
-                        name: "body".to_string(),
-                        message: "this operation takes no JSON request body".to_string(),
-                    });
-                }
-                Ok(outcome_cancel_task(Box::pin(builder.send()).await))
-            }
+            "cancelTask" => call_cancel_task(client, arguments, body).await,
             _ => Err(CallError::UnknownOperation(operation_id.to_string())),
         }
     }
@@ -743,6 +731,31 @@ pub mod dynamic {
             ("cancelTask", 500u16) => Some(schemars::schema_for!(types::ErrorDetail)),
             _ => None,
         }
+    }
+    fn call_cancel_task<'a>(
+        client: &'a Client,
+        arguments: &'a Arguments,
+        body: Option<&'a serde_json::Value>,
+    ) -> Dispatched<'a, Outcome> {
+        Box::pin(async move {
+            let _ = (client, arguments, body);
+            let mut builder = client.cancel_task();
+            if let Some(value) = arguments.get("task_id") {
+                let value: i64 = crate::dynamic::parse_argument(value)
+                    .map_err(|error| CallError::InvalidArgument {
+                        name: "task_id".to_string(),
+                        message: format!("{error}"),
+                    })?;
+                builder = builder.task_id(value);
+            }
+            if body.is_some() {
+                return Err(CallError::InvalidArgument {
+                    name: "body".to_string(),
+                    message: "this operation takes no JSON request body".to_string(),
+                });
+            }
+            Ok(outcome_cancel_task(builder.send().await))
+        })
     }
     fn outcome_cancel_task(
         result: Result<

@@ -1505,6 +1505,11 @@ pub mod dynamic {
     #[allow(unused_imports)]
     use super::{errors, types, Client};
     use crate::dynamic::{Arguments, CallError, Outcome};
+    /// One operation's arm of a dispatcher, boxed.
+    #[allow(dead_code)]
+    type Dispatched<'a, T> = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<T, CallError>> + Send + 'a>,
+    >;
     /// Calls the operation `operation_id` (as the document spells it)
     /// with `arguments` parsed into its parameters' types and `body`
     /// (JSON) into its request body's type.
@@ -1517,44 +1522,10 @@ pub mod dynamic {
         let _ = (client, arguments, body);
         match operation_id {
             "cancel_cvm_operation_api_v1_cvms__cvm_id__operations_cancel_post" => {
-                let mut builder = client.cancel_cvm_operation();
-                if let Some(value) = arguments.get("cvm_id") {
-                    let value: ::std::string::String = crate::dynamic::parse_argument(
-                            value,
-                        )
-                        .map_err(|error| CallError::InvalidArgument {
-                            name: "cvm_id".to_string(),
-                            message: format!("{error}"),
-                        })?;
-                    builder = builder.cvm_id(value);
-                }
-                if body.is_some() {
-                    return Err(CallError::InvalidArgument {
-                        name: "body".to_string(),
-                        message: "this operation takes no JSON request body".to_string(),
-                    });
-                }
-                Ok(outcome_cancel_cvm_operation(Box::pin(builder.send()).await))
+                call_cancel_cvm_operation(client, arguments, body).await
             }
             "handle_stop_cvm_api_v1_cvms__cvm_id__stop_post" => {
-                let mut builder = client.stop_cvm();
-                if let Some(value) = arguments.get("cvm_id") {
-                    let value: ::std::string::String = crate::dynamic::parse_argument(
-                            value,
-                        )
-                        .map_err(|error| CallError::InvalidArgument {
-                            name: "cvm_id".to_string(),
-                            message: format!("{error}"),
-                        })?;
-                    builder = builder.cvm_id(value);
-                }
-                if body.is_some() {
-                    return Err(CallError::InvalidArgument {
-                        name: "body".to_string(),
-                        message: "this operation takes no JSON request body".to_string(),
-                    });
-                }
-                Ok(outcome_stop_cvm(Box::pin(builder.send()).await))
+                call_stop_cvm(client, arguments, body).await
             }
             _ => Err(CallError::UnknownOperation(operation_id.to_string())),
         }
@@ -1642,6 +1613,31 @@ pub mod dynamic {
             _ => None,
         }
     }
+    fn call_cancel_cvm_operation<'a>(
+        client: &'a Client,
+        arguments: &'a Arguments,
+        body: Option<&'a serde_json::Value>,
+    ) -> Dispatched<'a, Outcome> {
+        Box::pin(async move {
+            let _ = (client, arguments, body);
+            let mut builder = client.cancel_cvm_operation();
+            if let Some(value) = arguments.get("cvm_id") {
+                let value: ::std::string::String = crate::dynamic::parse_argument(value)
+                    .map_err(|error| CallError::InvalidArgument {
+                        name: "cvm_id".to_string(),
+                        message: format!("{error}"),
+                    })?;
+                builder = builder.cvm_id(value);
+            }
+            if body.is_some() {
+                return Err(CallError::InvalidArgument {
+                    name: "body".to_string(),
+                    message: "this operation takes no JSON request body".to_string(),
+                });
+            }
+            Ok(outcome_cancel_cvm_operation(builder.send().await))
+        })
+    }
     fn outcome_cancel_cvm_operation(
         result: Result<
             crate::ResponseValue<types::CancelOperationRequest>,
@@ -1699,6 +1695,31 @@ pub mod dynamic {
                 )
             }
         }
+    }
+    fn call_stop_cvm<'a>(
+        client: &'a Client,
+        arguments: &'a Arguments,
+        body: Option<&'a serde_json::Value>,
+    ) -> Dispatched<'a, Outcome> {
+        Box::pin(async move {
+            let _ = (client, arguments, body);
+            let mut builder = client.stop_cvm();
+            if let Some(value) = arguments.get("cvm_id") {
+                let value: ::std::string::String = crate::dynamic::parse_argument(value)
+                    .map_err(|error| CallError::InvalidArgument {
+                        name: "cvm_id".to_string(),
+                        message: format!("{error}"),
+                    })?;
+                builder = builder.cvm_id(value);
+            }
+            if body.is_some() {
+                return Err(CallError::InvalidArgument {
+                    name: "body".to_string(),
+                    message: "this operation takes no JSON request body".to_string(),
+                });
+            }
+            Ok(outcome_stop_cvm(builder.send().await))
+        })
     }
     fn outcome_stop_cvm(
         result: Result<crate::ResponseValue<types::Vm>, errors::StopCvmError>,

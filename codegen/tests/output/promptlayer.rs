@@ -777,6 +777,11 @@ pub mod dynamic {
     #[allow(unused_imports)]
     use super::{errors, types, Client};
     use crate::dynamic::{Arguments, CallError, Outcome};
+    /// One operation's arm of a dispatcher, boxed.
+    #[allow(dead_code)]
+    type Dispatched<'a, T> = std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<T, CallError>> + Send + 'a>,
+    >;
     /// Calls the operation `operation_id` (as the document spells it)
     /// with `arguments` parsed into its parameters' types and `body`
     /// (JSON) into its request body's type.
@@ -789,40 +794,7 @@ pub mod dynamic {
         let _ = (client, arguments, body);
         match operation_id {
             "cancelTableSheetOperation" => {
-                let mut builder = client.cancel_table_sheet_operation();
-                if let Some(value) = arguments.get("table_id") {
-                    let value: ::uuid::Uuid = crate::dynamic::parse_argument(value)
-                        .map_err(|error| CallError::InvalidArgument {
-                            name: "table_id".to_string(),
-                            message: format!("{error}"),
-                        })?;
-                    builder = builder.table_id(value);
-                }
-                if let Some(value) = arguments.get("sheet_id") {
-                    let value: ::uuid::Uuid = crate::dynamic::parse_argument(value)
-                        .map_err(|error| CallError::InvalidArgument {
-                            name: "sheet_id".to_string(),
-                            message: format!("{error}"),
-                        })?;
-                    builder = builder.sheet_id(value);
-                }
-                if let Some(value) = arguments.get("operation_id") {
-                    let value: ::std::string::String = crate::dynamic::parse_argument(
-                            value,
-                        )
-                        .map_err(|error| CallError::InvalidArgument {
-                            name: "operation_id".to_string(),
-                            message: format!("{error}"),
-                        })?;
-                    builder = builder.operation_id(value);
-                }
-                if body.is_some() {
-                    return Err(CallError::InvalidArgument {
-                        name: "body".to_string(),
-                        message: "this operation takes no JSON request body".to_string(),
-                    });
-                }
-                Ok(outcome_cancel_table_sheet_operation(Box::pin(builder.send()).await))
+                call_cancel_table_sheet_operation(client, arguments, body).await
             }
             _ => Err(CallError::UnknownOperation(operation_id.to_string())),
         }
@@ -904,6 +876,47 @@ pub mod dynamic {
             }
             _ => None,
         }
+    }
+    fn call_cancel_table_sheet_operation<'a>(
+        client: &'a Client,
+        arguments: &'a Arguments,
+        body: Option<&'a serde_json::Value>,
+    ) -> Dispatched<'a, Outcome> {
+        Box::pin(async move {
+            let _ = (client, arguments, body);
+            let mut builder = client.cancel_table_sheet_operation();
+            if let Some(value) = arguments.get("table_id") {
+                let value: ::uuid::Uuid = crate::dynamic::parse_argument(value)
+                    .map_err(|error| CallError::InvalidArgument {
+                        name: "table_id".to_string(),
+                        message: format!("{error}"),
+                    })?;
+                builder = builder.table_id(value);
+            }
+            if let Some(value) = arguments.get("sheet_id") {
+                let value: ::uuid::Uuid = crate::dynamic::parse_argument(value)
+                    .map_err(|error| CallError::InvalidArgument {
+                        name: "sheet_id".to_string(),
+                        message: format!("{error}"),
+                    })?;
+                builder = builder.sheet_id(value);
+            }
+            if let Some(value) = arguments.get("operation_id") {
+                let value: ::std::string::String = crate::dynamic::parse_argument(value)
+                    .map_err(|error| CallError::InvalidArgument {
+                        name: "operation_id".to_string(),
+                        message: format!("{error}"),
+                    })?;
+                builder = builder.operation_id(value);
+            }
+            if body.is_some() {
+                return Err(CallError::InvalidArgument {
+                    name: "body".to_string(),
+                    message: "this operation takes no JSON request body".to_string(),
+                });
+            }
+            Ok(outcome_cancel_table_sheet_operation(builder.send().await))
+        })
     }
     fn outcome_cancel_table_sheet_operation(
         result: Result<

@@ -98,8 +98,8 @@ pub fn dynamic_dispatch(providers: &[Provider]) -> TokenStream {
 pub struct DynamicCode {
     /// Its `dynamic::call` arm.
     pub arm: TokenStream,
-    /// Its outcome conversion.
-    pub outcome_fn: TokenStream,
+    /// Its outcome conversion and the functions its arms call.
+    pub functions: Vec<TokenStream>,
     /// Its `response_schema` arms.
     pub schema_arms: Vec<TokenStream>,
     /// Its `dynamic::walk` arm, if it pages.
@@ -191,21 +191,42 @@ pub fn dynamic_code(
         "outcome_{}",
         progenitor_snake(&operation.sdk_name)
     ));
-    let arm = quote! {
-        #operation_id => {
+    let snake = progenitor_snake(&operation.sdk_name);
+    let mut functions = Vec::new();
+    let mut boxed =
+        |verb: &str, parameters: &[(&str, TokenStream)], output: TokenStream, body: TokenStream| {
+            let (arm, function) = boxed_arm(
+                operation_id,
+                &ident(&format!("{verb}_{snake}")),
+                parameters,
+                output,
+                body,
+            );
+            functions.push(function);
+            arm
+        };
+    let client = ("client", quote!(&'a Client));
+    let arguments = ("arguments", quote!(&'a Arguments));
+    let body = ("body", quote!(Option<&'a serde_json::Value>));
+    let arm = boxed(
+        "call",
+        &[client.clone(), arguments.clone(), body.clone()],
+        quote!(Outcome),
+        quote! {
             let mut builder = client.#method();
             #(#setters)*
             #body_setter
-            // Boxed: the dispatcher's future would otherwise be as large as
-            // its largest operation's, on the caller's stack.
-            Ok(#outcome_fn(Box::pin(builder.send()).await))
-        }
-    };
+            Ok(#outcome_fn(builder.send().await))
+        },
+    );
 
     let walk_arm = plan.map(|plan| {
         let items = plan.items_of_page();
-        quote! {
-            #operation_id => {
+        boxed(
+            "walk",
+            &[client.clone(), arguments.clone(), ("max_pages", quote!(usize))],
+            quote!(crate::dynamic::Walk),
+            quote! {
                 let mut builder = client.#method();
                 #(#setters)*
                 let mut pages = builder.pages();
@@ -226,18 +247,21 @@ pub fn dynamic_code(
                 }
                 walk.truncated = true;
                 Ok(walk)
-            }
-        }
+            },
+        )
     });
 
     let listen_arm = streams.then(|| {
-        quote! {
-            #operation_id => {
+        boxed(
+            "listen",
+            &[client.clone(), arguments.clone(), body.clone(), ("max_events", quote!(usize))],
+            quote!(crate::dynamic::Listened),
+            quote! {
                 let mut builder = client.#method();
                 #(#setters)*
                 #body_setter
                 let mut listened = crate::dynamic::Listened::default();
-                let mut events = match Box::pin(builder.events()).await {
+                let mut events = match builder.events().await {
                     Ok(events) => events,
                     Err(error) => {
                         listened.stopped = Some(Outcome::failure(error.status().map(|s| s.as_u16()), error.variant(), error.to_string()));
@@ -256,18 +280,21 @@ pub fn dynamic_code(
                 }
                 listened.truncated = true;
                 Ok(listened)
-            }
-        }
+            },
+        )
     });
 
     let fetch_arm = downloads.then(|| {
-        quote! {
-            #operation_id => {
+        boxed(
+            "fetch",
+            &[client.clone(), arguments.clone(), body.clone(), ("limit", quote!(u64))],
+            quote!(crate::dynamic::Fetched),
+            quote! {
                 let mut builder = client.#method();
                 #(#setters)*
                 #body_setter
                 let mut fetched = crate::dynamic::Fetched::default();
-                let mut download = match Box::pin(builder.download()).await {
+                let mut download = match builder.download().await {
                     Ok(download) => download,
                     Err(error) => {
                         fetched.stopped = Some(Outcome::failure(error.status().map(|s| s.as_u16()), error.variant(), error.to_string()));
@@ -287,22 +314,29 @@ pub fn dynamic_code(
                 }
                 fetched.truncated = true;
                 Ok(fetched)
-            }
-        }
+            },
+        )
     });
 
     let submit_arm = form.then(|| {
-        quote! {
-            #operation_id => {
+        boxed(
+            "submit",
+            &[
+                client.clone(),
+                arguments.clone(),
+                ("fields", quote!(&'a [(String, crate::forms::Field)])),
+            ],
+            quote!(Outcome),
+            quote! {
                 let mut builder = client.#method();
                 #(#setters)*
                 let mut form = builder.form();
                 for (name, value) in fields {
                     form = form.field(name, value.clone());
                 }
-                Ok(#outcome_fn(Box::pin(form.send()).await))
-            }
-        }
+                Ok(#outcome_fn(form.send().await))
+            },
+        )
     });
 
     let successes: Vec<&Response> = operation
@@ -347,9 +381,10 @@ pub fn dynamic_code(
             }
         }
     };
+    functions.push(outcome);
     Ok(DynamicCode {
         arm,
-        outcome_fn: outcome,
+        functions,
         schema_arms,
         walk_arm,
         listen_arm,
@@ -378,4 +413,32 @@ mod tests {
             assert_eq!(is_vec(&syn::parse_str(ty).unwrap()), list, "{ty}");
         }
     }
+}
+
+/// The dispatcher's arm for one operation, `#operation_id => #function(..).await`,
+/// and `#function`, which boxes the arm's `body` (an async block over
+/// `parameters`, names and types, borrowing for `'a`). Unoptimised builds give each arm's
+/// locals a stack slot of their own, so a dispatcher holding every arm's
+/// code needed a frame the size of all of them (8 MB for Stripe's 397 form
+/// operations); this way it holds one pointer per operation.
+fn boxed_arm(
+    operation_id: &str,
+    function: &Ident,
+    parameters: &[(&str, TokenStream)],
+    output: TokenStream,
+    body: TokenStream,
+) -> (TokenStream, TokenStream) {
+    let names: Vec<Ident> = parameters.iter().map(|(name, _)| ident(name)).collect();
+    let types = parameters.iter().map(|(_, ty)| ty);
+    let arm = quote!(#operation_id => #function(#(#names),*).await,);
+    let function = quote! {
+        fn #function<'a>(#(#names: #types),*) -> Dispatched<'a, #output> {
+            Box::pin(async move {
+                // Unused where the operation takes no parameters or body.
+                let _ = (#(#names),*);
+                #body
+            })
+        }
+    };
+    (arm, function)
 }

@@ -108,7 +108,7 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
         )
         .map_err(fail)?;
         dynamic_arms.push(code.arm);
-        dynamic_fns.push(code.outcome_fn);
+        dynamic_fns.extend(code.functions);
         schema_arms.extend(code.schema_arms);
         walk_arms.extend(code.walk_arm);
         listen_arms.extend(code.listen_arm);
@@ -148,6 +148,10 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
             #[allow(unused_imports)]
             use super::{errors, types, Client};
             use crate::dynamic::{Arguments, CallError, Outcome};
+
+            /// One operation's arm of a dispatcher, boxed.
+            #[allow(dead_code)]
+            type Dispatched<'a, T> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<T, CallError>> + Send + 'a>>;
 
             /// Calls the operation `operation_id` (as the document spells it)
             /// with `arguments` parsed into its parameters' types and `body`
