@@ -511,7 +511,10 @@ impl<'a> Generator<'a> {
         let mut object = Map::new();
         let properties = schema.get("properties").and_then(Value::as_object);
         for (member, property) in properties.into_iter().flatten() {
-            let optional = self.mode.optional && self.nodes < BUDGET;
+            // An `id` always, optional or past the budget: clients key items
+            // by it, and a list that pages by the last item's id needs one
+            // (Stripe's invoices, whose `id` is optional).
+            let optional = (self.mode.optional && self.nodes < BUDGET) || member == "id";
             if property == &Value::Bool(false) || !(optional || required.contains(member.as_str()))
             {
                 continue;
@@ -932,6 +935,25 @@ mod tests {
             value["p0"]["p0"].is_object(),
             "the second branch is taken while within budget"
         );
+    }
+
+    #[test]
+    fn an_optional_id_is_filled_past_the_budget_and_in_required_only_bodies() {
+        let document = json!({});
+        let mut generator = Generator::new(Document(&document), 1, Mode::DOCUMENTED);
+        generator.nodes = BUDGET;
+        let item = json!({"type": "object", "required": ["name"], "properties": {
+            "name": {"type": "string"},
+            "note": {"type": "string"},
+            "id": {"type": "string"},
+        }});
+        let value = generator.value(&item, "", 0, 0);
+        assert!(value["id"].is_string(), "{value}");
+        assert!(value.get("note").is_none(), "{value}");
+        let mut generator = Generator::new(Document(&document), 1, Mode::ALL[2]);
+        let value = generator.value(&item, "", 0, 0);
+        assert!(value["id"].is_string(), "{value}");
+        assert!(value.get("note").is_none(), "{value}");
     }
 
     #[test]

@@ -210,7 +210,9 @@ fn required_members(schema: &Schema) -> Vec<&'static str> {
         .collect()
 }
 
-/// The schema of member `name` of an object schema (or of its `allOf` parts).
+/// The schema of member `name` of an object schema (or of its `allOf`
+/// parts, else of the first `anyOf`/`oneOf` branch that has it: Stripe's
+/// `billing_thresholds` is an object or `""`).
 fn property<'a>(schema: &'a Schema, name: &str) -> Option<&'a Schema> {
     let schema = schema.target();
     schema
@@ -222,7 +224,12 @@ fn property<'a>(schema: &'a Schema, name: &str) -> Option<&'a Schema> {
                 .find(|(member, _)| *member == name)
                 .map(|(_, schema)| *schema)
         })
-        .or_else(|| schema.all_of.iter().find_map(|part| property(part, name)))
+        .or_else(|| {
+            (schema.all_of.iter())
+                .chain(schema.any_of)
+                .chain(schema.one_of)
+                .find_map(|part| property(part, name))
+        })
 }
 
 #[cfg(test)]
@@ -333,6 +340,29 @@ mod tests {
         assert_eq!(
             object_of(&FORM, &encoding, fields),
             serde_json::json!({"count": 3, "filter": {"limit": 10}, "name": "a b"})
+        );
+        // An object or `""` (Stripe's way to unset): the object branch types it.
+        static EMPTY: Schema = Schema {
+            types: Types::STRING,
+            values: Some(&["\"\""]),
+            ..Schema::ANY
+        };
+        static UNSETTABLE: Schema = Schema {
+            any_of: &[&FILTER, &EMPTY],
+            ..Schema::ANY
+        };
+        static BRANCHED: Schema = Schema {
+            types: Types::OBJECT,
+            object: Some(&ObjectRules {
+                properties: &[("filter", &UNSETTABLE)],
+                ..ObjectRules::NONE
+            }),
+            ..Schema::ANY
+        };
+        let fields = vec![("filter[limit]".to_string(), Value::String("10".into()))];
+        assert_eq!(
+            object_of(&BRANCHED, &encoding, fields),
+            serde_json::json!({"filter": {"limit": 10}})
         );
         static TAGS: Schema = Schema {
             types: Types::ARRAY,
