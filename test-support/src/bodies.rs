@@ -99,7 +99,7 @@ pub fn request_body(
     provider: &Provider,
     operation: &Operation,
 ) -> Result<Option<Value>, BodyError> {
-    valid_body(provider, operation, json_body(provider, operation))
+    valid_body(provider, operation, json_body(provider, operation), false)
 }
 
 /// A valid form body for `operation` (`multipart/form-data`, else
@@ -124,14 +124,16 @@ pub fn form_body(
     else {
         return Ok(None);
     };
-    Ok(valid_body(provider, operation, found)?.map(|value| (media_type, value)))
+    Ok(valid_body(provider, operation, found, true)?.map(|value| (media_type, value)))
 }
 
-/// The first valid candidate for `body`: its examples, then one generated.
+/// The first valid candidate for `body`: its examples, then one generated
+/// (for a `form`, with no empty object or array, which a form cannot carry).
 fn valid_body(
     provider: &Provider,
     operation: &Operation,
     body: Option<JsonBody<'_>>,
+    form: bool,
 ) -> Result<Option<Value>, BodyError> {
     let Some(JsonBody {
         document,
@@ -154,7 +156,9 @@ fn valid_body(
         .validator(&schema)
         .map_err(|e| schema_error(e.to_string()))?;
     let mut candidates = examples(document, media);
-    candidates.push(Generator::new(document, checker).value(&schema, 0));
+    let mut generator = Generator::new(document, checker);
+    generator.non_empty = form;
+    candidates.push(generator.value(&schema, 0));
     let mut last = Vec::new();
     for candidate in candidates {
         last = violations(&validator, &candidate);
@@ -294,6 +298,10 @@ struct Generator<'a> {
     made: Cell<usize>,
     /// Past this count, values are `null`.
     limit: Cell<usize>,
+    /// Whether objects with properties and arrays get at least one member:
+    /// form encodings write nothing for an empty one, so a required empty
+    /// object would arrive missing (Stripe's `business_profile`).
+    non_empty: bool,
 }
 
 /// Values one union branch may make.
@@ -309,6 +317,7 @@ impl<'a> Generator<'a> {
             checker,
             made: Cell::new(0),
             limit: Cell::new(BODY_BUDGET),
+            non_empty: false,
         }
     }
 
@@ -412,7 +421,8 @@ impl<'a> Generator<'a> {
         let least = schema
             .get("minProperties")
             .and_then(Value::as_u64)
-            .unwrap_or(0);
+            .unwrap_or(0)
+            .max(u64::from(self.non_empty));
         for (name, property) in properties.into_iter().flatten() {
             if object.len() as u64 >= least {
                 break;
@@ -425,7 +435,11 @@ impl<'a> Generator<'a> {
     }
 
     fn array(&self, schema: &Value, depth: usize) -> Value {
-        let least = schema.get("minItems").and_then(Value::as_u64).unwrap_or(0);
+        let least = schema
+            .get("minItems")
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
+            .max(u64::from(self.non_empty));
         let items = schema.get("items").cloned().unwrap_or_else(|| json!({}));
         let item = self.value(&items, depth + 1);
         let mut values = Vec::new();
@@ -509,6 +523,25 @@ mod tests {
     fn generate(document: &Value, schema: &Value) -> Value {
         let checker = &Checker::new(document).unwrap();
         Generator::new(document, checker).value(schema, 0)
+    }
+
+    #[test]
+    fn a_form_body_has_no_empty_object_or_array() {
+        let document = json!({});
+        let schema = json!({"type": "object", "required": ["profile", "tags"], "properties": {
+            "profile": {"type": "object", "properties": {"headline": {"type": "string"}}},
+            "tags": {"type": "array", "items": {"type": "string"}},
+        }});
+        assert_eq!(
+            generate(&document, &schema),
+            json!({"profile": {}, "tags": []})
+        );
+        let checker = &Checker::new(&document).unwrap();
+        let mut generator = Generator::new(&document, checker);
+        generator.non_empty = true;
+        let form = generator.value(&schema, 0);
+        assert_eq!(form["profile"].as_object().map(Map::len), Some(1), "{form}");
+        assert_eq!(form["tags"].as_array().map(Vec::len), Some(1), "{form}");
     }
 
     #[test]
