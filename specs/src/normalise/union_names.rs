@@ -1,7 +1,8 @@
 //! Each inline branch of a `oneOf` gets a `title` from the constant that
 //! tells it apart (a discriminator's property, or a property of one value,
 //! such as Akua's `type: {enum: ["cluster.delete"]}`; `supported: true`
-//! and `false` make `Supported` and `NotSupported`), else from the one
+//! and `false` make `Supported` and `NotSupported`, `type: 2` makes
+//! `Type2` and `version: null` makes `NoVersion`), else from the one
 //! property only it requires (`product_id` beside `package_id`), so the
 //! SDK's union says `OperationResponse::ClusterDelete { cluster_id }`, not
 //! `Variant4`.
@@ -53,7 +54,11 @@ pub fn name_branches(document: &mut Value) {
             }
             let constants: Vec<BTreeMap<String, Value>> =
                 branches.iter().map(constant_properties).collect();
-            let tag = discriminator.or_else(|| most_common(&constants));
+            let tag = discriminator
+                .or_else(|| most_common(&constants, |v| v.is_string() || v.is_boolean()));
+            // A number or `null` names a branch last, after a property only
+            // it requires.
+            let weak_tag = most_common(&constants, |v| v.is_number() || v.is_null());
             let only_required = only_required(branches);
             for ((branch, constants), only_required) in
                 branches.iter_mut().zip(&constants).zip(only_required)
@@ -73,7 +78,19 @@ pub fn name_branches(document: &mut Value) {
                     Some((tag, Value::Bool(false))) => format!("Not{}", tag.to_upper_camel_case()),
                     _ => match only_required {
                         Some(property) => property.to_upper_camel_case(),
-                        None => continue,
+                        None => match weak_tag
+                            .as_ref()
+                            .and_then(|tag| Some((tag, constants.get(tag)?)))
+                        {
+                            // Akua's snippets: `result_contract_version` is
+                            // `null` in one branch, `1` in the other.
+                            Some((tag, Value::Null)) => format!("No{}", tag.to_upper_camel_case()),
+                            // Discord's `type: {const: 2}`: `Type2`.
+                            Some((tag, Value::Number(number))) if number.is_u64() => {
+                                format!("{}{number}", tag.to_upper_camel_case())
+                            }
+                            _ => continue,
+                        },
                     },
                 };
                 if words.is_empty() {
@@ -295,8 +312,8 @@ fn own_constants(object: &Map<String, Value>) -> BTreeMap<String, Value> {
         .collect()
 }
 
-/// The one string or boolean value a schema allows (`const`, or an `enum`
-/// of one).
+/// The one string, boolean, whole number or `null` a schema allows
+/// (`const`, or an `enum` of one).
 fn constant(schema: &Value) -> Option<Value> {
     let value = match schema.get("const") {
         Some(value) => value,
@@ -305,13 +322,18 @@ fn constant(schema: &Value) -> Option<Value> {
             _ => return None,
         },
     };
-    (value.is_string() || value.is_boolean()).then(|| value.clone())
+    (value.is_string() || value.is_boolean() || value.is_u64() || value.is_null())
+        .then(|| value.clone())
 }
 
-/// The constant property most branches have (the first by name on a tie).
-fn most_common(constants: &[BTreeMap<String, Value>]) -> Option<String> {
+/// The constant property most branches have with a value `kind` takes (the
+/// first by name on a tie).
+fn most_common(
+    constants: &[BTreeMap<String, Value>],
+    kind: impl Fn(&Value) -> bool,
+) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for name in constants.iter().flat_map(BTreeMap::keys) {
+    for (name, _) in constants.iter().flatten().filter(|(_, value)| kind(value)) {
         *counts.entry(name).or_default() += 1;
     }
     let most = counts.values().copied().max()?;
@@ -412,6 +434,42 @@ mod tests {
         );
         assert_eq!(schemas["Install"]["oneOf"][0]["title"], "InstallProductId");
         assert_eq!(schemas["Install"]["oneOf"][1]["title"], "InstallPackageId");
+    }
+
+    #[test]
+    fn numeric_constants_name_branches_after_their_property() {
+        // Discord's components: typify tags only by text, so it numbered these.
+        let kind = |value: u64, other: &str| {
+            json!({"type": "object", "required": ["type"], "properties": {
+                "type": {"type": "integer", "enum": [value]},
+                other: {"type": "string"}
+            }})
+        };
+        let mut document = json!({"components": {"schemas": {
+            "Component": {"oneOf": [kind(2, "label"), kind(3, "options"), kind(4, "value")]},
+            "Negative": {"oneOf": [
+                {"properties": {"type": {"const": -1}}},
+                {"properties": {"type": {"const": 1.5}}}
+            ]},
+            "Snippet": {"oneOf": [
+                {"properties": {"version": {"nullable": true, "enum": [null]}}},
+                {"properties": {"version": {"type": "number", "enum": [1]}}}
+            ]}
+        }}});
+        name_branches(&mut document);
+        let schemas = &document["components"]["schemas"];
+        let titles: Vec<&Value> = (0..3)
+            .map(|i| &schemas["Component"]["oneOf"][i]["title"])
+            .collect();
+        assert_eq!(
+            titles,
+            ["ComponentType2", "ComponentType3", "ComponentType4"]
+        );
+        assert_eq!(schemas["Snippet"]["oneOf"][0]["title"], "SnippetNoVersion");
+        assert_eq!(schemas["Snippet"]["oneOf"][1]["title"], "SnippetVersion1");
+        // Not a name: a sign or a fraction.
+        assert_eq!(schemas["Negative"]["oneOf"][0].get("title"), None);
+        assert_eq!(schemas["Negative"]["oneOf"][1].get("title"), None);
     }
 
     #[test]
