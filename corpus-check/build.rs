@@ -135,8 +135,9 @@ fn generate(dir: &Path) -> Result<(String, String, String, bool), String> {
     })
 }
 
-/// `walk`, `listen` and `fetch` by document name, over each compiled module's
-/// `dynamic` dispatcher: the corpus's pagination and event-stream rows.
+/// `walk`, `listen`, `listen_form`, `fetch` and `submit` by document name,
+/// over each compiled module's `dynamic` dispatcher: the corpus's
+/// pagination, event-stream, file and form rows.
 fn dispatch(compiled: &[(String, String)]) -> String {
     let arms = |call: &str| {
         compiled
@@ -177,6 +178,15 @@ pub async fn submit(name: &str, connection: &sdk::dynamic::Connection, operation
     }}
 }}
 
+/// Reads the events of `operation_id` of the corpus document `name`, sending its form `fields` (its module's `dynamic::listen_form`).
+#[cfg(feature = "dynamic")]
+pub async fn listen_form(name: &str, connection: &sdk::dynamic::Connection, operation_id: &str, arguments: &sdk::dynamic::Arguments, fields: &[(String, sdk::forms::Field)], max_events: usize) -> Result<sdk::dynamic::Listened, sdk::dynamic::CallError> {{
+    let _ = (connection, operation_id, arguments, fields, max_events);
+    match name {{
+{listen_forms}        _ => Err(sdk::dynamic::CallError::UnknownProvider(name.to_string())),
+    }}
+}}
+
 /// Reads the events of `operation_id` of the corpus document `name` (its module's `dynamic::listen`).
 #[cfg(feature = "dynamic")]
 pub async fn listen(name: &str, connection: &sdk::dynamic::Connection, operation_id: &str, arguments: &sdk::dynamic::Arguments, body: Option<&serde_json::Value>, max_events: usize) -> Result<sdk::dynamic::Listened, sdk::dynamic::CallError> {{
@@ -190,6 +200,7 @@ pub async fn listen(name: &str, connection: &sdk::dynamic::Connection, operation
         listens = arms("listen(&client, operation_id, arguments, body, max_events)"),
         fetches = arms("fetch(&client, operation_id, arguments, body, limit)"),
         submits = arms("submit(&client, operation_id, arguments, fields)"),
+        listen_forms = arms("listen_form(&client, operation_id, arguments, fields, max_events)"),
     )
 }
 

@@ -118,17 +118,35 @@ async fn pages_event_streams_files_and_forms_of_the_corpus() {
                 listened += 1;
                 let prefer = ("Prefer".to_string(), format!("events={STREAM_EVENTS}"));
                 let connection = connection(&provider, &base, Some(KEY), vec![prefer]);
-                let body = test_support::request_body(&provider, operation)
-                    .unwrap_or_else(|e| panic!("{row}: {e}"));
-                let events = Box::pin(corpus_check::listen(
-                    &name,
-                    &connection,
-                    &operation.operation_id,
-                    &test_support::valid_arguments(document, operation),
-                    body.as_ref(),
-                    STREAM_EVENTS * 2,
-                ))
-                .await;
+                let arguments = test_support::valid_arguments(document, operation);
+                // A form body goes through the form builder's `.events()`.
+                let events = if form(operation) {
+                    let (media_type, body) = test_support::form_body(&provider, operation)
+                        .unwrap_or_else(|e| panic!("{row}: {e}"))
+                        .unwrap_or_else(|| panic!("{row}: the operation has a form body"));
+                    let fields = form_fields(&provider, operation, &media_type, &body);
+                    Box::pin(corpus_check::listen_form(
+                        &name,
+                        &connection,
+                        &operation.operation_id,
+                        &arguments,
+                        &fields,
+                        STREAM_EVENTS * 2,
+                    ))
+                    .await
+                } else {
+                    let body = test_support::request_body(&provider, operation)
+                        .unwrap_or_else(|e| panic!("{row}: {e}"));
+                    Box::pin(corpus_check::listen(
+                        &name,
+                        &connection,
+                        &operation.operation_id,
+                        &arguments,
+                        body.as_ref(),
+                        STREAM_EVENTS * 2,
+                    ))
+                    .await
+                };
                 match events
                     .map_err(|e| e.to_string())
                     .and_then(|l| check_listened(&l, document, operation))

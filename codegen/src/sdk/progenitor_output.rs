@@ -111,7 +111,10 @@ pub fn take_apart(
                                 add_send_raw_body(block);
                             }
                             if self_type_in(block, event_builders) {
-                                add_send_raw_events(block);
+                                add_send_raw_events(block, "send_raw", "send_raw_events");
+                                // A form body and an event stream (Mistral's
+                                // and OpenAI's transcriptions).
+                                add_send_raw_events(block, "send_raw_body", "send_raw_body_events");
                             }
                             collect_setters(block, &mut generated.setters);
                         }
@@ -375,12 +378,12 @@ fn add_send_raw_body(block: &mut syn::ItemImpl) {
     block.items.push(syn::ImplItem::Fn(raw));
 }
 
-/// `send_raw_events()`: `send_raw()` asking for `text/event-stream` (any
-/// `Accept` progenitor sets is replaced), for the operations whose success
-/// is an event stream.
-fn add_send_raw_events(block: &mut syn::ItemImpl) {
+/// `target()`: `source()` (`send_raw`, or `send_raw_body` where the builder
+/// has it) asking for `text/event-stream` (any `Accept` progenitor sets is
+/// replaced), for the operations whose success is an event stream.
+fn add_send_raw_events(block: &mut syn::ItemImpl, source: &str, target: &str) {
     let Some(mut raw) = block.items.iter().find_map(|item| match item {
-        syn::ImplItem::Fn(f) if f.sig.ident == "send_raw" => Some(f.clone()),
+        syn::ImplItem::Fn(f) if f.sig.ident == source => Some(f.clone()),
         _ => None,
     }) else {
         return;
@@ -388,7 +391,7 @@ fn add_send_raw_events(block: &mut syn::ItemImpl) {
     let mut accept = AcceptEventStream { inserted: false };
     accept.visit_impl_item_fn_mut(&mut raw);
     if accept.inserted {
-        raw.sig.ident = syn::Ident::new("send_raw_events", raw.sig.ident.span());
+        raw.sig.ident = syn::Ident::new(target, raw.sig.ident.span());
         block.items.push(syn::ImplItem::Fn(raw));
     }
 }

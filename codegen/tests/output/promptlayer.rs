@@ -858,6 +858,22 @@ pub mod dynamic {
             _ => Err(CallError::NotAForm(operation_id.to_string())),
         }
     }
+    /// Reads the events of the operation `operation_id`, whose body
+    /// is a form and whose success is an event stream, through its
+    /// form builder's `.events()`, with `arguments` and `fields` as
+    /// [`submit`] takes them: at most `max_events`.
+    pub async fn listen_form(
+        client: &Client,
+        operation_id: &str,
+        arguments: &Arguments,
+        fields: &[(String, crate::forms::Field)],
+        max_events: usize,
+    ) -> Result<crate::dynamic::Listened, CallError> {
+        let _ = (client, arguments, fields, max_events);
+        match operation_id {
+            _ => Err(CallError::NotStreamed(operation_id.to_string())),
+        }
+    }
     /// The JSON Schema of the SDK type a documented response body is
     /// parsed into (schemars), if it has a typed body.
     pub fn response_schema(

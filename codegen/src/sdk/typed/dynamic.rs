@@ -110,6 +110,9 @@ pub struct DynamicCode {
     pub fetch_arm: Option<TokenStream>,
     /// Its `dynamic::submit` arm, where its body is a form.
     pub submit_arm: Option<TokenStream>,
+    /// Its `dynamic::listen_form` arm, where its body is a form and it
+    /// answers an event stream.
+    pub listen_form_arm: Option<TokenStream>,
 }
 
 /// The `dynamic` code of one operation (`plan`: how it pages, if it does).
@@ -318,6 +321,42 @@ pub fn dynamic_code(
         )
     });
 
+    let listen_form_arm = (form && streams).then(|| {
+        boxed(
+            "listen_form",
+            &[client.clone(), arguments.clone(), ("fields", quote!(&'a [(String, crate::forms::Field)])), ("max_events", quote!(usize))],
+            quote!(crate::dynamic::Listened),
+            quote! {
+                let mut builder = client.#method();
+                #(#setters)*
+                let mut form = builder.form();
+                for (name, value) in fields {
+                    form = form.field(name, value.clone());
+                }
+                let mut listened = crate::dynamic::Listened::default();
+                let mut events = match form.events().await {
+                    Ok(events) => events,
+                    Err(error) => {
+                        listened.stopped = Some(Outcome::failure(error.status().map(|s| s.as_u16()), error.variant(), error.to_string()));
+                        return Ok(listened);
+                    }
+                };
+                while listened.events.len() < max_events {
+                    match crate::pages::next(&mut events).await {
+                        None => return Ok(listened),
+                        Some(Ok(event)) => listened.events.push(serde_json::to_value(&event.data).unwrap_or_default()),
+                        Some(Err(error)) => {
+                            listened.failed = Some(error.to_string());
+                            return Ok(listened);
+                        }
+                    }
+                }
+                listened.truncated = true;
+                Ok(listened)
+            },
+        )
+    });
+
     let submit_arm = form.then(|| {
         boxed(
             "submit",
@@ -390,6 +429,7 @@ pub fn dynamic_code(
         listen_arm,
         fetch_arm,
         submit_arm,
+        listen_form_arm,
     })
 }
 

@@ -89,12 +89,21 @@ fn stream_switch(builder: &str, generated: &Generated) -> TokenStream {
     }
 }
 
-/// `.events()` and `.events_with()` on the builder.
+impl Plan {
+    /// The type of each event's data.
+    pub fn data(&self) -> &TokenStream {
+        &self.data
+    }
+}
+
+/// `.events()` and `.events_with()` on the builder; with a `form` body,
+/// also the `events_body()` its form builder's `.events()` sends through.
 pub fn events_impl(
     operation: &Operation,
     builder: &str,
     plan: &Plan,
     prelude: &TokenStream,
+    form: bool,
 ) -> TokenStream {
     let builder_ident = ident(builder);
     let error = ident(&format!("{builder}Error"));
@@ -109,8 +118,36 @@ pub fn events_impl(
          same error as [`Self::send`]'s.",
         operation.method, operation.path
     );
+    let open = quote! {
+        match received {
+            crate::Received::Open(response) => Ok(crate::events::stream(response, settings.max_event_bytes, #parse)),
+            crate::Received::Whole(raw) => match Self::outcome(raw) {
+                Err(error) => Err(error),
+                Ok(value) => Ok(crate::events::not_a_stream(value.headers())),
+            },
+        }
+    };
+    let events_body = form.then(|| {
+        quote! {
+            /// Sends `body` (an encoded form of `content_type`) asking for
+            /// the event stream: the form builder's `.events()`.
+            #[allow(unused_mut)]
+            async fn events_body(mut self, content_type: &str, body: bytes::Bytes, options: crate::CallOptions) -> Result<crate::events::EventStream<#data>, errors::#error> {
+                let content_type = reqwest::header::HeaderValue::from_str(content_type)
+                    .map_err(|error| errors::#error::InvalidRequest(error.to_string()))?;
+                #prelude
+                let received = crate::execute_open(settings, &Self::CALL, options, || {
+                    self.clone().send_raw_body_events(content_type.clone(), body.clone())
+                })
+                .await?;
+                #open
+            }
+        }
+    });
     quote! {
         impl builder::#builder_ident<'_> {
+            #events_body
+
             #[doc = #doc]
             pub async fn events(self) -> Result<crate::events::EventStream<#data>, errors::#error> {
                 self.events_with(crate::CallOptions::default()).await
@@ -123,13 +160,7 @@ pub fn events_impl(
                 #stream_switch
                 #prelude
                 let received = crate::execute_open(settings, &Self::CALL, options, || self.clone().send_raw_events()).await?;
-                match received {
-                    crate::Received::Open(response) => Ok(crate::events::stream(response, settings.max_event_bytes, #parse)),
-                    crate::Received::Whole(raw) => match Self::outcome(raw) {
-                        Err(error) => Err(error),
-                        Ok(value) => Ok(crate::events::not_a_stream(value.headers())),
-                    },
-                }
+                #open
             }
         }
     }

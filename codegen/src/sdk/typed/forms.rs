@@ -33,6 +33,7 @@ pub(super) fn form(
     operation: &Operation,
     builder: &str,
     success_type: &TokenStream,
+    events: Option<&super::events::Plan>,
 ) -> Option<Form> {
     let body = operation
         .request_body
@@ -59,6 +60,9 @@ pub(super) fn form(
         .collect();
     let mut setters = Vec::new();
     let mut taken: Vec<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
+    if events.is_some() {
+        taken.extend(["events".to_owned(), "events_with".to_owned()]);
+    }
     let properties = schema
         .get("properties")
         .and_then(Value::as_object)
@@ -79,11 +83,52 @@ pub(super) fn form(
         operation.method, operation.path
     );
     let starter_doc = format!(" The request body as a `{media_type}` form, set field by field.");
-    let required_check = required.iter().map(|name| {
-        let message = format!("the form field `{name}` is required");
+    let required_check: Vec<TokenStream> = required
+        .iter()
+        .map(|name| {
+            let message = format!("the form field `{name}` is required");
+            quote! {
+                if !self.fields.iter().any(|(n, _)| n == #name) {
+                    return Err(super::errors::#error::InvalidRequest(#message.to_owned()));
+                }
+            }
+        })
+        .collect();
+    // `.events()`, where the operation also answers an event stream: the
+    // form's boolean `stream` field says so unless the caller set it.
+    let events = events.map(|plan| {
+        let data = plan.data();
+        let stream_switch = schema
+            .get("properties")
+            .and_then(|p| p.get("stream"))
+            .map(|p| document.deref(p).unwrap_or(p))
+            .filter(|p| matches!(kind(p, document, multipart), Kind::Flag))
+            .map(|_| {
+                quote! {
+                    if !self.fields.iter().any(|(n, _)| n == "stream") {
+                        self.fields.push(("stream".to_owned(), crate::forms::Field::Text("true".to_owned())));
+                    }
+                }
+            });
+        let required_check = required_check.clone();
+        let encodings = encodings.clone();
         quote! {
-            if !self.fields.iter().any(|(n, _)| n == #name) {
-                return Err(super::errors::#error::InvalidRequest(#message.to_owned()));
+            /// Encodes the form and sends it asking for the operation's
+            /// event stream (see [`crate::events`]), after checking that
+            /// every required field is set.
+            pub async fn events(self) -> Result<crate::events::EventStream<#data>, super::errors::#error> {
+                self.events_with(crate::CallOptions::default()).await
+            }
+
+            /// [`Self::events`] with this call's own timeout (until the
+            /// stream's head arrives) or retry count.
+            #[allow(unused_mut)]
+            pub async fn events_with(mut self, options: crate::CallOptions) -> Result<crate::events::EventStream<#data>, super::errors::#error> {
+                #(#required_check)*
+                #stream_switch
+                const ENCODINGS: &[crate::forms::Encoding] = &[#(#encodings),*];
+                let (content_type, body) = crate::forms::encode(#media_type, &self.fields, ENCODINGS);
+                self.call.events_body(&content_type, body.into(), options).await
             }
         }
     });
@@ -122,6 +167,8 @@ pub(super) fn form(
                 let (content_type, body) = crate::forms::encode(#media_type, &self.fields, ENCODINGS);
                 self.call.send_body(&content_type, body).await
             }
+
+            #events
         }
     };
     Some(Form { starter, builder })

@@ -57,6 +57,7 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
     let mut fetch_arms = Vec::new();
     let mut form_builders = Vec::new();
     let mut submit_arms = Vec::new();
+    let mut listen_form_arms = Vec::new();
     for operation in &provider.operations {
         let fail = |message: String| {
             GenError::new(
@@ -75,7 +76,8 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
         );
         impls.push(send::send_impl(provider, operation, &builder, generated).map_err(fail)?);
         let success = success_type(operation, generated).map_err(fail)?;
-        let form = forms::form(provider, operation, &builder, &success);
+        let streamed = events::plan(provider, operation, &builder, generated);
+        let form = forms::form(provider, operation, &builder, &success, streamed.as_ref());
         let has_form = form.is_some();
         if let Some(form) = form {
             impls.push(form.starter);
@@ -84,14 +86,15 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
         if let Some(plan) = &paged {
             impls.push(pages::pages_impl(&builder, plan));
         }
-        let streamed = events::plan(provider, operation, &builder, generated);
         let downloads = download::downloads(operation, generated);
         if streamed.is_some() || downloads {
             let prelude = send::prelude(operation, &builder, generated)
                 .map_err(fail)?
                 .statements();
             if let Some(plan) = &streamed {
-                impls.push(events::events_impl(operation, &builder, plan, &prelude));
+                impls.push(events::events_impl(
+                    operation, &builder, plan, &prelude, has_form,
+                ));
             }
             if downloads {
                 impls.push(download::download_impl(operation, &builder, &prelude));
@@ -114,6 +117,7 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
         listen_arms.extend(code.listen_arm);
         fetch_arms.extend(code.fetch_arm);
         submit_arms.extend(code.submit_arm);
+        listen_form_arms.extend(code.listen_form_arm);
     }
     let webhooks = webhooks::module(provider, generated);
     let forms = (!form_builders.is_empty()).then(|| {
@@ -207,6 +211,18 @@ pub fn operations(provider: &Provider, generated: &Generated) -> Result<TokenStr
                 match operation_id {
                     #(#submit_arms)*
                     _ => Err(CallError::NotAForm(operation_id.to_string())),
+                }
+            }
+
+            /// Reads the events of the operation `operation_id`, whose body
+            /// is a form and whose success is an event stream, through its
+            /// form builder's `.events()`, with `arguments` and `fields` as
+            /// [`submit`] takes them: at most `max_events`.
+            pub async fn listen_form(client: &Client, operation_id: &str, arguments: &Arguments, fields: &[(String, crate::forms::Field)], max_events: usize) -> Result<crate::dynamic::Listened, CallError> {
+                let _ = (client, arguments, fields, max_events);
+                match operation_id {
+                    #(#listen_form_arms)*
+                    _ => Err(CallError::NotStreamed(operation_id.to_string())),
                 }
             }
 
