@@ -438,23 +438,6 @@ fn is_vec(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(path) if path.path.segments.last().is_some_and(|s| s.ident == "Vec"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::is_vec;
-
-    #[test]
-    fn list_arguments_are_recognised_by_type() {
-        for (ty, list) in [
-            ("::std::vec::Vec<::std::string::String>", true),
-            ("Vec<i64>", true),
-            ("::std::string::String", false),
-            ("::std::option::Option<Vec<u8>>", false),
-        ] {
-            assert_eq!(is_vec(&syn::parse_str(ty).unwrap()), list, "{ty}");
-        }
-    }
-}
-
 /// The dispatcher's arm for one operation, `#operation_id => #function(..).await`,
 /// and `#function`, which boxes the arm's `body` (an async block over
 /// `parameters`, names and types, borrowing for `'a`). Unoptimised builds give each arm's
@@ -481,4 +464,21 @@ fn boxed_arm(
         }
     };
     (arm, function)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_vec;
+
+    #[test]
+    fn list_arguments_are_recognised_by_type() {
+        for (ty, list) in [
+            ("::std::vec::Vec<::std::string::String>", true),
+            ("Vec<i64>", true),
+            ("::std::string::String", false),
+            ("::std::option::Option<Vec<u8>>", false),
+        ] {
+            assert_eq!(is_vec(&syn::parse_str(ty).unwrap()), list, "{ty}");
+        }
+    }
 }
