@@ -92,7 +92,7 @@ pub struct Config {
     pub watch: Option<Duration>,
     /// Credentials that count as valid; empty accepts any non-empty one.
     pub api_keys: Vec<String>,
-    /// Per-connection limits (header read timeout).
+    /// Per-connection and per-request limits (header read timeout, body size).
     pub limits: Limits,
     /// Requests kept in the journal (`0`: none recorded).
     pub journal: usize,
@@ -279,6 +279,7 @@ fn shared(config: &Config) -> Result<Shared, StartError> {
         ));
     }
     shared.webhooks = ci::webhooks::Webhooks::new(config.webhook_secret.as_deref())?;
+    shared.max_body_bytes = config.limits.max_body_bytes;
     let served: Vec<&'static model::Provider> =
         shared.served().mounts.iter().map(|m| m.provider).collect();
     if !config.proxy.is_empty() {

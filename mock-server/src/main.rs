@@ -1,4 +1,4 @@
-//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--spec [NAME=]PATH]... [--watch] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--journal N] [--no-cors] [--stateful] [--proxy [PROVIDER=]URL]... [--proxy-timeout SECONDS] [--record DIR | --replay DIR] [--log-format text|json] [--check-health]`
+//! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--spec [NAME=]PATH]... [--watch] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--max-body BYTES] [--journal N] [--no-cors] [--stateful] [--proxy [PROVIDER=]URL]... [--proxy-timeout SECONDS] [--record DIR | --replay DIR] [--log-format text|json] [--check-health]`
 
 use std::io::{BufWriter, IsTerminal, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
@@ -47,6 +47,10 @@ struct Args {
     /// keep-alive connection may idle).
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     header_timeout: u64,
+    /// The largest request body read, in bytes; a larger one gets 413. Raise
+    /// it for file uploads (each request in flight may hold this much).
+    #[arg(long, value_name = "BYTES", env = "MOCK_MAX_BODY", default_value_t = Limits::default().max_body_bytes)]
+    max_body: usize,
     /// Requests kept in the journal (GET /__mock/requests); 0 turns it off.
     #[arg(long, value_name = "N", default_value_t = Config::default().journal)]
     journal: usize,
@@ -122,6 +126,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         api_keys: args.api_keys,
         limits: Limits {
             header_read_timeout: Duration::from_secs(args.header_timeout),
+            max_body_bytes: args.max_body,
         },
         journal: args.journal,
         cors: !args.no_cors,

@@ -27,20 +27,25 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 use tower::ServiceExt;
 
-use crate::pipeline::limits::MAX_HEADER_BYTES;
+use crate::pipeline::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES};
 
-/// Per-connection limits.
+/// Per-connection and per-request limits.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Time a client has to send a request's headers, from the moment the
     /// server waits for them (so also the longest a keep-alive connection may idle).
     pub header_read_timeout: Duration,
+    /// The largest request body read, in bytes (1 MiB by default); a larger
+    /// one is answered `413`. Raise it for uploads: every request in flight
+    /// may hold this much in memory.
+    pub max_body_bytes: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Self {
             header_read_timeout: Duration::from_secs(10),
+            max_body_bytes: MAX_BODY_BYTES,
         }
     }
 }

@@ -144,7 +144,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 }
 
 async fn answer(shared: &Shared, served: &Served, request: Request) -> Answered {
-    let request = match Incoming::read(request).await {
+    let request = match Incoming::read(request, shared.max_body_bytes).await {
         Ok(request) => request,
         Err(exceeded) => return Answered::new(Refusal::Oversized(exceeded).into_response()),
     };

@@ -30,6 +30,8 @@ pub struct Shared {
     pub(crate) proxy: Proxy,
     /// `POST /__mock/webhooks`: the signing key and the deliveries.
     pub(crate) webhooks: Webhooks,
+    /// The largest request body read (`Limits::max_body_bytes`).
+    pub(crate) max_body_bytes: usize,
 }
 
 impl Shared {
@@ -51,6 +53,7 @@ impl Shared {
             cors,
             proxy: Proxy::default(),
             webhooks: Webhooks::test(),
+            max_body_bytes: crate::pipeline::limits::MAX_BODY_BYTES,
         }
     }
 

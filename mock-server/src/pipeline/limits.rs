@@ -10,7 +10,8 @@ pub const MAX_TARGET_BYTES: usize = 8 * 1024;
 pub const MAX_HEADERS: usize = 100;
 /// Largest total of header names and values in bytes; beyond it, `431`.
 pub const MAX_HEADER_BYTES: usize = 32 * 1024;
-/// Largest request body in bytes, on every route; beyond it, `413`.
+/// Largest request body in bytes, on every route, unless the server is
+/// given another (`Limits::max_body_bytes`, `--max-body`); beyond it, `413`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// A limit a request exceeds.
@@ -25,9 +26,9 @@ pub enum Exceeded {
     /// The headers are too large.
     #[error("the request's headers are larger than {MAX_HEADER_BYTES} bytes in all")]
     HeaderBytes,
-    /// The body is too large.
-    #[error("the request body is larger than {MAX_BODY_BYTES} bytes")]
-    Body,
+    /// The body is larger than the server's limit (its bytes).
+    #[error("the request body is larger than {0} bytes")]
+    Body(usize),
 }
 
 impl Exceeded {
@@ -38,7 +39,7 @@ impl Exceeded {
             Exceeded::HeaderCount | Exceeded::HeaderBytes => {
                 StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE
             }
-            Exceeded::Body => StatusCode::PAYLOAD_TOO_LARGE,
+            Exceeded::Body(_) => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
 
@@ -47,14 +48,14 @@ impl Exceeded {
         match self {
             Exceeded::Target => "uri_too_long",
             Exceeded::HeaderCount | Exceeded::HeaderBytes => "headers_too_large",
-            Exceeded::Body => "body_too_large",
+            Exceeded::Body(_) => "body_too_large",
         }
     }
 }
 
 /// Checks what can be checked before reading the body: the target, the
-/// headers, and a declared `Content-Length`.
-pub fn check_head(uri: &Uri, headers: &HeaderMap) -> Result<(), Exceeded> {
+/// headers, and a declared `Content-Length` (at most `max_body` bytes).
+pub fn check_head(uri: &Uri, headers: &HeaderMap, max_body: usize) -> Result<(), Exceeded> {
     let target = uri.path_and_query().map_or(0, |p| p.as_str().len());
     if target > MAX_TARGET_BYTES {
         return Err(Exceeded::Target);
@@ -73,8 +74,8 @@ pub fn check_head(uri: &Uri, headers: &HeaderMap) -> Result<(), Exceeded> {
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok());
-    if declared_length.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
-        return Err(Exceeded::Body);
+    if declared_length.is_some_and(|length| length > max_body as u64) {
+        return Err(Exceeded::Body(max_body));
     }
     Ok(())
 }
@@ -91,7 +92,7 @@ mod tests {
         for (name, value) in headers {
             map.append(*name, HeaderValue::from_str(value).unwrap());
         }
-        check_head(&uri, &map)
+        check_head(&uri, &map, MAX_BODY_BYTES)
     }
 
     #[test]
@@ -104,8 +105,16 @@ mod tests {
         let big = vec![("x-big", "v".repeat(MAX_HEADER_BYTES))];
         assert_eq!(head("/", &big), Err(Exceeded::HeaderBytes));
         let length = vec![("content-length", (MAX_BODY_BYTES + 1).to_string())];
-        assert_eq!(head("/", &length), Err(Exceeded::Body));
-        assert_eq!(Exceeded::Body.status(), 413);
+        assert_eq!(head("/", &length), Err(Exceeded::Body(MAX_BODY_BYTES)));
+        assert_eq!(Exceeded::Body(MAX_BODY_BYTES).status(), 413);
+        let uri: Uri = "/".parse().unwrap();
+        let mut map = HeaderMap::new();
+        map.insert(CONTENT_LENGTH, HeaderValue::from(MAX_BODY_BYTES + 1));
+        assert_eq!(check_head(&uri, &map, 2 * MAX_BODY_BYTES), Ok(()));
+        assert_eq!(
+            Exceeded::Body(10).to_string(),
+            "the request body is larger than 10 bytes"
+        );
         assert_eq!(Exceeded::Target.status(), 414);
         assert_eq!(Exceeded::HeaderBytes.status(), 431);
     }

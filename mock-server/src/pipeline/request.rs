@@ -21,19 +21,19 @@ pub struct Incoming {
     pub headers: HeaderMap,
     /// The query's pairs, decoded (form encoding: `+` is a space).
     pub query: Vec<(String, String)>,
-    /// The body (at most [`limits::MAX_BODY_BYTES`]).
+    /// The body (at most the server's `max_body` bytes).
     pub body: Bytes,
 }
 
 impl Incoming {
     /// Checks the limits and reads the body, on every route alike, so an
     /// oversized request is refused wherever it is sent.
-    pub async fn read(request: Request) -> Result<Self, Exceeded> {
-        limits::check_head(request.uri(), request.headers())?;
+    pub async fn read(request: Request, max_body: usize) -> Result<Self, Exceeded> {
+        limits::check_head(request.uri(), request.headers(), max_body)?;
         let (parts, body) = request.into_parts();
-        let body = to_bytes(body, limits::MAX_BODY_BYTES)
+        let body = to_bytes(body, max_body)
             .await
-            .map_err(|_| Exceeded::Body)?;
+            .map_err(|_| Exceeded::Body(max_body))?;
         Ok(Self {
             query: parts.uri.query().map(query_pairs).unwrap_or_default(),
             method: parts.method,

@@ -63,6 +63,41 @@ async fn a_streamed_oversized_body_gets_413() {
 }
 
 #[tokio::test]
+async fn a_raised_body_limit_takes_an_upload_over_the_default() {
+    let mock = MockServer::start(Config {
+        limits: Limits {
+            max_body_bytes: 4 * MAX_BODY_BYTES,
+            ..Limits::default()
+        },
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let size = 2 * MAX_BODY_BYTES;
+    let mut request = post(&format!("content-length: {size}\r\n")).into_bytes();
+    request.extend(std::iter::repeat_n(b'a', size));
+    let answer = exchange(&mock, &request).await;
+    assert!(status_line(&answer).starts_with("HTTP/1.1 200"), "{answer}");
+    // Past the raised limit, declared or streamed: 413, naming the limit.
+    let over = 4 * MAX_BODY_BYTES + 1;
+    let answer = exchange(
+        &mock,
+        post(&format!("content-length: {over}\r\n")).as_bytes(),
+    )
+    .await;
+    assert!(status_line(&answer).starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(
+        answer.contains(&(4 * MAX_BODY_BYTES).to_string()),
+        "{answer}"
+    );
+    let mut request = post("transfer-encoding: chunked\r\n").into_bytes();
+    request.extend(format!("{over:x}\r\n").as_bytes());
+    request.extend(std::iter::repeat_n(b'a', over));
+    let answer = exchange(&mock, &request).await;
+    assert!(status_line(&answer).starts_with("HTTP/1.1 413"), "{answer}");
+}
+
+#[tokio::test]
 async fn a_long_query_gets_414() {
     let mock = start().await;
     let request = format!(
@@ -103,6 +138,7 @@ async fn a_client_sending_headers_a_byte_at_a_time_is_cut_off_without_affecting_
     let mock = MockServer::start(Config {
         limits: Limits {
             header_read_timeout: Duration::from_millis(300),
+            ..Limits::default()
         },
         ..Config::default()
     })
