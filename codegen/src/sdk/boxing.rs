@@ -247,19 +247,27 @@ impl Boxer<'_> {
         self.boxed.get(&owner.to_string())
     }
 
+    /// The types of the fields of `item` (a type, or its builder) to box.
+    fn boxed_fields<'s>(&self, item: &'s mut syn::ItemStruct) -> Vec<&'s mut syn::Type> {
+        let Some(members) = self.members(&item.ident) else {
+            return Vec::new();
+        };
+        item.fields
+            .iter_mut()
+            .filter(|f| {
+                f.ident
+                    .as_ref()
+                    .is_some_and(|i| members.contains(&i.to_string()))
+            })
+            .map(|f| &mut f.ty)
+            .collect()
+    }
+
     fn item(&mut self, item: &mut syn::Item) {
         match item {
             syn::Item::Struct(s) => {
-                if let Some(members) = self.members(&s.ident) {
-                    for field in &mut s.fields {
-                        if field
-                            .ident
-                            .as_ref()
-                            .is_some_and(|i| members.contains(&i.to_string()))
-                        {
-                            field.ty = boxed(&field.ty);
-                        }
-                    }
+                for ty in self.boxed_fields(s) {
+                    *ty = boxed(ty);
                 }
             }
             syn::Item::Enum(e) => {
@@ -347,16 +355,8 @@ impl Boxer<'_> {
     fn builder_item(&self, item: &mut syn::Item) {
         match item {
             syn::Item::Struct(s) => {
-                if let Some(members) = self.members(&s.ident) {
-                    for field in &mut s.fields {
-                        if field
-                            .ident
-                            .as_ref()
-                            .is_some_and(|i| members.contains(&i.to_string()))
-                        {
-                            BoxResultOk.visit_type_mut(&mut field.ty);
-                        }
-                    }
+                for ty in self.boxed_fields(s) {
+                    BoxResultOk.visit_type_mut(ty);
                 }
             }
             syn::Item::Impl(block) if block.trait_.is_none() => {

@@ -254,35 +254,49 @@ pub fn dynamic_code(
         )
     });
 
+    // Reading at most `max_events` of the stream `opened` opens.
+    let listen_events = |opened: TokenStream| {
+        quote! {
+            let mut listened = crate::dynamic::Listened::default();
+            let mut events = match #opened.await {
+                Ok(events) => events,
+                Err(error) => {
+                    listened.stopped = Some(Outcome::failure(error.status().map(|s| s.as_u16()), error.variant(), error.to_string()));
+                    return Ok(listened);
+                }
+            };
+            while listened.events.len() < max_events {
+                match crate::pages::next(&mut events).await {
+                    None => return Ok(listened),
+                    Some(Ok(event)) => listened.events.push(serde_json::to_value(&event.data).unwrap_or_default()),
+                    Some(Err(error)) => {
+                        listened.failed = Some(error.to_string());
+                        return Ok(listened);
+                    }
+                }
+            }
+            listened.truncated = true;
+            Ok(listened)
+        }
+    };
+    let listen = listen_events(quote!(builder.events()));
+    let listen_form = listen_events(quote!(form.events()));
+
     let listen_arm = streams.then(|| {
         boxed(
             "listen",
-            &[client.clone(), arguments.clone(), body.clone(), ("max_events", quote!(usize))],
+            &[
+                client.clone(),
+                arguments.clone(),
+                body.clone(),
+                ("max_events", quote!(usize)),
+            ],
             quote!(crate::dynamic::Listened),
             quote! {
                 let mut builder = client.#method();
                 #(#setters)*
                 #body_setter
-                let mut listened = crate::dynamic::Listened::default();
-                let mut events = match builder.events().await {
-                    Ok(events) => events,
-                    Err(error) => {
-                        listened.stopped = Some(Outcome::failure(error.status().map(|s| s.as_u16()), error.variant(), error.to_string()));
-                        return Ok(listened);
-                    }
-                };
-                while listened.events.len() < max_events {
-                    match crate::pages::next(&mut events).await {
-                        None => return Ok(listened),
-                        Some(Ok(event)) => listened.events.push(serde_json::to_value(&event.data).unwrap_or_default()),
-                        Some(Err(error)) => {
-                            listened.failed = Some(error.to_string());
-                            return Ok(listened);
-                        }
-                    }
-                }
-                listened.truncated = true;
-                Ok(listened)
+                #listen
             },
         )
     });
@@ -324,7 +338,12 @@ pub fn dynamic_code(
     let listen_form_arm = (form && streams).then(|| {
         boxed(
             "listen_form",
-            &[client.clone(), arguments.clone(), ("fields", quote!(&'a [(String, crate::forms::Field)])), ("max_events", quote!(usize))],
+            &[
+                client.clone(),
+                arguments.clone(),
+                ("fields", quote!(&'a [(String, crate::forms::Field)])),
+                ("max_events", quote!(usize)),
+            ],
             quote!(crate::dynamic::Listened),
             quote! {
                 let mut builder = client.#method();
@@ -333,26 +352,7 @@ pub fn dynamic_code(
                 for (name, value) in fields {
                     form = form.field(name, value.clone());
                 }
-                let mut listened = crate::dynamic::Listened::default();
-                let mut events = match form.events().await {
-                    Ok(events) => events,
-                    Err(error) => {
-                        listened.stopped = Some(Outcome::failure(error.status().map(|s| s.as_u16()), error.variant(), error.to_string()));
-                        return Ok(listened);
-                    }
-                };
-                while listened.events.len() < max_events {
-                    match crate::pages::next(&mut events).await {
-                        None => return Ok(listened),
-                        Some(Ok(event)) => listened.events.push(serde_json::to_value(&event.data).unwrap_or_default()),
-                        Some(Err(error)) => {
-                            listened.failed = Some(error.to_string());
-                            return Ok(listened);
-                        }
-                    }
-                }
-                listened.truncated = true;
-                Ok(listened)
+                #listen_form
             },
         )
     });
