@@ -335,6 +335,15 @@ pub fn dynamic_code(
         )
     });
 
+    // The operation's form builder with the caller's `fields`.
+    let fill_form = quote! {
+        let mut builder = client.#method();
+        #(#setters)*
+        let mut form = builder.form();
+        for (name, value) in fields {
+            form = form.field(name, value.clone());
+        }
+    };
     let listen_form_arm = (form && streams).then(|| {
         boxed(
             "listen_form",
@@ -346,12 +355,7 @@ pub fn dynamic_code(
             ],
             quote!(crate::dynamic::Listened),
             quote! {
-                let mut builder = client.#method();
-                #(#setters)*
-                let mut form = builder.form();
-                for (name, value) in fields {
-                    form = form.field(name, value.clone());
-                }
+                #fill_form
                 #listen_form
             },
         )
@@ -367,12 +371,7 @@ pub fn dynamic_code(
             ],
             quote!(Outcome),
             quote! {
-                let mut builder = client.#method();
-                #(#setters)*
-                let mut form = builder.form();
-                for (name, value) in fields {
-                    form = form.field(name, value.clone());
-                }
+                #fill_form
                 Ok(#outcome_fn(form.send().await))
             },
         )

@@ -110,8 +110,6 @@ pub(super) fn form(
                     }
                 }
             });
-        let required_check = required_check.clone();
-        let encodings = encodings.clone();
         quote! {
             /// Encodes the form and sends it asking for the operation's
             /// event stream (see [`crate::events`]), after checking that
