@@ -137,7 +137,7 @@ fn generate(dir: &Path) -> Result<(String, String, String, bool), String> {
 
 /// `walk`, `listen`, `listen_form`, `fetch` and `submit` by document name,
 /// over each compiled module's `dynamic` dispatcher: the corpus's
-/// pagination, event-stream, file and form rows.
+/// call, pagination, event-stream, file and form rows.
 fn dispatch(compiled: &[(String, String)]) -> String {
     let arms = |call: &str| {
         compiled
@@ -151,6 +151,15 @@ fn dispatch(compiled: &[(String, String)]) -> String {
     };
     format!(
         r#"
+/// Calls `operation_id` of the corpus document `name` (its module's `dynamic::call`).
+#[cfg(feature = "dynamic")]
+pub async fn call(name: &str, connection: &sdk::dynamic::Connection, operation_id: &str, arguments: &sdk::dynamic::Arguments, body: Option<&serde_json::Value>) -> Result<sdk::dynamic::Outcome, sdk::dynamic::CallError> {{
+    let _ = (connection, operation_id, arguments, body);
+    match name {{
+{calls}        _ => Err(sdk::dynamic::CallError::UnknownProvider(name.to_string())),
+    }}
+}}
+
 /// Walks the pages of `operation_id` of the corpus document `name` (its module's `dynamic::walk`).
 #[cfg(feature = "dynamic")]
 pub async fn walk(name: &str, connection: &sdk::dynamic::Connection, operation_id: &str, arguments: &sdk::dynamic::Arguments, max_pages: usize) -> Result<sdk::dynamic::Walk, sdk::dynamic::CallError> {{
@@ -196,6 +205,7 @@ pub async fn listen(name: &str, connection: &sdk::dynamic::Connection, operation
     }}
 }}
 "#,
+        calls = arms("call(&client, operation_id, arguments, body)"),
         walks = arms("walk(&client, operation_id, arguments, max_pages)"),
         listens = arms("listen(&client, operation_id, arguments, body, max_events)"),
         fetches = arms("fetch(&client, operation_id, arguments, body, limit)"),

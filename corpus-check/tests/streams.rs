@@ -1,10 +1,12 @@
-//! Every paginated, event-stream, file and form operation of every compiled
-//! corpus document, through its generated client's `.pages()`, `.events()`,
-//! `.download()` and `.form()` (the module's `dynamic::walk`/`listen`/
-//! `fetch`/`submit`), against the mock serving that same document with
-//! `--spec`: pages reach the last with every item once, streams end after
-//! the events asked for, each matching its declared schema, files arrive
-//! whole, forms are encoded so the mock's parser and checks accept them.
+//! Every paginated, event-stream, file, form and query-list operation of
+//! every compiled corpus document, through its generated client's
+//! `.pages()`, `.events()`, `.download()`, `.form()` and `.send()` (the
+//! module's `dynamic::walk`/`listen`/`fetch`/`submit`/`call`), against the
+//! mock serving that same document with `--spec`: pages reach the last with
+//! every item once, streams end after the events asked for, each matching
+//! its declared schema, files arrive whole, forms and query lists (repeated
+//! names or joined, as each parameter's `style` and `explode` say) are
+//! encoded so the mock's parser and checks accept them.
 //! The checks are shared with the contract suite
 //! (`test_support::sdk::check_walk`, `check_listened`, `check_fetched`,
 //! `check_submitted`).
@@ -26,7 +28,7 @@ const KEY: &str = "corpus-key";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pages_event_streams_files_and_forms_of_the_corpus() {
     let mut failures = Vec::new();
-    let (mut walked, mut listened, mut fetched, mut submitted) = (0, 0, 0, 0);
+    let (mut walked, mut listened, mut fetched, mut submitted, mut listed) = (0, 0, 0, 0, 0);
     let mut no_body = Vec::new();
     for dir in specs::corpus_dirs().expect("specs/corpus/ reads") {
         let name = dir
@@ -66,10 +68,15 @@ async fn pages_event_streams_files_and_forms_of_the_corpus() {
                         .any(|c| forms.iter().any(|f| c.media_type.eq_ignore_ascii_case(f)))
             })
         };
+        let lists = |o: &specs::Operation| {
+            o.parameters
+                .iter()
+                .any(|p| p.location == specs::ParameterLocation::Query && p.list.is_some())
+        };
         if !provider
             .operations
             .iter()
-            .any(|o| o.pagination.is_some() || streamed(o) || file(o) || form(o))
+            .any(|o| o.pagination.is_some() || streamed(o) || file(o) || form(o) || lists(o))
         {
             continue;
         }
@@ -178,6 +185,38 @@ async fn pages_event_streams_files_and_forms_of_the_corpus() {
                     Err(why) => failures.push(format!("download {row}: {why}")),
                 }
             }
+            if lists(operation) && !form(operation) {
+                listed += 1;
+                let connection = connection(&provider, &base, Some(KEY), Vec::new());
+                // Every query list, the optional ones too, with two items
+                // where it takes two: one reads the same in every style.
+                let mut arguments = test_support::valid_arguments(document, operation);
+                for parameter in &operation.parameters {
+                    if parameter.location == specs::ParameterLocation::Query
+                        && parameter.list.is_some()
+                    {
+                        let value = test_support::valid_value(document, &parameter.schema);
+                        arguments.insert(parameter.name.clone(), value);
+                    }
+                }
+                let body = test_support::request_body(&provider, operation)
+                    .unwrap_or_else(|e| panic!("{row}: {e}"));
+                let outcome = Box::pin(corpus_check::call(
+                    &name,
+                    &connection,
+                    &operation.operation_id,
+                    &arguments,
+                    body.as_ref(),
+                ))
+                .await;
+                match outcome
+                    .map_err(|e| e.to_string())
+                    .and_then(|o| check_submitted(&o))
+                {
+                    Ok(()) => {}
+                    Err(why) => failures.push(format!("lists {row} {arguments:?}: {why}")),
+                }
+            }
             if form(operation) {
                 submitted += 1;
                 let connection = connection(&provider, &base, Some(KEY), Vec::new());
@@ -212,7 +251,7 @@ async fn pages_event_streams_files_and_forms_of_the_corpus() {
         }
     }
     eprintln!(
-        "{walked} paginated, {listened} event-stream, {fetched} file and {submitted} form operations"
+        "{walked} paginated, {listened} event-stream, {fetched} file, {submitted} form and {listed} query-list operations"
     );
     if !no_body.is_empty() {
         eprintln!(
@@ -225,7 +264,7 @@ async fn pages_event_streams_files_and_forms_of_the_corpus() {
         failures.is_empty(),
         "{} of {} rows failed:\n{}",
         failures.len(),
-        walked + listened + fetched + submitted,
+        walked + listened + fetched + submitted + listed,
         failures.join("\n")
     );
 }

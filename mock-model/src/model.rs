@@ -3,6 +3,8 @@
 //! `cargo xtask codegen`, which writes it out as static data into
 //! `mock-server/src/generated/`. Nothing here names a provider.
 
+pub use specs::ListEncoding;
+
 /// One API (provider), served under its own base URL.
 #[derive(Debug)]
 pub struct Provider {
@@ -211,6 +213,8 @@ pub struct Parameter {
     pub required: bool,
     /// The schema its value must satisfy.
     pub schema: &'static Schema,
+    /// How an array value's items arrive (`style` and `explode`).
+    pub list: ListEncoding,
 }
 
 /// A JSON request body.

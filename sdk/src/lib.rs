@@ -105,6 +105,7 @@ pub mod events;
 pub mod forms;
 pub mod pages;
 mod provider;
+mod query;
 mod redirects;
 mod response;
 mod secret;
@@ -186,6 +187,10 @@ pub mod __private {
     pub use crate::events;
     pub use crate::forms;
     pub use crate::pages;
+    /// See `crate::query`.
+    pub mod query {
+        pub use crate::query::JoinedList;
+    }
     pub use crate::response::{Failed, Failure, Received};
     pub use crate::secret::RedactedUrl;
     pub use crate::webhooks;

@@ -84,6 +84,48 @@ pub struct Parameter {
     pub required: bool,
     /// Its schema, as the resolved document has it (references stay references).
     pub schema: Value,
+    /// How its items travel, for an array parameter (from `style` and
+    /// `explode`); `None` for any other.
+    pub list: Option<ListEncoding>,
+}
+
+/// How an array parameter's items travel: OpenAPI's `style` and `explode`
+/// as far as they concern a list (the serialisation table in 4.8.12.4 of
+/// the 3.1 specification; arrays under `deepObject`, which it leaves
+/// undefined, travel as repeated names, as Stripe's clients send them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListEncoding {
+    /// Each item under the repeated name: `?id=1&id=2` (an exploded `form`,
+    /// `spaceDelimited` or `pipeDelimited` query, the default for queries
+    /// and cookies).
+    Repeated,
+    /// One value with the items separated by this character: `?id=1,2`
+    /// (`form` unexploded), `?id=1%202` (`spaceDelimited`), `?id=1|2`
+    /// (`pipeDelimited`), and `simple`, the style of paths and headers.
+    Joined(char),
+}
+
+impl ListEncoding {
+    /// The encoding a parameter at `location` declares with `style` and
+    /// `explode` (either absent for the location's default). A style that
+    /// does not apply to the location is read as the location's default.
+    pub fn of(location: ParameterLocation, style: Option<&str>, explode: Option<bool>) -> Self {
+        let joined_by = match (location, style) {
+            (ParameterLocation::Query, Some("spaceDelimited")) => ' ',
+            (ParameterLocation::Query, Some("pipeDelimited")) => '|',
+            (ParameterLocation::Query, Some("deepObject")) => return Self::Repeated,
+            (ParameterLocation::Query | ParameterLocation::Cookie, _) => ',',
+            // `simple` (and `label`/`matrix`, whose prefixes the mock's
+            // router reads as part of the segment): commas either way.
+            (ParameterLocation::Path | ParameterLocation::Header, _) => return Self::Joined(','),
+        };
+        // Queries and cookies explode by default (`form`'s default).
+        if explode.unwrap_or(true) {
+            Self::Repeated
+        } else {
+            Self::Joined(joined_by)
+        }
+    }
 }
 
 /// A request body.
@@ -495,6 +537,10 @@ impl<'a> Reader<'a> {
             let name = name.ok_or_else(|| {
                 SpecError::invalid(self.at(&at), "a parameter needs a string `name`")
             })?;
+            let is_list = parameter
+                .get("schema")
+                .and_then(|schema| Document(self.document).deref(schema))
+                .is_some_and(|schema| Document::types(schema).contains(&"array"));
             let schema = match (parameter.get("schema"), parameter.get("content")) {
                 (Some(schema), _) => schema.clone(),
                 (None, Some(_)) => {
@@ -518,6 +564,13 @@ impl<'a> Reader<'a> {
                 location,
                 required,
                 schema,
+                list: is_list.then(|| {
+                    ListEncoding::of(
+                        location,
+                        parameter.get("style").and_then(Value::as_str),
+                        parameter.get("explode").and_then(Value::as_bool),
+                    )
+                }),
             });
         }
         Ok(parameters)
@@ -749,6 +802,36 @@ pub fn is_event_stream(media_type: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn list_encodings_follow_the_serialisation_table() {
+        use ListEncoding::{Joined, Repeated};
+        use ParameterLocation::{Cookie, Header, Path, Query};
+        for (location, style, explode, wanted) in [
+            (Query, None, None, Repeated),
+            (Query, Some("form"), Some(true), Repeated),
+            (Query, Some("form"), Some(false), Joined(',')),
+            (Query, None, Some(false), Joined(',')),
+            (Query, Some("spaceDelimited"), Some(false), Joined(' ')),
+            (Query, Some("pipeDelimited"), Some(false), Joined('|')),
+            (Query, Some("pipeDelimited"), None, Repeated),
+            (Query, Some("deepObject"), Some(false), Repeated),
+            // A style of another location is read as the query's default.
+            (Query, Some("simple"), None, Repeated),
+            (Cookie, None, Some(false), Joined(',')),
+            (Cookie, None, None, Repeated),
+            (Path, None, None, Joined(',')),
+            (Path, Some("simple"), Some(true), Joined(',')),
+            (Header, None, Some(true), Joined(',')),
+            (Header, Some("pipeDelimited"), Some(false), Joined(',')),
+        ] {
+            assert_eq!(
+                ListEncoding::of(location, style, explode),
+                wanted,
+                "{location:?} {style:?} {explode:?}"
+            );
+        }
+    }
 
     #[test]
     fn downloads() {

@@ -54,9 +54,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use catalogue::{
-    Body, Encoding, METHODS, Operation, Parameter, ParameterLocation, RequestBody, Response,
-    ResponseHeader, SDK_NAME, Status, Webhook, WebhookOrigin, is_download, is_event_stream,
-    is_json, parse_status,
+    Body, Encoding, ListEncoding, METHODS, Operation, Parameter, ParameterLocation, RequestBody,
+    Response, ResponseHeader, SDK_NAME, Status, Webhook, WebhookOrigin, is_download,
+    is_event_stream, is_json, parse_status,
 };
 pub use error::{Location, SpecError};
 pub use findings::{Finding, Findings, Outcome};

@@ -393,6 +393,7 @@ mod tests {
                     location: ParameterLocation::Query,
                     required: false,
                     schema: json!({"type": "string"}),
+                    list: None,
                 })
                 .collect(),
             request_body: None,

@@ -33,7 +33,8 @@ pub use documents::{DeclaredBody, InvalidSchema, Violation, declared_body, viola
 pub use expect::{BASIC_USER, Credentials, check_refusal, credentials, names_exactly};
 pub use values::{
     BadValue, SdkHandling, bad_values, decode_segment, expected_segments, fill_path,
-    nonexistent_value, request_target, valid_arguments, valid_header_value, valid_value,
+    nonexistent_value, query_values, request_target, request_target_as, valid_arguments,
+    valid_header_value, valid_value,
 };
 
 /// A reqwest client for loopback servers. When the workspace is built as a

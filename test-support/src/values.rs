@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use serde_json::Value;
-use specs::{CredentialKind, Operation, Parameter, ParameterLocation, SourceDocument};
+use specs::{
+    CredentialKind, ListEncoding, Operation, Parameter, ParameterLocation, SourceDocument,
+};
 
 use crate::breaking::{Carrier, Judge, breaking_values};
 
@@ -24,6 +26,9 @@ const AWKWARD: &str = "op_a/b:c d%é";
 /// request it goes into shows the mismatch).
 pub fn valid_value(document: &SourceDocument, schema: &Value) -> String {
     let schema = crate::documents::resolve(&document.resolved, schema);
+    if single_type(schema) == Some("array") {
+        return valid_items(document, schema).join(",");
+    }
     let mut candidates = enum_values(schema);
     candidates.extend(typed_candidates(schema, &[AWKWARD, "op_1"]));
     first_accepted(document, schema, candidates)
@@ -87,6 +92,9 @@ pub struct BadValue {
     pub value: Option<String>,
     /// What the SDK does with it.
     pub sdk: SdkHandling,
+    /// For a list: the encoding it is sent in instead of the declared one
+    /// (a style mistake, [`SdkHandling::Encodes`]); `None` sends it as declared.
+    pub sent_as: Option<ListEncoding>,
 }
 
 /// What the SDK does with a bad argument.
@@ -105,6 +113,9 @@ pub enum SdkHandling {
     /// It fills the parameter in itself: a missing idempotency key is made
     /// per call (and kept across retries). The call succeeds.
     Supplies,
+    /// It writes a list in the declared style whatever the mistake made by
+    /// hand ([`BadValue::sent_as`]): the same items succeed.
+    Encodes,
 }
 
 /// Values a parameter's schema rejects, one per constraint its schema
@@ -128,7 +139,12 @@ pub fn bad_values(document: &SourceDocument, parameter: &Parameter) -> Vec<BadVa
             case: "missing",
             value: None,
             sdk,
+            sent_as: None,
         });
+    }
+    if let (Some(encoding), ParameterLocation::Query) = (parameter.list, parameter.location) {
+        bad.extend(bad_lists(document, schema, encoding));
+        return bad;
     }
     let Value::Object(members) = schema else {
         return bad;
@@ -159,9 +175,223 @@ pub fn bad_values(document: &SourceDocument, parameter: &Parameter) -> Vec<BadVa
                 case: b.case,
                 value: Some(as_text(&b.value)),
                 sdk: b.sdk,
+                sent_as: None,
             }),
     );
     bad
+}
+
+/// Characters a list item must not hold: every style's separator.
+const SEPARATORS: [char; 3] = [',', ' ', '|'];
+
+/// Most bytes a list made to break `maxItems` may take in the query (the
+/// mock refuses a target over 8 KiB with 414 before looking at it).
+const MAX_LIST_BYTES: usize = 4096;
+
+/// Values a query list's schema rejects, one per kind: too few items, too
+/// many, an item its `items` schema rejects (`bad-item`: one item breaking
+/// the first of its keywords that can be broken), and the style mistake: a joined list
+/// sent as repeated names, or a repeated one joined by commas where one
+/// item cannot hold the comma. Each breaks only its constraint.
+fn bad_lists(document: &SourceDocument, schema: &Value, encoding: ListEncoding) -> Vec<BadValue> {
+    let items = valid_items(document, schema);
+    let Some(first) = items.first() else {
+        return Vec::new();
+    };
+    let accepts = list_acceptor(document, schema);
+    let loosened = |keywords: &[&str], in_items: bool| {
+        let mut loosened = schema.clone();
+        let target = if in_items {
+            let items = schema.get("items").map_or(Value::Null, |s| {
+                crate::documents::resolve(&document.resolved, s).clone()
+            });
+            loosened["items"] = items;
+            &mut loosened["items"]
+        } else {
+            &mut loosened
+        };
+        if let Value::Object(members) = target {
+            for keyword in keywords {
+                members.remove(*keyword);
+            }
+        }
+        loosened
+    };
+    let breaks_only = |keyword: &str, list: &[String]| {
+        !accepts(list) && list_acceptor(document, &loosened(&[keyword], false))(list)
+    };
+    let count = |keyword: &str| {
+        schema
+            .get(keyword)
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let joined = matches!(encoding, ListEncoding::Joined(_));
+    let mut bad = Vec::new();
+    let mut push = |case, list: &[String], sdk, sent_as| {
+        bad.push(BadValue {
+            case,
+            value: Some(list.join(",")),
+            sdk,
+            sent_as,
+        });
+    };
+    // No items at all is no parameter when the name repeats per item.
+    if let Some(min) = count("minItems").filter(|min| *min > usize::from(!joined))
+        && items.len() >= min - 1
+        && breaks_only("minItems", &items[..min - 1])
+    {
+        push(
+            "too-few-items",
+            &items[..min - 1],
+            SdkHandling::Either,
+            None,
+        );
+    }
+    if let Some(max) = count("maxItems")
+        && schema.get("uniqueItems") != Some(&Value::Bool(true))
+        && (max + 1) * (parameter_bytes(first) + 16) <= MAX_LIST_BYTES
+    {
+        let list = vec![first.clone(); max + 1];
+        if breaks_only("maxItems", &list) {
+            push("too-many-items", &list, SdkHandling::Either, None);
+        }
+    }
+    if let Some(Value::Object(members)) = schema
+        .get("items")
+        .map(|s| crate::documents::resolve(&document.resolved, s))
+    {
+        let with_item = |value: &Value| {
+            let mut list = items.clone();
+            list[0] = match value {
+                Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            list
+        };
+        let accepts_without = |keywords: &[&str], value: &Value| {
+            let list = with_item(value);
+            !list[0].contains(SEPARATORS)
+                && list_acceptor(document, &loosened(keywords, true))(&list)
+        };
+        let judge = Judge {
+            rejects: &|value| !accepts(&with_item(value)),
+            accepts_without: &accepts_without,
+            wanted: &|_| true,
+        };
+        if let Some(item) = breaking_values(members, Carrier::Text, None, &judge).first() {
+            push("bad-item", &with_item(&item.value), item.sdk, None);
+        }
+    }
+    let fitting = fitting_items(document, schema);
+    let pair = match (fitting.get(1), schema.get("uniqueItems")) {
+        (Some(second), _) => vec![first.clone(), second.clone()],
+        (None, Some(Value::Bool(true))) => Vec::new(),
+        (None, _) => vec![first.clone(), first.clone()],
+    };
+    if pair.len() == 2 && accepts(&pair) {
+        match encoding {
+            ListEncoding::Joined(_) => push(
+                "list-not-joined",
+                &pair,
+                SdkHandling::Encodes,
+                Some(ListEncoding::Repeated),
+            ),
+            ListEncoding::Repeated if !accepts(&[pair.join(",")]) => push(
+                "list-joined",
+                &pair,
+                SdkHandling::Encodes,
+                Some(ListEncoding::Joined(',')),
+            ),
+            ListEncoding::Repeated => {}
+        }
+    }
+    bad
+}
+
+/// The bytes an item takes in a query once percent-encoded.
+fn parameter_bytes(item: &str) -> usize {
+    specs::uri::encode(item).len()
+}
+
+/// Items for an array schema it accepts: as many as `minItems` asks, and
+/// at least two where `maxItems` allows (one item reads the same in every
+/// style), distinct where `uniqueItems` asks; fewer when no more fit.
+fn valid_items(document: &SourceDocument, schema: &Value) -> Vec<String> {
+    let fitting = fitting_items(document, schema);
+    let Some(first) = fitting.first().cloned() else {
+        return Vec::new();
+    };
+    let count = |keyword: &str| {
+        schema
+            .get(keyword)
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok())
+    };
+    let min = count("minItems")
+        .unwrap_or(0)
+        .max(count("maxItems").unwrap_or(2).min(2))
+        .clamp(1, 64);
+    if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
+        fitting.into_iter().take(min).collect()
+    } else {
+        vec![first; min]
+    }
+}
+
+/// Distinct values an array schema's `items` accepts, none holding a
+/// separator.
+fn fitting_items(document: &SourceDocument, schema: &Value) -> Vec<String> {
+    let item_schema = schema.get("items").map_or(&Value::Null, |s| {
+        crate::documents::resolve(&document.resolved, s)
+    });
+    let mut candidates = enum_values(item_schema);
+    candidates.extend(typed_candidates(item_schema, &["op_1", "op_2", "op_3"]));
+    let accepts_item = acceptor(document, item_schema);
+    let mut fitting: Vec<String> = Vec::new();
+    for candidate in candidates {
+        if !candidate.is_empty()
+            && !candidate.contains(SEPARATORS)
+            && !fitting.contains(&candidate)
+            && accepts_item(&candidate)
+        {
+            fitting.push(candidate);
+        }
+    }
+    fitting
+}
+
+/// Whether a list of text items (as a query carries them) fits an array
+/// schema: each item read as its `items` schema's type asks (a number or
+/// boolean where it names one), as a server reads it.
+fn list_acceptor<'a>(
+    document: &'a SourceDocument,
+    schema: &'a Value,
+) -> impl Fn(&[String]) -> bool + 'a {
+    let validator = document
+        .checker()
+        .and_then(|checker| checker.validator(schema))
+        .ok();
+    let item_type = schema
+        .get("items")
+        .map(|s| crate::documents::resolve(&document.resolved, s))
+        .and_then(single_type);
+    move |items: &[String]| {
+        let Some(validator) = &validator else {
+            return true;
+        };
+        let typed = items
+            .iter()
+            .map(|text| match item_type {
+                Some("integer" | "number" | "boolean") => serde_json::from_str::<Value>(text)
+                    .ok()
+                    .filter(|v| v.is_number() || v.is_boolean())
+                    .unwrap_or_else(|| Value::String(text.clone())),
+                _ => Value::String(text.clone()),
+            })
+            .collect();
+        validator.is_valid(&Value::Array(typed))
+    }
 }
 
 /// The operation's path with argument values percent-encoded (all but
@@ -199,6 +429,16 @@ pub fn request_target(
     operation: &Operation,
     arguments: &Arguments,
 ) -> (String, Vec<(String, String)>) {
+    request_target_as(operation, arguments, None)
+}
+
+/// [`request_target`], with the list parameter `sent_as` names sent in its
+/// encoding rather than the declared one ([`BadValue::sent_as`]).
+pub fn request_target_as(
+    operation: &Operation,
+    arguments: &Arguments,
+    sent_as: Option<(&str, ListEncoding)>,
+) -> (String, Vec<(String, String)>) {
     let mut target = fill_path(operation, arguments);
     let mut headers = Vec::new();
     for parameter in &operation.parameters {
@@ -206,12 +446,43 @@ pub fn request_target(
             continue;
         };
         match parameter.location {
-            ParameterLocation::Query => push_query(&mut target, &parameter.name, value),
+            ParameterLocation::Query => {
+                let encoding = sent_as
+                    .filter(|(name, _)| *name == parameter.name)
+                    .map(|(_, encoding)| encoding);
+                for value in query_values(parameter, value, encoding) {
+                    push_query(&mut target, &parameter.name, &value);
+                }
+            }
             ParameterLocation::Header => headers.push((parameter.name.clone(), value.clone())),
             _ => {}
         }
     }
     (target, headers)
+}
+
+/// The values a query parameter's argument travels as, one per occurrence
+/// of its name: a list argument (its items separated by commas, as
+/// `dynamic::Arguments` has it) in the declared encoding, or in `sent_as`;
+/// anything else as it is.
+pub fn query_values(
+    parameter: &Parameter,
+    value: &str,
+    sent_as: Option<ListEncoding>,
+) -> Vec<String> {
+    match sent_as.or(parameter.list) {
+        None => vec![value.to_string()],
+        Some(ListEncoding::Repeated) if value.is_empty() => Vec::new(),
+        Some(ListEncoding::Repeated) => value.split(',').map(str::to_string).collect(),
+        Some(ListEncoding::Joined(separator)) => {
+            vec![
+                value
+                    .split(',')
+                    .collect::<Vec<_>>()
+                    .join(&separator.to_string()),
+            ]
+        }
+    }
 }
 
 /// The path's segments with argument values in place, decoded: what the
@@ -447,6 +718,7 @@ mod tests {
                 location,
                 required,
                 schema,
+                list: None,
             };
             bad_values(&document, &parameter)
                 .into_iter()
@@ -542,6 +814,103 @@ mod tests {
                 ("beyond-int32", some("2147483648")),
             ]
         );
+    }
+
+    #[test]
+    fn list_parameters_break_counts_items_and_style() {
+        let bad = |list, schema: Value| {
+            let document =
+                SourceDocument::new("test.json".into(), Value::Null, json!({"openapi": "3.1.0"}));
+            let parameter = Parameter {
+                name: "ids".into(),
+                location: ParameterLocation::Query,
+                required: false,
+                schema,
+                list: Some(list),
+            };
+            bad_values(&document, &parameter)
+                .into_iter()
+                .map(|b| (b.case, b.value.unwrap_or_default(), b.sdk, b.sent_as))
+                .collect::<Vec<_>>()
+        };
+        let integers = json!({
+            "type": "array", "minItems": 2, "maxItems": 3,
+            "items": {"type": "integer", "minimum": 1}
+        });
+        use ListEncoding::{Joined, Repeated};
+        use SdkHandling::{Either, Encodes, Refuses};
+        assert_eq!(
+            bad(Repeated, integers.clone()),
+            [
+                ("too-few-items", "12345".into(), Either, None),
+                (
+                    "too-many-items",
+                    "12345,12345,12345,12345".into(),
+                    Either,
+                    None
+                ),
+                ("bad-item", "abc,12345".into(), Refuses, None),
+                // One value `12345,1` is no integer.
+                ("list-joined", "12345,1".into(), Encodes, Some(Joined(','))),
+            ]
+        );
+        assert_eq!(
+            bad(Joined('|'), integers)
+                .into_iter()
+                .map(|(case, _, _, sent_as)| (case, sent_as))
+                .collect::<Vec<_>>(),
+            [
+                ("too-few-items", None),
+                ("too-many-items", None),
+                ("bad-item", None),
+                ("list-not-joined", Some(Repeated)),
+            ]
+        );
+        // Repeated names cannot send an empty list, nor strings joined by
+        // a comma be told from one string; a joined list can send none.
+        let strings = json!({"type": "array", "minItems": 1, "items": {"type": "string"}});
+        assert_eq!(bad(Repeated, strings.clone()), []);
+        assert_eq!(
+            bad(Joined(','), strings),
+            [
+                ("too-few-items", String::new(), Either, None),
+                (
+                    "list-not-joined",
+                    "op_1,op_2".into(),
+                    Encodes,
+                    Some(Repeated)
+                ),
+            ]
+        );
+        // Distinct items where `uniqueItems` asks; an enum's members first.
+        let unique = json!({
+            "type": "array", "uniqueItems": true, "minItems": 2,
+            "items": {"type": "string", "enum": ["a", "b", "c"]}
+        });
+        let document = SourceDocument::new("t.json".into(), Value::Null, json!({}));
+        assert_eq!(valid_value(&document, &unique), "a,b");
+    }
+
+    #[test]
+    fn lists_travel_in_their_parameters_encoding() {
+        let parameter = |list| Parameter {
+            name: "ids".into(),
+            location: ParameterLocation::Query,
+            required: false,
+            schema: json!({"type": "array"}),
+            list,
+        };
+        let repeated = parameter(Some(ListEncoding::Repeated));
+        assert_eq!(query_values(&repeated, "a,b", None), ["a", "b"]);
+        assert!(query_values(&repeated, "", None).is_empty());
+        assert_eq!(
+            query_values(&repeated, "a,b", Some(ListEncoding::Joined(','))),
+            ["a,b"]
+        );
+        let piped = parameter(Some(ListEncoding::Joined('|')));
+        assert_eq!(query_values(&piped, "a,b", None), ["a|b"]);
+        assert_eq!(query_values(&piped, "", None), [""]);
+        assert_eq!(query_values(&parameter(None), "a,b", None), ["a,b"]);
     }
 
     #[test]

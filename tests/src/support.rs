@@ -8,7 +8,7 @@ use std::time::Duration;
 use mock_server::{Config, MockServer};
 use sdk::dynamic::{Arguments, Connection, Outcome};
 use serde_json::Value;
-use specs::{Operation, ParameterLocation, Provider};
+use specs::{ListEncoding, Operation, ParameterLocation, Provider};
 pub use test_support::names_exactly;
 use test_support::{Credentials, DeclaredBody};
 use tokio::sync::OnceCell;
@@ -193,11 +193,13 @@ pub async fn raw_request(
         credentials,
         headers,
         body.as_ref(),
+        None,
     )
     .await
 }
 
-/// [`raw_request`] with `body` as the JSON request body.
+/// [`raw_request`] with `body` as the JSON request body, and the list
+/// parameter `sent_as` names sent in its encoding (a style mistake).
 pub async fn raw_request_with_body(
     client: &reqwest::Client,
     target: &Target,
@@ -206,6 +208,7 @@ pub async fn raw_request_with_body(
     credentials: &Credentials,
     headers: &[(String, String)],
     body: Option<&Value>,
+    sent_as: Option<(&str, ListEncoding)>,
 ) -> Result<RawResponse, String> {
     let operation = target.operation();
     let path = test_support::fill_path(operation, arguments);
@@ -222,16 +225,18 @@ pub async fn raw_request_with_body(
         }
         match parameter.location {
             ParameterLocation::Header => request = request.header(parameter.name.as_str(), value),
-            ParameterLocation::Query => query.push((parameter.name.as_str(), value.as_str())),
+            ParameterLocation::Query => {
+                let encoding = sent_as
+                    .filter(|(name, _)| *name == parameter.name)
+                    .map(|(_, encoding)| encoding);
+                for value in test_support::query_values(parameter, value, encoding) {
+                    query.push((parameter.name.clone(), value));
+                }
+            }
             _ => {}
         }
     }
-    query.extend(
-        credentials
-            .query
-            .iter()
-            .map(|(n, v)| (n.as_str(), v.as_str())),
-    );
+    query.extend(credentials.query.iter().cloned());
     if !query.is_empty() {
         request = request.query(&query);
     }

@@ -13,10 +13,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use mock_model::build::Shared;
 use mock_model::model::{
-    ArrayRules, Conditional, Credential, ErrorReply, Example, FieldEncoding, Location, MediaType,
-    NumberRules, ObjectRules, Operation, OperationLifecycle, PageEnd, Paging, Parameter, Pattern,
-    Provider, RequestBody, Resource, Response, ResponseHeader, Schema, Segment, Skipped,
-    StatusMatch, StringRules, Template, Transition, Types, Webhook,
+    ArrayRules, Conditional, Credential, ErrorReply, Example, FieldEncoding, ListEncoding,
+    Location, MediaType, NumberRules, ObjectRules, Operation, OperationLifecycle, PageEnd, Paging,
+    Parameter, Pattern, Provider, RequestBody, Resource, Response, ResponseHeader, Schema, Segment,
+    Skipped, StatusMatch, StringRules, Template, Transition, Types, Webhook,
 };
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -190,7 +190,12 @@ impl Writer {
                  location,
                  required,
                  schema,
+                 list,
              }| {
+                let list = match list {
+                    ListEncoding::Repeated => quote!(ListEncoding::Repeated),
+                    ListEncoding::Joined(separator) => quote!(ListEncoding::Joined(#separator)),
+                };
                 let location = match location {
                     Location::Path => quote!(Location::Path),
                     Location::Query => quote!(Location::Query),
@@ -198,7 +203,7 @@ impl Writer {
                     Location::Cookie => quote!(Location::Cookie),
                 };
                 let schema = self.schema_ref(schema);
-                quote!(Parameter { name: #name, location: #location, required: #required, schema: #schema })
+                quote!(Parameter { name: #name, location: #location, required: #required, schema: #schema, list: #list })
             },
         );
         let request_body = option(request_body.as_ref().map(

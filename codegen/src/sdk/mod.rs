@@ -34,6 +34,8 @@ pub use error::{GenError, GenErrorKind, Place};
 pub use surface::surface;
 pub use typed::{base_url_env, credentials_doc, dynamic_dispatch, progenitor_snake};
 
+use std::collections::HashMap;
+
 use specs::{Provider, pointer};
 
 /// How many operations the generator leaves out of one provider, one at a
@@ -236,6 +238,29 @@ fn leave_out_deep_object_parameters(provider: &mut Provider, findings: &mut spec
             ),
         );
     }
+}
+
+/// Each builder's query parameters whose array travels joined
+/// (`explode: false`): builder -> parameter name -> separator.
+fn joined_query_lists(provider: &Provider) -> HashMap<String, HashMap<String, char>> {
+    provider
+        .operations
+        .iter()
+        .filter_map(|operation| {
+            let lists: HashMap<String, char> = operation
+                .parameters
+                .iter()
+                .filter(|parameter| parameter.location == specs::ParameterLocation::Query)
+                .filter_map(|parameter| match parameter.list {
+                    Some(specs::ListEncoding::Joined(separator)) => {
+                        Some((parameter.name.clone(), separator))
+                    }
+                    _ => None,
+                })
+                .collect();
+            (!lists.is_empty()).then(|| (typed::builder_name(operation), lists))
+        })
+        .collect()
 }
 
 /// `/paths/<path>/<method>` of `operation`.
@@ -540,9 +565,16 @@ pub fn generate(provider: &Provider) -> Result<Generated, GenError> {
             })
             .map(typed::builder_name)
             .collect();
-        let generated =
-            progenitor_output::take_apart(&mut file, &raw_body_builders, &event_builders)
-                .map_err(|e| fail(e.into()))?;
+        let joined_lists = joined_query_lists(&provider);
+        let generated = progenitor_output::take_apart(
+            &mut file,
+            &progenitor_output::Additions {
+                raw_body_builders,
+                event_builders,
+                joined_lists,
+            },
+        )
+        .map_err(|e| fail(e.into()))?;
         if let Some(empty) = generated.uninhabited.first() {
             // The component itself, or the one typify named an inline part of
             // it after (`DeviceIpv4AddressVariant0` of `DeviceIpv4Address`).

@@ -26,6 +26,18 @@ pub struct Generated {
     pub duplicated: Vec<String>,
 }
 
+/// What the builders get beyond progenitor's code, by builder name.
+#[derive(Default)]
+pub struct Additions {
+    /// Builders that also get `send_raw_body()` (a body of any media type).
+    pub raw_body_builders: HashSet<String>,
+    /// Builders that also get `send_raw_events()` (`Accept: text/event-stream`).
+    pub event_builders: HashSet<String>,
+    /// Query parameters whose list travels joined, not as repeated names:
+    /// builder -> parameter name -> separator.
+    pub joined_lists: HashMap<String, HashMap<String, char>>,
+}
+
 /// Renames every builder's `send()` to a private `send_raw()` returning the
 /// `reqwest::Response` as it is (the typed layer's `send()` calls it and
 /// decodes by status itself), opens builder fields to the provider module,
@@ -35,12 +47,13 @@ pub struct Generated {
 /// without a crypto provider, the SDK's default, and it skips the SDK's
 /// configuration; `Client::builder()` is the constructor), and lists the
 /// builders, their setters and the types.
-/// `raw_body_builders` are the builders that also get `send_raw_body()`.
-pub fn take_apart(
-    file: &mut syn::File,
-    raw_body_builders: &HashSet<String>,
-    event_builders: &HashSet<String>,
-) -> Result<Generated, String> {
+/// What `additions` asks for is added to the builders.
+pub fn take_apart(file: &mut syn::File, additions: &Additions) -> Result<Generated, String> {
+    let Additions {
+        raw_body_builders,
+        event_builders,
+        joined_lists,
+    } = additions;
     RawReservedWords.visit_file_mut(file);
     crate::sdk::docs::DocText.visit_file_mut(file);
     SchemarsBehindFeature.visit_file_mut(file);
@@ -107,6 +120,11 @@ pub fn take_apart(
                             let mut rename = RenameSend(Ok(()));
                             rename.visit_item_impl_mut(block);
                             rename.0?;
+                            if let Some(lists) =
+                                self_type_name(block).and_then(|name| joined_lists.get(&name))
+                            {
+                                JoinLists(lists).visit_item_impl_mut(block);
+                            }
                             if self_type_in(block, raw_body_builders) {
                                 add_send_raw_body(block);
                             }
@@ -295,8 +313,15 @@ impl VisitMut for RenameSend {
 
 /// Whether `block` implements one of `names`.
 fn self_type_in(block: &syn::ItemImpl, names: &HashSet<String>) -> bool {
-    matches!(&*block.self_ty, syn::Type::Path(p)
-        if p.path.segments.last().is_some_and(|s| names.contains(&s.ident.to_string())))
+    self_type_name(block).is_some_and(|name| names.contains(&name))
+}
+
+/// The name of the type an `impl` block is for (`Create` of `Create<'a>`).
+fn self_type_name(block: &syn::ItemImpl) -> Option<String> {
+    match &*block.self_ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
 }
 
 /// `map.append(HeaderName::from_static("name"), ...);` (or with the name as a
@@ -424,6 +449,30 @@ impl VisitMut for AcceptEventStream {
                     .build()
             );
             self.inserted = true;
+        }
+    }
+}
+
+/// `progenitor_client::QueryParam::new("ids", &ids)` ->
+/// `crate::query::JoinedList::new("ids", &ids, ',')` for the parameters
+/// whose list travels joined (progenitor repeats a list's name).
+struct JoinLists<'a>(&'a HashMap<String, char>);
+
+impl VisitMut for JoinLists<'_> {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        syn::visit_mut::visit_expr_call_mut(self, call);
+        let is_query_param = matches!(&*call.func, syn::Expr::Path(p)
+            if p.path.segments.iter().rev().take(2).map(|s| s.ident.to_string()).eq(["new", "QueryParam"]));
+        let separator = match call.args.first() {
+            Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(name),
+                ..
+            })) => self.0.get(&name.value()),
+            _ => None,
+        };
+        if let (true, Some(separator), 2) = (is_query_param, separator, call.args.len()) {
+            call.func = syn::parse_quote!(crate::query::JoinedList::new);
+            call.args.push(syn::parse_quote!(#separator));
         }
     }
 }
@@ -570,6 +619,46 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_joined_list_replaces_progenitors_repeated_names() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub mod builder {
+                pub struct List<'a> { client: &'a super::Client }
+                impl<'a> List<'a> {
+                    pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                        let request = client.client.get(url)
+                            .query(&progenitor_client::QueryParam::new("ids", &ids))
+                            .query(&progenitor_client::QueryParam::new("after", &after))
+                            .build()?;
+                        let response = client.exec(request, &info).await?;
+                        match response.status().as_u16() {
+                            200u16 => Ok(ResponseValue::empty(response)),
+                            _ => Err(Error::UnexpectedResponse(response)),
+                        }
+                    }
+                }
+            }
+        };
+        let additions = Additions {
+            joined_lists: HashMap::from([(
+                "List".to_string(),
+                HashMap::from([("ids".to_string(), '|')]),
+            )]),
+            ..Additions::default()
+        };
+        take_apart(&mut file, &additions).unwrap();
+        let send_raw = function(&file, "send_raw").unwrap();
+        let text = quote::ToTokens::to_token_stream(send_raw).to_string();
+        assert!(
+            text.contains("crate :: query :: JoinedList :: new (\"ids\" , & ids , '|')"),
+            "{text}"
+        );
+        assert!(
+            text.contains("progenitor_client :: QueryParam :: new (\"after\" , & after)"),
+            "{text}"
+        );
+    }
+
     fn function<'a>(file: &'a syn::File, name: &str) -> Option<&'a syn::ImplItemFn> {
         let syn::Item::Mod(module) = &file.items[0] else {
             return None;
@@ -593,8 +682,10 @@ mod tests {
         let mut file = builder_impl();
         let generated = take_apart(
             &mut file,
-            &HashSet::from(["Create".to_string()]),
-            &HashSet::new(),
+            &Additions {
+                raw_body_builders: HashSet::from(["Create".to_string()]),
+                ..Additions::default()
+            },
         )
         .unwrap();
         assert!(generated.builders.contains("Create"));
@@ -625,9 +716,7 @@ mod tests {
                 impl Odd { pub async fn send(self) -> u8 { 1 } }
             }
         };
-        let error = take_apart(&mut file, &HashSet::new(), &HashSet::new())
-            .err()
-            .unwrap();
+        let error = take_apart(&mut file, &Additions::default()).err().unwrap();
         assert!(
             error.contains("does not end in a match on the status"),
             "{error}"
@@ -639,7 +728,7 @@ mod tests {
         let mut file: syn::File = syn::parse_quote! {
             pub mod types { pub enum Never {} pub enum Some { A } pub struct Thing; }
         };
-        let generated = take_apart(&mut file, &HashSet::new(), &HashSet::new()).unwrap();
+        let generated = take_apart(&mut file, &Additions::default()).unwrap();
         assert_eq!(generated.uninhabited, ["Never"]);
         assert_eq!(generated.types.len(), 3);
     }
@@ -655,7 +744,7 @@ mod tests {
                 impl ::schemars::JsonSchema for Other { }
             }
         };
-        take_apart(&mut file, &HashSet::new(), &HashSet::new()).unwrap();
+        take_apart(&mut file, &Additions::default()).unwrap();
         let text = quote::ToTokens::to_token_stream(&file).to_string();
         let expected = "# [derive (Clone , Debug)] # [cfg_attr (feature = \"schemars\" , derive (:: schemars :: JsonSchema))] pub struct Thing ;";
         assert!(text.contains(expected), "{text}");
@@ -673,7 +762,7 @@ mod tests {
         let mut file: syn::File = syn::parse_quote! {
             fn schema(gen: &mut ::schemars::gen::SchemaGenerator) {}
         };
-        take_apart(&mut file, &HashSet::new(), &HashSet::new()).unwrap();
+        take_apart(&mut file, &Additions::default()).unwrap();
         let text = quote::ToTokens::to_token_stream(&file).to_string();
         assert!(
             text.contains("r#gen : & mut :: schemars :: r#gen :: SchemaGenerator"),

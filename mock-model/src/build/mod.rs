@@ -21,7 +21,7 @@ use specs::status::{Refusal, refusal_status, representative};
 use specs::{Body, ParameterLocation, Status};
 
 use crate::model::{
-    Credential, ErrorReply, Example, FieldEncoding, Location, MediaType, Operation,
+    Credential, ErrorReply, Example, FieldEncoding, ListEncoding, Location, MediaType, Operation,
     OperationLifecycle, Parameter, Pattern, Provider, RequestBody, Resource, Response,
     ResponseHeader, Schema, Segment, Skipped, StatusMatch, Template, Transition, Webhook,
 };
@@ -216,6 +216,8 @@ fn operation(
                 location,
                 required: parameter.required,
                 schema,
+                // Read only where the schema is an array.
+                list: parameter.list.unwrap_or(ListEncoding::Repeated),
             })
         })
         .collect::<Result<Vec<_>>>()?;

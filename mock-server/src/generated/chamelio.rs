@@ -40,6 +40,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::INTEGER,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,

@@ -4,6 +4,8 @@
 //! schema (`test_support::bad_values`, `test_support::bad_bodies`, decided
 //! by the `jsonschema` crate, not the mock's evaluator) gets a client error
 //! that names what is wrong, from the mock serving the document at run time.
+//! A query list sent in a style its parameter does not declare is refused,
+//! and the same items in the declared style are taken.
 //! Operations it cannot ask this of are listed, with why: one the mock
 //! leaves out, one with a twin on its path (`/x#a`, `/x#b`: a value one
 //! refuses the other may take), one whose valid call cannot be made here
@@ -97,12 +99,29 @@ async fn every_broken_keyword_is_refused_naming_the_parameter_or_member() {
                     let credentials = credentials
                         .clone()
                         .without(parameter.location, &parameter.name);
+                    let sent_as = bad
+                        .sent_as
+                        .map(|encoding| (parameter.name.as_str(), encoding));
                     let answer = server
-                        .send(operation, &arguments, &credentials, &body)
+                        .send_as(operation, &arguments, &credentials, &body, sent_as)
                         .await;
                     refused += 1;
                     if let Err(why) = checked(&provider, operation, &answer, &parameter.name) {
                         failures.push(format!("{name} {} ({}): {why}", parameter.name, bad.case));
+                    }
+                    // The same items in the declared style are taken.
+                    if sent_as.is_some() {
+                        let declared = server
+                            .send(operation, &arguments, &with_prefer, &body)
+                            .await;
+                        if declared.0 != code {
+                            failures.push(format!(
+                                "{name} {} in its declared style got {}, not {code}: {}",
+                                parameter.name,
+                                declared.0,
+                                String::from_utf8_lossy(&declared.2)
+                            ));
+                        }
                     }
                 }
             }
@@ -254,7 +273,20 @@ impl Server {
         credentials: &Credentials,
         body: &Payload,
     ) -> (u16, bool, Vec<u8>) {
-        let (target, headers) = test_support::request_target(operation, arguments);
+        self.send_as(operation, arguments, credentials, body, None)
+            .await
+    }
+
+    /// [`Self::send`], with a list parameter sent in another style.
+    async fn send_as(
+        &self,
+        operation: &Operation,
+        arguments: &Arguments,
+        credentials: &Credentials,
+        body: &Payload,
+        sent_as: Option<(&str, specs::ListEncoding)>,
+    ) -> (u16, bool, Vec<u8>) {
+        let (target, headers) = test_support::request_target_as(operation, arguments, sent_as);
         let uri = format!("{}{}", self.base, credentials.on_target(&target));
         let mut request = Request::builder()
             .method(operation.method.as_str())

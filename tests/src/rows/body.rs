@@ -25,6 +25,7 @@ pub async fn run(suite: &Suite, target: &Target, bad: &BadBody) -> Result<(), St
         &credentials,
         &[],
         Some(&bad.body),
+        None,
     )
     .await?;
     refused_by_mock(target, &raw, &bad.member)

@@ -45,6 +45,10 @@ pub fn sdk_handled(
             matches!(outcome, Ok(o) if o.variant == "Ok"),
             "fill in and succeed with".to_string(),
         ),
+        SdkHandling::Encodes => (
+            matches!(outcome, Ok(o) if o.variant == "Ok"),
+            "send in the declared style, with success,".to_string(),
+        ),
     };
     if fine { Ok(()) } else { Err(wanted) }
 }

@@ -6,13 +6,14 @@
 //! `X-Mock-Undeclared-Status`). Which declared 4xx is the mock's choice;
 //! the row checks what a client relies on, not the choice. The SDK refuses
 //! the value before sending, or sends it and reports the mock's answer,
-//! never a success; a missing idempotency key it fills in itself. (A
-//! credential left out is the `auth` row's matter.)
+//! never a success; a missing idempotency key it fills in itself, and a
+//! list sent in the wrong style by hand it sends in the declared one, with
+//! success. (A credential left out is the `auth` row's matter.)
 
 use test_support::BadValue;
 
 use super::invalid::{refused_by_mock, sdk_handled};
-use crate::support::{KEY, Suite, Target, raw_request};
+use crate::support::{KEY, Suite, Target, raw_request_with_body};
 
 /// Runs the row: parameter `index` of the operation gets `bad.value`.
 pub async fn run(
@@ -32,10 +33,23 @@ pub async fn run(
     let credentials = target
         .credentials(KEY)
         .without(parameter.location, &parameter.name);
-    let raw = raw_request(suite.http(), target, &base, &arguments, &credentials, &[]).await?;
+    let body = target.request_body()?;
+    let sent_as = bad
+        .sent_as
+        .map(|encoding| (parameter.name.as_str(), encoding));
+    let raw = raw_request_with_body(
+        suite.http(),
+        target,
+        &base,
+        &arguments,
+        &credentials,
+        &[],
+        body.as_ref(),
+        sent_as,
+    )
+    .await?;
     refused_by_mock(target, &raw, &parameter.name)?;
     let connection = target.connection(&base, Some(KEY), Vec::new());
-    let body = target.request_body()?;
     let outcome = Box::pin(sdk::dynamic::call_with_body(
         &target.provider.name,
         &connection,

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use serde_json::Value;
 
-use crate::model::{Location, Operation, RequestBody, Response, Schema, Types};
+use crate::model::{ListEncoding, Location, Operation, RequestBody, Response, Schema, Types};
 use crate::pipeline::request::Incoming;
 use crate::pipeline::routes::PathParams;
 use mock_model::problem::Problem;
@@ -30,15 +30,30 @@ pub fn check_request(
 ) -> Vec<Problem> {
     let mut problems = Vec::new();
     for parameter in operation.parameters {
-        // A query array repeats its name (OpenAPI's default `form` style, exploded).
+        // A query array repeats its name or joins its items into one value,
+        // as its `style` and `explode` say.
         if parameter.location == Location::Query && expects_array(parameter.schema) {
             let values: Vec<&str> = request.query_values(parameter.name).collect();
+            let at = || vec!["query".to_string(), parameter.name.to_string()];
+            let items = match list_items(parameter.list, &values) {
+                Ok(items) => items,
+                Err(separator) => {
+                    problems.push(Problem::new(
+                        at(),
+                        format!(
+                            "Input should be one value with the items separated by {separator:?}, \
+                             not the parameter repeated"
+                        ),
+                        "list_style",
+                    ));
+                    continue;
+                }
+            };
             if !values.is_empty() {
-                let at = vec!["query".to_string(), parameter.name.to_string()];
                 check_value(
                     parameter.schema,
-                    &array_value(parameter.schema, &values),
-                    &at,
+                    &array_value(parameter.schema, &items),
+                    &at(),
                     &mut problems,
                 );
                 continue;
@@ -74,6 +89,18 @@ pub fn check_request(
         check_body(expected, &request.headers, &request.body, &mut problems);
     }
     problems
+}
+
+/// The items of a query array sent as `values` (each occurrence of its
+/// name, in order) in `encoding`; `Err(separator)` when a joined list's name
+/// is repeated.
+fn list_items<'a>(encoding: ListEncoding, values: &[&'a str]) -> Result<Vec<&'a str>, char> {
+    match (encoding, values) {
+        (ListEncoding::Repeated, values) => Ok(values.to_vec()),
+        (ListEncoding::Joined(_), [] | [""]) => Ok(Vec::new()),
+        (ListEncoding::Joined(separator), [value]) => Ok(value.split(separator).collect()),
+        (ListEncoding::Joined(separator), _) => Err(separator),
+    }
 }
 
 /// A request body: present if required, of a declared media type, and, in
@@ -279,7 +306,7 @@ fn array_value(schema: &Schema, items: &[&str]) -> Value {
 /// Parameters arrive as text: read them as the JSON value the schema expects
 /// (a number, boolean or JSON text where it expects one, else the string).
 /// An array is JSON text, else its items separated by commas (OpenAPI's
-/// `simple` style of paths and headers, and a query's `form` unexploded).
+/// `simple` style of paths and headers; a query array is split before).
 fn parameter_value(schema: &Schema, raw: &str) -> Value {
     let schema = schema.target();
     if expects_array(schema) && !raw.trim_start().starts_with('[') {

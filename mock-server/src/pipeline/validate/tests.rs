@@ -685,3 +685,16 @@ fn parameter_text_is_read_as_its_schema_expects() {
     };
     assert_eq!(parameter_value(&COMPOSED, "12"), json!(12));
 }
+
+#[test]
+fn query_lists_are_read_as_their_style_says() {
+    use ListEncoding::{Joined, Repeated};
+    assert_eq!(list_items(Repeated, &["a", "b,c"]), Ok(vec!["a", "b,c"]));
+    assert_eq!(list_items(Repeated, &[]), Ok(vec![]));
+    assert_eq!(list_items(Joined(','), &["a,b,c"]), Ok(vec!["a", "b", "c"]));
+    assert_eq!(list_items(Joined(' '), &["a b"]), Ok(vec!["a", "b"]));
+    assert_eq!(list_items(Joined('|'), &["a|b,c"]), Ok(vec!["a", "b,c"]));
+    assert_eq!(list_items(Joined(','), &[""]), Ok(vec![]));
+    assert_eq!(list_items(Joined(','), &[]), Ok(vec![]));
+    assert_eq!(list_items(Joined('|'), &["a", "b"]), Err('|'));
+}

@@ -25,6 +25,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -234,6 +235,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1095,12 +1097,14 @@ pub static PROVIDER: Provider = Provider {
                     location: Location::Query,
                     required: false,
                     schema: &SCHEMA_SKIP,
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
                     location: Location::Query,
                     required: false,
                     schema: &SCHEMA_LIMIT,
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,

@@ -213,6 +213,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "start",
@@ -229,6 +230,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "end",
@@ -245,6 +247,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -398,6 +401,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "start",
@@ -414,6 +418,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "end",
@@ -430,6 +435,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "metric",
@@ -442,6 +448,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -586,6 +593,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -874,6 +882,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "state",
@@ -889,12 +898,14 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Joined(','),
                 },
                 Parameter {
                     name: "order",
                     location: Location::Query,
                     required: false,
                     schema: &SCHEMA_ORDER_DIRECTION,
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "startedAfter",
@@ -910,6 +921,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "template",
@@ -919,6 +931,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "nextToken",
@@ -928,6 +941,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
@@ -945,6 +959,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1112,6 +1127,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Joined(','),
                 },
             ],
             request_body: None,
@@ -1249,6 +1265,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "start",
@@ -1265,6 +1282,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
@@ -1281,6 +1299,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1419,6 +1438,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "cursor",
@@ -1435,6 +1455,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
@@ -1452,18 +1473,21 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "direction",
                     location: Location::Query,
                     required: false,
                     schema: &SCHEMA_LOGS_DIRECTION,
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "level",
                     location: Location::Query,
                     required: false,
                     schema: &SCHEMA_LOG_LEVEL,
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "search",
@@ -1479,6 +1503,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1615,6 +1640,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1751,6 +1777,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1883,6 +1910,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "start",
@@ -1899,6 +1927,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "end",
@@ -1915,6 +1944,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -2067,6 +2097,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -2224,6 +2255,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -2431,6 +2463,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -2608,6 +2641,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -2830,6 +2864,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -2972,6 +3007,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -3129,6 +3165,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -3256,6 +3293,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -3410,6 +3448,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "name",
@@ -3419,6 +3458,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
@@ -3436,6 +3476,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "nextToken",
@@ -3445,6 +3486,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -3713,6 +3755,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "nextToken",
@@ -3722,6 +3765,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
@@ -3739,6 +3783,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -4036,6 +4081,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "hash",
@@ -4045,6 +4091,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -4190,6 +4237,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -4440,6 +4488,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "nextToken",
@@ -4449,6 +4498,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
@@ -4466,6 +4516,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -4597,6 +4648,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -4727,6 +4779,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -4844,6 +4897,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -4992,6 +5046,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "buildID",
@@ -5001,6 +5056,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -5123,6 +5179,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "buildID",
@@ -5132,6 +5189,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -5259,6 +5317,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -5413,6 +5472,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "buildID",
@@ -5422,6 +5482,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "logsOffset",
@@ -5438,6 +5499,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
@@ -5455,12 +5517,14 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "level",
                     location: Location::Query,
                     required: false,
                     schema: &SCHEMA_LOG_LEVEL,
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -5605,6 +5669,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "buildID",
@@ -5614,6 +5679,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "cursor",
@@ -5630,6 +5696,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
@@ -5647,24 +5714,28 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "direction",
                     location: Location::Query,
                     required: false,
                     schema: &SCHEMA_LOGS_DIRECTION,
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "level",
                     location: Location::Query,
                     required: false,
                     schema: &SCHEMA_LOG_LEVEL,
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "source",
                     location: Location::Query,
                     required: false,
                     schema: &SCHEMA_LOGS_SOURCE,
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -6086,6 +6157,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -6238,6 +6310,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -6388,6 +6461,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -6505,6 +6579,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "clusterID",
@@ -6520,6 +6595,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -6652,6 +6728,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -6813,6 +6890,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -7058,6 +7136,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -7198,6 +7277,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -7383,6 +7463,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "apiKeyID",
@@ -7392,6 +7473,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -7659,6 +7741,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -7999,6 +8082,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -8129,6 +8213,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -8502,6 +8587,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -8638,6 +8724,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -8762,6 +8849,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
@@ -8779,6 +8867,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -9234,6 +9323,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -9460,6 +9550,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -9696,6 +9787,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,

@@ -392,6 +392,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "resourceType",
@@ -402,6 +403,7 @@ pub static PROVIDER: Provider = Provider {
                         values: Some(&["\"dataplanes\""]),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "resourceName",
@@ -411,6 +413,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -550,6 +553,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "name",
@@ -559,6 +563,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "shadow",
@@ -568,6 +573,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::BOOLEAN,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "include",
@@ -589,6 +595,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -728,6 +735,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "name",
@@ -737,6 +745,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -876,6 +885,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "name",
@@ -885,6 +895,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1030,6 +1041,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "name",
@@ -1039,6 +1051,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "inbound-kri",
@@ -1048,6 +1061,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1193,6 +1207,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "name",
@@ -1202,6 +1217,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "kri",
@@ -1211,6 +1227,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1356,6 +1373,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "name",
@@ -1365,6 +1383,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "kri",
@@ -1374,6 +1393,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1525,6 +1545,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "name",
@@ -1534,6 +1555,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "outbound-kri",
@@ -1543,6 +1565,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "route-kri",
@@ -1552,6 +1575,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1696,6 +1720,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "policyType",
@@ -1705,6 +1730,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "policyName",
@@ -1714,6 +1740,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "size",
@@ -1723,6 +1750,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::INTEGER,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "offset",
@@ -1732,6 +1760,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::INTEGER,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "name",
@@ -1741,6 +1770,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -1884,6 +1914,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "name",
@@ -1893,6 +1924,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "size",
@@ -1902,6 +1934,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::INTEGER,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "offset",
@@ -1911,6 +1944,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::INTEGER,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "name",
@@ -1920,6 +1954,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -2067,6 +2102,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "serviceType",
@@ -2083,6 +2119,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "serviceName",
@@ -2092,6 +2129,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,

@@ -45,6 +45,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "eventId",
@@ -61,6 +62,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -182,6 +184,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "eventType",
@@ -191,6 +194,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "stateKey",
@@ -200,6 +204,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "format",
@@ -210,6 +215,7 @@ pub static PROVIDER: Provider = Provider {
                         values: Some(&["\"content\"", "\"event\""]),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -313,6 +319,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -402,6 +409,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "at",
@@ -411,6 +419,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "membership",
@@ -429,6 +438,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "not_membership",
@@ -447,6 +457,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -536,6 +547,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,

@@ -31,6 +31,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "page",
@@ -40,6 +41,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::INTEGER,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
@@ -55,6 +57,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -163,6 +166,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "endDate",
@@ -178,6 +182,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "page",
@@ -187,6 +192,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::INTEGER,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
                 Parameter {
                     name: "limit",
@@ -202,6 +208,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -419,6 +426,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -534,6 +542,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -655,6 +664,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: Some(RequestBody {
@@ -887,6 +897,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,

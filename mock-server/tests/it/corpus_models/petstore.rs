@@ -32,6 +32,7 @@ pub static PROVIDER: Provider = Provider {
                         ),
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
@@ -210,6 +211,7 @@ pub static PROVIDER: Provider = Provider {
                         types: Types::STRING,
                         ..Schema::ANY
                     },
+                    list: ListEncoding::Repeated,
                 },
             ],
             request_body: None,
