@@ -185,30 +185,41 @@ pub async fn raw_request(
     headers: &[(String, String)],
 ) -> Result<RawResponse, String> {
     let body = target.request_body()?;
+    let extras = Extras {
+        headers,
+        sent_as: None,
+    };
     raw_request_with_body(
         client,
         target,
         base,
         arguments,
         credentials,
-        headers,
         body.as_ref(),
-        None,
+        extras,
     )
     .await
 }
 
-/// [`raw_request`] with `body` as the JSON request body, and the list
-/// parameter `sent_as` names sent in its encoding (a style mistake).
+/// What a raw request carries besides its arguments, credentials and body.
+#[derive(Clone, Copy, Default)]
+pub struct Extras<'a> {
+    /// Headers sent after the credentials (`Prefer: code=404`).
+    pub headers: &'a [(String, String)],
+    /// A list parameter sent in this encoding rather than its declared one
+    /// (a style mistake).
+    pub sent_as: Option<(&'a str, ListEncoding)>,
+}
+
+/// [`raw_request`] with `body` as the JSON request body.
 pub async fn raw_request_with_body(
     client: &reqwest::Client,
     target: &Target,
     base: &str,
     arguments: &Arguments,
     credentials: &Credentials,
-    headers: &[(String, String)],
     body: Option<&Value>,
-    sent_as: Option<(&str, ListEncoding)>,
+    Extras { headers, sent_as }: Extras<'_>,
 ) -> Result<RawResponse, String> {
     let operation = target.operation();
     let path = test_support::fill_path(operation, arguments);

@@ -5,7 +5,8 @@
 //! `Type2` and `version: null` makes `NoVersion`), else from the one
 //! property only it requires (`product_id` beside `package_id`), so the
 //! SDK's union says `OperationResponse::ClusterDelete { cluster_id }`, not
-//! `Variant4`.
+//! `Variant4`. An open enum (a string `enum` beside any string) has
+//! `Known` and `Other`.
 //!
 //! typify names an untagged enum's variants after its branches' names (a
 //! `$ref`'s component, a `title`, else the branch's type: `Object`), and
@@ -50,6 +51,15 @@ pub fn name_branches(document: &mut Value) {
                 return;
             };
             if branches.len() < 2 || tagged_by_typify(branches) {
+                return;
+            }
+            if let Some(titles) = open_enum(branches) {
+                for (branch, words) in branches.iter_mut().zip(titles) {
+                    if let Some(branch) = branch.as_object_mut() {
+                        let title = unique(&mut taken, format!("{owner}{words}"));
+                        branch.insert("title".into(), Value::String(title));
+                    }
+                }
                 return;
             }
             let constants: Vec<BTreeMap<String, Value>> =
@@ -101,6 +111,26 @@ pub fn name_branches(document: &mut Value) {
             }
         },
     );
+}
+
+/// `Known` and `Other` for an open enum: two inline branches, one a string
+/// `enum`, the other any string (Akua's filter keys: `time`, `cluster`, ...
+/// or a name of the app's own), in either order.
+fn open_enum(branches: &[Value]) -> Option<[&'static str; 2]> {
+    let [first, second] = branches else {
+        return None;
+    };
+    let string = |branch: &Value| {
+        let branch = branch.as_object()?;
+        let untitled = !branch.contains_key("$ref") && !branch.contains_key("title");
+        (untitled && branch.get("type").and_then(Value::as_str) == Some("string"))
+            .then(|| branch.contains_key("enum") || branch.contains_key("const"))
+    };
+    match (string(first)?, string(second)?) {
+        (true, false) => Some(["Known", "Other"]),
+        (false, true) => Some(["Other", "Known"]),
+        _ => None,
+    }
 }
 
 /// Component names and titles, as typify would spell them.
@@ -470,6 +500,35 @@ mod tests {
         // Not a name: a sign or a fraction.
         assert_eq!(schemas["Negative"]["oneOf"][0].get("title"), None);
         assert_eq!(schemas["Negative"]["oneOf"][1].get("title"), None);
+    }
+
+    #[test]
+    fn open_enums_are_known_or_other() {
+        let mut document = json!({"components": {"schemas": {"Filter": {
+            "type": "object", "properties": {"key": {"oneOf": [
+                {"type": "string", "enum": ["time", "cluster"]},
+                {"type": "string", "minLength": 1}
+            ]}, "flipped": {"oneOf": [
+                {"type": "string"},
+                {"type": "string", "const": "all"}
+            ]}, "closed": {"oneOf": [
+                {"type": "string", "enum": ["a"]},
+                {"type": "string", "enum": ["b"]}
+            ]}}
+        }}}});
+        name_branches(&mut document);
+        let properties = &document["components"]["schemas"]["Filter"]["properties"];
+        assert_eq!(properties["key"]["oneOf"][0]["title"], "FilterKeyKnown");
+        assert_eq!(properties["key"]["oneOf"][1]["title"], "FilterKeyOther");
+        assert_eq!(
+            properties["flipped"]["oneOf"][0]["title"],
+            "FilterFlippedOther"
+        );
+        assert_eq!(
+            properties["flipped"]["oneOf"][1]["title"],
+            "FilterFlippedKnown"
+        );
+        assert_eq!(properties["closed"]["oneOf"][0].get("title"), None);
     }
 
     #[test]

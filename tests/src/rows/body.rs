@@ -9,7 +9,7 @@
 use test_support::BadBody;
 
 use super::invalid::{refused_by_mock, sdk_handled};
-use crate::support::{KEY, Suite, Target, raw_request_with_body};
+use crate::support::{Extras, KEY, Suite, Target, raw_request_with_body};
 
 /// Runs the row: the operation's call with `bad.body`.
 pub async fn run(suite: &Suite, target: &Target, bad: &BadBody) -> Result<(), String> {
@@ -23,9 +23,8 @@ pub async fn run(suite: &Suite, target: &Target, bad: &BadBody) -> Result<(), St
         &base,
         &arguments,
         &credentials,
-        &[],
         Some(&bad.body),
-        None,
+        Extras::default(),
     )
     .await?;
     refused_by_mock(target, &raw, &bad.member)

@@ -13,7 +13,7 @@
 use test_support::BadValue;
 
 use super::invalid::{refused_by_mock, sdk_handled};
-use crate::support::{KEY, Suite, Target, raw_request_with_body};
+use crate::support::{Extras, KEY, Suite, Target, raw_request_with_body};
 
 /// Runs the row: parameter `index` of the operation gets `bad.value`.
 pub async fn run(
@@ -34,18 +34,20 @@ pub async fn run(
         .credentials(KEY)
         .without(parameter.location, &parameter.name);
     let body = target.request_body()?;
-    let sent_as = bad
-        .sent_as
-        .map(|encoding| (parameter.name.as_str(), encoding));
+    let extras = Extras {
+        headers: &[],
+        sent_as: bad
+            .sent_as
+            .map(|encoding| (parameter.name.as_str(), encoding)),
+    };
     let raw = raw_request_with_body(
         suite.http(),
         target,
         &base,
         &arguments,
         &credentials,
-        &[],
         body.as_ref(),
-        sent_as,
+        extras,
     )
     .await?;
     refused_by_mock(target, &raw, &parameter.name)?;
