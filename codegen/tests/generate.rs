@@ -358,3 +358,26 @@ fn a_component_named_like_an_inline_schema_no_title_reaches_is_renamed() {
     );
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn events_set_the_providers_stream_switch() {
+    let stream = json!({"200": {"description": "ok", "content": {
+        "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}},
+        "text/event-stream": {"schema": {"type": "string"}}
+    }}});
+    let body = json!({"required": true, "content": {"application/json": {"schema": {
+        "type": "object",
+        "properties": {"prompt": {"type": "string"}, "streaming": {"type": "boolean"}, "stream": {"type": "boolean"}}
+    }}}});
+    let (mut provider, _) = provider(document(
+        json!({"/complete": {"post": {"operationId": "complete", "requestBody": body, "responses": stream}}}),
+        thing(),
+    ));
+    let code = |provider: &specs::Provider| generate(provider).unwrap().code;
+    let default = code(&provider);
+    assert!(default.contains("body.stream(true)"), "{default}");
+    provider.stream_switch = "streaming".into();
+    let named = code(&provider);
+    assert!(named.contains("body.streaming(true)"), "{named}");
+    assert!(!named.contains("body.stream(true)"), "{named}");
+}

@@ -27,6 +27,9 @@ pub struct Provider {
     /// The documents' operations the mock does not serve, and why (the
     /// spec library's and the builder's findings: see `specs::findings`).
     pub skipped: &'static [Skipped],
+    /// The boolean request-body member that asks for an event stream
+    /// (`stream` unless `provider.yaml` names another).
+    pub stream_switch: &'static str,
 }
 
 /// A request the provider sends the app.

@@ -305,16 +305,17 @@ fn respond(
         ));
     }
     let (response, example) = select(operation, &preference).map_err(Refusal::Selection)?;
-    let mut answer = if let Some(stream) = events::wanted(response, example, request) {
-        events::stream(response, stream, &preference)
-    } else if let Some(file) = files::sized(response, example, &preference) {
-        file
-    } else {
-        match pages::paged(operation, response, example, request, &preference) {
-            Some(page) => render::declared_body(response, Some(page.into())),
-            None => render::declared(response, example),
-        }
-    };
+    let mut answer =
+        if let Some(stream) = events::wanted(response, example, request, provider.stream_switch) {
+            events::stream(response, stream, &preference)
+        } else if let Some(file) = files::sized(response, example, &preference) {
+            file
+        } else {
+            match pages::paged(operation, response, example, request, &preference) {
+                Some(page) => render::declared_body(response, Some(page.into())),
+                None => render::declared(response, example),
+            }
+        };
     // A range or `default` answers with the code asked for, when it was.
     if let Some(code) = preference
         .code

@@ -4,7 +4,8 @@
 //! The builder of each operation whose success the document declares as
 //! `text/event-stream` has `.events()`: it sends the request asking for the
 //! stream (`Accept: text/event-stream`, and `"stream": true` where the
-//! request body has that switch, as AI platforms' APIs do), decodes a
+//! request body has that switch, as AI platforms' APIs do; a provider's
+//! `provider.yaml` may name another member), decodes a
 //! documented error status as `send()` does, and returns the events of a
 //! success as they come. Each event's `data` is parsed as the type the
 //! document gives it (text where it gives none).

@@ -126,6 +126,11 @@ pub struct Provider {
     /// declares none for it (`invalid_input_status` in `provider.yaml`,
     /// 400 by default); always marked as undeclared.
     pub invalid_input_status: u16,
+    /// The boolean request-body member that asks an operation answering
+    /// both JSON and `text/event-stream` for the stream (`stream_switch` in
+    /// `provider.yaml`; `stream` by default, as AI platforms' clients send
+    /// `"stream": true`).
+    pub stream_switch: String,
 }
 
 /// One vendored document. Made by the loader or [`SourceDocument::new`]
@@ -241,6 +246,14 @@ struct Manifest {
     /// declares none for it (a document gap, see [`status::gaps`]).
     #[serde(default = "status::default_invalid_input_status")]
     invalid_input_status: u16,
+    /// The request-body member that asks for an event stream.
+    #[serde(default = "default_stream_switch")]
+    stream_switch: String,
+}
+
+/// The request-body member AI platforms' clients ask for a stream with.
+pub fn default_stream_switch() -> String {
+    "stream".to_string()
 }
 
 /// Loads every provider under `dir` (one sub-directory each), sorted by name.
@@ -369,6 +382,7 @@ pub fn load_file(path: &Path, name: Option<&str>, purpose: Purpose) -> Result<Pr
         strict: false,
         pagination: Default::default(),
         invalid_input_status: status::default_invalid_input_status(),
+        stream_switch: default_stream_switch(),
     };
     let mut provider = load(&dir, manifest, path, purpose)?;
     if let Some(title) = provider.documents[0]
@@ -595,9 +609,16 @@ fn load(
             ),
         ));
     }
+    if manifest.stream_switch.trim().is_empty() {
+        return Err(SpecError::invalid(
+            Location::new(&manifest_path, "/stream_switch"),
+            "the stream switch must name a request-body member",
+        ));
+    }
     let provider = Provider {
         findings,
         invalid_input_status: manifest.invalid_input_status,
+        stream_switch: manifest.stream_switch,
         name: manifest.name,
         title: manifest.title,
         credential_env: manifest.credential_env,

@@ -66,6 +66,7 @@ impl Writer {
             operations,
             webhooks,
             skipped,
+            stream_switch,
         } = provider;
         let resources = resources.iter().map(resource);
         let operations: Vec<_> = operations.iter().map(|o| self.operation(o)).collect();
@@ -102,6 +103,7 @@ impl Writer {
                 operations: &[#(#operations),*],
                 webhooks: &[#(#webhooks),*],
                 skipped: &[#(#skipped),*],
+                stream_switch: #stream_switch,
             };
 
             #(#items)*

@@ -142,6 +142,7 @@ pub fn provider(provider: &specs::Provider) -> Built {
         operations: slice(operations),
         webhooks: slice(webhooks),
         skipped: slice(skipped),
+        stream_switch: strings.get(&provider.stream_switch),
     };
     let warnings = provider
         .documents

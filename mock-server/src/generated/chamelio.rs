@@ -182,6 +182,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/CancelTaskResponse`
 static SCHEMA_CANCEL_TASK_RESPONSE: Schema = Schema {

@@ -389,6 +389,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/CancelOperationRequest`
 static SCHEMA_CANCEL_OPERATION_REQUEST: Schema = Schema {

@@ -204,6 +204,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/CancelTableSheetOperationResponse`
 static SCHEMA_CANCEL_TABLE_SHEET_OPERATION_RESPONSE: Schema = Schema {

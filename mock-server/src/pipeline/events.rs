@@ -2,7 +2,8 @@
 //! events, chunked, made as they are sent (so a million-event stream costs
 //! no more memory than one). The stream is chosen when the response
 //! declares nothing else, when `Accept` prefers it to JSON, or when the
-//! JSON request body says `"stream": true` (how AI platforms' clients ask).
+//! JSON request body says `"stream": true` (how AI platforms' clients ask;
+//! `stream_switch` in `provider.yaml` names another member).
 //! `Prefer: events=N` sets how many events (3 by default), `interval=MS`
 //! the pause before each.
 
@@ -35,11 +36,13 @@ pub struct Streamed {
     pub events: u64,
 }
 
-/// The events of `response` to stream for `request`, if it is to be streamed.
+/// The events of `response` to stream for `request`, if it is to be
+/// streamed; `switch` is the body member that asks for it.
 pub fn wanted(
     response: &'static model::Response,
     chosen: Option<&'static Example>,
     request: &Incoming,
+    switch: &str,
 ) -> Option<&'static [Example]> {
     let is_stream = response
         .content_type
@@ -55,8 +58,8 @@ pub fn wanted(
     if response.events.is_empty() {
         return None;
     }
-    let asked =
-        prefers_stream(request.header("accept").unwrap_or_default()) || asks_in_body(&request.body);
+    let asked = prefers_stream(request.header("accept").unwrap_or_default())
+        || asks_in_body(&request.body, switch);
     asked.then_some(response.events)
 }
 
@@ -83,14 +86,15 @@ fn prefers_stream(accept: &str) -> bool {
     stream.is_some_and(|s| s > 0.0 && json.is_none_or(|j| s > j))
 }
 
-/// Whether a JSON request body has `"stream": true`.
-fn asks_in_body(body: &[u8]) -> bool {
-    if body.is_empty() || !body.windows(8).any(|w| w == b"\"stream\"") {
+/// Whether a JSON request body has `"<switch>": true`.
+fn asks_in_body(body: &[u8], switch: &str) -> bool {
+    let quoted = format!("\"{switch}\"");
+    if body.is_empty() || !body.windows(quoted.len()).any(|w| w == quoted.as_bytes()) {
         return false;
     }
     serde_json::from_slice::<serde_json::Value>(body)
         .ok()
-        .and_then(|value| value.get("stream").and_then(serde_json::Value::as_bool))
+        .and_then(|value| value.get(switch).and_then(serde_json::Value::as_bool))
         == Some(true)
 }
 
@@ -210,12 +214,14 @@ mod tests {
 
     #[test]
     fn the_body_asks_with_stream_true() {
-        assert!(asks_in_body(br#"{"model": "m", "stream": true}"#));
-        assert!(!asks_in_body(br#"{"model": "m", "stream": false}"#));
-        assert!(!asks_in_body(
-            br#"{"model": "m", "options": {"stream": true}}"#
-        ));
-        assert!(!asks_in_body(b"stream: true"));
-        assert!(!asks_in_body(b""));
+        let asks = |body: &[u8]| asks_in_body(body, "stream");
+        assert!(asks(br#"{"model": "m", "stream": true}"#));
+        assert!(!asks(br#"{"model": "m", "stream": false}"#));
+        assert!(!asks(br#"{"model": "m", "options": {"stream": true}}"#));
+        assert!(!asks(b"stream: true"));
+        assert!(!asks(b""));
+        // A provider naming another switch.
+        assert!(asks_in_body(br#"{"streaming": true}"#, "streaming"));
+        assert!(!asks_in_body(br#"{"stream": true}"#, "streaming"));
     }
 }

@@ -101,6 +101,7 @@ static PROVIDER: Provider = Provider {
         at: "api.yaml#/paths/~1legacy/get/parameters/0",
         reason: "`$ref: gone.yaml` cannot be bundled: `gone.yaml` does not exist",
     }],
+    stream_switch: "stream",
 };
 
 fn shared(api_keys: Option<&[&str]>) -> Arc<Shared> {

@@ -2,8 +2,9 @@
 //! here wrote (TGI's chat completions declare JSON and an event stream):
 //! the mock answers JSON unless the request asks for the stream, by
 //! `Accept` or by `"stream": true` in its body as AI platforms' clients
-//! do; `Prefer: events=N` sets the count; a `truncate` fault cuts the
-//! stream midway.
+//! do (or by the member `stream_switch` in `provider.yaml` names);
+//! `Prefer: events=N` sets the count; a `truncate` fault cuts the stream
+//! midway.
 
 use mock_server::{Config, MockServer, Spec};
 use serde_json::json;
@@ -92,6 +93,38 @@ async fn json_unless_the_request_asks_for_the_stream() {
             "{data}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_provider_names_its_own_stream_switch() {
+    // TGI's document again, under a `provider.yaml` whose clients ask with
+    // `"streaming": true`.
+    let scratch = crate::spec::Scratch::new("stream-switch");
+    let dir = scratch.dir("tgi");
+    let corpus = specs::repository_root().join("specs/corpus/tgi");
+    std::fs::copy(corpus.join("openapi.json"), dir.join("openapi.json")).unwrap();
+    std::fs::write(
+        dir.join("provider.yaml"),
+        "name: tgi\ntitle: TGI\ndocuments: [openapi.json]\ncredential_env: TGI_API_KEY\nstream_switch: streaming\n",
+    )
+    .unwrap();
+    let mock = MockServer::start(Config {
+        specs: vec![Spec {
+            name: Some("tgi".into()),
+            path: dir,
+        }],
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let url = format!("{}/v1/chat/completions", mock.base_url("tgi").unwrap());
+    let (_, content_type, _) = post(&url, &[], &chat(true)).await;
+    assert_eq!(content_type, "application/json");
+    let mut body = chat(false);
+    body["streaming"] = json!(true);
+    let (status, content_type, answer) = post(&url, &[], &body).await;
+    assert_eq!((status, content_type.as_str()), (200, "text/event-stream"));
+    assert_eq!(events(&answer), 3, "{answer}");
 }
 
 #[tokio::test]

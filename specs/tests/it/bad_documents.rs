@@ -278,3 +278,36 @@ fn a_provider_directory_without_a_manifest_is_an_error() {
     let err = specs::load_providers(&fixture.0).unwrap_err();
     assert!(err.to_string().contains("orphan/provider.yaml"), "{err}");
 }
+
+#[test]
+fn the_stream_switch_is_read_and_an_empty_one_refused() {
+    let text = document("{type: object}");
+    let default = Fixture::new(
+        "switch-default",
+        &[("provider.yaml", MANIFEST), ("api.yaml", &text)],
+    );
+    assert_eq!(load_provider(&default.0).unwrap().stream_switch, "stream");
+    let named = Fixture::new(
+        "switch-named",
+        &[
+            (
+                "provider.yaml",
+                &format!("{MANIFEST}stream_switch: streaming\n"),
+            ),
+            ("api.yaml", &text),
+        ],
+    );
+    assert_eq!(load_provider(&named.0).unwrap().stream_switch, "streaming");
+    let empty = Fixture::new(
+        "switch-empty",
+        &[
+            ("provider.yaml", &format!("{MANIFEST}stream_switch: ''\n")),
+            ("api.yaml", &text),
+        ],
+    );
+    let error = empty.load().to_string();
+    assert!(
+        error.contains("provider.yaml#/stream_switch: the stream switch must name"),
+        "{error}"
+    );
+}

@@ -2,8 +2,9 @@
 //! `text/event-stream` (`specs::Response::events`), `.events()` and
 //! `.events_with()` on its builder, over `crate::events`: the request sent
 //! asking for the stream (`send_raw_events`, `Accept: text/event-stream`;
-//! a boolean `stream` member of the JSON body set to `true`), each event's
-//! data parsed as the type the document gives it.
+//! the provider's boolean stream switch, `stream` unless `provider.yaml`
+//! names another, set to `true` in the body), each event's data parsed as
+//! the type the document gives it.
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -22,6 +23,8 @@ pub struct Plan {
     parse: TokenStream,
     /// `self.body = ...stream(true)`, where the JSON body has that switch.
     stream_switch: TokenStream,
+    /// The switch's member name (`Provider::stream_switch`).
+    switch: String,
 }
 
 /// Whether `operation` answers an event stream, and how its events parse.
@@ -60,13 +63,14 @@ pub fn plan(
     Some(Plan {
         data,
         parse,
-        stream_switch: stream_switch(builder, generated),
+        stream_switch: stream_switch(builder, generated, &provider.stream_switch),
+        switch: provider.stream_switch.clone(),
     })
 }
 
 /// `self.body = self.body.map(|body| body.stream(true));` where the
-/// builder's JSON body is a struct with a boolean `stream` member.
-fn stream_switch(builder: &str, generated: &Generated) -> TokenStream {
+/// builder's JSON body is a struct with a boolean `switch` member.
+fn stream_switch(builder: &str, generated: &Generated, switch: &str) -> TokenStream {
     let body_type = generated
         .builder_fields
         .get(builder)
@@ -78,7 +82,7 @@ fn stream_switch(builder: &str, generated: &Generated) -> TokenStream {
         });
     let switch = body_type
         .and_then(|name| generated.fields.get(&name))
-        .and_then(|fields| fields.iter().find(|f| f.member == "stream"))
+        .and_then(|fields| fields.iter().find(|f| f.member == switch))
         .filter(|field| is_flag(&field.ty));
     match switch {
         Some(field) => {
@@ -93,6 +97,11 @@ impl Plan {
     /// The type of each event's data.
     pub fn data(&self) -> &TokenStream {
         &self.data
+    }
+
+    /// The request-body member that asks for the stream.
+    pub fn switch(&self) -> &str {
+        &self.switch
     }
 }
 
@@ -111,6 +120,7 @@ pub fn events_impl(
         data,
         parse,
         stream_switch,
+        ..
     } = plan;
     let doc = format!(
         " Sends `{} {}` asking for its event stream, and returns the events as\n \

@@ -95,18 +95,19 @@ pub(super) fn form(
         })
         .collect();
     // `.events()`, where the operation also answers an event stream: the
-    // form's boolean `stream` field says so unless the caller set it.
+    // form's boolean stream switch (`stream`) says so unless the caller set it.
     let events = events.map(|plan| {
         let data = plan.data();
+        let switch = plan.switch();
         let stream_switch = schema
             .get("properties")
-            .and_then(|p| p.get("stream"))
+            .and_then(|p| p.get(switch))
             .map(|p| document.deref(p).unwrap_or(p))
             .filter(|p| matches!(kind(p, document, multipart), Kind::Flag))
             .map(|_| {
                 quote! {
-                    if !self.fields.iter().any(|(n, _)| n == "stream") {
-                        self.fields.push(("stream".to_owned(), crate::forms::Field::Text("true".to_owned())));
+                    if !self.fields.iter().any(|(n, _)| n == #switch) {
+                        self.fields.push((#switch.to_owned(), crate::forms::Field::Text("true".to_owned())));
                     }
                 }
             });

@@ -1303,6 +1303,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/BeaconId`
 static SCHEMA_BEACON_ID: Schema = Schema {

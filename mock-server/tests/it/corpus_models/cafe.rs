@@ -1992,6 +1992,7 @@ pub static PROVIDER: Provider = Provider {
         },
     ],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/Page`
 static SCHEMA_PAGE: Schema = Schema {

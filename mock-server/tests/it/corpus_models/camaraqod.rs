@@ -2420,6 +2420,7 @@ pub static PROVIDER: Provider = Provider {
         },
     ],
     skipped: &[],
+    stream_switch: "stream",
 };
 static PATTERN_0: Pattern = Pattern::new(
     "^[a-zA-Z0-9-_:;.\\/<>{}]{0,256}$",

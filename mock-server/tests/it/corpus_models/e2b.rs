@@ -9991,6 +9991,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/Error`
 static SCHEMA_ERROR: Schema = Schema {

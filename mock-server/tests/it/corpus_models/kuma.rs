@@ -2263,6 +2263,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/Index`
 static SCHEMA_INDEX: Schema = Schema {

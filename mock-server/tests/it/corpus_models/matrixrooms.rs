@@ -615,6 +615,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 static PATTERN_0: Pattern = Pattern::new("^!", "^!");
 static PATTERN_1: Pattern = Pattern::new("^\\$", "^\\$");

@@ -1001,6 +1001,7 @@ pub static PROVIDER: Provider = Provider {
         },
     ],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/Date`
 static SCHEMA_DATE: Schema = Schema {

@@ -830,6 +830,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/ModelOptions`
 static SCHEMA_MODEL_OPTIONS: Schema = Schema {

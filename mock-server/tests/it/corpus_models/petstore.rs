@@ -284,6 +284,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/Pet`
 static SCHEMA_PET: Schema = Schema {

@@ -4715,6 +4715,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/MoveZonePayload`
 static SCHEMA_MOVE_ZONE_PAYLOAD: Schema = Schema {

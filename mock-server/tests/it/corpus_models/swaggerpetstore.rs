@@ -1738,6 +1738,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/Category`
 static SCHEMA_CATEGORY: Schema = Schema {

@@ -1397,6 +1397,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     webhooks: &[],
     skipped: &[],
+    stream_switch: "stream",
 };
 /// `#/components/schemas/JsonSchemaConfig`
 static SCHEMA_JSON_SCHEMA_CONFIG: Schema = Schema {

@@ -25,4 +25,5 @@ pub static PROVIDER: Provider = Provider {
         },
     ],
     skipped: &[],
+    stream_switch: "stream",
 };
