@@ -3,7 +3,7 @@
 //! `cargo xtask codegen`, which writes it out as static data into
 //! `mock-server/src/generated/`. Nothing here names a provider.
 
-pub use specs::ListEncoding;
+pub use specs::{ListEncoding, WebhookSignature};
 
 /// One API (provider), served under its own base URL.
 #[derive(Debug)]
@@ -30,6 +30,8 @@ pub struct Provider {
     /// The boolean request-body member that asks for an event stream
     /// (`stream` unless `provider.yaml` names another).
     pub stream_switch: &'static str,
+    /// How its webhook deliveries are signed.
+    pub webhook_signature: WebhookSignature,
 }
 
 /// A request the provider sends the app.

@@ -11,6 +11,13 @@
 //! constant time), a stale one (a timestamp outside the tolerance, five
 //! minutes by default, either way) and a replayed one (an id it verified
 //! within the tolerance).
+//!
+//! Providers that sign their own way name their [`Scheme`] in
+//! `provider.yaml` (`webhook_signature`), and their module's
+//! `webhooks::verifier(secret)` verifies that way: Stripe's
+//! `Stripe-Signature: t=<seconds>,v1=<hex>` over `<t>.<body>`, GitHub's
+//! `X-Hub-Signature-256: sha256=<hex>` over the body (its delivery id in
+//! `X-GitHub-Delivery`, no timestamp), both keyed with the secret as given.
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
@@ -93,9 +100,31 @@ pub struct Verified {
     pub timestamp: SystemTime,
 }
 
+/// How a provider signs the deliveries it sends.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Scheme {
+    /// [Standard Webhooks](https://www.standardwebhooks.com/) (Svix, OpenAI,
+    /// Resend): `webhook-id`, `webhook-timestamp`, `webhook-signature:
+    /// v1,<base64>` over `<id>.<timestamp>.<body>`, keyed with the base64
+    /// after `whsec_`.
+    #[default]
+    StandardWebhooks,
+    /// Stripe's: `Stripe-Signature: t=<seconds>,v1=<hex>` over
+    /// `<t>.<body>`, keyed with the secret as given (`whsec_...` whole). It
+    /// carries no delivery id: the signature stands for one.
+    Stripe,
+    /// GitHub's: `X-Hub-Signature-256: sha256=<hex>` over the body, keyed
+    /// with the secret as given; `X-GitHub-Delivery` is the id. It carries
+    /// no timestamp, so nothing is stale: replays are refused by id.
+    GitHub,
+}
+
 /// Checks deliveries' signatures with one or more secrets (several while a
 /// secret is rotated), a timestamp tolerance, and the ids seen within it.
 pub struct Verifier {
+    /// How the provider signs.
+    scheme: Scheme,
     /// One keyed HMAC per secret, cloned for each delivery.
     keys: Vec<Hmac<Sha256>>,
     tolerance: Duration,
@@ -105,6 +134,7 @@ pub struct Verifier {
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
+            .field("scheme", &self.scheme)
             .field("secrets", &format_args!("<{} redacted>", self.keys.len()))
             .field("tolerance", &self.tolerance)
             .finish_non_exhaustive()
@@ -118,10 +148,17 @@ struct Seen {
 }
 
 impl Verifier {
-    /// A verifier for the secret `whsec_<base64>` (as the provider shows it).
+    /// A Standard Webhooks verifier for the secret `whsec_<base64>` (as the
+    /// provider shows it).
     pub fn new(secret: &str) -> Result<Self, WebhookError> {
+        Self::with_scheme(Scheme::StandardWebhooks, secret)
+    }
+
+    /// A verifier of deliveries signed as `scheme` signs, with `secret`.
+    pub fn with_scheme(scheme: Scheme, secret: &str) -> Result<Self, WebhookError> {
         Ok(Self {
-            keys: vec![key(secret)?],
+            scheme,
+            keys: vec![key(scheme, secret)?],
             tolerance: DEFAULT_TOLERANCE,
             seen: Mutex::new(Seen::default()),
         })
@@ -129,7 +166,7 @@ impl Verifier {
 
     /// Also accepts deliveries signed with `secret` (while one is rotated).
     pub fn also(mut self, secret: &str) -> Result<Self, WebhookError> {
-        self.keys.push(key(secret)?);
+        self.keys.push(key(self.scheme, secret)?);
         Ok(self)
     }
 
@@ -152,36 +189,100 @@ impl Verifier {
         body: &[u8],
         now: SystemTime,
     ) -> Result<Verified, WebhookError> {
-        let id = header(headers, "id")?;
-        let timestamp: u64 = header(headers, "timestamp")?
-            .trim()
-            .parse()
-            .map_err(|_| WebhookError::InvalidTimestamp)?;
-        let signatures = header(headers, "signature")?;
         let now_seconds = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
-        let seconds = now_seconds.abs_diff(timestamp);
-        if seconds > self.tolerance.as_secs() {
-            return Err(WebhookError::Stale { seconds });
+        let signed = self.signed_parts(headers)?;
+        if let Some(timestamp) = signed.timestamp {
+            let seconds = now_seconds.abs_diff(timestamp);
+            if seconds > self.tolerance.as_secs() {
+                return Err(WebhookError::Stale { seconds });
+            }
         }
-        let signed = self.keys.iter().any(|key| {
-            signatures
-                .split_whitespace()
-                .filter_map(|item| item.strip_prefix("v1,"))
-                .filter_map(|signature| STANDARD.decode(signature).ok())
-                .any(|signature| {
-                    signed(key.clone(), id, timestamp, body)
-                        .verify_slice(&signature)
-                        .is_ok()
-                })
+        let matches = self.keys.iter().any(|key| {
+            signed.signatures.iter().any(|signature| {
+                let mut mac = key.clone();
+                mac.update(&signed.prefix);
+                mac.update(body);
+                mac.verify_slice(signature).is_ok()
+            })
         });
-        if !signed {
+        if !matches {
             return Err(WebhookError::Forged);
         }
-        self.remember(id, now_seconds)?;
+        self.remember(&signed.id, now_seconds)?;
         Ok(Verified {
-            id: id.to_owned(),
-            timestamp: UNIX_EPOCH + Duration::from_secs(timestamp),
+            id: signed.id,
+            timestamp: signed
+                .timestamp
+                .map_or(now, |timestamp| UNIX_EPOCH + Duration::from_secs(timestamp)),
         })
+    }
+
+    /// What the scheme's headers say: the id, the timestamp if it has one,
+    /// the signatures (decoded) and what precedes the body when signed.
+    fn signed_parts(&self, headers: &HeaderMap) -> Result<Signed, WebhookError> {
+        let parse_timestamp = |text: &str| {
+            text.trim()
+                .parse::<u64>()
+                .map_err(|_| WebhookError::InvalidTimestamp)
+        };
+        match self.scheme {
+            Scheme::StandardWebhooks => {
+                let id = header(headers, "id")?;
+                let timestamp = parse_timestamp(header(headers, "timestamp")?)?;
+                let signatures = header(headers, "signature")?
+                    .split_whitespace()
+                    .filter_map(|item| item.strip_prefix("v1,"))
+                    .filter_map(|signature| STANDARD.decode(signature).ok())
+                    .collect();
+                Ok(Signed {
+                    prefix: format!("{id}.{timestamp}.").into_bytes(),
+                    id: id.to_owned(),
+                    timestamp: Some(timestamp),
+                    signatures,
+                })
+            }
+            Scheme::Stripe => {
+                let value = named_header(headers, "stripe-signature")?;
+                let items = || {
+                    value
+                        .split(',')
+                        .filter_map(|item| item.trim().split_once('='))
+                };
+                let timestamp = items()
+                    .find(|(key, _)| *key == "t")
+                    .ok_or(WebhookError::InvalidTimestamp)
+                    .and_then(|(_, t)| parse_timestamp(t))?;
+                let hex_signatures: Vec<&str> = items()
+                    .filter(|(key, _)| *key == "v1")
+                    .map(|(_, signature)| signature)
+                    .collect();
+                Ok(Signed {
+                    prefix: format!("{timestamp}.").into_bytes(),
+                    // No delivery id: the first signature stands for one.
+                    id: hex_signatures
+                        .first()
+                        .copied()
+                        .unwrap_or_default()
+                        .to_owned(),
+                    timestamp: Some(timestamp),
+                    signatures: hex_signatures.into_iter().filter_map(from_hex).collect(),
+                })
+            }
+            Scheme::GitHub => {
+                let id = named_header(headers, "x-github-delivery")?;
+                let signature = named_header(headers, "x-hub-signature-256")?;
+                Ok(Signed {
+                    prefix: Vec::new(),
+                    id: id.to_owned(),
+                    timestamp: None,
+                    signatures: signature
+                        .strip_prefix("sha256=")
+                        .and_then(from_hex)
+                        .into_iter()
+                        .collect(),
+                })
+            }
+        }
     }
 
     /// Records `id`, or refuses it as a replay; forgets ids older than the
@@ -208,10 +309,56 @@ impl Verifier {
 /// The `webhook-signature` value for a delivery: `v1,<base64>`. For tests
 /// of an app's own handler, and for the senders of deliveries.
 pub fn sign(secret: &str, id: &str, timestamp: u64, body: &[u8]) -> Result<String, WebhookError> {
-    let signature = signed(key(secret)?, id, timestamp, body)
+    let signature = signed(key(Scheme::StandardWebhooks, secret)?, id, timestamp, body)
         .finalize()
         .into_bytes();
     Ok(format!("v1,{}", STANDARD.encode(signature)))
+}
+
+/// The headers a delivery signed as `scheme` carries (names in lower case):
+/// for tests of an app's own handler. A scheme without a timestamp
+/// (GitHub's) or an id (Stripe's) leaves it out.
+pub fn signed_headers(
+    scheme: Scheme,
+    secret: &str,
+    id: &str,
+    timestamp: u64,
+    body: &[u8],
+) -> Result<Vec<(&'static str, String)>, WebhookError> {
+    let hmac = |prefix: &[u8]| {
+        key(scheme, secret).map(|mut mac| {
+            mac.update(prefix);
+            mac.update(body);
+            to_hex(&mac.finalize().into_bytes())
+        })
+    };
+    Ok(match scheme {
+        Scheme::StandardWebhooks => vec![
+            ("webhook-id", id.to_owned()),
+            ("webhook-timestamp", timestamp.to_string()),
+            ("webhook-signature", sign(secret, id, timestamp, body)?),
+        ],
+        Scheme::Stripe => vec![(
+            "stripe-signature",
+            format!(
+                "t={timestamp},v1={}",
+                hmac(format!("{timestamp}.").as_bytes())?
+            ),
+        )],
+        Scheme::GitHub => vec![
+            ("x-github-delivery", id.to_owned()),
+            ("x-hub-signature-256", format!("sha256={}", hmac(b"")?)),
+        ],
+    })
+}
+
+/// A delivery's signed parts, as its scheme's headers give them.
+struct Signed {
+    id: String,
+    timestamp: Option<u64>,
+    signatures: Vec<Vec<u8>>,
+    /// What precedes the body in the signed content.
+    prefix: Vec<u8>,
 }
 
 /// A delivery of `payload`, as `verified` says (for generated code).
@@ -235,8 +382,16 @@ pub fn payload<T: serde::de::DeserializeOwned>(
     })
 }
 
-/// The HMAC keyed with `secret`'s bytes (`whsec_<base64>`, or the base64 alone).
-fn key(secret: &str) -> Result<Hmac<Sha256>, WebhookError> {
+/// The HMAC keyed with `secret` as `scheme` reads it: Standard Webhooks'
+/// base64 (`whsec_<base64>`, or the base64 alone), the others' text as given.
+fn key(scheme: Scheme, secret: &str) -> Result<Hmac<Sha256>, WebhookError> {
+    if scheme != Scheme::StandardWebhooks {
+        if secret.is_empty() {
+            return Err(WebhookError::InvalidSecret);
+        }
+        return Hmac::<Sha256>::new_from_slice(secret.as_bytes())
+            .map_err(|_| WebhookError::InvalidSecret);
+    }
     let encoded = secret.strip_prefix("whsec_").unwrap_or(secret);
     let key = STANDARD
         .decode(encoded)
@@ -254,6 +409,31 @@ fn signed(mut mac: Hmac<Sha256>, id: &str, timestamp: u64, body: &[u8]) -> Hmac<
     mac.update(b".");
     mac.update(body);
     mac
+}
+
+/// The text of the header `name` (lower case).
+fn named_header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, WebhookError> {
+    headers
+        .get(name)
+        .and_then(|value| value.to_str().ok())
+        .filter(|value| !value.is_empty())
+        .ok_or(WebhookError::MissingHeader(name))
+}
+
+/// Lower-case hex of `bytes`.
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes of hex text (either case); `None` when it is not hex.
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
 }
 
 /// `webhook-<name>`, else Svix's `svix-<name>`.
@@ -358,6 +538,96 @@ mod tests {
         headers.insert("svix-signature", HeaderValue::from_static(SIGNATURE));
         assert!(verifier.verify_at(&headers, BODY, at(TIMESTAMP)).is_ok());
         assert!(!format!("{verifier:?}").contains("MfKQ"));
+    }
+
+    #[test]
+    fn stripe_signatures_are_hex_over_the_timestamp_and_body() {
+        // Computed independently: Python's `hmac` over `t.body`.
+        let secret = "whsec_stripe_test_secret";
+        let body = br#"{"id": "evt_1"}"#;
+        let hex = "4893069427a27df96b1d60b559405cf6c0b74357aecc9f890da085945b263232";
+        let signed = signed_headers(Scheme::Stripe, secret, "ignored", TIMESTAMP, body).unwrap();
+        assert_eq!(
+            signed,
+            [("stripe-signature", format!("t={TIMESTAMP},v1={hex}"))]
+        );
+        let verifier = Verifier::with_scheme(Scheme::Stripe, secret).unwrap();
+        let mut delivery = HeaderMap::new();
+        // Stripe lists a signature per secret in use; one matching will do.
+        let value = format!("t={TIMESTAMP},v1=00ff,v0=abc,v1={hex}");
+        delivery.insert("stripe-signature", value.parse().unwrap());
+        let verified = verifier.verify_at(&delivery, body, at(TIMESTAMP)).unwrap();
+        assert_eq!(verified.timestamp, at(TIMESTAMP));
+        assert!(matches!(
+            verifier.verify_at(&delivery, body, at(TIMESTAMP)),
+            Err(WebhookError::Replayed { .. })
+        ));
+        assert!(matches!(
+            Verifier::with_scheme(Scheme::Stripe, secret)
+                .unwrap()
+                .verify_at(&delivery, b"{}", at(TIMESTAMP)),
+            Err(WebhookError::Forged)
+        ));
+        assert!(matches!(
+            Verifier::with_scheme(Scheme::Stripe, secret)
+                .unwrap()
+                .verify_at(&delivery, body, at(TIMESTAMP + 3600)),
+            Err(WebhookError::Stale { seconds: 3600 })
+        ));
+        // Standard Webhooks' headers are not Stripe's.
+        assert!(matches!(
+            verifier.verify_at(&headers(SIGNATURE, TIMESTAMP), BODY, at(TIMESTAMP)),
+            Err(WebhookError::MissingHeader("stripe-signature"))
+        ));
+    }
+
+    #[test]
+    fn github_signatures_are_hex_over_the_body_with_no_timestamp() {
+        // GitHub's documentation's own example.
+        let secret = "It's a Secret to Everybody";
+        let body = b"Hello, World!";
+        let expected = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+        let signed = signed_headers(Scheme::GitHub, secret, "delivery-1", 0, body).unwrap();
+        assert_eq!(
+            signed,
+            [
+                ("x-github-delivery", "delivery-1".to_owned()),
+                ("x-hub-signature-256", expected.to_owned())
+            ]
+        );
+        let verifier = Verifier::with_scheme(Scheme::GitHub, secret).unwrap();
+        let mut headers = HeaderMap::new();
+        headers.insert("x-github-delivery", HeaderValue::from_static("delivery-1"));
+        headers.insert("x-hub-signature-256", HeaderValue::from_static(expected));
+        // No timestamp: a delivery of any age verifies once.
+        let verified = verifier.verify_at(&headers, body, at(TIMESTAMP)).unwrap();
+        assert_eq!(
+            (verified.id.as_str(), verified.timestamp),
+            ("delivery-1", at(TIMESTAMP))
+        );
+        assert!(matches!(
+            verifier.verify_at(&headers, body, at(TIMESTAMP)),
+            Err(WebhookError::Replayed { .. })
+        ));
+        headers.insert("x-github-delivery", HeaderValue::from_static("delivery-2"));
+        assert!(matches!(
+            verifier.verify_at(&headers, b"Hello, World?", at(TIMESTAMP)),
+            Err(WebhookError::Forged)
+        ));
+        headers.remove("x-hub-signature-256");
+        assert!(matches!(
+            verifier.verify_at(&headers, body, at(TIMESTAMP)),
+            Err(WebhookError::MissingHeader("x-hub-signature-256"))
+        ));
+        assert!(Verifier::with_scheme(Scheme::GitHub, "").is_err());
+    }
+
+    #[test]
+    fn hex_is_read_in_either_case_and_nothing_else() {
+        assert_eq!(from_hex("00fFa0"), Some(vec![0, 255, 160]));
+        assert_eq!(from_hex("abc"), None);
+        assert_eq!(from_hex("zz"), None);
+        assert_eq!(to_hex(&[0, 255, 160]), "00ffa0");
     }
 
     #[test]

@@ -279,6 +279,22 @@ pub(crate) fn operations(
     Ok((operations, rejected))
 }
 
+/// How a provider signs the webhooks it sends (`webhook_signature` in
+/// `provider.yaml`): what the mock signs its deliveries with, and what the
+/// SDK's generated `webhooks::verifier` checks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WebhookSignature {
+    /// Standard Webhooks (`webhook-id`, `webhook-timestamp`,
+    /// `webhook-signature: v1,<base64>`), as Svix, OpenAI and Resend sign.
+    #[default]
+    StandardWebhooks,
+    /// Stripe's `Stripe-Signature: t=<seconds>,v1=<hex>`.
+    Stripe,
+    /// GitHub's `X-Hub-Signature-256: sha256=<hex>` with `X-GitHub-Delivery`.
+    Github,
+}
+
 /// A request the provider sends to the app: an entry of the document's
 /// `webhooks` (3.1), or a `callback` of an operation.
 #[derive(Debug, Clone, PartialEq)]

@@ -55,8 +55,8 @@ use serde_json::Value;
 
 pub use catalogue::{
     Body, Encoding, ListEncoding, METHODS, Operation, Parameter, ParameterLocation, RequestBody,
-    Response, ResponseHeader, SDK_NAME, Status, Webhook, WebhookOrigin, is_download,
-    is_event_stream, is_json, parse_status,
+    Response, ResponseHeader, SDK_NAME, Status, Webhook, WebhookOrigin, WebhookSignature,
+    is_download, is_event_stream, is_json, parse_status,
 };
 pub use error::{Location, SpecError};
 pub use findings::{Finding, Findings, Outcome};
@@ -131,6 +131,9 @@ pub struct Provider {
     /// `provider.yaml`; `stream` by default, as AI platforms' clients send
     /// `"stream": true`).
     pub stream_switch: String,
+    /// How the provider signs its webhooks (`webhook_signature` in
+    /// `provider.yaml`; Standard Webhooks by default).
+    pub webhook_signature: WebhookSignature,
 }
 
 /// One vendored document. Made by the loader or [`SourceDocument::new`]
@@ -249,6 +252,9 @@ struct Manifest {
     /// The request-body member that asks for an event stream.
     #[serde(default = "default_stream_switch")]
     stream_switch: String,
+    /// How the provider signs its webhooks.
+    #[serde(default)]
+    webhook_signature: WebhookSignature,
 }
 
 /// The request-body member AI platforms' clients ask for a stream with.
@@ -383,6 +389,7 @@ pub fn load_file(path: &Path, name: Option<&str>, purpose: Purpose) -> Result<Pr
         pagination: Default::default(),
         invalid_input_status: status::default_invalid_input_status(),
         stream_switch: default_stream_switch(),
+        webhook_signature: WebhookSignature::default(),
     };
     let mut provider = load(&dir, manifest, path, purpose)?;
     if let Some(title) = provider.documents[0]
@@ -619,6 +626,7 @@ fn load(
         findings,
         invalid_input_status: manifest.invalid_input_status,
         stream_switch: manifest.stream_switch,
+        webhook_signature: manifest.webhook_signature,
         name: manifest.name,
         title: manifest.title,
         credential_env: manifest.credential_env,

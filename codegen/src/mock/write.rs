@@ -16,7 +16,7 @@ use mock_model::model::{
     ArrayRules, Conditional, Credential, ErrorReply, Example, FieldEncoding, ListEncoding,
     Location, MediaType, NumberRules, ObjectRules, Operation, OperationLifecycle, PageEnd, Paging,
     Parameter, Pattern, Provider, RequestBody, Resource, Response, ResponseHeader, Schema, Segment,
-    Skipped, StatusMatch, StringRules, Template, Transition, Types, Webhook,
+    Skipped, StatusMatch, StringRules, Template, Transition, Types, Webhook, WebhookSignature,
 };
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -67,7 +67,13 @@ impl Writer {
             webhooks,
             skipped,
             stream_switch,
+            webhook_signature,
         } = provider;
+        let webhook_signature = match webhook_signature {
+            WebhookSignature::StandardWebhooks => quote!(WebhookSignature::StandardWebhooks),
+            WebhookSignature::Stripe => quote!(WebhookSignature::Stripe),
+            WebhookSignature::Github => quote!(WebhookSignature::Github),
+        };
         let resources = resources.iter().map(resource);
         let operations: Vec<_> = operations.iter().map(|o| self.operation(o)).collect();
         let webhooks = webhooks.iter().map(
@@ -104,6 +110,7 @@ impl Writer {
                 webhooks: &[#(#webhooks),*],
                 skipped: &[#(#skipped),*],
                 stream_switch: #stream_switch,
+                webhook_signature: #webhook_signature,
             };
 
             #(#items)*

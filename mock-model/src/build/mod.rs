@@ -143,6 +143,7 @@ pub fn provider(provider: &specs::Provider) -> Built {
         webhooks: slice(webhooks),
         skipped: slice(skipped),
         stream_switch: strings.get(&provider.stream_switch),
+        webhook_signature: provider.webhook_signature,
     };
     let warnings = provider
         .documents

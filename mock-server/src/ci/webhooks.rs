@@ -1,8 +1,12 @@
 //! `POST /__mock/webhooks`: the mock sends a provider's declared webhook
-//! (or callback) to a URL the caller names, signed as Standard Webhooks
-//! signs (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64
-//! HMAC-SHA256 of id.timestamp.body>`), retried on failure, each delivery
-//! and its attempts listed by `GET /__mock/webhooks`.
+//! (or callback) to a URL the caller names, signed as the provider signs
+//! (`webhook_signature` in `provider.yaml`): by default as Standard
+//! Webhooks does (`webhook-id`, `webhook-timestamp`, `webhook-signature:
+//! v1,<base64 HMAC-SHA256 of id.timestamp.body>`), else as Stripe
+//! (`Stripe-Signature: t=<seconds>,v1=<hex of t.body>`) or GitHub
+//! (`X-GitHub-Delivery`, `X-Hub-Signature-256: sha256=<hex of body>`) do,
+//! those two keyed with the secret's text as given; retried on failure,
+//! each delivery and its attempts listed by `GET /__mock/webhooks`.
 //!
 //! The payload is the caller's (`"payload"`), else the document's example
 //! or one synthesised from the payload's schema (the model's). The secret is
@@ -24,7 +28,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::model::Webhook;
+use crate::model::{Webhook, WebhookSignature};
 use crate::pipeline::render::mock_error;
 use crate::shared::Shared;
 
@@ -50,8 +54,11 @@ pub struct InvalidSecret;
 
 /// The signing key, the client that delivers, and what was delivered.
 pub(crate) struct Webhooks {
-    /// The HMAC keyed with the secret, cloned for each signature.
+    /// The HMAC keyed with the secret's bytes (Standard Webhooks' base64),
+    /// cloned for each signature.
     key: Hmac<Sha256>,
+    /// The HMAC keyed with the secret's text as given (Stripe's, GitHub's).
+    text_key: Hmac<Sha256>,
     /// Built on the first delivery (a server that sends none builds none).
     client: OnceLock<Option<reqwest::Client>>,
     deliveries: Mutex<VecDeque<Arc<Mutex<Delivery>>>>,
@@ -86,7 +93,9 @@ impl Webhooks {
         // padded block, it is the same MAC, built without a fallible call.
         let mut block = [0u8; 64];
         block[..TEST_KEY.len()].copy_from_slice(TEST_KEY);
-        Self::with_key(Hmac::new(&block.into()))
+        let mut text = [0u8; 64];
+        text[..TEST_SECRET.len()].copy_from_slice(TEST_SECRET.as_bytes());
+        Self::with_keys(Hmac::new(&block.into()), Hmac::new(&text.into()))
     }
 
     /// Signing with `secret` (`whsec_<base64>`), [`TEST_SECRET`] without one.
@@ -99,14 +108,16 @@ impl Webhooks {
             .and_then(|encoded| STANDARD.decode(encoded).ok())
             .filter(|key| !key.is_empty())
             .ok_or(InvalidSecret)?;
-        Ok(Self::with_key(
+        Ok(Self::with_keys(
             Hmac::new_from_slice(&key).map_err(|_| InvalidSecret)?,
+            Hmac::new_from_slice(secret.as_bytes()).map_err(|_| InvalidSecret)?,
         ))
     }
 
-    fn with_key(key: Hmac<Sha256>) -> Self {
+    fn with_keys(key: Hmac<Sha256>, text_key: Hmac<Sha256>) -> Self {
         Self {
             key,
+            text_key,
             client: OnceLock::new(),
             deliveries: Mutex::new(VecDeque::new()),
             next: Mutex::new(0),
@@ -139,6 +150,41 @@ impl Webhooks {
         mac.update(format!("{id}.{timestamp}.").as_bytes());
         mac.update(body);
         format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()))
+    }
+
+    /// The headers that sign a delivery as `scheme` does.
+    fn signed_headers(
+        &self,
+        scheme: WebhookSignature,
+        id: &str,
+        timestamp: u64,
+        body: &[u8],
+    ) -> Vec<(&'static str, String)> {
+        let hex = |prefix: &[u8]| {
+            let mut mac = self.text_key.clone();
+            mac.update(prefix);
+            mac.update(body);
+            let bytes = mac.finalize().into_bytes();
+            bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()
+        };
+        match scheme {
+            WebhookSignature::StandardWebhooks => vec![
+                ("webhook-id", id.to_owned()),
+                ("webhook-timestamp", timestamp.to_string()),
+                ("webhook-signature", self.signature(id, timestamp, body)),
+            ],
+            WebhookSignature::Stripe => vec![(
+                "stripe-signature",
+                format!(
+                    "t={timestamp},v1={}",
+                    hex(format!("{timestamp}.").as_bytes())
+                ),
+            )],
+            WebhookSignature::Github => vec![
+                ("x-github-delivery", id.to_owned()),
+                ("x-hub-signature-256", format!("sha256={}", hex(b""))),
+            ],
+        }
     }
 }
 
@@ -226,7 +272,15 @@ async fn send(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
         }
         deliveries.push_back(delivery.clone());
     }
-    tokio::spawn(deliver(shared.clone(), webhook, url, payload, delivery));
+    let scheme = mount.provider.webhook_signature;
+    tokio::spawn(deliver(
+        shared.clone(),
+        webhook,
+        scheme,
+        url,
+        payload,
+        delivery,
+    ));
     (
         StatusCode::ACCEPTED,
         Json(json!({ "id": id, "provider": provider, "webhook": name })),
@@ -238,6 +292,7 @@ async fn send(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
 async fn deliver(
     shared: Arc<Shared>,
     webhook: &'static Webhook,
+    scheme: WebhookSignature,
     url: reqwest::Url,
     payload: Bytes,
     delivery: Arc<Mutex<Delivery>>,
@@ -262,18 +317,13 @@ async fn deliver(
                     .as_secs();
                 let content_type = HeaderValue::from_str(webhook.content_type)
                     .unwrap_or(HeaderValue::from_static("application/json"));
-                let sent = client
+                let mut request = client
                     .request(method.clone(), url.clone())
-                    .header("content-type", content_type)
-                    .header("webhook-id", &id)
-                    .header("webhook-timestamp", timestamp)
-                    .header(
-                        "webhook-signature",
-                        webhooks.signature(&id, timestamp, &payload),
-                    )
-                    .body(payload.clone())
-                    .send()
-                    .await;
+                    .header("content-type", content_type);
+                for (name, value) in webhooks.signed_headers(scheme, &id, timestamp, &payload) {
+                    request = request.header(name, value);
+                }
+                let sent = request.body(payload.clone()).send().await;
                 match sent {
                     Ok(answer) => Attempt {
                         status: Some(answer.status().as_u16()),
@@ -317,6 +367,35 @@ mod tests {
             "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
         );
         assert!(Webhooks::new(Some("not-a-secret")).is_err());
+        // Stripe's and GitHub's, keyed with the text as given: the values
+        // Python's `hmac` gives.
+        let secret = Webhooks::new(Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")).unwrap();
+        assert_eq!(
+            secret.signed_headers(WebhookSignature::Stripe, "id", 1614265330, b"{}"),
+            [(
+                "stripe-signature",
+                "t=1614265330,v1=f0350121c22e0191dba7cbf90fa37bdb0dcf44bb6e9a1e1ef2e47d6191282643"
+                    .to_owned()
+            )]
+        );
+        assert_eq!(
+            secret.signed_headers(WebhookSignature::Github, "d-1", 0, b"{}"),
+            [
+                ("x-github-delivery", "d-1".to_owned()),
+                (
+                    "x-hub-signature-256",
+                    "sha256=6cbbcdf2c8016ca85b50543b19e8e121ef16137967bdfa3ce660972922bafaeb"
+                        .to_owned()
+                )
+            ]
+        );
+        // The test secret keyed as text without a fallible call.
+        let text = Webhooks::test().signed_headers(WebhookSignature::Github, "d", 0, b"{}");
+        let given = Webhooks::new(Some(TEST_SECRET)).unwrap();
+        assert_eq!(
+            text,
+            given.signed_headers(WebhookSignature::Github, "d", 0, b"{}")
+        );
         let test = Webhooks::new(Some(TEST_SECRET)).unwrap();
         assert_eq!(
             test.signature("id", 1, b"{}"),

@@ -183,6 +183,7 @@ pub static PROVIDER: Provider = Provider {
     webhooks: &[],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 /// `#/components/schemas/CancelTaskResponse`
 static SCHEMA_CANCEL_TASK_RESPONSE: Schema = Schema {

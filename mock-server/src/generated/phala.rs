@@ -390,6 +390,7 @@ pub static PROVIDER: Provider = Provider {
     webhooks: &[],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 /// `#/components/schemas/CancelOperationRequest`
 static SCHEMA_CANCEL_OPERATION_REQUEST: Schema = Schema {

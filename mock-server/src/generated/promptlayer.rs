@@ -205,6 +205,7 @@ pub static PROVIDER: Provider = Provider {
     webhooks: &[],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 /// `#/components/schemas/CancelTableSheetOperationResponse`
 static SCHEMA_CANCEL_TABLE_SHEET_OPERATION_RESPONSE: Schema = Schema {

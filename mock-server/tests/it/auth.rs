@@ -102,6 +102,7 @@ static PROVIDER: Provider = Provider {
         reason: "`$ref: gone.yaml` cannot be bundled: `gone.yaml` does not exist",
     }],
     stream_switch: "stream",
+    webhook_signature: mock_server::model::WebhookSignature::StandardWebhooks,
 };
 
 fn shared(api_keys: Option<&[&str]>) -> Arc<Shared> {

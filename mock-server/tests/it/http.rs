@@ -510,7 +510,11 @@ async fn shutdown_stops_serving() {
     let mock = start().await;
     let url = mock.uri();
     mock.shutdown().await.unwrap();
-    assert!(reqwest::get(format!("{url}/__mock/routes")).await.is_err());
+    let after = test_support::http_client()
+        .get(format!("{url}/__mock/routes"))
+        .send()
+        .await;
+    assert!(after.is_err());
 }
 
 /// The checks above would pass vacuously if the validator accepted anything.

@@ -1,7 +1,9 @@
 //! `POST /__mock/webhooks` over real HTTP, on the corpus's webhook example
 //! (OpenAPI 3.1 `webhooks: {newPet: ...}`): a delivery signed with the
-//! configured secret (checked here by recomputing the HMAC), retried when
-//! the receiver fails, listed with its attempts; bad requests refused.
+//! configured secret (checked here by recomputing the HMAC), as Standard
+//! Webhooks, Stripe or GitHub sign as the provider's `webhook_signature`
+//! says, retried when the receiver fails, listed with its attempts; bad
+//! requests refused.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -173,4 +175,76 @@ async fn a_secret_not_in_standard_webhooks_format_stops_the_start() {
     .unwrap_err();
     assert!(error.to_string().contains("whsec_"), "{error}");
     assert!(!error.to_string().contains("hunter2"), "{error}");
+}
+
+#[tokio::test]
+async fn a_provider_signing_as_stripe_or_github_gets_their_headers() {
+    let scratch = crate::spec::Scratch::new("webhook-schemes");
+    let corpus = specs::repository_root().join("specs/corpus/webhooks");
+    for (scheme, words) in [("stripe", "stripe"), ("github", "github")] {
+        let dir = scratch.dir(words);
+        std::fs::copy(
+            corpus.join("webhook-example.yaml"),
+            dir.join("webhook-example.yaml"),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("provider.yaml"),
+            format!(
+                "name: pets\ntitle: Pets\ndocuments: [webhook-example.yaml]\ncredential_env: PETS_KEY\nwebhook_signature: {scheme}\n"
+            ),
+        )
+        .unwrap();
+        let mock = MockServer::start(Config {
+            specs: vec![Spec {
+                name: Some("pets".into()),
+                path: dir,
+            }],
+            webhook_secret: Some(format!("whsec_{}", STANDARD.encode(KEY))),
+            ..Config::default()
+        })
+        .await
+        .unwrap();
+        let (url, mut received) = receiver(&[204]).await;
+        let payload = json!({"id": 7, "name": "Rex"});
+        let (status, accepted) = send(
+            &mock,
+            &json!({"provider": "pets", "webhook": "newPet", "url": url, "payload": payload}),
+        )
+        .await;
+        assert_eq!(status, 202, "{accepted}");
+        let request = String::from_utf8(received.recv().await.unwrap()).unwrap();
+        let body = request.split_once("\r\n\r\n").unwrap().1;
+        // These schemes key the HMAC with the secret's text as given.
+        let text_key = format!("whsec_{}", STANDARD.encode(KEY));
+        let hex = |signed: &str| {
+            let mut mac = Hmac::<Sha256>::new_from_slice(text_key.as_bytes()).unwrap();
+            mac.update(signed.as_bytes());
+            mac.finalize()
+                .into_bytes()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        };
+        assert_eq!(header(&request, "webhook-signature"), None, "{request}");
+        if scheme == "stripe" {
+            let value = header(&request, "stripe-signature").unwrap();
+            let timestamp = value
+                .strip_prefix("t=")
+                .and_then(|rest| rest.split(',').next())
+                .unwrap();
+            let expected = format!("t={timestamp},v1={}", hex(&format!("{timestamp}.{body}")));
+            assert_eq!(value, expected);
+        } else {
+            assert_eq!(
+                header(&request, "x-github-delivery"),
+                accepted["id"].as_str()
+            );
+            let expected = format!("sha256={}", hex(body));
+            assert_eq!(
+                header(&request, "x-hub-signature-256"),
+                Some(expected.as_str())
+            );
+        }
+    }
 }

@@ -62,13 +62,27 @@ pub(super) fn module(provider: &Provider, generated: &Generated) -> TokenStream 
     let Some(last) = tries.pop() else {
         return TokenStream::new();
     };
+    let scheme = match provider.webhook_signature {
+        specs::WebhookSignature::StandardWebhooks => quote!(StandardWebhooks),
+        specs::WebhookSignature::Stripe => quote!(Stripe),
+        specs::WebhookSignature::Github => quote!(GitHub),
+    };
     quote! {
         /// The deliveries the provider sends the app (the document's
         /// `webhooks` and callbacks), typed; see [`crate::webhooks`].
         pub mod webhooks {
             #[allow(unused_imports)]
             use super::types;
-            use crate::webhooks::{Delivery, Verifier, WebhookError};
+            use crate::webhooks::{Delivery, Scheme, Verifier, WebhookError};
+
+            /// How the provider signs its deliveries.
+            pub const SCHEME: Scheme = Scheme::#scheme;
+
+            /// A verifier of the provider's deliveries signed with `secret`
+            /// (as [`SCHEME`] signs).
+            pub fn verifier(secret: &str) -> Result<Verifier, WebhookError> {
+                Verifier::with_scheme(SCHEME, secret)
+            }
 
             /// A delivery's payload, by the webhook that declares it.
             #[derive(Debug, Clone, serde::Serialize)]

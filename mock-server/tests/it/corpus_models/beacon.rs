@@ -1304,6 +1304,7 @@ pub static PROVIDER: Provider = Provider {
     webhooks: &[],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 /// `#/components/schemas/BeaconId`
 static SCHEMA_BEACON_ID: Schema = Schema {

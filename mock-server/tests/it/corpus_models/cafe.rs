@@ -1993,6 +1993,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 /// `#/components/schemas/Page`
 static SCHEMA_PAGE: Schema = Schema {

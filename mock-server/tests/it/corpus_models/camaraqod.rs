@@ -2421,6 +2421,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 static PATTERN_0: Pattern = Pattern::new(
     "^[a-zA-Z0-9-_:;.\\/<>{}]{0,256}$",

@@ -9992,6 +9992,7 @@ pub static PROVIDER: Provider = Provider {
     webhooks: &[],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 /// `#/components/schemas/Error`
 static SCHEMA_ERROR: Schema = Schema {

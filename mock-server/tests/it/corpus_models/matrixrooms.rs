@@ -616,6 +616,7 @@ pub static PROVIDER: Provider = Provider {
     webhooks: &[],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 static PATTERN_0: Pattern = Pattern::new("^!", "^!");
 static PATTERN_1: Pattern = Pattern::new("^\\$", "^\\$");

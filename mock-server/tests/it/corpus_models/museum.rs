@@ -1002,6 +1002,7 @@ pub static PROVIDER: Provider = Provider {
     ],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 /// `#/components/schemas/Date`
 static SCHEMA_DATE: Schema = Schema {

@@ -831,6 +831,7 @@ pub static PROVIDER: Provider = Provider {
     webhooks: &[],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 /// `#/components/schemas/ModelOptions`
 static SCHEMA_MODEL_OPTIONS: Schema = Schema {

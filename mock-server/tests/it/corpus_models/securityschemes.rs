@@ -806,4 +806,5 @@ pub static PROVIDER: Provider = Provider {
     webhooks: &[],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };

@@ -4716,6 +4716,7 @@ pub static PROVIDER: Provider = Provider {
     webhooks: &[],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 /// `#/components/schemas/MoveZonePayload`
 static SCHEMA_MOVE_ZONE_PAYLOAD: Schema = Schema {

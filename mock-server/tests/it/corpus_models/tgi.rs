@@ -1398,6 +1398,7 @@ pub static PROVIDER: Provider = Provider {
     webhooks: &[],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
 /// `#/components/schemas/JsonSchemaConfig`
 static SCHEMA_JSON_SCHEMA_CONFIG: Schema = Schema {

@@ -26,4 +26,5 @@ pub static PROVIDER: Provider = Provider {
     ],
     skipped: &[],
     stream_switch: "stream",
+    webhook_signature: WebhookSignature::StandardWebhooks,
 };
