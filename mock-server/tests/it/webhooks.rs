@@ -18,16 +18,38 @@ use tokio::sync::mpsc;
 const KEY: &[u8] = b"a receiver's own secret";
 
 async fn mock() -> MockServer {
+    mock_of(specs::repository_root().join("specs/corpus/webhooks")).await
+}
+
+/// The mock serving the provider directory `path` as `pets`.
+async fn mock_of(path: std::path::PathBuf) -> MockServer {
     MockServer::start(Config {
         specs: vec![Spec {
             name: Some("pets".into()),
-            path: specs::repository_root().join("specs/corpus/webhooks"),
+            path,
         }],
         webhook_secret: Some(format!("whsec_{}", STANDARD.encode(KEY))),
         ..Config::default()
     })
     .await
     .unwrap()
+}
+
+/// Asks `mock` to deliver `newPet` with `payload` to a receiver answering
+/// `statuses`: the mock's `202` answer, and the receiver's requests.
+async fn deliver(
+    mock: &MockServer,
+    statuses: &'static [u16],
+    payload: &Value,
+) -> (Value, mpsc::UnboundedReceiver<Vec<u8>>) {
+    let (url, received) = receiver(statuses).await;
+    let (status, accepted) = send(
+        mock,
+        &json!({"provider": "pets", "webhook": "newPet", "url": url, "payload": payload}),
+    )
+    .await;
+    assert_eq!(status, 202, "{accepted}");
+    (accepted, received)
 }
 
 /// A receiver answering each request with the next of `statuses` (the last
@@ -85,14 +107,8 @@ async fn deliveries(mock: &MockServer) -> Vec<Value> {
 #[tokio::test]
 async fn a_delivery_is_signed_with_the_configured_secret_and_retried_until_accepted() {
     let mock = mock().await;
-    let (url, mut received) = receiver(&[500, 204]).await;
     let payload = json!({"id": 7, "name": "Rex"});
-    let (status, accepted) = send(
-        &mock,
-        &json!({"provider": "pets", "webhook": "newPet", "url": url, "payload": payload}),
-    )
-    .await;
-    assert_eq!(status, 202, "{accepted}");
+    let (accepted, mut received) = deliver(&mock, &[500, 204], &payload).await;
     let id = accepted["id"].as_str().unwrap().to_owned();
 
     let first = String::from_utf8(received.recv().await.unwrap()).unwrap();
@@ -195,24 +211,9 @@ async fn a_provider_signing_as_stripe_or_github_gets_their_headers() {
             ),
         )
         .unwrap();
-        let mock = MockServer::start(Config {
-            specs: vec![Spec {
-                name: Some("pets".into()),
-                path: dir,
-            }],
-            webhook_secret: Some(format!("whsec_{}", STANDARD.encode(KEY))),
-            ..Config::default()
-        })
-        .await
-        .unwrap();
-        let (url, mut received) = receiver(&[204]).await;
+        let mock = mock_of(dir).await;
         let payload = json!({"id": 7, "name": "Rex"});
-        let (status, accepted) = send(
-            &mock,
-            &json!({"provider": "pets", "webhook": "newPet", "url": url, "payload": payload}),
-        )
-        .await;
-        assert_eq!(status, 202, "{accepted}");
+        let (accepted, mut received) = deliver(&mock, &[204], &payload).await;
         let request = String::from_utf8(received.recv().await.unwrap()).unwrap();
         let body = request.split_once("\r\n\r\n").unwrap().1;
         // These schemes key the HMAC with the secret's text as given.
