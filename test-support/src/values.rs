@@ -190,9 +190,9 @@ const MAX_LIST_BYTES: usize = 4096;
 
 /// Values a query list's schema rejects, one per kind: too few items, too
 /// many, an item its `items` schema rejects (`bad-item`: one item breaking
-/// the first of its keywords that can be broken), and the style mistake: a joined list
-/// sent as repeated names, or a repeated one joined by commas where one
-/// item cannot hold the comma. Each breaks only its constraint.
+/// the first of its keywords that can be broken), and the style mistake:
+/// a joined list sent as repeated names, or a repeated one joined by commas
+/// where one item cannot hold the comma. Each breaks only its constraint.
 fn bad_lists(document: &SourceDocument, schema: &Value, encoding: ListEncoding) -> Vec<BadValue> {
     let items = valid_items(document, schema);
     let Some(first) = items.first() else {
