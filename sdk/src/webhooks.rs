@@ -199,10 +199,9 @@ impl Verifier {
         }
         let matches = self.keys.iter().any(|key| {
             signed.signatures.iter().any(|signature| {
-                let mut mac = key.clone();
-                mac.update(&signed.prefix);
-                mac.update(body);
-                mac.verify_slice(signature).is_ok()
+                signed_content(key.clone(), &signed.prefix, body)
+                    .verify_slice(signature)
+                    .is_ok()
             })
         });
         if !matches {
@@ -235,7 +234,7 @@ impl Verifier {
                     .filter_map(|signature| STANDARD.decode(signature).ok())
                     .collect();
                 Ok(Signed {
-                    prefix: format!("{id}.{timestamp}.").into_bytes(),
+                    prefix: standard_prefix(id, timestamp),
                     id: id.to_owned(),
                     timestamp: Some(timestamp),
                     signatures,
@@ -257,7 +256,7 @@ impl Verifier {
                     .map(|(_, signature)| signature)
                     .collect();
                 Ok(Signed {
-                    prefix: format!("{timestamp}.").into_bytes(),
+                    prefix: stripe_prefix(timestamp),
                     // No delivery id: the first signature stands for one.
                     id: hex_signatures
                         .first()
@@ -309,7 +308,8 @@ impl Verifier {
 /// The `webhook-signature` value for a delivery: `v1,<base64>`. For tests
 /// of an app's own handler, and for the senders of deliveries.
 pub fn sign(secret: &str, id: &str, timestamp: u64, body: &[u8]) -> Result<String, WebhookError> {
-    let signature = signed(key(Scheme::StandardWebhooks, secret)?, id, timestamp, body)
+    let key = key(Scheme::StandardWebhooks, secret)?;
+    let signature = signed_content(key, &standard_prefix(id, timestamp), body)
         .finalize()
         .into_bytes();
     Ok(format!("v1,{}", STANDARD.encode(signature)))
@@ -326,11 +326,8 @@ pub fn signed_headers(
     body: &[u8],
 ) -> Result<Vec<(&'static str, String)>, WebhookError> {
     let hmac = |prefix: &[u8]| {
-        key(scheme, secret).map(|mut mac| {
-            mac.update(prefix);
-            mac.update(body);
-            to_hex(&mac.finalize().into_bytes())
-        })
+        key(scheme, secret)
+            .map(|key| to_hex(&signed_content(key, prefix, body).finalize().into_bytes()))
     };
     Ok(match scheme {
         Scheme::StandardWebhooks => vec![
@@ -340,10 +337,7 @@ pub fn signed_headers(
         ],
         Scheme::Stripe => vec![(
             "stripe-signature",
-            format!(
-                "t={timestamp},v1={}",
-                hmac(format!("{timestamp}.").as_bytes())?
-            ),
+            format!("t={timestamp},v1={}", hmac(&stripe_prefix(timestamp))?),
         )],
         Scheme::GitHub => vec![
             ("x-github-delivery", id.to_owned()),
@@ -401,14 +395,21 @@ fn key(scheme: Scheme, secret: &str) -> Result<Hmac<Sha256>, WebhookError> {
     Hmac::<Sha256>::new_from_slice(&key).map_err(|_| WebhookError::InvalidSecret)
 }
 
-/// `key`'s HMAC over the signed content: `<id>.<timestamp>.<body>`.
-fn signed(mut mac: Hmac<Sha256>, id: &str, timestamp: u64, body: &[u8]) -> Hmac<Sha256> {
-    mac.update(id.as_bytes());
-    mac.update(b".");
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
+/// `mac` over the signed content: the scheme's `prefix`, then the body.
+fn signed_content(mut mac: Hmac<Sha256>, prefix: &[u8], body: &[u8]) -> Hmac<Sha256> {
+    mac.update(prefix);
     mac.update(body);
     mac
+}
+
+/// What precedes the body in a Standard Webhooks signature: `<id>.<timestamp>.`.
+fn standard_prefix(id: &str, timestamp: u64) -> Vec<u8> {
+    format!("{id}.{timestamp}.").into_bytes()
+}
+
+/// What precedes the body in a Stripe signature: `<timestamp>.`.
+fn stripe_prefix(timestamp: u64) -> Vec<u8> {
+    format!("{timestamp}.").into_bytes()
 }
 
 /// The text of the header `name` (lower case).

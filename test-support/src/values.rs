@@ -27,7 +27,7 @@ const AWKWARD: &str = "op_a/b:c d%é";
 pub fn valid_value(document: &SourceDocument, schema: &Value) -> String {
     let schema = crate::documents::resolve(&document.resolved, schema);
     if single_type(schema) == Some("array") {
-        return valid_items(document, schema).join(",");
+        return valid_items(schema, &fitting_items(document, schema)).join(",");
     }
     let mut candidates = enum_values(schema);
     candidates.extend(typed_candidates(schema, &[AWKWARD, "op_1"]));
@@ -194,7 +194,8 @@ const MAX_LIST_BYTES: usize = 4096;
 /// a joined list sent as repeated names, or a repeated one joined by commas
 /// where one item cannot hold the comma. Each breaks only its constraint.
 fn bad_lists(document: &SourceDocument, schema: &Value, encoding: ListEncoding) -> Vec<BadValue> {
-    let items = valid_items(document, schema);
+    let fitting = fitting_items(document, schema);
+    let items = valid_items(schema, &fitting);
     let Some(first) = items.first() else {
         return Vec::new();
     };
@@ -283,7 +284,6 @@ fn bad_lists(document: &SourceDocument, schema: &Value, encoding: ListEncoding) 
             push("bad-item", &with_item(&item.value), item.sdk, None);
         }
     }
-    let fitting = fitting_items(document, schema);
     let pair = match (fitting.get(1), schema.get("uniqueItems")) {
         (Some(second), _) => vec![first.clone(), second.clone()],
         (None, Some(Value::Bool(true))) => Vec::new(),
@@ -316,9 +316,9 @@ fn parameter_bytes(item: &str) -> usize {
 
 /// Items for an array schema it accepts: as many as `minItems` asks, and
 /// at least two where `maxItems` allows (one item reads the same in every
-/// style), distinct where `uniqueItems` asks; fewer when no more fit.
-fn valid_items(document: &SourceDocument, schema: &Value) -> Vec<String> {
-    let fitting = fitting_items(document, schema);
+/// style), distinct where `uniqueItems` asks, taken from `fitting` (see
+/// [`fitting_items`]); fewer when no more fit.
+fn valid_items(schema: &Value, fitting: &[String]) -> Vec<String> {
     let Some(first) = fitting.first().cloned() else {
         return Vec::new();
     };
@@ -333,7 +333,7 @@ fn valid_items(document: &SourceDocument, schema: &Value) -> Vec<String> {
         .max(count("maxItems").unwrap_or(2).min(2))
         .clamp(1, 64);
     if schema.get("uniqueItems") == Some(&Value::Bool(true)) {
-        fitting.into_iter().take(min).collect()
+        fitting.iter().take(min).cloned().collect()
     } else {
         vec![first; min]
     }
