@@ -1,6 +1,6 @@
 //! `cargo run -p mock-server -- [--addr 127.0.0.1:4010] [--spec [NAME=]PATH]... [--watch] [--provider NAME] [--api-key KEY]... [--header-timeout SECONDS] [--max-body BYTES] [--journal N] [--no-cors] [--stateful] [--proxy [PROVIDER=]URL]... [--proxy-timeout SECONDS] [--record DIR | --replay DIR] [--log-format text|json] [--check-health]`
 
-use std::io::{BufWriter, IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpStream};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -8,12 +8,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use mock_server::{Config, Limits, MockServer, Spec};
-use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::EnvFilter;
 
-/// Log lines queued for the writer thread before new ones are dropped
-/// (a few MB at most).
-const LOG_QUEUE_LINES: usize = 16_384;
+mod logs;
 
 /// How long `--check-health` waits to connect, send and read.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(2);
@@ -108,7 +105,7 @@ fn main() -> anyhow::Result<()> {
         return check_health(args.addr);
     }
     // Dropped when main returns, after the server has stopped: writes the lines still queued.
-    let _logs = init_logs(args.log_format);
+    let _logs = init_logs(args.log_format)?;
     tokio::runtime::Runtime::new()
         .context("starting the tokio runtime")?
         .block_on(serve(args))
@@ -176,29 +173,23 @@ fn proxies(values: &[String], provider: Option<&str>) -> anyhow::Result<Vec<(Str
         .collect()
 }
 
-/// Logs to stderr through a writer thread, so no request waits for the
-/// terminal or pipe; the thread writes each batch of queued lines with one
-/// flush. When the queue is full (stderr slower than the requests), lines are
-/// dropped rather than requests slowed. Colour only at a terminal, and not
-/// with `NO_COLOR` set.
-fn init_logs(format: LogFormat) -> WorkerGuard {
+/// Logs to stderr through a writer thread (`logs.rs`), so no request
+/// waits for the terminal or pipe. Colour only at a terminal, and not with
+/// `NO_COLOR` set.
+fn init_logs(format: LogFormat) -> anyhow::Result<logs::LogGuard> {
     let stderr = std::io::stderr();
     let ansi = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let (writer, guard) = NonBlockingBuilder::default()
-        .lossy(true)
-        .buffered_lines_limit(LOG_QUEUE_LINES)
-        .thread_name("mock-server-logs")
-        .finish(BufWriter::new(stderr));
+    let (writer, guard) = logs::BatchedLog::new(stderr).context("starting the log writer")?;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
         .with_ansi(ansi);
     match format {
-        LogFormat::Text => logs.init(),
+        LogFormat::Text => logs.event_format(logs::TextLine { ansi }).init(),
         LogFormat::Json => logs.json().init(),
     }
-    guard
+    Ok(guard)
 }
 
 /// `GET /__mock/health` on `addr` (on loopback when `addr` is unspecified,

@@ -177,7 +177,13 @@ impl Request {
     /// Notes the request line and headers, redacting `secrets`. On every
     /// request's path: a few allocations, no map built (see [`Headers`]).
     pub fn new(method: &Method, uri: &Uri, headers: &HeaderMap, secrets: &Secrets) -> Self {
-        let mut kept = String::new();
+        // Sized once: growing it would `realloc`, which takes glibc's arena
+        // lock, contended by the other worker threads' frees of entries.
+        let wanted = headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len().max(REDACTED.len()) + 3)
+            .sum::<usize>();
+        let mut kept = String::with_capacity(wanted.min(MAX_HEADER_BYTES));
         for (name, value) in headers {
             let name = name.as_str();
             let value = if secrets.is_secret_header(name) {
@@ -333,10 +339,16 @@ impl Journal {
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.next_id += 1;
         entry.id = state.next_id;
-        if state.entries.len() == self.capacity {
-            state.entries.pop_front();
-        }
+        let evicted = if state.entries.len() == self.capacity {
+            state.entries.pop_front()
+        } else {
+            None
+        };
         state.entries.push_back(Arc::new(entry));
+        drop(state);
+        // Freed after the lock: an entry is a dozen allocations, and the
+        // other worker threads are waiting to record theirs.
+        drop(evicted);
     }
 
     /// The entries passing `filter`, oldest first.
