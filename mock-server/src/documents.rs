@@ -155,8 +155,11 @@ fn load_one(spec: &Spec) -> Result<&'static Provider, LoadError> {
     }
     let (name, found) = (provider.name.clone(), findings.len());
     // The documents are large trees: free them off the start-up path (the
-    // model keeps nothing of them).
-    std::thread::spawn(move || drop(provider));
+    // model keeps nothing of them), then give the pages back.
+    std::thread::spawn(move || {
+        drop(provider);
+        crate::memory::release_freed();
+    });
     tracing::info!(
         provider = %name,
         operations = built.provider.operations.len(),

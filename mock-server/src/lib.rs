@@ -18,6 +18,7 @@
 mod ci;
 mod documents;
 mod generated;
+mod memory;
 mod mount;
 mod pipeline;
 mod proxy;

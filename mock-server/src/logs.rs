@@ -260,14 +260,19 @@ impl Visit for Fields<'_, '_> {
         self.result = self
             .result
             .and_then(|()| self.name(field))
-            .and_then(|()| write!(self.writer, "{value}"));
+            .and_then(|()| write_u64(self.writer, value));
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
         self.result = self
             .result
             .and_then(|()| self.name(field))
-            .and_then(|()| write!(self.writer, "{value}"));
+            .and_then(|()| {
+                if value < 0 {
+                    self.writer.write_char('-')?;
+                }
+                write_u64(self.writer, value.unsigned_abs())
+            });
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
@@ -283,6 +288,22 @@ impl Visit for Fields<'_, '_> {
             .and_then(|()| self.name(field))
             .and_then(|()| write!(self.writer, "{value:?}"));
     }
+}
+
+/// `value` in decimal, without `core::fmt`'s machinery (a request line
+/// has two numbers).
+fn write_u64(writer: &mut impl fmt::Write, mut value: u64) -> fmt::Result {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    writer.write_str(std::str::from_utf8(&digits[start..]).map_err(|_| fmt::Error)?)
 }
 
 /// `time` as RFC 3339 in UTC with microseconds, `2026-12-07T12:40:01.123456Z`.
@@ -383,6 +404,9 @@ mod tests {
                 empty = "",
                 status = 200u64,
                 delta = -3i64,
+                zero = 0u64,
+                most = u64::MAX,
+                least = i64::MIN,
                 ok = true,
                 "request"
             );
@@ -400,7 +424,7 @@ mod tests {
         assert_eq!(
             rest,
             format!(
-                "  INFO {target}: request method=POST operation=cancelTask note=\"two words\" empty=\"\" status=200 delta=-3 ok=true"
+                "  INFO {target}: request method=POST operation=cancelTask note=\"two words\" empty=\"\" status=200 delta=-3 zero=0 most=18446744073709551615 least=-9223372036854775808 ok=true"
             )
         );
         assert_eq!(&second[27..], format!("  WARN {target}: skipped 2 operations"));

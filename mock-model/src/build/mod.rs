@@ -70,6 +70,7 @@ pub enum Shared {
 /// Builds `provider`'s model; a part that cannot be modelled is left out
 /// and named in [`Built::findings`].
 pub fn provider(provider: &specs::Provider) -> Built {
+    let _arena = leak::Arena::enter();
     let mut shared = State {
         schemas: SchemaTable::new(&provider.documents),
         bodies: provider.documents.iter().map(Bodies::new).collect(),
