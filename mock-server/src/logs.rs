@@ -129,7 +129,10 @@ fn write_batches(shared: &Shared, mut out: impl Write) {
         // the lines a full buffer drops are.
         let _ = out.write_all(&batch);
         if dropped > 0 {
-            let _ = writeln!(out, "{dropped} log lines dropped: stderr was slower than the requests");
+            let _ = writeln!(
+                out,
+                "{dropped} log lines dropped: stderr was slower than the requests"
+            );
         }
         let _ = out.flush();
         batch.clear();
@@ -264,15 +267,12 @@ impl Visit for Fields<'_, '_> {
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        self.result = self
-            .result
-            .and_then(|()| self.name(field))
-            .and_then(|()| {
-                if value < 0 {
-                    self.writer.write_char('-')?;
-                }
-                write_u64(self.writer, value.unsigned_abs())
-            });
+        self.result = self.result.and_then(|()| self.name(field)).and_then(|()| {
+            if value < 0 {
+                self.writer.write_char('-')?;
+            }
+            write_u64(self.writer, value.unsigned_abs())
+        });
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
@@ -419,7 +419,10 @@ mod tests {
             panic!("two lines: {text}");
         };
         let (time, rest) = first.split_at(27);
-        assert!(time.ends_with('Z') && time.as_bytes()[10] == b'T', "{first}");
+        assert!(
+            time.ends_with('Z') && time.as_bytes()[10] == b'T',
+            "{first}"
+        );
         let target = module_path!();
         assert_eq!(
             rest,
@@ -427,7 +430,10 @@ mod tests {
                 "  INFO {target}: request method=POST operation=cancelTask note=\"two words\" empty=\"\" status=200 delta=-3 zero=0 most=18446744073709551615 least=-9223372036854775808 ok=true"
             )
         );
-        assert_eq!(&second[27..], format!("  WARN {target}: skipped 2 operations"));
+        assert_eq!(
+            &second[27..],
+            format!("  WARN {target}: skipped 2 operations")
+        );
     }
 
     #[test]
@@ -477,7 +483,10 @@ mod tests {
         let out = Captured::default();
         let closed = gate.lock().unwrap();
         let (log, guard) = BatchedLog::new(Gated(Arc::clone(&gate), out.clone())).unwrap();
-        let line = vec![b'x'; 1023].into_iter().chain([b'\n']).collect::<Vec<_>>();
+        let line = vec![b'x'; 1023]
+            .into_iter()
+            .chain([b'\n'])
+            .collect::<Vec<_>>();
         // Twice the bound: whatever the writer took before blocking, the
         // rest cannot all wait.
         for _ in 0..(2 * MAX_PENDING_BYTES / line.len()) {
@@ -487,7 +496,9 @@ mod tests {
         drop(guard);
         let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
         let kept = text.lines().filter(|l| l.starts_with('x')).count();
-        let report = text.lines().find(|l| l.ends_with("stderr was slower than the requests"));
+        let report = text
+            .lines()
+            .find(|l| l.ends_with("stderr was slower than the requests"));
         let dropped: usize = report
             .and_then(|l| l.split(' ').next())
             .and_then(|n| n.parse().ok())

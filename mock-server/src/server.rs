@@ -307,7 +307,11 @@ fn respond(
     let (response, example) = select(operation, &preference).map_err(Refusal::Selection)?;
     let mut answer =
         if let Some(stream) = events::wanted(response, example, request, provider.stream_switch) {
-            events::stream(response, stream, &preference)
+            let last_event_id = request
+                .headers
+                .get("last-event-id")
+                .and_then(|value| value.to_str().ok());
+            events::stream(response, stream, &preference, last_event_id)
         } else if let Some(file) = files::sized(response, example, &preference) {
             file
         } else {

@@ -6,6 +6,12 @@
 //! `stream_switch` in `provider.yaml` names another member).
 //! `Prefer: events=N` sets how many events (3 by default), `interval=MS`
 //! the pause before each.
+//!
+//! Each event is numbered (`id: 1`, `id: 2`, ...) unless its example names
+//! an id of its own, and a request carrying `Last-Event-ID: N` (as an
+//! `EventSource` reconnecting sends) gets the same stream from event N + 1:
+//! a client that lost the connection midway resumes without a gap or a
+//! repeat, as the WHATWG reconnection rules intend.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -99,17 +105,23 @@ fn asks_in_body(body: &[u8], switch: &str) -> bool {
 }
 
 /// `response` with `events` streamed, cycling through them: as many as the
-/// request prefers (`events=N`), each after its pause (`interval=MS`).
+/// request prefers (`events=N`), each after its pause (`interval=MS`),
+/// after the event `last_event_id` numbers when the request resumes.
 pub fn stream(
     response: &model::Response,
     events: &'static [Example],
     preference: &Preference<'_>,
+    last_event_id: Option<&str>,
 ) -> Response {
     let count = preference
         .events
         .as_deref()
         .and_then(|n| n.parse::<u64>().ok())
         .unwrap_or(DEFAULT_EVENTS);
+    // Another value (a document's own id, or none) starts from the first.
+    let resumed_after = last_event_id
+        .and_then(|id| id.trim().parse::<u64>().ok())
+        .unwrap_or(0);
     let interval = preference
         .interval
         .as_deref()
@@ -128,10 +140,14 @@ pub fn stream(
         .map(|e| e.body)
         .collect();
     let count = if cycle.is_empty() { 0 } else { count };
-    let body = stream::unfold(0_u64, move |sent| {
+    let first = resumed_after.min(count);
+    let body = stream::unfold(first, move |sent| {
         let event = match sent.cmp(&count) {
-            std::cmp::Ordering::Less => Some(cycle[(sent % cycle.len() as u64) as usize]),
-            std::cmp::Ordering::Equal => finale,
+            std::cmp::Ordering::Less => {
+                let example = cycle[(sent % cycle.len() as u64) as usize];
+                Some(numbered(example, sent + 1))
+            }
+            std::cmp::Ordering::Equal => finale.map(|done| Bytes::from_static(done.as_bytes())),
             std::cmp::Ordering::Greater => None,
         };
         async move {
@@ -139,10 +155,7 @@ pub fn stream(
             if !interval.is_zero() {
                 tokio::time::sleep(interval).await;
             }
-            Some((
-                Ok::<_, Infallible>(Bytes::from_static(event.as_bytes())),
-                sent + 1,
-            ))
+            Some((Ok::<_, Infallible>(event), sent + 1))
         }
     });
     let status = StatusCode::from_u16(response.status).unwrap_or(StatusCode::OK);
@@ -158,9 +171,22 @@ pub fn stream(
         // Every part is static data built from valid names and values.
         .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response());
     built.extensions_mut().insert(Streamed {
-        events: count + u64::from(finale.is_some()),
+        events: count - first + u64::from(finale.is_some()),
     });
     built
+}
+
+/// `event` (an example's text) with `id: <number>` as its last field, unless
+/// it has an `id` field of its own.
+fn numbered(event: &'static str, number: u64) -> Bytes {
+    let has_id = event
+        .lines()
+        .any(|line| line == "id" || line.starts_with("id:"));
+    if has_id {
+        return Bytes::from_static(event.as_bytes());
+    }
+    let fields = event.trim_end_matches(['\r', '\n']);
+    Bytes::from(format!("{fields}\nid: {number}\n\n"))
 }
 
 #[cfg(test)]
@@ -205,11 +231,43 @@ mod tests {
             events: Some("3".into()),
             ..Preference::default()
         };
-        let response = stream(&RESPONSE, EVENTS, &preference);
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .unwrap();
-        assert_eq!(body, "data: {}\n\ndata: {}\n\ndata: {}\n\ndata: [DONE]\n\n");
+        let body = |last_event_id: Option<&str>| {
+            let response = stream(&RESPONSE, EVENTS, &preference, last_event_id);
+            async {
+                axum::body::to_bytes(response.into_body(), usize::MAX)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(
+            body(None).await,
+            "data: {}\nid: 1\n\ndata: {}\nid: 2\n\ndata: {}\nid: 3\n\ndata: [DONE]\n\n"
+        );
+        // Resuming after the second event: the third, then the end.
+        assert_eq!(body(Some("2")).await, "data: {}\nid: 3\n\ndata: [DONE]\n\n");
+        // After the last, or past it: only the end.
+        assert_eq!(body(Some("3")).await, "data: [DONE]\n\n");
+        assert_eq!(body(Some("99")).await, "data: [DONE]\n\n");
+        // An id the mock did not give: from the start.
+        assert_eq!(body(Some("evt_7")).await, body(None).await);
+    }
+
+    #[test]
+    fn events_are_numbered_unless_they_have_an_id() {
+        assert_eq!(numbered("data: x\n\n", 4), "data: x\nid: 4\n\n");
+        assert_eq!(
+            numbered("event: a\r\ndata: x\r\n\r\n", 1),
+            "event: a\r\ndata: x\nid: 1\n\n"
+        );
+        assert_eq!(
+            numbered("id: evt_1\ndata: x\n\n", 4),
+            "id: evt_1\ndata: x\n\n"
+        );
+        assert_eq!(numbered("id\ndata: x\n\n", 4), "id\ndata: x\n\n");
+        assert_eq!(
+            numbered("identity: 1\ndata: x\n\n", 2),
+            "identity: 1\ndata: x\nid: 2\n\n"
+        );
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! `Accept` or by `"stream": true` in its body as AI platforms' clients
 //! do (or by the member `stream_switch` in `provider.yaml` names);
 //! `Prefer: events=N` sets the count; a `truncate` fault cuts the stream
-//! midway.
+//! midway, and a client resumes it with `Last-Event-ID`.
 
 use mock_server::{Config, MockServer, Spec};
 use serde_json::json;
@@ -86,8 +86,10 @@ async fn json_unless_the_request_asks_for_the_stream() {
     .await;
     assert_eq!(content_type, "text/event-stream");
     assert_eq!(events(&body), 7, "{body}");
-    for event in body.split("\n\n").filter(|e| !e.is_empty()) {
-        let data = event.strip_prefix("data: ").unwrap();
+    for (number, event) in body.split("\n\n").filter(|e| !e.is_empty()).enumerate() {
+        let (data, id) = event.split_once('\n').unwrap();
+        assert_eq!(id, format!("id: {}", number + 1));
+        let data = data.strip_prefix("data: ").unwrap();
         assert!(
             serde_json::from_str::<serde_json::Value>(data).is_ok(),
             "{data}"
@@ -148,4 +150,54 @@ async fn a_truncate_fault_cuts_the_stream_midway() {
     assert_eq!(response.status(), 200);
     let read = response.bytes().await;
     assert!(read.is_err(), "the stream ended cleanly: {read:?}");
+}
+
+/// The `id:` values of the events in `text`, in order.
+fn ids(text: &str) -> Vec<u64> {
+    text.lines()
+        .filter_map(|line| line.strip_prefix("id: "))
+        .map(|id| id.parse().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_cut_stream_resumes_after_the_last_event_id_without_gap_or_repeat() {
+    let (mock, url) = tgi().await;
+    let client = test_support::http_client();
+    let injected = client
+        .post(format!("{}/__mock/faults", mock.uri()))
+        .json(&json!({"provider": "tgi", "fault": "truncate"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(injected.status().is_success(), "{}", injected.status());
+    let mut response = client
+        .post(&url)
+        .header("prefer", "events=10")
+        .json(&chat(true))
+        .send()
+        .await
+        .unwrap();
+    let mut first = Vec::new();
+    while let Ok(Some(chunk)) = response.chunk().await {
+        first.extend_from_slice(&chunk);
+    }
+    let first = String::from_utf8(first).unwrap();
+    let before = ids(&first);
+    let last = *before.last().expect("events before the cut");
+    assert!(last < 10, "the fault cut nothing: {first}");
+
+    // What an EventSource does on reconnecting.
+    let (status, _, rest) = post(
+        &url,
+        &[
+            ("prefer", "events=10"),
+            ("last-event-id", &last.to_string()),
+        ],
+        &chat(true),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let all: Vec<u64> = before.into_iter().chain(ids(&rest)).collect();
+    assert_eq!(all, (1..=10).collect::<Vec<_>>(), "{first}---{rest}");
 }
