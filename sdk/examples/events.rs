@@ -9,6 +9,8 @@
 //!
 //! The mock streams `Prefer: events=N` events (3 by default), one every
 //! `interval` milliseconds; a real server streams what the install logs.
+//! A stream that breaks off is resumed after the last event's id
+//! (`.events_after(id)`, `Last-Event-ID`), up to three times.
 //! Exits 0 when the stream ends, 1 on an error, 2 on a usage error.
 
 // `common::report` prints one call's outcome; this example prints events.
@@ -20,6 +22,9 @@ use std::process::ExitCode;
 use futures_util::StreamExt;
 
 use common::{client, parse_args};
+
+/// How many times a broken stream is resumed before giving up.
+const MAX_RESUMES: u32 = 3;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
@@ -37,23 +42,45 @@ async fn main() -> ExitCode {
         Ok(client) => client,
         Err(code) => return code,
     };
-    let mut events = match client.installs_get_logs().id(install).events().await {
-        Ok(events) => events,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
     let mut received = 0_u64;
-    while let Some(event) = events.next().await {
-        match event {
-            Ok(event) => {
-                received += 1;
-                if !count_only {
-                    println!("{} {}", event.event, event.data);
+    let mut last_id: Option<String> = None;
+    let mut resumed = 0;
+    loop {
+        let logs = client.installs_get_logs().id(install);
+        let opened = match &last_id {
+            Some(id) => logs.events_after(id).await,
+            None => logs.events().await,
+        };
+        let mut events = match opened {
+            Ok(events) => events,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let mut broke = None;
+        while let Some(event) = events.next().await {
+            match event {
+                Ok(event) => {
+                    received += 1;
+                    last_id.clone_from(&event.id);
+                    if !count_only {
+                        println!("{} {}", event.event, event.data);
+                    }
+                }
+                Err(error) => {
+                    broke = Some(error);
+                    break;
                 }
             }
-            Err(error) => {
+        }
+        match broke {
+            None => break,
+            Some(error) if last_id.is_some() && resumed < MAX_RESUMES => {
+                resumed += 1;
+                eprintln!("stream broke after {received} events ({error}); resuming");
+            }
+            Some(error) => {
                 eprintln!("error after {received} events: {error}");
                 return ExitCode::FAILURE;
             }

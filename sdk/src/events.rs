@@ -17,6 +17,12 @@
 //! 1 MiB by default) instead of the whole response: a stream may run for
 //! hours. An event whose data is `[DONE]` (OpenAI's convention) ends the stream.
 //!
+//! A stream that broke off resumes with `.events_after(id)`, `id` being the
+//! last event's [`Event::id`]: the request carries `Last-Event-ID`, and a
+//! server that numbers its events (the mock does) sends those after it. The
+//! SDK does not reconnect on its own: asking again can repeat work (an AI
+//! platform's `POST` starts a new completion), so the app decides.
+//!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use futures_util::StreamExt;
@@ -243,6 +249,23 @@ pub fn not_a_stream<T: Send + 'static>(headers: &reqwest::header::HeaderMap) -> 
         .to_string();
     stream::iter([Err(EventError::NotAStream { content_type })]).boxed()
 }
+
+/// The header asking to resume after the event `last_event_id` names
+/// (`Last-Event-ID`), or none; what `.events_after(id)` sends.
+#[doc(hidden)]
+pub fn resume_headers(
+    last_event_id: Option<reqwest::header::HeaderValue>,
+) -> reqwest::header::HeaderMap {
+    let mut headers = reqwest::header::HeaderMap::new();
+    if let Some(id) = last_event_id {
+        headers.insert(LAST_EVENT_ID, id);
+    }
+    headers
+}
+
+/// The header a client resuming a stream sends (WHATWG HTML, server-sent events).
+pub const LAST_EVENT_ID: reqwest::header::HeaderName =
+    reqwest::header::HeaderName::from_static("last-event-id");
 
 /// `text/event-stream`, parameters and case aside.
 fn specs_event_stream(content_type: &str) -> bool {

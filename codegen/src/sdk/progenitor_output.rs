@@ -403,9 +403,10 @@ fn add_send_raw_body(block: &mut syn::ItemImpl) {
     block.items.push(syn::ImplItem::Fn(raw));
 }
 
-/// `target()`: `source()` (`send_raw`, or `send_raw_body` where the builder
-/// has it) asking for `text/event-stream` (any `Accept` progenitor sets is
-/// replaced), for the operations whose success is an event stream.
+/// `target(.., last_event_id)`: `source()` (`send_raw`, or `send_raw_body`
+/// where the builder has it) asking for `text/event-stream` (any `Accept`
+/// progenitor sets is replaced), with `Last-Event-ID` when resuming, for the
+/// operations whose success is an event stream.
 fn add_send_raw_events(block: &mut syn::ItemImpl, source: &str, target: &str) {
     let Some(mut raw) = block.items.iter().find_map(|item| match item {
         syn::ImplItem::Fn(f) if f.sig.ident == source => Some(f.clone()),
@@ -417,12 +418,15 @@ fn add_send_raw_events(block: &mut syn::ItemImpl, source: &str, target: &str) {
     accept.visit_impl_item_fn_mut(&mut raw);
     if accept.inserted {
         raw.sig.ident = syn::Ident::new(target, raw.sig.ident.span());
+        raw.sig.inputs.push(syn::parse_quote!(
+            last_event_id: Option<reqwest::header::HeaderValue>
+        ));
         block.items.push(syn::ImplItem::Fn(raw));
     }
 }
 
 /// Drops `.header(ACCEPT, ..)` calls; `<request builder>.build()` ->
-/// `<request builder>.header(ACCEPT, "text/event-stream").build()`.
+/// `<request builder>.header(ACCEPT, "text/event-stream").headers(<Last-Event-ID>).build()`.
 struct AcceptEventStream {
     inserted: bool,
 }
@@ -446,6 +450,7 @@ impl VisitMut for AcceptEventStream {
                         reqwest::header::ACCEPT,
                         reqwest::header::HeaderValue::from_static("text/event-stream"),
                     )
+                    .headers(crate::events::resume_headers(last_event_id))
                     .build()
             );
             self.inserted = true;

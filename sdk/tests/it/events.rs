@@ -1,6 +1,7 @@
 //! `.events()`: an event stream read as it arrives, against servers that
 //! stream well and ones that do not (a JSON success, an error status, an
-//! event past the bound, a stream cut midway).
+//! event past the bound, a stream cut midway), and a stream resumed with
+//! `.events_after(id)`.
 
 use std::time::Duration;
 
@@ -151,4 +152,91 @@ async fn the_timeout_covers_the_head_not_the_stream() {
         matches!(error, InstallsGetLogsError::Timeout(_)),
         "{error:?}"
     );
+}
+
+#[tokio::test]
+async fn events_after_sends_the_last_event_id() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/installs/ins_9/logs"))
+        .and(header("accept", "text/event-stream"))
+        .and(header("last-event-id", "41"))
+        .respond_with(stream("id: 42\ndata: b\n\n"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = client_for(&server).build().unwrap();
+    let events: Vec<_> = client
+        .installs_get_logs()
+        .id("ins_9")
+        .events_after("41")
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].as_ref().unwrap().id.as_deref(), Some("42"));
+
+    // Not a header value: refused before anything is sent.
+    let refused = client
+        .installs_get_logs()
+        .id("ins_9")
+        .events_after("4\n1")
+        .await
+        .err();
+    assert!(
+        matches!(refused, Some(InstallsGetLogsError::InvalidRequest(_))),
+        "{refused:?}"
+    );
+}
+
+/// Against the mock: a stream cut midway by a fault, resumed with the last
+/// id received, delivers every event once.
+#[tokio::test]
+async fn a_stream_cut_midway_resumes_from_the_mock_without_gap_or_repeat() {
+    let mock = mock_server::MockServer::start(mock_server::Config::default())
+        .await
+        .unwrap();
+    let fault = serde_json::from_value(serde_json::json!({
+        "provider": "akua", "operation_id": "installs.getLogs", "fault": "truncate"
+    }))
+    .unwrap();
+    mock.inject(fault).unwrap();
+    let client = sdk::akua::Client::builder()
+        .base_url(mock.base_url("akua").unwrap())
+        .api_key("k")
+        .retries(0)
+        .header("Prefer", "events=10")
+        .build()
+        .unwrap();
+    let mut ids = Vec::new();
+    let mut first = client
+        .installs_get_logs()
+        .id("ins_1")
+        .events()
+        .await
+        .unwrap();
+    let mut cut = false;
+    while let Some(event) = first.next().await {
+        match event {
+            Ok(event) => ids.push(event.id.unwrap()),
+            Err(_) => {
+                cut = true;
+                break;
+            }
+        }
+    }
+    assert!(cut && ids.len() < 10, "not cut: {ids:?}");
+    let last = ids.last().unwrap().clone();
+    let rest: Vec<_> = client
+        .installs_get_logs()
+        .id("ins_1")
+        .events_after(&last)
+        .await
+        .unwrap()
+        .collect()
+        .await;
+    ids.extend(rest.into_iter().map(|event| event.unwrap().id.unwrap()));
+    let expected: Vec<String> = (1..=10).map(|n| n.to_string()).collect();
+    assert_eq!(ids, expected);
 }

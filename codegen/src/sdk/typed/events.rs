@@ -1,6 +1,6 @@
 //! Per operation whose success the document declares as
-//! `text/event-stream` (`specs::Response::events`), `.events()` and
-//! `.events_with()` on its builder, over `crate::events`: the request sent
+//! `text/event-stream` (`specs::Response::events`), `.events()`,
+//! `.events_with()` and `.events_after(id)` (resuming) on its builder, over `crate::events`: the request sent
 //! asking for the stream (`send_raw_events`, `Accept: text/event-stream`;
 //! the provider's boolean stream switch, `stream` unless `provider.yaml`
 //! names another, set to `true` in the body), each event's data parsed as
@@ -147,7 +147,7 @@ pub fn events_impl(
                     .map_err(|error| errors::#error::InvalidRequest(error.to_string()))?;
                 #prelude
                 let received = crate::execute_open(settings, &Self::CALL, options, || {
-                    self.clone().send_raw_body_events(content_type.clone(), body.clone())
+                    self.clone().send_raw_body_events(content_type.clone(), body.clone(), None)
                 })
                 .await?;
                 #open
@@ -165,11 +165,24 @@ pub fn events_impl(
 
             /// [`Self::events`] with this call's own timeout (until the
             /// stream's head arrives) or retry count.
+            pub async fn events_with(self, options: crate::CallOptions) -> Result<crate::events::EventStream<#data>, errors::#error> {
+                self.events_resumed(options, None).await
+            }
+
+            /// [`Self::events`] resuming a stream that broke off: asks for
+            /// the events after `last_event_id`, the [`crate::events::Event::id`]
+            /// of the last one received (`Last-Event-ID`).
+            pub async fn events_after(self, last_event_id: &str) -> Result<crate::events::EventStream<#data>, errors::#error> {
+                let id = reqwest::header::HeaderValue::from_str(last_event_id)
+                    .map_err(|_| errors::#error::InvalidRequest(format!("`{last_event_id}` cannot be sent as Last-Event-ID")))?;
+                self.events_resumed(crate::CallOptions::default(), Some(id)).await
+            }
+
             #[allow(unused_mut)]
-            pub async fn events_with(mut self, options: crate::CallOptions) -> Result<crate::events::EventStream<#data>, errors::#error> {
+            async fn events_resumed(mut self, options: crate::CallOptions, last_event_id: Option<reqwest::header::HeaderValue>) -> Result<crate::events::EventStream<#data>, errors::#error> {
                 #stream_switch
                 #prelude
-                let received = crate::execute_open(settings, &Self::CALL, options, || self.clone().send_raw_events()).await?;
+                let received = crate::execute_open(settings, &Self::CALL, options, || self.clone().send_raw_events(last_event_id.clone())).await?;
                 #open
             }
         }
