@@ -57,6 +57,8 @@ struct Pending {
     bytes: Vec<u8>,
     dropped: u64,
     closed: bool,
+    /// The writer thread wrote its last batch after `closed`.
+    finished: bool,
 }
 
 impl BatchedLog {
@@ -98,7 +100,7 @@ impl Shared {
         let after = pending.bytes.len();
         drop(pending);
         if before == 0 || (before < BATCH_BYTES && after >= BATCH_BYTES) {
-            self.wake.notify_one();
+            self.wake.notify_all();
         }
     }
 }
@@ -136,18 +138,32 @@ fn write_batches(shared: &Shared, mut out: impl Write) {
         }
         let _ = out.flush();
         batch.clear();
+        pending = shared.lock();
         if closed {
+            pending.finished = true;
+            shared.wake.notify_all();
             return;
         }
-        pending = shared.lock();
     }
 }
 
+/// How long shutdown waits for the last lines to reach stderr: a pipe
+/// nobody reads must not keep the process from exiting.
+const FINAL_WRITE_TIMEOUT: Duration = Duration::from_secs(1);
+
 impl Drop for LogGuard {
     fn drop(&mut self) {
-        self.shared.lock().closed = true;
-        self.shared.wake.notify_one();
-        if let Some(thread) = self.thread.take() {
+        let mut pending = self.shared.lock();
+        pending.closed = true;
+        self.shared.wake.notify_all();
+        let (pending, _) = self
+            .shared
+            .wake
+            .wait_timeout_while(pending, FINAL_WRITE_TIMEOUT, |p| !p.finished)
+            .unwrap_or_else(PoisonError::into_inner);
+        let finished = pending.finished;
+        drop(pending);
+        if let Some(thread) = self.thread.take().filter(|_| finished) {
             let _ = thread.join();
         }
     }
@@ -464,6 +480,25 @@ mod tests {
                 .collect();
             assert_eq!(lines, (0..2_000).collect::<Vec<_>>(), "thread {thread}");
         }
+    }
+
+    #[test]
+    fn a_stuck_stderr_does_not_hold_up_shutdown() {
+        struct Stuck;
+        impl Write for Stuck {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                std::thread::park();
+                Ok(0)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let (log, guard) = BatchedLog::new(Stuck).unwrap();
+        log.make_writer().write_all(b"never written\n").unwrap();
+        let started = std::time::Instant::now();
+        drop(guard);
+        assert!(started.elapsed() < 10 * FINAL_WRITE_TIMEOUT);
     }
 
     #[test]

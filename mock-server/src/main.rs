@@ -104,7 +104,8 @@ fn main() -> anyhow::Result<()> {
     if args.check_health {
         return check_health(args.addr);
     }
-    // Dropped when main returns, after the server has stopped: writes the lines still queued.
+    // Dropped when main returns, after the server has stopped: writes the
+    // lines still waiting (for at most a second: stderr may be stuck).
     let _logs = init_logs(args.log_format)?;
     tokio::runtime::Runtime::new()
         .context("starting the tokio runtime")?
