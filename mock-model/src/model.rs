@@ -297,6 +297,10 @@ pub struct Response {
     /// each a whole event; empty without one. Where the event stream is the
     /// main body, `examples` are its events.
     pub events: &'static [Example],
+    /// Whether streamed events may carry the `id` the mock numbers them
+    /// with (`specs::events::takes_ids`): not where the document's event
+    /// schema is closed without one.
+    pub event_ids: bool,
 }
 
 /// A header a response declares.

@@ -10,7 +10,9 @@
 //! The mock streams `Prefer: events=N` events (3 by default), one every
 //! `interval` milliseconds; a real server streams what the install logs.
 //! A stream that breaks off is resumed after the last event's id
-//! (`.events_after(id)`, `Last-Event-ID`), up to three times.
+//! (`.events_after(id)`, `Last-Event-ID`), up to three times, where the
+//! events carry ids (Akua's document gives its events none, so neither does
+//! the mock: such a stream ends with the error).
 //! Exits 0 when the stream ends, 1 on an error, 2 on a usage error.
 
 // `common::report` prints one call's outcome; this example prints events.

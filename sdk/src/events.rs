@@ -19,7 +19,8 @@
 //!
 //! A stream that broke off resumes with `.events_after(id)`, `id` being the
 //! last event's [`Event::id`]: the request carries `Last-Event-ID`, and a
-//! server that numbers its events (the mock does) sends those after it. The
+//! server that numbers its events (the mock does, where the document's event
+//! schema has room for an `id`) sends those after it. The
 //! SDK does not reconnect on its own: asking again can repeat work (an AI
 //! platform's `POST` starts a new completion), so the app decides.
 //!

@@ -341,6 +341,7 @@ impl Writer {
             matches,
             schema,
             events,
+            event_ids,
         } = response;
         let content_type = option(content_type.map(|c| quote!(#c)));
         let headers = headers.iter().map(
@@ -375,6 +376,7 @@ impl Writer {
             matches: #matches,
             schema: #schema,
             events: &[#(#events),*],
+            event_ids: #event_ids,
         })
     }
 

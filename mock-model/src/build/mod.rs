@@ -342,6 +342,10 @@ fn operation(
                 .as_ref()
                 .is_some_and(|b| specs::is_json(&b.media_type))
         });
+        let event_ids = response
+            .events
+            .as_ref()
+            .is_none_or(|stream| specs::events::takes_ids(document.0, &stream.schema));
         let strings = &mut shared.schemas.strings;
         responses.push(Response {
             status,
@@ -352,6 +356,7 @@ fn operation(
             matches,
             schema,
             events,
+            event_ids,
         });
     }
     let lifecycle = lifecycle(

@@ -64,6 +64,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CANCEL_TASK_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -83,6 +84,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_DETAIL),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -102,6 +104,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_DETAIL),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -121,6 +124,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_DETAIL),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -140,6 +144,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_DETAIL),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {

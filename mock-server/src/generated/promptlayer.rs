@@ -116,6 +116,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CANCEL_TABLE_SHEET_OPERATION_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -131,6 +132,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -146,6 +148,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {

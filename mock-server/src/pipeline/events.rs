@@ -8,7 +8,8 @@
 //! the pause before each.
 //!
 //! Each event is numbered (`id: 1`, `id: 2`, ...) unless its example names
-//! an id of its own, and a request carrying `Last-Event-ID: N` (as an
+//! an id of its own or the document's event schema has no room for one
+//! (Akua's closed `{event, data}`), and a request carrying `Last-Event-ID: N` (as an
 //! `EventSource` reconnecting sends) gets the same stream from event N + 1:
 //! a client that lost the connection midway resumes without a gap or a
 //! repeat, as the WHATWG reconnection rules intend.
@@ -107,6 +108,8 @@ fn asks_in_body(body: &[u8], switch: &str) -> bool {
 /// `response` with `events` streamed, cycling through them: as many as the
 /// request prefers (`events=N`), each after its pause (`interval=MS`),
 /// after the event `last_event_id` numbers when the request resumes.
+/// Events are numbered only where the document's event schema lets them
+/// carry an `id` (`Response::event_ids`); elsewhere a stream cannot resume.
 pub fn stream(
     response: &model::Response,
     events: &'static [Example],
@@ -120,8 +123,10 @@ pub fn stream(
         .unwrap_or(DEFAULT_EVENTS);
     // Another value (a document's own id, or none) starts from the first.
     let resumed_after = last_event_id
+        .filter(|_| response.event_ids)
         .and_then(|id| id.trim().parse::<u64>().ok())
         .unwrap_or(0);
+    let ids = response.event_ids;
     let interval = preference
         .interval
         .as_deref()
@@ -145,7 +150,10 @@ pub fn stream(
         let event = match sent.cmp(&count) {
             std::cmp::Ordering::Less => {
                 let example = cycle[(sent % cycle.len() as u64) as usize];
-                Some(numbered(example, sent + 1))
+                Some(match ids {
+                    true => numbered(example, sent + 1),
+                    false => Bytes::from_static(example.as_bytes()),
+                })
             }
             std::cmp::Ordering::Equal => finale.map(|done| Bytes::from_static(done.as_bytes())),
             std::cmp::Ordering::Greater => None,
@@ -226,6 +234,7 @@ mod tests {
             matches: model::StatusMatch::Exact,
             schema: None,
             events: EVENTS,
+            event_ids: true,
         };
         let preference = Preference {
             events: Some("3".into()),

@@ -278,6 +278,7 @@ mod tests {
                 matches: StatusMatch::Exact,
                 schema: None,
                 events: &[],
+                event_ids: true,
                 examples: &[
                     Example {
                         name: "documented",
@@ -297,6 +298,7 @@ mod tests {
                 matches: StatusMatch::Exact,
                 schema: None,
                 events: &[],
+                event_ids: true,
                 examples: &[Example {
                     name: "default",
                     body: "3",

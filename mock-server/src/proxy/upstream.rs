@@ -427,6 +427,7 @@ mod tests {
             matches,
             schema: None,
             events: &[],
+            event_ids: true,
         }
     }
 

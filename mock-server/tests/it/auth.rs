@@ -34,6 +34,7 @@ const OK: &[Response] = &[Response {
     matches: StatusMatch::Exact,
     schema: None,
     events: &[],
+    event_ids: true,
 }];
 
 const fn operation(

@@ -45,6 +45,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_INFO_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -60,6 +61,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -255,6 +257,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_INFO_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -270,6 +273,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -454,6 +458,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GA4GH_SERVICE_INFO_1_0_0_SCHEMA),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -512,6 +517,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_CONFIGURATION_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -527,6 +533,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -711,6 +718,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_MAP_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -726,6 +734,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -910,6 +919,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_ENTRY_TYPES_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -925,6 +935,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1124,6 +1135,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_BEACON_FILTERING_TERMS_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1139,6 +1151,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_BEACON_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {

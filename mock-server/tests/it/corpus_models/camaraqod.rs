@@ -83,6 +83,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SESSION_INFO),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -170,6 +171,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -228,6 +230,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -286,6 +289,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -350,6 +354,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -408,6 +413,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 422u16,
@@ -495,6 +501,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -559,6 +566,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -674,6 +682,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SESSION_INFO),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -732,6 +741,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -790,6 +800,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -848,6 +859,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -906,6 +918,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -970,6 +983,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1064,6 +1078,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1122,6 +1137,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1180,6 +1196,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -1238,6 +1255,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -1296,6 +1314,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -1360,6 +1379,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1486,6 +1506,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SESSION_INFO),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1558,6 +1579,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1616,6 +1638,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -1674,6 +1697,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -1732,6 +1756,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -1792,6 +1817,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -1856,6 +1882,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1971,6 +1998,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_RETRIEVE_SESSIONS_OUTPUT),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -2033,6 +2061,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2091,6 +2120,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -2149,6 +2179,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2213,6 +2244,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 422u16,
@@ -2290,6 +2322,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -2354,6 +2387,7 @@ pub static PROVIDER: Provider = Provider {
                         },
                     ),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {

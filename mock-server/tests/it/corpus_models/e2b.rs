@@ -29,6 +29,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -44,6 +45,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -114,6 +116,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_TEAMS200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -129,6 +132,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -144,6 +148,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -271,6 +276,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_TEAMS_TEAM_ID_METRICS200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -286,6 +292,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -301,6 +308,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -316,6 +324,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -331,6 +340,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -472,6 +482,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MAX_TEAM_METRIC),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -487,6 +498,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -502,6 +514,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -517,6 +530,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -532,6 +546,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -617,6 +632,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_SANDBOXES200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -632,6 +648,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -647,6 +664,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -662,6 +680,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -746,6 +765,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -761,6 +781,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -776,6 +797,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -791,6 +813,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 503u16,
@@ -806,6 +829,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 504u16,
@@ -821,6 +845,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1008,6 +1033,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_V2_SANDBOXES200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1023,6 +1049,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1038,6 +1065,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1053,6 +1081,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1151,6 +1180,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOXES_WITH_METRICS),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1166,6 +1196,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1181,6 +1212,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1196,6 +1228,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1323,6 +1356,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX_LOGS),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1338,6 +1372,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -1353,6 +1388,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1368,6 +1404,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1527,6 +1564,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX_LOGS_V2_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1542,6 +1580,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -1557,6 +1596,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1572,6 +1612,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1664,6 +1705,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX_DETAIL),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1679,6 +1721,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -1694,6 +1737,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1709,6 +1753,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1796,6 +1841,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1811,6 +1857,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -1826,6 +1873,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1841,6 +1889,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1968,6 +2017,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_SANDBOXES_SANDBOX_ID_METRICS200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1983,6 +2033,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1998,6 +2049,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2013,6 +2065,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -2028,6 +2081,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2126,6 +2180,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2141,6 +2196,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2156,6 +2212,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -2171,6 +2228,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -2186,6 +2244,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2289,6 +2348,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -2304,6 +2364,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2319,6 +2380,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2334,6 +2396,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -2349,6 +2412,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -2364,6 +2428,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 503u16,
@@ -2379,6 +2444,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 504u16,
@@ -2394,6 +2460,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2497,6 +2564,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_POST_SANDBOXES_SANDBOX_ID_FORK201_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2512,6 +2580,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2527,6 +2596,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -2542,6 +2612,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -2557,6 +2628,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 503u16,
@@ -2572,6 +2644,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2675,6 +2748,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 201u16,
@@ -2690,6 +2764,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SANDBOX),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -2705,6 +2780,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2720,6 +2796,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2735,6 +2812,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -2750,6 +2828,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -2765,6 +2844,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 503u16,
@@ -2780,6 +2860,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 504u16,
@@ -2795,6 +2876,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2893,6 +2975,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2908,6 +2991,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2923,6 +3007,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -2938,6 +3023,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -3036,6 +3122,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -3051,6 +3138,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -3066,6 +3154,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -3081,6 +3170,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -3096,6 +3186,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -3194,6 +3285,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -3209,6 +3301,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -3224,6 +3317,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -3327,6 +3421,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SNAPSHOT_INFO),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -3342,6 +3437,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -3357,6 +3453,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -3372,6 +3469,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -3387,6 +3485,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -3520,6 +3619,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_SNAPSHOTS200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -3535,6 +3635,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -3550,6 +3651,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -3634,6 +3736,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_REQUEST_RESPONSE_V3),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -3649,6 +3752,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -3664,6 +3768,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -3679,6 +3784,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -3694,6 +3800,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -3818,6 +3925,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_V2_TEMPLATES200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -3833,6 +3941,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -3848,6 +3957,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -3863,6 +3973,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -3878,6 +3989,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -3962,6 +4074,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_LEGACY),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -3977,6 +4090,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -3992,6 +4106,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -4007,6 +4122,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -4116,6 +4232,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_BUILD_FILE_UPLOAD),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -4131,6 +4248,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -4146,6 +4264,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -4161,6 +4280,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -4176,6 +4296,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -4262,6 +4383,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_TEMPLATES200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -4277,6 +4399,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -4292,6 +4415,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -4375,6 +4499,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_LEGACY),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -4390,6 +4515,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -4405,6 +4531,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -4420,6 +4547,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -4550,6 +4678,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_WITH_BUILDS),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -4565,6 +4694,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -4580,6 +4710,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -4681,6 +4812,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_LEGACY),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -4696,6 +4828,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -4711,6 +4844,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -4799,6 +4933,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -4814,6 +4949,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -4829,6 +4965,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -4927,6 +5064,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -4942,6 +5080,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -4957,6 +5096,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -4972,6 +5112,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -5074,6 +5215,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -5089,6 +5231,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -5104,6 +5247,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -5218,6 +5362,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -5233,6 +5378,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -5248,6 +5394,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -5352,6 +5499,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_UPDATE_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -5367,6 +5515,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -5382,6 +5531,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -5397,6 +5547,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -5549,6 +5700,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_BUILD_INFO),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -5564,6 +5716,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -5579,6 +5732,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -5594,6 +5748,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -5760,6 +5915,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_BUILD_LOGS_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -5775,6 +5931,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -5790,6 +5947,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -5805,6 +5963,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -5889,6 +6048,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ASSIGNED_TEMPLATE_TAGS),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -5904,6 +6064,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -5919,6 +6080,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -5934,6 +6096,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -5949,6 +6112,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -6028,6 +6192,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -6043,6 +6208,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -6058,6 +6224,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -6073,6 +6240,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -6088,6 +6256,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -6181,6 +6350,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_TEMPLATES_TEMPLATE_ID_TAGS200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -6196,6 +6366,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -6211,6 +6382,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -6226,6 +6398,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -6241,6 +6414,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -6334,6 +6508,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TEMPLATE_ALIAS_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -6349,6 +6524,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -6364,6 +6540,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -6379,6 +6556,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -6394,6 +6572,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -6481,6 +6660,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_NODES200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -6496,6 +6676,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -6511,6 +6692,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -6615,6 +6797,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_NODE_DETAIL),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -6630,6 +6813,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -6645,6 +6829,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -6660,6 +6845,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -6753,6 +6939,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -6768,6 +6955,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -6783,6 +6971,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -6798,6 +6987,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -6813,6 +7003,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -6910,6 +7101,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ADMIN_SANDBOX_KILL_RESULT),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -6925,6 +7117,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -6940,6 +7133,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -6955,6 +7149,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -7029,6 +7224,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ADMIN_TEAM_RUNNING_SANDBOX_COUNTS),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -7044,6 +7240,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -7059,6 +7256,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -7156,6 +7354,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ADMIN_BUILD_CANCEL_RESULT),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -7171,6 +7370,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -7186,6 +7386,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -7201,6 +7402,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -7307,6 +7509,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CREATED_TEAM_APIKEY),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -7322,6 +7525,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -7337,6 +7541,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -7352,6 +7557,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -7367,6 +7573,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -7382,6 +7589,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -7488,6 +7696,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -7503,6 +7712,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -7518,6 +7728,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -7533,6 +7744,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -7548,6 +7760,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -7628,6 +7841,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CREATED_ACCESS_TOKEN),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -7643,6 +7857,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 410u16,
@@ -7658,6 +7873,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -7673,6 +7889,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -7756,6 +7973,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -7771,6 +7989,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -7786,6 +8005,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -7801,6 +8021,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -7874,6 +8095,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_API_KEYS200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -7889,6 +8111,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -7904,6 +8127,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -7984,6 +8208,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CREATED_TEAM_APIKEY),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -7999,6 +8224,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -8014,6 +8240,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -8100,6 +8327,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -8115,6 +8343,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -8130,6 +8359,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -8145,6 +8375,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -8241,6 +8472,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -8256,6 +8488,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -8271,6 +8504,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -8286,6 +8520,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -8360,6 +8595,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_VOLUMES200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -8375,6 +8611,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -8390,6 +8627,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -8474,6 +8712,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_VOLUME_AND_TOKEN),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -8489,6 +8728,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -8504,6 +8744,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -8519,6 +8760,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -8611,6 +8853,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_VOLUME_AND_TOKEN),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -8626,6 +8869,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -8641,6 +8885,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -8656,6 +8901,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -8743,6 +8989,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -8758,6 +9005,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -8773,6 +9021,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -8788,6 +9037,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -8901,6 +9151,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_SECRETS200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -8916,6 +9167,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -8931,6 +9183,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -8946,6 +9199,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -8961,6 +9215,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -8976,6 +9231,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -8991,6 +9247,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -9006,6 +9263,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -9021,6 +9279,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 504u16,
@@ -9036,6 +9295,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -9120,6 +9380,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SECRET),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -9135,6 +9396,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -9150,6 +9412,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -9165,6 +9428,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -9180,6 +9444,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -9195,6 +9460,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -9210,6 +9476,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -9225,6 +9492,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -9240,6 +9508,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 504u16,
@@ -9255,6 +9524,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -9347,6 +9617,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SECRET),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -9362,6 +9633,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -9377,6 +9649,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -9392,6 +9665,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -9407,6 +9681,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -9422,6 +9697,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -9437,6 +9713,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -9452,6 +9729,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -9467,6 +9745,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 504u16,
@@ -9482,6 +9761,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -9584,6 +9864,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_SECRET),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -9599,6 +9880,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -9614,6 +9896,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -9629,6 +9912,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -9644,6 +9928,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -9659,6 +9944,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -9674,6 +9960,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -9689,6 +9976,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -9704,6 +9992,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 504u16,
@@ -9719,6 +10008,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -9806,6 +10096,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -9821,6 +10112,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -9836,6 +10128,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -9851,6 +10144,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -9866,6 +10160,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -9881,6 +10176,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -9896,6 +10192,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -9911,6 +10208,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -9926,6 +10224,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 504u16,
@@ -9941,6 +10240,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {

@@ -34,6 +34,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INDEX),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -49,6 +50,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -64,6 +66,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -149,6 +152,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_RESOURCE_TYPE_DESCRIPTION_LIST),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -164,6 +168,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -179,6 +184,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -268,6 +274,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GLOBAL_INSIGHT_BASE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -283,6 +290,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -298,6 +306,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -433,6 +442,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INSPECT_RULES),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -448,6 +458,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -463,6 +474,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -615,6 +627,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_DATAPLANE_XDSCONFIG),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -630,6 +643,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -645,6 +659,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -765,6 +780,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_DATAPLANE_NETWORKING_LAYOUT),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -780,6 +796,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -795,6 +812,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -915,6 +933,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_POLICIES_LIST),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -930,6 +949,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -945,6 +965,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1081,6 +1102,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INBOUND_POLICIES_LIST),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1096,6 +1118,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1111,6 +1134,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1247,6 +1271,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_POLICIES_LIST),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1262,6 +1287,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1277,6 +1303,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1413,6 +1440,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ROUTES_LIST),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1428,6 +1456,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1443,6 +1472,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1595,6 +1625,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_POLICIES_LIST),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1610,6 +1641,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1625,6 +1657,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1794,6 +1827,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INSPECT_DATAPLANES_FOR_POLICY),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1809,6 +1843,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1824,6 +1859,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1978,6 +2014,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INSPECT_DATAPLANES_FOR_POLICY),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1993,6 +2030,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -2008,6 +2046,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2153,6 +2192,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INSPECT_HOSTNAMES),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -2168,6 +2208,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2183,6 +2224,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_NOT_FOUND_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -2198,6 +2240,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {

@@ -82,6 +82,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CLIENT_EVENT),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -101,6 +102,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -243,6 +245,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_ROOM_STATE_WITH_KEY200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -253,6 +256,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -263,6 +267,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -339,6 +344,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_ROOM_STATE200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -349,6 +355,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -477,6 +484,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_MEMBERS_BY_ROOM200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -487,6 +495,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -571,6 +580,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GET_JOINED_MEMBERS_BY_ROOM200_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -581,6 +591,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {

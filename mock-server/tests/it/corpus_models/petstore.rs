@@ -62,6 +62,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_PETS),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -77,6 +78,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -140,6 +142,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -155,6 +158,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -231,6 +235,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_PET),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -246,6 +251,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Default,
                     schema: Some(&SCHEMA_ERROR),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {

@@ -29,6 +29,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -82,6 +83,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -135,6 +137,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -188,6 +191,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -241,6 +245,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -294,6 +299,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -347,6 +353,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -400,6 +407,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -453,6 +461,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -506,6 +515,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -559,6 +569,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -612,6 +623,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -665,6 +677,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -718,6 +731,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -771,6 +785,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {

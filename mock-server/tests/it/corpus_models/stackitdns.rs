@@ -64,6 +64,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -79,6 +80,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -94,6 +96,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -109,6 +112,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -124,6 +128,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -715,6 +720,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_LIST_ZONES_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -730,6 +736,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -745,6 +752,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -760,6 +768,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -775,6 +784,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -863,6 +873,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ZONE_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -878,6 +889,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -893,6 +905,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -908,6 +921,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -923,6 +937,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -938,6 +953,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1023,6 +1039,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ZONE_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1038,6 +1055,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1053,6 +1071,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -1068,6 +1087,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -1083,6 +1103,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1176,6 +1197,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1191,6 +1213,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1206,6 +1229,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -1221,6 +1245,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -1236,6 +1261,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1331,6 +1357,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ZONE_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1346,6 +1373,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1361,6 +1389,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -1376,6 +1405,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -1391,6 +1421,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1487,6 +1518,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ZONE_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1502,6 +1534,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1517,6 +1550,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -1532,6 +1566,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -1547,6 +1582,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -1562,6 +1598,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1658,6 +1695,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ZONE_DATA_EXCHANGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1673,6 +1711,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1688,6 +1727,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -1703,6 +1743,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1831,6 +1872,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_IMPORT_RECORD_SETS_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -1846,6 +1888,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -1861,6 +1904,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -1876,6 +1920,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -1891,6 +1936,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1985,6 +2031,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_LIST_LABELS_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -2000,6 +2047,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2015,6 +2063,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -2030,6 +2079,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2045,6 +2095,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -2060,6 +2111,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2164,6 +2216,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CREATE_LABEL_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -2179,6 +2232,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2194,6 +2248,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2209,6 +2264,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -2224,6 +2280,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2325,6 +2382,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_DELETE_LABEL_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -2340,6 +2398,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2355,6 +2414,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 403u16,
@@ -2370,6 +2430,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2385,6 +2446,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -2400,6 +2462,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2494,6 +2557,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MOVE_CODE_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -2509,6 +2573,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2524,6 +2589,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -2539,6 +2605,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -2554,6 +2621,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2640,6 +2708,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -2655,6 +2724,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2670,6 +2740,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -2685,6 +2756,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -2700,6 +2772,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2804,6 +2877,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -2819,6 +2893,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2834,6 +2909,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -2849,6 +2925,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -2943,6 +3020,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -2958,6 +3036,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -2973,6 +3052,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -2988,6 +3068,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -3074,6 +3155,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -3089,6 +3171,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -3104,6 +3187,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -3119,6 +3203,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -3603,6 +3688,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_LIST_RECORD_SETS_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -3618,6 +3704,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -3633,6 +3720,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -3648,6 +3736,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -3663,6 +3752,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -3767,6 +3857,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_RECORD_SET_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -3782,6 +3873,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -3797,6 +3889,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -3812,6 +3905,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 409u16,
@@ -3827,6 +3921,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -3842,6 +3937,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -3943,6 +4039,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_RECORD_SET_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -3958,6 +4055,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -3973,6 +4071,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -3988,6 +4087,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -4003,6 +4103,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -4112,6 +4213,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -4127,6 +4229,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -4142,6 +4245,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -4157,6 +4261,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -4172,6 +4277,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -4283,6 +4389,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -4298,6 +4405,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -4313,6 +4421,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -4328,6 +4437,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -4343,6 +4453,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -4455,6 +4566,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -4470,6 +4582,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -4485,6 +4598,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -4500,6 +4614,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -4515,6 +4630,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -4617,6 +4733,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 400u16,
@@ -4632,6 +4749,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 401u16,
@@ -4647,6 +4765,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -4662,6 +4781,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 502u16,
@@ -4677,6 +4797,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MESSAGE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {

@@ -51,6 +51,7 @@ pub static PROVIDER: Provider = Provider {
 "#,
                         },
                     ],
+                    event_ids: true,
                 },
                 Response {
                     status: 422u16,
@@ -70,6 +71,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 424u16,
@@ -89,6 +91,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -108,6 +111,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -127,6 +131,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -195,6 +200,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_CHAT_TOKENIZE_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -210,6 +216,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -278,6 +285,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_GENERATE_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 422u16,
@@ -297,6 +305,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 424u16,
@@ -316,6 +325,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -335,6 +345,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -354,6 +365,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -424,6 +436,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 422u16,
@@ -447,6 +460,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 424u16,
@@ -470,6 +484,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -493,6 +508,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -516,6 +532,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -561,6 +578,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 503u16,
@@ -580,6 +598,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -638,6 +657,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_INFO),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -743,6 +763,7 @@ pub static PROVIDER: Provider = Provider {
 "#,
                         },
                     ],
+                    event_ids: true,
                 },
                 Response {
                     status: 422u16,
@@ -762,6 +783,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 424u16,
@@ -781,6 +803,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -800,6 +823,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -819,6 +843,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -877,6 +902,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: None,
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -945,6 +971,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_TOKENIZE_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -960,6 +987,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1059,6 +1087,7 @@ pub static PROVIDER: Provider = Provider {
 "#,
                         },
                     ],
+                    event_ids: true,
                 },
                 Response {
                     status: 422u16,
@@ -1078,6 +1107,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 424u16,
@@ -1097,6 +1127,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -1116,6 +1147,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1135,6 +1167,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1210,6 +1243,7 @@ pub static PROVIDER: Provider = Provider {
 "#,
                         },
                     ],
+                    event_ids: true,
                 },
                 Response {
                     status: 422u16,
@@ -1229,6 +1263,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 424u16,
@@ -1248,6 +1283,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 429u16,
@@ -1267,6 +1303,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 500u16,
@@ -1286,6 +1323,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
@@ -1344,6 +1382,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_MODEL_INFO),
                     events: &[],
+                    event_ids: true,
                 },
                 Response {
                     status: 404u16,
@@ -1359,6 +1398,7 @@ pub static PROVIDER: Provider = Provider {
                     matches: StatusMatch::Exact,
                     schema: Some(&SCHEMA_ERROR_RESPONSE),
                     events: &[],
+                    event_ids: true,
                 },
             ],
             invalid_request: ErrorReply {
