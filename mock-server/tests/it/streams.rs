@@ -129,9 +129,8 @@ async fn a_provider_names_its_own_stream_switch() {
     assert_eq!(events(&answer), 3, "{answer}");
 }
 
-#[tokio::test]
-async fn a_truncate_fault_cuts_the_stream_midway() {
-    let (mock, url) = tgi().await;
+/// A request for ten events whose stream a `truncate` fault cuts midway.
+async fn cut_stream_of_ten(mock: &MockServer, url: &str) -> reqwest::Response {
     let client = test_support::http_client();
     let injected = client
         .post(format!("{}/__mock/faults", mock.uri()))
@@ -140,13 +139,19 @@ async fn a_truncate_fault_cuts_the_stream_midway() {
         .await
         .unwrap();
     assert!(injected.status().is_success(), "{}", injected.status());
-    let response = client
-        .post(&url)
+    client
+        .post(url)
         .header("prefer", "events=10")
         .json(&chat(true))
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_truncate_fault_cuts_the_stream_midway() {
+    let (mock, url) = tgi().await;
+    let response = cut_stream_of_ten(&mock, &url).await;
     assert_eq!(response.status(), 200);
     let read = response.bytes().await;
     assert!(read.is_err(), "the stream ended cleanly: {read:?}");
@@ -163,21 +168,7 @@ fn ids(text: &str) -> Vec<u64> {
 #[tokio::test]
 async fn a_cut_stream_resumes_after_the_last_event_id_without_gap_or_repeat() {
     let (mock, url) = tgi().await;
-    let client = test_support::http_client();
-    let injected = client
-        .post(format!("{}/__mock/faults", mock.uri()))
-        .json(&json!({"provider": "tgi", "fault": "truncate"}))
-        .send()
-        .await
-        .unwrap();
-    assert!(injected.status().is_success(), "{}", injected.status());
-    let mut response = client
-        .post(&url)
-        .header("prefer", "events=10")
-        .json(&chat(true))
-        .send()
-        .await
-        .unwrap();
+    let mut response = cut_stream_of_ten(&mock, &url).await;
     let mut first = Vec::new();
     while let Ok(Some(chunk)) = response.chunk().await {
         first.extend_from_slice(&chunk);
