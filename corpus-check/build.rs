@@ -21,9 +21,9 @@ fn main() {
     let corpus = specs::repository_root().join("specs/corpus");
     println!("cargo::rerun-if-changed={}", corpus.display());
     println!("cargo::rerun-if-env-changed=CORPUS_CHECK");
-    // Whether the petstore module (the tests' sample) and frigate's (the
-    // upload example's) are compiled.
-    for sample in ["petstore", "frigate"] {
+    // Whether the petstore module (the tests' sample), tgi's (the resumed
+    // event stream's) and frigate's (the upload example's) are compiled.
+    for sample in ["petstore", "tgi", "frigate"] {
         println!("cargo::rustc-check-cfg=cfg(corpus_{sample})");
         if selected(sample) {
             println!("cargo::rustc-cfg=corpus_{sample}");
