@@ -57,6 +57,13 @@ enum Command {
         /// Where `--spec` writes its SVG chart.
         #[arg(long, value_name = "FILE", default_value = "target/bench/spec.svg")]
         chart: PathBuf,
+        /// Instead: bare axum and the mock (defaults, then `RUST_LOG=warn`)
+        /// under `wrk`, in turn, this many rounds (needs `wrk` installed).
+        #[arg(long, value_name = "ROUNDS", conflicts_with_all = ["spec", "other_mock"])]
+        wrk: Option<u32>,
+        /// Seconds of each `--wrk` run.
+        #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+        wrk_seconds: u32,
     },
     /// The mock under a mixed valid/invalid load, then many connections open
     /// at once; fails on any unexpected answer or RSS growth of 1 MiB after
@@ -86,9 +93,12 @@ fn main() -> std::process::ExitCode {
             other_mock,
             spec,
             chart,
-        } => match spec {
-            Some(spec) => bench::run_spec(&spec, requests, &chart),
-            None => bench::run(requests, other_mock.as_deref()),
+            wrk,
+            wrk_seconds,
+        } => match (spec, wrk) {
+            (Some(spec), _) => bench::run_spec(&spec, requests, &chart),
+            (None, Some(rounds)) => bench::run_wrk(rounds, wrk_seconds),
+            (None, None) => bench::run(requests, other_mock.as_deref()),
         },
         Command::Soak {
             requests,

@@ -22,7 +22,9 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 mod spec;
+mod wrk;
 pub use spec::run as run_spec;
+pub use wrk::run as run_wrk;
 
 /// Keep-alive connections, as in the performance targets.
 pub const CONNECTIONS: usize = 32;
@@ -316,6 +318,11 @@ impl Server {
             }
             std::thread::yield_now();
         }
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// Its resident memory (`VmRSS`), in KiB.
