@@ -29,22 +29,21 @@ fn main() {
             println!("cargo::rustc-cfg=corpus_{sample}");
         }
     }
-    let dirs = match corpus_dirs(&corpus) {
+    let dirs = match specs::corpus_dirs() {
         Ok(dirs) => dirs,
         Err(error) => fail(&[format!("corpus: cannot read {}: {error}", corpus.display())]),
     };
-    let dirs: Vec<PathBuf> = dirs
+    let dirs: Vec<(String, PathBuf)> = dirs
         .into_iter()
-        .filter(|dir| selected(&dir.file_name().unwrap_or_default().to_string_lossy()))
+        .filter(|(name, _)| selected(name))
         .collect();
 
     let mut index = String::new();
     let mut compiled = Vec::new();
     let mut with_webhooks = Vec::new();
     let mut failures = Vec::new();
-    for dir in &dirs {
+    for (name, dir) in &dirs {
         println!("cargo::rerun-if-changed={}", dir.display());
-        let name = dir.file_name().unwrap_or_default().to_string_lossy();
         match generate(dir) {
             Ok((module, code, skipped, webhooks)) => {
                 // A document named as a module of the runtime (`webhooks`)
@@ -88,19 +87,6 @@ fn main() {
     if let Err(error) = write_if_changed(&out_dir.join("corpus.rs"), &index) {
         fail(&[format!("corpus: {error}")]);
     }
-}
-
-/// The provider directories under `corpus`, sorted.
-fn corpus_dirs(corpus: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut dirs = Vec::new();
-    for entry in std::fs::read_dir(corpus)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            dirs.push(path);
-        }
-    }
-    dirs.sort();
-    Ok(dirs)
 }
 
 /// The provider's module name, generated source and the operations the SDK

@@ -9,15 +9,9 @@ use syn::{ImplItem, Item, ReturnType, Type};
 
 include!("../not_yet_compiled.rs");
 
-fn corpus_dirs() -> Vec<PathBuf> {
-    let corpus = specs::repository_root().join("specs/corpus");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&corpus)
-        .unwrap_or_else(|e| panic!("{}: {e}", corpus.display()))
-        .map(|entry| entry.expect("a readable directory entry").path())
-        .filter(|path| path.is_dir())
-        .filter(|path| selected(&path.file_name().unwrap_or_default().to_string_lossy()))
-        .collect();
-    dirs.sort();
+fn corpus_dirs() -> Vec<(String, PathBuf)> {
+    let mut dirs = specs::corpus_dirs().expect("specs/corpus/ is readable");
+    dirs.retain(|(name, _)| selected(name));
     dirs
 }
 
@@ -90,18 +84,13 @@ fn every_corpus_operation_is_a_generated_method_with_a_typed_send() {
     let index = std::fs::read_to_string(concat!(env!("OUT_DIR"), "/corpus.rs"))
         .expect("build.rs writes the index");
     let mut failures = Vec::new();
-    for dir in &dirs {
-        let name = dir
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
+    for (name, dir) in &dirs {
         let path = Path::new(env!("OUT_DIR")).join(format!("{name}.rs"));
         let source =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let file = syn::parse_file(&source).expect("generated code parses");
         let (methods, senders) = methods_and_senders(&file);
-        let expected = expected(dir, &name);
+        let expected = expected(dir, name);
         if methods.len() != expected {
             failures.push(format!(
                 "{name}: {} client methods return a builder, the catalogue less the skipped holds {expected} operations",

@@ -11,15 +11,8 @@ use mock_server::{Config, MockServer, Spec};
 
 #[tokio::test]
 async fn a_cut_stream_resumes_after_the_last_id_through_the_generated_client() {
-    let mock = MockServer::start(Config {
-        specs: vec![Spec {
-            name: Some("tgi".into()),
-            path: specs::repository_root().join("specs/corpus/tgi"),
-        }],
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let tgi = Spec::named("tgi", specs::repository_root().join("specs/corpus/tgi"));
+    let mock = MockServer::start(Config::serving([tgi])).await.unwrap();
     let fault = serde_json::from_value(serde_json::json!({
         "provider": "tgi", "operation_id": "generate_stream", "fault": "truncate"
     }))

@@ -30,12 +30,7 @@ async fn pages_event_streams_files_and_forms_of_the_corpus() {
     let mut failures = Vec::new();
     let (mut walked, mut listened, mut fetched, mut submitted, mut listed) = (0, 0, 0, 0, 0);
     let mut no_body = Vec::new();
-    for dir in specs::corpus_dirs().expect("specs/corpus/ reads") {
-        let name = dir
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
+    for (name, dir) in specs::corpus_dirs().expect("specs/corpus/ reads") {
         if !selected(&name) || NOT_YET_COMPILED.iter().any(|(n, _)| *n == name) {
             continue;
         }
@@ -80,13 +75,7 @@ async fn pages_event_streams_files_and_forms_of_the_corpus() {
         {
             continue;
         }
-        let config = Config {
-            specs: vec![Spec {
-                name: Some(name.clone()),
-                path: dir.clone(),
-            }],
-            ..Config::default()
-        };
+        let config = Config::serving([Spec::named(name.as_str(), dir.clone())]);
         let mock = MockServer::start(config)
             .await
             .unwrap_or_else(|e| panic!("{name}: the mock does not start: {e}"));

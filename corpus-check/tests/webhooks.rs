@@ -22,15 +22,9 @@ async fn every_declared_webhook_is_delivered_signed_and_read_typed() {
     for &name in corpus_check::WITH_WEBHOOKS {
         let dir = specs::repository_root().join("specs/corpus").join(name);
         let provider = specs::load_provider(&dir).expect("build.rs loaded it");
-        let mock = MockServer::start(Config {
-            specs: vec![Spec {
-                name: Some(name.to_owned()),
-                path: dir,
-            }],
-            ..Config::default()
-        })
-        .await
-        .unwrap_or_else(|e| panic!("{name}: the mock does not start: {e}"));
+        let mock = MockServer::start(Config::serving([Spec::named(name, dir)]))
+            .await
+            .unwrap_or_else(|e| panic!("{name}: the mock does not start: {e}"));
         let (url, mut received) = receiver().await;
         let verifier = Verifier::new(WEBHOOK_TEST_SECRET).expect("the test secret is valid");
         for webhook in &provider.webhooks {

@@ -89,6 +89,19 @@ pub struct Operation {
     pub lifecycle: Option<OperationLifecycle>,
     /// How its answers page, if it is a list the mock pages (see [`crate::pages`]).
     pub paging: Option<Paging>,
+    /// The callbacks it registers (OpenAPI `callbacks`), sent after a success.
+    pub callbacks: &'static [Callback],
+}
+
+/// A callback an operation registers: the provider calls a URL the request
+/// names, with one of its [`Provider::webhooks`].
+#[derive(Debug, Clone, Copy)]
+pub struct Callback {
+    /// The [`Webhook`] sent, by name.
+    pub webhook: &'static str,
+    /// The URL as the document writes it: a runtime expression
+    /// (`{$request.body#/callbackUrl}`), or text with some inside.
+    pub url: &'static str,
 }
 
 /// How a list operation's answers page: a collection of items made from
@@ -330,6 +343,29 @@ pub enum StatusMatch {
 }
 
 impl Operation {
+    /// A concrete path for this operation's template, appended to `base`:
+    /// each parameter's literal prefix and suffix around `value(name)`,
+    /// which the caller percent-encodes as it needs.
+    pub fn path_with(&self, base: &str, mut value: impl FnMut(&str) -> String) -> String {
+        let mut path = base.to_string();
+        for segment in self.segments {
+            path.push('/');
+            match segment {
+                Segment::Literal(text) => path.push_str(text),
+                Segment::Param {
+                    name,
+                    prefix,
+                    suffix,
+                } => {
+                    path.push_str(prefix);
+                    path.push_str(&value(name));
+                    path.push_str(suffix);
+                }
+            }
+        }
+        path
+    }
+
     /// The declared response a real answer with `status` falls under, with
     /// OpenAPI's precedence: the exact code, then its class, then `default`.
     pub fn declared_response(&self, status: u16) -> Option<&Response> {

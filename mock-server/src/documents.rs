@@ -21,6 +21,16 @@ pub struct Spec {
     pub path: PathBuf,
 }
 
+impl Spec {
+    /// The file or directory at `path`, served under `name` (`--spec NAME=PATH`).
+    pub fn named(name: impl Into<String>, path: impl Into<PathBuf>) -> Self {
+        Spec {
+            name: Some(name.into()),
+            path: path.into(),
+        }
+    }
+}
+
 impl FromStr for Spec {
     type Err = LoadError;
 

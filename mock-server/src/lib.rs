@@ -116,6 +116,9 @@ pub struct Config {
     /// The secret `POST /__mock/webhooks` deliveries are signed with
     /// (`whsec_<base64>`); `None`: [`WEBHOOK_TEST_SECRET`].
     pub webhook_secret: Option<String>,
+    /// Send an operation's declared callbacks (OpenAPI `callbacks`) after a
+    /// success, to the URL its request names, signed as webhooks are.
+    pub callbacks: bool,
 }
 
 impl fmt::Debug for Config {
@@ -138,6 +141,7 @@ impl fmt::Debug for Config {
                 "webhook_secret",
                 &self.webhook_secret.as_ref().map(|_| Redacted(1)),
             )
+            .field("callbacks", &self.callbacks)
             .finish()
     }
 }
@@ -153,7 +157,7 @@ impl fmt::Debug for Redacted {
 
 impl Default for Config {
     /// Loopback, a random port, every provider, any non-empty credential,
-    /// a journal of 1,000 requests, CORS on, stateless.
+    /// a journal of 1,000 requests, CORS on, stateless, callbacks sent.
     fn default() -> Self {
         Self {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -170,6 +174,17 @@ impl Default for Config {
             record: None,
             replay: None,
             webhook_secret: None,
+            callbacks: true,
+        }
+    }
+}
+
+impl Config {
+    /// The defaults, serving `specs` in place of the vendored providers.
+    pub fn serving(specs: impl IntoIterator<Item = Spec>) -> Self {
+        Self {
+            specs: specs.into_iter().collect(),
+            ..Self::default()
         }
     }
 }
@@ -279,8 +294,11 @@ fn shared(config: &Config) -> Result<Shared, StartError> {
             "--replay answers from recordings, --proxy from the upstream: use one",
         ));
     }
-    shared.webhooks = ci::webhooks::Webhooks::new(config.webhook_secret.as_deref())?;
+    shared.webhooks = Arc::new(ci::webhooks::Webhooks::new(
+        config.webhook_secret.as_deref(),
+    )?);
     shared.max_body_bytes = config.limits.max_body_bytes;
+    shared.callbacks = config.callbacks;
     let served: Vec<&'static model::Provider> =
         shared.served().mounts.iter().map(|m| m.provider).collect();
     if !config.proxy.is_empty() {

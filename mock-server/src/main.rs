@@ -84,6 +84,10 @@ struct Args {
         hide_env_values = true
     )]
     webhook_secret: Option<String>,
+    /// Do not send the callbacks an operation declares (OpenAPI `callbacks`)
+    /// when a request names their URL and gets a success.
+    #[arg(long)]
+    no_callbacks: bool,
     /// Request log format.
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -134,6 +138,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         record: args.record,
         replay: args.replay,
         webhook_secret: args.webhook_secret.clone(),
+        callbacks: !args.no_callbacks,
     })
     .await?;
     print_routes(&server);

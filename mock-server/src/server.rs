@@ -14,6 +14,7 @@
 //! size (files)            pipeline/files.rs
 //! page (list operations)   pipeline/pages.rs
 //! render                   pipeline/render.rs
+//! callbacks (on a success) ci/callbacks.rs
 //! ```
 //!
 //! A stage that declines answers with a [`Refusal`]. A proxied provider's
@@ -33,7 +34,7 @@ use axum::http::header::ORIGIN;
 use axum::response::{IntoResponse, Response};
 
 use crate::ci::faults::{self, Fault, FaultKind};
-use crate::ci::{cors, journal};
+use crate::ci::{callbacks, cors, journal};
 use crate::model::{Example, Operation, Provider};
 use crate::mount::Mount;
 use crate::pipeline::auth;
@@ -69,6 +70,8 @@ struct Answered {
     fault: Option<u64>,
     body: Bytes,
     violations: Vec<Violation>,
+    /// Delivery ids of the callbacks the answer started.
+    callbacks: Vec<String>,
 }
 
 impl Answered {
@@ -81,6 +84,7 @@ impl Answered {
             fault: None,
             body: Bytes::new(),
             violations: Vec::new(),
+            callbacks: Vec::new(),
         }
     }
 
@@ -133,6 +137,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
                 problems: &answered.problems,
                 fault: answered.fault,
                 violations: &answered.violations,
+                callbacks: answered.callbacks,
             },
         );
     }
@@ -168,6 +173,7 @@ async fn answer(shared: &Shared, served: &Served, request: Request) -> Answered 
             fault: None,
             body: request.body,
             violations: proxied.violations,
+            callbacks: Vec::new(),
         };
     }
     let (operation, path_params) = match route(provider, &request, rest) {
@@ -186,6 +192,7 @@ async fn answer(shared: &Shared, served: &Served, request: Request) -> Answered 
     }
     let mut problems = Vec::new();
     let mut violations = Vec::new();
+    let mut started = Vec::new();
     let response = match &fault {
         Some((
             _,
@@ -229,11 +236,27 @@ async fn answer(shared: &Shared, served: &Served, request: Request) -> Answered 
                     violations = loaded.violations.clone();
                     proxy::replayed(&loaded)
                 }
-                None => respond(shared, provider, operation, &path_params, &request)
-                    .unwrap_or_else(|refusal| {
+                None => match respond(shared, provider, operation, &path_params, &request) {
+                    Ok(response) => {
+                        if shared.callbacks
+                            && !operation.callbacks.is_empty()
+                            && response.status().is_success()
+                        {
+                            started = callbacks::fire(
+                                &shared.webhooks,
+                                provider,
+                                operation,
+                                &request,
+                                &path_params,
+                            );
+                        }
+                        response
+                    }
+                    Err(refusal) => {
                         problems = refusal.problems().to_vec();
                         refusal.into_response()
-                    }),
+                    }
+                },
             },
         },
     };
@@ -250,6 +273,7 @@ async fn answer(shared: &Shared, served: &Served, request: Request) -> Answered 
         fault: fault_id,
         body: request.body,
         violations,
+        callbacks: started,
     }
 }
 

@@ -28,8 +28,10 @@ pub struct Shared {
     pub(crate) cors: bool,
     /// `--proxy`, `--record`, `--replay` and what they found.
     pub(crate) proxy: Proxy,
-    /// `POST /__mock/webhooks`: the signing key and the deliveries.
-    pub(crate) webhooks: Webhooks,
+    /// `POST /__mock/webhooks` and callbacks: the signing key and the deliveries.
+    pub(crate) webhooks: Arc<Webhooks>,
+    /// Whether a success sends the callbacks its operation declares.
+    pub(crate) callbacks: bool,
     /// The largest request body read (`Limits::max_body_bytes`).
     pub(crate) max_body_bytes: usize,
 }
@@ -52,7 +54,8 @@ impl Shared {
             states: States::new(stateful),
             cors,
             proxy: Proxy::default(),
-            webhooks: Webhooks::test(),
+            webhooks: Arc::new(Webhooks::test()),
+            callbacks: true,
             max_body_bytes: crate::pipeline::limits::MAX_BODY_BYTES,
         }
     }

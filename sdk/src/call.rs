@@ -33,6 +33,14 @@ pub const DEFAULT_MAX_BACKOFF: Duration = Duration::from_secs(8);
 /// Longest `Retry-After` honoured; a server asking for more gets no retry.
 pub const DEFAULT_MAX_RETRY_AFTER: Duration = Duration::from_secs(20);
 
+/// Default cap on a response body: 4 MiB.
+///
+/// The providers' answers are small JSON documents (well under 64 KiB); a
+/// body far larger is a broken or hostile server, and reading it whole would
+/// let that server decide how much memory the caller spends. 4 MiB leaves a
+/// wide margin over any documented answer while bounding each call in flight.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 4 * 1024 * 1024;
+
 /// Waits between attempts; replaceable so tests (or other runtimes) need no real time.
 pub trait Sleep: Send + Sync {
     /// A future that completes after `duration`.
@@ -117,7 +125,7 @@ impl Default for Settings {
         Self {
             retry: RetryPolicy::default(),
             timeout: None,
-            max_response_bytes: crate::DEFAULT_MAX_RESPONSE_BYTES,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             max_event_bytes: crate::events::DEFAULT_MAX_EVENT_BYTES,
             headers: crate::secret::RequestHeaders::default(),
             credentials: crate::auth::Credentials::default(),

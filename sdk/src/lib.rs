@@ -96,6 +96,7 @@ mod builder;
     not(test)
 ))]
 pub mod cancel;
+mod config_error;
 mod download;
 #[cfg(all(feature = "dynamic", not(test)))]
 #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
@@ -113,14 +114,15 @@ mod tls;
 pub mod webhooks;
 
 pub use builder::{
-    ClientBuilder, ConfigError, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_TIMEOUT, reqwest_client_builder,
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, reqwest_client_builder,
 };
 pub(crate) use call::{Call, execute, execute_open, new_idempotency_key};
 pub use call::{
-    CallOptions, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RETRY_AFTER,
-    DEFAULT_RETRIES, RETRYABLE_STATUSES, RetryPolicy, Settings, Sleep, TokioSleep,
+    CallOptions, DEFAULT_INITIAL_BACKOFF, DEFAULT_MAX_BACKOFF, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRY_AFTER, DEFAULT_RETRIES, RETRYABLE_STATUSES, RetryPolicy, Settings, Sleep,
+    TokioSleep,
 };
+pub use config_error::ConfigError;
 pub use download::{Download, DownloadError};
 pub use progenitor_client::ResponseValue;
 pub use provider::Provider;

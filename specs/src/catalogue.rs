@@ -9,15 +9,11 @@ use serde_json::Value;
 use crate::pagination::Pagination;
 use crate::refs::Document;
 use crate::security::{Requirements, SecurityReader};
+use crate::walk::METHODS;
 use crate::{Location, SpecError, pointer};
 
 /// The operation extension naming the operation in the SDK.
 pub const SDK_NAME: &str = "x-sdk-name";
-
-/// The HTTP methods OpenAPI path items can hold, in document order.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// One operation of one provider.
 #[derive(Debug, Clone, PartialEq)]
@@ -489,7 +485,7 @@ impl<'a> Reader<'a> {
                 ));
             }
         };
-        let mut operation = Operation {
+        Ok(Operation {
             operation_id: operation_id.to_string(),
             sdk_name: sdk_name.to_string(),
             method: method.to_uppercase(),
@@ -511,10 +507,9 @@ impl<'a> Reader<'a> {
             request_body: reader.request_body(operation, &at)?,
             responses: reader.responses(operation, &at)?,
             security: security.operation(operation, &at)?,
+            // Recognised by the loader once the operation is read.
             pagination: None,
-        };
-        operation.pagination = crate::pagination::recognise(self.document, &operation);
-        Ok(operation)
+        })
     }
     fn at(&self, pointer: &str) -> Location {
         Location::new(self.file, pointer)

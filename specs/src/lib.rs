@@ -54,9 +54,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use catalogue::{
-    Body, Encoding, ListEncoding, METHODS, Operation, Parameter, ParameterLocation, RequestBody,
-    Response, ResponseHeader, SDK_NAME, Status, Webhook, WebhookOrigin, WebhookSignature,
-    is_download, is_event_stream, is_json, parse_status,
+    Body, Encoding, ListEncoding, Operation, Parameter, ParameterLocation, RequestBody, Response,
+    ResponseHeader, SDK_NAME, Status, Webhook, WebhookOrigin, WebhookSignature, is_download,
+    is_event_stream, is_json, parse_status,
 };
 pub use error::{Location, SpecError};
 pub use findings::{Finding, Findings, Outcome};
@@ -68,19 +68,22 @@ pub use normalise::{hoist_response_schemas, hoist_webhook_payloads, reshape_for_
 pub use overlay::apply_overlay;
 pub use security::{Credential, CredentialKind, Requirements};
 pub use selection::Selection;
+pub use walk::METHODS;
 
 /// The repository's `specs/providers` directory.
 pub fn providers_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("providers")
 }
 
-/// The third-party documents' directories under `specs/corpus/`, in name order.
-pub fn corpus_dirs() -> std::io::Result<Vec<PathBuf>> {
+/// The third-party documents under `specs/corpus/`, in name order: each
+/// directory's name (the provider's) and path.
+pub fn corpus_dirs() -> std::io::Result<Vec<(String, PathBuf)>> {
     let mut dirs = Vec::new();
     for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"))? {
         let path = entry?.path();
         if path.is_dir() {
-            dirs.push(path);
+            let name = path.file_name().unwrap_or_default().to_string_lossy();
+            dirs.push((name.into_owned(), path));
         }
     }
     dirs.sort();
@@ -173,6 +176,12 @@ impl SourceDocument {
 }
 
 impl Provider {
+    /// Every scheme the operations name, once, in the order they first
+    /// appear ([`security::schemes_in_use`]).
+    pub fn schemes_in_use(&self) -> Vec<&Credential> {
+        security::schemes_in_use(self.operations.iter().map(|o| &o.security))
+    }
+
     /// The first server URL of the documents, its variables at their
     /// defaults: the provider's public host.
     pub fn server_url(&self) -> Option<String> {
@@ -519,7 +528,10 @@ fn load(
         hoist_response_schemas(&mut resolved, &path)?;
         hoist_webhook_payloads(&mut resolved);
         webhooks.extend(catalogue::webhooks(&resolved, index, &path));
-        let (read, rejected) = catalogue::operations(&resolved, index, &path)?;
+        let (mut read, rejected) = catalogue::operations(&resolved, index, &path)?;
+        for operation in &mut read {
+            operation.pagination = pagination::recognise(&resolved, operation);
+        }
         for rejected in rejected {
             selection::remove_path_operation(&mut resolved, &rejected.path, &rejected.method);
             findings.skip(

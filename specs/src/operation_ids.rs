@@ -14,8 +14,8 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::catalogue::METHODS;
 use crate::findings::{Findings, Outcome};
+use crate::walk::METHODS;
 use crate::{Location, pointer};
 
 /// Drops every `operationId` already used by an earlier operation of

@@ -7,9 +7,9 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::bundle::Unbundled;
-use crate::catalogue::METHODS;
 use crate::findings::{Findings, Outcome};
 use crate::refs::{self, Document, RefError};
+use crate::walk::METHODS;
 use crate::walk::{self, Kind};
 use crate::{Location, pointer};
 

@@ -100,12 +100,15 @@ pub struct Credential {
 /// Empty: the operation is public.
 pub type Requirements = Vec<Vec<Credential>>;
 
-/// Every scheme `operations` name, once, in the order they first appear
-/// (operation by operation, alternative by alternative): the SDK's table of
-/// a provider's schemes, whose first key-taking one a plain API key is for.
-pub fn schemes_in_use(operations: &[crate::Operation]) -> Vec<&Credential> {
+/// Every scheme the operations' `requirements` name, once, in the order
+/// they first appear (operation by operation, alternative by alternative):
+/// the SDK's table of a provider's schemes, whose first key-taking one a
+/// plain API key is for ([`crate::Provider::schemes_in_use`]).
+pub fn schemes_in_use<'a>(
+    requirements: impl IntoIterator<Item = &'a Requirements>,
+) -> Vec<&'a Credential> {
     let mut schemes: Vec<&Credential> = Vec::new();
-    for credential in operations.iter().flat_map(|o| o.security.iter().flatten()) {
+    for credential in requirements.into_iter().flatten().flatten() {
         if !schemes
             .iter()
             .any(|known| known.scheme == credential.scheme)
@@ -352,28 +355,11 @@ mod tests {
     #[test]
     fn schemes_in_order_of_first_use() {
         let document = document(json!([{"bearer": []}]));
-        let operation = |id: &str, security: Value| {
-            let mut operation = crate::Operation {
-                operation_id: id.into(),
-                sdk_name: id.into(),
-                method: "GET".into(),
-                path: "/a".into(),
-                summary: None,
-                tags: Vec::new(),
-                document: 0,
-                parameters: Vec::new(),
-                request_body: None,
-                responses: Vec::new(),
-                security: Vec::new(),
-                pagination: None,
-            };
-            operation.security = read(&document, &json!({"security": security})).unwrap();
-            operation
-        };
+        let operation = |security: Value| read(&document, &json!({"security": security})).unwrap();
         let operations = [
-            operation("public", json!([])),
-            operation("a", json!([{"query": [], "cookie": []}, {"bearer": []}])),
-            operation("b", json!([{"bearer": []}, {"basic": []}, {"query": []}])),
+            operation(json!([])),
+            operation(json!([{"query": [], "cookie": []}, {"bearer": []}])),
+            operation(json!([{"bearer": []}, {"basic": []}, {"query": []}])),
         ];
         let names: Vec<&str> = schemes_in_use(&operations)
             .iter()

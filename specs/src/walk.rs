@@ -7,6 +7,11 @@ use serde_json::{Map, Value};
 
 use crate::pointer;
 
+/// The HTTP methods OpenAPI path items can hold, in document order.
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
 /// What a node is, which decides what its `$ref` may name and where a
 /// bundled target lands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

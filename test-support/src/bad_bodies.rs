@@ -17,9 +17,9 @@ use specs::pointer::{join, join_index};
 use specs::{Operation, Provider};
 
 use crate::bodies::{BodyError, json_body, request_body};
+use crate::breaking::SdkHandling;
 use crate::breaking::{Carrier, Judge, breaking_values};
 use crate::documents::{resolve, violations};
-use crate::values::SdkHandling;
 
 /// Members looked at per body, at most: bodies are finite, documents
 /// recursive.

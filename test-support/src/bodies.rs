@@ -383,7 +383,7 @@ impl<'a> Generator<'a> {
     /// An instance of the schema's own type keywords (no combinators).
     fn own_value(&self, schema: &Value, depth: usize) -> Value {
         let has = |key: &str| schema.get(key).is_some();
-        let kind = match crate::values::single_type(schema) {
+        let kind = match crate::breaking::single_type(schema) {
             Some(kind) => kind,
             None if has("properties") || has("required") || has("additionalProperties") => "object",
             None if has("items") => "array",

@@ -6,7 +6,26 @@
 
 use serde_json::{Map, Value};
 
-use crate::values::{SdkHandling, single_type};
+/// What the SDK does with a bad argument.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SdkHandling {
+    /// It refuses before sending: the value does not parse into the
+    /// parameter's type (a wrong type, a bad `uuid`).
+    Refuses,
+    /// It sends it and reports the server's answer: the SDK's types leave
+    /// string lengths to the server (narrowing keywords, see
+    /// `specs::normalise`).
+    Sends,
+    /// Either, as the generated type decides (an enum or a bounded integer
+    /// may be a type of its own, or a plain one): it never reports success.
+    Either,
+    /// It fills the parameter in itself: a missing idempotency key is made
+    /// per call (and kept across retries). The call succeeds.
+    Supplies,
+    /// It writes a list in the declared style whatever the mistake made by
+    /// hand ([`crate::BadValue::sent_as`]): the same items succeed.
+    Encodes,
+}
 
 /// A value breaking one keyword, and what the SDK does with it.
 pub(crate) struct Breaking {
@@ -253,4 +272,16 @@ pub(crate) fn breaking_values(
         }
     }
     found
+}
+
+/// The schema's type, or the first non-null one of a type list.
+pub(crate) fn single_type(schema: &Value) -> Option<&str> {
+    match schema.get("type") {
+        Some(Value::String(name)) => Some(name),
+        Some(Value::Array(names)) => names
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|n| *n != "null"),
+        _ => None,
+    }
 }

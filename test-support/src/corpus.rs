@@ -25,8 +25,7 @@ pub fn check_every_document<E: Display>(
     std::thread::scope(|scope| {
         for _ in 0..workers.min(dirs.len()) {
             scope.spawn(|| {
-                while let Some(dir) = dirs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+                while let Some((name, dir)) = dirs.get(next.fetch_add(1, Ordering::Relaxed)) {
                     match check(dir) {
                         Ok(count) => eprintln!("corpus {name}: {count} {what}"),
                         Err(why) => failures

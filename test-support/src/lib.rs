@@ -29,12 +29,13 @@ pub mod values;
 
 pub use bad_bodies::{BadBody, UNKNOWN_MEMBER, bad_bodies};
 pub use bodies::{BodyError, check_sent_body, form_body, request_body};
+pub use breaking::SdkHandling;
 pub use documents::{DeclaredBody, InvalidSchema, Violation, declared_body, violations};
 pub use expect::{BASIC_USER, Credentials, check_refusal, credentials, names_exactly};
 pub use values::{
-    BadValue, SdkHandling, bad_values, decode_segment, expected_segments, fill_path,
-    nonexistent_value, query_values, request_target, request_target_as, valid_arguments,
-    valid_header_value, valid_value,
+    BadValue, bad_values, decode_segment, expected_segments, fill_path, nonexistent_value,
+    query_values, request_target, request_target_as, valid_arguments, valid_header_value,
+    valid_value,
 };
 
 /// A reqwest client for loopback servers, which speak plain HTTP: its TLS
@@ -60,4 +61,16 @@ pub fn http_client() -> reqwest::Client {
         .tls_backend_preconfigured(tls.clone())
         .build()
         .expect("a client with a preconfigured rustls configuration builds")
+}
+
+/// What the tests compare of an answer: its status, its `content-type`
+/// (empty when it has none) and its whole body.
+pub async fn read_answer(response: reqwest::Response) -> (u16, String, Vec<u8>) {
+    let status = response.status().as_u16();
+    let content_type = match response.headers().get(reqwest::header::CONTENT_TYPE) {
+        Some(value) => String::from_utf8_lossy(value.as_bytes()).into_owned(),
+        None => String::new(),
+    };
+    let body = response.bytes().await.map(Vec::from).unwrap_or_default();
+    (status, content_type, body)
 }

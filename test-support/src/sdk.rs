@@ -193,12 +193,10 @@ pub fn connection(
     let credentials = key
         .into_iter()
         .flat_map(|key| {
-            specs::security::schemes_in_use(&provider.operations)
-                .into_iter()
-                .map(move |scheme| {
-                    let basic = scheme.kind == specs::CredentialKind::Basic;
-                    (scheme.scheme.clone(), credential(basic, key))
-                })
+            provider.schemes_in_use().into_iter().map(move |scheme| {
+                let basic = scheme.kind == specs::CredentialKind::Basic;
+                (scheme.scheme.clone(), credential(basic, key))
+            })
         })
         .collect();
     sdk::dynamic::Connection {

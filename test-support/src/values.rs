@@ -13,7 +13,7 @@ use specs::{
     CredentialKind, ListEncoding, Operation, Parameter, ParameterLocation, SourceDocument,
 };
 
-use crate::breaking::{Carrier, Judge, breaking_values};
+use crate::breaking::{Carrier, Judge, SdkHandling, breaking_values, single_type};
 
 /// Parameter values by parameter name, as text (the SDK's `dynamic::Arguments`).
 pub type Arguments = BTreeMap<String, String>;
@@ -95,27 +95,6 @@ pub struct BadValue {
     /// For a list: the encoding it is sent in instead of the declared one
     /// (a style mistake, [`SdkHandling::Encodes`]); `None` sends it as declared.
     pub sent_as: Option<ListEncoding>,
-}
-
-/// What the SDK does with a bad argument.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum SdkHandling {
-    /// It refuses before sending: the value does not parse into the
-    /// parameter's type (a wrong type, a bad `uuid`).
-    Refuses,
-    /// It sends it and reports the server's answer: the SDK's types leave
-    /// string lengths to the server (narrowing keywords, see
-    /// `specs::normalise`).
-    Sends,
-    /// Either, as the generated type decides (an enum or a bounded integer
-    /// may be a type of its own, or a plain one): it never reports success.
-    Either,
-    /// It fills the parameter in itself: a missing idempotency key is made
-    /// per call (and kept across retries). The call succeeds.
-    Supplies,
-    /// It writes a list in the declared style whatever the mistake made by
-    /// hand ([`BadValue::sent_as`]): the same items succeed.
-    Encodes,
 }
 
 /// Values a parameter's schema rejects, one per constraint its schema
@@ -547,18 +526,6 @@ fn credential_headers(operation: &Operation) -> Vec<String> {
             _ => None,
         })
         .collect()
-}
-
-/// The schema's type, or the first non-null one of a type list.
-pub(crate) fn single_type(schema: &Value) -> Option<&str> {
-    match schema.get("type") {
-        Some(Value::String(name)) => Some(name),
-        Some(Value::Array(names)) => names
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|n| *n != "null"),
-        _ => None,
-    }
 }
 
 fn enum_values(schema: &Value) -> Vec<String> {

@@ -5,6 +5,8 @@
 mod bench;
 mod codegen;
 mod corpus;
+#[cfg(test)]
+mod imports;
 mod soak;
 
 use std::num::NonZeroUsize;

@@ -13,10 +13,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use mock_model::build::Shared;
 use mock_model::model::{
-    ArrayRules, Conditional, Credential, ErrorReply, Example, FieldEncoding, ListEncoding,
-    Location, MediaType, NumberRules, ObjectRules, Operation, OperationLifecycle, PageEnd, Paging,
-    Parameter, Pattern, Provider, RequestBody, Resource, Response, ResponseHeader, Schema, Segment,
-    Skipped, StatusMatch, StringRules, Template, Transition, Types, Webhook, WebhookSignature,
+    ArrayRules, Callback, Conditional, Credential, ErrorReply, Example, FieldEncoding,
+    ListEncoding, Location, MediaType, NumberRules, ObjectRules, Operation, OperationLifecycle,
+    PageEnd, Paging, Parameter, Pattern, Provider, RequestBody, Resource, Response, ResponseHeader,
+    Schema, Segment, Skipped, StatusMatch, StringRules, Template, Transition, Types, Webhook,
+    WebhookSignature,
 };
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -182,7 +183,11 @@ impl Writer {
             unauthorized,
             lifecycle,
             paging,
+            callbacks,
         } = operation;
+        let callbacks = callbacks
+            .iter()
+            .map(|Callback { webhook, url }| quote!(Callback { webhook: #webhook, url: #url }));
         let segments = segments.iter().map(|segment| match segment {
             Segment::Literal(text) => quote!(Segment::Literal(#text)),
             Segment::Param {
@@ -328,6 +333,7 @@ impl Writer {
             unauthorized: #unauthorized,
             lifecycle: #lifecycle,
             paging: #paging,
+            callbacks: &[#(#callbacks),*],
         })
     }
 

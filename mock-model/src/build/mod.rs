@@ -21,8 +21,8 @@ use specs::status::{Refusal, refusal_status, representative};
 use specs::{Body, ParameterLocation, Status};
 
 use crate::model::{
-    Credential, ErrorReply, Example, FieldEncoding, ListEncoding, Location, MediaType, Operation,
-    OperationLifecycle, Parameter, Pattern, Provider, RequestBody, Resource, Response,
+    Callback, Credential, ErrorReply, Example, FieldEncoding, ListEncoding, Location, MediaType,
+    Operation, OperationLifecycle, Parameter, Pattern, Provider, RequestBody, Resource, Response,
     ResponseHeader, Schema, Segment, Skipped, StatusMatch, Template, Transition, Webhook,
 };
 
@@ -397,7 +397,30 @@ fn operation(
         unauthorized,
         lifecycle,
         paging,
+        callbacks: slice(callbacks(provider, operation, strings)),
     })
+}
+
+/// The callbacks `operation` registers, as the catalogue read them.
+fn callbacks(
+    provider: &specs::Provider,
+    operation: &specs::Operation,
+    strings: &mut leak::Strings,
+) -> Vec<Callback> {
+    provider
+        .webhooks
+        .iter()
+        .filter_map(|webhook| match &webhook.origin {
+            specs::WebhookOrigin::Callback {
+                operation_id,
+                expression,
+            } if *operation_id == operation.operation_id => Some(Callback {
+                webhook: strings.get(&webhook.name),
+                url: strings.get(expression),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// How `--stateful` answers `operation`: its resource and transitions, each

@@ -36,7 +36,30 @@ pub fn routes() -> Router<Arc<Shared>> {
             "/__mock/violations",
             get(violations).delete(clear_violations),
         )
-        .merge(crate::ci::webhooks::routes())
+        .route(
+            "/__mock/webhooks",
+            get(deliveries).post(send_webhook).delete(clear_deliveries),
+        )
+}
+
+/// `GET /__mock/webhooks`: every delivery, oldest first, with its attempts.
+async fn deliveries(State(shared): State<Arc<Shared>>) -> Json<Value> {
+    Json(json!({ "deliveries": shared.webhooks.list() }))
+}
+
+/// `DELETE /__mock/webhooks`: forgets the deliveries (those under way go on).
+async fn clear_deliveries(State(shared): State<Arc<Shared>>) -> StatusCode {
+    shared.webhooks.clear();
+    StatusCode::NO_CONTENT
+}
+
+/// `POST /__mock/webhooks` `{"provider", "webhook", "url", "payload"?}`:
+/// `202` with the delivery's id; the delivery goes on in the background.
+async fn send_webhook(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
+    match shared.webhooks.send(&shared.served().mounts, &body) {
+        Ok(accepted) => (StatusCode::ACCEPTED, Json(accepted)).into_response(),
+        Err(why) => mock_error(StatusCode::BAD_REQUEST, "invalid_webhook", &why),
+    }
 }
 
 /// `GET /__mock/violations`: how proxied exchanges (and stale cassettes)

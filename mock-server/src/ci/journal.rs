@@ -71,6 +71,10 @@ pub struct Entry {
     pub fault: Option<u64>,
     /// How the exchange departs from the documents (`--proxy`, `--replay`).
     pub violations: Vec<Violation>,
+    /// The callbacks the answer started, by delivery id (their attempts
+    /// are listed by `GET /__mock/webhooks`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub callbacks: Vec<String>,
 }
 
 /// Formatted when read, not on the request's path.
@@ -275,6 +279,8 @@ pub struct Answer<'a> {
     pub fault: Option<u64>,
     /// How a proxied or replayed exchange departs from the documents.
     pub violations: &'a [Violation],
+    /// The callbacks' delivery ids.
+    pub callbacks: Vec<String>,
 }
 
 /// The journal itself; cheap to share.
@@ -335,6 +341,7 @@ impl Journal {
             problems: answer.problems.iter().map(JournalProblem::from).collect(),
             fault: answer.fault,
             violations: answer.violations.to_vec(),
+            callbacks: answer.callbacks,
         };
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.next_id += 1;

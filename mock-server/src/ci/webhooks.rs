@@ -17,10 +17,7 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::{Json, Router};
+use axum::http::HeaderValue;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};
@@ -28,9 +25,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use sha2::Sha256;
 
-use crate::model::{Webhook, WebhookSignature};
-use crate::pipeline::render::mock_error;
-use crate::shared::Shared;
+use crate::model::{Provider, Webhook, WebhookSignature};
+use crate::mount::Mount;
 
 /// The secret deliveries are signed with when `--webhook-secret` is not given.
 pub const TEST_SECRET: &str = "whsec_bW9jay1zZXJ2ZXIgd2ViaG9vayB0ZXN0IHNlY3JldA==";
@@ -67,10 +63,13 @@ pub(crate) struct Webhooks {
 
 /// One delivery and its attempts, as listed.
 #[derive(Debug, Clone, Serialize)]
-struct Delivery {
+pub(crate) struct Delivery {
     id: String,
     provider: &'static str,
     webhook: &'static str,
+    /// The operation whose request named the URL, for a callback.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    operation_id: Option<&'static str>,
     url: String,
     /// `pending`, `delivered` or `failed`.
     state: &'static str,
@@ -138,7 +137,7 @@ impl Webhooks {
             .as_ref()
     }
 
-    fn list(&self) -> Vec<Delivery> {
+    pub(crate) fn list(&self) -> Vec<Delivery> {
         lock(&self.deliveries)
             .iter()
             .map(|delivery| lock(delivery).clone())
@@ -198,106 +197,117 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The `/__mock/webhooks` routes.
-pub(crate) fn routes() -> Router<Arc<Shared>> {
-    Router::new().route(
-        "/__mock/webhooks",
-        axum::routing::get(list).post(send).delete(clear),
-    )
-}
-
-/// `GET /__mock/webhooks`: every delivery, oldest first, with its attempts.
-async fn list(State(shared): State<Arc<Shared>>) -> Json<Value> {
-    Json(json!({ "deliveries": shared.webhooks.list() }))
-}
-
-/// `DELETE /__mock/webhooks`: forgets the deliveries (those under way go on).
-async fn clear(State(shared): State<Arc<Shared>>) -> StatusCode {
-    lock(&shared.webhooks.deliveries).clear();
-    StatusCode::NO_CONTENT
-}
-
-/// `POST /__mock/webhooks` `{"provider", "webhook", "url", "payload"?}`:
-/// `202` with the delivery's id; the delivery goes on in the background.
-async fn send(State(shared): State<Arc<Shared>>, body: Bytes) -> Response {
-    let bad = |message: String| mock_error(StatusCode::BAD_REQUEST, "invalid_webhook", &message);
-    let request: Value = match serde_json::from_slice(&body) {
-        Ok(Value::Object(request)) => Value::Object(request),
-        _ => return bad(
-            "the body must be a JSON object: {\"provider\", \"webhook\", \"url\", \"payload\"?}"
-                .into(),
-        ),
-    };
-    let text = |name: &str| request.get(name).and_then(Value::as_str);
-    let (Some(provider), Some(name), Some(url)) = (text("provider"), text("webhook"), text("url"))
-    else {
-        return bad("`provider`, `webhook` and `url` are required strings".into());
-    };
-    let served = shared.served();
-    let Some(mount) = served.mounts.iter().find(|m| m.provider.name == provider) else {
-        return bad(format!("no provider `{provider}` is served"));
-    };
-    let Some(webhook) = mount.provider.webhooks.iter().find(|w| w.name == name) else {
-        let declared: Vec<&str> = mount.provider.webhooks.iter().map(|w| w.name).collect();
-        return bad(format!(
-            "`{provider}` declares no webhook `{name}`; declared: [{}]",
-            declared.join(", ")
-        ));
-    };
-    let url = match reqwest::Url::parse(url) {
-        Ok(url) if matches!(url.scheme(), "http" | "https") && url.username().is_empty() => url,
-        _ => return bad(format!("`{url}` is not an http(s) URL without credentials")),
-    };
-    let payload = match request.get("payload") {
-        Some(payload) => Bytes::from(payload.to_string()),
-        None => Bytes::from_static(webhook.payloads.first().map_or("{}", |p| p.body).as_bytes()),
-    };
-    let id = {
-        let mut next = lock(&shared.webhooks.next);
-        *next += 1;
-        format!("msg_mock{:016x}", *next)
-    };
-    let delivery = Arc::new(Mutex::new(Delivery {
-        id: id.clone(),
-        provider: mount.provider.name,
-        webhook: webhook.name,
-        url: url.to_string(),
-        state: "pending",
-        attempts: Vec::new(),
-    }));
-    {
-        let mut deliveries = lock(&shared.webhooks.deliveries);
-        if deliveries.len() == KEPT_DELIVERIES {
-            deliveries.pop_front();
-        }
-        deliveries.push_back(delivery.clone());
+impl Webhooks {
+    /// Forgets the deliveries (those under way go on).
+    pub(crate) fn clear(&self) {
+        lock(&self.deliveries).clear();
     }
-    let scheme = mount.provider.webhook_signature;
-    tokio::spawn(deliver(
-        shared.clone(),
-        webhook,
-        scheme,
-        url,
-        payload,
-        delivery,
-    ));
-    (
-        StatusCode::ACCEPTED,
-        Json(json!({ "id": id, "provider": provider, "webhook": name })),
-    )
-        .into_response()
+
+    /// Starts the delivery `request` asks for (`{"provider", "webhook",
+    /// "url", "payload"?}`, a provider of `mounts`) in the background: its
+    /// id, provider and webhook, or why the request cannot be delivered.
+    pub(crate) fn send(
+        self: &Arc<Self>,
+        mounts: &[Mount],
+        request: &[u8],
+    ) -> Result<Value, String> {
+        let request: Value = match serde_json::from_slice(request) {
+            Ok(Value::Object(request)) => Value::Object(request),
+            _ => {
+                return Err(
+                    "the body must be a JSON object: {\"provider\", \"webhook\", \"url\", \"payload\"?}"
+                        .into(),
+                );
+            }
+        };
+        let text = |name: &str| request.get(name).and_then(Value::as_str);
+        let (Some(provider), Some(name), Some(url)) =
+            (text("provider"), text("webhook"), text("url"))
+        else {
+            return Err("`provider`, `webhook` and `url` are required strings".into());
+        };
+        let Some(mount) = mounts.iter().find(|m| m.provider.name == provider) else {
+            return Err(format!("no provider `{provider}` is served"));
+        };
+        let Some(webhook) = mount.provider.webhooks.iter().find(|w| w.name == name) else {
+            let declared: Vec<&str> = mount.provider.webhooks.iter().map(|w| w.name).collect();
+            return Err(format!(
+                "`{provider}` declares no webhook `{name}`; declared: [{}]",
+                declared.join(", ")
+            ));
+        };
+        let url = match reqwest::Url::parse(url) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") && url.username().is_empty() => url,
+            _ => return Err(format!("`{url}` is not an http(s) URL without credentials")),
+        };
+        let payload = match request.get("payload") {
+            Some(payload) => Bytes::from(payload.to_string()),
+            None => documented_payload(webhook),
+        };
+        let id = self.deliver(mount.provider, webhook, url, payload, None);
+        Ok(json!({ "id": id, "provider": provider, "webhook": name }))
+    }
+
+    /// Starts delivering `payload` as `provider`'s `webhook` to `url` in the
+    /// background, listed from now on; its id. `operation_id`: the operation
+    /// whose request named the URL, for a callback.
+    pub(crate) fn deliver(
+        self: &Arc<Self>,
+        provider: &'static Provider,
+        webhook: &'static Webhook,
+        url: reqwest::Url,
+        payload: Bytes,
+        operation_id: Option<&'static str>,
+    ) -> String {
+        let id = {
+            let mut next = lock(&self.next);
+            *next += 1;
+            format!("msg_mock{:016x}", *next)
+        };
+        let delivery = Arc::new(Mutex::new(Delivery {
+            id: id.clone(),
+            provider: provider.name,
+            webhook: webhook.name,
+            operation_id,
+            url: url.to_string(),
+            state: "pending",
+            attempts: Vec::new(),
+        }));
+        {
+            let mut deliveries = lock(&self.deliveries);
+            if deliveries.len() == KEPT_DELIVERIES {
+                deliveries.pop_front();
+            }
+            deliveries.push_back(delivery.clone());
+        }
+        let scheme = provider.webhook_signature;
+        tokio::spawn(deliver(
+            self.clone(),
+            webhook,
+            scheme,
+            url,
+            payload,
+            delivery,
+        ));
+        id
+    }
+}
+
+/// The document's first payload of `webhook` (its example, else one
+/// synthesised from its schema).
+pub(crate) fn documented_payload(webhook: &'static Webhook) -> Bytes {
+    Bytes::from_static(webhook.payloads.first().map_or("{}", |p| p.body).as_bytes())
 }
 
 /// Sends `payload` until a 2xx answer or the attempts run out.
 async fn deliver(
-    shared: Arc<Shared>,
+    webhooks: Arc<Webhooks>,
     webhook: &'static Webhook,
     scheme: WebhookSignature,
     url: reqwest::Url,
     payload: Bytes,
     delivery: Arc<Mutex<Delivery>>,
 ) {
-    let webhooks = &shared.webhooks;
     let id = lock(&delivery).id.clone();
     let method =
         reqwest::Method::from_bytes(webhook.method.as_bytes()).unwrap_or(reqwest::Method::POST);

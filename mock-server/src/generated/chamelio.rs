@@ -183,6 +183,7 @@ pub static PROVIDER: Provider = Provider {
                 ],
             }),
             paging: None,
+            callbacks: &[],
         },
     ],
     webhooks: &[],

@@ -217,6 +217,7 @@ pub static PROVIDER: Provider = Provider {
                 ],
             }),
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "handle_stop_cvm_api_v1_cvms__cvm_id__stop_post",
@@ -396,6 +397,7 @@ pub static PROVIDER: Provider = Provider {
                 ],
             }),
             paging: None,
+            callbacks: &[],
         },
     ],
     webhooks: &[],

@@ -203,6 +203,7 @@ pub static PROVIDER: Provider = Provider {
                 ],
             }),
             paging: None,
+            callbacks: &[],
         },
     ],
     webhooks: &[],

@@ -115,6 +115,7 @@ mod tests {
             unauthorized: REFUSE,
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         }
     }
 

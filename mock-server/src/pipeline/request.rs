@@ -109,8 +109,27 @@ pub fn form_decode(text: &str) -> Cow<'_, str> {
 /// `text` cut to its first `max` characters, for echoing a client's path in
 /// messages and logs without echoing an unbounded one.
 pub(crate) fn truncate(text: &str, max: usize) -> &str {
+    // No more bytes than `max`: no more characters either (every path under load).
+    if text.len() <= max {
+        return text;
+    }
     match text.char_indices().nth(max) {
         Some((index, _)) => &text[..index],
         None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn truncate_counts_characters_not_bytes() {
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "abc");
+        // Six bytes, three characters: within four characters, kept whole.
+        assert_eq!(truncate("ééé", 4), "ééé");
+        assert_eq!(truncate("éééé", 2), "éé");
+        assert_eq!(truncate("", 0), "");
     }
 }

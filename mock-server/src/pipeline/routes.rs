@@ -151,6 +151,7 @@ mod tests {
             unauthorized: REFUSE,
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         }
     }
 

@@ -310,6 +310,7 @@ mod tests {
         unauthorized: REFUSAL,
         lifecycle: None,
         paging: None,
+        callbacks: &[],
     };
 
     const REFUSAL: ErrorReply = ErrorReply {

@@ -447,6 +447,7 @@ mod tests {
             unauthorized: REFUSAL,
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         }
     }
 

@@ -56,6 +56,7 @@ const fn operation(
         unauthorized: UNAUTHORIZED,
         lifecycle: None,
         paging: None,
+        callbacks: &[],
     }
 }
 

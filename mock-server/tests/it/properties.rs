@@ -11,7 +11,7 @@ use mock_server::__private::Mount;
 use mock_server::__private::mounts;
 use mock_server::__private::{RouteMatch, find};
 use mock_server::Config;
-use mock_server::model::{Credential, Operation, Segment};
+use mock_server::model::{Credential, Operation};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use proptest::prelude::*;
 use tower::ServiceExt;
@@ -187,18 +187,9 @@ fn request(case: &Case, mount: &Mount, operation: &Operation) -> Option<Request<
         Some(raw) => format!("/{}", encode(raw).replace("%2F", "/")),
         None => {
             let mut values = case.path_values.iter();
-            let segments: Vec<String> = operation
-                .segments
-                .iter()
-                .map(|segment| match segment {
-                    Segment::Literal(literal) => (*literal).to_string(),
-                    Segment::Param { suffix, .. } => {
-                        let value = values.next().map(String::as_str).unwrap_or("x");
-                        format!("{}{suffix}", encode(value))
-                    }
-                })
-                .collect();
-            format!("/{}", segments.join("/"))
+            operation.path_with("", |_| {
+                encode(values.next().map(String::as_str).unwrap_or("x"))
+            })
         }
     };
     let mut query: Vec<String> = case

@@ -10,15 +10,8 @@ use mock_server::{Config, MockServer, Spec};
 use serde_json::json;
 
 async fn tgi() -> (MockServer, String) {
-    let mock = MockServer::start(Config {
-        specs: vec![Spec {
-            name: Some("tgi".into()),
-            path: specs::repository_root().join("specs/corpus/tgi"),
-        }],
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let tgi = Spec::named("tgi", specs::repository_root().join("specs/corpus/tgi"));
+    let mock = MockServer::start(Config::serving([tgi])).await.unwrap();
     let url = format!("{}/v1/chat/completions", mock.base_url("tgi").unwrap());
     (mock, url)
 }
@@ -37,18 +30,12 @@ async fn post(
     for (name, value) in headers {
         request = request.header(*name, *value);
     }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
+    let (status, content_type, body) =
+        test_support::read_answer(request.send().await.unwrap()).await;
     (
         status,
         content_type,
-        response.text().await.unwrap_or_default(),
+        String::from_utf8_lossy(&body).into_owned(),
     )
 }
 
@@ -110,15 +97,9 @@ async fn a_provider_names_its_own_stream_switch() {
         "name: tgi\ntitle: TGI\ndocuments: [openapi.json]\ncredential_env: TGI_API_KEY\nstream_switch: streaming\n",
     )
     .unwrap();
-    let mock = MockServer::start(Config {
-        specs: vec![Spec {
-            name: Some("tgi".into()),
-            path: dir,
-        }],
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let mock = MockServer::start(Config::serving([Spec::named("tgi", dir)]))
+        .await
+        .unwrap();
     let url = format!("{}/v1/chat/completions", mock.base_url("tgi").unwrap());
     let (_, content_type, _) = post(&url, &[], &chat(true)).await;
     assert_eq!(content_type, "application/json");

@@ -11,8 +11,7 @@ use axum::body::Body;
 use axum::http::Request;
 use mock_server::__private::{Mount, Shared, router};
 use mock_server::model::{
-    ArrayRules, Credential, ObjectRules, Operation, Provider, RequestBody, Schema, Segment,
-    StringRules,
+    ArrayRules, Credential, ObjectRules, Operation, Provider, RequestBody, Schema, StringRules,
 };
 use mock_server::{Config, PROVIDERS, Spec};
 use tower::ServiceExt;
@@ -106,17 +105,7 @@ async fn both_models_answer_the_same_requests_with_the_same_bytes() {
 /// Requests exercising one operation: every declared status asked for,
 /// a synthesised body, an empty JSON body, and no credentials.
 fn probes(server_path: &str, operation: &Operation) -> Vec<Request<Body>> {
-    let mut path = server_path.to_string();
-    for segment in operation.segments {
-        path.push('/');
-        match segment {
-            Segment::Literal(text) => path.push_str(text),
-            Segment::Param { suffix, .. } => {
-                path.push('1');
-                path.push_str(suffix);
-            }
-        }
-    }
+    let mut path = operation.path_with(server_path, |_| "1".to_string());
     let credentials = operation.security.first().copied().unwrap_or_default();
     let query: Vec<String> = credentials
         .iter()

@@ -24,10 +24,7 @@ async fn mock() -> MockServer {
 /// The mock serving the provider directory `path` as `pets`.
 async fn mock_of(path: std::path::PathBuf) -> MockServer {
     MockServer::start(Config {
-        specs: vec![Spec {
-            name: Some("pets".into()),
-            path,
-        }],
+        specs: vec![Spec::named("pets", path)],
         webhook_secret: Some(format!("whsec_{}", STANDARD.encode(KEY))),
         ..Config::default()
     })
@@ -248,4 +245,122 @@ async fn a_provider_signing_as_stripe_or_github_gets_their_headers() {
             );
         }
     }
+}
+
+/// A document whose `POST /orders/{id}` registers the callback `shipped`
+/// at the URL its body's `notify` names, with the order id in the path.
+fn orders_with_a_callback() -> Value {
+    json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Orders", "version": "1"},
+        "paths": {"/orders/{id}": {"post": {
+            "operationId": "createOrder",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {
+                "type": "object",
+                "properties": {"notify": {"type": "string"}}
+            }}}},
+            "responses": {"201": {"description": "created", "content": {"application/json": {
+                "schema": {"type": "object"}, "example": {"id": "o_1"}}}}},
+            "callbacks": {"shipped": {"{$request.body#/notify}/shipped/{$request.path.id}": {"post": {
+                "requestBody": {"content": {"application/json": {
+                    "schema": {"type": "object", "required": ["status"],
+                               "properties": {"status": {"const": "shipped"}}}}}},
+                "responses": {"200": {"description": "ok"}}
+            }}}}
+        }}}
+    })
+}
+
+#[tokio::test]
+async fn a_success_sends_the_operations_callback_to_the_url_its_request_names() {
+    let scratch = crate::spec::Scratch::new("callbacks");
+    let mock = mock_of(scratch.write("orders.json", &orders_with_a_callback())).await;
+    let (url, mut received) = receiver(&[204]).await;
+    let base = url.trim_end_matches("/hooks/pets");
+    let client = test_support::http_client();
+    let created = client
+        .post(format!("{}/orders/o%201", mock.base_url("pets").unwrap()))
+        .json(&json!({"notify": format!("{base}/hooks")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+
+    // Delivered to the URL the body named, the path's id in it, signed, with
+    // the payload synthesised from the callback's schema.
+    let request = String::from_utf8(received.recv().await.unwrap()).unwrap();
+    assert!(
+        request.starts_with("POST /hooks/shipped/o%201 HTTP/1.1"),
+        "{request}"
+    );
+    let id = header(&request, "webhook-id").unwrap().to_owned();
+    assert!(header(&request, "webhook-signature").is_some_and(|s| s.starts_with("v1,")));
+    let body = request.split("\r\n\r\n").nth(1).unwrap();
+    assert_eq!(
+        serde_json::from_str::<Value>(body).unwrap()["status"],
+        "shipped"
+    );
+
+    // The journal entry of the request names the delivery; the delivery
+    // list names the operation.
+    let journal: Value = client
+        .get(format!("{}/__mock/requests", mock.uri()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let entry = journal["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["operation_id"] == "createOrder")
+        .unwrap()
+        .clone();
+    assert_eq!(entry["callbacks"], json!([id]));
+    let listed = deliveries(&mock).await;
+    assert_eq!(listed[0]["operation_id"], "createOrder", "{listed:?}");
+    assert_eq!(listed[0]["webhook"], "shipped");
+}
+
+#[tokio::test]
+async fn no_callback_without_a_url_a_success_or_when_turned_off() {
+    let scratch = crate::spec::Scratch::new("callbacks-none");
+    let path = scratch.write("orders.json", &orders_with_a_callback());
+    let mock = mock_of(path.clone()).await;
+    let client = test_support::http_client();
+    let orders = format!("{}/orders/o1", mock.base_url("pets").unwrap());
+    // No `notify` in the body: nothing to call.
+    let created = client.post(&orders).json(&json!({})).send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    // A refused request (its body is no object) registers nothing.
+    let refused = client.post(&orders).json(&json!(1)).send().await.unwrap();
+    assert_eq!(refused.status(), 400);
+    // Not a URL: logged, not sent.
+    let created = client
+        .post(&orders)
+        .json(&json!({"notify": "not a url"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    assert!(deliveries(&mock).await.is_empty());
+
+    let quiet = MockServer::start(Config {
+        callbacks: false,
+        ..Config::serving([Spec::named("pets", path)])
+    })
+    .await
+    .unwrap();
+    let (url, _received) = receiver(&[204]).await;
+    let created = client
+        .post(format!("{}/orders/o1", quiet.base_url("pets").unwrap()))
+        .json(&json!({"notify": url}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), 201);
+    assert!(deliveries(&quiet).await.is_empty());
 }

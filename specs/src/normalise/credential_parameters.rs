@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::path_items;
-use crate::catalogue::METHODS;
+use crate::walk::METHODS;
 
 /// Header parameters that are also apiKey security schemes of the document.
 pub fn drop(document: &mut Value) {

@@ -7,7 +7,8 @@ use std::path::Path;
 
 use serde_json::{Value, json};
 
-use crate::catalogue::{METHODS, is_json, parse_status};
+use crate::catalogue::{is_json, parse_status};
+use crate::walk::METHODS;
 use crate::{Location, SpecError, pointer};
 
 /// Moves inline JSON response schemas into `components.schemas`.

@@ -21,7 +21,7 @@
 use serde_json::{Map, Value, json};
 
 use super::{path_items, relaxed};
-use crate::catalogue::METHODS;
+use crate::walk::METHODS;
 
 const COMPOSITIONS: [&str; 3] = ["anyOf", "oneOf", "allOf"];
 

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use super::path_items;
-use crate::catalogue::METHODS;
+use crate::walk::METHODS;
 
 /// Every response body becomes `application/octet-stream` without a schema.
 pub fn make_raw(document: &mut Value) {

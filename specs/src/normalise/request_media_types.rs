@@ -10,7 +10,8 @@
 use serde_json::{Map, Value, json};
 
 use super::path_items;
-use crate::catalogue::{METHODS, is_json};
+use crate::catalogue::is_json;
+use crate::walk::METHODS;
 
 /// The member naming the media types left out.
 pub const OTHERS: &str = "x-sdk-other-media-types";

@@ -4,7 +4,8 @@
 use serde_json::Value;
 
 use super::path_items;
-use crate::catalogue::{METHODS, SDK_NAME};
+use crate::catalogue::SDK_NAME;
+use crate::walk::METHODS;
 
 /// Renames operations that carry an `x-sdk-name`.
 pub fn apply(document: &mut Value) {

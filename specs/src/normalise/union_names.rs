@@ -28,6 +28,7 @@ use heck::ToUpperCamelCase;
 use serde_json::{Map, Value};
 
 use crate::pointer;
+use crate::refs::Document;
 use crate::walk::{self, Kind};
 
 /// Titles the inline branches of every `oneOf` typify would number.
@@ -238,18 +239,7 @@ fn owner(at: &str, bodies: &BTreeMap<String, String>) -> Option<String> {
 /// does (`product_id` beside `package_id`): what tells an object apart
 /// when no constant does.
 fn only_required(branches: &[Value]) -> Vec<Option<String>> {
-    let required: Vec<Vec<&str>> = branches
-        .iter()
-        .map(|branch| {
-            branch
-                .get("required")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .filter_map(Value::as_str)
-                .collect()
-        })
-        .collect();
+    let required: Vec<Vec<&str>> = branches.iter().map(Document::required).collect();
     required
         .iter()
         .enumerate()
@@ -282,13 +272,7 @@ fn tagged_by_typify(branches: &[Value]) -> bool {
         {
             return false;
         }
-        let required: BTreeSet<&str> = object
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .collect();
+        let required: BTreeSet<&str> = Document::required(branch).into_iter().collect();
         let here: BTreeSet<String> = own_constants(object)
             .into_iter()
             .filter(|(_, value)| value.is_string())

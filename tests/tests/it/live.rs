@@ -393,19 +393,7 @@ async fn stand_in(mock: &MockServer, account: Account) -> String {
                         if method == "GET" && routes.names_a_resource(&request_key.1) {
                             request = request.header("prefer", "code=404");
                         }
-                        let response = request.send().await.unwrap();
-                        let status = response.status().as_u16();
-                        let content_type = response
-                            .headers()
-                            .get("content-type")
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or_default()
-                            .to_string();
-                        (
-                            status,
-                            content_type,
-                            response.bytes().await.unwrap().to_vec(),
-                        )
+                        test_support::read_answer(request.send().await.unwrap()).await
                     }
                 };
                 let mut reply = format!(

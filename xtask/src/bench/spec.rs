@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use anyhow::{Context, Result};
-use mock_model::model::{Credential, Operation, Provider, Segment};
+use mock_model::model::{Credential, Operation, Provider};
 
 use super::{Measured, Scenario, build_release, measure, mock_logging, print_table};
 
@@ -111,17 +111,7 @@ fn chosen(provider: &Provider) -> Option<&Operation> {
 /// The operation's request on the wire (`{host}` filled in later): path
 /// parameters `1`, the first security alternative's credentials.
 fn request(operation: &Operation, base: &str) -> String {
-    let mut path = base.to_string();
-    for segment in operation.segments {
-        path.push('/');
-        match segment {
-            Segment::Literal(text) => path.push_str(text),
-            Segment::Param { suffix, .. } => {
-                path.push('1');
-                path.push_str(suffix);
-            }
-        }
-    }
+    let mut path = operation.path_with(base, |_| "1".to_string());
     let mut headers = String::new();
     let mut query = Vec::new();
     for credential in operation.security.first().copied().unwrap_or_default() {

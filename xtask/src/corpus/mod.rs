@@ -59,15 +59,10 @@ struct Outcome {
 
 /// `cargo xtask corpus [--fast] [NAME...]`.
 pub fn run(fast: bool, names: &[String]) -> Result<()> {
-    let dirs: Vec<PathBuf> = specs::corpus_dirs()
+    let dirs: Vec<(String, PathBuf)> = specs::corpus_dirs()
         .context("specs/corpus/")?
         .into_iter()
-        .filter(|dir| {
-            names.is_empty()
-                || names
-                    .iter()
-                    .any(|n| dir.file_name().is_some_and(|f| f == n.as_str()))
-        })
+        .filter(|(name, _)| names.is_empty() || names.contains(name))
         .collect();
     if dirs.is_empty() {
         bail!("no corpus document is named {}", names.join(", "));
@@ -78,16 +73,11 @@ pub fn run(fast: bool, names: &[String]) -> Result<()> {
         "document", "operations", "paged", "warnings", "skipped", "codegen", "sdk", "sdk build"
     );
     let (mut with_both, mut warnings, mut skipped, mut failed) = (0, 0, 0, 0);
-    for dir in &dirs {
-        let name = dir
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .to_string();
+    for (name, dir) in &dirs {
         if terminal {
             eprint!("{name}: loading, generating the mock and the SDK...\r");
         }
-        let outcome = one(dir, fast);
+        let outcome = one(name, dir, fast);
         if terminal {
             eprint!("{:width$}\r", "", width = name.len() + 48);
         }
@@ -154,7 +144,7 @@ pub fn run(fast: bool, names: &[String]) -> Result<()> {
 
 /// The spec library, the mock generator and (unless `fast`) the SDK
 /// generator on the document in `dir`.
-fn one(dir: &Path, fast: bool) -> Outcome {
+fn one(name: &str, dir: &Path, fast: bool) -> Outcome {
     let started = Instant::now();
     let provider = match specs::load_provider(dir) {
         Ok(provider) => provider,
@@ -195,8 +185,7 @@ fn one(dir: &Path, fast: bool) -> Outcome {
                 outcome.warnings += generated.findings.len();
                 outcome.skipped += generated.findings.skipped().count();
                 outcome.sdk = Some(Ok(()));
-                let name = dir.file_name().unwrap_or_default().to_string_lossy();
-                outcome.compiled = Some(compile_sdk(&name));
+                outcome.compiled = Some(compile_sdk(name));
             }
             Err(error) => outcome.sdk = Some(Err(error.to_string())),
         }

@@ -94,7 +94,7 @@ pub fn client_config(provider: &Provider) -> Result<TokenStream, String> {
 /// name, the document's operationId and its requirement alternatives.
 /// Consts, not statics, so that references to them are promoted to `'static`.
 fn security_table(provider: &Provider) -> TokenStream {
-    let schemes = specs::security::schemes_in_use(&provider.operations);
+    let schemes = provider.schemes_in_use();
     let scheme_ident = |index: usize| quote::format_ident!("SCHEME_{}", index);
     let scheme_consts = schemes.iter().enumerate().map(|(index, scheme)| {
         let ident = scheme_ident(index);
@@ -146,7 +146,7 @@ fn security_table(provider: &Provider) -> TokenStream {
 
 /// How the crate docs describe a provider's credentials: its schemes, or "none".
 pub fn credentials_doc(provider: &Provider) -> String {
-    let schemes = specs::security::schemes_in_use(&provider.operations);
+    let schemes = provider.schemes_in_use();
     if schemes.is_empty() {
         return "none".into();
     }

@@ -51,13 +51,7 @@ pub(super) fn form(
 
     let builder_ident = ident(builder);
     let error = ident(&format!("{builder}Error"));
-    let required: Vec<&str> = schema
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required = Document::required(schema);
     let mut setters = Vec::new();
     let mut taken: Vec<String> = RESERVED.iter().map(|s| (*s).to_owned()).collect();
     if events.is_some() {

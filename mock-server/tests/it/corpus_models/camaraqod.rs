@@ -613,6 +613,12 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[
+                Callback {
+                    webhook: "notifications",
+                    url: "{$request.body#/sink}",
+                },
+            ],
         },
         Operation {
             operation_id: "getSession",
@@ -1030,6 +1036,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "deleteSession",
@@ -1426,6 +1433,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "extendQosSessionDuration",
@@ -1929,6 +1937,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "retrieveSessionsByDevice",
@@ -2434,6 +2443,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
     ],
     webhooks: &[

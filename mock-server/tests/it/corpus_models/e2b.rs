@@ -92,6 +92,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_teams",
@@ -195,6 +196,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_teams_team_id_metrics",
@@ -387,6 +389,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_teams_team_id_metrics_max",
@@ -593,6 +596,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_sandboxes",
@@ -727,6 +731,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_sandboxes",
@@ -892,6 +897,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_v2_sandboxes",
@@ -1128,6 +1134,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_sandboxes_metrics",
@@ -1275,6 +1282,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_sandboxes_sandbox_id_logs",
@@ -1451,6 +1459,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_v2_sandboxes_sandbox_id_logs",
@@ -1659,6 +1668,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_sandboxes_sandbox_id",
@@ -1800,6 +1810,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "delete_sandboxes_sandbox_id",
@@ -1936,6 +1947,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_sandboxes_sandbox_id_metrics",
@@ -2128,6 +2140,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_sandboxes_sandbox_id_pause",
@@ -2291,6 +2304,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_sandboxes_sandbox_id_resume",
@@ -2507,6 +2521,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_sandboxes_sandbox_id_fork",
@@ -2691,6 +2706,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_sandboxes_sandbox_id_connect",
@@ -2923,6 +2939,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_sandboxes_sandbox_id_timeout",
@@ -3070,6 +3087,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "put_sandboxes_sandbox_id_network",
@@ -3233,6 +3251,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_sandboxes_sandbox_id_refreshes",
@@ -3364,6 +3383,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_sandboxes_sandbox_id_snapshots",
@@ -3532,6 +3552,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_snapshots",
@@ -3698,6 +3719,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_v3_templates",
@@ -3847,6 +3869,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_v2_templates",
@@ -4036,6 +4059,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_v2_templates",
@@ -4169,6 +4193,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_templates_template_id_files_hash",
@@ -4343,6 +4368,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_templates",
@@ -4462,6 +4488,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_templates",
@@ -4594,6 +4621,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_templates_template_id",
@@ -4757,6 +4785,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_templates_template_id",
@@ -4891,6 +4920,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "delete_templates_template_id",
@@ -5012,6 +5042,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "patch_templates_template_id",
@@ -5159,6 +5190,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_templates_template_id_builds_build_id",
@@ -5294,6 +5326,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_v2_templates_template_id_builds_build_id",
@@ -5441,6 +5474,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "patch_v2_templates_template_id",
@@ -5594,6 +5628,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_templates_template_id_builds_build_id_status",
@@ -5795,6 +5830,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_templates_template_id_builds_build_id_logs",
@@ -6010,6 +6046,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_templates_tags",
@@ -6159,6 +6196,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "delete_templates_tags",
@@ -6303,6 +6341,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_templates_template_id_tags",
@@ -6461,6 +6500,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_templates_aliases_alias",
@@ -6619,6 +6659,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_nodes",
@@ -6739,6 +6780,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_nodes_node_id",
@@ -6892,6 +6934,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_nodes_node_id",
@@ -7050,6 +7093,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_admin_teams_team_id_sandboxes_kill",
@@ -7196,6 +7240,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_admin_sandboxes_running_counts",
@@ -7303,6 +7348,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_admin_teams_team_id_builds_cancel",
@@ -7449,6 +7495,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_admin_teams_team_id_api_keys",
@@ -7636,6 +7683,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "delete_admin_teams_team_id_api_keys_api_key_id",
@@ -7807,6 +7855,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_access_tokens",
@@ -7936,6 +7985,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "delete_access_tokens_access_token_id",
@@ -8068,6 +8118,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_api_keys",
@@ -8174,6 +8225,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_api_keys",
@@ -8287,6 +8339,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "delete_api_keys_api_key_id",
@@ -8422,6 +8475,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "patch_api_keys_api_key_id",
@@ -8567,6 +8621,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_volumes",
@@ -8674,6 +8729,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_volumes",
@@ -8807,6 +8863,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_volumes_volume_id",
@@ -8948,6 +9005,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "delete_volumes_volume_id",
@@ -9084,6 +9142,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_secrets",
@@ -9342,6 +9401,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_secrets",
@@ -9571,6 +9631,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_secrets_secret_id",
@@ -9808,6 +9869,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_secrets_secret_id",
@@ -10055,6 +10117,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "delete_secrets_secret_id",
@@ -10287,6 +10350,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
     ],
     webhooks: &[],

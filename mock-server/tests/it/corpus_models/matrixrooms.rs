@@ -146,6 +146,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "getRoomStateWithKey",
@@ -294,6 +295,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "getRoomState",
@@ -386,6 +388,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "getMembersByRoom",
@@ -526,6 +529,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "getJoinedMembersByRoom",
@@ -622,6 +626,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
     ],
     webhooks: &[],

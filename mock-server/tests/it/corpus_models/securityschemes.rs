@@ -64,6 +64,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "put_anything_api_key",
@@ -118,6 +119,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_anything_api_key",
@@ -172,6 +174,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_anything_basic",
@@ -226,6 +229,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "put_anything_bearer",
@@ -280,6 +284,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_anything_bearer",
@@ -334,6 +339,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_anything_mutual_tls",
@@ -388,6 +394,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "get_anything_oauth2",
@@ -442,6 +449,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "put_anything_oauth2",
@@ -496,6 +504,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_anything_oauth2",
@@ -550,6 +559,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "delete_anything_oauth2",
@@ -604,6 +614,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "patch_anything_oauth2",
@@ -658,6 +669,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_anything_open_id_connect",
@@ -712,6 +724,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_anything_no_auth",
@@ -766,6 +779,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "post_status_401",
@@ -816,6 +830,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
     ],
     webhooks: &[],

@@ -163,6 +163,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "ListZones",
@@ -819,6 +820,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "CreateZone",
@@ -980,6 +982,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "GetZone",
@@ -1138,6 +1141,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "DeleteZone",
@@ -1288,6 +1292,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "PartialUpdateZone",
@@ -1448,6 +1453,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "CloneZone",
@@ -1625,6 +1631,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "ExportRecordSets",
@@ -1778,6 +1785,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "ImportRecordSets",
@@ -1971,6 +1979,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "ListLabels",
@@ -2146,6 +2155,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "CreateLabel",
@@ -2307,6 +2317,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "DeleteLabel",
@@ -2497,6 +2508,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "CreateMoveCode",
@@ -2648,6 +2660,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "DeleteMoveCode",
@@ -2807,6 +2820,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "ValidateMoveCode",
@@ -2960,6 +2974,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "RestoreZone",
@@ -3095,6 +3110,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "RetrieveZone",
@@ -3230,6 +3246,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "ListRecordSets",
@@ -3787,6 +3804,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "CreateRecordSet",
@@ -3964,6 +3982,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "GetRecordSet",
@@ -4138,6 +4157,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "DeleteRecordSet",
@@ -4304,6 +4324,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "PartialUpdateRecordSet",
@@ -4480,6 +4501,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "PartialUpdateRecord",
@@ -4657,6 +4679,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "RestoreRecordSet",
@@ -4832,6 +4855,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
     ],
     webhooks: &[],

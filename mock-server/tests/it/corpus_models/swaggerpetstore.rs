@@ -116,6 +116,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "addPet",
@@ -211,6 +212,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "findPetsByStatus",
@@ -292,6 +294,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "findPetsByTags",
@@ -383,6 +386,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "getPetById",
@@ -487,6 +491,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "updatePetWithForm",
@@ -600,6 +605,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "deletePet",
@@ -698,6 +704,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "uploadFile",
@@ -817,6 +824,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "getInventory",
@@ -875,6 +883,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "placeOrder",
@@ -970,6 +979,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "getOrderById",
@@ -1075,6 +1085,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "deleteOrder",
@@ -1175,6 +1186,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "createUser",
@@ -1248,6 +1260,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "createUsersWithListInput",
@@ -1325,6 +1338,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "loginUser",
@@ -1446,6 +1460,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "logoutUser",
@@ -1499,6 +1514,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "getUserByName",
@@ -1597,6 +1613,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "updateUser",
@@ -1705,6 +1722,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
         Operation {
             operation_id: "deleteUser",
@@ -1798,6 +1816,7 @@ pub static PROVIDER: Provider = Provider {
             },
             lifecycle: None,
             paging: None,
+            callbacks: &[],
         },
     ],
     webhooks: &[],
