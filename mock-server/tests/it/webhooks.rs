@@ -89,15 +89,18 @@ async fn send(mock: &MockServer, request: &Value) -> (u16, Value) {
     (status, answer.json().await.unwrap_or(Value::Null))
 }
 
-async fn deliveries(mock: &MockServer) -> Vec<Value> {
-    let listed: Value = test_support::http_client()
-        .get(format!("{}/__mock/webhooks", mock.uri()))
+/// `GET` of one of the mock's own routes (`/__mock/...`), as JSON.
+async fn admin_json(mock: &MockServer, route: &str) -> Value {
+    let answer = test_support::http_client()
+        .get(format!("{}{route}", mock.uri()))
         .send()
         .await
-        .unwrap()
-        .json()
-        .await
         .unwrap();
+    answer.json().await.unwrap()
+}
+
+async fn deliveries(mock: &MockServer) -> Vec<Value> {
+    let listed = admin_json(mock, "/__mock/webhooks").await;
     listed["deliveries"].as_array().cloned().unwrap_or_default()
 }
 
@@ -304,14 +307,7 @@ async fn a_success_sends_the_operations_callback_to_the_url_its_request_names() 
 
     // The journal entry of the request names the delivery; the delivery
     // list names the operation.
-    let journal: Value = client
-        .get(format!("{}/__mock/requests", mock.uri()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let journal = admin_json(&mock, "/__mock/requests").await;
     let entry = journal["requests"]
         .as_array()
         .unwrap()
