@@ -11,7 +11,8 @@ pub enum ConfigError {
     /// The credential cannot be sent in an HTTP header.
     #[error("the API key contains characters that cannot be sent in an HTTP header")]
     InvalidCredential,
-    /// [`ClientBuilder::credential`] named a scheme the provider does not declare.
+    /// [`ClientBuilder::credential`](crate::ClientBuilder::credential) named
+    /// a scheme the provider does not declare.
     #[error("the API declares no security scheme `{0}`")]
     UnknownScheme(String),
     /// A credential of the wrong kind for its scheme (a user and password
@@ -22,11 +23,14 @@ pub enum ConfigError {
     /// (a header value, a cookie value, a basic user name with `:`).
     #[error("the credential for security scheme `{0}` cannot be sent as that scheme requires")]
     InvalidSchemeCredential(&'static str),
-    /// A credential given without a scheme ([`ClientBuilder::api_key`],
-    /// [`ClientBuilder::basic_auth`]) fits none of the provider's schemes.
+    /// A credential given without a scheme
+    /// ([`ClientBuilder::api_key`](crate::ClientBuilder::api_key),
+    /// [`ClientBuilder::basic_auth`](crate::ClientBuilder::basic_auth)) fits
+    /// none of the provider's schemes.
     #[error("the API has no security scheme that takes {0}")]
     NoSchemeFor(&'static str),
-    /// A header set with [`ClientBuilder::header`] has an invalid name or value.
+    /// A header set with [`ClientBuilder::header`](crate::ClientBuilder::header)
+    /// has an invalid name or value.
     #[error("header `{0}` has an invalid name or value")]
     InvalidHeader(String),
     /// The provider's document declares no server, and no base URL was given.
@@ -36,7 +40,8 @@ pub enum ConfigError {
     #[error("base URL `{0}` is not an absolute http:// or https:// URL")]
     InvalidBaseUrl(String),
     /// The base URL has a user name or password in it (not echoed: it is a
-    /// credential). Credentials go through [`ClientBuilder::api_key`].
+    /// credential). Credentials go through
+    /// [`ClientBuilder::api_key`](crate::ClientBuilder::api_key).
     #[error("the base URL contains a user name or password; pass the credential with api_key")]
     CredentialsInBaseUrl,
     /// The HTTP client could not be created (e.g. the TLS backend failed to start).
@@ -59,7 +64,8 @@ pub enum ConfigError {
         reason: Box<ConfigError>,
     },
     /// A setting that configures the HTTP client itself was set together with
-    /// [`ClientBuilder::reqwest_client`], which cannot change it.
+    /// [`ClientBuilder::reqwest_client`](crate::ClientBuilder::reqwest_client),
+    /// which cannot change it.
     #[error(
         "`{0}` cannot be applied to a client given with `reqwest_client`: set it on that \
          client's reqwest::ClientBuilder (for redirects, with sdk::redirect_policy)"

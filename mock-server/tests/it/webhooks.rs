@@ -360,3 +360,65 @@ async fn no_callback_without_a_url_a_success_or_when_turned_off() {
     assert_eq!(created.status(), 201);
     assert!(deliveries(&quiet).await.is_empty());
 }
+
+#[tokio::test]
+async fn with_stateful_only_the_transition_that_succeeds_sends_the_callback() {
+    let scratch = crate::spec::Scratch::new("callbacks-stateful");
+    let dir = scratch.dir("orders");
+    let document = json!({
+        "openapi": "3.1.0",
+        "info": {"title": "Orders", "version": "1"},
+        "paths": {"/orders/{id}/ship": {"post": {
+            "operationId": "shipOrder",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+            "requestBody": {"content": {"application/json": {"schema": {
+                "type": "object", "properties": {"notify": {"type": "string"}}}}}},
+            "responses": {
+                "200": {"description": "shipped", "content": {"application/json": {
+                    "schema": {"type": "object"}, "example": {"state": "shipped"}}}},
+                "409": {"description": "already shipped"}
+            },
+            "callbacks": {"shipped": {"{$request.body#/notify}": {"post": {
+                "requestBody": {"content": {"application/json": {"schema": {"type": "object"}}}},
+                "responses": {"200": {"description": "ok"}}
+            }}}}
+        }}}
+    });
+    std::fs::write(dir.join("orders.json"), document.to_string()).unwrap();
+    std::fs::write(
+        dir.join("provider.yaml"),
+        "name: orders\ntitle: Orders\ndocuments: [orders.json]\ncredential_env: ORDERS_API_KEY\nlifecycle: lifecycle.yaml\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("lifecycle.yaml"),
+        "resources:\n  order:\n    key: [id]\n    initial: open\n    states: [open, shipped]\noperations:\n  shipOrder:\n    resource: order\n    transitions:\n      - {from: [open], to: shipped, status: 200}\n      - {from: [shipped], status: 409}\n",
+    )
+    .unwrap();
+    let mock = MockServer::start(Config {
+        stateful: true,
+        ..Config::serving([Spec::named("orders", dir)])
+    })
+    .await
+    .unwrap();
+    let (url, mut received) = receiver(&[204]).await;
+    let ship = format!("{}/orders/o1/ship", mock.base_url("orders").unwrap());
+    let client = test_support::http_client();
+    for expected in [200, 409] {
+        let answer = client
+            .post(&ship)
+            .json(&json!({"notify": url}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), expected);
+    }
+    let request = String::from_utf8(received.recv().await.unwrap()).unwrap();
+    assert!(
+        request.starts_with("POST /hooks/pets HTTP/1.1"),
+        "{request}"
+    );
+    let listed = deliveries(&mock).await;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["operation_id"], "shipOrder");
+}
