@@ -308,7 +308,11 @@ async fn deliver(
     payload: Bytes,
     delivery: Arc<Mutex<Delivery>>,
 ) {
-    let id = lock(&delivery).id.clone();
+    let (id, operation) = {
+        let delivery = lock(&delivery);
+        // A callback says which operation's request named its URL.
+        (delivery.id.clone(), delivery.operation_id.unwrap_or("-"))
+    };
     let method =
         reqwest::Method::from_bytes(webhook.method.as_bytes()).unwrap_or(reqwest::Method::POST);
     let delays = std::iter::once(Duration::ZERO).chain(RETRY_DELAYS);
@@ -352,12 +356,12 @@ async fn deliver(
         record.attempts.push(attempt);
         if delivered {
             record.state = "delivered";
-            tracing::info!(webhook = webhook.name, id = %id, "webhook delivered");
+            tracing::info!(webhook = webhook.name, id = %id, operation, "webhook delivered");
             return;
         }
     }
     lock(&delivery).state = "failed";
-    tracing::warn!(webhook = webhook.name, id = %id, "webhook not delivered");
+    tracing::warn!(webhook = webhook.name, id = %id, operation, "webhook not delivered");
 }
 
 #[cfg(test)]
