@@ -356,7 +356,10 @@ impl MockServer {
             source,
         })?;
         let shared = Arc::new(shared);
-        let app = server::router(shared.clone());
+        let app = {
+            let (router, shared) = (server::router(shared.clone()), shared.clone());
+            move |request| server::dispatch(router.clone(), shared.clone(), request)
+        };
         let (shutdown, stopped) = oneshot::channel::<()>();
         let limits = config.limits;
         let task = tokio::spawn(serve::serve(listener, app, limits, async {

@@ -17,15 +17,15 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
+use axum::extract::Request;
+use axum::response::Response;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
-use tower::ServiceExt;
 
 use crate::pipeline::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES};
 
@@ -50,14 +50,17 @@ impl Default for Limits {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` completes, then lets requests
-/// in flight finish.
-pub async fn serve(
+/// Serves `app` (a request's answer) on `listener` until `shutdown`
+/// completes, then lets requests in flight finish.
+pub async fn serve<App, Answer>(
     listener: TcpListener,
-    app: Router,
+    app: App,
     limits: Limits,
     shutdown: impl Future<Output = ()>,
-) {
+) where
+    App: Fn(Request) -> Answer + Clone + Send + Sync + 'static,
+    Answer: Future<Output = Response> + Send + 'static,
+{
     let mut http = http1::Builder::new();
     // hyper's default of at most 100 headers is `MAX_HEADERS` (setting it
     // explicitly would move header parsing to the heap). The size bound covers
@@ -88,7 +91,7 @@ pub async fn serve(
             move |request: hyper::Request<Incoming>| {
                 let (app, abort) = (app.clone(), abort.clone());
                 async move {
-                    let response = app.oneshot(request.map(Body::new)).await?;
+                    let response = app(request.map(Body::new)).await;
                     if let Some(kind) = response.extensions().get::<Abort>() {
                         abort.store(*kind as u8, Ordering::Release);
                     }
@@ -123,8 +126,8 @@ async fn accept_failed(error: std::io::Error) {
 }
 
 /// Put in a response's extensions to drop the connection instead of sending
-/// the response (fault injection). Served through [`Router`] alone, without
-/// this accept loop, it has no effect.
+/// the response (fault injection). Served through `mock_server::router`
+/// alone, without this accept loop, it has no effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Abort {

@@ -119,6 +119,10 @@ fn match_template(
 }
 
 fn decode(segment: &str) -> Option<Cow<'_, str>> {
+    // Nothing escaped: the segment as it is (already UTF-8), not checked again.
+    if !segment.contains('%') {
+        return Some(Cow::Borrowed(segment));
+    }
     percent_encoding::percent_decode_str(segment)
         .decode_utf8()
         .ok()
