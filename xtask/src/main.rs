@@ -63,9 +63,13 @@ enum Command {
         /// under `wrk`, in turn, this many rounds (needs `wrk` installed).
         #[arg(long, value_name = "ROUNDS", conflicts_with_all = ["spec", "other_mock"])]
         wrk: Option<u32>,
-        /// Seconds of each `--wrk` run.
+        /// Seconds of each `--wrk` run (and of `--instructions`' load).
         #[arg(long, value_name = "SECONDS", default_value_t = 5)]
         wrk_seconds: u32,
+        /// Instead: instructions per request of bare axum and the mock,
+        /// counted by callgrind under `wrk` (needs valgrind and wrk).
+        #[arg(long, conflicts_with_all = ["spec", "other_mock", "wrk"])]
+        instructions: bool,
     },
     /// The mock under a mixed valid/invalid load, then many connections open
     /// at once; fails on any unexpected answer or RSS growth of 1 MiB after
@@ -97,7 +101,9 @@ fn main() -> std::process::ExitCode {
             chart,
             wrk,
             wrk_seconds,
+            instructions,
         } => match (spec, wrk) {
+            _ if instructions => bench::run_instructions(wrk_seconds),
             (Some(spec), _) => bench::run_spec(&spec, requests, &chart),
             (None, Some(rounds)) => bench::run_wrk(rounds, wrk_seconds),
             (None, None) => bench::run(requests, other_mock.as_deref()),

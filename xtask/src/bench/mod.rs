@@ -21,8 +21,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
+mod instructions;
 mod spec;
 mod wrk;
+pub use instructions::run as run_instructions;
 pub use spec::run as run_spec;
 pub use wrk::run as run_wrk;
 

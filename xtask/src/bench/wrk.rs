@@ -14,8 +14,9 @@ use anyhow::{Context, Result, bail};
 use super::{Server, build_release, mock_logging, with_port};
 
 /// The request, as the other scenarios send it.
-const SCRIPT: &str = "wrk.method = \"POST\"\nwrk.headers[\"X-API-Key\"] = \"bench-key\"\n";
-const PATH: &str = "/chamelio/tasks/12345/cancel";
+pub(super) const SCRIPT: &str =
+    "wrk.method = \"POST\"\nwrk.headers[\"X-API-Key\"] = \"bench-key\"\n";
+pub(super) const PATH: &str = "/chamelio/tasks/12345/cancel";
 
 /// One server's run under `wrk`.
 struct Run {
@@ -67,12 +68,14 @@ pub fn run(rounds: u32, seconds: u32) -> Result<()> {
     println!(
         "| round | server | requests/s | ratio to bare axum | CPU per request |\n|---:|---|---:|---:|---:|"
     );
+    let mut ratios = vec![Vec::new(); servers.len()];
     for round in 1..=rounds {
         let mut baseline = None;
-        for (name, command) in &servers {
+        for ((name, command), ratios) in servers.iter().zip(&mut ratios) {
             let server = Server::start(name, command, Stdio::null())?;
             let measured = measure(&server, &script, seconds)?;
             let base = *baseline.get_or_insert(measured.per_second);
+            ratios.push(measured.per_second / base);
             println!(
                 "| {round} | {name} | {:.0} | {:.2} | {:.1} µs |",
                 measured.per_second,
@@ -81,7 +84,22 @@ pub fn run(rounds: u32, seconds: u32) -> Result<()> {
             );
         }
     }
+    // One round is one sample of a two-core machine's scheduling: the
+    // median says more than any round.
+    for ((name, _), ratios) in servers.iter().zip(&mut ratios).skip(1) {
+        println!("median ratio, {name}: {:.2}", median(ratios));
+    }
     Ok(())
+}
+
+/// The middle value (the mean of the two middle ones for an even count).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    match values.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => values[n / 2],
+        n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
+    }
 }
 
 fn measure(server: &Server, script: &Path, seconds: u32) -> Result<Run> {
@@ -115,8 +133,18 @@ fn measure(server: &Server, script: &Path, seconds: u32) -> Result<Run> {
 }
 
 fn wrk(url: &str, script: &Path, seconds: u32) -> Result<String> {
+    wrk_with(url, script, seconds, 32)
+}
+
+/// `wrk` with one thread and `connections` connections, its output.
+pub(super) fn wrk_with(url: &str, script: &Path, seconds: u32, connections: u32) -> Result<String> {
     let output = Command::new("wrk")
-        .args(["-t1", "-c32", &format!("-d{seconds}s"), "-s"])
+        .args([
+            "-t1",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "-s",
+        ])
         .arg(script)
         .arg(url)
         .output()
@@ -145,5 +173,17 @@ fn cpu_ticks(server: &Server) -> Result<u64> {
     match (field(14), field(15)) {
         (Some(user), Some(system)) => Ok(user + system),
         _ => bail!("no CPU times in {path}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::median;
+
+    #[test]
+    fn the_median_is_the_middle_of_the_sorted_values() {
+        assert_eq!(median(&mut [0.9, 0.7, 0.8]), 0.8);
+        assert_eq!(median(&mut [0.9, 0.7, 0.8, 0.6]), 0.75);
+        assert!(median(&mut []).is_nan());
     }
 }
