@@ -9,9 +9,9 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::ci::webhooks::{Webhooks, documented_payload};
+use crate::ci::webhooks::{UrlRefused, Webhooks, documented_payload, http_url};
 use crate::model::{Operation, Provider};
-use crate::pipeline::request::{Incoming, truncate};
+use crate::pipeline::request::Incoming;
 use crate::pipeline::routes::PathParams;
 
 /// Why a callback's URL could not be read from the request.
@@ -23,9 +23,9 @@ pub(crate) enum Unresolved {
     /// The expression is not one OpenAPI defines.
     #[error("`{0}` is not a runtime expression of OpenAPI")]
     Invalid(String),
-    /// The text it gives is not an `http(s)` URL without credentials.
-    #[error("`{0}` is not an http(s) URL without credentials")]
-    NotAUrl(String),
+    /// The text it gives is no URL the mock calls.
+    #[error(transparent)]
+    Url(#[from] UrlRefused),
 }
 
 /// Starts a delivery of each of `operation`'s callbacks whose URL the
@@ -47,16 +47,9 @@ pub(crate) fn fire(
         else {
             continue;
         };
-        let url =
-            expand(callback.url, request, params).and_then(|url| match reqwest::Url::parse(&url) {
-                Ok(url)
-                    if matches!(url.scheme(), "http" | "https") && url.username().is_empty() =>
-                {
-                    Ok(url)
-                }
-                _ => Err(Unresolved::NotAUrl(truncate(&url, 256).to_string())),
-            });
-        match url {
+        match expand(callback.url, request, params)
+            .and_then(|url| http_url(&url).map_err(Unresolved::from))
+        {
             Ok(url) => started.push(webhooks.deliver(
                 provider,
                 webhook,
@@ -192,6 +185,26 @@ mod tests {
             "POST /orders/o1?reply=http%3A%2F%2Fq"
         );
         assert_eq!(expand("http://fixed/cb").unwrap(), "http://fixed/cb");
+    }
+
+    #[test]
+    fn only_http_urls_without_credentials_are_called_and_credentials_are_not_echoed() {
+        assert!(http_url("https://h/cb").is_ok());
+        assert_eq!(
+            http_url("ftp://h/cb"),
+            Err(UrlRefused::NotHttp("ftp://h/cb".into()))
+        );
+        assert_eq!(
+            http_url("not a url"),
+            Err(UrlRefused::NotHttp("not a url".into()))
+        );
+        let refused = http_url("https://user:s3cret@h/cb").unwrap_err();
+        assert_eq!(refused, UrlRefused::Credentials);
+        assert!(!refused.to_string().contains("s3cret"));
+        assert_eq!(
+            http_url("https://:s3cret@h/cb"),
+            Err(UrlRefused::Credentials)
+        );
     }
 
     #[test]

@@ -27,6 +27,7 @@ use sha2::Sha256;
 
 use crate::model::{Provider, Webhook, WebhookSignature};
 use crate::mount::Mount;
+use crate::pipeline::request::truncate;
 
 /// The secret deliveries are signed with when `--webhook-secret` is not given.
 pub const TEST_SECRET: &str = "whsec_bW9jay1zZXJ2ZXIgd2ViaG9vayB0ZXN0IHNlY3JldA==";
@@ -236,10 +237,7 @@ impl Webhooks {
                 declared.join(", ")
             ));
         };
-        let url = match reqwest::Url::parse(url) {
-            Ok(url) if matches!(url.scheme(), "http" | "https") && url.username().is_empty() => url,
-            _ => return Err(format!("`{url}` is not an http(s) URL without credentials")),
-        };
+        let url = http_url(url).map_err(|refused| refused.to_string())?;
         let payload = match request.get("payload") {
             Some(payload) => Bytes::from(payload.to_string()),
             None => documented_payload(webhook),
@@ -290,6 +288,28 @@ impl Webhooks {
             delivery,
         ));
         id
+    }
+}
+
+/// Why a URL is not one the mock sends a webhook or callback to.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub(crate) enum UrlRefused {
+    /// Not an `http(s)` URL (cut to 256 characters).
+    #[error("`{0}` is not an http(s) URL")]
+    NotHttp(String),
+    /// It holds a user name or password (not echoed: a secret).
+    #[error("the URL holds a user name or password; the mock sends no credentials")]
+    Credentials,
+}
+
+/// `text` as an `http(s)` URL without a user name or password.
+pub(crate) fn http_url(text: &str) -> Result<reqwest::Url, UrlRefused> {
+    match reqwest::Url::parse(text) {
+        Ok(url) if !url.username().is_empty() || url.password().is_some() => {
+            Err(UrlRefused::Credentials)
+        }
+        Ok(url) if matches!(url.scheme(), "http" | "https") => Ok(url),
+        _ => Err(UrlRefused::NotHttp(truncate(text, 256).to_string())),
     }
 }
 
