@@ -11,8 +11,8 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use super::wrk::{PATH, SCRIPT, wrk_with};
-use super::{Server, build_release, mock_logging, with_port};
+use super::wrk::{PATH, write_script, wrk_with};
+use super::{Server, mock_and_bare_axum, mock_logging, with_port};
 
 /// Connections `wrk` keeps open: few, as a server under callgrind is slow.
 const CONNECTIONS: u32 = 4;
@@ -26,32 +26,14 @@ pub fn run(seconds: u32) -> Result<()> {
             return Ok(());
         }
     }
-    println!("building release binaries ...");
-    let binaries = build_release(&[
-        "-p",
-        "mock-server",
-        "--bin",
-        "mock-server",
-        "--example",
-        "bare_axum",
-    ])?;
-    let binary = |name: &str| {
-        binaries
-            .get(name)
-            .with_context(|| format!("cargo built no `{name}`"))
-    };
+    let (mock, bare_axum) = mock_and_bare_axum()?;
+    let script = write_script()?;
     let out = specs::repository_root().join("target/bench");
-    std::fs::create_dir_all(&out)?;
-    let script = out.join("wrk-post.lua");
-    std::fs::write(&script, SCRIPT).with_context(|| format!("writing {}", script.display()))?;
     let servers = [
-        (
-            "bare axum",
-            with_port(Command::new(binary("bare_axum")?), ""),
-        ),
+        ("bare axum", with_port(Command::new(&bare_axum), "")),
         (
             "mock, defaults (info logs, journal)",
-            mock_logging(binary("mock-server")?, &[], "info"),
+            mock_logging(&mock, &[], "info"),
         ),
     ];
     println!("callgrind, wrk -t1 -c{CONNECTIONS} -d{seconds}s, POST {PATH}");

@@ -59,30 +59,17 @@ struct Measured {
 /// under the same load as this one's default row.
 pub fn run(requests: u64, other_mock: Option<&Path>) -> Result<()> {
     let root = specs::repository_root();
-    println!("building release binaries ...");
-    let binaries = build_release(&[
-        "-p",
-        "mock-server",
-        "--bin",
-        "mock-server",
-        "--example",
-        "bare_axum",
-    ])?;
-    let binary = |name: &str| {
-        binaries
-            .get(name)
-            .with_context(|| format!("cargo built no `{name}`"))
-    };
+    let (mock_binary, bare_axum) = mock_and_bare_axum()?;
+    let mock_binary = mock_binary.as_path();
     let request = |path: &str, headers: &str| {
         format!(
             "POST {path} HTTP/1.1\r\nHost: {{host}}\r\nX-API-Key: bench-key\r\n{headers}Content-Length: 0\r\n\r\n"
         )
     };
-    let mock_binary = binary("mock-server")?;
     let mut scenarios = vec![
         Scenario {
             name: "bare axum, fixed body (baseline)".into(),
-            command: with_port(Command::new(binary("bare_axum")?), ""),
+            command: with_port(Command::new(&bare_axum), ""),
             request: request("/chamelio/tasks/12345/cancel", ""),
         },
         Scenario {
@@ -169,6 +156,27 @@ pub fn run(requests: u64, other_mock: Option<&Path>) -> Result<()> {
 /// `cargo build --release ARGS` in the workspace, through the target directory
 /// cargo picks for this run (so `CARGO_TARGET_DIR` is honoured); returns each
 /// built executable by target name.
+/// The release mock server and bare axum (`examples/bare_axum.rs`), built:
+/// their paths, in that order.
+fn mock_and_bare_axum() -> Result<(PathBuf, PathBuf)> {
+    println!("building release binaries ...");
+    let binaries = build_release(&[
+        "-p",
+        "mock-server",
+        "--bin",
+        "mock-server",
+        "--example",
+        "bare_axum",
+    ])?;
+    let binary = |name: &str| {
+        binaries
+            .get(name)
+            .cloned()
+            .with_context(|| format!("cargo built no `{name}`"))
+    };
+    Ok((binary("mock-server")?, binary("bare_axum")?))
+}
+
 pub fn build_release(args: &[&str]) -> Result<BTreeMap<String, PathBuf>> {
     let output = Command::new(env!("CARGO"))
         .current_dir(specs::repository_root())

@@ -6,16 +6,15 @@
 //! takes, so on two cores the servers' costs show. Each server's CPU time
 //! per request is read from `/proc/PID/stat` around the run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use super::{Server, build_release, mock_logging, with_port};
+use super::{Server, mock_and_bare_axum, mock_logging, with_port};
 
 /// The request, as the other scenarios send it.
-pub(super) const SCRIPT: &str =
-    "wrk.method = \"POST\"\nwrk.headers[\"X-API-Key\"] = \"bench-key\"\n";
+const SCRIPT: &str = "wrk.method = \"POST\"\nwrk.headers[\"X-API-Key\"] = \"bench-key\"\n";
 pub(super) const PATH: &str = "/chamelio/tasks/12345/cancel";
 
 /// One server's run under `wrk`.
@@ -33,36 +32,15 @@ pub fn run(rounds: u32, seconds: u32) -> Result<()> {
         );
         return Ok(());
     }
-    println!("building release binaries ...");
-    let binaries = build_release(&[
-        "-p",
-        "mock-server",
-        "--bin",
-        "mock-server",
-        "--example",
-        "bare_axum",
-    ])?;
-    let binary = |name: &str| {
-        binaries
-            .get(name)
-            .with_context(|| format!("cargo built no `{name}`"))
-    };
-    let script = specs::repository_root().join("target/bench/wrk-post.lua");
-    std::fs::create_dir_all(script.parent().context("a parent")?)?;
-    std::fs::write(&script, SCRIPT).with_context(|| format!("writing {}", script.display()))?;
+    let (mock, bare_axum) = mock_and_bare_axum()?;
+    let script = write_script()?;
     let servers = [
-        (
-            "bare axum",
-            with_port(Command::new(binary("bare_axum")?), ""),
-        ),
+        ("bare axum", with_port(Command::new(&bare_axum), "")),
         (
             "mock, defaults (info logs, journal)",
-            mock_logging(binary("mock-server")?, &[], "info"),
+            mock_logging(&mock, &[], "info"),
         ),
-        (
-            "mock, RUST_LOG=warn",
-            mock_logging(binary("mock-server")?, &[], "warn"),
-        ),
+        ("mock, RUST_LOG=warn", mock_logging(&mock, &[], "warn")),
     ];
     println!("wrk -t1 -c32 -d{seconds}s, POST {PATH}, {rounds} rounds");
     println!(
@@ -100,6 +78,14 @@ fn median(values: &mut [f64]) -> f64 {
         n if n % 2 == 1 => values[n / 2],
         n => (values[n / 2 - 1] + values[n / 2]) / 2.0,
     }
+}
+
+/// Writes the `wrk` script that sends the request (`target/bench/wrk-post.lua`).
+pub(super) fn write_script() -> Result<PathBuf> {
+    let script = specs::repository_root().join("target/bench/wrk-post.lua");
+    std::fs::create_dir_all(script.parent().context("a parent")?)?;
+    std::fs::write(&script, SCRIPT).with_context(|| format!("writing {}", script.display()))?;
+    Ok(script)
 }
 
 fn measure(server: &Server, script: &Path, seconds: u32) -> Result<Run> {
