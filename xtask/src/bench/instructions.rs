@@ -11,7 +11,7 @@ use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
 
-use super::wrk::{PATH, write_script, wrk_with};
+use super::wrk::{PATH, requests, write_script, wrk_with};
 use super::{Server, mock_and_bare_axum, mock_logging, with_port};
 
 /// Connections `wrk` keeps open: few, as a server under callgrind is slow.
@@ -81,12 +81,7 @@ fn count(
     let output = wrk_with(&url, script, seconds, CONNECTIONS)?;
     // `-d` writes the counts so far into `<dump>.1`, the next dump's name.
     control(&server, "-d", None)?;
-    let requests = output
-        .lines()
-        .find(|line| line.contains("requests in"))
-        .and_then(|line| line.split_whitespace().next())
-        .and_then(|n| n.parse::<u64>().ok())
-        .with_context(|| format!("no request count in wrk's output:\n{output}"))?;
+    let requests = requests(&output)?;
     let text = std::fs::read_to_string(&written)
         .with_context(|| format!("reading callgrind's dump {}", written.display()))?;
     let instructions = text

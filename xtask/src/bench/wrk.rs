@@ -103,12 +103,7 @@ fn measure(server: &Server, script: &Path, seconds: u32) -> Result<Run> {
             .with_context(|| format!("no `{prefix}` in wrk's output:\n{output}"))
     };
     let per_second = number("Requests/sec:")?;
-    let requests = output
-        .lines()
-        .find(|line| line.contains("requests in"))
-        .and_then(|line| line.split_whitespace().next())
-        .and_then(|n| n.parse::<f64>().ok())
-        .with_context(|| format!("no request count in wrk's output:\n{output}"))?;
+    let requests = requests(&output)? as f64;
     if output.contains("Non-2xx") {
         bail!("the server answered other than 2xx under load:\n{output}");
     }
@@ -116,6 +111,16 @@ fn measure(server: &Server, script: &Path, seconds: u32) -> Result<Run> {
         per_second,
         cpu_micros_per_request: (after - before) as f64 * 1e6 / TICKS_PER_SECOND / requests,
     })
+}
+
+/// How many requests `wrk`'s output says it sent (`N requests in ...`).
+pub(super) fn requests(output: &str) -> Result<u64> {
+    output
+        .lines()
+        .find(|line| line.contains("requests in"))
+        .and_then(|line| line.split_whitespace().next())
+        .and_then(|n| n.parse::<u64>().ok())
+        .with_context(|| format!("no request count in wrk's output:\n{output}"))
 }
 
 fn wrk(url: &str, script: &Path, seconds: u32) -> Result<String> {
