@@ -12,7 +12,8 @@ const NOT_YET_COMPILED: &[(&str, &str)] = &[];
 const COMPILED_BY_DEFAULT: &[&str] = &[
     "museum",
     "petstore",
-    // Pages (`tests/streams.rs`).
+    // Pages (`tests/streams.rs`); Kuma's by offset.
+    "kuma",
     "polaris",
     "securityschemes",
     "swaggerpetstore",

@@ -91,7 +91,7 @@ async fn pages_event_streams_files_and_forms_of_the_corpus() {
             let row = format!("{name} {}", operation.operation_id);
             if operation.pagination.is_some() {
                 walked += 1;
-                let (arguments, size) = walk_arguments(document, operation);
+                let (arguments, pages) = walk_arguments(document, operation);
                 let prefer = ("Prefer".to_string(), format!("items={WALK_ITEMS}"));
                 let connection = connection(&provider, &base, Some(KEY), vec![prefer]);
                 let walk = Box::pin(corpus_check::walk(
@@ -104,7 +104,7 @@ async fn pages_event_streams_files_and_forms_of_the_corpus() {
                 .await;
                 match walk
                     .map_err(|e| e.to_string())
-                    .and_then(|w| check_walk(&w, size))
+                    .and_then(|w| check_walk(&w, pages))
                 {
                     Ok(()) => {}
                     Err(why) => failures.push(format!("pages {row}: {why}")),

@@ -116,11 +116,20 @@ pub struct Paging {
     pub limit: Option<&'static str>,
     /// The body's member holding the page's items.
     pub items: &'static str,
-    /// The body's member naming the next position; `None`: the position is
-    /// the last item's id, named by no member.
+    /// The body's member naming the next position; `None`: no member names
+    /// it (it is the last item's id, or a count of items or pages).
     pub next: Option<&'static str>,
-    /// Whether a position is an item's id (`after=<id>`), else an offset.
+    /// Whether a position is an item's id (`after=<id>`), else an offset
+    /// or a page number.
     pub by_id: bool,
+    /// Whether positions are page numbers, and the first page's.
+    pub first_page: Option<u64>,
+    /// The body's integer members counting all items and all pages, which
+    /// the mock sets to its collection's counts.
+    pub totals: (Option<&'static str>, Option<&'static str>),
+    /// An item (JSON) synthesised from the item schema, copied when the
+    /// example's item array is empty (`default: []`).
+    pub item: Option<&'static str>,
     /// The body's boolean member about the next page, and whether it is
     /// inverted (`done`).
     pub more: Option<(&'static str, bool)>,

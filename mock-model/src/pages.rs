@@ -5,6 +5,8 @@
 //! a page against the response schema before it turns paging on; the
 //! runtime makes each answer.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::model::{PageEnd, Paging};
@@ -16,9 +18,13 @@ pub const DEFAULT_PAGE_SIZE: usize = 10;
 /// The largest collection, and the largest page, the mock makes.
 pub const MAX_ITEMS: usize = 1000;
 
-/// The item every other is made from: the example's first.
-fn template<'a>(paging: &Paging, example: &'a Value) -> Option<&'a Value> {
-    example.get(paging.items)?.as_array()?.first()
+/// The item every other is made from: the example's first, else the one
+/// synthesised from the item schema.
+fn template<'a>(paging: &Paging, example: &'a Value) -> Option<Cow<'a, Value>> {
+    match example.get(paging.items)?.as_array()?.first() {
+        Some(first) => Some(Cow::Borrowed(first)),
+        None => serde_json::from_str(paging.item?).ok().map(Cow::Owned),
+    }
 }
 
 /// The collection's size: `total` asked for, none without a template.
@@ -121,21 +127,30 @@ fn vary(id: &str, index: usize) -> String {
 }
 
 /// Where the page asked for starts: `position` as the request gives it
-/// (none: the first page); `None` when it names no place in the collection.
+/// (none: the first page), in pages of `limit` items where positions are
+/// page numbers; `None` when it names no place in the collection.
 pub fn start(
     paging: &Paging,
     example: &Value,
     position: Option<&str>,
     total: usize,
+    limit: usize,
 ) -> Option<usize> {
     let total = size(paging, example, total);
     let Some(position) = position.filter(|p| !p.is_empty()) else {
         return Some(0);
     };
+    if let Some(first) = paging.first_page {
+        let pages_before = position.parse::<u64>().ok()?.checked_sub(first)?;
+        return usize::try_from(pages_before)
+            .ok()?
+            .checked_mul(limit.max(1))
+            .filter(|start| *start <= total);
+    }
     if paging.by_id {
         let template = template(paging, example)?;
         return (0..total)
-            .position(|index| id_text(&item(paging, template, index)).as_deref() == Some(position))
+            .position(|index| id_text(&item(paging, &template, index)).as_deref() == Some(position))
             .map(|index| index + 1);
     }
     position
@@ -151,7 +166,7 @@ pub fn page(paging: &Paging, example: &Value, start: usize, limit: usize, total:
     let end = start.saturating_add(limit.max(1)).min(total);
     let items: Vec<Value> = match template(paging, example) {
         Some(template) => (start.min(end)..end)
-            .map(|index| item(paging, template, index))
+            .map(|index| item(paging, &template, index))
             .collect(),
         None => Vec::new(),
     };
@@ -165,6 +180,16 @@ pub fn page(paging: &Paging, example: &Value, start: usize, limit: usize, total:
     object.insert(paging.items.to_string(), Value::Array(items));
     if let Some((member, inverted)) = paging.more {
         object.insert(member.to_string(), Value::Bool(more != inverted));
+    }
+    let (total_items, total_pages) = paging.totals;
+    if let Some(member) = total_items {
+        object.insert(member.to_string(), Value::from(total));
+    }
+    if let Some(member) = total_pages {
+        object.insert(
+            member.to_string(),
+            Value::from(total.div_ceil(limit.max(1))),
+        );
     }
     if let Some(member) = paging.next {
         let next = if paging.by_id {
@@ -215,6 +240,9 @@ mod tests {
             items: "data",
             next: Some("next_cursor"),
             by_id: false,
+            first_page: None,
+            totals: (None, None),
+            item: None,
             more: Some(("has_more", false)),
             end: PageEnd::Null,
             vary: true,
@@ -231,7 +259,7 @@ mod tests {
         let mut position: Option<String> = None;
         let mut all = Vec::new();
         for _ in 0..100 {
-            let start = start(paging, &example, position.as_deref(), total).unwrap();
+            let start = start(paging, &example, position.as_deref(), total, limit).unwrap();
             let page = page(paging, &example, start, limit, total);
             all.extend(page["data"].as_array().unwrap().iter().cloned());
             let next = match paging.next {
@@ -288,16 +316,57 @@ mod tests {
     #[test]
     fn unknown_positions_name_no_place() {
         let example = example();
-        assert_eq!(start(&cursor(), &example, Some("nope"), 5), None);
-        assert_eq!(start(&cursor(), &example, Some("6"), 5), None);
-        assert_eq!(start(&cursor(), &example, Some(""), 5), Some(0));
+        assert_eq!(start(&cursor(), &example, Some("nope"), 5, 2), None);
+        assert_eq!(start(&cursor(), &example, Some("6"), 5, 2), None);
+        assert_eq!(start(&cursor(), &example, Some(""), 5, 2), Some(0));
         let by_id = Paging {
             by_id: true,
             next: None,
             ..cursor()
         };
-        assert_eq!(start(&by_id, &example, Some("snp_000001"), 5), Some(2));
-        assert_eq!(start(&by_id, &example, Some("snp_0a1b2c"), 5), None);
+        assert_eq!(start(&by_id, &example, Some("snp_000001"), 5, 2), Some(2));
+        assert_eq!(start(&by_id, &example, Some("snp_0a1b2c"), 5, 2), None);
+        let pages = Paging {
+            first_page: Some(1),
+            next: None,
+            ..cursor()
+        };
+        assert_eq!(start(&pages, &example, Some("0"), 5, 2), None);
+        assert_eq!(start(&pages, &example, Some("3"), 5, 2), Some(4));
+        assert_eq!(start(&pages, &example, Some("4"), 5, 2), None);
+    }
+
+    #[test]
+    fn counted_pages_carry_the_collections_totals() {
+        let counted = |first_page| Paging {
+            next: None,
+            more: None,
+            first_page,
+            totals: (Some("total"), Some("total_pages")),
+            ..cursor()
+        };
+        let example = json!({"data": [{"id": "a1"}], "total": 1, "total_pages": 1});
+        // Offsets: 5 items in pages of 2 from offset 0; page numbers from 1.
+        for (paging, positions) in [
+            (counted(None), ["0", "2", "4", "5"]),
+            (counted(Some(1)), ["1", "2", "3", "4"]),
+        ] {
+            let sizes: Vec<usize> = positions
+                .iter()
+                .map(|position| {
+                    // Past the end: an empty page, as the mock serves it.
+                    let first =
+                        start(&paging, &example, Some(position), 5, 2).unwrap_or(usize::MAX);
+                    let page = page(&paging, &example, first, 2, 5);
+                    assert_eq!(
+                        (&page["total"], &page["total_pages"]),
+                        (&json!(5), &json!(3))
+                    );
+                    page["data"].as_array().unwrap().len()
+                })
+                .collect();
+            assert_eq!(sizes, [2, 2, 1, 0], "{positions:?}");
+        }
     }
 
     #[test]
@@ -313,6 +382,17 @@ mod tests {
             .collect();
         assert_eq!(page["namespaces"], Value::Array(expected));
         assert_ne!(page["namespaces"][0], page["namespaces"][1]);
+    }
+
+    #[test]
+    fn an_example_without_items_pages_the_synthesised_item() {
+        let paging = Paging {
+            item: Some(r#"{"id": "job_0"}"#),
+            ..cursor()
+        };
+        let example = json!({"data": [], "has_more": true, "next_cursor": "x"});
+        let page = page(&paging, &example, 0, 2, 3);
+        assert_eq!(page["data"], json!([{"id": "job_0"}, {"id": "job_1"}]));
     }
 
     #[test]

@@ -2,11 +2,18 @@
 //!
 //! The builder of each operation the document shows to be paginated (see
 //! `specs::pagination`: a cursor, `page_token`, `after` or `iterator`
-//! parameter beside a next-position member or a `has_more` flag) has
-//! `.pages()`, a stream of whole pages, and `.stream()`, a stream of their
-//! items. Each page is one call with the builder's parameters (its `limit`
-//! too) and the call's options (timeout, retries); the stream ends after
-//! the page that has no next position, and after the first error.
+//! parameter beside a next-position member or a `has_more` flag, or an
+//! integer `offset` or `page`) has `.pages()`, a stream of whole pages, and
+//! `.stream()`, a stream of their items. Each page is one call with the
+//! builder's parameters (its `limit` too) and the call's options (timeout,
+//! retries); the stream ends after the page that has no next position, and
+//! after the first error.
+//!
+//! An offset moves on by the items of each page, a page number by one,
+//! from the builder's own value (else the document's default). Such a
+//! stream ends where the page says so (`has_more: false`, a total of items
+//! or pages reached) or at the first empty page; a page shorter than the
+//! limit asked does not end it, since servers cap limits without saying.
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
@@ -58,10 +65,75 @@ pub struct Pager<'a, B, P, E> {
     pub send: fn(B, CallOptions) -> PageCall<'a, P, E>,
     /// The request with its position parameter set.
     pub at: fn(B, String) -> B,
-    /// The next page's position, if the page names one.
-    pub next: fn(&P) -> Option<String>,
+    /// How the next page's position follows from a page.
+    pub next: Next<P>,
     /// The operation's error for a [`PageError`].
     pub failed: fn(PageError) -> E,
+}
+
+/// How the next page's position follows from a page.
+#[doc(hidden)]
+pub enum Next<P> {
+    /// The page names it (a member, the last item's id), if there is one.
+    Named(fn(&P) -> Option<String>),
+    /// It counts items (an offset) or pages (a page number).
+    Counted(Counted<P>),
+}
+
+/// A position that counts items or pages.
+#[doc(hidden)]
+pub struct Counted<P> {
+    /// Page numbers, else item offsets.
+    pub pages: bool,
+    /// The first request's position.
+    pub start: u64,
+    /// The position of the collection's first page (0, or 1 for most page numbers).
+    pub first: u64,
+    /// What a page says about itself and the collection.
+    pub facts: fn(&P) -> Facts,
+}
+
+/// What a page of counted positions says: its item count, and where given,
+/// whether another page follows and the collection's totals.
+#[doc(hidden)]
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Facts {
+    /// The page's items.
+    pub items: usize,
+    /// Whether another page follows (`has_more`).
+    pub more: Option<bool>,
+    /// The items of all pages.
+    pub total_items: Option<u64>,
+    /// The pages.
+    pub total_pages: Option<u64>,
+}
+
+impl<P> Counted<P> {
+    /// The position after the page at `current` that says `facts`, given
+    /// the `seen` items of the pages before it; `None` after the last page.
+    fn after(&self, current: u64, facts: Facts, seen: u64) -> Option<u64> {
+        if facts.items == 0 || facts.more == Some(false) {
+            return None;
+        }
+        let items = u64::try_from(facts.items).ok()?;
+        let next = if self.pages {
+            current.checked_add(1)?
+        } else {
+            current.checked_add(items)?
+        };
+        let past_the_total = if self.pages {
+            let pages_before_next = next.checked_sub(self.first)?;
+            // Items are counted from the first page only when the walk began there.
+            facts
+                .total_pages
+                .is_some_and(|total| pages_before_next >= total)
+                || (self.start == self.first
+                    && facts.total_items.is_some_and(|total| seen + items >= total))
+        } else {
+            facts.total_items.is_some_and(|total| next >= total)
+        };
+        (!past_the_total).then_some(next)
+    }
 }
 
 enum Step {
@@ -69,10 +141,15 @@ enum Step {
     Fail(PageError),
 }
 
-struct State<B> {
+struct State<B, P> {
     first: B,
+    next: Next<P>,
     step: Option<Step>,
     seen: HashSet<String>,
+    /// Counted positions: the position of the page last asked for, and the
+    /// items of the pages before it.
+    current: u64,
+    counted_items: u64,
 }
 
 /// The pages `pager` leads to, lazily.
@@ -91,10 +168,17 @@ where
         next,
         failed,
     } = pager;
+    let current = match &next {
+        Next::Counted(counted) => counted.start,
+        Next::Named(_) => 0,
+    };
     let state = State {
         first,
+        next,
         step: Some(Step::Fetch(None)),
         seen: HashSet::new(),
+        current,
+        counted_items: 0,
     };
     stream::unfold(state, move |mut state| async move {
         let request = match state.step.take()? {
@@ -104,7 +188,19 @@ where
         };
         match send(request, options).await {
             Ok(page) => {
-                state.step = next(&page).map(|position| {
+                let position = match &state.next {
+                    Next::Named(named) => named(&page),
+                    Next::Counted(counted) => {
+                        let facts = (counted.facts)(&page);
+                        let next = counted.after(state.current, facts, state.counted_items);
+                        if let Some(next) = next {
+                            state.current = next;
+                            state.counted_items += facts.items as u64;
+                        }
+                        next.map(|next| next.to_string())
+                    }
+                };
+                state.step = position.map(|position| {
                     if state.seen.insert(position.clone()) {
                         Step::Fetch(Some(position))
                     } else {
@@ -168,6 +264,43 @@ macro_rules! display_positions {
     )*};
 }
 display_positions!(i32, i64, u32, u64, f64, std::num::NonZeroU64, uuid::Uuid);
+
+/// An integer member or builder value, perhaps left out: a count.
+#[doc(hidden)]
+pub trait Count {
+    /// Its value; `None` when left out or negative.
+    fn count(&self) -> Option<u64>;
+}
+
+/// Integers as counts.
+macro_rules! integer_counts {
+    ($($integer:ty),*) => {$(
+        impl Count for $integer {
+            fn count(&self) -> Option<u64> {
+                u64::try_from(*self).ok()
+            }
+        }
+    )*};
+}
+integer_counts!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl Count for std::num::NonZeroU64 {
+    fn count(&self) -> Option<u64> {
+        Some(self.get())
+    }
+}
+
+impl Count for std::num::NonZeroU32 {
+    fn count(&self) -> Option<u64> {
+        Some(u64::from(self.get()))
+    }
+}
+
+impl<T: Count> Count for Option<T> {
+    fn count(&self) -> Option<u64> {
+        self.as_ref().and_then(Count::count)
+    }
+}
 
 impl<T: Position> Position for Option<T> {
     fn position(&self) -> Option<String> {
@@ -234,9 +367,127 @@ mod tests {
                 position: Some(position),
                 ..request
             },
-            next: |page| page.1.position(),
+            next: Next::Named(|page| page.1.position()),
             failed: |error| error.to_string(),
         }
+    }
+
+    /// Counted positions over `page`'s answers, from `start`; the positions
+    /// asked for and the items read.
+    async fn walk_counted(
+        pages: bool,
+        start: u64,
+        first: u64,
+        facts: fn(&Page) -> Facts,
+        page: Server,
+    ) -> (Vec<Option<String>>, Vec<u32>) {
+        static ASKED: std::sync::Mutex<Vec<Option<String>>> = std::sync::Mutex::new(Vec::new());
+        fn record(request: Request, options: CallOptions) -> PageCall<'static, Page, String> {
+            ASKED.lock().unwrap().push(request.position.clone());
+            send(request, options)
+        }
+        ASKED.lock().unwrap().clear();
+        let items: Vec<u32> = items(
+            super::pages(Pager {
+                send: record,
+                next: Next::Counted(Counted {
+                    pages,
+                    start,
+                    first,
+                    facts,
+                }),
+                ..pager(page)
+            }),
+            |page| page.0,
+        )
+        .try_collect()
+        .await
+        .unwrap();
+        (std::mem::take(&mut *ASKED.lock().unwrap()), items)
+    }
+
+    /// Five items, `[1, 2, 3, 4, 5]`, two a page, by offset.
+    fn by_offset(position: Option<&str>) -> Page {
+        let offset: usize = position.map_or(0, |p| p.parse().unwrap());
+        ((1..=5).skip(offset).take(2).collect(), None)
+    }
+
+    /// The same by page number from 1.
+    fn by_page(position: Option<&str>) -> Page {
+        let page: usize = position.map_or(1, |p| p.parse().unwrap());
+        ((1..=5).skip((page - 1) * 2).take(2).collect(), None)
+    }
+
+    #[tokio::test]
+    async fn counted_positions_walk_to_an_empty_page_or_a_total() {
+        let plain = |page: &Page| Facts {
+            items: page.0.len(),
+            ..Facts::default()
+        };
+        // No total: the empty page after the last ends the walk.
+        let (asked, items) = walk_counted(false, 0, 0, plain, by_offset).await;
+        assert_eq!(items, [1, 2, 3, 4, 5]);
+        let asked: Vec<_> = asked.iter().map(Option::as_deref).collect();
+        assert_eq!(asked, [None, Some("2"), Some("4"), Some("5")]);
+        let (asked, items) = walk_counted(true, 1, 1, plain, by_page).await;
+        assert_eq!(items, [1, 2, 3, 4, 5]);
+        assert_eq!(asked.len(), 4, "{asked:?}");
+
+        // A total of items or pages ends it at the last page.
+        let (asked, items) = walk_counted(
+            false,
+            0,
+            0,
+            |page| Facts {
+                items: page.0.len(),
+                total_items: Some(5),
+                ..Facts::default()
+            },
+            by_offset,
+        )
+        .await;
+        assert_eq!((asked.len(), items.len()), (3, 5));
+        let (asked, _) = walk_counted(
+            true,
+            1,
+            1,
+            |page| Facts {
+                items: page.0.len(),
+                total_pages: Some(3),
+                ..Facts::default()
+            },
+            by_page,
+        )
+        .await;
+        assert_eq!(asked.len(), 3);
+        let (asked, _) = walk_counted(
+            true,
+            1,
+            1,
+            |page| Facts {
+                items: page.0.len(),
+                total_items: Some(5),
+                ..Facts::default()
+            },
+            by_page,
+        )
+        .await;
+        assert_eq!(asked.len(), 3);
+        // `has_more: false` ends it too; a walk from page 2 counts from there.
+        let (asked, items) = walk_counted(
+            true,
+            2,
+            1,
+            |page| Facts {
+                items: page.0.len(),
+                more: Some(page.0.len() == 2),
+                ..Facts::default()
+            },
+            |position| by_page(Some(position.unwrap_or("2"))),
+        )
+        .await;
+        assert_eq!(items, [3, 4, 5]);
+        assert_eq!(asked.len(), 2);
     }
 
     #[tokio::test]

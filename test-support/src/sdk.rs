@@ -215,7 +215,8 @@ pub const STREAM_EVENTS: usize = 4;
 
 /// The arguments of a walk of a paginated `operation` from its first page:
 /// valid ones, without a position, two items a page where the limit's
-/// schema allows it; and the page size they ask for, if known.
+/// schema allows it; and the pages a walk of [`WALK_ITEMS`] items takes
+/// with them, when the page size is known.
 pub fn walk_arguments(
     document: &specs::SourceDocument,
     operation: &Operation,
@@ -233,7 +234,20 @@ pub fn walk_arguments(
         Some(limit) => arguments.get(limit).and_then(|v| v.parse::<usize>().ok()),
         None => None,
     };
-    (arguments, size.filter(|size| *size > 0))
+    // A count of items or pages that no flag or total ends stops at the
+    // empty page after the last.
+    let counted = matches!(
+        pagination.next,
+        specs::pagination::Next::Offset { .. } | specs::pagination::Next::Page { .. }
+    );
+    let told = pagination.more.is_some()
+        || pagination.totals.items.is_some()
+        || pagination.totals.pages.is_some();
+    let empty_page = usize::from(counted && !told);
+    let pages = size
+        .filter(|size| *size > 0)
+        .map(|size| WALK_ITEMS.div_ceil(size) + empty_page);
+    (arguments, pages)
 }
 
 /// Whether the parameter `name`'s schema takes the integer `value`.
@@ -255,10 +269,10 @@ fn admits(document: &specs::SourceDocument, operation: &Operation, name: &str, v
         && bound("exclusiveMaximum").is_none_or(|max| value < max)
 }
 
-/// What a walk of [`WALK_ITEMS`] items in pages of `size` must show: the
-/// last page reached, every item once (by `id`, where items have one), as
-/// many pages as the size makes.
-pub fn check_walk(walk: &sdk::dynamic::Walk, size: Option<usize>) -> Result<(), String> {
+/// What a walk of [`WALK_ITEMS`] items must show: the last page reached,
+/// every item once (by `id`, where items have one), in as many `pages` as
+/// [`walk_arguments`] says, when it knows.
+pub fn check_walk(walk: &sdk::dynamic::Walk, pages: Option<usize>) -> Result<(), String> {
     if let Some(stopped) = &walk.stopped {
         return Err(format!("the walk stopped: {stopped:?}"));
     }
@@ -272,14 +286,10 @@ pub fn check_walk(walk: &sdk::dynamic::Walk, size: Option<usize>) -> Result<(), 
             walk.pages
         ));
     }
-    if let Some(size) = size
-        && walk.pages != WALK_ITEMS.div_ceil(size)
+    if let Some(pages) = pages
+        && walk.pages != pages
     {
-        return Err(format!(
-            "{} pages of at most {size}, expected {}",
-            walk.pages,
-            WALK_ITEMS.div_ceil(size)
-        ));
+        return Err(format!("{} pages, expected {pages}", walk.pages));
     }
     let ids: Vec<String> = walk
         .items

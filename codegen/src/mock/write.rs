@@ -295,12 +295,19 @@ impl Writer {
                  items,
                  next,
                  by_id,
+                 first_page,
+                 totals: (total_items, total_pages),
+                 item,
                  more,
                  end,
                  vary,
              }| {
                 let limit = option(limit.map(|l| quote!(#l)));
                 let next = option(next.map(|n| quote!(#n)));
+                let first_page = option(first_page.map(|n| quote!(#n)));
+                let total_items = option(total_items.map(|n| quote!(#n)));
+                let total_pages = option(total_pages.map(|n| quote!(#n)));
+                let item = option(item.map(|i| quote!(#i)));
                 let more = option(more.map(|(member, inverted)| quote!((#member, #inverted))));
                 let end = match end {
                     PageEnd::Null => quote!(PageEnd::Null),
@@ -313,6 +320,9 @@ impl Writer {
                     items: #items,
                     next: #next,
                     by_id: #by_id,
+                    first_page: #first_page,
+                    totals: (#total_items, #total_pages),
+                    item: #item,
                     more: #more,
                     end: #end,
                     vary: #vary,

@@ -403,10 +403,12 @@ fn add_send_raw_body(block: &mut syn::ItemImpl) {
     block.items.push(syn::ImplItem::Fn(raw));
 }
 
-/// `target(.., last_event_id)`: `source()` (`send_raw`, or `send_raw_body`
-/// where the builder has it) asking for `text/event-stream` (any `Accept`
-/// progenitor sets is replaced), with `Last-Event-ID` when resuming, for the
-/// operations whose success is an event stream.
+/// `target(.., __resume_event_id)`: `source()` (`send_raw`, or
+/// `send_raw_body` where the builder has it) asking for `text/event-stream`
+/// (any `Accept` progenitor sets is replaced), with `Last-Event-ID` when
+/// resuming, for the operations whose success is an event stream. The
+/// argument's name is one no parameter's can be: Mistral's stream
+/// operations have a `last_event_id` query parameter of their own.
 fn add_send_raw_events(block: &mut syn::ItemImpl, source: &str, target: &str) {
     let Some(mut raw) = block.items.iter().find_map(|item| match item {
         syn::ImplItem::Fn(f) if f.sig.ident == source => Some(f.clone()),
@@ -419,7 +421,7 @@ fn add_send_raw_events(block: &mut syn::ItemImpl, source: &str, target: &str) {
     if accept.inserted {
         raw.sig.ident = syn::Ident::new(target, raw.sig.ident.span());
         raw.sig.inputs.push(syn::parse_quote!(
-            last_event_id: Option<reqwest::header::HeaderValue>
+            __resume_event_id: Option<reqwest::header::HeaderValue>
         ));
         block.items.push(syn::ImplItem::Fn(raw));
     }
@@ -450,7 +452,7 @@ impl VisitMut for AcceptEventStream {
                         reqwest::header::ACCEPT,
                         reqwest::header::HeaderValue::from_static("text/event-stream"),
                     )
-                    .headers(crate::events::resume_headers(last_event_id))
+                    .headers(crate::events::resume_headers(__resume_event_id))
                     .build()
             );
             self.inserted = true;

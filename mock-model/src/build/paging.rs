@@ -6,6 +6,7 @@ use specs::pagination::Next;
 use specs::refs::Document;
 
 use super::leak::Strings;
+use super::synth::synthesize;
 use crate::evaluate::is_valid;
 use crate::model::{PageEnd, Paging, Response};
 use crate::pages;
@@ -25,9 +26,11 @@ pub(super) fn paging(
         .min_by_key(|r| r.status)?;
     let schema = response.schema?;
     let example: Value = serde_json::from_str(response.examples.first()?.body).ok()?;
-    let (next, by_id) = match &pagination.next {
-        Next::Member(member) => (Some(member.as_str()), pagination.by_item_id()),
-        Next::LastItem(_) => (None, true),
+    let (next, by_id, first_page) = match &pagination.next {
+        Next::Member(member) => (Some(member.as_str()), pagination.by_item_id(), None),
+        Next::LastItem(_) => (None, true, None),
+        Next::Offset { .. } => (None, false, None),
+        Next::Page { first } => (None, false, Some(*first)),
     };
     let declared = operation
         .responses
@@ -52,12 +55,34 @@ pub(super) fn paging(
         }
         None => PageEnd::Absent,
     };
+    // An example with an empty item array (`default: []`) shows no item to
+    // copy: one synthesised from the item schema stands in.
+    let has_item = example
+        .get(&pagination.items)
+        .and_then(Value::as_array)
+        .is_some_and(|items| !items.is_empty());
+    let item = if has_item {
+        None
+    } else {
+        let schema = declared
+            .get("properties")
+            .and_then(|p| p.get(&pagination.items))
+            .and_then(|s| document.deref(s))
+            .and_then(|s| s.get("items"))?;
+        Some(strings.get(&synthesize(document, schema).to_string()))
+    };
     let mut paging = Paging {
         parameter: strings.get(&pagination.parameter),
         limit: pagination.limit.as_deref().map(|l| strings.get(l)),
         items: strings.get(&pagination.items),
         next: next.map(|n| strings.get(n)),
         by_id,
+        first_page,
+        totals: (
+            pagination.totals.items.as_deref().map(|m| strings.get(m)),
+            pagination.totals.pages.as_deref().map(|m| strings.get(m)),
+        ),
+        item,
         more: pagination
             .more
             .as_ref()

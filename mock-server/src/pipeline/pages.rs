@@ -1,7 +1,7 @@
 //! page: a list operation's selected success example made into the page
 //! the request's position asks for (`mock_model::pages`), so a client
-//! walking `next_cursor` or `after=<last id>` reaches a last page, each
-//! item once. The collection holds `Prefer: items=N` items (5 by default);
+//! walking `next_cursor`, `after=<last id>`, offsets or page numbers
+//! reaches a last page, each item once. The collection holds `Prefer: items=N` items (5 by default);
 //! a page holds the request's `limit` (10 by default).
 
 use mock_model::model::{Example, Operation, Response};
@@ -41,6 +41,6 @@ pub fn paged(
     // A position the mock never gave out (a cursor from elsewhere) is past
     // the end: an empty last page, as a server answers once a collection
     // has moved on, rather than a refusal a test fixture would trip on.
-    let first = start(paging, &example, position, total).unwrap_or(usize::MAX);
+    let first = start(paging, &example, position, total, limit).unwrap_or(usize::MAX);
     Some(page(paging, &example, first, limit, total).to_string())
 }

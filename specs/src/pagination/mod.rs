@@ -13,14 +13,21 @@
 //!   the next value is the body's `last_id` when it has one, else the last
 //!   item's `id` (Stripe, OpenAI, Resend).
 //!
-//! Anything else (offsets without a next member, page numbers, `Link`
-//! headers) is not recognised; such operations stay plain calls, unless
-//! `provider.yaml` declares how they page ([`Declared`]):
+//! - **a count**: an integer `offset` (or `skip`) moves on by the items of
+//!   the page, an integer `page` (or `page_number`) by one; the last page
+//!   is the one a `has_more` flag or a total (`total`, `total_count`,
+//!   `total_pages`, ...) says is last, one with fewer items than the
+//!   request's limit, or an empty one (Mistral, Netbird, STACKIT, Kuma).
+//!
+//! Anything else (`Link` headers, bodies that are a bare array) is not
+//! recognised; such operations stay plain calls, unless `provider.yaml`
+//! declares how they page ([`Declared`]):
 //!
 //! ```yaml
 //! pagination:
 //!   listThings: {parameter: page, items: results, next: next_page, more: has_more}
 //!   listEvents: {parameter: after, items: data, next_item: id, more: has_more}
+//!   listZones: {parameter: page, items: zones, count: pages, total_pages: totalPages}
 //!   searchAll: false        # looks paginated, is not
 //! ```
 
@@ -44,6 +51,18 @@ pub struct Pagination {
     pub more: Option<More>,
     /// The query parameter that bounds a page's size (`limit`, `page_size`, ...).
     pub limit: Option<String>,
+    /// The body's integer members counting the whole collection.
+    pub totals: Totals,
+}
+
+/// The body's integer members counting the whole collection, read by
+/// counted pagination ([`Next::Offset`], [`Next::Page`]) to stop at the end.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Totals {
+    /// The items in all pages (`total`, `total_count`, `totalItems`).
+    pub items: Option<String>,
+    /// The pages (`total_pages`, `totalPages`).
+    pub pages: Option<String>,
 }
 
 impl Pagination {
@@ -56,6 +75,7 @@ impl Pagination {
                 member == "last_id"
                     && ITEM_ID_PARAMETERS.contains(&folded(&self.parameter).as_str())
             }
+            Next::Offset { .. } | Next::Page { .. } => false,
         }
     }
 }
@@ -67,6 +87,17 @@ pub enum Next {
     Member(String),
     /// A member of the page's last item (its `id`).
     LastItem(String),
+    /// An item offset: the next is this page's plus its item count.
+    Offset {
+        /// The offset of a request that sends none (the parameter's `default`, else 0).
+        first: u64,
+    },
+    /// A page number: the next is this page's plus one.
+    Page {
+        /// The number of the first page (the parameter's `default`, else
+        /// its `minimum`, else 1).
+        first: u64,
+    },
 }
 
 /// A boolean member of the body about the next page.
@@ -112,6 +143,25 @@ pub struct DeclaredPages {
     /// The query parameter bounding a page's size.
     #[serde(default)]
     limit: Option<String>,
+    /// Else: the position counts `items` (an offset) or `pages` (a page number).
+    #[serde(default)]
+    count: Option<Counted>,
+    /// The body's member counting the items of all pages.
+    #[serde(default)]
+    total_items: Option<String>,
+    /// The body's member counting the pages.
+    #[serde(default)]
+    total_pages: Option<String>,
+}
+
+/// What a declared counted position counts.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Counted {
+    /// Items: an offset.
+    Items,
+    /// Pages: a page number.
+    Pages,
 }
 
 /// Parameter names (lower case, without `_` and `-`) that carry a position.
@@ -126,11 +176,28 @@ const POSITION_PARAMETERS: &[&str] = &[
     "iterator",
     "marker",
     "offset",
+    "skip",
     "page",
+    "pagenumber",
 ];
 
 /// Parameter names that carry a position which is a number.
-const NUMBER_PARAMETERS: &[&str] = &["offset", "page"];
+const NUMBER_PARAMETERS: &[&str] = &["offset", "skip", "page", "pagenumber"];
+
+/// Number parameters that count pages (the others count items).
+const PAGE_PARAMETERS: &[&str] = &["page", "pagenumber"];
+
+/// Body members counting all items.
+const TOTAL_ITEMS_MEMBERS: &[&str] = &[
+    "total",
+    "totalcount",
+    "totalitems",
+    "totalrecords",
+    "totalresults",
+];
+
+/// Body members counting all pages.
+const TOTAL_PAGES_MEMBERS: &[&str] = &["totalpages", "pagecount"];
 
 /// Parameter names that carry a position which is an item's id.
 const ITEM_ID_PARAMETERS: &[&str] = &["after", "startingafter"];

@@ -7,8 +7,9 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::{
-    Declared, ITEM_ID_PARAMETERS, ITEM_MEMBERS, LIMIT_PARAMETERS, More, NUMBER_PARAMETERS, Next,
-    POSITION_PARAMETERS, Pagination, folded,
+    Counted, Declared, ITEM_ID_PARAMETERS, ITEM_MEMBERS, LIMIT_PARAMETERS, More, NUMBER_PARAMETERS,
+    Next, PAGE_PARAMETERS, POSITION_PARAMETERS, Pagination, TOTAL_ITEMS_MEMBERS,
+    TOTAL_PAGES_MEMBERS, Totals, folded,
 };
 use crate::refs::Document;
 use crate::{Location, Operation, SpecError};
@@ -36,13 +37,24 @@ pub(crate) fn declare(
                 ));
             }
             Declared::Pages(pages) => {
-                let next = match (&pages.next, &pages.next_item) {
-                    (Some(member), None) => Next::Member(member.clone()),
-                    (None, Some(member)) => Next::LastItem(member.clone()),
+                let schema = operation
+                    .parameters
+                    .iter()
+                    .find(|p| p.name == pages.parameter)
+                    .map(|p| &p.schema);
+                let next = match (&pages.next, &pages.next_item, pages.count) {
+                    (Some(member), None, None) => Next::Member(member.clone()),
+                    (None, Some(member), None) => Next::LastItem(member.clone()),
+                    (None, None, Some(Counted::Items)) => Next::Offset {
+                        first: first_position(schema, false),
+                    },
+                    (None, None, Some(Counted::Pages)) => Next::Page {
+                        first: first_position(schema, true),
+                    },
                     _ => {
                         return Err(SpecError::invalid(
                             at,
-                            "name exactly one of `next` (a body member) and `next_item` (the last item's)",
+                            "name exactly one of `next` (a body member), `next_item` (the last item's) and `count` (`items` or `pages`)",
                         ));
                     }
                 };
@@ -69,11 +81,25 @@ pub(crate) fn declare(
                         inverted: pages.more_inverted,
                     }),
                     limit: pages.limit.clone(),
+                    totals: Totals {
+                        items: pages.total_items.clone(),
+                        pages: pages.total_pages.clone(),
+                    },
                 })
             }
         };
     }
     Ok(())
+}
+
+/// The position of a request that sends none, read from the parameter's
+/// `schema`: its integer `default`, else for page numbers its `minimum`,
+/// else 1 for page numbers and 0 for offsets.
+fn first_position(schema: Option<&Value>, pages: bool) -> u64 {
+    let number = |keyword: &str| schema.and_then(|s| s.get(keyword)).and_then(Value::as_u64);
+    number("default")
+        .or_else(|| if pages { number("minimum") } else { None })
+        .unwrap_or(u64::from(pages))
 }
 
 /// The types a schema admits: its `type`, or its `anyOf`/`oneOf` branches
@@ -160,6 +186,18 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
         let types = member_types(name);
         types.contains(&"string") || types.contains(&"integer")
     };
+    let count_member = |names: &[&str]| {
+        properties
+            .keys()
+            .find(|name| {
+                names.contains(&folded(name).as_str()) && member_types(name).contains(&"integer")
+            })
+            .cloned()
+    };
+    let totals = Totals {
+        items: count_member(TOTAL_ITEMS_MEMBERS),
+        pages: count_member(TOTAL_PAGES_MEMBERS),
+    };
     for parameter in query() {
         let name = folded(&parameter.name);
         if !POSITION_PARAMETERS.contains(&name.as_str()) {
@@ -204,6 +242,7 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
                 next: Next::Member(member.clone()),
                 more,
                 limit,
+                totals: Totals::default(),
             });
         }
         if ITEM_ID_PARAMETERS.contains(&name.as_str()) && more.as_ref().is_some_and(|m| !m.inverted)
@@ -225,10 +264,34 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
                 next,
                 more,
                 limit,
+                totals: Totals::default(),
             });
         }
     }
-    None
+    // No member names the next position: an integer offset or page
+    // number counts its way there.
+    let parameter = query().find(|p| {
+        NUMBER_PARAMETERS.contains(&folded(&p.name).as_str())
+            && types(document, &p.schema).contains(&"integer")
+    })?;
+    let schema = document.deref(&parameter.schema);
+    let next = if PAGE_PARAMETERS.contains(&folded(&parameter.name).as_str()) {
+        Next::Page {
+            first: first_position(schema, true),
+        }
+    } else {
+        Next::Offset {
+            first: first_position(schema, false),
+        }
+    };
+    Some(Pagination {
+        parameter: parameter.name.clone(),
+        items,
+        next,
+        more,
+        limit,
+        totals,
+    })
 }
 
 #[cfg(test)]
@@ -302,6 +365,7 @@ mod tests {
                     inverted: false
                 }),
                 limit: Some("limit".into()),
+                totals: Totals::default(),
             })
         );
     }
@@ -359,6 +423,15 @@ mod tests {
         assert_eq!(pagination.next, Next::Member("next_page".into()));
         assert_eq!(pagination.limit.as_deref(), Some("per_page"));
 
+        let counted: BTreeMap<String, Declared> = serde_json::from_value(json!({
+            "list": {"parameter": "page", "items": "results", "count": "pages", "total_pages": "pages"}
+        }))
+        .unwrap();
+        declare(&mut operations, &counted, Path::new("provider.yaml")).unwrap();
+        let pagination = operations[0].pagination.clone().unwrap();
+        assert_eq!(pagination.next, Next::Page { first: 1 });
+        assert_eq!(pagination.totals.pages.as_deref(), Some("pages"));
+
         let not: BTreeMap<String, Declared> =
             serde_json::from_value(json!({"list": false})).unwrap();
         declare(&mut operations, &not, Path::new("provider.yaml")).unwrap();
@@ -369,6 +442,10 @@ mod tests {
             (json!({"list": true}), "says nothing of how"),
             (
                 json!({"list": {"parameter": "page", "items": "results"}}),
+                "exactly one of",
+            ),
+            (
+                json!({"list": {"parameter": "page", "items": "results", "next": "n", "count": "items"}}),
                 "exactly one of",
             ),
             (
@@ -385,8 +462,62 @@ mod tests {
     }
 
     #[test]
+    fn counted_offsets_and_page_numbers() {
+        // An integer offset beside a total (Mistral's voices, Kuma).
+        let (document, mut operation) = list(
+            &["offset", "limit"],
+            json!({"type": "object", "properties": {
+                "items": items(), "total": {"type": "integer"},
+                "next": {"type": "string", "format": "uri"}}}),
+        );
+        operation.parameters[0].schema = json!({"type": "integer", "default": 0});
+        assert_eq!(
+            recognise(&document, &operation),
+            Some(Pagination {
+                parameter: "offset".into(),
+                items: "items".into(),
+                next: Next::Offset { first: 0 },
+                more: None,
+                limit: Some("limit".into()),
+                totals: Totals {
+                    items: Some("total".into()),
+                    pages: None
+                },
+            })
+        );
+        // A page number from 1 beside the current one and a page count (Netbird).
+        let (document, mut operation) = list(
+            &["page", "page_size"],
+            json!({"type": "object", "properties": {
+                "data": items(), "page": {"type": "integer"},
+                "total_records": {"type": "integer"}, "total_pages": {"type": "integer"}}}),
+        );
+        operation.parameters[0].schema = json!({"type": "integer", "minimum": 1});
+        let pagination = recognise(&document, &operation).unwrap();
+        assert_eq!(pagination.next, Next::Page { first: 1 });
+        assert_eq!(pagination.limit.as_deref(), Some("page_size"));
+        assert_eq!(
+            pagination.totals,
+            Totals {
+                items: Some("total_records".into()),
+                pages: Some("total_pages".into())
+            }
+        );
+        // Mistral's pages count from their default, 0; a flag ends them too.
+        let (document, mut operation) = list(
+            &["page"],
+            json!({"type": "object", "properties": {"data": items(), "has_more": {"type": "boolean"}}}),
+        );
+        operation.parameters[0].schema = json!({"type": "integer", "default": 0});
+        let pagination = recognise(&document, &operation).unwrap();
+        assert_eq!(pagination.next, Next::Page { first: 0 });
+        assert_eq!(pagination.more.map(|m| m.member), Some("has_more".into()));
+    }
+
+    #[test]
     fn not_a_page() {
-        // A position parameter without a way to the next page.
+        // A position parameter without a way to the next page: a text
+        // offset is no count.
         let (document, operation) = list(
             &["offset"],
             json!({"type": "object", "properties": {"data": items(), "total": {"type": "integer"}}}),
@@ -398,19 +529,6 @@ mod tests {
             json!({"type": "object", "properties": {"data": items()}}),
         );
         assert_eq!(recognise(&document, &operation), None);
-        // The current page number, not the next (Netbird).
-        let (document, operation) = list(
-            &["page"],
-            json!({"type": "object", "properties": {"data": items(), "page": {"type": "integer"}, "total_pages": {"type": "integer"}}}),
-        );
-        assert_eq!(recognise(&document, &operation), None);
-        // A next page's URL beside an integer offset (Kuma).
-        let (document, mut operation) = list(
-            &["offset"],
-            json!({"type": "object", "properties": {"items": items(), "next": {"type": "string"}}}),
-        );
-        operation.parameters[0].schema = json!({"type": "integer"});
-        assert_eq!(recognise(&document, &operation), None);
         // No position parameter.
         let (document, mut operation) = list(
             &["limit"],
@@ -418,6 +536,13 @@ mod tests {
         );
         assert_eq!(recognise(&document, &operation), None);
         operation.method = "POST".into();
+        assert_eq!(recognise(&document, &operation), None);
+        // No item array.
+        let (document, mut operation) = list(
+            &["page"],
+            json!({"type": "object", "properties": {"total": {"type": "integer"}}}),
+        );
+        operation.parameters[0].schema = json!({"type": "integer"});
         assert_eq!(recognise(&document, &operation), None);
     }
 }

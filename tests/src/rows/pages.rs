@@ -11,7 +11,7 @@ use crate::support::{KEY, Suite, Target};
 /// Runs the row.
 pub async fn run(suite: &Suite, target: &Target) -> Result<(), String> {
     let base = suite.mock_base(target).await?;
-    let (arguments, size) = walk_arguments(target.document(), target.operation());
+    let (arguments, pages) = walk_arguments(target.document(), target.operation());
     let prefer = ("Prefer".to_string(), format!("items={WALK_ITEMS}"));
     let connection = target.connection(&base, Some(KEY), vec![prefer]);
     let walk = Box::pin(sdk::dynamic::walk_with(
@@ -23,5 +23,5 @@ pub async fn run(suite: &Suite, target: &Target) -> Result<(), String> {
     ))
     .await
     .map_err(|e| format!("the SDK could not walk the pages: {e}"))?;
-    check_walk(&walk, size)
+    check_walk(&walk, pages)
 }

@@ -10,8 +10,9 @@ use specs::Operation;
 use specs::pagination::Next;
 
 use super::names::{ident, progenitor_name, progenitor_snake};
-use super::shapes::{inner, inner_result, is_flag, last_ident};
+use super::shapes::{inner, inner_result, is_count, is_flag, last_ident};
 use super::{Generated, success_type};
+use crate::sdk::progenitor_output::Field;
 
 /// What the generated pager needs, read from progenitor's types.
 pub struct Plan {
@@ -21,7 +22,8 @@ pub struct Plan {
     item: TokenStream,
     /// `page.data`, as a `Vec`.
     items: TokenStream,
-    /// The next position from `page`, an `Option<String>`.
+    /// How the next position follows from a page: a `crate::pages::Next`
+    /// (read inside `pages_with`, where `self` is the first request).
     next: TokenStream,
     /// The request with `position` set: `|builder, position| #at`.
     at: TokenStream,
@@ -55,7 +57,7 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
     let setter = ident(&setter_name);
     let at = if setter_text == "String" || generated.text_newtypes.contains(&setter_text) {
         quote!(builder.#setter(position))
-    } else if ["i32", "i64", "u32", "u64", "NonZeroU64", "Uuid"].contains(&setter_text.as_str()) {
+    } else if is_count(setter_type) || setter_text == "Uuid" {
         // A number (a page number or offset) or an id: parsed, and a
         // position that is not one fails the next call as an invalid request.
         let optional = generated
@@ -94,7 +96,110 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
     } else {
         quote!(page.#items_ident)
     };
+    let flag = match &pagination.more {
+        Some(more) => Some((
+            member(&more.member)
+                .filter(|f| is_flag(&f.ty))?
+                .ident
+                .clone(),
+            more.inverted,
+        )),
+        None => None,
+    };
 
+    let (pages, first) = match &pagination.next {
+        Next::Offset { first } => (false, *first),
+        Next::Page { first } => (true, *first),
+        Next::Member(_) | Next::LastItem(_) => {
+            let named = named_position(pagination, &member, item_type, optional_items, generated)?;
+            let next = match flag {
+                Some((flag, inverted)) => {
+                    // `has_more: false` or `done: true`: the last page, whatever else it says.
+                    quote! {
+                        if crate::pages::Flag::flag(&page.#flag) == Some(#inverted) {
+                            None
+                        } else {
+                            #named
+                        }
+                    }
+                }
+                None => named,
+            };
+            let next = quote!(crate::pages::Next::Named(|page: &#page| #next));
+            return Some(Plan {
+                page,
+                item,
+                items,
+                next,
+                at,
+                pagination: pagination.clone(),
+            });
+        }
+    };
+    // Counted: the builder's own position first, and what each page says.
+    if !is_count(setter_type) {
+        return None;
+    }
+    let count = if optional_items {
+        quote!(page.#items_ident.as_ref().map_or(0, |items| items.len()))
+    } else {
+        quote!(page.#items_ident.len())
+    };
+    let more = match flag {
+        Some((flag, inverted)) => {
+            quote!(crate::pages::Flag::flag(&page.#flag).map(|flag| flag != #inverted))
+        }
+        None => quote!(None),
+    };
+    let total = |name: &Option<String>| match name.as_deref().and_then(member) {
+        Some(field) if is_count(&field.ty) => {
+            let ident = &field.ident;
+            quote!(crate::pages::Count::count(&page.#ident))
+        }
+        _ => quote!(None),
+    };
+    let (total_items, total_pages) = (
+        total(&pagination.totals.items),
+        total(&pagination.totals.pages),
+    );
+    let next = quote! {
+        crate::pages::Next::Counted(crate::pages::Counted {
+            pages: #pages,
+            start: self
+                .#setter
+                .as_ref()
+                .ok()
+                .and_then(crate::pages::Count::count)
+                .unwrap_or(#first),
+            first: #first,
+            facts: |page: &#page| crate::pages::Facts {
+                items: #count,
+                more: #more,
+                total_items: #total_items,
+                total_pages: #total_pages,
+            },
+        })
+    };
+    Some(Plan {
+        page,
+        item,
+        items,
+        next,
+        at,
+        pagination: pagination.clone(),
+    })
+}
+
+/// The next position a page names (`Next::Member`, `Next::LastItem`), as an
+/// `Option<String>` read from `page`.
+fn named_position<'f>(
+    pagination: &specs::pagination::Pagination,
+    member: &impl Fn(&str) -> Option<&'f Field>,
+    item_type: &syn::Type,
+    optional_items: bool,
+    generated: &Generated,
+) -> Option<TokenStream> {
+    let items_ident = &member(&pagination.items)?.ident;
     let position = match &pagination.next {
         Next::Member(name) => {
             let field = member(name)?;
@@ -119,31 +224,9 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
             };
             quote!(#last.and_then(|item| #id_position))
         }
+        Next::Offset { .. } | Next::Page { .. } => return None,
     };
-    let next = match &pagination.more {
-        Some(more) => {
-            let flag = member(&more.member).filter(|f| is_flag(&f.ty))?;
-            let flag = &flag.ident;
-            // `has_more: false` or `done: true`: the last page, whatever else it says.
-            let last_page = more.inverted;
-            quote! {
-                if crate::pages::Flag::flag(&page.#flag) == Some(#last_page) {
-                    None
-                } else {
-                    #position
-                }
-            }
-        }
-        None => position,
-    };
-    Some(Plan {
-        page,
-        item,
-        items,
-        next,
-        at,
-        pagination: pagination.clone(),
-    })
+    Some(position)
 }
 
 impl Plan {
@@ -168,6 +251,8 @@ pub fn pages_impl(builder: &str, plan: &Plan) -> TokenStream {
     let how = match &pagination.next {
         Next::Member(member) => format!("the page's `{member}`"),
         Next::LastItem(member) => format!("the last item's `{member}`"),
+        Next::Offset { .. } => "the offset after the page's items".to_string(),
+        Next::Page { .. } => "the next page number".to_string(),
     };
     let pages_doc = format!(
         " Every page, fetched as the stream is read.\n\n \
@@ -189,12 +274,13 @@ pub fn pages_impl(builder: &str, plan: &Plan) -> TokenStream {
 
             /// [`Self::pages`] with every page's own timeout or retry count.
             pub fn pages_with(self, options: crate::CallOptions) -> crate::pages::Pages<'a, #page, errors::#error> {
+                let next = #next;
                 crate::pages::pages(crate::pages::Pager {
                     first: self,
                     options,
                     send: |builder, options| Box::pin(builder.send_with(options)),
                     at: |builder, position| #at,
-                    next: |page| #next,
+                    next,
                     failed: errors::#error::Pagination,
                 })
             }

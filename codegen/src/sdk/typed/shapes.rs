@@ -33,6 +33,26 @@ pub fn is_flag(ty: &syn::Type) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.is_ident("bool"))
 }
 
+/// An integer, perhaps optional (`crate::pages::Count`'s impls).
+pub fn is_count(ty: &syn::Type) -> bool {
+    let ty = inner(ty, "Option").unwrap_or(ty);
+    last_ident(ty).is_some_and(|name| COUNTS.contains(&name.as_str()))
+}
+
+/// The integer types `crate::pages::Count` reads.
+const COUNTS: &[&str] = &[
+    "i8",
+    "i16",
+    "i32",
+    "i64",
+    "u8",
+    "u16",
+    "u32",
+    "u64",
+    "NonZeroU32",
+    "NonZeroU64",
+];
+
 /// `T` of `Result<T, _>`.
 pub fn inner_result(ty: &syn::Type) -> Option<&syn::Type> {
     let syn::Type::Path(path) = ty else {
