@@ -20,19 +20,44 @@ pub const MAX_ITEMS: usize = 1000;
 
 /// The item every other is made from: the example's first, else the one
 /// synthesised from the item schema.
-fn template<'a>(paging: &Paging, example: &'a Value) -> Option<Cow<'a, Value>> {
+pub fn template<'a>(paging: &Paging, example: &'a Value) -> Option<Cow<'a, Value>> {
     match example.get(paging.items)?.as_array()?.first() {
         Some(first) => Some(Cow::Borrowed(first)),
         None => serde_json::from_str(paging.item?).ok().map(Cow::Owned),
     }
 }
 
-/// The collection's size: `total` asked for, none without a template.
-fn size(paging: &Paging, example: &Value, total: usize) -> usize {
-    if template(paging, example).is_some() {
-        total.min(MAX_ITEMS)
-    } else {
-        0
+/// What a list operation pages through.
+#[derive(Debug, Clone, Copy)]
+pub enum Collection<'a> {
+    /// This many items made from the example's first.
+    Made(usize),
+    /// These items (a `--stateful` mock's resources).
+    Held(&'a [Value]),
+}
+
+/// The collection's size: as asked for, none to make without a template.
+fn size(paging: &Paging, example: &Value, collection: Collection<'_>) -> usize {
+    match collection {
+        Collection::Held(items) => items.len().min(MAX_ITEMS),
+        Collection::Made(_) if template(paging, example).is_none() => 0,
+        Collection::Made(total) => total.min(MAX_ITEMS),
+    }
+}
+
+/// Items `start..end` of the collection.
+fn items(
+    paging: &Paging,
+    example: &Value,
+    collection: Collection<'_>,
+    range: std::ops::Range<usize>,
+) -> Vec<Value> {
+    match collection {
+        Collection::Held(items) => items.get(range).unwrap_or_default().to_vec(),
+        Collection::Made(_) => match template(paging, example) {
+            Some(template) => range.map(|index| item(paging, &template, index)).collect(),
+            None => Vec::new(),
+        },
     }
 }
 
@@ -133,10 +158,10 @@ pub fn start(
     paging: &Paging,
     example: &Value,
     position: Option<&str>,
-    total: usize,
+    collection: Collection<'_>,
     limit: usize,
 ) -> Option<usize> {
-    let total = size(paging, example, total);
+    let total = size(paging, example, collection);
     let Some(position) = position.filter(|p| !p.is_empty()) else {
         return Some(0);
     };
@@ -148,9 +173,9 @@ pub fn start(
             .filter(|start| *start <= total);
     }
     if paging.by_id {
-        let template = template(paging, example)?;
-        return (0..total)
-            .position(|index| id_text(&item(paging, &template, index)).as_deref() == Some(position))
+        return items(paging, example, collection, 0..total)
+            .iter()
+            .position(|item| id_text(item).as_deref() == Some(position))
             .map(|index| index + 1);
     }
     position
@@ -159,17 +184,18 @@ pub fn start(
         .filter(|start| *start <= total)
 }
 
-/// The page of a `total`-item collection made from `example` that starts
-/// at `start` and holds at most `limit` items.
-pub fn page(paging: &Paging, example: &Value, start: usize, limit: usize, total: usize) -> Value {
-    let total = size(paging, example, total);
+/// The page of `collection` (its items made from `example`'s first) that
+/// starts at `start` and holds at most `limit` items.
+pub fn page(
+    paging: &Paging,
+    example: &Value,
+    start: usize,
+    limit: usize,
+    collection: Collection<'_>,
+) -> Value {
+    let total = size(paging, example, collection);
     let end = start.saturating_add(limit.max(1)).min(total);
-    let items: Vec<Value> = match template(paging, example) {
-        Some(template) => (start.min(end)..end)
-            .map(|index| item(paging, &template, index))
-            .collect(),
-        None => Vec::new(),
-    };
+    let items = items(paging, example, collection, start.min(end)..end);
     let more = end < total;
     let mut body = example.clone();
     let Some(object) = body.as_object_mut() else {
@@ -259,8 +285,15 @@ mod tests {
         let mut position: Option<String> = None;
         let mut all = Vec::new();
         for _ in 0..100 {
-            let start = start(paging, &example, position.as_deref(), total, limit).unwrap();
-            let page = page(paging, &example, start, limit, total);
+            let start = start(
+                paging,
+                &example,
+                position.as_deref(),
+                Collection::Made(total),
+                limit,
+            )
+            .unwrap();
+            let page = page(paging, &example, start, limit, Collection::Made(total));
             all.extend(page["data"].as_array().unwrap().iter().cloned());
             let next = match paging.next {
                 Some(member) if !paging.by_id => page[member].as_str().map(str::to_string),
@@ -316,24 +349,48 @@ mod tests {
     #[test]
     fn unknown_positions_name_no_place() {
         let example = example();
-        assert_eq!(start(&cursor(), &example, Some("nope"), 5, 2), None);
-        assert_eq!(start(&cursor(), &example, Some("6"), 5, 2), None);
-        assert_eq!(start(&cursor(), &example, Some(""), 5, 2), Some(0));
+        assert_eq!(
+            start(&cursor(), &example, Some("nope"), Collection::Made(5), 2),
+            None
+        );
+        assert_eq!(
+            start(&cursor(), &example, Some("6"), Collection::Made(5), 2),
+            None
+        );
+        assert_eq!(
+            start(&cursor(), &example, Some(""), Collection::Made(5), 2),
+            Some(0)
+        );
         let by_id = Paging {
             by_id: true,
             next: None,
             ..cursor()
         };
-        assert_eq!(start(&by_id, &example, Some("snp_000001"), 5, 2), Some(2));
-        assert_eq!(start(&by_id, &example, Some("snp_0a1b2c"), 5, 2), None);
+        assert_eq!(
+            start(&by_id, &example, Some("snp_000001"), Collection::Made(5), 2),
+            Some(2)
+        );
+        assert_eq!(
+            start(&by_id, &example, Some("snp_0a1b2c"), Collection::Made(5), 2),
+            None
+        );
         let pages = Paging {
             first_page: Some(1),
             next: None,
             ..cursor()
         };
-        assert_eq!(start(&pages, &example, Some("0"), 5, 2), None);
-        assert_eq!(start(&pages, &example, Some("3"), 5, 2), Some(4));
-        assert_eq!(start(&pages, &example, Some("4"), 5, 2), None);
+        assert_eq!(
+            start(&pages, &example, Some("0"), Collection::Made(5), 2),
+            None
+        );
+        assert_eq!(
+            start(&pages, &example, Some("3"), Collection::Made(5), 2),
+            Some(4)
+        );
+        assert_eq!(
+            start(&pages, &example, Some("4"), Collection::Made(5), 2),
+            None
+        );
     }
 
     #[test]
@@ -355,9 +412,9 @@ mod tests {
                 .iter()
                 .map(|position| {
                     // Past the end: an empty page, as the mock serves it.
-                    let first =
-                        start(&paging, &example, Some(position), 5, 2).unwrap_or(usize::MAX);
-                    let page = page(&paging, &example, first, 2, 5);
+                    let first = start(&paging, &example, Some(position), Collection::Made(5), 2)
+                        .unwrap_or(usize::MAX);
+                    let page = page(&paging, &example, first, 2, Collection::Made(5));
                     assert_eq!(
                         (&page["total"], &page["total_pages"]),
                         (&json!(5), &json!(3))
@@ -376,12 +433,39 @@ mod tests {
             ..cursor()
         };
         let example = json!({"namespaces": [["accounting", "tax"]]});
-        let page = page(&paging, &example, 0, 3, 3);
+        let page = page(&paging, &example, 0, 3, Collection::Made(3));
         let expected: Vec<Value> = (0..3)
             .map(|i| json!([vary("accounting", i), "tax"]))
             .collect();
         assert_eq!(page["namespaces"], Value::Array(expected));
         assert_ne!(page["namespaces"][0], page["namespaces"][1]);
+    }
+
+    #[test]
+    fn held_items_page_as_they_are() {
+        let held = [
+            json!({"id": "op_a"}),
+            json!({"id": "op_b"}),
+            json!({"id": "op_c"}),
+        ];
+        let by_id = Paging {
+            by_id: true,
+            next: None,
+            ..cursor()
+        };
+        let example = example();
+        let first = page(&by_id, &example, 0, 2, Collection::Held(&held));
+        assert_eq!(first["data"], json!([{"id": "op_a"}, {"id": "op_b"}]));
+        assert_eq!(first["has_more"], json!(true));
+        let after = start(&by_id, &example, Some("op_b"), Collection::Held(&held), 2).unwrap();
+        let last = page(&by_id, &example, after, 2, Collection::Held(&held));
+        assert_eq!(last["data"], json!([{"id": "op_c"}]));
+        assert_eq!(last["has_more"], json!(false));
+        let none = page(&by_id, &example, 0, 2, Collection::Held(&[]));
+        assert_eq!(
+            (&none["data"], &none["has_more"]),
+            (&json!([]), &json!(false))
+        );
     }
 
     #[test]
@@ -391,14 +475,14 @@ mod tests {
             ..cursor()
         };
         let example = json!({"data": [], "has_more": true, "next_cursor": "x"});
-        let page = page(&paging, &example, 0, 2, 3);
+        let page = page(&paging, &example, 0, 2, Collection::Made(3));
         assert_eq!(page["data"], json!([{"id": "job_0"}, {"id": "job_1"}]));
     }
 
     #[test]
     fn without_an_item_to_copy_the_collection_is_empty() {
         let example = json!({"data": [], "has_more": true, "next_cursor": "x"});
-        let page = page(&cursor(), &example, 0, 10, 5);
+        let page = page(&cursor(), &example, 0, 10, Collection::Made(5));
         assert_eq!(
             page,
             json!({"data": [], "has_more": false, "next_cursor": null})

@@ -359,7 +359,15 @@ fn respond(
         } else if let Some(file) = files::sized(response, example, &preference) {
             file
         } else {
-            match pages::paged(operation, response, example, request, &preference) {
+            match pages::paged(
+                provider,
+                operation,
+                response,
+                example,
+                request,
+                &preference,
+                &shared.states,
+            ) {
                 Some(page) => render::declared_body(response, Some(page.into())),
                 None => render::declared(response, example),
             }

@@ -93,7 +93,10 @@ pub(super) fn paging(
     // A middle page and a last one, as a client walking three items two at a time sees them.
     let fits = |paging: &Paging| {
         [(0, 2), (2, 2)].iter().all(|&(start, limit)| {
-            is_valid(schema, &pages::page(paging, &example, start, limit, 3))
+            is_valid(
+                schema,
+                &pages::page(paging, &example, start, limit, pages::Collection::Made(3)),
+            )
         })
     };
     if fits(&paging) {

@@ -213,6 +213,19 @@ impl States {
         listed
     }
 
+    /// The remembered resources of `provider`'s kind `resource`, sorted by
+    /// key: each key's values (in the resource's key order) and its state.
+    pub fn held(&self, provider: &str, resource: &str) -> Vec<(Vec<String>, &'static str)> {
+        let mut held: Vec<(Vec<String>, &'static str)> = self
+            .lock()
+            .iter()
+            .filter(|(key, _)| key.provider == provider && key.resource == resource)
+            .map(|(key, state)| (key.ids.clone(), *state))
+            .collect();
+        held.sort();
+        held
+    }
+
     /// Forgets every resource.
     pub fn reset(&self) {
         self.lock().clear();

@@ -788,3 +788,89 @@ async fn a_stateless_mock_answers_the_same_twice_and_refuses_seeds() {
     assert_eq!(response.status(), 400);
     assert!(response.text().await.unwrap().contains("--stateful"));
 }
+
+/// A stateful mock lists what it holds: Akua's `GET /operations` pages
+/// through the operations seeded or moved by requests, each with the state
+/// reading it shows, until asked for a made collection.
+#[tokio::test]
+async fn a_stateful_list_pages_through_the_resources_it_holds() {
+    let providers = providers();
+    let mock = MockServer::start(Config {
+        stateful: true,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let (provider, list, url) = stateful_target(&providers, &mock, "akua", "operations.list", &[]);
+    let headers = credentials(list);
+    let page = |query: String| {
+        let (url, headers) = (format!("{url}?{query}"), headers.clone());
+        async move {
+            let (status, _, body) = send("GET", &url, &headers).await;
+            assert_eq!(status, 200, "{body}");
+            serde_json::from_str::<Value>(&body).unwrap()
+        }
+    };
+    let listed = |page: &Value| -> Vec<(String, String)> {
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| (o["id"].to_string(), o["state"].to_string()))
+            .collect()
+    };
+
+    let empty = page("limit=2".into()).await;
+    assert_eq!(empty["data"], json!([]), "nothing held yet");
+    assert_eq!(empty["has_more"], json!(false));
+
+    for (id, state) in [
+        ("op_c", "SUCCEEDED"),
+        ("op_a", "RUNNING"),
+        ("op_b", "FAILED"),
+    ] {
+        mock.seed_state(&mock_server::ResourceState {
+            provider: "akua".into(),
+            resource: "operation".into(),
+            key: [("id".to_string(), id.to_string())].into(),
+            state: state.into(),
+        })
+        .unwrap();
+    }
+    let (_, cancel, cancel_url) = stateful_target(
+        &providers,
+        &mock,
+        "akua",
+        "operations.cancel",
+        &[("id", "op_a")],
+    );
+    assert_eq!(send("POST", &cancel_url, &credentials(cancel)).await.0, 202);
+
+    let first = page("limit=2".into()).await;
+    assert_eq!(first["has_more"], json!(true));
+    let cursor = first["next_cursor"].as_str().unwrap().to_string();
+    let last = page(format!("limit=2&cursor={cursor}")).await;
+    assert_eq!(last["has_more"], json!(false));
+    let walked: Vec<(String, String)> = [listed(&first), listed(&last)].concat();
+    let expected: Vec<(String, String)> = [
+        ("op_a", "CANCELLED"),
+        ("op_b", "FAILED"),
+        ("op_c", "SUCCEEDED"),
+    ]
+    .iter()
+    .map(|(id, state)| (format!("\"{id}\""), format!("\"{state}\"")))
+    .collect();
+    assert_eq!(walked, expected);
+    // Every page is the document's list body.
+    let validator = body_validator(provider, list, 200);
+    for page in [&empty, &first, &last] {
+        assert_valid(&validator, page, "a stateful page");
+    }
+
+    // `Prefer: items=N` asks for a made collection instead.
+    let made_url = format!("{url}?limit=10");
+    let prefer = [headers.clone(), vec![("prefer".into(), "items=4".into())]].concat();
+    let (_, _, made) = send("GET", &made_url, &prefer).await;
+    let made: Value = serde_json::from_str(&made).unwrap();
+    assert_eq!(made["data"].as_array().unwrap().len(), 4);
+}
