@@ -16,6 +16,15 @@ async fn start() -> MockServer {
     MockServer::start(Config::default()).await.unwrap()
 }
 
+async fn start_stateful() -> MockServer {
+    MockServer::start(Config {
+        stateful: true,
+        ..Config::default()
+    })
+    .await
+    .unwrap()
+}
+
 /// A validator for the JSON body the *verbatim* document declares for
 /// `status` (JSON Schema 2020-12, formats asserted; shared with the contract
 /// suite through `test-support`).
@@ -579,12 +588,7 @@ fn stateful_target<'a>(
 #[tokio::test]
 async fn stateful_lifecycles_answer_twice_as_the_documents_say() {
     let providers = providers();
-    let mock = MockServer::start(Config {
-        stateful: true,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let mock = start_stateful().await;
     let uuid = "0b9e2c57-3f2a-4b8e-9a55-1d1b7a3c2e10";
     /// A status, and a member of its body (by JSON pointer) with its value.
     type Answer = (u16, &'static str, Value);
@@ -679,12 +683,7 @@ async fn stateful_lifecycles_answer_twice_as_the_documents_say() {
 #[tokio::test]
 async fn state_is_seeded_listed_and_reset_over_http_and_in_process() {
     let providers = providers();
-    let mock = MockServer::start(Config {
-        stateful: true,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let mock = start_stateful().await;
     let client = test_support::http_client();
     let state = format!("{}/__mock/state", mock.uri());
     let seed = json!({"provider": "chamelio", "resource": "task", "key": {"task_id": "7"}, "state": "completed"});
@@ -795,12 +794,7 @@ async fn a_stateless_mock_answers_the_same_twice_and_refuses_seeds() {
 #[tokio::test]
 async fn a_stateful_list_pages_through_the_resources_it_holds() {
     let providers = providers();
-    let mock = MockServer::start(Config {
-        stateful: true,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let mock = start_stateful().await;
     let (provider, list, url) = stateful_target(&providers, &mock, "akua", "operations.list", &[]);
     let headers = credentials(list);
     let page = |query: String| {

@@ -107,12 +107,10 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
         None => None,
     };
 
-    let (pages, first) = match &pagination.next {
-        Next::Offset { first } => (false, *first),
-        Next::Page { first } => (true, *first),
+    let next = match &pagination.next {
         Next::Member(_) | Next::LastItem(_) => {
             let named = named_position(pagination, &member, item_type, optional_items, generated)?;
-            let next = match flag {
+            let named = match &flag {
                 Some((flag, inverted)) => {
                     // `has_more: false` or `done: true`: the last page, whatever else it says.
                     quote! {
@@ -125,60 +123,55 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
                 }
                 None => named,
             };
-            let next = quote!(crate::pages::Next::Named(|page: &#page| #next));
-            return Some(Plan {
-                page,
-                item,
-                items,
-                next,
-                at,
-                pagination: pagination.clone(),
-            });
+            quote!(crate::pages::Next::Named(|page: &#page| #named))
         }
-    };
-    // Counted: the builder's own position first, and what each page says.
-    if !is_count(setter_type) {
-        return None;
-    }
-    let count = if optional_items {
-        quote!(page.#items_ident.as_ref().map_or(0, |items| items.len()))
-    } else {
-        quote!(page.#items_ident.len())
-    };
-    let more = match flag {
-        Some((flag, inverted)) => {
-            quote!(crate::pages::Flag::flag(&page.#flag).map(|flag| flag != #inverted))
+        Next::Offset { first } | Next::Page { first } => {
+            // Counted: the builder's own position first, and what each page says.
+            if !is_count(setter_type) {
+                return None;
+            }
+            let pages = matches!(pagination.next, Next::Page { .. });
+            let count = if optional_items {
+                quote!(page.#items_ident.as_ref().map_or(0, |items| items.len()))
+            } else {
+                quote!(page.#items_ident.len())
+            };
+            let more = match &flag {
+                Some((flag, inverted)) => {
+                    quote!(crate::pages::Flag::flag(&page.#flag).map(|flag| flag != #inverted))
+                }
+                None => quote!(None),
+            };
+            let total = |name: &Option<String>| match name.as_deref().and_then(member) {
+                Some(field) if is_count(&field.ty) => {
+                    let ident = &field.ident;
+                    quote!(crate::pages::Count::count(&page.#ident))
+                }
+                _ => quote!(None),
+            };
+            let (total_items, total_pages) = (
+                total(&pagination.totals.items),
+                total(&pagination.totals.pages),
+            );
+            quote! {
+                crate::pages::Next::Counted(crate::pages::Counted {
+                    pages: #pages,
+                    start: self
+                        .#setter
+                        .as_ref()
+                        .ok()
+                        .and_then(crate::pages::Count::count)
+                        .unwrap_or(#first),
+                    first: #first,
+                    facts: |page: &#page| crate::pages::Facts {
+                        items: #count,
+                        more: #more,
+                        total_items: #total_items,
+                        total_pages: #total_pages,
+                    },
+                })
+            }
         }
-        None => quote!(None),
-    };
-    let total = |name: &Option<String>| match name.as_deref().and_then(member) {
-        Some(field) if is_count(&field.ty) => {
-            let ident = &field.ident;
-            quote!(crate::pages::Count::count(&page.#ident))
-        }
-        _ => quote!(None),
-    };
-    let (total_items, total_pages) = (
-        total(&pagination.totals.items),
-        total(&pagination.totals.pages),
-    );
-    let next = quote! {
-        crate::pages::Next::Counted(crate::pages::Counted {
-            pages: #pages,
-            start: self
-                .#setter
-                .as_ref()
-                .ok()
-                .and_then(crate::pages::Count::count)
-                .unwrap_or(#first),
-            first: #first,
-            facts: |page: &#page| crate::pages::Facts {
-                items: #count,
-                more: #more,
-                total_items: #total_items,
-                total_pages: #total_pages,
-            },
-        })
     };
     Some(Plan {
         page,
