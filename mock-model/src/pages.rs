@@ -173,10 +173,16 @@ pub fn start(
             .filter(|start| *start <= total);
     }
     if paging.by_id {
-        return items(paging, example, collection, 0..total)
-            .iter()
-            .position(|item| id_text(item).as_deref() == Some(position))
-            .map(|index| index + 1);
+        let named = |item: &Value| id_text(item).as_deref() == Some(position);
+        // Items are made one at a time, up to the one named.
+        let index = match collection {
+            Collection::Held(items) => items[..total].iter().position(named),
+            Collection::Made(_) => {
+                let template = template(paging, example)?;
+                (0..total).position(|index| named(&item(paging, &template, index)))
+            }
+        };
+        return index.map(|index| index + 1);
     }
     position
         .parse::<usize>()

@@ -32,6 +32,8 @@ pub struct MockFile {
     pub findings: specs::Findings,
     /// Schemas no body could be synthesised for, by file.
     pub warnings: Vec<String>,
+    /// The model the code is written from.
+    pub model: &'static mock_model::model::Provider,
 }
 
 /// The index of `providers`' modules in `mock-server/src/generated/mod.rs`:
@@ -94,6 +96,7 @@ pub fn provider_file(provider: &Provider, model: ModelPath) -> Result<MockFile, 
         code,
         findings: built.findings,
         warnings: built.warnings,
+        model: built.provider,
     })
 }
 

@@ -94,17 +94,29 @@ fn held(
     } else {
         "id"
     };
+    // What reading a resource answers in a state: parsed once per state.
+    let mut read_bodies: Vec<(&'static str, Option<Value>)> = Vec::new();
+    let mut read_body = |state: &'static str| -> Option<Value> {
+        if let Some((_, body)) = read_bodies.iter().find(|(s, _)| *s == state) {
+            return body.clone();
+        }
+        let body = read
+            .and_then(|o| o.lifecycle.as_ref())
+            .and_then(|l| l.transitions.iter().find(|t| t.from.contains(&state)))
+            .and_then(|t| t.body)
+            .and_then(|body| serde_json::from_str::<Value>(body).ok());
+        read_bodies.push((state, body.clone()));
+        body
+    };
+    // No page shows more than the first `MAX_ITEMS`.
     let items = states
         .held(provider.name, resource.name)
         .into_iter()
+        .take(MAX_ITEMS)
         .map(|(ids, state)| {
             let mut item = template.clone();
-            let read_body = read
-                .and_then(|o| o.lifecycle.as_ref())
-                .and_then(|l| l.transitions.iter().find(|t| t.from.contains(&state)))
-                .and_then(|t| t.body)
-                .and_then(|body| serde_json::from_str::<Value>(body).ok());
-            if let (Some(object), Some(Value::Object(members))) = (item.as_object_mut(), read_body)
+            if let (Some(object), Some(Value::Object(members))) =
+                (item.as_object_mut(), read_body(state))
             {
                 for (name, value) in members {
                     if object.contains_key(&name) {

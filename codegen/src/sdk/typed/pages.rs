@@ -109,7 +109,12 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
 
     let next = match &pagination.next {
         Next::Member(_) | Next::LastItem(_) => {
-            let named = named_position(pagination, &member, item_type, optional_items, generated)?;
+            let named = named_position(
+                &pagination.next,
+                &member,
+                (items_ident, item_type, optional_items),
+                generated,
+            )?;
             let named = match &flag {
                 Some((flag, inverted)) => {
                     // `has_more: false` or `done: true`: the last page, whatever else it says.
@@ -184,16 +189,15 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
 }
 
 /// The next position a page names (`Next::Member`, `Next::LastItem`), as an
-/// `Option<String>` read from `page`.
+/// `Option<String>` read from `page`, whose items are the field
+/// `items_ident` (perhaps optional) of `item_type`s.
 fn named_position<'f>(
-    pagination: &specs::pagination::Pagination,
+    next: &Next,
     member: &impl Fn(&str) -> Option<&'f Field>,
-    item_type: &syn::Type,
-    optional_items: bool,
+    (items_ident, item_type, optional_items): (&syn::Ident, &syn::Type, bool),
     generated: &Generated,
 ) -> Option<TokenStream> {
-    let items_ident = &member(&pagination.items)?.ident;
-    let position = match &pagination.next {
+    let position = match next {
         Next::Member(name) => {
             let field = member(name)?;
             let ident = &field.ident;
