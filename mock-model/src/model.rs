@@ -104,6 +104,15 @@ pub struct Callback {
     pub url: &'static str,
 }
 
+/// A response header naming a list's next position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextHeader {
+    /// `Link: <...?parameter=position>; rel="next"` (RFC 8288).
+    Link,
+    /// A header holding the position as it is (`X-Next-Token`).
+    Named(&'static str),
+}
+
 /// How a list operation's answers page: a collection of items made from
 /// the success example's first item, served a page at a time with
 /// positions that lead through it (`specs::pagination` says which
@@ -114,11 +123,13 @@ pub struct Paging {
     pub parameter: &'static str,
     /// The query parameter bounding a page's size, if the operation has one.
     pub limit: Option<&'static str>,
-    /// The body's member holding the page's items.
-    pub items: &'static str,
+    /// The body's member holding the page's items; `None`: the body is the array.
+    pub items: Option<&'static str>,
     /// The body's member naming the next position; `None`: no member names
-    /// it (it is the last item's id, or a count of items or pages).
+    /// it (it is the last item's id, a count of items or pages, or a link).
     pub next: Option<&'static str>,
+    /// The response header naming the next position, if one does.
+    pub header: Option<NextHeader>,
     /// Whether a position is an item's id (`after=<id>`), else an offset
     /// or a page number.
     pub by_id: bool,

@@ -18,10 +18,19 @@ pub const DEFAULT_PAGE_SIZE: usize = 10;
 /// The largest collection, and the largest page, the mock makes.
 pub const MAX_ITEMS: usize = 1000;
 
+/// The items of a page `body`: its `member`, or the body itself when no
+/// member holds them.
+pub fn items_of<'a>(member: Option<&str>, body: &'a Value) -> Option<&'a Vec<Value>> {
+    match member {
+        Some(member) => body.get(member)?.as_array(),
+        None => body.as_array(),
+    }
+}
+
 /// The item every other is made from: the example's first, else the one
 /// synthesised from the item schema.
 pub fn template<'a>(paging: &Paging, example: &'a Value) -> Option<Cow<'a, Value>> {
-    match example.get(paging.items)?.as_array()?.first() {
+    match items_of(paging.items, example)?.first() {
         Some(first) => Some(Cow::Borrowed(first)),
         None => serde_json::from_str(paging.item?).ok().map(Cow::Owned),
     }
@@ -190,6 +199,17 @@ pub fn start(
         .filter(|start| *start <= total)
 }
 
+/// A page: its body, and the next position where a header names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    /// The body.
+    pub body: Value,
+    /// Where [`Paging::header`] names one: the next page's position (an
+    /// offset, or a page number where positions are), on every page but
+    /// the last.
+    pub header_position: Option<String>,
+}
+
 /// The page of `collection` (its items made from `example`'s first) that
 /// starts at `start` and holds at most `limit` items.
 pub fn page(
@@ -198,18 +218,32 @@ pub fn page(
     start: usize,
     limit: usize,
     collection: Collection<'_>,
-) -> Value {
+) -> Page {
     let total = size(paging, example, collection);
-    let end = start.saturating_add(limit.max(1)).min(total);
+    let limit = limit.max(1);
+    let end = start.saturating_add(limit).min(total);
     let items = items(paging, example, collection, start.min(end)..end);
     let more = end < total;
+    let header_position = (paging.header.is_some() && more).then(|| match paging.first_page {
+        Some(first) => (first + (end / limit) as u64).to_string(),
+        None => end.to_string(),
+    });
+    let Some(member) = paging.items else {
+        return Page {
+            body: Value::Array(items),
+            header_position,
+        };
+    };
     let mut body = example.clone();
     let Some(object) = body.as_object_mut() else {
-        return body;
+        return Page {
+            body,
+            header_position,
+        };
     };
     let first_id = items.first().and_then(id_text);
     let last_id = items.last().and_then(id_text);
-    object.insert(paging.items.to_string(), Value::Array(items));
+    object.insert(member.to_string(), Value::Array(items));
     if let Some((member, inverted)) = paging.more {
         object.insert(member.to_string(), Value::Bool(more != inverted));
     }
@@ -218,10 +252,7 @@ pub fn page(
         object.insert(member.to_string(), Value::from(total));
     }
     if let Some(member) = total_pages {
-        object.insert(
-            member.to_string(),
-            Value::from(total.div_ceil(limit.max(1))),
-        );
+        object.insert(member.to_string(), Value::from(total.div_ceil(limit)));
     }
     if let Some(member) = paging.next {
         let next = if paging.by_id {
@@ -256,7 +287,10 @@ pub fn page(
     {
         object.insert("first_id".to_string(), Value::String(first));
     }
-    body
+    Page {
+        body,
+        header_position,
+    }
 }
 
 #[cfg(test)]
@@ -264,13 +298,15 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::model::NextHeader;
 
     fn cursor() -> Paging {
         Paging {
             parameter: "cursor",
             limit: Some("limit"),
-            items: "data",
+            items: Some("data"),
             next: Some("next_cursor"),
+            header: None,
             by_id: false,
             first_page: None,
             totals: (None, None),
@@ -299,7 +335,7 @@ mod tests {
                 limit,
             )
             .unwrap();
-            let page = page(paging, &example, start, limit, Collection::Made(total));
+            let page = page(paging, &example, start, limit, Collection::Made(total)).body;
             all.extend(page["data"].as_array().unwrap().iter().cloned());
             let next = match paging.next {
                 Some(member) if !paging.by_id => page[member].as_str().map(str::to_string),
@@ -420,7 +456,7 @@ mod tests {
                     // Past the end: an empty page, as the mock serves it.
                     let first = start(&paging, &example, Some(position), Collection::Made(5), 2)
                         .unwrap_or(usize::MAX);
-                    let page = page(&paging, &example, first, 2, Collection::Made(5));
+                    let page = page(&paging, &example, first, 2, Collection::Made(5)).body;
                     assert_eq!(
                         (&page["total"], &page["total_pages"]),
                         (&json!(5), &json!(3))
@@ -433,13 +469,59 @@ mod tests {
     }
 
     #[test]
+    fn bare_arrays_page_with_links_to_the_next_position() {
+        let linked = |first_page| Paging {
+            parameter: "page_token",
+            items: None,
+            next: None,
+            header: Some(NextHeader::Link),
+            more: None,
+            first_page,
+            ..cursor()
+        };
+        let array = json!([{"id": "id_a1"}]);
+        // Offsets as tokens (Ory), page numbers from 1 (GitHub).
+        for (paging, expected) in [
+            (linked(None), [Some("2"), Some("4"), None]),
+            (linked(Some(1)), [Some("2"), Some("3"), None]),
+        ] {
+            let mut position: Option<String> = None;
+            let mut ids = Vec::new();
+            for next in expected {
+                let first =
+                    start(&paging, &array, position.as_deref(), Collection::Made(5), 2).unwrap();
+                let page = page(&paging, &array, first, 2, Collection::Made(5));
+                ids.extend(
+                    page.body
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|i| i["id"].clone()),
+                );
+                assert_eq!(page.header_position.as_deref(), next);
+                position = page.header_position;
+            }
+            assert_eq!(ids.len(), 5);
+            assert_eq!(
+                ids.iter().collect::<std::collections::HashSet<_>>().len(),
+                5
+            );
+        }
+        // An object body has no link without `Paging::link`.
+        assert_eq!(
+            page(&cursor(), &example(), 0, 2, Collection::Made(5)).header_position,
+            None
+        );
+    }
+
+    #[test]
     fn items_without_an_id_differ_in_their_first_text() {
         let paging = Paging {
-            items: "namespaces",
+            items: Some("namespaces"),
             ..cursor()
         };
         let example = json!({"namespaces": [["accounting", "tax"]]});
-        let page = page(&paging, &example, 0, 3, Collection::Made(3));
+        let page = page(&paging, &example, 0, 3, Collection::Made(3)).body;
         let expected: Vec<Value> = (0..3)
             .map(|i| json!([vary("accounting", i), "tax"]))
             .collect();
@@ -460,14 +542,14 @@ mod tests {
             ..cursor()
         };
         let example = example();
-        let first = page(&by_id, &example, 0, 2, Collection::Held(&held));
+        let first = page(&by_id, &example, 0, 2, Collection::Held(&held)).body;
         assert_eq!(first["data"], json!([{"id": "op_a"}, {"id": "op_b"}]));
         assert_eq!(first["has_more"], json!(true));
         let after = start(&by_id, &example, Some("op_b"), Collection::Held(&held), 2).unwrap();
-        let last = page(&by_id, &example, after, 2, Collection::Held(&held));
+        let last = page(&by_id, &example, after, 2, Collection::Held(&held)).body;
         assert_eq!(last["data"], json!([{"id": "op_c"}]));
         assert_eq!(last["has_more"], json!(false));
-        let none = page(&by_id, &example, 0, 2, Collection::Held(&[]));
+        let none = page(&by_id, &example, 0, 2, Collection::Held(&[])).body;
         assert_eq!(
             (&none["data"], &none["has_more"]),
             (&json!([]), &json!(false))
@@ -481,14 +563,14 @@ mod tests {
             ..cursor()
         };
         let example = json!({"data": [], "has_more": true, "next_cursor": "x"});
-        let page = page(&paging, &example, 0, 2, Collection::Made(3));
+        let page = page(&paging, &example, 0, 2, Collection::Made(3)).body;
         assert_eq!(page["data"], json!([{"id": "job_0"}, {"id": "job_1"}]));
     }
 
     #[test]
     fn without_an_item_to_copy_the_collection_is_empty() {
         let example = json!({"data": [], "has_more": true, "next_cursor": "x"});
-        let page = page(&cursor(), &example, 0, 10, Collection::Made(5));
+        let page = page(&cursor(), &example, 0, 10, Collection::Made(5)).body;
         assert_eq!(
             page,
             json!({"data": [], "has_more": false, "next_cursor": null})

@@ -33,13 +33,13 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::http::header::ORIGIN;
+use axum::http::header::{LINK, ORIGIN};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 
 use crate::ci::faults::{self, Fault, FaultKind};
 use crate::ci::{callbacks, cors, journal};
-use crate::model::{Example, Operation, Provider};
+use crate::model::{Example, NextHeader, Operation, Provider};
 use crate::mount::Mount;
 use crate::pipeline::auth;
 use crate::pipeline::refusal::Refusal;
@@ -368,7 +368,20 @@ fn respond(
                 &preference,
                 &shared.states,
             ) {
-                Some(page) => render::declared_body(response, Some(page.into())),
+                Some(page) => {
+                    let mut answer = render::declared_body(response, Some(page.body.into()));
+                    // The document's example header names no page of this collection.
+                    if let Some(header) = operation.paging.as_ref().and_then(|p| p.header) {
+                        answer.headers_mut().remove(match header {
+                            NextHeader::Link => LINK.as_str(),
+                            NextHeader::Named(name) => name,
+                        });
+                    }
+                    if let Some((name, value)) = page.header {
+                        answer.headers_mut().insert(name, value);
+                    }
+                    answer
+                }
                 None => render::declared(response, example),
             }
         };

@@ -9,6 +9,13 @@
 //! retries); the stream ends after the page that has no next position, and
 //! after the first error.
 //!
+//! Where a response header holds the next position (`X-Next-Token`), it
+//! is read from there. Where the response's `Link` header names the next page (RFC 8288,
+//! `rel="next"`, as Ory and GitHub send it), the position is read from
+//! that link's query and set on the builder; the link itself is not
+//! followed, so every page goes to the client's own server with its own
+//! credentials, wherever a link points.
+//!
 //! An offset moves on by the items of each page, a page number by one,
 //! from the builder's own value (else the document's default). Such a
 //! stream ends where the page says so (`has_more: false`, a total of items
@@ -78,6 +85,12 @@ pub enum Next<P> {
     Named(fn(&P) -> Option<String>),
     /// It counts items (an offset) or pages (a page number).
     Counted(Counted<P>),
+    /// It is this response header's value (`X-Next-Token`); absent or
+    /// empty: the last page.
+    Header(&'static str),
+    /// It is this query parameter's value in the `Link` header's
+    /// `rel="next"` target; no such link: the last page.
+    Linked(&'static str),
 }
 
 /// A position that counts items or pages.
@@ -170,7 +183,7 @@ where
     } = pager;
     let current = match &next {
         Next::Counted(counted) => counted.start,
-        Next::Named(_) => 0,
+        Next::Named(_) | Next::Header(_) | Next::Linked(_) => 0,
     };
     let state = State {
         first,
@@ -190,6 +203,14 @@ where
             Ok(page) => {
                 let position = match &state.next {
                     Next::Named(named) => named(&page),
+                    Next::Header(name) => page
+                        .headers()
+                        .get(*name)
+                        .and_then(|value| value.to_str().ok())
+                        .map(str::trim)
+                        .filter(|value| !value.is_empty())
+                        .map(str::to_string),
+                    Next::Linked(parameter) => linked_position(page.headers(), parameter),
                     Next::Counted(counted) => {
                         let facts = (counted.facts)(&page);
                         let next = counted.after(state.current, facts, state.counted_items);
@@ -213,6 +234,91 @@ where
         }
     })
     .boxed()
+}
+
+/// The value of the query parameter `parameter` in the target of the
+/// `Link` header's `rel="next"` link; `None` when there is none.
+fn linked_position(headers: &reqwest::header::HeaderMap, parameter: &str) -> Option<String> {
+    let target = headers
+        .get_all(reqwest::header::LINK)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(links)
+        .find(|link| {
+            link.relations
+                .split_ascii_whitespace()
+                .any(|relation| relation.eq_ignore_ascii_case("next"))
+        })?
+        .target;
+    // A relative target resolves against any base: only its query is read.
+    let base = reqwest::Url::parse("http://link.invalid/").ok()?;
+    let url = base.join(target).ok()?;
+    url.query_pairs()
+        .find(|(name, _)| name == parameter)
+        .map(|(_, value)| value.into_owned())
+        .filter(|value| !value.is_empty())
+}
+
+/// One link of a `Link` header: its target and its `rel` relation types.
+#[derive(Debug, PartialEq)]
+struct Link<'h> {
+    target: &'h str,
+    relations: &'h str,
+}
+
+/// The links of one `Link` header value (RFC 8288 section 3):
+/// `<target>; rel="next"; title="a, b", <target>; rel=last`. A link that
+/// does not parse ends the list.
+fn links(value: &str) -> Vec<Link<'_>> {
+    let mut found = Vec::new();
+    let mut rest = value;
+    loop {
+        rest = rest.trim_start_matches([' ', '\t', ',']);
+        let Some(after_open) = rest.strip_prefix('<') else {
+            return found;
+        };
+        let Some((target, mut after)) = after_open.split_once('>') else {
+            return found;
+        };
+        let mut relations = "";
+        // Parameters up to the comma that ends this link (not one in quotes).
+        loop {
+            after = after.trim_start_matches([' ', '\t']);
+            let Some(parameter) = after.strip_prefix(';') else {
+                break;
+            };
+            let parameter = parameter.trim_start_matches([' ', '\t']);
+            let name_end = parameter
+                .find(|c: char| matches!(c, '=' | ';' | ',') || c.is_whitespace())
+                .unwrap_or(parameter.len());
+            let (name, tail) = parameter.split_at(name_end);
+            let tail = tail.trim_start_matches([' ', '\t']);
+            let (value, tail) = match tail.strip_prefix('=') {
+                Some(value) => {
+                    let value = value.trim_start_matches([' ', '\t']);
+                    match value.strip_prefix('"') {
+                        Some(quoted) => {
+                            let Some(close) = quoted.find('"') else {
+                                return found;
+                            };
+                            (&quoted[..close], &quoted[close + 1..])
+                        }
+                        None => {
+                            let end = value.find([';', ',']).unwrap_or(value.len());
+                            (value[..end].trim_end(), &value[end..])
+                        }
+                    }
+                }
+                None => ("", tail),
+            };
+            if name.eq_ignore_ascii_case("rel") && relations.is_empty() {
+                relations = value;
+            }
+            after = tail;
+        }
+        found.push(Link { target, relations });
+        rest = after;
+    }
 }
 
 /// The items of `pages`, in order.
@@ -404,6 +510,88 @@ mod tests {
         .await
         .unwrap();
         (std::mem::take(&mut *ASKED.lock().unwrap()), items)
+    }
+
+    #[test]
+    fn link_headers_name_the_next_position() {
+        assert_eq!(
+            links(r#"<https://a.test/x?page=2>; rel="next", </x?page=9>;rel=last"#),
+            [
+                Link {
+                    target: "https://a.test/x?page=2",
+                    relations: "next"
+                },
+                Link {
+                    target: "/x?page=9",
+                    relations: "last"
+                }
+            ]
+        );
+        assert_eq!(
+            links(r#"<a>; title="a, b; c"; rel="prev next", <b>"#),
+            [
+                Link {
+                    target: "a",
+                    relations: "prev next"
+                },
+                Link {
+                    target: "b",
+                    relations: ""
+                }
+            ]
+        );
+        assert_eq!(links(r#"<a>; title="never closed"#), []);
+        assert_eq!(links("no link"), []);
+
+        let mut headers = reqwest::header::HeaderMap::new();
+        let position =
+            |headers: &reqwest::header::HeaderMap| linked_position(headers, "page_token");
+        assert_eq!(position(&headers), None);
+        headers.append(
+            reqwest::header::LINK,
+            r#"</admin/identities?page_size=2&page_token=a%2Bb%3D>; rel="first""#
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(position(&headers), None);
+        headers.append(
+            reqwest::header::LINK,
+            r#"</admin/identities?page_size=2&page_token=a%2Bb%3D>; rel="NEXT""#
+                .parse()
+                .unwrap(),
+        );
+        assert_eq!(position(&headers).as_deref(), Some("a+b="));
+        let next_without_it = r#"<https://other.test/x?page=2>; rel=next"#;
+        headers.insert(reqwest::header::LINK, next_without_it.parse().unwrap());
+        assert_eq!(position(&headers), None);
+    }
+
+    #[tokio::test]
+    async fn linked_pages_walk_until_no_next_link() {
+        fn linked(request: Request, _: CallOptions) -> PageCall<'static, Page, String> {
+            Box::pin(async move {
+                let page = by_offset(request.position.as_deref());
+                let offset: usize = request.position.map_or(0, |p| p.parse().unwrap());
+                let mut headers = reqwest::header::HeaderMap::new();
+                if offset + 2 < 5 {
+                    let link = format!("</things?limit=2&cursor={}>; rel=\"next\"", offset + 2);
+                    headers.insert(reqwest::header::LINK, link.parse().unwrap());
+                }
+                Ok(ResponseValue::new(page, reqwest::StatusCode::OK, headers))
+            })
+        }
+        let items: Vec<u32> = items(
+            pages(Pager {
+                send: linked,
+                next: Next::Linked("cursor"),
+                ..pager(by_offset)
+            }),
+            |page| page.0,
+        )
+        .try_collect()
+        .await
+        .unwrap();
+        assert_eq!(items, [1, 2, 3, 4, 5]);
     }
 
     /// Five items, `[1, 2, 3, 4, 5]`, two a page, by offset.

@@ -14,10 +14,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use mock_model::build::Shared;
 use mock_model::model::{
     ArrayRules, Callback, Conditional, Credential, ErrorReply, Example, FieldEncoding,
-    ListEncoding, Location, MediaType, NumberRules, ObjectRules, Operation, OperationLifecycle,
-    PageEnd, Paging, Parameter, Pattern, Provider, RequestBody, Resource, Response, ResponseHeader,
-    Schema, Segment, Skipped, StatusMatch, StringRules, Template, Transition, Types, Webhook,
-    WebhookSignature,
+    ListEncoding, Location, MediaType, NextHeader, NumberRules, ObjectRules, Operation,
+    OperationLifecycle, PageEnd, Paging, Parameter, Pattern, Provider, RequestBody, Resource,
+    Response, ResponseHeader, Schema, Segment, Skipped, StatusMatch, StringRules, Template,
+    Transition, Types, Webhook, WebhookSignature,
 };
 use proc_macro2::{Ident, Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -294,6 +294,7 @@ impl Writer {
                  limit,
                  items,
                  next,
+                 header,
                  by_id,
                  first_page,
                  totals: (total_items, total_pages),
@@ -303,6 +304,11 @@ impl Writer {
                  vary,
              }| {
                 let limit = option(limit.map(|l| quote!(#l)));
+                let items = option(items.map(|i| quote!(#i)));
+                let header = option(header.map(|header| match header {
+                    NextHeader::Link => quote!(NextHeader::Link),
+                    NextHeader::Named(name) => quote!(NextHeader::Named(#name)),
+                }));
                 let next = option(next.map(|n| quote!(#n)));
                 let first_page = option(first_page.map(|n| quote!(#n)));
                 let total_items = option(total_items.map(|n| quote!(#n)));
@@ -319,6 +325,7 @@ impl Writer {
                     limit: #limit,
                     items: #items,
                     next: #next,
+                    header: #header,
                     by_id: #by_id,
                     first_page: #first_page,
                     totals: (#total_items, #total_pages),

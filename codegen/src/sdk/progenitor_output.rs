@@ -17,6 +17,9 @@ pub struct Generated {
     /// Structs in `mod types` wrapping one `String` (typify's newtypes of
     /// string schemas: `Deref`, `Display`, `From<String>`).
     pub text_newtypes: HashSet<String>,
+    /// Structs in `mod types` wrapping one `Vec` (typify's newtypes of
+    /// array schemas): struct -> the `Vec`'s item type.
+    pub array_newtypes: HashMap<String, syn::Type>,
     /// Each builder's fields in `mod builder`: builder -> (name, type).
     pub builder_fields: HashMap<String, Vec<(String, syn::Type)>>,
     /// Enums in `mod types` without variants: no value deserialises into them.
@@ -65,6 +68,7 @@ pub fn take_apart(file: &mut syn::File, additions: &Additions) -> Result<Generat
         fields: HashMap::new(),
         builder_fields: HashMap::new(),
         text_newtypes: HashSet::new(),
+        array_newtypes: HashMap::new(),
         uninhabited: Vec::new(),
         duplicated: Vec::new(),
     };
@@ -156,6 +160,15 @@ pub fn take_apart(file: &mut syn::File, additions: &Additions) -> Result<Generat
                                     if p.path.segments.last().is_some_and(|l| l.ident == "String"))
                             {
                                 generated.text_newtypes.insert(s.ident.to_string());
+                            }
+                            if let syn::Fields::Unnamed(fields) = &s.fields
+                                && let [field] = fields.unnamed.iter().collect::<Vec<_>>()[..]
+                                && let Some(item) =
+                                    crate::sdk::typed::shapes::inner(&field.ty, "Vec")
+                            {
+                                generated
+                                    .array_newtypes
+                                    .insert(s.ident.to_string(), item.clone());
                             }
                             generated
                                 .fields

@@ -8,7 +8,7 @@ use specs::refs::Document;
 use super::leak::Strings;
 use super::synth::synthesize;
 use crate::evaluate::is_valid;
-use crate::model::{PageEnd, Paging, Response};
+use crate::model::{NextHeader, PageEnd, Paging, Response};
 use crate::pages;
 
 /// The paging of `operation`, given its built `responses`; `None` when it
@@ -31,6 +31,8 @@ pub(super) fn paging(
         Next::LastItem(_) => (None, true, None),
         Next::Offset { .. } => (None, false, None),
         Next::Page { first } => (None, false, Some(*first)),
+        Next::Header(_) => (None, false, None),
+        Next::Link { first_page } => (None, false, *first_page),
     };
     let declared = operation
         .responses
@@ -57,25 +59,28 @@ pub(super) fn paging(
     };
     // An example with an empty item array (`default: []`) shows no item to
     // copy: one synthesised from the item schema stands in.
-    let has_item = example
-        .get(&pagination.items)
-        .and_then(Value::as_array)
-        .is_some_and(|items| !items.is_empty());
+    let items_member = pagination.items.as_deref();
+    let has_item = pages::items_of(items_member, &example).is_some_and(|items| !items.is_empty());
     let item = if has_item {
         None
     } else {
-        let schema = declared
-            .get("properties")
-            .and_then(|p| p.get(&pagination.items))
-            .and_then(|s| document.deref(s))
-            .and_then(|s| s.get("items"))?;
+        let array = match items_member {
+            Some(member) => document.deref(declared.get("properties")?.get(member)?)?,
+            None => declared,
+        };
+        let schema = array.get("items")?;
         Some(strings.get(&synthesize(document, schema).to_string()))
     };
     let mut paging = Paging {
         parameter: strings.get(&pagination.parameter),
         limit: pagination.limit.as_deref().map(|l| strings.get(l)),
-        items: strings.get(&pagination.items),
+        items: items_member.map(|m| strings.get(m)),
         next: next.map(|n| strings.get(n)),
+        header: match &pagination.next {
+            Next::Link { .. } => Some(NextHeader::Link),
+            Next::Header(name) => Some(NextHeader::Named(strings.get(name))),
+            _ => None,
+        },
         by_id,
         first_page,
         totals: (
@@ -95,7 +100,7 @@ pub(super) fn paging(
         [(0, 2), (2, 2)].iter().all(|&(start, limit)| {
             is_valid(
                 schema,
-                &pages::page(paging, &example, start, limit, pages::Collection::Made(3)),
+                &pages::page(paging, &example, start, limit, pages::Collection::Made(3)).body,
             )
         })
     };

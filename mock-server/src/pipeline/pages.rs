@@ -3,7 +3,10 @@
 //! walking `next_cursor`, `after=<last id>`, offsets or page numbers
 //! reaches a last page, each item once. The collection holds
 //! `Prefer: items=N` items (5 by default); a page holds the request's
-//! `limit` (10 by default).
+//! `limit` (10 by default). Where positions travel in a header, each page
+//! but the last names the next: a `Link` to the request's own path and
+//! query with the position set (Ory, GitHub), or the position alone in
+//! the header the document declares (E2B's `X-Next-Token`).
 //!
 //! A `--stateful` mock lists what it holds instead: a list whose path is
 //! the collection of a resource kind (`GET /operations` for the
@@ -12,18 +15,30 @@
 //! key, and with what reading it in its state answers (the lifecycle's
 //! body for that state) where the item has those members.
 
-use mock_model::model::{Example, Operation, Provider, Resource, Response};
+use axum::http::header::LINK;
+use axum::http::{HeaderName, HeaderValue};
+use mock_model::model::{Example, NextHeader, Operation, Provider, Resource, Response};
 use mock_model::pages::{
     Collection, DEFAULT_ITEMS, DEFAULT_PAGE_SIZE, MAX_ITEMS, page, start, template,
 };
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::Value;
 
 use crate::pipeline::request::Incoming;
 use crate::pipeline::select::Preference;
 use crate::pipeline::state::States;
 
-/// The page's body, when `operation` pages and `response` is its JSON
-/// success answered with `example`; `None`: serve the example as it is.
+/// A page as the mock answers it.
+pub struct Paged {
+    /// Its body.
+    pub body: String,
+    /// The header naming the next page, where positions travel in one and
+    /// a page follows: its name and value.
+    pub header: Option<(HeaderName, HeaderValue)>,
+}
+
+/// The page, when `operation` pages and `response` is its JSON success
+/// answered with `example`; `None`: serve the example as it is.
 pub fn paged(
     provider: &'static Provider,
     operation: &'static Operation,
@@ -32,7 +47,7 @@ pub fn paged(
     request: &Incoming,
     preference: &Preference<'_>,
     states: &States,
-) -> Option<String> {
+) -> Option<Paged> {
     let paging = operation.paging.as_ref()?;
     // A named example is served as the document wrote it.
     if preference.example.is_some() || !(200..300).contains(&response.status) {
@@ -68,7 +83,51 @@ pub fn paged(
     // the end: an empty last page, as a server answers once a collection
     // has moved on, rather than a refusal a test fixture would trip on.
     let first = start(paging, &example, position, collection, limit).unwrap_or(usize::MAX);
-    Some(page(paging, &example, first, limit, collection).to_string())
+    let page = page(paging, &example, first, limit, collection);
+    let header = match (paging.header, page.header_position) {
+        (Some(NextHeader::Link), Some(next)) => {
+            next_link(request, paging.parameter, &next).map(|link| (LINK, link))
+        }
+        (Some(NextHeader::Named(name)), Some(next)) => HeaderName::from_bytes(name.as_bytes())
+            .ok()
+            .zip(HeaderValue::from_str(&next).ok()),
+        _ => None,
+    };
+    Some(Paged {
+        body: page.body.to_string(),
+        header,
+    })
+}
+
+/// Characters a query's name or value keeps as they are (RFC 3986's unreserved).
+const QUERY_VALUE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `Link: <path?query>; rel="next"` for the page at `position`: the
+/// request's path and query with `parameter` set to it, a reference the
+/// client resolves against the URL it asked (RFC 8288), so it names
+/// whatever host and mount the client reached the mock at.
+fn next_link(request: &Incoming, parameter: &str, position: &str) -> Option<HeaderValue> {
+    let kept = request
+        .uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| {
+            let name = pair.split('=').next().unwrap_or_default().replace('+', " ");
+            !pair.is_empty() && percent_decode_str(&name).decode_utf8_lossy() != parameter
+        });
+    let set = format!(
+        "{}={}",
+        utf8_percent_encode(parameter, QUERY_VALUE),
+        utf8_percent_encode(position, QUERY_VALUE)
+    );
+    let query: Vec<&str> = kept.chain(std::iter::once(set.as_str())).collect();
+    let link = format!("<{}?{}>; rel=\"next\"", request.uri.path(), query.join("&"));
+    HeaderValue::from_str(&link).ok()
 }
 
 /// The resources of the kind `list` is the collection of, as its items:

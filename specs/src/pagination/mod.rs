@@ -19,15 +19,26 @@
 //!   `total_pages`, ...) says is last, one with fewer items than the
 //!   request's limit, or an empty one (Mistral, Netbird, STACKIT, Kuma).
 //!
-//! Anything else (`Link` headers, bodies that are a bare array) is not
-//! recognised; such operations stay plain calls, unless `provider.yaml`
-//! declares how they page ([`Declared`]):
+//! - **a next header**: a response header names the next value
+//!   (`X-Next-Token`, `Next-Page-Token`: the names of a next member, with
+//!   or without `X-`);
+//! - **a `Link` header**: the response's `Link: <...>; rel="next"`
+//!   (RFC 8288) names the next page, whose `parameter` value is the next
+//!   position; no such link, the last page. Recognised where the response
+//!   declares a `Link` header, and where the body is a bare array and the
+//!   parameter a token (Ory's `page_token`): nothing else could carry it.
+//!
+//! The items are a member of the body, or the body itself when it is an
+//! array (Ory, GitHub, Museum's page numbers). Anything else stays a plain
+//! call, unless `provider.yaml` declares how it pages ([`Declared`]):
 //!
 //! ```yaml
 //! pagination:
 //!   listThings: {parameter: page, items: results, next: next_page, more: has_more}
 //!   listEvents: {parameter: after, items: data, next_item: id, more: has_more}
 //!   listZones: {parameter: page, items: zones, count: pages, total_pages: totalPages}
+//!   listUsers: {parameter: page_token, link: true}   # items: the body, an array
+//!   listJobs: {parameter: token, items: jobs, next_header: X-Continue}
 //!   searchAll: false        # looks paginated, is not
 //! ```
 
@@ -43,8 +54,9 @@ use serde::Deserialize;
 pub struct Pagination {
     /// The query parameter that carries the position, as the document spells it.
     pub parameter: String,
-    /// The success body's member holding the page's items (an array).
-    pub items: String,
+    /// The success body's member holding the page's items (an array);
+    /// `None`: the body is the array.
+    pub items: Option<String>,
     /// Where the next request's position comes from.
     pub next: Next,
     /// The body's boolean member saying whether another page follows.
@@ -75,7 +87,7 @@ impl Pagination {
                 member == "last_id"
                     && ITEM_ID_PARAMETERS.contains(&folded(&self.parameter).as_str())
             }
-            Next::Offset { .. } | Next::Page { .. } => false,
+            Next::Offset { .. } | Next::Page { .. } | Next::Header(_) | Next::Link { .. } => false,
         }
     }
 }
@@ -97,6 +109,17 @@ pub enum Next {
         /// The number of the first page (the parameter's `default`, else
         /// its `minimum`, else 1).
         first: u64,
+    },
+    /// A response header holding it (E2B's `X-Next-Token`); absent or
+    /// empty: the last page.
+    Header(String),
+    /// The `parameter` value in the target of the response's `Link` header
+    /// with `rel="next"`; no such link: the last page.
+    Link {
+        /// Where the parameter is a page number (GitHub's `page`), its
+        /// first page (as [`Next::Page`]'s), so a server's links can be
+        /// written in numbers the parameter takes.
+        first_page: Option<u64>,
     },
 }
 
@@ -126,8 +149,9 @@ pub enum Declared {
 pub struct DeclaredPages {
     /// The query parameter carrying the position.
     parameter: String,
-    /// The body's item array.
-    items: String,
+    /// The body's item array; absent: the body is the array.
+    #[serde(default)]
+    items: Option<String>,
     /// The body's member naming the next position.
     #[serde(default)]
     next: Option<String>,
@@ -152,6 +176,12 @@ pub struct DeclaredPages {
     /// The body's member counting the pages.
     #[serde(default)]
     total_pages: Option<String>,
+    /// Else: the response header naming the next position.
+    #[serde(default)]
+    next_header: Option<String>,
+    /// Else: the `Link` header's `rel="next"` target names the next position.
+    #[serde(default)]
+    link: bool,
 }
 
 /// What a declared counted position counts.

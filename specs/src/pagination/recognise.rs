@@ -42,21 +42,39 @@ pub(crate) fn declare(
                     .iter()
                     .find(|p| p.name == pages.parameter)
                     .map(|p| &p.schema);
-                let next = match (&pages.next, &pages.next_item, pages.count) {
-                    (Some(member), None, None) => Next::Member(member.clone()),
-                    (None, Some(member), None) => Next::LastItem(member.clone()),
-                    (None, None, Some(Counted::Items)) => Next::Offset {
-                        first: first_position(schema, false),
-                    },
-                    (None, None, Some(Counted::Pages)) => Next::Page {
-                        first: first_position(schema, true),
-                    },
-                    _ => {
+                let ways = [
+                    pages.next.is_some(),
+                    pages.next_item.is_some(),
+                    pages.count.is_some(),
+                    pages.next_header.is_some(),
+                    pages.link,
+                ];
+                let next = match (
+                    &pages.next,
+                    &pages.next_item,
+                    pages.count,
+                    &pages.next_header,
+                ) {
+                    _ if ways.iter().filter(|way| **way).count() != 1 => {
                         return Err(SpecError::invalid(
                             at,
-                            "name exactly one of `next` (a body member), `next_item` (the last item's) and `count` (`items` or `pages`)",
+                            "name exactly one of `next` (a body member), `next_item` (the last item's), `count` (`items` or `pages`), `next_header` and `link: true`",
                         ));
                     }
+                    (Some(member), ..) => Next::Member(member.clone()),
+                    (_, Some(member), ..) => Next::LastItem(member.clone()),
+                    (_, _, Some(Counted::Items), _) => Next::Offset {
+                        first: first_position(schema, false),
+                    },
+                    (_, _, Some(Counted::Pages), _) => Next::Page {
+                        first: first_position(schema, true),
+                    },
+                    (.., Some(header)) => Next::Header(header.clone()),
+                    _ => Next::Link {
+                        first_page: PAGE_PARAMETERS
+                            .contains(&folded(&pages.parameter).as_str())
+                            .then(|| first_position(schema, true)),
+                    },
                 };
                 let query = |name: &str| {
                     operation
@@ -147,7 +165,14 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
         .as_ref()
         .filter(|b| crate::is_json(&b.media_type))?;
     let schema = document.deref(&body.schema)?;
-    let properties = schema.get("properties")?.as_object()?;
+    let no_members = serde_json::Map::new();
+    // A bare array is the page's items; else one array member is.
+    let bare = types(document, schema) == ["array"];
+    let properties = if bare {
+        &no_members
+    } else {
+        schema.get("properties")?.as_object()?
+    };
     let member_types = |name: &str| -> Vec<&str> {
         properties
             .get(name)
@@ -159,12 +184,24 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
         .filter(|name| member_types(name).contains(&"array"))
         .collect();
     let items = match arrays.as_slice() {
-        [one] => (*one).clone(),
-        _ => (*arrays
-            .iter()
-            .find(|name| ITEM_MEMBERS.contains(&name.as_str()))?)
-        .clone(),
+        _ if bare => None,
+        [one] => Some((*one).clone()),
+        _ => Some(
+            (*arrays
+                .iter()
+                .find(|name| ITEM_MEMBERS.contains(&name.as_str()))?)
+            .clone(),
+        ),
     };
+    let item_member = items.clone().unwrap_or_default();
+    let headers: Vec<&str> = operation
+        .responses
+        .iter()
+        .filter(|r| r.status.is_success())
+        .flat_map(|r| &r.headers)
+        .map(|h| h.name.as_str())
+        .collect();
+    let linked = headers.iter().any(|h| h.eq_ignore_ascii_case("link"));
     let flag = |name: &str| member_types(name).contains(&"boolean");
     let more = properties
         .keys()
@@ -232,7 +269,7 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
         }
         let next = wanted.iter().find_map(|want| {
             properties.keys().find(|member| {
-                folded(member) == *want && **member != items && scalar(member) && fits(member)
+                folded(member) == *want && **member != item_member && scalar(member) && fits(member)
             })
         });
         if let Some(member) = next {
@@ -245,13 +282,30 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
                 totals: Totals::default(),
             });
         }
+        // A response header of those names (`X-Next-Token`).
+        let header = wanted.iter().find_map(|want| {
+            headers.iter().find(|header| {
+                let name = folded(header);
+                name.strip_prefix('x').unwrap_or(&name) == want
+            })
+        });
+        if let Some(header) = header {
+            return Some(Pagination {
+                parameter: parameter.name.clone(),
+                items,
+                next: Next::Header(header.to_string()),
+                more,
+                limit,
+                totals: Totals::default(),
+            });
+        }
         if ITEM_ID_PARAMETERS.contains(&name.as_str()) && more.as_ref().is_some_and(|m| !m.inverted)
         {
             let next = if properties.contains_key("last_id") && scalar("last_id") && fits("last_id")
             {
                 Next::Member("last_id".to_string())
             } else {
-                let item = document.deref(properties.get(&items)?.get("items")?)?;
+                let item = document.deref(properties.get(&item_member)?.get("items")?)?;
                 let id = document.deref(item.get("properties")?.get("id")?)?;
                 if !types(document, id).contains(&"string") {
                     return None;
@@ -268,8 +322,40 @@ pub fn recognise(document: &Value, operation: &Operation) -> Option<Pagination> 
             });
         }
     }
-    // No member names the next position: an integer offset or page
-    // number counts its way there.
+    // No member names the next position: a `Link` header does, where the
+    // response declares one or where nothing else could carry a token; a
+    // token before a number (Ory's `page_token` beside a deprecated `page`).
+    let token = |p: &&crate::Parameter| {
+        let name = folded(&p.name);
+        POSITION_PARAMETERS.contains(&name.as_str())
+            && !NUMBER_PARAMETERS.contains(&name.as_str())
+            && !ITEM_ID_PARAMETERS.contains(&name.as_str())
+    };
+    let linked_parameter = if linked {
+        query()
+            .find(token)
+            .or_else(|| query().find(|p| POSITION_PARAMETERS.contains(&folded(&p.name).as_str())))
+    } else if bare {
+        query().find(token)
+    } else {
+        None
+    };
+    if let Some(parameter) = linked_parameter {
+        let numbered = PAGE_PARAMETERS.contains(&folded(&parameter.name).as_str())
+            && types(document, &parameter.schema).contains(&"integer");
+        return Some(Pagination {
+            parameter: parameter.name.clone(),
+            items,
+            next: Next::Link {
+                first_page: numbered
+                    .then(|| first_position(document.deref(&parameter.schema), true)),
+            },
+            more,
+            limit,
+            totals: Totals::default(),
+        });
+    }
+    // Else an integer offset or page number counts its way there.
     let parameter = query().find(|p| {
         NUMBER_PARAMETERS.contains(&folded(&p.name).as_str())
             && types(document, &p.schema).contains(&"integer")
@@ -358,7 +444,7 @@ mod tests {
             recognise(&document, &operation),
             Some(Pagination {
                 parameter: "cursor".into(),
-                items: "data".into(),
+                items: Some("data".into()),
                 next: Next::Member("next_cursor".into()),
                 more: Some(More {
                     member: "has_more".into(),
@@ -475,7 +561,7 @@ mod tests {
             recognise(&document, &operation),
             Some(Pagination {
                 parameter: "offset".into(),
-                items: "items".into(),
+                items: Some("items".into()),
                 next: Next::Offset { first: 0 },
                 more: None,
                 limit: Some("limit".into()),
@@ -512,6 +598,81 @@ mod tests {
         let pagination = recognise(&document, &operation).unwrap();
         assert_eq!(pagination.next, Next::Page { first: 0 });
         assert_eq!(pagination.more.map(|m| m.member), Some("has_more".into()));
+    }
+
+    #[test]
+    fn bare_arrays_and_link_headers() {
+        // E2B: a bare array and the next token in a header of its own.
+        let (document, mut operation) = list(&["nextToken", "limit"], items());
+        operation.responses[0].headers.push(crate::ResponseHeader {
+            name: "X-Next-Token".into(),
+            required: false,
+            schema: json!({"type": "string"}),
+            example: None,
+        });
+        let pagination = recognise(&document, &operation).unwrap();
+        assert_eq!(pagination.next, Next::Header("X-Next-Token".into()));
+        // Ory: a bare array and a token, which only a `Link` header can carry.
+        let (document, mut operation) = list(&["page", "page_size", "page_token"], items());
+        operation.parameters[0].schema = json!({"type": "integer"});
+        let pagination = recognise(&document, &operation).unwrap();
+        assert_eq!(pagination.parameter, "page_token");
+        assert_eq!(pagination.items, None);
+        assert_eq!(pagination.next, Next::Link { first_page: None });
+        assert_eq!(pagination.limit.as_deref(), Some("page_size"));
+        // Museum: a bare array and a page number, counted.
+        let (document, mut operation) = list(&["page", "limit"], items());
+        operation.parameters[0].schema = json!({"type": "integer", "default": 1});
+        let pagination = recognise(&document, &operation).unwrap();
+        assert_eq!(
+            (pagination.items, pagination.next),
+            (None, Next::Page { first: 1 })
+        );
+        // GitHub: the same with a declared `Link` header follows the link.
+        operation.responses[0].headers.push(crate::ResponseHeader {
+            name: "Link".into(),
+            required: false,
+            schema: json!({"type": "string"}),
+            example: None,
+        });
+        let pagination = recognise(&document, &operation).unwrap();
+        assert_eq!(
+            pagination.next,
+            Next::Link {
+                first_page: Some(1)
+            }
+        );
+        // An object body without a next member, beside a declared link.
+        let (document, mut operation) = list(
+            &["cursor"],
+            json!({"type": "object", "properties": {"results": items()}}),
+        );
+        assert_eq!(recognise(&document, &operation), None);
+        operation.responses[0].headers.push(crate::ResponseHeader {
+            name: "link".into(),
+            required: true,
+            schema: json!({"type": "string"}),
+            example: None,
+        });
+        let pagination = recognise(&document, &operation).unwrap();
+        assert_eq!(pagination.items.as_deref(), Some("results"));
+        assert_eq!(pagination.next, Next::Link { first_page: None });
+        // A bare array with only an item id or nothing to page by.
+        let (document, operation) = list(&["after", "limit"], items());
+        assert_eq!(recognise(&document, &operation), None);
+        // Declared: `link: true`, the body the array.
+        let (document, operation) = list(&["pageToken"], json!({"type": "string"}));
+        let mut operations = vec![operation];
+        assert_eq!(recognise(&document, &operations[0]), None);
+        let declared: BTreeMap<String, Declared> =
+            serde_json::from_value(json!({"list": {"parameter": "pageToken", "link": true}}))
+                .unwrap();
+        declare(&mut operations, &declared, Path::new("provider.yaml")).unwrap();
+        let pagination = operations[0].pagination.clone().unwrap();
+        assert_eq!(
+            (pagination.items, pagination.next),
+            (None, Next::Link { first_page: None })
+        );
     }
 
     #[test]

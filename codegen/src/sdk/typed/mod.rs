@@ -12,7 +12,7 @@ mod forms;
 mod names;
 mod pages;
 mod send;
-mod shapes;
+pub(super) mod shapes;
 mod webhooks;
 
 use proc_macro2::TokenStream;
@@ -278,12 +278,39 @@ fn success_type(
 }
 
 /// The Rust type of a documented body.
+/// The type of the items of `schema` when it is an array of a component's
+/// values and nothing else.
+fn array_of_component(schema: &serde_json::Value, generated: &Generated) -> Option<syn::Ident> {
+    let object = schema.as_object()?;
+    if object.get("type")? != "array"
+        || object
+            .keys()
+            .any(|k| !["type", "items", "description"].contains(&k.as_str()))
+    {
+        return None;
+    }
+    let items = object.get("items")?.as_object()?;
+    if items.len() != 1 {
+        return None;
+    }
+    let name = specs::pointer::schema_ref_name(items.get("$ref")?.as_str()?)?;
+    let rust_name = names::progenitor_name(&name);
+    generated
+        .types
+        .contains(&rust_name)
+        .then(|| names::ident(&rust_name))
+}
+
 fn body_type(body: Option<&Body>, generated: &Generated) -> Result<TokenStream, String> {
     let Some(body) = body.filter(|b| specs::is_json(&b.media_type)) else {
         return Ok(quote!(bytes::Bytes));
     };
     let Some(name) = &body.type_name else {
-        return Ok(quote!(serde_json::Value));
+        // An inline array of a component (`{type: array, items: {$ref}}`,
+        // Ory's lists) is a `Vec` of its type; other inline schemas stay JSON.
+        return Ok(array_of_component(&body.schema, generated)
+            .map(|item| quote!(::std::vec::Vec<types::#item>))
+            .unwrap_or_else(|| quote!(serde_json::Value)));
     };
     let rust_name = names::progenitor_name(name);
     if !generated.types.contains(&rust_name) {

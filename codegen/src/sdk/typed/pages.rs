@@ -9,7 +9,7 @@ use quote::quote;
 use specs::Operation;
 use specs::pagination::Next;
 
-use super::names::{ident, progenitor_name, progenitor_snake};
+use super::names::{ident, progenitor_snake};
 use super::shapes::{inner, inner_result, is_count, is_flag, last_ident};
 use super::{Generated, success_type};
 use crate::sdk::progenitor_output::Field;
@@ -34,19 +34,11 @@ pub struct Plan {
 /// How `operation`'s builder pages, if it does and the types allow it.
 pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Option<Plan> {
     let pagination = operation.pagination.as_ref()?;
-    let body = operation
-        .responses
-        .iter()
-        .find(|r| r.status.is_success())?
-        .body
-        .as_ref()?;
-    let page_name = progenitor_name(body.type_name.as_ref()?);
-    let page_ident = ident(&page_name);
-    let page = quote!(types::#page_ident);
-    if success_type(operation, generated).ok()?.to_string() != page.to_string() {
-        return None;
-    }
-    let fields = generated.fields.get(&page_name)?;
+    let page = success_type(operation, generated).ok()?;
+    let page_type: syn::Type = syn::parse2(page.clone()).ok()?;
+    let page_items = page_items(&pagination.items, &page_type, generated)?;
+    let no_fields = Vec::new();
+    let fields = page_items.fields.unwrap_or(&no_fields);
     let member = |name: &str| fields.iter().find(|f| f.member == name);
 
     let setter_name = progenitor_snake(&pagination.parameter);
@@ -84,18 +76,8 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
         return None;
     };
 
-    let items_field = member(&pagination.items)?;
-    let items_ident = &items_field.ident;
-    let (optional_items, item_type) = match inner(&items_field.ty, "Option") {
-        Some(vec) => (true, inner(vec, "Vec")?),
-        None => (false, inner(&items_field.ty, "Vec")?),
-    };
-    let item = named_from_module(item_type, generated)?;
-    let items = if optional_items {
-        quote!(page.#items_ident.unwrap_or_default())
-    } else {
-        quote!(page.#items_ident)
-    };
+    let item = named_from_module(page_items.item, generated)?;
+    let slice = &page_items.slice;
     let flag = match &pagination.more {
         Some(more) => Some((
             member(&more.member)
@@ -109,12 +91,8 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
 
     let next = match &pagination.next {
         Next::Member(_) | Next::LastItem(_) => {
-            let named = named_position(
-                &pagination.next,
-                &member,
-                (items_ident, item_type, optional_items),
-                generated,
-            )?;
+            let named =
+                named_position(&pagination.next, &member, slice, page_items.item, generated)?;
             let named = match &flag {
                 Some((flag, inverted)) => {
                     // `has_more: false` or `done: true`: the last page, whatever else it says.
@@ -130,17 +108,17 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
             };
             quote!(crate::pages::Next::Named(|page: &#page| #named))
         }
+        Next::Header(header) => quote!(crate::pages::Next::Header(#header)),
+        Next::Link { .. } => {
+            let parameter = &pagination.parameter;
+            quote!(crate::pages::Next::Linked(#parameter))
+        }
         Next::Offset { first } | Next::Page { first } => {
             // Counted: the builder's own position first, and what each page says.
             if !is_count(setter_type) {
                 return None;
             }
             let pages = matches!(pagination.next, Next::Page { .. });
-            let count = if optional_items {
-                quote!(page.#items_ident.as_ref().map_or(0, |items| items.len()))
-            } else {
-                quote!(page.#items_ident.len())
-            };
             let more = match &flag {
                 Some((flag, inverted)) => {
                     quote!(crate::pages::Flag::flag(&page.#flag).map(|flag| flag != #inverted))
@@ -169,7 +147,7 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
                         .unwrap_or(#first),
                     first: #first,
                     facts: |page: &#page| crate::pages::Facts {
-                        items: #count,
+                        items: #slice.len(),
                         more: #more,
                         total_items: #total_items,
                         total_pages: #total_pages,
@@ -181,20 +159,87 @@ pub fn plan(operation: &Operation, builder: &str, generated: &Generated) -> Opti
     Some(Plan {
         page,
         item,
-        items,
+        items: page_items.owned,
         next,
         at,
         pagination: pagination.clone(),
     })
 }
 
+/// Where a page's items are, in progenitor's types.
+struct PageItems<'g> {
+    /// The item type, as progenitor wrote it.
+    item: &'g syn::Type,
+    /// The items of `page: P`, taken: a `Vec`.
+    owned: TokenStream,
+    /// The items of `page: &P`: a slice.
+    slice: TokenStream,
+    /// The page struct's fields, where the page is a struct with members.
+    fields: Option<&'g Vec<Field>>,
+}
+
+/// Where the items of a `page_type` are: its field holding the member
+/// `items` (perhaps optional), else the page itself (a `Vec`) or the `Vec`
+/// typify's newtype wraps.
+fn page_items<'g>(
+    items: &Option<String>,
+    page_type: &'g syn::Type,
+    generated: &'g Generated,
+) -> Option<PageItems<'g>> {
+    let Some(items) = items else {
+        if let Some(item) = inner(page_type, "Vec") {
+            return Some(PageItems {
+                item,
+                owned: quote!(page),
+                slice: quote!(page.as_slice()),
+                fields: None,
+            });
+        }
+        let item = generated.array_newtypes.get(&types_name(page_type)?)?;
+        return Some(PageItems {
+            item,
+            owned: quote!(page.0),
+            slice: quote!(page.0.as_slice()),
+            fields: None,
+        });
+    };
+    let fields = generated.fields.get(&types_name(page_type)?)?;
+    let field = fields.iter().find(|f| f.member == *items)?;
+    let ident = &field.ident;
+    Some(match inner(&field.ty, "Option") {
+        Some(vec) => PageItems {
+            item: inner(vec, "Vec")?,
+            owned: quote!(page.#ident.unwrap_or_default()),
+            slice: quote!(page.#ident.as_deref().unwrap_or_default()),
+            fields: Some(fields),
+        },
+        None => PageItems {
+            item: inner(&field.ty, "Vec")?,
+            owned: quote!(page.#ident),
+            slice: quote!(page.#ident.as_slice()),
+            fields: Some(fields),
+        },
+    })
+}
+
+/// `Name` of the type `types::Name`.
+fn types_name(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    match path.path.segments.iter().collect::<Vec<_>>()[..] {
+        [module, name] if module.ident == "types" => Some(name.ident.to_string()),
+        _ => None,
+    }
+}
+
 /// The next position a page names (`Next::Member`, `Next::LastItem`), as an
-/// `Option<String>` read from `page`, whose items are the field
-/// `items_ident` (perhaps optional) of `item_type`s.
+/// `Option<String>` read from `page`, whose items are `slice` of `item_type`s.
 fn named_position<'f>(
     next: &Next,
     member: &impl Fn(&str) -> Option<&'f Field>,
-    (items_ident, item_type, optional_items): (&syn::Ident, &syn::Type, bool),
+    slice: &TokenStream,
+    item_type: &syn::Type,
     generated: &Generated,
 ) -> Option<TokenStream> {
     let position = match next {
@@ -214,14 +259,11 @@ fn named_position<'f>(
                 },
                 generated,
             )?;
-            let last = if optional_items {
-                quote!(page.#items_ident.as_ref().and_then(|items| items.last()))
-            } else {
-                quote!(page.#items_ident.last())
-            };
-            quote!(#last.and_then(|item| #id_position))
+            quote!(#slice.last().and_then(|item| #id_position))
         }
-        Next::Offset { .. } | Next::Page { .. } => return None,
+        Next::Offset { .. } | Next::Page { .. } | Next::Header(_) | Next::Link { .. } => {
+            return None;
+        }
     };
     Some(position)
 }
@@ -250,6 +292,8 @@ pub fn pages_impl(builder: &str, plan: &Plan) -> TokenStream {
         Next::LastItem(member) => format!("the last item's `{member}`"),
         Next::Offset { .. } => "the offset after the page's items".to_string(),
         Next::Page { .. } => "the next page number".to_string(),
+        Next::Header(header) => format!("the response's `{header}` header"),
+        Next::Link { .. } => "its value in the `Link` header's `rel=\"next\"` target".to_string(),
     };
     let pages_doc = format!(
         " Every page, fetched as the stream is read.\n\n \
@@ -258,10 +302,12 @@ pub fn pages_impl(builder: &str, plan: &Plan) -> TokenStream {
          position the server names twice ends it with `Pagination`.",
         pagination.parameter
     );
-    let stream_doc = format!(
-        " The items (`{}`) of every page, in order: see [`Self::pages`].",
-        pagination.items
-    );
+    let stream_doc = match &pagination.items {
+        Some(items) => {
+            format!(" The items (`{items}`) of every page, in order: see [`Self::pages`].")
+        }
+        None => " The items of every page, in order: see [`Self::pages`].".to_string(),
+    };
     quote! {
         impl<'a> builder::#builder_ident<'a> {
             #[doc = #pages_doc]

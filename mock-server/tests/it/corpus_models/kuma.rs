@@ -1934,8 +1934,9 @@ pub static PROVIDER: Provider = Provider {
             paging: Some(Paging {
                 parameter: "offset",
                 limit: None,
-                items: "items",
+                items: Some("items"),
                 next: None,
+                header: None,
                 by_id: false,
                 first_page: None,
                 totals: (Some("total"), None),
@@ -2134,8 +2135,9 @@ pub static PROVIDER: Provider = Provider {
             paging: Some(Paging {
                 parameter: "offset",
                 limit: None,
-                items: "items",
+                items: Some("items"),
                 next: None,
+                header: None,
                 by_id: false,
                 first_page: None,
                 totals: (Some("total"), None),

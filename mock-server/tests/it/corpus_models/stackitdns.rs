@@ -822,8 +822,9 @@ pub static PROVIDER: Provider = Provider {
             paging: Some(Paging {
                 parameter: "page",
                 limit: Some("pageSize"),
-                items: "zones",
+                items: Some("zones"),
                 next: None,
+                header: None,
                 by_id: false,
                 first_page: Some(1u64),
                 totals: (Some("totalItems"), Some("totalPages")),
@@ -3818,8 +3819,9 @@ pub static PROVIDER: Provider = Provider {
             paging: Some(Paging {
                 parameter: "page",
                 limit: Some("pageSize"),
-                items: "rrSets",
+                items: Some("rrSets"),
                 next: None,
+                header: None,
                 by_id: false,
                 first_page: Some(1u64),
                 totals: (Some("totalItems"), Some("totalPages")),
