@@ -393,3 +393,88 @@ async fn a_code_under_a_range_or_default_is_answered_with_that_code() {
     let (status, _) = ask("999").await;
     assert_eq!(status, 400);
 }
+
+/// Lists whose next position travels in a header (Ory's `Link` beside a
+/// bare array and a token, GitHub's declared `Link` beside page numbers,
+/// E2B's `X-Next-Token`): each page but the last names the next, a walk
+/// following them sees every item of the collection once, and the
+/// document's own example header is not served.
+#[tokio::test]
+async fn pages_named_by_a_header_lead_through_the_collection() {
+    let item = json!({"type": "object", "required": ["id"],
+                      "properties": {"id": {"type": "string"}}});
+    let list = |parameter: Value, headers: Value| {
+        json!({"get": {
+            "parameters": [parameter, {"name": "per_page", "in": "query",
+                                       "schema": {"type": "integer", "maximum": 100}}],
+            "responses": {"200": {"description": "a page", "headers": headers,
+                "content": {"application/json": {
+                    "schema": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
+                    "example": [{"id": "it_0a"}]}}}}
+        }})
+    };
+    let token = |name: &str| json!({"name": name, "in": "query", "schema": {"type": "string"}});
+    let header = |example: &str| json!({"schema": {"type": "string"}, "example": example});
+    let document = json!({
+        "openapi": "3.0.3",
+        "info": {"title": "Lists", "version": "1"},
+        "paths": {
+            "/users": list(token("page_token"), json!({})),
+            "/repos": list(
+                json!({"name": "page", "in": "query", "schema": {"type": "integer", "default": 1}}),
+                json!({"Link": header("<https://elsewhere.test/repos?page=9>; rel=\"next\"")}),
+            ),
+            "/sandboxes": list(token("nextToken"), json!({"X-Next-Token": header("example")})),
+        },
+        "components": {"schemas": {"Item": item}}
+    });
+    let scratch = Scratch::new("header-pages");
+    let path = scratch.write("lists.json", &document);
+    let mock = MockServer::start(Config::serving([Spec::named("lists", path)]))
+        .await
+        .unwrap();
+    let base = mock.base_url("lists").unwrap();
+    let client = test_support::http_client();
+    for (path, header, expected_headers) in [
+        ("/users", "link", ["page_token=2", "page_token=4"]),
+        ("/repos", "link", ["page=2", "page=3"]),
+        ("/sandboxes", "x-next-token", ["2", "4"]),
+    ] {
+        let mut url = format!("{base}{path}?per_page=2");
+        let mut named = Vec::new();
+        let mut ids = Vec::new();
+        for _ in 0..10 {
+            let response = client
+                .get(&url)
+                .header("prefer", "items=5")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), 200, "{url}");
+            let next = response
+                .headers()
+                .get(header)
+                .map(|v| v.to_str().unwrap().to_string());
+            let page: Value = response.json().await.unwrap();
+            ids.extend(page.as_array().unwrap().iter().map(|i| i["id"].clone()));
+            let Some(next) = next else { break };
+            named.push(next.clone());
+            url = if header == "link" {
+                // `</users?per_page=2&page_token=2>; rel="next"`: a reference on this server.
+                let target = next.strip_prefix('<').unwrap().split_once('>').unwrap();
+                assert_eq!(target.1, "; rel=\"next\"");
+                format!("{}{}", mock.uri(), target.0)
+            } else {
+                format!("{base}{path}?per_page=2&nextToken={next}")
+            };
+        }
+        assert_eq!(named.len(), 2, "{path}: {named:?}");
+        for (named, expected) in named.iter().zip(expected_headers) {
+            assert!(named.contains(expected), "{path}: {named} names {expected}");
+            assert!(!named.contains("elsewhere"), "{named}");
+        }
+        assert_eq!(ids.len(), 5, "{path}: {ids:?}");
+        let distinct: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), 5, "{path}: {ids:?}");
+    }
+}

@@ -379,12 +379,13 @@ fn position(ty: &syn::Type, value: TokenStream, generated: &Generated) -> Option
 }
 
 /// A type as `mod types` writes it, named from the provider's module:
-/// `Snippet` -> `types::Snippet`; a path from the root stays as it is.
+/// `Snippet` -> `types::Snippet`; a path from the root or `types::` stays
+/// as it is.
 fn named_from_module(ty: &syn::Type, generated: &Generated) -> Option<TokenStream> {
     let syn::Type::Path(path) = ty else {
         return None;
     };
-    if path.qself.is_none() && path.path.leading_colon.is_some() {
+    if path.qself.is_none() && path.path.leading_colon.is_some() || types_name(ty).is_some() {
         return Some(quote!(#ty));
     }
     let name = path.path.get_ident()?.to_string();
