@@ -48,7 +48,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let bytes = file.len();
+    let bytes = file.len().unwrap_or_default();
     let sent = client
         .register_face_faces_name_register_post()
         .name("alice")

@@ -389,7 +389,7 @@ pub fn check_fetched(fetched: &sdk::dynamic::Fetched, operation: &Operation) -> 
 
 /// A valid form body's fields (`test_support::form_body`'s object) as the
 /// SDK's form builders take them: a binary property (`format: binary`,
-/// `contentMediaType`) as a file named after it, a list of scalars as
+/// `contentMediaType`) as a file named after it (streamed, in multipart), a list of scalars as
 /// repeated text, text as text, anything else as JSON.
 pub fn form_fields(
     provider: &Provider,
@@ -428,6 +428,14 @@ pub fn form_fields(
             let schema = property(name);
             let text = sdk::forms::text_of(value);
             let field = match value {
+                // A multipart file as the SDK streams one it does not hold
+                // (`FilePart::streaming`); a urlencoded one is text it holds.
+                _ if binary(schema) && media_type.eq_ignore_ascii_case(sdk::forms::MULTIPART) => {
+                    let chunks = futures_util::stream::iter([Ok::<_, std::io::Error>(
+                        bytes::Bytes::from(text.into_bytes()),
+                    )]);
+                    Field::File(FilePart::streaming(chunks).file_name(format!("{name}.bin")))
+                }
                 _ if binary(schema) => {
                     Field::File(FilePart::bytes(text.into_bytes()).file_name(format!("{name}.bin")))
                 }

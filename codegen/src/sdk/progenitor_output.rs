@@ -412,7 +412,7 @@ fn add_send_raw_body(block: &mut syn::ItemImpl) {
         .push(syn::parse_quote!(content_type: reqwest::header::HeaderValue));
     raw.sig
         .inputs
-        .push(syn::parse_quote!(raw_body: bytes::Bytes));
+        .push(syn::parse_quote!(raw_body: reqwest::Body));
     block.items.push(syn::ImplItem::Fn(raw));
 }
 

@@ -142,12 +142,13 @@ pub fn events_impl(
             /// Sends `body` (an encoded form of `content_type`) asking for
             /// the event stream: the form builder's `.events()`.
             #[allow(unused_mut)]
-            async fn events_body(mut self, content_type: &str, body: bytes::Bytes, options: crate::CallOptions) -> Result<crate::events::EventStream<#data>, errors::#error> {
+            async fn events_body(mut self, content_type: &str, body: crate::forms::Body, options: crate::CallOptions) -> Result<crate::events::EventStream<#data>, errors::#error> {
                 let content_type = reqwest::header::HeaderValue::from_str(content_type)
                     .map_err(|error| errors::#error::InvalidRequest(error.to_string()))?;
                 #prelude
+                let options = body.options(options);
                 let received = crate::execute_open(settings, &Self::CALL, options, || {
-                    self.clone().send_raw_body_events(content_type.clone(), body.clone(), None)
+                    self.clone().send_raw_body_events(content_type.clone(), body.request_body(), None)
                 })
                 .await?;
                 #open

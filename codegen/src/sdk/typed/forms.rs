@@ -120,8 +120,9 @@ pub(super) fn form(
                 #(#required_check)*
                 #stream_switch
                 const ENCODINGS: &[crate::forms::Encoding] = &[#(#encodings),*];
-                let (content_type, body) = crate::forms::encode(#media_type, &self.fields, ENCODINGS);
-                self.call.events_body(&content_type, body.into(), options).await
+                let (content_type, body) = crate::forms::encode(#media_type, &self.fields, ENCODINGS)
+                    .map_err(|error| super::errors::#error::InvalidRequest(error.to_string()))?;
+                self.call.events_body(&content_type, body, options).await
             }
         }
     });
@@ -157,8 +158,9 @@ pub(super) fn form(
             pub async fn send(self) -> Result<crate::ResponseValue<#success_type>, super::errors::#error> {
                 #(#required_check)*
                 const ENCODINGS: &[crate::forms::Encoding] = &[#(#encodings),*];
-                let (content_type, body) = crate::forms::encode(#media_type, &self.fields, ENCODINGS);
-                self.call.send_body(&content_type, body).await
+                let (content_type, body) = crate::forms::encode(#media_type, &self.fields, ENCODINGS)
+                    .map_err(|error| super::errors::#error::InvalidRequest(error.to_string()))?;
+                self.call.send_encoded(&content_type, body).await
             }
 
             #events

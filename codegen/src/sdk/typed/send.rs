@@ -238,7 +238,16 @@ fn send_body(
     quote! {
         #[doc = #doc]
         #[allow(unused_mut)]
-        pub async fn send_body(mut self, content_type: &str, body: impl Into<bytes::Bytes>) -> Result<crate::ResponseValue<#success_type>, errors::#error> {
+        pub async fn send_body(self, content_type: &str, body: impl Into<bytes::Bytes>) -> Result<crate::ResponseValue<#success_type>, errors::#error> {
+            let body: bytes::Bytes = body.into();
+            self.send_encoded(content_type, body.into()).await
+        }
+
+        /// [`Self::send_body`] with a body of pieces read as it is sent (a
+        /// form's files); without retries when a piece is a stream.
+        #[doc(hidden)]
+        #[allow(unused_mut)]
+        pub async fn send_encoded(mut self, content_type: &str, body: crate::forms::Body) -> Result<crate::ResponseValue<#success_type>, errors::#error> {
             const DECLARED: &[&str] = &[#(#media_types),*];
             let essence = content_type.split(';').next().unwrap_or_default().trim();
             if !DECLARED.iter().any(|m| m.eq_ignore_ascii_case(essence)) {
@@ -249,12 +258,12 @@ fn send_body(
             }
             let content_type = reqwest::header::HeaderValue::from_str(content_type)
                 .map_err(|error| errors::#error::InvalidRequest(error.to_string()))?;
-            let body: bytes::Bytes = body.into();
             #fill_key
             let settings = self.#client.inner();
             #check_credentials
-            let raw = crate::execute(settings, &Self::CALL, crate::CallOptions::default(), || {
-                self.clone().send_raw_body(content_type.clone(), body.clone())
+            let options = body.options(crate::CallOptions::default());
+            let raw = crate::execute(settings, &Self::CALL, options, || {
+                self.clone().send_raw_body(content_type.clone(), body.request_body())
             })
             .await?;
             Self::outcome(raw)
