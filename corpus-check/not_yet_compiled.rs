@@ -10,6 +10,7 @@ const NOT_YET_COMPILED: &[(&str, &str)] = &[];
 /// xtask corpus`, with the rest). `CORPUS_CHECK=all` (what `cargo
 /// xtask corpus` sets) or `CORPUS_CHECK=name,name` chooses others.
 const COMPILED_BY_DEFAULT: &[&str] = &[
+    // Pages by page number in bodies that are bare arrays (`tests/streams.rs`).
     "museum",
     "petstore",
     // Pages (`tests/streams.rs`); Kuma's by offset.
