@@ -140,7 +140,7 @@ pub enum Declared {
     /// `false`: the operation does not page, whatever its shape.
     Not(bool),
     /// How it pages.
-    Pages(DeclaredPages),
+    Pages(Box<DeclaredPages>),
 }
 
 /// The members of a declared pagination.
