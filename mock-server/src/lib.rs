@@ -46,6 +46,7 @@ pub use documents::{LoadError, Spec};
 pub use generated::PROVIDERS;
 pub use mock_model::model;
 use mount::Mount;
+use pipeline::request::BodyLimits;
 pub use pipeline::state::{ResourceState, StateError};
 pub use proxy::ProxyError;
 pub use proxy::cassette::CassetteError;
@@ -297,7 +298,11 @@ fn shared(config: &Config) -> Result<Shared, StartError> {
     shared.webhooks = Arc::new(ci::webhooks::Webhooks::new(
         config.webhook_secret.as_deref(),
     )?);
-    shared.max_body_bytes = config.limits.max_body_bytes;
+    let keeps_bodies = !config.proxy.is_empty() || config.replay.is_some();
+    shared.body_limits = BodyLimits {
+        max_body: config.limits.max_body_bytes,
+        max_upload: (!keeps_bodies).then_some(config.limits.max_upload_bytes),
+    };
     shared.callbacks = config.callbacks;
     let served: Vec<&'static model::Provider> =
         shared.served().mounts.iter().map(|m| m.provider).collect();

@@ -44,10 +44,14 @@ struct Args {
     /// keep-alive connection may idle).
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     header_timeout: u64,
-    /// The largest request body read, in bytes; a larger one gets 413. Raise
-    /// it for file uploads (each request in flight may hold this much).
+    /// The largest request body read, in bytes; a larger one gets 413 (each
+    /// request in flight may hold this much).
     #[arg(long, value_name = "BYTES", env = "MOCK_MAX_BODY", default_value_t = Limits::default().max_body_bytes)]
     max_body: usize,
+    /// The largest multipart/form-data upload, in bytes, read as it arrives
+    /// (files counted, not kept); a larger one gets 413.
+    #[arg(long, value_name = "BYTES", env = "MOCK_MAX_UPLOAD", default_value_t = Limits::default().max_upload_bytes)]
+    max_upload: usize,
     /// Requests kept in the journal (GET /__mock/requests); 0 turns it off.
     #[arg(long, value_name = "N", default_value_t = Config::default().journal)]
     journal: usize,
@@ -129,6 +133,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         limits: Limits {
             header_read_timeout: Duration::from_secs(args.header_timeout),
             max_body_bytes: args.max_body,
+            max_upload_bytes: args.max_upload,
         },
         journal: args.journal,
         cors: !args.no_cors,

@@ -27,7 +27,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
-use crate::pipeline::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES};
+use crate::pipeline::limits::{MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_UPLOAD_BYTES};
 
 /// Per-connection and per-request limits.
 #[derive(Debug, Clone, Copy)]
@@ -36,9 +36,13 @@ pub struct Limits {
     /// server waits for them (so also the longest a keep-alive connection may idle).
     pub header_read_timeout: Duration,
     /// The largest request body read, in bytes (1 MiB by default); a larger
-    /// one is answered `413`. Raise it for uploads: every request in flight
-    /// may hold this much in memory.
+    /// one is answered `413`. Every request in flight may hold this much.
     pub max_body_bytes: usize,
+    /// The largest `multipart/form-data` upload, in bytes (1 GiB by
+    /// default): read as it arrives, its files counted and not kept, its
+    /// other fields within `max_body_bytes`. With `--proxy` or `--replay`,
+    /// which need the body, an upload is a body like any other.
+    pub max_upload_bytes: usize,
 }
 
 impl Default for Limits {
@@ -46,6 +50,7 @@ impl Default for Limits {
         Self {
             header_read_timeout: Duration::from_secs(10),
             max_body_bytes: MAX_BODY_BYTES,
+            max_upload_bytes: MAX_UPLOAD_BYTES,
         }
     }
 }

@@ -30,7 +30,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::http::header::{LINK, ORIGIN};
@@ -88,7 +87,7 @@ struct Answered {
     operation_id: Option<&'static str>,
     problems: Vec<Problem>,
     fault: Option<u64>,
-    body: Bytes,
+    body: journal::RequestBody,
     violations: Vec<Violation>,
     /// Delivery ids of the callbacks the answer started.
     callbacks: Vec<String>,
@@ -102,7 +101,7 @@ impl Answered {
             operation_id: None,
             problems: Vec::new(),
             fault: None,
-            body: Bytes::new(),
+            body: journal::RequestBody::default(),
             violations: Vec::new(),
             callbacks: Vec::new(),
         }
@@ -149,7 +148,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
     if let Some(noted) = noted {
         shared.journal.record(
             noted,
-            &answered.body,
+            answered.body,
             journal::Answer {
                 provider: answered.provider,
                 operation_id,
@@ -169,7 +168,7 @@ async fn handle(State(shared): State<Arc<Shared>>, request: Request) -> Response
 }
 
 async fn answer(shared: &Shared, served: &Served, request: Request) -> Answered {
-    let request = match Incoming::read(request, shared.max_body_bytes).await {
+    let request = match Incoming::read(request, shared.body_limits).await {
         Ok(request) => request,
         Err(exceeded) => return Answered::new(Refusal::Oversized(exceeded).into_response()),
     };
@@ -178,7 +177,7 @@ async fn answer(shared: &Shared, served: &Served, request: Request) -> Answered 
             path: truncate(request.uri.path(), 256).to_string(),
         };
         let mut answered = Answered::new(refusal.into_response());
-        answered.body = request.body;
+        answered.body = request.into();
         return answered;
     };
     let provider = mount.provider;
@@ -191,7 +190,7 @@ async fn answer(shared: &Shared, served: &Served, request: Request) -> Answered 
             operation_id: proxied.operation_id,
             problems: Vec::new(),
             fault: None,
-            body: request.body,
+            body: request.into(),
             violations: proxied.violations,
             callbacks: Vec::new(),
         };
@@ -200,7 +199,7 @@ async fn answer(shared: &Shared, served: &Served, request: Request) -> Answered 
         Ok(routed) => routed,
         Err(refusal) => {
             let mut answered = Answered::new(refusal.into_response());
-            answered.body = request.body;
+            answered.body = request.into();
             return answered;
         }
     };
@@ -291,7 +290,7 @@ async fn answer(shared: &Shared, served: &Served, request: Request) -> Answered 
         operation_id: Some(operation.operation_id),
         problems,
         fault: fault_id,
-        body: request.body,
+        body: request.into(),
         violations,
         callbacks: started,
     }

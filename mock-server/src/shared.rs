@@ -9,6 +9,7 @@ use crate::ci::journal::{self, Journal};
 use crate::ci::webhooks::Webhooks;
 use crate::model::Credential;
 use crate::mount::Mount;
+use crate::pipeline::request::BodyLimits;
 use crate::pipeline::state::States;
 use crate::proxy::Proxy;
 
@@ -32,8 +33,9 @@ pub struct Shared {
     pub(crate) webhooks: Arc<Webhooks>,
     /// Whether a success sends the callbacks its operation declares.
     pub(crate) callbacks: bool,
-    /// The largest request body read (`Limits::max_body_bytes`).
-    pub(crate) max_body_bytes: usize,
+    /// How much of a request body is read (`Limits`; no upload read as
+    /// it arrives with `--proxy`, `--record` or `--replay`, which keep it).
+    pub(crate) body_limits: BodyLimits,
 }
 
 impl Shared {
@@ -56,7 +58,10 @@ impl Shared {
             proxy: Proxy::default(),
             webhooks: Arc::new(Webhooks::test()),
             callbacks: true,
-            max_body_bytes: crate::pipeline::limits::MAX_BODY_BYTES,
+            body_limits: BodyLimits {
+                max_body: crate::pipeline::limits::MAX_BODY_BYTES,
+                max_upload: Some(crate::pipeline::limits::MAX_UPLOAD_BYTES),
+            },
         }
     }
 

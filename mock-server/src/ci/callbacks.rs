@@ -161,6 +161,7 @@ mod tests {
             headers,
             query: vec![("reply".into(), "http://q".into())],
             body: Bytes::from_static(br#"{"notify": "http://b", "n": 3, "deep": {"a/b": "x"}}"#),
+            uploaded: None,
         }
     }
 

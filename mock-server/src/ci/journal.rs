@@ -14,7 +14,7 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
 use serde::Serialize;
 
-use crate::pipeline::request::form_decode;
+use crate::pipeline::request::{Incoming, form_decode};
 use crate::pipeline::validate::forms::{self, Part};
 use crate::proxy::violations::Violation;
 use mock_model::problem::Problem;
@@ -264,6 +264,36 @@ impl Serialize for Headers {
     }
 }
 
+/// A request's body as the journal takes it.
+#[derive(Debug)]
+pub enum RequestBody {
+    /// Its bytes (a multipart body's are listed as its parts).
+    Whole(Bytes),
+    /// An upload read as it arrived: its parts, without their bytes.
+    Uploaded(Vec<Part>),
+}
+
+impl Default for RequestBody {
+    fn default() -> Self {
+        RequestBody::Whole(Bytes::new())
+    }
+}
+
+impl From<Incoming> for RequestBody {
+    fn from(request: Incoming) -> Self {
+        match request.uploaded {
+            Some(uploaded) => RequestBody::Uploaded(
+                uploaded
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|(part, _)| part)
+                    .collect(),
+            ),
+            None => RequestBody::Whole(request.body),
+        }
+    }
+}
+
 /// What the mock did with a request, to complete its entry.
 #[derive(Debug, Default)]
 pub struct Answer<'a> {
@@ -311,15 +341,27 @@ impl Journal {
     }
 
     /// Records a request with its body and the answer.
-    pub fn record(&self, request: Request, body: &[u8], answer: Answer<'_>) {
+    pub fn record(&self, request: Request, body: RequestBody, answer: Answer<'_>) {
         if !self.enabled() {
             return;
         }
-        let parts = request.multipart.as_deref().map(|content_type| {
-            forms::multipart(content_type, &Bytes::copy_from_slice(body))
-                .map(|parts| parts.into_iter().map(|(part, _)| part).collect())
-                .unwrap_or_default()
-        });
+        let (body, parts) = match body {
+            RequestBody::Uploaded(parts) => {
+                let length = parts.iter().map(|part| part.bytes).sum();
+                (Bytes::new(), Some((parts, length)))
+            }
+            RequestBody::Whole(body) => {
+                let parts = request.multipart.as_deref().map(|content_type| {
+                    let parts: Vec<Part> = forms::multipart(content_type, &body)
+                        .map(|parts| parts.into_iter().map(|(part, _)| part).collect())
+                        .unwrap_or_default();
+                    (parts, body.len())
+                });
+                (body, parts)
+            }
+        };
+        let body_bytes = parts.as_ref().map_or(body.len(), |(_, length)| *length);
+        let parts = parts.map(|(parts, _)| parts);
         let kept = match parts {
             Some(_) => &[][..],
             None => &body[..body.len().min(MAX_BODY_BYTES)],
@@ -332,7 +374,7 @@ impl Journal {
             query: request.query,
             headers: request.headers,
             body: String::from_utf8_lossy(kept).into_owned(),
-            body_bytes: body.len(),
+            body_bytes,
             body_truncated: parts.is_none() && kept.len() < body.len(),
             parts,
             provider: answer.provider,
@@ -566,7 +608,7 @@ mod tests {
         for status in [200, 404, 200, 409] {
             journal.record(
                 request(&[]),
-                b"",
+                RequestBody::default(),
                 Answer {
                     provider: Some("p"),
                     operation_id: Some("cancel"),
@@ -599,7 +641,7 @@ mod tests {
                 ("prefer", "code=409"),
                 ("x-big", &"v".repeat(MAX_HEADER_BYTES)),
             ]),
-            &body,
+            RequestBody::Whole(Bytes::from(body)),
             Answer::default(),
         );
         let entry = &journal.entries(&Filter::default())[0];
@@ -617,7 +659,7 @@ mod tests {
     #[test]
     fn a_zero_capacity_journal_records_nothing() {
         let journal = Journal::new(0);
-        journal.record(request(&[]), b"", Answer::default());
+        journal.record(request(&[]), RequestBody::default(), Answer::default());
         assert!(journal.entries(&Filter::default()).is_empty());
     }
 
@@ -627,7 +669,7 @@ mod tests {
         for prefer in ["code=503", "code=503", "code=200"] {
             journal.record(
                 request(&[("prefer", prefer), ("x-api-key", "k")]),
-                b"",
+                RequestBody::default(),
                 Answer {
                     provider: Some("p"),
                     operation_id: Some("cancel"),
@@ -679,7 +721,7 @@ mod tests {
         let journal = Journal::new(1);
         journal.record(
             request(&[("accept", "a/b"), ("x-trace", "1"), ("accept", "c/d")]),
-            b"",
+            RequestBody::default(),
             Answer::default(),
         );
         let entry = &journal.entries(&Filter::default())[0];

@@ -146,6 +146,7 @@ mod tests {
                 .map(|(n, v)| (n.to_string(), v.to_string()))
                 .collect(),
             body: axum::body::Bytes::new(),
+            uploaded: None,
         }
     }
 

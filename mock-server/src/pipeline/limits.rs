@@ -13,6 +13,10 @@ pub const MAX_HEADER_BYTES: usize = 32 * 1024;
 /// Largest request body in bytes, on every route, unless the server is
 /// given another (`Limits::max_body_bytes`, `--max-body`); beyond it, `413`.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Largest `multipart/form-data` upload in bytes, read as it arrives (its
+/// files counted, not kept), unless the server is given another
+/// (`Limits::max_upload_bytes`, `--max-upload`); beyond it, `413`.
+pub const MAX_UPLOAD_BYTES: usize = 1024 * 1024 * 1024;
 
 /// A limit a request exceeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -54,7 +58,8 @@ impl Exceeded {
 }
 
 /// Checks what can be checked before reading the body: the target, the
-/// headers, and a declared `Content-Length` (at most `max_body` bytes).
+/// headers, and a declared `Content-Length` (at most `max_body` bytes, the
+/// limit of this request's body).
 pub fn check_head(uri: &Uri, headers: &HeaderMap, max_body: usize) -> Result<(), Exceeded> {
     let target = uri.path_and_query().map_or(0, |p| p.as_str().len());
     if target > MAX_TARGET_BYTES {

@@ -179,3 +179,80 @@ async fn form_bodies_are_parsed_checked_and_journaled_by_part() {
     let deep = &journal["requests"][6]["problems"][0];
     assert_eq!(deep["loc"], json!(["body", "address", "city"]), "{deep}");
 }
+
+/// A multipart upload is read as it arrives: a file far larger than the
+/// body limit is counted, not held, and answered as the document says; its
+/// other fields stay within the body limit, and the upload within its own.
+#[tokio::test]
+async fn uploads_larger_than_the_body_limit_are_read_as_they_arrive() {
+    let scratch = Scratch::new("uploads");
+    let path = scratch.write("uploads.json", &document());
+    let mock = MockServer::start(Config {
+        specs: vec![Spec { name: None, path }],
+        limits: mock_server::Limits {
+            max_body_bytes: 64 * 1024,
+            max_upload_bytes: 8 * 1024 * 1024,
+            ..mock_server::Limits::default()
+        },
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let url = format!("{}/images", mock.uri());
+    let multipart_type = "multipart/form-data; boundary=B";
+    let upload = |file: usize, width: String| {
+        let mut body =
+            b"--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.png\"\r\n\
+                         Content-Type: image/png\r\n\r\n"
+                .to_vec();
+        body.resize(body.len() + file, b'x');
+        body.extend_from_slice(
+            format!(
+                "\r\n--B\r\nContent-Disposition: form-data; name=\"width\"\r\n\r\n{width}\r\n--B--\r\n"
+            )
+            .as_bytes(),
+        );
+        body
+    };
+    let send = |body: Vec<u8>| {
+        let url = url.clone();
+        async move {
+            let response = test_support::http_client()
+                .post(url)
+                .header("content-type", multipart_type)
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            response.status().as_u16()
+        }
+    };
+    // 5 MiB, a body limit of 64 KiB.
+    assert_eq!(send(upload(5 * 1024 * 1024, "64".into())).await, 201);
+    // Still checked: the width is no integer.
+    assert_eq!(send(upload(5 * 1024 * 1024, "wide".into())).await, 422);
+    // A text field is held: over the body limit, 413.
+    assert_eq!(send(upload(10, "9".repeat(70 * 1024))).await, 413);
+    // The upload's own limit.
+    assert_eq!(send(upload(9 * 1024 * 1024, "64".into())).await, 413);
+
+    let journal: Value = test_support::http_client()
+        .get(format!("{}/__mock/requests", mock.uri()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let first = &journal["requests"][0];
+    assert_eq!(first["status"], 201, "{first}");
+    assert_eq!(
+        first["parts"],
+        json!([
+            {"name": "file", "file_name": "big.png", "content_type": "image/png", "bytes": 5 * 1024 * 1024},
+            {"name": "width", "bytes": 2}
+        ])
+    );
+    assert_eq!(first["body"], "");
+    assert_eq!(first["body_bytes"], 5 * 1024 * 1024 + 2);
+}

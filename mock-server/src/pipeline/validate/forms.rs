@@ -16,7 +16,7 @@ use serde_json::{Map, Value};
 use super::media_range_matches;
 use super::{array_value, expects_array, parameter_value};
 use crate::model::{FieldEncoding, MediaType, Schema};
-use crate::pipeline::request::form_decode;
+use crate::pipeline::request::{Incoming, form_decode};
 use mock_model::problem::Problem;
 
 /// `multipart/form-data`.
@@ -75,16 +75,21 @@ fn ready<F: Future>(future: F) -> Result<F::Output, String> {
 }
 
 /// Checks a form body against `expected`, adding what is wrong to `problems`.
-pub fn check(expected: &MediaType, content_type: &str, body: &Bytes, problems: &mut Vec<Problem>) {
+pub fn check(
+    expected: &MediaType,
+    content_type: &str,
+    request: &Incoming,
+    problems: &mut Vec<Problem>,
+) {
     let fields: Vec<(String, Value)> = if expected.media_type == MULTIPART {
-        match multipart(content_type, body) {
+        match request.multipart(content_type).as_ref() {
             Ok(parts) => parts
-                .into_iter()
+                .iter()
                 .map(|(part, data)| {
-                    check_part_type(expected.encoding, &part, problems);
+                    check_part_type(expected.encoding, part, problems);
                     (
-                        part.name,
-                        Value::String(String::from_utf8_lossy(&data).into_owned()),
+                        part.name.clone(),
+                        Value::String(String::from_utf8_lossy(data).into_owned()),
                     )
                 })
                 .collect(),
@@ -98,7 +103,7 @@ pub fn check(expected: &MediaType, content_type: &str, body: &Bytes, problems: &
             }
         }
     } else {
-        String::from_utf8_lossy(body)
+        String::from_utf8_lossy(&request.body)
             .split('&')
             .filter(|pair| !pair.is_empty())
             .map(|pair| {
@@ -273,10 +278,11 @@ mod tests {
 
     fn problems(body: &Bytes) -> Vec<String> {
         let mut problems = Vec::new();
+        let request = Incoming::posted(Default::default(), body.clone());
         check(
             &UPLOAD,
             "multipart/form-data; boundary=XX",
-            body,
+            &request,
             &mut problems,
         );
         problems

@@ -86,7 +86,7 @@ pub fn check_request(
         }
     }
     if let Some(expected) = &operation.request_body {
-        check_body(expected, &request.headers, &request.body, &mut problems);
+        check_body(expected, request, &mut problems);
     }
     problems
 }
@@ -106,13 +106,10 @@ fn list_items<'a>(encoding: ListEncoding, values: &[&'a str]) -> Result<Vec<&'a 
 /// A request body: present if required, of a declared media type, and, in
 /// one the mock checks, valid JSON (or a form: see [`forms`]) valid against
 /// its schema.
-fn check_body(
-    expected: &RequestBody,
-    headers: &HeaderMap,
-    bytes: &axum::body::Bytes,
-    problems: &mut Vec<Problem>,
-) {
-    let content_type = headers
+fn check_body(expected: &RequestBody, request: &Incoming, problems: &mut Vec<Problem>) {
+    let bytes = &request.body;
+    let content_type = request
+        .headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
@@ -126,7 +123,7 @@ fn check_body(
     // whether that will do); any other empty body is no body.
     let empty_form =
         essence == forms::URLENCODED && expected.checked.iter().any(|m| m.media_type == essence);
-    if bytes.is_empty() && !empty_form {
+    if bytes.is_empty() && request.uploaded.is_none() && !empty_form {
         if expected.required {
             problems.push(Problem::new(
                 vec!["body".into()],
@@ -157,7 +154,7 @@ fn check_body(
         return;
     };
     if media.media_type == forms::MULTIPART || media.media_type == forms::URLENCODED {
-        forms::check(media, content_type, bytes, problems);
+        forms::check(media, content_type, request, problems);
         return;
     }
     match serde_json::from_slice::<Value>(bytes) {

@@ -42,12 +42,8 @@ fn kinds(content_type: Option<&str>, body: &[u8]) -> Vec<&'static str> {
         );
     }
     let mut problems = Vec::new();
-    check_body(
-        &BODY,
-        &headers,
-        &axum::body::Bytes::copy_from_slice(body),
-        &mut problems,
-    );
+    let request = Incoming::posted(headers, axum::body::Bytes::copy_from_slice(body));
+    check_body(&BODY, &request, &mut problems);
     problems.into_iter().map(|p| p.kind).collect()
 }
 
