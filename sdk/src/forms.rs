@@ -269,7 +269,7 @@ impl Body {
                         })
                     }
                 });
-                reqwest::Body::wrap(Sized {
+                reqwest::Body::wrap(SizedChunks {
                     chunks: Mutex::new(chunks.boxed()),
                     length: self.length(),
                 })
@@ -318,13 +318,13 @@ fn file_chunks(path: PathBuf, length: u64) -> Chunks {
 
 /// Chunks with their total length, where known: `reqwest` sends a body of
 /// an exact size hint with `Content-Length`, others chunked.
-struct Sized {
+struct SizedChunks {
     // `reqwest::Body::wrap` wants `Sync`; the stream is only polled through `&mut`.
     chunks: Mutex<Chunks>,
     length: Option<u64>,
 }
 
-impl http_body::Body for Sized {
+impl http_body::Body for SizedChunks {
     type Data = Bytes;
     type Error = BoxError;
 

@@ -14,8 +14,8 @@ use axum::body::Bytes;
 use axum::http::{HeaderMap, Method, Uri};
 use serde::Serialize;
 
+use crate::pipeline::multipart::{self, MULTIPART, Part};
 use crate::pipeline::request::{Incoming, form_decode};
-use crate::pipeline::validate::forms::{self, Part};
 use crate::proxy::violations::Violation;
 use mock_model::problem::Problem;
 
@@ -211,7 +211,7 @@ impl Request {
                 value
                     .split(';')
                     .next()
-                    .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(forms::MULTIPART))
+                    .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(MULTIPART))
             })
             .map(str::to_owned);
         Self {
@@ -352,7 +352,7 @@ impl Journal {
             }
             RequestBody::Whole(body) => {
                 let parts = request.multipart.as_deref().map(|content_type| {
-                    let parts: Vec<Part> = forms::multipart(content_type, &body)
+                    let parts: Vec<Part> = multipart::parts(content_type, &body)
                         .map(|parts| parts.into_iter().map(|(part, _)| part).collect())
                         .unwrap_or_default();
                     (parts, body.len())

@@ -9,6 +9,7 @@ pub(crate) mod auth;
 pub(crate) mod events;
 pub(crate) mod files;
 pub(crate) mod limits;
+pub(crate) mod multipart;
 pub(crate) mod pages;
 pub(crate) mod refusal;
 pub(crate) mod render;

@@ -3,17 +3,13 @@
 
 use std::borrow::Cow;
 
-use axum::body::{Body, Bytes, to_bytes};
+use axum::body::{Bytes, to_bytes};
 use axum::extract::Request;
 use axum::http::header::{CONTENT_TYPE, COOKIE};
 use axum::http::{HeaderMap, Method, Uri};
 
 use crate::pipeline::limits::{self, Exceeded};
-use crate::pipeline::validate::forms::{self, Part};
-
-/// The bytes of a file part kept when an upload is read as it arrives:
-/// enough to check its start, never the whole file.
-const KEPT_FILE_BYTES: usize = 64 * 1024;
+use crate::pipeline::multipart::{self, MULTIPART, Part};
 
 /// How much of a request body is read.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +37,7 @@ pub struct Incoming {
     /// upload read as it arrived ([`Self::uploaded`]).
     pub body: Bytes,
     /// A multipart upload read as it arrived: its parts, each with its
-    /// bytes (a file's first [`KEPT_FILE_BYTES`]), or why it is not multipart.
+    /// bytes (a file's first [`multipart::KEPT_FILE_BYTES`]), or why it is not multipart.
     pub uploaded: Option<Result<Vec<(Part, Bytes)>, String>>,
 }
 
@@ -53,7 +49,7 @@ impl Incoming {
             let content_type = request.headers().get(CONTENT_TYPE)?.to_str().ok()?;
             let essence = content_type.split(';').next()?.trim();
             essence
-                .eq_ignore_ascii_case(forms::MULTIPART)
+                .eq_ignore_ascii_case(MULTIPART)
                 .then(|| multer::parse_boundary(content_type).ok())
                 .flatten()
                 .map(|boundary| (boundary, max_upload))
@@ -63,7 +59,8 @@ impl Incoming {
         let (parts, body) = request.into_parts();
         let (body, uploaded) = match boundary {
             Some((boundary, max_upload)) => {
-                let uploaded = upload(body, boundary, limits.max_body, max_upload).await?;
+                let uploaded =
+                    multipart::upload(body, boundary, limits.max_body, max_upload).await?;
                 (Bytes::new(), Some(uploaded))
             }
             None => {
@@ -88,7 +85,7 @@ impl Incoming {
     pub fn multipart(&self, content_type: &str) -> Cow<'_, Result<Vec<(Part, Bytes)>, String>> {
         match &self.uploaded {
             Some(uploaded) => Cow::Borrowed(uploaded),
-            None => Cow::Owned(forms::multipart(content_type, &self.body)),
+            None => Cow::Owned(multipart::parts(content_type, &self.body)),
         }
     }
 
@@ -138,71 +135,6 @@ impl Incoming {
             body,
             uploaded: None,
         }
-    }
-}
-
-/// A multipart upload read from `body` as it arrives: every part, a text
-/// field whole (all of them within `max_body` bytes), a file (a part with a
-/// file name) counted and only its first [`KEPT_FILE_BYTES`] kept (all
-/// files' within `max_body` too); at most `max_upload` bytes in all. A body that is not multipart is `Ok(Err(why))`,
-/// for validation to refuse as the API does.
-async fn upload(
-    body: Body,
-    boundary: String,
-    max_body: usize,
-    max_upload: usize,
-) -> Result<Result<Vec<(Part, Bytes)>, String>, Exceeded> {
-    let too_large = |error: &multer::Error| {
-        matches!(
-            error,
-            multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. }
-        )
-    };
-    let constraints = multer::Constraints::new()
-        .size_limit(multer::SizeLimit::new().whole_stream(max_upload as u64));
-    let mut multipart =
-        multer::Multipart::with_constraints(body.into_data_stream(), boundary, constraints);
-    let mut parts = Vec::new();
-    // Bytes kept of text fields (refused beyond `max_body`) and of files
-    // (no more kept beyond it): however many parts, at most twice `max_body`.
-    let (mut text_held, mut file_held) = (0usize, 0usize);
-    loop {
-        let mut field = match multipart.next_field().await {
-            Ok(Some(field)) => field,
-            Ok(None) => return Ok(Ok(parts)),
-            Err(error) if too_large(&error) => return Err(Exceeded::Body(max_upload)),
-            Err(error) => return Ok(Err(error.to_string())),
-        };
-        let file_name = field.file_name().map(str::to_owned);
-        let mut part = Part {
-            name: field.name().unwrap_or_default().to_owned(),
-            content_type: field.content_type().map(ToString::to_string),
-            file_name,
-            bytes: 0,
-        };
-        let mut kept = Vec::new();
-        loop {
-            let chunk = match field.chunk().await {
-                Ok(Some(chunk)) => chunk,
-                Ok(None) => break,
-                Err(error) if too_large(&error) => return Err(Exceeded::Body(max_upload)),
-                Err(error) => return Ok(Err(error.to_string())),
-            };
-            part.bytes += chunk.len();
-            let room = if part.file_name.is_some() {
-                (KEPT_FILE_BYTES - kept.len()).min(max_body.saturating_sub(file_held + kept.len()))
-            } else if text_held + kept.len() + chunk.len() > max_body {
-                return Err(Exceeded::Body(max_body));
-            } else {
-                chunk.len()
-            };
-            kept.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        }
-        match part.file_name {
-            Some(_) => file_held += kept.len(),
-            None => text_held += kept.len(),
-        }
-        parts.push((part, Bytes::from(kept)));
     }
 }
 

@@ -5,74 +5,17 @@
 //! `name[key]` as an object member) and checked against it; each part's
 //! media type against the property's `encoding.contentType`.
 
-use std::future::Future;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
-
-use axum::body::Bytes;
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::media_range_matches;
 use super::{array_value, expects_array, parameter_value};
 use crate::model::{FieldEncoding, MediaType, Schema};
+use crate::pipeline::multipart::{MULTIPART, Part};
 use crate::pipeline::request::{Incoming, form_decode};
 use mock_model::problem::Problem;
 
-/// `multipart/form-data`.
-pub const MULTIPART: &str = "multipart/form-data";
 /// `application/x-www-form-urlencoded`.
 pub const URLENCODED: &str = "application/x-www-form-urlencoded";
-
-/// One part of a multipart body, as the journal shows it (not its bytes).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct Part {
-    /// The field name.
-    pub name: String,
-    /// The file name, for a file part.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
-    /// The part's `Content-Type`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content_type: Option<String>,
-    /// Its length in bytes.
-    pub bytes: usize,
-}
-
-/// The parts of a multipart body with `content_type` (which names the
-/// boundary), each with its bytes; why the body is not multipart otherwise.
-pub fn multipart(content_type: &str, body: &Bytes) -> Result<Vec<(Part, Bytes)>, String> {
-    let boundary = multer::parse_boundary(content_type).map_err(|error| error.to_string())?;
-    let stream =
-        futures_util::stream::once(std::future::ready(Ok::<_, std::io::Error>(body.clone())));
-    let mut multipart = multer::Multipart::new(stream, boundary);
-    let mut parts = Vec::new();
-    // The whole body is in memory: every step is ready when polled.
-    while let Some(field) = ready(multipart.next_field())?.map_err(|e| e.to_string())? {
-        let name = field.name().unwrap_or_default().to_owned();
-        let file_name = field.file_name().map(str::to_owned);
-        let content_type = field.content_type().map(ToString::to_string);
-        let data = ready(field.bytes())?.map_err(|e| e.to_string())?;
-        let part = Part {
-            name,
-            file_name,
-            content_type,
-            bytes: data.len(),
-        };
-        parts.push((part, data));
-    }
-    Ok(parts)
-}
-
-/// The output of a future that is ready at once (a parser over bytes in
-/// memory), without a runtime.
-fn ready<F: Future>(future: F) -> Result<F::Output, String> {
-    let mut context = Context::from_waker(Waker::noop());
-    match pin!(future).poll(&mut context) {
-        Poll::Ready(output) => Ok(output),
-        Poll::Pending => Err("the multipart body ended early".into()),
-    }
-}
 
 /// Checks a form body against `expected`, adding what is wrong to `problems`.
 pub fn check(
@@ -239,8 +182,11 @@ fn property<'a>(schema: &'a Schema, name: &str) -> Option<&'a Schema> {
 
 #[cfg(test)]
 mod tests {
+    use axum::body::Bytes;
+
     use super::*;
     use crate::model::{ObjectRules, Types};
+    use crate::pipeline::multipart::parts;
 
     static FILE: Schema = Schema {
         types: Types::STRING,
@@ -294,7 +240,7 @@ mod tests {
     #[test]
     fn multipart_parts_are_read_and_checked_against_schema_and_encoding() {
         assert_eq!(problems(&body("image/png", "3")), Vec::<String>::new());
-        let parts = multipart("multipart/form-data; boundary=XX", &body("image/png", "3")).unwrap();
+        let parts = parts("multipart/form-data; boundary=XX", &body("image/png", "3")).unwrap();
         assert_eq!(
             parts[0].0,
             Part {

@@ -11,6 +11,7 @@ use axum::http::header::CONTENT_TYPE;
 use serde_json::Value;
 
 use crate::model::{ListEncoding, Location, Operation, RequestBody, Response, Schema, Types};
+use crate::pipeline::multipart::MULTIPART;
 use crate::pipeline::request::Incoming;
 use crate::pipeline::routes::PathParams;
 use mock_model::problem::Problem;
@@ -153,7 +154,7 @@ fn check_body(expected: &RequestBody, request: &Incoming, problems: &mut Vec<Pro
         }
         return;
     };
-    if media.media_type == forms::MULTIPART || media.media_type == forms::URLENCODED {
+    if media.media_type == MULTIPART || media.media_type == forms::URLENCODED {
         forms::check(media, content_type, request, problems);
         return;
     }
