@@ -32,13 +32,13 @@ use std::time::{Duration, Instant};
 use axum::Router;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::http::header::{LINK, ORIGIN};
+use axum::http::header::ORIGIN;
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 
 use crate::ci::faults::{self, Fault, FaultKind};
 use crate::ci::{callbacks, cors, journal};
-use crate::model::{Example, NextHeader, Operation, Provider};
+use crate::model::{Example, Operation, Provider};
 use crate::mount::Mount;
 use crate::pipeline::auth;
 use crate::pipeline::refusal::Refusal;
@@ -358,7 +358,7 @@ fn respond(
         } else if let Some(file) = files::sized(response, example, &preference) {
             file
         } else {
-            match pages::paged(
+            pages::paged(
                 provider,
                 operation,
                 response,
@@ -366,23 +366,8 @@ fn respond(
                 request,
                 &preference,
                 &shared.states,
-            ) {
-                Some(page) => {
-                    let mut answer = render::declared_body(response, Some(page.body.into()));
-                    // The document's example header names no page of this collection.
-                    if let Some(header) = operation.paging.as_ref().and_then(|p| p.header) {
-                        answer.headers_mut().remove(match header {
-                            NextHeader::Link => LINK.as_str(),
-                            NextHeader::Named(name) => name,
-                        });
-                    }
-                    if let Some((name, value)) = page.header {
-                        answer.headers_mut().insert(name, value);
-                    }
-                    answer
-                }
-                None => render::declared(response, example),
-            }
+            )
+            .unwrap_or_else(|| render::declared(response, example))
         };
     // A range or `default` answers with the code asked for, when it was.
     if let Some(code) = preference

@@ -253,7 +253,6 @@ impl Body {
     /// The body of one attempt: the bytes, or the pieces read as they are sent.
     pub fn request_body(&self) -> reqwest::Body {
         match self.pieces.as_slice() {
-            [] => reqwest::Body::from(Bytes::new()),
             [Piece::Bytes(bytes)] => reqwest::Body::from(bytes.clone()),
             pieces => {
                 let chunks = stream::iter(pieces.to_vec()).flat_map(|piece| match piece {

@@ -345,23 +345,21 @@ impl Journal {
         if !self.enabled() {
             return;
         }
-        let (body, parts) = match body {
+        let (body, parts, body_bytes) = match body {
             RequestBody::Uploaded(parts) => {
                 let length = parts.iter().map(|part| part.bytes).sum();
-                (Bytes::new(), Some((parts, length)))
+                (Bytes::new(), Some(parts), length)
             }
             RequestBody::Whole(body) => {
                 let parts = request.multipart.as_deref().map(|content_type| {
-                    let parts: Vec<Part> = multipart::parts(content_type, &body)
+                    multipart::parts(content_type, &body)
                         .map(|parts| parts.into_iter().map(|(part, _)| part).collect())
-                        .unwrap_or_default();
-                    (parts, body.len())
+                        .unwrap_or_default()
                 });
-                (body, parts)
+                let length = body.len();
+                (body, parts, length)
             }
         };
-        let body_bytes = parts.as_ref().map_or(body.len(), |(_, length)| *length);
-        let parts = parts.map(|(parts, _)| parts);
         let kept = match parts {
             Some(_) => &[][..],
             None => &body[..body.len().min(MAX_BODY_BYTES)],

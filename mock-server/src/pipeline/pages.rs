@@ -24,21 +24,13 @@ use mock_model::pages::{
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::Value;
 
+use crate::pipeline::render;
 use crate::pipeline::request::Incoming;
 use crate::pipeline::select::Preference;
 use crate::pipeline::state::States;
 
-/// A page as the mock answers it.
-pub struct Paged {
-    /// Its body.
-    pub body: String,
-    /// The header naming the next page, where positions travel in one and
-    /// a page follows: its name and value.
-    pub header: Option<(HeaderName, HeaderValue)>,
-}
-
-/// The page, when `operation` pages and `response` is its JSON success
-/// answered with `example`; `None`: serve the example as it is.
+/// The page's answer, when `operation` pages and `response` is its JSON
+/// success answered with `example`; `None`: serve the example as it is.
 pub fn paged(
     provider: &'static Provider,
     operation: &'static Operation,
@@ -47,7 +39,7 @@ pub fn paged(
     request: &Incoming,
     preference: &Preference<'_>,
     states: &States,
-) -> Option<Paged> {
+) -> Option<axum::response::Response> {
     let paging = operation.paging.as_ref()?;
     // A named example is served as the document wrote it.
     if preference.example.is_some() || !(200..300).contains(&response.status) {
@@ -84,19 +76,27 @@ pub fn paged(
     // has moved on, rather than a refusal a test fixture would trip on.
     let first = start(paging, &example, position, collection, limit).unwrap_or(usize::MAX);
     let page = page(paging, &example, first, limit, collection);
-    let header = match (paging.header, page.header_position) {
-        (Some(NextHeader::Link), Some(next)) => {
-            next_link(request, paging.parameter, &next).map(|link| (LINK, link))
-        }
-        (Some(NextHeader::Named(name)), Some(next)) => HeaderName::from_bytes(name.as_bytes())
-            .ok()
-            .zip(HeaderValue::from_str(&next).ok()),
-        _ => None,
+    let mut answer = render::declared_body(response, Some(page.body.to_string().into()));
+    let Some(header) = paging.header else {
+        return Some(answer);
     };
-    Some(Paged {
-        body: page.body.to_string(),
-        header,
-    })
+    // The document's example header names no page of this collection.
+    let name = match header {
+        NextHeader::Link => Some(LINK),
+        NextHeader::Named(name) => HeaderName::from_bytes(name.as_bytes()).ok(),
+    };
+    let Some(name) = name else {
+        return Some(answer);
+    };
+    answer.headers_mut().remove(&name);
+    let value = page.header_position.and_then(|next| match header {
+        NextHeader::Link => next_link(request, paging.parameter, &next),
+        NextHeader::Named(_) => HeaderValue::from_str(&next).ok(),
+    });
+    if let Some(value) = value {
+        answer.headers_mut().insert(name, value);
+    }
+    Some(answer)
 }
 
 /// Characters a query's name or value keeps as they are (RFC 3986's unreserved).

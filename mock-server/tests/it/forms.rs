@@ -7,7 +7,7 @@
 use mock_server::{Config, MockServer, Spec};
 use serde_json::{Value, json};
 
-use crate::spec::Scratch;
+use crate::spec::{Scratch, get};
 
 fn document() -> Value {
     json!({
@@ -155,14 +155,7 @@ async fn form_bodies_are_parsed_checked_and_journaled_by_part() {
         422
     );
 
-    let journal: Value = test_support::http_client()
-        .get(format!("{base}/__mock/requests"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, journal) = get(&format!("{base}/__mock/requests")).await;
     let first = &journal["requests"][0];
     assert_eq!(first["body"], "", "the file's bytes are not journaled");
     assert_eq!(
@@ -236,14 +229,7 @@ async fn uploads_larger_than_the_body_limit_are_read_as_they_arrive() {
     // The upload's own limit.
     assert_eq!(send(upload(9 * 1024 * 1024, "64".into())).await, 413);
 
-    let journal: Value = test_support::http_client()
-        .get(format!("{}/__mock/requests", mock.uri()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, journal) = get(&format!("{}/__mock/requests", mock.uri())).await;
     let first = &journal["requests"][0];
     assert_eq!(first["status"], 201, "{first}");
     assert_eq!(

@@ -87,7 +87,7 @@ fn tasks() -> Value {
     })
 }
 
-async fn get(url: &str) -> (u16, Value) {
+pub(crate) async fn get(url: &str) -> (u16, Value) {
     let response = test_support::http_client().get(url).send().await.unwrap();
     let status = response.status().as_u16();
     let text = response.text().await.unwrap();

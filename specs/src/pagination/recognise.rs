@@ -42,39 +42,33 @@ pub(crate) fn declare(
                     .iter()
                     .find(|p| p.name == pages.parameter)
                     .map(|p| &p.schema);
-                let ways = [
-                    pages.next.is_some(),
-                    pages.next_item.is_some(),
-                    pages.count.is_some(),
-                    pages.next_header.is_some(),
-                    pages.link,
-                ];
                 let next = match (
                     &pages.next,
                     &pages.next_item,
                     pages.count,
                     &pages.next_header,
+                    pages.link,
                 ) {
-                    _ if ways.iter().filter(|way| **way).count() != 1 => {
+                    (Some(member), None, None, None, false) => Next::Member(member.clone()),
+                    (None, Some(member), None, None, false) => Next::LastItem(member.clone()),
+                    (None, None, Some(Counted::Items), None, false) => Next::Offset {
+                        first: first_position(schema, false),
+                    },
+                    (None, None, Some(Counted::Pages), None, false) => Next::Page {
+                        first: first_position(schema, true),
+                    },
+                    (None, None, None, Some(header), false) => Next::Header(header.clone()),
+                    (None, None, None, None, true) => Next::Link {
+                        first_page: PAGE_PARAMETERS
+                            .contains(&folded(&pages.parameter).as_str())
+                            .then(|| first_position(schema, true)),
+                    },
+                    _ => {
                         return Err(SpecError::invalid(
                             at,
                             "name exactly one of `next` (a body member), `next_item` (the last item's), `count` (`items` or `pages`), `next_header` and `link: true`",
                         ));
                     }
-                    (Some(member), ..) => Next::Member(member.clone()),
-                    (_, Some(member), ..) => Next::LastItem(member.clone()),
-                    (_, _, Some(Counted::Items), _) => Next::Offset {
-                        first: first_position(schema, false),
-                    },
-                    (_, _, Some(Counted::Pages), _) => Next::Page {
-                        first: first_position(schema, true),
-                    },
-                    (.., Some(header)) => Next::Header(header.clone()),
-                    _ => Next::Link {
-                        first_page: PAGE_PARAMETERS
-                            .contains(&folded(&pages.parameter).as_str())
-                            .then(|| first_position(schema, true)),
-                    },
                 };
                 let query = |name: &str| {
                     operation
