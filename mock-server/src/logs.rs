@@ -249,10 +249,10 @@ struct Fields<'a, 'w> {
 
 impl Fields<'_, '_> {
     fn name(&mut self, field: &Field) -> fmt::Result {
-        self.writer.write_char(' ')?;
+        self.writer.write_str(" ")?;
         if field.name() != "message" {
             self.writer.write_str(field.name())?;
-            self.writer.write_char('=')?;
+            self.writer.write_str("=")?;
         }
         Ok(())
     }
@@ -260,11 +260,7 @@ impl Fields<'_, '_> {
 
 impl Visit for Fields<'_, '_> {
     fn record_str(&mut self, field: &Field, value: &str) {
-        let plain = field.name() == "message"
-            || !value.is_empty()
-                && !value
-                    .chars()
-                    .any(|c| c == ' ' || c == '"' || c == '=' || c.is_control());
+        let plain = field.name() == "message" || plain(value);
         self.result = self.result.and_then(|()| {
             self.name(field)?;
             if plain {
@@ -304,6 +300,27 @@ impl Visit for Fields<'_, '_> {
             .and_then(|()| self.name(field))
             .and_then(|()| write!(self.writer, "{value:?}"));
     }
+}
+
+/// Whether `value` is written as it is: not empty, and without a space,
+/// quote, `=` or control character. Bytes first: a request's method and
+/// path are ASCII, and decoding characters cost more than the whole field.
+fn plain(value: &str) -> bool {
+    if value.is_empty() {
+        return false;
+    }
+    for byte in value.bytes() {
+        match byte {
+            b' ' | b'"' | b'=' | 0..=0x1f | 0x7f => return false,
+            0x80.. => {
+                return !value
+                    .chars()
+                    .any(|c| c == ' ' || c == '"' || c == '=' || c.is_control());
+            }
+            _ => {}
+        }
+    }
+    true
 }
 
 /// `value` in decimal, without `core::fmt`'s machinery (a request line
@@ -382,6 +399,25 @@ mod tests {
         }
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
+        }
+    }
+
+    #[test]
+    fn plain_values_are_those_debug_need_not_quote() {
+        for value in ["POST", "/tasks/12345/cancel", "tâche", "a%20b", "ü/ö"] {
+            assert!(plain(value), "{value:?}");
+        }
+        for value in [
+            "",
+            "two words",
+            "a\"b",
+            "a=b",
+            "tab\t",
+            "del\u{7f}",
+            "é\u{85}",
+            "ü b",
+        ] {
+            assert!(!plain(value), "{value:?}");
         }
     }
 

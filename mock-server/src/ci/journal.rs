@@ -193,7 +193,11 @@ impl Request {
             let value = if secrets.is_secret_header(name) {
                 std::borrow::Cow::Borrowed(REDACTED)
             } else {
-                String::from_utf8_lossy(value.as_bytes())
+                // Visible ASCII (nearly every header) is checked by a byte loop.
+                match value.to_str() {
+                    Ok(text) => std::borrow::Cow::Borrowed(text),
+                    Err(_) => String::from_utf8_lossy(value.as_bytes()),
+                }
             };
             if kept.len() + name.len() + value.len() + 3 > MAX_HEADER_BYTES {
                 continue;

@@ -39,7 +39,7 @@ pub fn find(operations: &'static [Operation], method: &str, path: &str) -> Route
         return RouteMatch::NotFound;
     };
     // Decoded once; borrowed from the path unless a segment has escapes.
-    let segments: Vec<Option<Cow<'_, str>>> = path.split('/').map(decode).collect();
+    let segments: Vec<Option<Cow<'_, str>>> = split_segments(path).map(decode).collect();
     let mut top: Option<(usize, usize)> = None;
     let mut found: Option<(&'static Operation, PathParams)> = None;
     let mut allowed = Vec::new();
@@ -118,9 +118,28 @@ fn match_template(
     Some(params)
 }
 
+/// `path.split('/')` by a byte loop: `str::split(char)`'s searcher cost
+/// more than the rest of the routing on short paths (callgrind).
+fn split_segments(path: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(path);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.bytes().position(|byte| byte == b'/') {
+            Some(at) => {
+                rest = Some(&text[at + 1..]);
+                Some(&text[..at])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
+}
+
 fn decode(segment: &str) -> Option<Cow<'_, str>> {
     // Nothing escaped: the segment as it is (already UTF-8), not checked again.
-    if !segment.contains('%') {
+    if !segment.bytes().any(|byte| byte == b'%') {
         return Some(Cow::Borrowed(segment));
     }
     percent_encoding::percent_decode_str(segment)
@@ -132,6 +151,27 @@ fn decode(segment: &str) -> Option<Cow<'_, str>> {
 mod tests {
     use super::*;
     use crate::model::{ErrorReply, Operation};
+
+    #[test]
+    fn segments_split_as_str_split_does() {
+        for path in [
+            "",
+            "a",
+            "a/b",
+            "a//b",
+            "a/",
+            "/",
+            "//",
+            "tâches/ü/%2F",
+            "a/b/c/",
+        ] {
+            assert_eq!(
+                split_segments(path).collect::<Vec<_>>(),
+                path.split('/').collect::<Vec<_>>(),
+                "{path:?}"
+            );
+        }
+    }
 
     const REFUSE: ErrorReply = ErrorReply {
         status: 400,

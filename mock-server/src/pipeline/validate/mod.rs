@@ -21,6 +21,7 @@ pub(crate) mod forms;
 mod tests;
 
 pub use mock_model::evaluate::check_value;
+use mock_model::evaluate::is_valid;
 
 /// Everything wrong with `request` as a call of `operation`: every
 /// parameter against its schema (required ones present), and the body.
@@ -273,16 +274,20 @@ pub fn check_parameter(
     schema: &Schema,
     problems: &mut Vec<Problem>,
 ) {
-    let at = vec![location.as_str().to_string(), name.to_string()];
+    let at = || vec![location.as_str().to_string(), name.to_string()];
     let Some(raw) = raw else {
         problems.push(Problem::new(
-            at,
+            at(),
             "Input should be a valid UTF-8 string",
             "string_unicode",
         ));
         return;
     };
-    check_value(schema, &parameter_value(schema, raw), &at, problems);
+    let value = parameter_value(schema, raw);
+    // Most values pass: only a failing one pays for its location's strings.
+    if !is_valid(schema, &value) {
+        check_value(schema, &value, &at(), problems);
+    }
 }
 
 /// Whether `schema` asks for an array (and nothing else but null).
