@@ -539,7 +539,10 @@ mod tests {
         let [first, second] = lines[..] else {
             panic!("two lines: {} bytes", text.len());
         };
-        assert!(first.ends_with(&format!(": long path={long}")), "{first:.80}");
+        assert!(
+            first.ends_with(&format!(": long path={long}")),
+            "{first:.80}"
+        );
         assert!(second.ends_with(": short status=200"), "{second}");
     }
 
