@@ -7,9 +7,10 @@ const NOT_YET_COMPILED: &[(&str, &str)] = &[];
 /// The documents compiled when `CORPUS_CHECK` is not set: the small ones, so
 /// `cargo test --workspace` stays quick (Prefect's 179 operations, 5 MB of
 /// generated code and a minute of every test build, are compiled by `cargo
-/// xtask corpus`, with the rest; so are Polaris' token pages, 1.9 MB and
-/// about 20 s of CI: Akua's 45 lists in `tests/` page by a token in the body). `CORPUS_CHECK=all` (what `cargo
-/// xtask corpus` sets) or `CORPUS_CHECK=name,name` chooses others.
+/// xtask corpus`, with the rest; so is Polaris, 1.9 MB and about 20 s of CI,
+/// whose token pages Akua's 45 lists in `tests/` cover). `CORPUS_CHECK=all`
+/// (what `cargo xtask corpus` sets) or `CORPUS_CHECK=name,name` chooses
+/// others.
 const COMPILED_BY_DEFAULT: &[&str] = &[
     // Pages by page number in bodies that are bare arrays (`tests/streams.rs`).
     "museum",
