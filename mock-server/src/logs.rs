@@ -470,15 +470,23 @@ mod tests {
         assert_eq!(at(4_107_542_400, 0), "2100-03-01T00:00:00.000000Z");
     }
 
-    #[test]
-    fn a_line_has_the_time_level_target_message_and_fields() {
+    /// The text lines `events` log through `TextLine` and a `BatchedLog`,
+    /// once the guard has written them all.
+    fn logged(events: impl FnOnce()) -> String {
         let out = Captured::default();
         let (log, guard) = BatchedLog::new(out.clone()).unwrap();
         let subscriber = tracing_subscriber::fmt()
             .event_format(TextLine { ansi: false })
             .with_writer(log)
             .finish();
-        tracing::subscriber::with_default(subscriber, || {
+        tracing::subscriber::with_default(subscriber, events);
+        drop(guard);
+        String::from_utf8(out.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn a_line_has_the_time_level_target_message_and_fields() {
+        let text = logged(|| {
             tracing::info!(
                 method = %"POST",
                 operation = "cancelTask",
@@ -494,8 +502,6 @@ mod tests {
             );
             tracing::warn!("skipped {} operations", 2);
         });
-        drop(guard);
-        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         let [first, second] = lines[..] else {
             panic!("two lines: {text}");
@@ -522,19 +528,11 @@ mod tests {
     /// after it (the buffer given back and grown again) as well.
     #[test]
     fn lines_longer_than_the_kept_buffer_are_written_whole() {
-        let out = Captured::default();
-        let (log, guard) = BatchedLog::new(out.clone()).unwrap();
-        let subscriber = tracing_subscriber::fmt()
-            .event_format(TextLine { ansi: false })
-            .with_writer(log)
-            .finish();
         let long = "x".repeat(3 * KEPT_LINE_CAPACITY);
-        tracing::subscriber::with_default(subscriber, || {
+        let text = logged(|| {
             tracing::info!(path = %long, "long");
             tracing::info!(status = 200u64, "short");
         });
-        drop(guard);
-        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         let [first, second] = lines[..] else {
             panic!("two lines: {} bytes", text.len());
