@@ -93,12 +93,12 @@ mod builder;
     feature = "chamelio",
     feature = "phala",
     feature = "promptlayer",
-    not(test)
+    not(any(test, doctest))
 ))]
 pub mod cancel;
 mod config_error;
 mod download;
-#[cfg(all(feature = "dynamic", not(test)))]
+#[cfg(all(feature = "dynamic", not(any(test, doctest))))]
 #[cfg_attr(docsrs, doc(cfg(feature = "dynamic")))]
 pub mod dynamic;
 mod environment;
@@ -134,8 +134,14 @@ pub(crate) use secret::RedactedUrl;
 
 // The generated clients. The runtime's own unit tests compile none: each
 // would compile Akua's 232 operations a second time, with `cfg(test)`, for
-// tests that never call them (the clients are tested in `tests/it`).
-#[cfg(not(test))]
+// tests that never call them (the clients are tested in `tests/it`). Nor
+// does rustdoc's search for doctests (`cfg(doctest)`) parse them: they
+// carry upstream text, never an example to run, and reading Akua's 8 MB
+// module for nothing was 9 of the 10 s `cargo test --doc -p sdk` took;
+// the doctests themselves link the whole crate as usual. `cancel` and
+// `dynamic`, which name the clients, are left out of that search too, so
+// an example belongs in their callers' docs or in `examples/`.
+#[cfg(not(any(test, doctest)))]
 include!(concat!(env!("OUT_DIR"), "/providers.rs"));
 
 /// A provider for the runtime's unit tests, which compile no generated
@@ -184,7 +190,7 @@ pub(crate) mod test_client {
 pub mod __private {
     pub use crate::auth;
     pub use crate::call::{Call, execute, execute_open, new_idempotency_key};
-    #[cfg(all(feature = "dynamic", not(test)))]
+    #[cfg(all(feature = "dynamic", not(any(test, doctest))))]
     pub use crate::dynamic;
     pub use crate::events;
     pub use crate::forms;
