@@ -17,6 +17,11 @@
 
 mod ci;
 mod documents;
+// The vendored providers' data. The crate's own unit tests compile none
+// (100,000 lines of Akua's statics, in every test build and in clippy's
+// check of the tests): those that need a provider load it at run time
+// (`tests::vendored`), the way `--spec` does.
+#[cfg(not(test))]
 mod generated;
 mod memory;
 mod mount;
@@ -43,7 +48,11 @@ pub use ci::faults::{ActiveFault, Fault, FaultKind, InvalidFault};
 pub use ci::journal::{Entry, Expectation, Filter, VerificationError};
 pub use ci::webhooks::{InvalidSecret, TEST_SECRET as WEBHOOK_TEST_SECRET};
 pub use documents::{LoadError, Spec};
+#[cfg(not(test))]
 pub use generated::PROVIDERS;
+/// No compiled-in provider in the unit tests (see `mod generated`).
+#[cfg(test)]
+pub static PROVIDERS: &[&model::Provider] = &[];
 pub use mock_model::model;
 use mount::Mount;
 use pipeline::request::BodyLimits;
@@ -521,8 +530,30 @@ impl Drop for MockServer {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Every vendored provider mounted, loaded from `specs/providers/` as
+    /// `--spec` loads a directory (`two_ways` in the integration tests
+    /// proves that model equal to the generated one), or only `only`.
+    pub(crate) fn vendored(only: Option<&str>) -> Vec<Mount> {
+        let mut directories: Vec<PathBuf> = std::fs::read_dir(specs::providers_dir())
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.join("provider.yaml").is_file())
+            .filter(|path| only.is_none_or(|name| path.ends_with(name)))
+            .collect();
+        directories.sort();
+        let specs = directories
+            .into_iter()
+            .map(|path| Spec { name: None, path })
+            .collect();
+        mounts(&Config {
+            specs,
+            ..Config::default()
+        })
+        .unwrap()
+    }
 
     #[test]
     fn debug_output_redacts_credentials() {

@@ -341,7 +341,7 @@ mod tests {
     use super::*;
 
     fn mounts() -> Vec<Mount> {
-        crate::mounts(&crate::Config::default()).unwrap()
+        crate::tests::vendored(Some("chamelio"))
     }
 
     fn parse(json: &str) -> Result<Fault, InvalidFault> {
