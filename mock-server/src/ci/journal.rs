@@ -119,14 +119,23 @@ pub struct Filter {
 impl Filter {
     /// Whether `entry` passes.
     pub fn matches(&self, entry: &Entry) -> bool {
+        self.matches_answer(entry.provider, entry.operation_id, entry.status)
+    }
+
+    fn matches_answer(
+        &self,
+        provider: Option<&str>,
+        operation_id: Option<&str>,
+        status: u16,
+    ) -> bool {
         self.operation_id
             .as_deref()
-            .is_none_or(|id| entry.operation_id == Some(id))
+            .is_none_or(|id| operation_id == Some(id))
             && self
                 .provider
                 .as_deref()
-                .is_none_or(|name| entry.provider == Some(name))
-            && self.status.is_none_or(|status| entry.status == status)
+                .is_none_or(|name| provider == Some(name))
+            && self.status.is_none_or(|wanted| status == wanted)
     }
 }
 
@@ -149,19 +158,30 @@ impl Secrets {
 
     /// `query` (as sent) with the values of credential parameters replaced by [`REDACTED`].
     pub fn redact_query(&self, query: &str) -> String {
+        let mut redacted = String::with_capacity(query.len());
+        self.push_redacted_query(query, &mut redacted);
+        redacted
+    }
+
+    /// [`Self::redact_query`], appended to `out`.
+    fn push_redacted_query(&self, query: &str, out: &mut String) {
         if self.query.is_empty() {
-            return query.to_string();
+            out.push_str(query);
+            return;
         }
-        query
-            .split('&')
-            .map(|pair| match pair.split_once('=') {
+        for (index, pair) in query.split('&').enumerate() {
+            if index > 0 {
+                out.push('&');
+            }
+            match pair.split_once('=') {
                 Some((name, _)) if self.query.iter().any(|s| *form_decode(name) == **s) => {
-                    format!("{name}={REDACTED}")
+                    out.push_str(name);
+                    out.push('=');
+                    out.push_str(REDACTED);
                 }
-                _ => pair.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("&")
+                _ => out.push_str(pair),
+            }
+        }
     }
 }
 
@@ -170,24 +190,45 @@ impl Secrets {
 pub struct Request {
     time: SystemTime,
     method: Method,
-    path: String,
-    query: Option<String>,
-    headers: Headers,
+    /// The path, the query and the headers' lines one after the other (the
+    /// body is added by [`Journal::record`]): one allocation a request.
+    text: String,
+    path_end: usize,
+    /// Where the query ends, when there is one (it starts at `path_end`).
+    query_end: Option<usize>,
+    headers_end: usize,
     /// The `Content-Type` of a multipart body (it names the boundary).
     multipart: Option<String>,
 }
 
 impl Request {
-    /// Notes the request line and headers, redacting `secrets`. On every
-    /// request's path: a few allocations, no map built (see [`Headers`]).
+    /// Notes the request line and headers, redacting `secrets`, in one
+    /// buffer sized for them and for the body `Content-Length` announces
+    /// (as kept: at most [`MAX_BODY_BYTES`]); no map built (see [`Headers`]).
     pub fn new(method: &Method, uri: &Uri, headers: &HeaderMap, secrets: &Secrets) -> Self {
-        // Sized once: growing it would `realloc`, which takes glibc's arena
-        // lock, contended by the other worker threads' frees of entries.
-        let wanted = headers
+        let header_bytes = headers
             .iter()
             .map(|(name, value)| name.as_str().len() + value.len().max(REDACTED.len()) + 3)
-            .sum::<usize>();
-        let mut kept = String::with_capacity(wanted.min(MAX_HEADER_BYTES));
+            .sum::<usize>()
+            .min(MAX_HEADER_BYTES);
+        let body_bytes = headers
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok()?.parse::<usize>().ok())
+            .unwrap_or(0)
+            .min(MAX_BODY_BYTES);
+        let (path, query) = (uri.path(), uri.query());
+        // Sized once: growing it would `realloc`, which takes glibc's arena
+        // lock, contended by the other worker threads' frees of entries.
+        let mut text = String::with_capacity(
+            path.len() + query.map_or(0, str::len) + header_bytes + body_bytes,
+        );
+        text.push_str(path);
+        let path_end = text.len();
+        let query_end = query.map(|query| {
+            secrets.push_redacted_query(query, &mut text);
+            text.len()
+        });
+        let headers_start = text.len();
         for (name, value) in headers {
             let name = name.as_str();
             let value = if secrets.is_secret_header(name) {
@@ -199,15 +240,15 @@ impl Request {
                     Err(_) => String::from_utf8_lossy(value.as_bytes()),
                 }
             };
-            if kept.len() + name.len() + value.len() + 3 > MAX_HEADER_BYTES {
+            if text.len() - headers_start + name.len() + value.len() + 3 > MAX_HEADER_BYTES {
                 continue;
             }
-            kept.push_str(name);
-            kept.push_str(": ");
-            kept.push_str(&value);
-            kept.push('\n');
+            text.push_str(name);
+            text.push_str(": ");
+            text.push_str(&value);
+            text.push('\n');
         }
-        let query = uri.query().map(|query| secrets.redact_query(query));
+        let headers_end = text.len();
         let multipart = headers
             .get(axum::http::header::CONTENT_TYPE)
             .and_then(|value| value.to_str().ok())
@@ -219,12 +260,13 @@ impl Request {
             })
             .map(str::to_owned);
         Self {
-            multipart,
             time: SystemTime::now(),
             method: method.clone(),
-            path: uri.path().to_string(),
-            query,
-            headers: Headers(kept),
+            text,
+            path_end,
+            query_end,
+            headers_end,
+            multipart,
         }
     }
 }
@@ -327,7 +369,55 @@ pub struct Journal {
 #[derive(Debug, Default)]
 struct State {
     next_id: u64,
-    entries: VecDeque<Arc<Entry>>,
+    entries: VecDeque<Kept>,
+}
+
+/// An entry as the journal keeps it: the request's text in the buffer
+/// [`Request::new`] made, the body appended; made an [`Entry`] when read,
+/// so a request costs the journal one allocation, not seven.
+#[derive(Debug)]
+struct Kept {
+    id: u64,
+    request: Request,
+    parts: Option<Vec<Part>>,
+    body_bytes: usize,
+    body_truncated: bool,
+    provider: Option<&'static str>,
+    operation_id: Option<&'static str>,
+    status: u16,
+    problems: Vec<JournalProblem>,
+    fault: Option<u64>,
+    violations: Vec<Violation>,
+    callbacks: Vec<String>,
+}
+
+impl Kept {
+    fn entry(&self) -> Entry {
+        let request = &self.request;
+        let text = &request.text;
+        let query_end = request.query_end.unwrap_or(request.path_end);
+        Entry {
+            id: self.id,
+            time: request.time,
+            method: request.method.to_string(),
+            path: text[..request.path_end].to_string(),
+            query: request
+                .query_end
+                .map(|end| text[request.path_end..end].to_string()),
+            headers: Headers(text[query_end..request.headers_end].to_string()),
+            body: text[request.headers_end..].to_string(),
+            parts: self.parts.clone(),
+            body_bytes: self.body_bytes,
+            body_truncated: self.body_truncated,
+            provider: self.provider,
+            operation_id: self.operation_id,
+            status: self.status,
+            problems: self.problems.clone(),
+            fault: self.fault,
+            violations: self.violations.clone(),
+            callbacks: self.callbacks.clone(),
+        }
+    }
 }
 
 impl Journal {
@@ -345,40 +435,38 @@ impl Journal {
     }
 
     /// Records a request with its body and the answer.
-    pub fn record(&self, request: Request, body: RequestBody, answer: Answer<'_>) {
+    pub fn record(&self, mut request: Request, body: RequestBody, answer: Answer<'_>) {
         if !self.enabled() {
             return;
         }
-        let (body, parts, body_bytes) = match body {
+        let (parts, body_bytes, body_truncated) = match body {
             RequestBody::Uploaded(parts) => {
                 let length = parts.iter().map(|part| part.bytes).sum();
-                (Bytes::new(), Some(parts), length)
+                (Some(parts), length, false)
             }
-            RequestBody::Whole(body) => {
-                let parts = request.multipart.as_deref().map(|content_type| {
-                    multipart::parts(content_type, &body)
+            RequestBody::Whole(body) => match request.multipart.as_deref() {
+                Some(content_type) => {
+                    let parts = multipart::parts(content_type, &body)
                         .map(|parts| parts.into_iter().map(|(part, _)| part).collect())
-                        .unwrap_or_default()
-                });
-                let length = body.len();
-                (body, parts, length)
-            }
+                        .unwrap_or_default();
+                    (Some(parts), body.len(), false)
+                }
+                None => {
+                    let kept = &body[..body.len().min(MAX_BODY_BYTES)];
+                    match std::str::from_utf8(kept) {
+                        Ok(text) => request.text.push_str(text),
+                        Err(_) => request.text.push_str(&String::from_utf8_lossy(kept)),
+                    }
+                    (None, body.len(), kept.len() < body.len())
+                }
+            },
         };
-        let kept = match parts {
-            Some(_) => &[][..],
-            None => &body[..body.len().min(MAX_BODY_BYTES)],
-        };
-        let mut entry = Entry {
+        let mut kept = Kept {
             id: 0,
-            time: request.time,
-            method: request.method.to_string(),
-            path: request.path,
-            query: request.query,
-            headers: request.headers,
-            body: String::from_utf8_lossy(kept).into_owned(),
-            body_bytes,
-            body_truncated: parts.is_none() && kept.len() < body.len(),
+            request,
             parts,
+            body_bytes,
+            body_truncated,
             provider: answer.provider,
             operation_id: answer.operation_id,
             status: answer.status,
@@ -389,16 +477,16 @@ impl Journal {
         };
         let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
         state.next_id += 1;
-        entry.id = state.next_id;
+        kept.id = state.next_id;
         let evicted = if state.entries.len() == self.capacity {
             state.entries.pop_front()
         } else {
             None
         };
-        state.entries.push_back(Arc::new(entry));
+        state.entries.push_back(kept);
         drop(state);
-        // Freed after the lock: an entry is a dozen allocations, and the
-        // other worker threads are waiting to record theirs.
+        // Freed after the lock: the other worker threads are waiting to
+        // record theirs.
         drop(evicted);
     }
 
@@ -408,18 +496,17 @@ impl Journal {
         state
             .entries
             .iter()
-            .filter(|entry| filter.matches(entry))
-            .cloned()
+            .filter(|kept| filter.matches_answer(kept.provider, kept.operation_id, kept.status))
+            .map(|kept| Arc::new(kept.entry()))
             .collect()
     }
 
     /// Forgets every entry (numbering continues).
     pub fn clear(&self) {
-        self.state
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entries
-            .clear();
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        let forgotten = std::mem::take(&mut state.entries);
+        drop(state);
+        drop(forgotten);
     }
 }
 
@@ -656,6 +743,28 @@ mod tests {
         assert!(entry.body_truncated);
         assert_eq!(entry.body_bytes, MAX_BODY_BYTES + 10);
         assert_eq!(entry.query.as_deref(), Some("x=1&key=<redacted>"));
+    }
+
+    #[test]
+    fn a_body_cut_inside_a_character_ends_in_a_replacement_character() {
+        let journal = Journal::new(1);
+        let mut body = vec![b'a'; MAX_BODY_BYTES - 1];
+        body.extend_from_slice("é and more".as_bytes());
+        journal.record(
+            request(&[]),
+            RequestBody::Whole(Bytes::from(body)),
+            Answer::default(),
+        );
+        let entry = &journal.entries(&Filter::default())[0];
+        assert!(
+            entry.body.ends_with("a\u{fffd}"),
+            "{:?}",
+            &entry.body[entry.body.len() - 8..]
+        );
+        assert!(entry.body_truncated);
+        assert_eq!(entry.path, "/p/tasks/1/cancel");
+        assert_eq!(entry.query.as_deref(), Some("x=1&key=<redacted>"));
+        assert!(entry.headers.iter().next().is_none());
     }
 
     #[test]
