@@ -12,9 +12,11 @@
 //! Nothing waits for stderr: past [`MAX_PENDING_BYTES`] lines are dropped,
 //! counted, and the count is written when there is room again.
 //!
-//! [`TextLine`] formats the text lines: the layout of `tracing_subscriber`'s
-//! default, written without its per-field styling and calendar code, which
-//! took about 10,000 instructions of every request (callgrind).
+//! [`TextLog`] writes the text lines, as [`TextLine`] lays them out: the
+//! layout of `tracing_subscriber`'s default, written without its per-field
+//! styling and calendar code, which took about 10,000 instructions of every
+//! request (callgrind). JSON lines (`--log-format json`) are
+//! `tracing_subscriber`'s own, through [`BatchedLog`] as its writer.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -25,9 +27,9 @@ use std::time::{Duration, SystemTime};
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::fmt::format::Writer;
-use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, MakeWriter};
-use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::Layer;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::layer::Context;
 
 /// How long a batch gathers lines before it is written.
 const BATCH_INTERVAL: Duration = Duration::from_millis(25);
@@ -201,41 +203,46 @@ pub struct TextLine {
     pub ansi: bool,
 }
 
+/// The text log: a layer that writes each event as a [`TextLine`] to a
+/// [`BatchedLog`]. Not `tracing_subscriber::fmt`'s layer with a custom
+/// format: that one formats into a buffer of its own and copies it to the
+/// writer, and sets up a context per event, which a line without spans
+/// does not use.
+pub struct TextLog {
+    /// How a line looks.
+    pub line: TextLine,
+    /// Where it goes.
+    pub log: BatchedLog,
+}
+
 thread_local! {
-    /// Where a line is put together before it is handed to the writer
-    /// whole: one call through the writer's `dyn fmt::Write` instead of
-    /// about twenty, which cost a third of the line (callgrind).
+    /// Where a line is put together before it is handed to the batch
+    /// whole: one copy under the batch's lock, no allocation a line.
     static LINE: RefCell<String> = const { RefCell::new(String::new()) };
 }
 
 /// A line longer than this gives its buffer back afterwards.
 const KEPT_LINE_CAPACITY: usize = 4 * 1024;
 
-impl<S, N> FormatEvent<S, N> for TextLine
-where
-    S: Subscriber + for<'a> LookupSpan<'a>,
-    N: for<'a> FormatFields<'a> + 'static,
-{
-    fn format_event(
-        &self,
-        _: &FmtContext<'_, S, N>,
-        mut writer: Writer<'_>,
-        event: &Event<'_>,
-    ) -> fmt::Result {
+impl<S: Subscriber> Layer<S> for TextLog {
+    fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
         LINE.with(|line| {
-            // Busy only if formatting a field logs (re-entrant): write directly.
+            // Busy only if formatting a field logs (re-entrant): a line of its own.
             let Ok(mut line) = line.try_borrow_mut() else {
-                return self.write_line(&mut writer, event);
+                let mut own = String::new();
+                if self.line.write_line(&mut own, event).is_ok() {
+                    self.log.shared.push(own.as_bytes());
+                }
+                return;
             };
             line.clear();
-            let written = self
-                .write_line(&mut *line, event)
-                .and_then(|()| writer.write_str(&line));
+            if self.line.write_line(&mut *line, event).is_ok() {
+                self.log.shared.push(line.as_bytes());
+            }
             if line.capacity() > KEPT_LINE_CAPACITY {
                 *line = String::new();
             }
-            written
-        })
+        });
     }
 }
 
@@ -470,15 +477,18 @@ mod tests {
         assert_eq!(at(4_107_542_400, 0), "2100-03-01T00:00:00.000000Z");
     }
 
-    /// The text lines `events` log through `TextLine` and a `BatchedLog`,
+    /// The text lines `events` log through `TextLog` and a `BatchedLog`,
     /// once the guard has written them all.
     fn logged(events: impl FnOnce()) -> String {
         let out = Captured::default();
         let (log, guard) = BatchedLog::new(out.clone()).unwrap();
-        let subscriber = tracing_subscriber::fmt()
-            .event_format(TextLine { ansi: false })
-            .with_writer(log)
-            .finish();
+        let subscriber = tracing_subscriber::layer::SubscriberExt::with(
+            tracing_subscriber::registry(),
+            TextLog {
+                line: TextLine { ansi: false },
+                log,
+            },
+        );
         tracing::subscriber::with_default(subscriber, events);
         drop(guard);
         String::from_utf8(out.0.lock().unwrap().clone()).unwrap()

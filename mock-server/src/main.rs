@@ -9,6 +9,8 @@ use anyhow::{Context, bail};
 use clap::{Parser, ValueEnum};
 use mock_server::{Config, Limits, MockServer, Spec};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt as _;
+use tracing_subscriber::util::SubscriberInitExt as _;
 
 mod logs;
 
@@ -192,13 +194,19 @@ fn init_logs(format: LogFormat) -> anyhow::Result<logs::LogGuard> {
     let ansi = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let (writer, guard) = logs::BatchedLog::new(stderr).context("starting the log writer")?;
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    let logs = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer)
-        .with_ansi(ansi);
     match format {
-        LogFormat::Text => logs.event_format(logs::TextLine { ansi }).init(),
-        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => tracing_subscriber::registry()
+            .with(filter)
+            .with(logs::TextLog {
+                line: logs::TextLine { ansi },
+                log: writer,
+            })
+            .init(),
+        LogFormat::Json => tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(writer)
+            .json()
+            .init(),
     }
     Ok(guard)
 }
