@@ -211,8 +211,20 @@ impl Request {
             .map(|(name, value)| name.as_str().len() + value.len().max(REDACTED.len()) + 3)
             .sum::<usize>()
             .min(MAX_HEADER_BYTES);
+        let multipart = headers
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .filter(|value| {
+                value
+                    .split(';')
+                    .next()
+                    .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(MULTIPART))
+            })
+            .map(str::to_owned);
+        // A multipart body is listed as its parts, not kept as text.
         let body_bytes = headers
             .get(axum::http::header::CONTENT_LENGTH)
+            .filter(|_| multipart.is_none())
             .and_then(|value| value.to_str().ok()?.parse::<usize>().ok())
             .unwrap_or(0)
             .min(MAX_BODY_BYTES);
@@ -249,16 +261,6 @@ impl Request {
             text.push('\n');
         }
         let headers_end = text.len();
-        let multipart = headers
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .filter(|value| {
-                value
-                    .split(';')
-                    .next()
-                    .is_some_and(|essence| essence.trim().eq_ignore_ascii_case(MULTIPART))
-            })
-            .map(str::to_owned);
         Self {
             time: SystemTime::now(),
             method: method.clone(),
